@@ -1,0 +1,133 @@
+/* core.h - private interfaces between the parts of the core. */
+#ifndef FTA_CORE_H
+#define FTA_CORE_H
+
+#include <libconfig.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+#include "parser.h"
+
+/* Exit codes, documented in README and --help. */
+enum {
+    FTA_EXIT_OK = 0,
+    FTA_EXIT_OUTPUT = 1,   /* cannot write output, or an internal error */
+    FTA_EXIT_USAGE = 2,    /* bad command line or profile */
+    FTA_EXIT_INPUT = 3,    /* input cannot be opened or read */
+    FTA_EXIT_NO_EVENTS = 4,/* input holds no trace event */
+    FTA_EXIT_PLUGIN = 5,   /* a plugin cannot be loaded or failed */
+};
+
+#define FTA_ERROR (fta_error_quark ())
+GQuark fta_error_quark (void);
+/* GError codes are the exit codes above. */
+
+/* --- results --------------------------------------------------------------- */
+
+struct _FtaResults {
+    GPtrArray *tables;   /* FtaTable*, owned */
+    GPtrArray *findings; /* FtaFinding*, owned */
+    GStringChunk *strings;
+    const FtaQuality *quality; /* owned by the engine */
+};
+
+FtaResults *fta_results_new (void);
+void fta_results_free (FtaResults *r);
+
+/* --- input ----------------------------------------------------------------- */
+
+typedef struct _FtaInput FtaInput;
+
+/* PATH "-" is standard input.  Regular files are mapped; anything else is
+ * read in large blocks.  Memory stays bounded by the block size. */
+FtaInput *fta_input_open (const char *path, GError **error);
+/* Next line without its newline.  FALSE at the end or on error (then
+ * *error is set).  *too_long is set for a line longer than the limit: its
+ * first bytes are returned and the rest is skipped. */
+gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
+                              gboolean *too_long, GError **error);
+/* TRUE once the last line returned had no terminating newline. */
+gboolean fta_input_unterminated (const FtaInput *in);
+guint64 fta_input_bytes (const FtaInput *in);
+void fta_input_close (FtaInput *in);
+
+#define FTA_MAX_LINE (1u << 20) /* longer lines are reported, not parsed */
+
+/* --- sched model ----------------------------------------------------------- */
+
+typedef struct _FtaModel FtaModel;
+typedef void (*FtaSpanFunc) (const FtaSpan *span, gpointer data);
+
+FtaModel *fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data);
+/* Feeds every event in file order (before plugins see it). */
+void fta_model_feed (FtaModel *m, const FtaEvent *ev);
+/* Publishes the spans still open at END_NS, flagged TRUNCATED. */
+void fta_model_finish (FtaModel *m, gint64 end_ns);
+const char *fta_model_comm (const FtaModel *m, gint32 pid);
+void fta_model_free (FtaModel *m);
+
+/* --- plugins ---------------------------------------------------------------- */
+
+typedef struct {
+    char *path;
+    void *handle; /* dlopen */
+    const FtaPluginDescriptor *desc;
+} FtaPlugin;
+
+/* The directories searched, in order (see fta-plugin.h). */
+GPtrArray *fta_plugin_search_path (char **extra_dirs);
+FtaPlugin *fta_plugin_load (const char *name, GPtrArray *dirs, GError **error);
+FtaPlugin *fta_plugin_load_file (const char *path, GError **error);
+void fta_plugin_unload (FtaPlugin *p);
+const char *fta_plugin_kind_name (FtaPluginKind k);
+/* Every "*.so" in DIRS that loads, first of each name; FtaPlugin*. */
+GPtrArray *fta_plugin_discover (GPtrArray *dirs);
+
+/* --- profiles ------------------------------------------------------------- */
+
+typedef struct {
+    char *source;     /* file path, or "built-in default" */
+    config_t cfg;
+    char **analyzers; /* NULL-terminated */
+    char **sinks;
+    gint64 top;
+    char *comm;       /* regex, NULL for none */
+    char *pids;       /* "1,2", NULL for none */
+    char *cpus;
+    char *start;      /* seconds as text, NULL */
+    char *end;
+    char *output;     /* NULL = stdout */
+} FtaProfile;
+
+FtaProfile *fta_profile_load_file (const char *path, GError **error);
+FtaProfile *fta_profile_load_string (const char *text, const char *source,
+                                     GError **error);
+/* Finds profile NAME ("default", "NAME.cfg" in the profile dirs). */
+FtaProfile *fta_profile_load_named (const char *name, GError **error);
+void fta_profile_free (FtaProfile *p);
+/* Profile directories searched by -p and listed by `profiles`. */
+GPtrArray *fta_profile_dirs (void);
+extern const char fta_default_profile[];
+
+/* Options of one plugin, from its profile section, checked against the
+ * descriptor (unknown keys and wrong types are errors with file:line). */
+FtaOptions *fta_options_new (const FtaProfile *profile,
+                             const FtaPluginDescriptor *desc, GError **error);
+void fta_options_free (FtaOptions *o);
+
+/* --- run context and filters ---------------------------------------------- */
+
+struct _FtaContext {
+    guint top;
+    GRegex *comm_re;        /* NULL = any */
+    GHashTable *pids;       /* set of pid, NULL = any */
+    GHashTable *sel_cache;  /* "pid\tcomm" -> 1 (no) / 2 (yes) */
+    char *filter_text;
+    const FtaModel *model;
+};
+
+/* Parses "1,2,5-7" into a set.  FALSE with error on junk. */
+GHashTable *fta_parse_int_set (const char *text, const char *what,
+                               GError **error);
+
+#endif /* FTA_CORE_H */

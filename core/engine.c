@@ -1,0 +1,625 @@
+/* engine.c - one run: input -> parser -> sched model -> bus -> plugins ->
+ * results -> sinks, with the quality accounting of every line. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "engine.h"
+
+#define MAX_EXAMPLES 10
+#define EXAMPLE_CHARS 200
+
+typedef struct {
+    FtaPlugin *plugin;
+    FtaOptions *opts;
+    void *self;
+} Instance;
+
+typedef struct {
+    FtaQuality q;
+    FtaParser *parser;
+    FtaModel *model;
+    FtaContext ctx;
+    GPtrArray *instances;                /* Instance*, analyzers then sinks */
+    GPtrArray *subs[FTA_EV__COUNT];      /* Instance* per event type */
+    GHashTable *cpus;                    /* report filter, NULL = all */
+    gboolean has_start, has_end;
+    gboolean start_rel, end_rel;
+    gint64 start_ns, end_ns;             /* resolved at the first event */
+    gint64 start_off, end_off;
+    GArray *cpu_last_ts;                 /* gint64 per CPU */
+    GStringChunk *strings;
+} Engine;
+
+/* --- context API for plugins ---------------------------------------------- */
+
+guint
+fta_context_top (const FtaContext *ctx)
+{
+    return ctx->top;
+}
+
+const char *
+fta_context_filter_text (const FtaContext *ctx)
+{
+    return ctx->filter_text ? ctx->filter_text : "";
+}
+
+const char *
+fta_context_comm (const FtaContext *ctx, gint32 pid)
+{
+    return ctx->model ? fta_model_comm (ctx->model, pid) : NULL;
+}
+
+gboolean
+fta_context_task_selected (const FtaContext *ctx, gint32 pid, const char *comm)
+{
+    if (!ctx->comm_re && !ctx->pids)
+        return TRUE;
+    if (ctx->pids && !g_hash_table_contains (ctx->pids, GINT_TO_POINTER (pid)))
+        return FALSE;
+    if (!ctx->comm_re)
+        return TRUE;
+    char key[64];
+    g_snprintf (key, sizeof key, "%d\t%s", pid, comm ? comm : "");
+    gpointer v = g_hash_table_lookup (ctx->sel_cache, key);
+    if (v)
+        return GPOINTER_TO_INT (v) == 2;
+    gboolean ok = g_regex_match (ctx->comm_re, comm ? comm : "", 0, NULL);
+    g_hash_table_insert (ctx->sel_cache, g_strdup (key), GINT_TO_POINTER (ok ? 2 : 1));
+    return ok;
+}
+
+GHashTable *
+fta_parse_int_set (const char *text, const char *what, GError **error)
+{
+    GHashTable *set = g_hash_table_new (g_direct_hash, g_direct_equal);
+    char **parts = g_strsplit (text, ",", -1);
+    for (char **p = parts; *p; p++) {
+        char *s = g_strstrip (*p);
+        if (!*s)
+            continue;
+        char *end;
+        errno = 0;
+        gint64 a = g_ascii_strtoll (s, &end, 10), b = a;
+        if (end != s && *end == '-') {
+            char *e2;
+            b = g_ascii_strtoll (end + 1, &e2, 10);
+            if (e2 == end + 1)
+                end = s;
+            else
+                end = e2;
+        }
+        if (end == s || *end || errno || a < 0 || b < a || b - a > 1000000) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                         "bad %s list '%s': use numbers and ranges, e.g. 1,4-7",
+                         what, text);
+            g_strfreev (parts);
+            g_hash_table_destroy (set);
+            return NULL;
+        }
+        for (gint64 v = a; v <= b; v++)
+            g_hash_table_add (set, GINT_TO_POINTER ((gint) v));
+    }
+    g_strfreev (parts);
+    return set;
+}
+
+/* "501.25" (trace seconds) or "+1.5" (from the first event). */
+static gboolean
+parse_time (const char *text, const char *what, gboolean *rel, gint64 *ns,
+            GError **error)
+{
+    const char *s = text;
+    *rel = *s == '+';
+    if (*rel)
+        s++;
+    char *end;
+    double v = g_ascii_strtod (s, &end);
+    if (end == s || *end || v < 0) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "bad %s time '%s': give seconds as printed in the trace "
+                     "(e.g. 501.2), or +SECONDS from the trace's start", what, text);
+        return FALSE;
+    }
+    *ns = (gint64) (v * 1e9 + 0.5);
+    return TRUE;
+}
+
+/* --- quality --------------------------------------------------------------- */
+
+static void
+add_example (Engine *e, guint64 line_no, const char *line, gsize len,
+             const char *why)
+{
+    if (e->q.unparsed_examples->len >= MAX_EXAMPLES)
+        return;
+    gsize n = MIN (len, (gsize) EXAMPLE_CHARS);
+    char *tmp = g_strndup (line, n);
+    /* keep the example printable: NULs and control bytes become '?' */
+    for (gsize i = 0; i < n; i++)
+        if ((guchar) tmp[i] < 0x20 && tmp[i] != '\t')
+            tmp[i] = '?';
+    char *valid = g_utf8_make_valid (tmp, n);
+    FtaUnparsed u = {
+        .line = line_no,
+        .text = g_string_chunk_insert (e->strings, valid),
+        .why = why,
+    };
+    g_free (valid);
+    g_free (tmp);
+    g_array_append_val (e->q.unparsed_examples, u);
+}
+
+static void
+count_event (Engine *e, const FtaEvent *ev)
+{
+    FtaQuality *q = &e->q;
+    if (ev->name_id >= q->event_counts->len)
+        g_array_set_size (q->event_counts, ev->name_id + 1);
+    g_array_index (q->event_counts, guint64, ev->name_id)++;
+
+    if (ev->cpu >= 0) {
+        if ((guint) ev->cpu + 1 > q->n_cpus)
+            q->n_cpus = ev->cpu + 1;
+        if (ev->cpu < 256)
+            q->cpus_mask_words[ev->cpu / 64] |= 1ull << (ev->cpu % 64);
+        if ((guint) ev->cpu < 65536) {
+            while (e->cpu_last_ts->len <= (guint) ev->cpu) {
+                gint64 none = G_MININT64;
+                g_array_append_val (e->cpu_last_ts, none);
+            }
+            gint64 *last = &g_array_index (e->cpu_last_ts, gint64, ev->cpu);
+            if (ev->ts_ns < *last)
+                q->out_of_order_cpu++;
+            else
+                *last = ev->ts_ns;
+        }
+    }
+    if (q->first_ts_ns < 0) {
+        q->first_ts_ns = ev->ts_ns;
+        q->last_ts_ns = ev->ts_ns;
+        e->start_ns = e->start_rel ? ev->ts_ns + e->start_off : e->start_off;
+        e->end_ns = e->end_rel ? ev->ts_ns + e->end_off : e->end_off;
+    } else if (ev->ts_ns < q->last_ts_ns) {
+        q->out_of_order++;
+        if (q->last_ts_ns - ev->ts_ns > q->max_step_back_ns)
+            q->max_step_back_ns = q->last_ts_ns - ev->ts_ns;
+    } else {
+        q->last_ts_ns = ev->ts_ns;
+    }
+}
+
+/* --- dispatch ------------------------------------------------------------- */
+
+static gboolean
+in_window (const Engine *e, gint64 ts)
+{
+    return (!e->has_start || ts >= e->start_ns) && (!e->has_end || ts <= e->end_ns);
+}
+
+static void
+dispatch_event (Engine *e, const FtaEvent *ev)
+{
+    GPtrArray *subs = e->subs[ev->type];
+    if (!subs)
+        return;
+    if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (ev->cpu)))
+        return;
+    if (!in_window (e, ev->ts_ns))
+        return;
+    for (guint i = 0; i < subs->len; i++) {
+        Instance *in = g_ptr_array_index (subs, i);
+        in->plugin->desc->on_event (in->self, ev);
+    }
+}
+
+static void
+dispatch_span (const FtaSpan *span, gpointer data)
+{
+    Engine *e = data;
+    GPtrArray *subs = e->subs[FTA_EV_SPAN];
+    if (!subs)
+        return;
+    if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (span->cpu)))
+        return;
+    FtaSpan s = *span;
+    if (e->has_start && s.start_ns < e->start_ns)
+        s.start_ns = e->start_ns;
+    if (e->has_end && s.end_ns > e->end_ns)
+        s.end_ns = e->end_ns;
+    if (s.end_ns < s.start_ns || (s.end_ns == s.start_ns && span->end_ns != span->start_ns))
+        return;
+    for (guint i = 0; i < subs->len; i++) {
+        Instance *in = g_ptr_array_index (subs, i);
+        in->plugin->desc->on_span (in->self, &s);
+    }
+}
+
+/* --- set-up ----------------------------------------------------------------- */
+
+static void
+engine_init (Engine *e)
+{
+    memset (e, 0, sizeof *e);
+    e->q.unparsed_examples = g_array_new (FALSE, FALSE, sizeof (FtaUnparsed));
+    e->q.event_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+    e->q.event_names = g_ptr_array_new ();
+    e->q.first_ts_ns = -1;
+    e->q.last_ts_ns = -1;
+    e->q.entries_in_buffer = -1;
+    e->q.entries_written = -1;
+    e->parser = fta_parser_new ();
+    e->model = fta_model_new (&e->q, dispatch_span, e);
+    e->ctx.model = e->model;
+    e->ctx.sel_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    e->instances = g_ptr_array_new ();
+    e->cpu_last_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+    e->strings = g_string_chunk_new (4096);
+}
+
+static void
+engine_clear (Engine *e)
+{
+    for (guint i = 0; i < e->instances->len; i++) {
+        Instance *in = g_ptr_array_index (e->instances, i);
+        if (in->self && in->plugin->desc->destroy)
+            in->plugin->desc->destroy (in->self);
+        fta_options_free (in->opts);
+        fta_plugin_unload (in->plugin);
+        g_free (in);
+    }
+    g_ptr_array_free (e->instances, TRUE);
+    for (guint i = 0; i < FTA_EV__COUNT; i++)
+        if (e->subs[i])
+            g_ptr_array_free (e->subs[i], TRUE);
+    if (e->cpus)
+        g_hash_table_destroy (e->cpus);
+    if (e->ctx.pids)
+        g_hash_table_destroy (e->ctx.pids);
+    if (e->ctx.comm_re)
+        g_regex_unref (e->ctx.comm_re);
+    g_hash_table_destroy (e->ctx.sel_cache);
+    g_free (e->ctx.filter_text);
+    fta_model_free (e->model);
+    fta_parser_free (e->parser);
+    g_array_free (e->q.unparsed_examples, TRUE);
+    g_array_free (e->q.event_counts, TRUE);
+    g_ptr_array_free (e->q.event_names, TRUE);
+    g_array_free (e->cpu_last_ts, TRUE);
+    g_string_chunk_free (e->strings);
+}
+
+static const char *
+pick (const char *cli, const char *profile)
+{
+    return cli ? (*cli ? cli : NULL) : profile;
+}
+
+static gboolean
+setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
+{
+    const FtaProfile *p = rc->profile;
+    GString *text = g_string_new (NULL);
+    const char *comm = pick (rc->comm, p->comm);
+    const char *pids = pick (rc->pids, p->pids);
+    const char *cpus = pick (rc->cpus, p->cpus);
+    const char *start = pick (rc->start, p->start);
+    const char *end = pick (rc->end, p->end);
+    gboolean ok = TRUE;
+
+    if (comm) {
+        GError *re_err = NULL;
+        e->ctx.comm_re = g_regex_new (comm, G_REGEX_OPTIMIZE, 0, &re_err);
+        if (!e->ctx.comm_re) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                         "bad --comm regular expression '%s': %s", comm,
+                         re_err->message);
+            g_error_free (re_err);
+            ok = FALSE;
+        }
+        g_string_append_printf (text, " --comm '%s'", comm);
+    }
+    if (ok && pids) {
+        ok = (e->ctx.pids = fta_parse_int_set (pids, "--pid", error)) != NULL;
+        g_string_append_printf (text, " --pid %s", pids);
+    }
+    if (ok && cpus) {
+        ok = (e->cpus = fta_parse_int_set (cpus, "--cpu", error)) != NULL;
+        g_string_append_printf (text, " --cpu %s", cpus);
+    }
+    if (ok && start) {
+        ok = parse_time (start, "--start", &e->start_rel, &e->start_off, error);
+        e->has_start = TRUE;
+        g_string_append_printf (text, " --start %s", start);
+    }
+    if (ok && end) {
+        ok = parse_time (end, "--end", &e->end_rel, &e->end_off, error);
+        e->has_end = TRUE;
+        g_string_append_printf (text, " --end %s", end);
+    }
+    e->ctx.filter_text = g_strdup (text->len ? text->str + 1 : "");
+    g_string_free (text, TRUE);
+    e->ctx.top = rc->top >= 0 ? (guint) rc->top : (guint) p->top;
+    return ok;
+}
+
+static gboolean
+add_instance (Engine *e, const char *name, FtaPluginKind want, GPtrArray *dirs,
+              const FtaProfile *profile, GError **error)
+{
+    for (guint i = 0; i < e->instances->len; i++) {
+        Instance *in = g_ptr_array_index (e->instances, i);
+        if (strcmp (in->plugin->desc->name, name) == 0)
+            return TRUE; /* listed twice: run once */
+    }
+    FtaPlugin *p = fta_plugin_load (name, dirs, error);
+    if (!p)
+        return FALSE;
+    if (p->desc->kind != want) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                     "plugin '%s' (%s) is a %s, not a%s %s: list it under %s",
+                     name, p->path, fta_plugin_kind_name (p->desc->kind),
+                     want == FTA_PLUGIN_ANALYZER ? "n" : "",
+                     fta_plugin_kind_name (want),
+                     p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)" : "'analyzers'");
+        fta_plugin_unload (p);
+        return FALSE;
+    }
+    FtaOptions *opts = fta_options_new (profile, p->desc, error);
+    if (!opts) {
+        fta_plugin_unload (p);
+        return FALSE;
+    }
+    Instance *in = g_new0 (Instance, 1);
+    in->plugin = p;
+    in->opts = opts;
+    g_ptr_array_add (e->instances, in);
+    return TRUE;
+}
+
+static gboolean
+create_instances (Engine *e, GError **error)
+{
+    for (guint i = 0; i < e->instances->len; i++) {
+        Instance *in = g_ptr_array_index (e->instances, i);
+        const FtaPluginDescriptor *d = in->plugin->desc;
+        if (d->create) {
+            GError *err = NULL;
+            in->self = d->create (&e->ctx, in->opts, &err);
+            if (!in->self) {
+                g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                             "plugin '%s' (%s) could not start: %s", d->name,
+                             in->plugin->path, err ? err->message : "no reason given");
+                g_clear_error (&err);
+                return FALSE;
+            }
+        }
+        for (const FtaEventType *t = d->events; t && *t != FTA_EV_NONE; t++) {
+            if (*t >= FTA_EV__COUNT)
+                continue;
+            if ((*t == FTA_EV_SPAN && !d->on_span) || (*t != FTA_EV_SPAN && !d->on_event))
+                continue;
+            if (!e->subs[*t])
+                e->subs[*t] = g_ptr_array_new ();
+            g_ptr_array_add (e->subs[*t], in);
+        }
+    }
+    return TRUE;
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+static gboolean
+read_all (Engine *e, const char *path, GError **error)
+{
+    FtaInput *in = fta_input_open (path, error);
+    if (!in)
+        return FALSE;
+    const char *line;
+    gsize len;
+    gboolean too_long;
+    guint64 line_no = 0;
+    FtaEvent ev;
+    GError *err = NULL;
+    FtaQuality *q = &e->q;
+
+    while (fta_input_next_line (in, &line, &len, &too_long, &err)) {
+        line_no++;
+        if (too_long) {
+            q->lines_unparsed++;
+            add_example (e, line_no, line, len, "line longer than 1 MiB");
+            continue;
+        }
+        const char *why = NULL;
+        ev.line_no = line_no;
+        switch (fta_parser_parse_line (e->parser, line, len, &ev, &why)) {
+        case FTA_LINE_HEADER:
+            q->lines_header++;
+            break;
+        case FTA_LINE_UNPARSED:
+            q->lines_unparsed++;
+            add_example (e, line_no, line, len, why);
+            break;
+        case FTA_LINE_MARKER:
+            q->lines_header++;
+            count_event (e, &ev);
+            if (ev.type == FTA_EV_LOST) {
+                q->lost_markers++;
+                if (ev.u.marker.lost >= 0)
+                    q->lost_events += ev.u.marker.lost;
+                else
+                    q->lost_unknown++;
+            } else {
+                q->buffer_started++;
+            }
+            ev.ts_ns = q->last_ts_ns;
+            fta_model_feed (e->model, &ev);
+            dispatch_event (e, &ev);
+            break;
+        case FTA_LINE_EVENT:
+            q->lines_event++;
+            count_event (e, &ev);
+            fta_model_feed (e->model, &ev);
+            dispatch_event (e, &ev);
+            break;
+        }
+    }
+    q->lines_total = line_no;
+    q->truncated_line = fta_input_unterminated (in) ? 1 : 0;
+    fta_input_close (in);
+    if (err) {
+        g_propagate_error (error, err);
+        return FALSE;
+    }
+    q->entries_in_buffer = fta_parser_entries_in_buffer (e->parser);
+    q->entries_written = fta_parser_entries_written (e->parser);
+    for (guint i = 0; i < fta_parser_n_names (e->parser); i++)
+        g_ptr_array_add (q->event_names, (gpointer) fta_parser_name (e->parser, i));
+    g_array_set_size (q->event_counts, MAX (q->event_counts->len, q->event_names->len));
+    q->format = fta_parser_format (e->parser);
+    return TRUE;
+}
+
+static gboolean
+check_has_events (Engine *e, const char *path, GError **error)
+{
+    if (e->q.lines_event > 0)
+        return TRUE;
+    GString *m = g_string_new (NULL);
+    if (e->q.lines_total == 0)
+        g_string_append_printf (m, "%s is empty: no trace events to analyze", path);
+    else
+        g_string_append_printf (m, "no trace events found in %s (%" G_GUINT64_FORMAT
+                                " lines: %" G_GUINT64_FORMAT " header, %"
+                                G_GUINT64_FORMAT " not understood)",
+                                path, e->q.lines_total, e->q.lines_header,
+                                e->q.lines_unparsed);
+    if (e->q.unparsed_examples->len) {
+        FtaUnparsed *u = &g_array_index (e->q.unparsed_examples, FtaUnparsed, 0);
+        g_string_append_printf (m, "; line %" G_GUINT64_FORMAT ": %s: \"%.60s\"",
+                                u->line, u->why, u->text);
+    }
+    g_string_append (m, ". Understood: ftrace text as written by "
+                     "'cat /sys/kernel/tracing/trace' or trace_pipe");
+    g_set_error_literal (error, FTA_ERROR, FTA_EXIT_NO_EVENTS, m->str);
+    g_string_free (m, TRUE);
+    return FALSE;
+}
+
+static FILE *
+open_output (const char *path, const char *ext, gboolean several, char **opened,
+             GError **error)
+{
+    *opened = NULL;
+    if (!path || strcmp (path, "-") == 0)
+        return stdout;
+    char *file = several ? g_strconcat (path, ".", ext ? ext : "out", NULL)
+                         : g_strdup (path);
+    FILE *f = fopen (file, "w");
+    if (!f) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                     file, g_strerror (errno));
+        g_free (file);
+        return NULL;
+    }
+    *opened = file;
+    return f;
+}
+
+int
+fta_engine_run (const FtaRunConfig *rc, GError **error)
+{
+    Engine e;
+    engine_init (&e);
+    int code = FTA_EXIT_OK;
+    FtaResults *results = NULL;
+    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    const FtaProfile *p = rc->profile;
+    char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
+
+    if (!setup_filters (&e, rc, error))
+        goto fail;
+    if (!rc->events_only) {
+        for (char **a = p->analyzers; a && *a; a++)
+            if (!add_instance (&e, *a, FTA_PLUGIN_ANALYZER, dirs, p, error))
+                goto fail;
+        for (char **s = sinks; s && *s; s++)
+            if (!add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
+                goto fail;
+        if (!create_instances (&e, error))
+            goto fail;
+    }
+    e.q.input_path = rc->input_path;
+    e.q.profile = p->source;
+    if (!read_all (&e, rc->input_path, error))
+        goto fail;
+    if (!check_has_events (&e, rc->input_path, error))
+        goto fail;
+    if (e.q.first_ts_ns >= 0)
+        fta_model_finish (e.model, e.q.last_ts_ns);
+
+    results = fta_results_new ();
+    results->quality = &e.q;
+    if (rc->events_only) {
+        rc->events_only (results, rc->events_data);
+        goto done;
+    }
+    for (guint i = 0; i < e.instances->len; i++) {
+        Instance *in = g_ptr_array_index (e.instances, i);
+        if (in->plugin->desc->kind != FTA_PLUGIN_SINK && in->plugin->desc->finish)
+            in->plugin->desc->finish (in->self, results);
+    }
+    const char *output = pick (rc->output, p->output);
+    guint n_sinks = 0;
+    for (guint i = 0; i < e.instances->len; i++)
+        n_sinks += ((Instance *) g_ptr_array_index (e.instances, i))->plugin->desc->kind
+                   == FTA_PLUGIN_SINK;
+    for (guint i = 0; i < e.instances->len; i++) {
+        Instance *in = g_ptr_array_index (e.instances, i);
+        const FtaPluginDescriptor *d = in->plugin->desc;
+        if (d->kind != FTA_PLUGIN_SINK)
+            continue;
+        char *opened;
+        FILE *out = open_output (output, d->extension, n_sinks > 1, &opened, error);
+        if (!out) {
+            code = FTA_EXIT_OUTPUT;
+            goto done;
+        }
+        GError *err = NULL;
+        gboolean ok = d->render (in->self, results, out, &err);
+        if (fflush (out) != 0 && ok) {
+            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                         opened ? opened : "standard output", g_strerror (errno));
+            ok = FALSE;
+        }
+        if (opened && fclose (out) != 0 && ok) {
+            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                         opened, g_strerror (errno));
+            ok = FALSE;
+        }
+        if (!ok) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
+                         err ? err->message : "failed");
+            g_clear_error (&err);
+            g_free (opened);
+            code = FTA_EXIT_OUTPUT;
+            goto done;
+        }
+        if (opened && !rc->quiet)
+            g_printerr ("ftrace-analyzer: wrote %s\n", opened);
+        g_free (opened);
+    }
+    goto done;
+
+fail:
+    code = (error && *error) ? (*error)->code : FTA_EXIT_OUTPUT;
+done:
+    fta_results_free (results);
+    engine_clear (&e);
+    g_ptr_array_free (dirs, TRUE);
+    return code;
+}

@@ -1,0 +1,26 @@
+/* engine.h - run one analysis (private). */
+#ifndef FTA_ENGINE_H
+#define FTA_ENGINE_H
+
+#include "core.h"
+
+typedef struct {
+    const char *input_path;      /* path or "-" */
+    const FtaProfile *profile;   /* not owned */
+    char **formats;              /* -f, replaces the profile's sinks; may be NULL */
+    const char *output;          /* -o; NULL = the profile's */
+    char **plugin_dirs;          /* --plugin-dir; may be NULL */
+    /* Filters: NULL = the profile's, "" = none. */
+    const char *comm, *pids, *cpus, *start, *end;
+    gint64 top;                  /* -1 = the profile's */
+    gboolean quiet;
+    /* When set, no plugin runs: called with the quality once the input is
+     * read (the `events` command). */
+    void (*events_only) (const FtaResults *results, gpointer data);
+    gpointer events_data;
+} FtaRunConfig;
+
+/* Returns an exit code (FTA_EXIT_*); sets ERROR unless it is FTA_EXIT_OK. */
+int fta_engine_run (const FtaRunConfig *rc, GError **error);
+
+#endif /* FTA_ENGINE_H */

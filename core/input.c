@@ -1,0 +1,235 @@
+/* input.c - lines from a file or a pipe, without loading the input whole.
+ *
+ * Regular files are mapped (MADV_SEQUENTIAL) and the pages already read are
+ * released every FTA_RELEASE bytes, so resident memory stays bounded.
+ * Pipes and stdin are read in FTA_BLOCK blocks; a line is kept contiguous
+ * by moving the partial tail to the front of the block.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define FTA_BLOCK (4u << 20)
+#define FTA_RELEASE (64u << 20)
+
+struct _FtaInput {
+    char *path;
+    int fd;
+    gboolean own_fd;
+    /* mapped */
+    const char *map;
+    gsize map_len;
+    gsize released;
+    /* streamed */
+    char *buf;
+    gsize cap, start, fill;
+    gboolean eof;
+    gboolean skipping;
+    /* both */
+    gsize pos;
+    guint64 bytes;
+    gboolean unterminated;
+};
+
+GQuark
+fta_error_quark (void)
+{
+    return g_quark_from_static_string ("fta-error");
+}
+
+FtaInput *
+fta_input_open (const char *path, GError **error)
+{
+    FtaInput *in = g_new0 (FtaInput, 1);
+    in->path = g_strdup (path);
+    if (strcmp (path, "-") == 0) {
+        in->fd = 0;
+    } else {
+        in->fd = open (path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0) {
+            int e = errno;
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot open %s: %s%s",
+                         path, g_strerror (e),
+                         e == ENOENT ? " (check the path)" : "");
+            g_free (in->path);
+            g_free (in);
+            return NULL;
+        }
+        in->own_fd = TRUE;
+    }
+    struct stat st;
+    if (fstat (in->fd, &st) == 0) {
+        if (S_ISDIR (st.st_mode)) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                         "%s is a directory: give the path of a trace file "
+                         "(e.g. the output of 'cat /sys/kernel/tracing/trace')",
+                         path);
+            fta_input_close (in);
+            return NULL;
+        }
+        if (S_ISREG (st.st_mode) && st.st_size > 0) {
+            void *m = mmap (NULL, st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+            if (m != MAP_FAILED) {
+                in->map = m;
+                in->map_len = st.st_size;
+                madvise (m, st.st_size, MADV_SEQUENTIAL);
+                return in;
+            }
+        }
+    }
+    in->cap = FTA_BLOCK;
+    in->buf = g_malloc (in->cap);
+    return in;
+}
+
+void
+fta_input_close (FtaInput *in)
+{
+    if (!in)
+        return;
+    if (in->map)
+        munmap ((void *) in->map, in->map_len);
+    if (in->own_fd)
+        close (in->fd);
+    g_free (in->buf);
+    g_free (in->path);
+    g_free (in);
+}
+
+gboolean
+fta_input_unterminated (const FtaInput *in)
+{
+    return in->unterminated;
+}
+
+guint64
+fta_input_bytes (const FtaInput *in)
+{
+    return in->bytes;
+}
+
+static gboolean
+next_mapped (FtaInput *in, const char **line, gsize *len, gboolean *too_long)
+{
+    if (in->pos >= in->map_len)
+        return FALSE;
+    const char *s = in->map + in->pos;
+    gsize left = in->map_len - in->pos;
+    const char *nl = memchr (s, '\n', left);
+    gsize n = nl ? (gsize) (nl - s) : left;
+    in->unterminated = nl == NULL;
+    in->pos += n + (nl ? 1 : 0);
+    in->bytes = in->pos;
+    *line = s;
+    *len = n;
+    *too_long = n > FTA_MAX_LINE;
+    if (*too_long)
+        *len = FTA_MAX_LINE;
+    if (in->pos - in->released > FTA_RELEASE) {
+        gsize page = (gsize) sysconf (_SC_PAGESIZE);
+        gsize upto = (in->pos / page) * page;
+        if (upto > in->released) {
+            madvise ((void *) (in->map + in->released), upto - in->released,
+                     MADV_DONTNEED);
+            in->released = upto;
+        }
+    }
+    return TRUE;
+}
+
+/* Reads more into the block.  Returns bytes read, 0 at EOF, -1 on error. */
+static gssize
+fill (FtaInput *in, GError **error)
+{
+    if (in->start > 0) {
+        memmove (in->buf, in->buf + in->start, in->fill - in->start);
+        in->fill -= in->start;
+        in->pos -= in->start;
+        in->start = 0;
+    }
+    if (in->fill == in->cap)
+        return -2; /* full: caller handles an over-long line */
+    for (;;) {
+        gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s",
+                         in->path, g_strerror (errno));
+            return -1;
+        }
+        in->fill += r;
+        in->bytes += r;
+        return r;
+    }
+}
+
+static gboolean
+next_streamed (FtaInput *in, const char **line, gsize *len,
+               gboolean *too_long, GError **error)
+{
+    *too_long = FALSE;
+    for (;;) {
+        const char *nl = memchr (in->buf + in->pos, '\n', in->fill - in->pos);
+        if (in->skipping) {
+            /* the rest of an over-long line already reported */
+            in->start = in->pos = nl ? (gsize) (nl - in->buf) + 1 : in->fill;
+            if (nl)
+                in->skipping = FALSE;
+        } else if (nl) {
+            *line = in->buf + in->start;
+            *len = nl - *line;
+            in->start = in->pos = (nl - in->buf) + 1;
+            if (*len > FTA_MAX_LINE) {
+                *len = FTA_MAX_LINE;
+                *too_long = TRUE;
+            }
+            return TRUE;
+        } else {
+            in->pos = in->fill;
+        }
+        if (in->eof) {
+            if (in->skipping || in->start >= in->fill)
+                return FALSE;
+            *line = in->buf + in->start;
+            *len = MIN (in->fill - in->start, (gsize) FTA_MAX_LINE);
+            *too_long = in->fill - in->start > FTA_MAX_LINE;
+            in->start = in->pos = in->fill;
+            in->unterminated = TRUE;
+            return TRUE;
+        }
+        gssize r = fill (in, error);
+        if (r == -1)
+            return FALSE;
+        if (r == 0)
+            in->eof = TRUE;
+        if (r == -2) {
+            /* A line longer than a block: return its head now (it stays
+             * valid until the next call), skip the rest afterwards. */
+            *line = in->buf;
+            *len = MIN (in->fill, (gsize) FTA_MAX_LINE);
+            *too_long = TRUE;
+            in->start = in->pos = in->fill;
+            in->skipping = TRUE;
+            return TRUE;
+        }
+    }
+}
+
+gboolean
+fta_input_next_line (FtaInput *in, const char **line, gsize *len,
+                     gboolean *too_long, GError **error)
+{
+    if (in->map)
+        return next_mapped (in, line, len, too_long);
+    if (!in->buf)
+        return FALSE;
+    return next_streamed (in, line, len, too_long, error);
+}

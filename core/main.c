@@ -1,0 +1,280 @@
+/* main.c - the command line. */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "core.h"
+#include "engine.h"
+
+static char *opt_profile, *opt_config, *opt_comm, *opt_pid, *opt_cpu;
+static char *opt_start, *opt_end, *opt_output;
+static char **opt_formats, **opt_plugin_dirs;
+static gint opt_top = -1;
+static gboolean opt_quiet, opt_version;
+
+static GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile,
+      "Use profile NAME (see 'profiles'; default: default)", "NAME" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+      "Use the profile in FILE", "FILE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_formats,
+      "Output format: text or json (repeatable; replaces the profile's sinks)",
+      "FMT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+      "Write output to PATH (with several -f: PATH.txt, PATH.json, ...)", "PATH" },
+    { "comm", 0, 0, G_OPTION_ARG_STRING, &opt_comm,
+      "Report only tasks whose name matches REGEX", "REGEX" },
+    { "pid", 0, 0, G_OPTION_ARG_STRING, &opt_pid,
+      "Report only these thread ids, e.g. 1234,1240-1250", "LIST" },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &opt_cpu,
+      "Report only events on these CPUs, e.g. 0,2-3", "LIST" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &opt_start,
+      "Report from this trace time (seconds as printed, or +S from the start)",
+      "SECONDS" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &opt_end,
+      "Report up to this trace time (seconds as printed, or +S from the start)",
+      "SECONDS" },
+    { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
+      "Rows per table in text output (0 = all; default 20)", "N" },
+    { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
+      "Search DIR for plugins first (repeatable)", "DIR" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
+      "Print no notes on standard error", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
+      "Print the version and exit", NULL },
+    { NULL }
+};
+
+static const char summary[] =
+    "Analyze a Linux ftrace text trace: who wakes whom, who switches, who\n"
+    "waits to run and for how long, with the input's quality accounted for.\n"
+    "\n"
+    "Commands:\n"
+    "  [analyze] TRACE|-   analyze TRACE (or standard input) with the profile\n"
+    "  events TRACE|-      event names and counts, and the input's quality\n"
+    "  plugins             list the plugins found and their options\n"
+    "  profiles            list the profiles found";
+
+static const char description[] =
+    "TRACE is the text of 'cat /sys/kernel/tracing/trace' or trace_pipe.\n"
+    "Filters select what is reported; the scheduler model always sees every\n"
+    "event, so a filter never changes the numbers of the tasks it keeps.\n"
+    "\n"
+    "Plugins are searched in: --plugin-dir, $FTA_PLUGIN_PATH,\n"
+    "~/.local/share/ftrace-analyzer/plugins, then the installed plugin\n"
+    "directory.  Profiles: $FTA_PROFILE_PATH, ~/.config/ftrace-analyzer/profiles,\n"
+    "the installed profile directory; 'default' is also built in.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  output could not be written, or an internal error\n"
+    "  2  bad command line or profile\n"
+    "  3  the input cannot be opened or read\n"
+    "  4  the input holds no trace event\n"
+    "  5  a plugin cannot be loaded or failed\n"
+    "\n"
+    "Examples:\n"
+    "  ftrace-analyzer trace.txt\n"
+    "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
+    "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -";
+
+static int
+die (GError *error)
+{
+    int code = error->domain == FTA_ERROR ? error->code : FTA_EXIT_USAGE;
+    g_printerr ("ftrace-analyzer: %s\n", error->message);
+    g_error_free (error);
+    return code;
+}
+
+static void
+print_option (const FtaOptionSpec *o)
+{
+    static const char *types[] = { "int", "bool", "double", "string" };
+    g_print ("      %-14s %-6s default %-8s %s\n", o->name,
+             types[o->type], o->default_value ? o->default_value : "\"\"",
+             o->help ? o->help : "");
+}
+
+static int
+cmd_plugins (void)
+{
+    GPtrArray *dirs = fta_plugin_search_path (opt_plugin_dirs);
+    GPtrArray *plugins = fta_plugin_discover (dirs);
+    g_print ("Plugin path:\n");
+    for (guint i = 0; i < dirs->len; i++)
+        g_print ("  %s\n", (char *) g_ptr_array_index (dirs, i));
+    g_print ("\n");
+    if (plugins->len == 0)
+        g_print ("No plugins found.\n");
+    for (guint i = 0; i < plugins->len; i++) {
+        FtaPlugin *p = g_ptr_array_index (plugins, i);
+        g_print ("%-10s %-9s %s\n           %s (ABI %u.%u)\n", p->desc->name,
+                 fta_plugin_kind_name (p->desc->kind),
+                 p->desc->summary ? p->desc->summary : "", p->path,
+                 p->desc->abi_major, p->desc->abi_minor);
+        if (p->desc->options && p->desc->options->name) {
+            g_print ("    options (profile section plugins.%s):\n", p->desc->name);
+            for (const FtaOptionSpec *o = p->desc->options; o->name; o++)
+                print_option (o);
+        }
+    }
+    for (guint i = 0; i < plugins->len; i++)
+        fta_plugin_unload (g_ptr_array_index (plugins, i));
+    g_ptr_array_free (plugins, TRUE);
+    g_ptr_array_free (dirs, TRUE);
+    return FTA_EXIT_OK;
+}
+
+static int
+cmd_profiles (void)
+{
+    GPtrArray *dirs = fta_profile_dirs ();
+    g_print ("%-12s %s\n", "default", "(built in)");
+    for (guint i = 0; i < dirs->len; i++) {
+        const char *dir = g_ptr_array_index (dirs, i);
+        GDir *d = g_dir_open (dir, 0, NULL);
+        if (!d)
+            continue;
+        const char *f;
+        while ((f = g_dir_read_name (d))) {
+            if (!g_str_has_suffix (f, ".cfg"))
+                continue;
+            char *name = g_strndup (f, strlen (f) - 4);
+            g_print ("%-12s %s/%s\n", name, dir, f);
+            g_free (name);
+        }
+        g_dir_close (d);
+    }
+    g_print ("\nProfile directories, searched in this order:\n");
+    for (guint i = 0; i < dirs->len; i++)
+        g_print ("  %s\n", (char *) g_ptr_array_index (dirs, i));
+    g_ptr_array_free (dirs, TRUE);
+    return FTA_EXIT_OK;
+}
+
+typedef struct {
+    guint id;
+    guint64 n;
+} NameCount;
+
+static int
+by_count (gconstpointer a, gconstpointer b)
+{
+    const NameCount *x = a, *y = b;
+    return (x->n < y->n) - (x->n > y->n);
+}
+
+static void
+print_events (const FtaResults *r, gpointer data)
+{
+    (void) data;
+    const FtaQuality *q = fta_results_quality (r);
+    GArray *rows = g_array_new (FALSE, FALSE, sizeof (NameCount));
+    for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {
+        NameCount nc = { i, g_array_index (q->event_counts, guint64, i) };
+        if (nc.n)
+            g_array_append_val (rows, nc);
+    }
+    g_array_sort (rows, by_count);
+    g_print ("%12s  %s\n", "COUNT", "EVENT");
+    for (guint i = 0; i < rows->len; i++) {
+        NameCount *nc = &g_array_index (rows, NameCount, i);
+        g_print ("%12" G_GUINT64_FORMAT "  %s\n", nc->n,
+                 (const char *) g_ptr_array_index (q->event_names, nc->id));
+    }
+    g_array_free (rows, TRUE);
+    g_print ("\n%" G_GUINT64_FORMAT " lines: %" G_GUINT64_FORMAT " events, %"
+             G_GUINT64_FORMAT " header, %" G_GUINT64_FORMAT " not understood; "
+             "%u CPUs; %.6f s to %.6f s\n",
+             q->lines_total, q->lines_event, q->lines_header, q->lines_unparsed,
+             q->n_cpus, q->first_ts_ns / 1e9, q->last_ts_ns / 1e9);
+    if (q->lost_markers || q->buffer_started)
+        g_print ("lost-event markers: %" G_GUINT64_FORMAT " (%" G_GINT64_FORMAT
+                 " events lost), buffer-started markers: %" G_GUINT64_FORMAT "\n",
+                 q->lost_markers, q->lost_events, q->buffer_started);
+    for (guint i = 0; i < q->unparsed_examples->len; i++) {
+        const FtaUnparsed *u = &g_array_index (q->unparsed_examples, FtaUnparsed, i);
+        g_print ("  line %" G_GUINT64_FORMAT " (%s): %s\n", u->line, u->why, u->text);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+    setlocale (LC_ALL, "");
+    GError *error = NULL;
+    GOptionContext *oc = g_option_context_new ("[COMMAND] [TRACE|-]");
+    g_option_context_set_summary (oc, summary);
+    g_option_context_set_description (oc, description);
+    g_option_context_add_main_entries (oc, entries, NULL);
+    if (!g_option_context_parse (oc, &argc, &argv, &error)) {
+        g_printerr ("ftrace-analyzer: %s (see --help)\n", error->message);
+        g_error_free (error);
+        g_option_context_free (oc);
+        return FTA_EXIT_USAGE;
+    }
+    g_option_context_free (oc);
+    if (opt_version) {
+        g_print ("%s\n", PACKAGE_STRING);
+        return FTA_EXIT_OK;
+    }
+
+    const char *cmd = "analyze";
+    int arg = 1;
+    if (argc > 1 && (strcmp (argv[1], "analyze") == 0 || strcmp (argv[1], "events") == 0
+                     || strcmp (argv[1], "plugins") == 0
+                     || strcmp (argv[1], "profiles") == 0)) {
+        cmd = argv[1];
+        arg = 2;
+    }
+    if (strcmp (cmd, "plugins") == 0)
+        return cmd_plugins ();
+    if (strcmp (cmd, "profiles") == 0)
+        return cmd_profiles ();
+    if (argc - arg != 1) {
+        g_printerr ("ftrace-analyzer: %s\n"
+                    "usage: ftrace-analyzer [analyze|events] [OPTIONS] TRACE|-  "
+                    "(see --help)\n",
+                    argc - arg == 0 ? "no trace given" : "give exactly one trace");
+        return FTA_EXIT_USAGE;
+    }
+    if (opt_profile && opt_config) {
+        g_printerr ("ftrace-analyzer: use -p or -c, not both\n");
+        return FTA_EXIT_USAGE;
+    }
+    if (opt_top < -1) {
+        g_printerr ("ftrace-analyzer: --top must be 0 (all) or more\n");
+        return FTA_EXIT_USAGE;
+    }
+
+    FtaProfile *profile = opt_config ? fta_profile_load_file (opt_config, &error)
+                                     : fta_profile_load_named (opt_profile ? opt_profile
+                                                                           : "default",
+                                                               &error);
+    if (!profile)
+        return die (error);
+
+    FtaRunConfig rc = {
+        .input_path = argv[arg],
+        .profile = profile,
+        .formats = opt_formats,
+        .output = opt_output,
+        .plugin_dirs = opt_plugin_dirs,
+        .comm = opt_comm,
+        .pids = opt_pid,
+        .cpus = opt_cpu,
+        .start = opt_start,
+        .end = opt_end,
+        .top = opt_top,
+        .quiet = opt_quiet,
+    };
+    if (strcmp (cmd, "events") == 0)
+        rc.events_only = print_events;
+    int code = fta_engine_run (&rc, &error);
+    fta_profile_free (profile);
+    if (code != FTA_EXIT_OK)
+        return error ? die (error) : code;
+    return FTA_EXIT_OK;
+}

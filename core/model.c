@@ -1,0 +1,420 @@
+/* model.c - the scheduler model: point events to task-state spans.
+ *
+ * Every sched event goes through here before any plugin sees it.  The
+ * rules (also in README "Sched model"):
+ *  - sched_switch's prev is authoritative about who ran on that CPU.  If
+ *    its switch-in was not recorded, the model infers one at the latest
+ *    time known not to be later than the truth: no earlier than the task's
+ *    last wakeup or state change, no earlier than the last event on that
+ *    CPU from another task.  It is counted (quality.inferred_switch_in).
+ *    The time before is never charged to idle or to the task.
+ *  - A task first seen mid-trace is in an unknown state: no span is
+ *    published for the time before its first transition.
+ *  - A sleep ends at sched_wakeup (the task is enqueued), or at
+ *    sched_waking when the trace has no sched_wakeup for it; the Runnable
+ *    span that follows carries the sched_waking time for latency.
+ *  - LOST / buffer-started markers reset all state: no span crosses them.
+ *  - pid 0 (the per-CPU idle tasks) has no spans.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "core.h"
+
+typedef enum {
+    MS_UNKNOWN = 0,
+    MS_RUNNING,
+    MS_RUNNABLE,
+    MS_WAITING, /* switched out asleep: S, D, I or other; see prev_state */
+    MS_DEAD,
+} ModelState;
+
+typedef struct {
+    gint32 pid;
+    gint32 tgid;
+    gint32 cpu;
+    guint8 state;
+    guint8 reason;     /* FtaRunnableReason while RUNNABLE */
+    gboolean has_waking;
+    guint32 prev_state;
+    gint64 since;
+    gint64 waking_ts;  /* pending (WAITING) or of the current RUNNABLE */
+    gint32 waker_pid;
+    gint32 waker_cpu;
+    gint64 last_wakeup;
+    char comm[FTA_COMM_LEN];
+    char waker_comm[FTA_COMM_LEN];
+} Task;
+
+typedef struct {
+    gint32 cur_pid;     /* -1 unknown */
+    gint32 run_pid;     /* pid of the latest run of events on this CPU */
+    gint64 run_prev_ts; /* last event before that run (another pid) */
+    gint64 last_ts;
+} Cpu;
+
+struct _FtaModel {
+    GHashTable *tasks; /* pid -> Task*, owned */
+    GArray *cpus;      /* Cpu */
+    FtaQuality *q;
+    FtaSpanFunc fn;
+    gpointer data;
+};
+
+static void
+cpu_reset (Cpu *c)
+{
+    c->cur_pid = -1;
+    c->run_pid = -1;
+    c->run_prev_ts = -1;
+    c->last_ts = -1;
+}
+
+FtaModel *
+fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
+{
+    FtaModel *m = g_new0 (FtaModel, 1);
+    m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    m->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
+    m->q = quality;
+    m->fn = fn;
+    m->data = data;
+    return m;
+}
+
+void
+fta_model_free (FtaModel *m)
+{
+    if (!m)
+        return;
+    g_hash_table_destroy (m->tasks);
+    g_array_free (m->cpus, TRUE);
+    g_free (m);
+}
+
+static Cpu *
+get_cpu (FtaModel *m, gint32 cpu)
+{
+    if (cpu < 0 || cpu > 4095)
+        return NULL;
+    while (m->cpus->len <= (guint) cpu) {
+        Cpu c;
+        cpu_reset (&c);
+        g_array_append_val (m->cpus, c);
+    }
+    return &g_array_index (m->cpus, Cpu, cpu);
+}
+
+static Task *
+get_task (FtaModel *m, gint32 pid, const char *comm)
+{
+    Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    if (!t) {
+        t = g_new0 (Task, 1);
+        t->pid = pid;
+        t->tgid = -1;
+        t->cpu = -1;
+        t->state = MS_UNKNOWN;
+        t->last_wakeup = -1;
+        t->waker_pid = -1;
+        t->waker_cpu = -1;
+        g_hash_table_insert (m->tasks, GINT_TO_POINTER (pid), t);
+    }
+    if (comm && comm[0])
+        memcpy (t->comm, comm, FTA_COMM_LEN);
+    return t;
+}
+
+const char *
+fta_model_comm (const FtaModel *m, gint32 pid)
+{
+    Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    return t && t->comm[0] ? t->comm : NULL;
+}
+
+static FtaTaskState
+waiting_state (guint32 prev_state)
+{
+    if (prev_state & FTA_STATE_D)
+        return FTA_TASK_BLOCKED;
+    if (prev_state & FTA_STATE_S)
+        return FTA_TASK_SLEEPING;
+    if (prev_state & FTA_STATE_I)
+        return FTA_TASK_IDLE_WAIT;
+    return FTA_TASK_OTHER;
+}
+
+static void
+emit (FtaModel *m, const Task *t, FtaTaskState state, gint64 start,
+      gint64 end, guint32 flags)
+{
+    if (end < start)
+        end = start; /* out-of-order input: never a negative span */
+    FtaSpan s = {
+        .start_ns = start,
+        .end_ns = end,
+        .pid = t->pid,
+        .tgid = t->tgid,
+        .cpu = t->cpu,
+        .state = state,
+        .reason = state == FTA_TASK_RUNNABLE ? t->reason : 0,
+        .prev_state = (state == FTA_TASK_RUNNING) ? 0 : t->prev_state,
+        .flags = flags,
+        .waker_pid = -1,
+        .waker_cpu = -1,
+        .waking_ns = -1,
+        .comm = t->comm,
+        .waker_comm = NULL,
+    };
+    if (state == FTA_TASK_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED) {
+        s.waker_pid = t->waker_pid;
+        s.waker_cpu = t->waker_cpu;
+        s.waking_ns = t->waking_ts;
+        s.waker_comm = t->waker_comm;
+    }
+    m->fn (&s, m->data);
+}
+
+/* Ends whatever non-running state T is in at TS and makes it Runnable from
+ * there if it was waiting and woken.  Used at switch-in (real or inferred). */
+static void
+close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
+{
+    switch (t->state) {
+    case MS_RUNNABLE:
+        emit (m, t, FTA_TASK_RUNNABLE, t->since, ts, flags);
+        break;
+    case MS_WAITING:
+        if (t->has_waking && t->waking_ts <= ts) {
+            /* woken, but no sched_wakeup was seen: sleep ends at waking */
+            emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts, 0);
+            t->reason = FTA_RUNNABLE_WOKEN;
+            emit (m, t, FTA_TASK_RUNNABLE, t->waking_ts, ts, flags);
+        } else {
+            emit (m, t, waiting_state (t->prev_state), t->since, ts, flags);
+        }
+        break;
+    case MS_UNKNOWN:
+        if (t->has_waking && t->waking_ts <= ts) {
+            t->reason = FTA_RUNNABLE_WOKEN;
+            emit (m, t, FTA_TASK_RUNNABLE, t->waking_ts, ts, flags);
+        }
+        break;
+    default:
+        break;
+    }
+    t->has_waking = FALSE;
+}
+
+static void
+on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
+{
+    const FtaSwitchFields *sw = &ev->u.sw;
+    gint64 ts = ev->ts_ns;
+
+    if (sw->prev_pid != 0) {
+        Task *p = get_task (m, sw->prev_pid, sw->prev_comm);
+        if (ev->pid == sw->prev_pid && ev->tgid >= 0)
+            p->tgid = ev->tgid;
+        if (p->state == MS_RUNNING && p->cpu == ev->cpu && c->cur_pid == p->pid) {
+            emit (m, p, FTA_TASK_RUNNING, p->since, ts, 0);
+        } else if (c->cur_pid >= 0 || p->state != MS_UNKNOWN) {
+            /* The switch-in was not recorded: infer it. */
+            gint64 lower = c->run_pid == p->pid ? c->run_prev_ts : c->last_ts;
+            if (p->state == MS_RUNNING) {
+                /* believed to run elsewhere: that switch-out was lost */
+                m->q->switch_in_while_running++;
+            } else if (p->state != MS_UNKNOWN && p->since > lower) {
+                lower = p->since;
+            }
+            if (p->last_wakeup > lower)
+                lower = p->last_wakeup;
+            if (p->has_waking && p->waking_ts > lower)
+                lower = p->waking_ts;
+            if (lower < 0 || lower > ts)
+                lower = ts;
+            if (p->state != MS_RUNNING)
+                close_waiting (m, p, lower, 0);
+            p->cpu = ev->cpu;
+            emit (m, p, FTA_TASK_RUNNING, lower, ts, FTA_SPAN_INFERRED_START);
+            m->q->inferred_switch_in++;
+        }
+        /* else: the CPU's first switch since the trace (or a reset) began;
+         * the task ran since an unknown time: no span. */
+        p->cpu = ev->cpu;
+        p->since = ts;
+        p->prev_state = sw->prev_state;
+        p->has_waking = FALSE;
+        if (fta_state_is_preempted (sw->prev_state)) {
+            p->state = MS_RUNNABLE;
+            p->reason = FTA_RUNNABLE_PREEMPTED;
+        } else if (sw->prev_state & (FTA_STATE_X | FTA_STATE_Z | FTA_STATE_x)) {
+            p->state = MS_DEAD;
+        } else {
+            p->state = MS_WAITING;
+        }
+    }
+
+    if (sw->next_pid != 0) {
+        Task *n = get_task (m, sw->next_pid, sw->next_comm);
+        if (n->state == MS_RUNNING) {
+            /* running elsewhere (or here) per the model: a switch-out was
+             * lost; the span in progress is dropped, not guessed. */
+            m->q->switch_in_while_running++;
+        } else {
+            close_waiting (m, n, ts, 0);
+        }
+        n->state = MS_RUNNING;
+        n->cpu = ev->cpu;
+        n->since = ts;
+        n->has_waking = FALSE;
+        n->prev_state = 0;
+    }
+    c->cur_pid = sw->next_pid;
+}
+
+static void
+on_waking (FtaModel *m, const FtaEvent *ev)
+{
+    const FtaWakeFields *w = &ev->u.wake;
+    if (w->pid == 0)
+        return;
+    Task *t = get_task (m, w->pid, w->comm);
+    if (t->state == MS_RUNNING || t->state == MS_RUNNABLE || t->has_waking)
+        return;
+    t->has_waking = TRUE;
+    t->waking_ts = ev->ts_ns;
+    t->waker_pid = ev->pid;
+    t->waker_cpu = ev->cpu;
+    const char *wc = ev->pid >= 0 ? fta_model_comm (m, ev->pid) : NULL;
+    memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
+    if (ev->pid == 0)
+        g_snprintf (t->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
+}
+
+static void
+on_wakeup (FtaModel *m, const FtaEvent *ev)
+{
+    const FtaWakeFields *w = &ev->u.wake;
+    if (w->pid == 0 || w->success == 0)
+        return;
+    Task *t = get_task (m, w->pid, w->comm);
+    gint64 ts = ev->ts_ns;
+    t->last_wakeup = ts;
+    if (t->state == MS_RUNNING || t->state == MS_RUNNABLE) {
+        t->has_waking = FALSE;
+        return;
+    }
+    if (!t->has_waking) {
+        on_waking (m, ev);
+    }
+    if (t->state == MS_WAITING)
+        emit (m, t, waiting_state (t->prev_state), t->since, ts, 0);
+    t->state = MS_RUNNABLE;
+    t->reason = ev->type == FTA_EV_SCHED_WAKEUP_NEW ? FTA_RUNNABLE_NEW
+                                                    : FTA_RUNNABLE_WOKEN;
+    t->since = ts;
+    t->has_waking = FALSE;
+    t->prev_state = 0;
+    if (w->target_cpu >= 0)
+        t->cpu = w->target_cpu;
+}
+
+static void
+reset (FtaModel *m)
+{
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, m->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        Task *t = v;
+        t->state = MS_UNKNOWN;
+        t->has_waking = FALSE;
+        t->last_wakeup = -1;
+    }
+    for (guint i = 0; i < m->cpus->len; i++)
+        cpu_reset (&g_array_index (m->cpus, Cpu, i));
+    m->q->model_resets++;
+}
+
+void
+fta_model_feed (FtaModel *m, const FtaEvent *ev)
+{
+    if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
+        reset (m);
+        return;
+    }
+    Cpu *c = get_cpu (m, ev->cpu);
+    if (!c)
+        return;
+    /* Which task ran last on this CPU, and since when others did not. */
+    if (ev->pid != c->run_pid) {
+        c->run_prev_ts = c->last_ts;
+        c->run_pid = ev->pid;
+    }
+
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        on_switch (m, ev, c);
+        break;
+    case FTA_EV_SCHED_WAKING:
+        on_waking (m, ev);
+        break;
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        on_wakeup (m, ev);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK: {
+        Task *t = get_task (m, ev->u.migrate.pid, ev->u.migrate.comm);
+        if (t->state != MS_RUNNING)
+            t->cpu = ev->u.migrate.dest_cpu;
+        break;
+    }
+    case FTA_EV_SCHED_PROCESS_FORK: {
+        Task *t = get_task (m, ev->u.proc.child_pid, ev->u.proc.child_comm);
+        t->state = MS_UNKNOWN;
+        break;
+    }
+    default:
+        break;
+    }
+    if (ev->pid > 0 && ev->tgid >= 0) {
+        Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (ev->pid));
+        if (t)
+            t->tgid = ev->tgid;
+    }
+    if (ev->ts_ns > c->last_ts)
+        c->last_ts = ev->ts_ns;
+}
+
+void
+fta_model_finish (FtaModel *m, gint64 end_ns)
+{
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, m->tasks);
+    /* Publish in pid order so output does not depend on hashing. */
+    GPtrArray *all = g_ptr_array_new ();
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        g_ptr_array_add (all, v);
+    for (guint i = 0; i < all->len; i++) {
+        Task *t = g_ptr_array_index (all, i);
+        switch (t->state) {
+        case MS_RUNNING:
+            emit (m, t, FTA_TASK_RUNNING, t->since, end_ns, FTA_SPAN_TRUNCATED);
+            break;
+        case MS_RUNNABLE:
+            emit (m, t, FTA_TASK_RUNNABLE, t->since, end_ns, FTA_SPAN_TRUNCATED);
+            break;
+        case MS_WAITING:
+            emit (m, t, waiting_state (t->prev_state), t->since, end_ns,
+                  FTA_SPAN_TRUNCATED);
+            break;
+        default:
+            break;
+        }
+        t->state = MS_UNKNOWN;
+    }
+    g_ptr_array_free (all, TRUE);
+}

@@ -1,0 +1,734 @@
+/* parser.c - tracefs text lines to FtaEvent.
+ *
+ * The line layout is
+ *   COMM-PID [(TGID)] [CPU] [FLAGS] SECONDS.FRACTION: EVENT: FIELDS
+ * where COMM may hold spaces, dashes, colons and brackets, the TGID column
+ * and the flags column are optional, and FIELDS values may hold spaces.
+ * Everything is found by anchors (the "[digits]" CPU bracket, the "-digits"
+ * pid suffix, the "digits.digits:" timestamp, the known next key of each
+ * field), never by splitting on blanks, and without sscanf or allocation.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "parser.h"
+
+struct _FtaParser {
+    GHashTable *ids;   /* name (owned) -> id + 1 */
+    GPtrArray *names;  /* id -> name (owned by ids' keys) */
+    gint64 entries_in_buffer;
+    gint64 entries_written;
+    const char *format;
+};
+
+static const struct {
+    FtaEventType type;
+    const char *name;
+} known_events[] = {
+    { FTA_EV_SCHED_SWITCH, "sched_switch" },
+    { FTA_EV_SCHED_WAKING, "sched_waking" },
+    { FTA_EV_SCHED_WAKEUP, "sched_wakeup" },
+    { FTA_EV_SCHED_WAKEUP_NEW, "sched_wakeup_new" },
+    { FTA_EV_SCHED_MIGRATE_TASK, "sched_migrate_task" },
+    { FTA_EV_SCHED_PROCESS_FORK, "sched_process_fork" },
+    { FTA_EV_SCHED_PROCESS_EXIT, "sched_process_exit" },
+    { FTA_EV_SCHED_PROCESS_EXEC, "sched_process_exec" },
+    { FTA_EV_IRQ_HANDLER_ENTRY, "irq_handler_entry" },
+    { FTA_EV_IRQ_HANDLER_EXIT, "irq_handler_exit" },
+    { FTA_EV_SOFTIRQ_ENTRY, "softirq_entry" },
+    { FTA_EV_SOFTIRQ_EXIT, "softirq_exit" },
+    { FTA_EV_SOFTIRQ_RAISE, "softirq_raise" },
+};
+
+/* Name ids 0..N-1 are the known events in table order, then the two
+ * markers, then names as first seen. */
+#define NAME_ID_LOST G_N_ELEMENTS (known_events)
+#define NAME_ID_BUFFER_STARTED (NAME_ID_LOST + 1)
+
+const char *
+fta_event_type_name (FtaEventType t)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (known_events); i++)
+        if (known_events[i].type == t)
+            return known_events[i].name;
+    switch (t) {
+    case FTA_EV_LOST: return "[lost events]";
+    case FTA_EV_BUFFER_STARTED: return "[buffer started]";
+    case FTA_EV_SPAN: return "[span]";
+    case FTA_EV_OTHER: return "[other]";
+    default: return "[none]";
+    }
+}
+
+static guint
+intern (FtaParser *p, const char *name, gsize len)
+{
+    char buf[128];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy (buf, name, len);
+    buf[len] = '\0';
+    gpointer v = g_hash_table_lookup (p->ids, buf);
+    if (v)
+        return GPOINTER_TO_UINT (v) - 1;
+    char *key = g_strdup (buf);
+    guint id = p->names->len;
+    g_ptr_array_add (p->names, key);
+    g_hash_table_insert (p->ids, key, GUINT_TO_POINTER (id + 1));
+    return id;
+}
+
+FtaParser *
+fta_parser_new (void)
+{
+    FtaParser *p = g_new0 (FtaParser, 1);
+    p->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    p->names = g_ptr_array_new ();
+    for (guint i = 0; i < G_N_ELEMENTS (known_events); i++)
+        intern (p, known_events[i].name, strlen (known_events[i].name));
+    intern (p, "[lost events]", 13);
+    intern (p, "[buffer started]", 16);
+    p->entries_in_buffer = -1;
+    p->entries_written = -1;
+    return p;
+}
+
+void
+fta_parser_free (FtaParser *p)
+{
+    if (!p)
+        return;
+    g_ptr_array_free (p->names, TRUE);
+    g_hash_table_destroy (p->ids);
+    g_free (p);
+}
+
+guint
+fta_parser_n_names (const FtaParser *p)
+{
+    return p->names->len;
+}
+
+const char *
+fta_parser_name (const FtaParser *p, guint id)
+{
+    return id < p->names->len ? g_ptr_array_index (p->names, id) : NULL;
+}
+
+gint64
+fta_parser_entries_in_buffer (const FtaParser *p)
+{
+    return p->entries_in_buffer;
+}
+
+gint64
+fta_parser_entries_written (const FtaParser *p)
+{
+    return p->entries_written;
+}
+
+const char *
+fta_parser_format (const FtaParser *p)
+{
+    return p->format;
+}
+
+/* --- small scanners ------------------------------------------------------ */
+
+static inline gboolean
+is_digit (char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Parses an optionally signed decimal at [s, end); sets *out and returns the
+ * position after it, or NULL when there is no digit. */
+static const char *
+scan_int (const char *s, const char *end, gint64 *out)
+{
+    gboolean neg = FALSE;
+    if (s < end && (*s == '-' || *s == '+')) {
+        neg = *s == '-';
+        s++;
+    }
+    if (s >= end || !is_digit (*s))
+        return NULL;
+    gint64 v = 0;
+    while (s < end && is_digit (*s)) {
+        if (v < G_MAXINT64 / 10)
+            v = v * 10 + (*s - '0');
+        s++;
+    }
+    *out = neg ? -v : v;
+    return s;
+}
+
+static const char *
+find (const char *s, const char *end, const char *needle, gsize nlen)
+{
+    if (s >= end || (gsize) (end - s) < nlen)
+        return NULL;
+    return memmem (s, end - s, needle, nlen);
+}
+
+static void
+copy_comm (char dst[FTA_COMM_LEN], const char *s, gsize len)
+{
+    if (len > FTA_COMM_LEN - 1)
+        len = FTA_COMM_LEN - 1;
+    memcpy (dst, s, len);
+    dst[len] = '\0';
+}
+
+#define KEY(k) k, sizeof (k) - 1
+
+/* Reads the integer right after KEY at *pos (which must start with KEY);
+ * advances *pos.  FALSE if KEY is not there. */
+static gboolean
+expect_int (const char **pos, const char *end, const char *key, gsize klen,
+            gint64 *out)
+{
+    const char *s = *pos;
+    if ((gsize) (end - s) < klen || memcmp (s, key, klen) != 0)
+        return FALSE;
+    s = scan_int (s + klen, end, out);
+    if (!s)
+        return FALSE;
+    *pos = s;
+    return TRUE;
+}
+
+/* Finds KEY anywhere in [s, end) and reads the integer after it. */
+static gboolean
+find_int (const char *s, const char *end, const char *key, gsize klen,
+          gint64 *out)
+{
+    const char *k = find (s, end, key, klen);
+    if (!k)
+        return FALSE;
+    return scan_int (k + klen, end, out) != NULL;
+}
+
+gboolean
+fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
+{
+    const char *end = s + len;
+    gint64 sec = 0, frac = 0;
+    const char *q = s;
+    if (q >= end || !is_digit (*q))
+        return FALSE;
+    while (q < end && is_digit (*q)) {
+        if (sec > G_MAXINT64 / 10 / 1000000000)
+            return FALSE;
+        sec = sec * 10 + (*q++ - '0');
+    }
+    if (q >= end || *q != '.')
+        return FALSE;
+    q++;
+    int digits = 0;
+    while (q < end && is_digit (*q)) {
+        if (digits < 9) {
+            frac = frac * 10 + (*q - '0');
+            digits++;
+        }
+        q++;
+    }
+    if (digits == 0 || q != end)
+        return FALSE;
+    for (; digits < 9; digits++)
+        frac *= 10;
+    *ns = sec * 1000000000 + frac;
+    return TRUE;
+}
+
+guint32
+fta_parse_state (const char *s, gsize len)
+{
+    guint32 st = 0;
+    for (gsize i = 0; i < len; i++) {
+        switch (s[i]) {
+        case 'R': break;
+        case '+': st |= FTA_STATE_PREEMPT; break;
+        case '|': break;
+        case 'S': st |= FTA_STATE_S; break;
+        case 'D': st |= FTA_STATE_D; break;
+        case 'T': st |= FTA_STATE_T; break;
+        case 't': st |= FTA_STATE_t; break;
+        case 'X': st |= FTA_STATE_X; break;
+        case 'Z': st |= FTA_STATE_Z; break;
+        case 'P': st |= FTA_STATE_P; break;
+        case 'I': st |= FTA_STATE_I; break;
+        case 'K': st |= FTA_STATE_K; break;
+        case 'W': st |= FTA_STATE_W; break;
+        case 'N': st |= FTA_STATE_N; break;
+        case 'x': st |= FTA_STATE_x; break;
+        default: st |= FTA_STATE_UNKNOWN; break;
+        }
+    }
+    return st;
+}
+
+static FtaEventType
+classify (const char *n, gsize len)
+{
+    /* Length first, then bytes: no hashing for the common events. */
+    switch (len) {
+    case 12:
+        if (memcmp (n, "sched_switch", 12) == 0) return FTA_EV_SCHED_SWITCH;
+        if (memcmp (n, "sched_waking", 12) == 0) return FTA_EV_SCHED_WAKING;
+        if (memcmp (n, "sched_wakeup", 12) == 0) return FTA_EV_SCHED_WAKEUP;
+        if (memcmp (n, "softirq_exit", 12) == 0) return FTA_EV_SOFTIRQ_EXIT;
+        break;
+    case 13:
+        if (memcmp (n, "softirq_entry", 13) == 0) return FTA_EV_SOFTIRQ_ENTRY;
+        if (memcmp (n, "softirq_raise", 13) == 0) return FTA_EV_SOFTIRQ_RAISE;
+        break;
+    case 16:
+        if (memcmp (n, "sched_wakeup_new", 16) == 0) return FTA_EV_SCHED_WAKEUP_NEW;
+        if (memcmp (n, "irq_handler_exit", 16) == 0) return FTA_EV_IRQ_HANDLER_EXIT;
+        break;
+    case 17:
+        if (memcmp (n, "irq_handler_entry", 17) == 0) return FTA_EV_IRQ_HANDLER_ENTRY;
+        break;
+    case 18:
+        if (memcmp (n, "sched_migrate_task", 18) == 0) return FTA_EV_SCHED_MIGRATE_TASK;
+        if (memcmp (n, "sched_process_fork", 18) == 0) return FTA_EV_SCHED_PROCESS_FORK;
+        if (memcmp (n, "sched_process_exit", 18) == 0) return FTA_EV_SCHED_PROCESS_EXIT;
+        if (memcmp (n, "sched_process_exec", 18) == 0) return FTA_EV_SCHED_PROCESS_EXEC;
+        break;
+    }
+    return FTA_EV_OTHER;
+}
+
+/* --- typed fields ---------------------------------------------------------- */
+
+/* "prev_comm=A prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=B
+ *  next_pid=2 next_prio=120".  The comms are delimited by the next key, so
+ * "prev_comm=x ==> y prev_pid=..." keeps "x ==> y". */
+static gboolean
+parse_switch (FtaSwitchFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
+        return FALSE;
+    const char *c = s + 10;
+    const char *k = find (c, end, KEY (" prev_pid="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->prev_comm, c, k - c);
+    s = k + 1;
+    if (!expect_int (&s, end, KEY ("prev_pid="), &v))
+        return FALSE;
+    f->prev_pid = (gint32) v;
+    if (!expect_int (&s, end, KEY (" prev_prio="), &v))
+        return FALSE;
+    f->prev_prio = (gint32) v;
+    if (end - s < 12 || memcmp (s, " prev_state=", 12) != 0)
+        return FALSE;
+    s += 12;
+    const char *st = s;
+    while (s < end && *s != ' ')
+        s++;
+    f->prev_state = fta_parse_state (st, s - st);
+    if (end - s < 15 || memcmp (s, " ==> next_comm=", 15) != 0)
+        return FALSE;
+    c = s + 15;
+    k = find (c, end, KEY (" next_pid="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->next_comm, c, k - c);
+    s = k + 1;
+    if (!expect_int (&s, end, KEY ("next_pid="), &v))
+        return FALSE;
+    f->next_pid = (gint32) v;
+    if (!expect_int (&s, end, KEY (" next_prio="), &v))
+        return FALSE;
+    f->next_prio = (gint32) v;
+    return TRUE;
+}
+
+/* "comm=NAME pid=N ..." shared by wake, migrate, fork and exit events.
+ * Returns the position after the pid. */
+static const char *
+parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
+                const char *end)
+{
+    gint64 v;
+    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+        return NULL;
+    const char *c = s + 5;
+    const char *k = find (c, end, KEY (" pid="));
+    if (!k)
+        return NULL;
+    copy_comm (comm, c, k - c);
+    s = k + 5;
+    s = scan_int (s, end, &v);
+    if (!s)
+        return NULL;
+    *pid = (gint32) v;
+    return s;
+}
+
+static gboolean
+parse_wake (FtaWakeFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    if (!s)
+        return FALSE;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    f->success = find_int (s, end, KEY (" success="), &v) ? (gint32) v : -1;
+    f->target_cpu = find_int (s, end, KEY (" target_cpu="), &v) ? (gint32) v : -1;
+    return TRUE;
+}
+
+static gboolean
+parse_migrate (FtaMigrateFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    if (!s)
+        return FALSE;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    if (!find_int (s, end, KEY (" orig_cpu="), &v))
+        return FALSE;
+    f->orig_cpu = (gint32) v;
+    if (!find_int (s, end, KEY (" dest_cpu="), &v))
+        return FALSE;
+    f->dest_cpu = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+parse_fork (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    if (!s)
+        return FALSE;
+    if (end - s < 12 || memcmp (s, " child_comm=", 12) != 0)
+        return FALSE;
+    const char *c = s + 12;
+    const char *k = find (c, end, KEY (" child_pid="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->child_comm, c, k - c);
+    if (!scan_int (k + 11, end, &v))
+        return FALSE;
+    f->child_pid = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+parse_exit (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    if (!s)
+        return FALSE;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    return TRUE;
+}
+
+/* "filename=/usr/bin/x pid=N old_pid=M": the file name may hold spaces. */
+static gboolean
+parse_exec (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    const char *k = find (s, end, KEY (" pid="));
+    if (!k || !scan_int (k + 5, end, &v))
+        return FALSE;
+    f->pid = (gint32) v;
+    f->old_pid = find_int (k, end, KEY (" old_pid="), &v) ? (gint32) v : f->pid;
+    return TRUE;
+}
+
+static gboolean
+parse_irq (FtaIrqFields *f, const char *s, const char *end, gboolean entry)
+{
+    gint64 v;
+    if (!expect_int (&s, end, KEY ("irq="), &v))
+        return FALSE;
+    f->irq = (gint32) v;
+    f->handled = -1;
+    f->name[0] = '\0';
+    if (entry) {
+        if (end - s > 6 && memcmp (s, " name=", 6) == 0) {
+            gsize n = end - (s + 6);
+            if (n > sizeof f->name - 1)
+                n = sizeof f->name - 1;
+            memcpy (f->name, s + 6, n);
+            f->name[n] = '\0';
+        }
+    } else if (end - s > 5 && memcmp (s, " ret=", 5) == 0) {
+        s += 5;
+        f->handled = (end - s >= 7 && memcmp (s, "handled", 7) == 0) ? 1 : 0;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_softirq (FtaSoftirqFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    if (!expect_int (&s, end, KEY ("vec="), &v))
+        return FALSE;
+    f->vec = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+parse_fields (FtaEvent *ev)
+{
+    const char *s = ev->fields, *end = ev->fields + ev->fields_len;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH: return parse_switch (&ev->u.sw, s, end);
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW: return parse_wake (&ev->u.wake, s, end);
+    case FTA_EV_SCHED_MIGRATE_TASK: return parse_migrate (&ev->u.migrate, s, end);
+    case FTA_EV_SCHED_PROCESS_FORK: return parse_fork (&ev->u.proc, s, end);
+    case FTA_EV_SCHED_PROCESS_EXIT: return parse_exit (&ev->u.proc, s, end);
+    case FTA_EV_SCHED_PROCESS_EXEC: return parse_exec (&ev->u.proc, s, end);
+    case FTA_EV_IRQ_HANDLER_ENTRY: return parse_irq (&ev->u.irq, s, end, TRUE);
+    case FTA_EV_IRQ_HANDLER_EXIT: return parse_irq (&ev->u.irq, s, end, FALSE);
+    case FTA_EV_SOFTIRQ_ENTRY:
+    case FTA_EV_SOFTIRQ_EXIT:
+    case FTA_EV_SOFTIRQ_RAISE: return parse_softirq (&ev->u.softirq, s, end);
+    default: return TRUE;
+    }
+}
+
+/* --- headers and markers --------------------------------------------------- */
+
+static void
+parse_header (FtaParser *p, const char *s, const char *end)
+{
+    static const char key[] = "# entries-in-buffer/entries-written:";
+    const char *k = find (s, end, key, sizeof key - 1);
+    if (!k)
+        return;
+    gint64 a, b;
+    const char *q = k + sizeof key - 1;
+    while (q < end && *q == ' ')
+        q++;
+    q = scan_int (q, end, &a);
+    if (!q || q >= end || *q != '/')
+        return;
+    if (!scan_int (q + 1, end, &b))
+        return;
+    p->entries_in_buffer = a;
+    p->entries_written = b;
+}
+
+/* "##### CPU 3 buffer started ####" */
+static gboolean
+parse_buffer_started (const char *s, const char *end, FtaEvent *ev)
+{
+    gint64 cpu;
+    const char *k = find (s, end, KEY ("CPU "));
+    if (!k || !find (s, end, KEY (" buffer started")))
+        return FALSE;
+    if (!scan_int (k + 4, end, &cpu))
+        return FALSE;
+    ev->type = FTA_EV_BUFFER_STARTED;
+    ev->name_id = NAME_ID_BUFFER_STARTED;
+    ev->cpu = (gint32) cpu;
+    return TRUE;
+}
+
+/* "CPU:1 [LOST 90 EVENTS]" */
+static gboolean
+parse_lost (const char *s, const char *end, FtaEvent *ev)
+{
+    gint64 cpu, n;
+    if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
+        return FALSE;
+    const char *q = scan_int (s + 4, end, &cpu);
+    if (!q)
+        return FALSE;
+    const char *k = find (q, end, KEY ("[LOST "));
+    if (!k)
+        return FALSE;
+    ev->u.marker.lost = scan_int (k + 6, end, &n) ? n : -1;
+    ev->type = FTA_EV_LOST;
+    ev->name_id = NAME_ID_LOST;
+    ev->cpu = (gint32) cpu;
+    return TRUE;
+}
+
+/* --- the line ---------------------------------------------------------------- */
+
+/* Finds " [digits]" followed by a blank: the CPU column. */
+static const char *
+find_cpu_bracket (const char *s, const char *end, gint64 *cpu)
+{
+    const char *q = s;
+    while ((q = memchr (q, '[', end - q)) != NULL) {
+        const char *d = q + 1;
+        if (q > s && q[-1] == ' ' && d < end && is_digit (*d)) {
+            const char *e = scan_int (d, end, cpu);
+            if (e && e < end && *e == ']' && (e + 1 == end || e[1] == ' '))
+                return q;
+        }
+        q++;
+    }
+    return NULL;
+}
+
+FtaLineKind
+fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
+                       FtaEvent *ev, const char **why)
+{
+    const char *s = line, *end = line + len;
+    gint64 v;
+
+    while (end > s && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    if (s == end)
+        return FTA_LINE_HEADER;
+
+    ev->tgid = -1;
+    ev->pid = -1;
+    ev->cpu = -1;
+    ev->comm[0] = '\0';
+    ev->name = NULL;
+    ev->name_len = 0;
+    ev->fields = NULL;
+    ev->fields_len = 0;
+
+    if (*s == '#') {
+        if (parse_buffer_started (s, end, ev))
+            return FTA_LINE_MARKER;
+        parse_header (p, s, end);
+        return FTA_LINE_HEADER;
+    }
+    if (*s == 'C' && parse_lost (s, end, ev))
+        return FTA_LINE_MARKER;
+    if (memchr (s, '\0', end - s)) {
+        *why = "binary data (NUL byte)";
+        return FTA_LINE_UNPARSED;
+    }
+
+    gint64 cpu;
+    const char *br = find_cpu_bracket (s, end, &cpu);
+    if (!br) {
+        *why = "no [CPU] column";
+        return FTA_LINE_UNPARSED;
+    }
+
+    /* Left of the bracket: "COMM-PID" and maybe "(  TGID)". */
+    const char *l = br;
+    while (l > s && l[-1] == ' ')
+        l--;
+    if (l > s && l[-1] == ')') {
+        const char *open = l - 1;
+        while (open > s && *open != '(')
+            open--;
+        if (*open != '(') {
+            *why = "unbalanced TGID column";
+            return FTA_LINE_UNPARSED;
+        }
+        const char *t = open + 1;
+        while (t < l && *t == ' ')
+            t++;
+        ev->tgid = scan_int (t, l - 1, &v) ? (gint32) v : -1;
+        l = open;
+        while (l > s && l[-1] == ' ')
+            l--;
+    }
+    const char *pd = l;
+    while (pd > s && is_digit (pd[-1]))
+        pd--;
+    if (pd == l || pd == s || pd[-1] != '-') {
+        *why = "no COMM-PID before the CPU column";
+        return FTA_LINE_UNPARSED;
+    }
+    scan_int (pd, l, &v);
+    ev->pid = (gint32) v;
+    copy_comm (ev->comm, s, pd - 1 - s);
+    ev->cpu = (gint32) cpu;
+
+    /* Right of the bracket: [FLAGS] TIMESTAMP: */
+    const char *q = memchr (br, ']', end - br) + 1;
+    gboolean have_ts = FALSE;
+    for (int tok = 0; tok < 2 && !have_ts; tok++) {
+        while (q < end && *q == ' ')
+            q++;
+        const char *t = q;
+        while (q < end && *q != ' ')
+            q++;
+        if (q > t && q[-1] == ':' && fta_parse_timestamp (t, q - 1 - t, &ev->ts_ns))
+            have_ts = TRUE;
+    }
+    if (!have_ts) {
+        *why = "no timestamp after the CPU column";
+        return FTA_LINE_UNPARSED;
+    }
+    while (q < end && *q == ' ')
+        q++;
+    const char *n = q;
+    while (q < end && *q != ':' && *q != ' ')
+        q++;
+    if (q == n || q >= end || *q != ':' || (q + 1 < end && q[1] != ' ')) {
+        *why = "no 'event:' after the timestamp";
+        return FTA_LINE_UNPARSED;
+    }
+    ev->name = n;
+    ev->name_len = q - n;
+    q++;
+    if (q < end)
+        q++;
+    ev->fields = q;
+    ev->fields_len = end - q;
+    ev->type = classify (n, ev->name_len);
+    if (ev->type == FTA_EV_OTHER)
+        ev->name_id = intern (p, n, ev->name_len);
+    else
+        ev->name_id = ev->type - FTA_EV_SCHED_SWITCH;
+    if (!parse_fields (ev)) {
+        *why = "fields of a known event could not be read";
+        return FTA_LINE_UNPARSED;
+    }
+    p->format = "tracefs";
+    return FTA_LINE_EVENT;
+}
+
+/* --- field lookup for plugins -------------------------------------------- */
+
+const char *
+fta_event_field (const FtaEvent *ev, const char *key, guint *len)
+{
+    if (!ev->fields || !key)
+        return NULL;
+    const char *s = ev->fields, *end = ev->fields + ev->fields_len;
+    gsize klen = strlen (key);
+    const char *q = s;
+    const char *val = NULL;
+    while ((q = find (q, end, key, klen)) != NULL) {
+        if ((q == s || q[-1] == ' ') && q + klen < end && q[klen] == '=') {
+            val = q + klen + 1;
+            break;
+        }
+        q++;
+    }
+    if (!val)
+        return NULL;
+    /* The value ends before the next " word=". */
+    const char *e = val;
+    while (e < end) {
+        if (*e == ' ') {
+            const char *w = e + 1;
+            while (w < end && (g_ascii_isalnum (*w) || *w == '_'))
+                w++;
+            if (w > e + 1 && w < end && *w == '=')
+                break;
+        }
+        e++;
+    }
+    *len = e - val;
+    return val;
+}

@@ -1,0 +1,41 @@
+/* parser.h - one text line to one FtaEvent (private to the core). */
+#ifndef FTA_PARSER_H
+#define FTA_PARSER_H
+
+#include <ftrace-analyzer/fta-event.h>
+
+typedef enum {
+    FTA_LINE_EVENT = 0, /* ev is filled */
+    FTA_LINE_MARKER,    /* ev is a LOST or BUFFER_STARTED marker */
+    FTA_LINE_HEADER,    /* '#' comment/header or blank */
+    FTA_LINE_UNPARSED,  /* *why says what was wrong */
+} FtaLineKind;
+
+typedef struct _FtaParser FtaParser;
+
+FtaParser *fta_parser_new (void);
+void fta_parser_free (FtaParser *p);
+
+/* Parses LINE (LEN bytes, no newline).  EV's string pointers point into
+ * LINE.  Allocates only when an event name is seen for the first time. */
+FtaLineKind fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
+                                   FtaEvent *ev, const char **why);
+
+/* Interned event names: id -> name.  Ids of the known types are fixed. */
+guint fta_parser_n_names (const FtaParser *p);
+const char *fta_parser_name (const FtaParser *p, guint id);
+
+/* Values read from the header ("# entries-in-buffer/entries-written:"),
+ * -1 when not seen. */
+gint64 fta_parser_entries_in_buffer (const FtaParser *p);
+gint64 fta_parser_entries_written (const FtaParser *p);
+/* "tracefs" once a line was parsed; NULL before. */
+const char *fta_parser_format (const FtaParser *p);
+
+/* Helpers shared with tests. */
+guint32 fta_parse_state (const char *s, gsize len);
+/* Parses "123.456789" to ns; FALSE on junk.  Fractions of 1..9 digits. */
+gboolean fta_parse_timestamp (const char *s, gsize len, gint64 *ns);
+const char *fta_event_type_name (FtaEventType t);
+
+#endif /* FTA_PARSER_H */

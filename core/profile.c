@@ -1,0 +1,426 @@
+/* profile.c - libconfig profiles and plugin options.
+ *
+ * A profile is checked completely when it is loaded: syntax errors and
+ * unknown keys are reported with file and line.  Plugin sections are
+ * checked against the plugin's option table when the plugin is loaded.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+struct _FtaOptions {
+    const FtaPluginDescriptor *desc;
+    GHashTable *values; /* option name -> text value (owned) */
+};
+
+static const char *top_keys[] = { "analyzers", "sinks", "top", "filter",
+                                   "output", "plugins", NULL };
+static const char *filter_keys[] = { "comm", "pids", "cpus", "start", "end",
+                                     NULL };
+
+static gboolean
+in_list (const char *s, const char **list)
+{
+    for (; *list; list++)
+        if (strcmp (s, *list) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static const char *
+where (const FtaProfile *p, const config_setting_t *s, char *buf, gsize n)
+{
+    const char *file = config_setting_source_file (s);
+    g_snprintf (buf, n, "%s:%u", file ? file : p->source,
+                config_setting_source_line (s));
+    return buf;
+}
+
+static gboolean
+fail (GError **error, const FtaProfile *p, const config_setting_t *s,
+      const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (GError **error, const FtaProfile *p, const config_setting_t *s,
+      const char *fmt, ...)
+{
+    char loc[512];
+    va_list ap;
+    va_start (ap, fmt);
+    char *msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE, "%s: %s",
+                 where (p, s, loc, sizeof loc), msg);
+    g_free (msg);
+    return FALSE;
+}
+
+static gboolean
+read_name_list (FtaProfile *p, const char *key, char ***out, GError **error)
+{
+    config_setting_t *s = config_lookup (&p->cfg, key);
+    if (!s)
+        return TRUE;
+    int type = config_setting_type (s);
+    if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+        return fail (error, p, s, "'%s' must be a list of plugin names, "
+                     "e.g. %s = [ \"switch\", \"wakeup\" ];", key, key);
+    int n = config_setting_length (s);
+    GPtrArray *a = g_ptr_array_new ();
+    for (int i = 0; i < n; i++) {
+        const char *v = config_setting_get_string_elem (s, i);
+        if (!v) {
+            g_ptr_array_add (a, NULL);
+            g_strfreev ((char **) g_ptr_array_free (a, FALSE));
+            return fail (error, p, s, "'%s' must hold only strings", key);
+        }
+        g_ptr_array_add (a, g_strdup (v));
+    }
+    g_ptr_array_add (a, NULL);
+    g_strfreev (*out);
+    *out = (char **) g_ptr_array_free (a, FALSE);
+    return TRUE;
+}
+
+/* A filter value may be written as a string or a number. */
+static gboolean
+read_text (FtaProfile *p, config_setting_t *s, char **out, GError **error)
+{
+    char *v = NULL;
+    switch (config_setting_type (s)) {
+    case CONFIG_TYPE_STRING:
+        v = g_strdup (config_setting_get_string (s));
+        break;
+    case CONFIG_TYPE_INT:
+        v = g_strdup_printf ("%d", config_setting_get_int (s));
+        break;
+    case CONFIG_TYPE_INT64:
+        v = g_strdup_printf ("%lld", config_setting_get_int64 (s));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        v = g_strdup_printf ("%.9g", config_setting_get_float (s));
+        break;
+    default:
+        return fail (error, p, s, "'%s' must be a string or a number",
+                     config_setting_name (s));
+    }
+    g_free (*out);
+    *out = (v && *v) ? v : (g_free (v), NULL);
+    return TRUE;
+}
+
+static gboolean
+check (FtaProfile *p, GError **error)
+{
+    config_setting_t *root = config_root_setting (&p->cfg);
+    for (int i = 0; i < config_setting_length (root); i++) {
+        config_setting_t *s = config_setting_get_elem (root, i);
+        if (!in_list (config_setting_name (s), top_keys))
+            return fail (error, p, s, "unknown key '%s' (known: analyzers, "
+                         "sinks, top, filter, output, plugins)",
+                         config_setting_name (s));
+    }
+    if (!read_name_list (p, "analyzers", &p->analyzers, error)
+        || !read_name_list (p, "sinks", &p->sinks, error))
+        return FALSE;
+    config_setting_t *s = config_lookup (&p->cfg, "top");
+    if (s) {
+        if (config_setting_type (s) != CONFIG_TYPE_INT
+            && config_setting_type (s) != CONFIG_TYPE_INT64)
+            return fail (error, p, s, "'top' must be a whole number");
+        p->top = config_setting_get_int64 (s);
+        if (config_setting_type (s) == CONFIG_TYPE_INT)
+            p->top = config_setting_get_int (s);
+        if (p->top < 0)
+            return fail (error, p, s, "'top' must be 0 (all) or more");
+    }
+    s = config_lookup (&p->cfg, "output");
+    if (s && !read_text (p, s, &p->output, error))
+        return FALSE;
+    s = config_lookup (&p->cfg, "filter");
+    if (s) {
+        if (!config_setting_is_group (s))
+            return fail (error, p, s, "'filter' must be a group: filter = { comm = \"...\"; };");
+        for (int i = 0; i < config_setting_length (s); i++) {
+            config_setting_t *f = config_setting_get_elem (s, i);
+            const char *n = config_setting_name (f);
+            if (!in_list (n, filter_keys))
+                return fail (error, p, f, "unknown filter key '%s' (known: comm, "
+                             "pids, cpus, start, end)", n);
+            char **dst = strcmp (n, "comm") == 0 ? &p->comm
+                         : strcmp (n, "pids") == 0 ? &p->pids
+                         : strcmp (n, "cpus") == 0 ? &p->cpus
+                         : strcmp (n, "start") == 0 ? &p->start : &p->end;
+            if (!read_text (p, f, dst, error))
+                return FALSE;
+        }
+    }
+    s = config_lookup (&p->cfg, "plugins");
+    if (s) {
+        if (!config_setting_is_group (s))
+            return fail (error, p, s, "'plugins' must be a group of plugin sections");
+        for (int i = 0; i < config_setting_length (s); i++) {
+            config_setting_t *g = config_setting_get_elem (s, i);
+            if (!config_setting_is_group (g))
+                return fail (error, p, g, "plugin section '%s' must be a group: "
+                             "%s = { option = value; };", config_setting_name (g),
+                             config_setting_name (g));
+        }
+    }
+    return TRUE;
+}
+
+static FtaProfile *
+profile_new (const char *source)
+{
+    FtaProfile *p = g_new0 (FtaProfile, 1);
+    p->source = g_strdup (source);
+    config_init (&p->cfg);
+    p->analyzers = g_new0 (char *, 1);
+    p->sinks = g_new0 (char *, 1);
+    p->top = 20;
+    return p;
+}
+
+static FtaProfile *
+finish_load (FtaProfile *p, int ok, GError **error)
+{
+    if (!ok) {
+        const char *file = config_error_file (&p->cfg);
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE, "%s:%d: %s",
+                     file ? file : p->source, config_error_line (&p->cfg),
+                     config_error_text (&p->cfg));
+        fta_profile_free (p);
+        return NULL;
+    }
+    if (!check (p, error)) {
+        fta_profile_free (p);
+        return NULL;
+    }
+    return p;
+}
+
+FtaProfile *
+fta_profile_load_file (const char *path, GError **error)
+{
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "cannot read profile %s: no such file", path);
+        return NULL;
+    }
+    FtaProfile *p = profile_new (path);
+    return finish_load (p, config_read_file (&p->cfg, path), error);
+}
+
+FtaProfile *
+fta_profile_load_string (const char *text, const char *source, GError **error)
+{
+    FtaProfile *p = profile_new (source);
+    return finish_load (p, config_read_string (&p->cfg, text), error);
+}
+
+GPtrArray *
+fta_profile_dirs (void)
+{
+    GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+    const char *env = g_getenv ("FTA_PROFILE_PATH");
+    if (env && *env) {
+        char **parts = g_strsplit (env, ":", -1);
+        for (char **d = parts; *d; d++)
+            if (**d)
+                g_ptr_array_add (dirs, g_strdup (*d));
+        g_strfreev (parts);
+    }
+    g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (),
+                                             "ftrace-analyzer", "profiles", NULL));
+    g_ptr_array_add (dirs, g_strdup (FTA_PROFILEDIR));
+    return dirs;
+}
+
+FtaProfile *
+fta_profile_load_named (const char *name, GError **error)
+{
+    if (strchr (name, '/'))
+        return fta_profile_load_file (name, error);
+    char *file = g_str_has_suffix (name, ".cfg") ? g_strdup (name)
+                                                 : g_strconcat (name, ".cfg", NULL);
+    GPtrArray *dirs = fta_profile_dirs ();
+    FtaProfile *p = NULL;
+    gboolean found = FALSE;
+    for (guint i = 0; i < dirs->len && !found; i++) {
+        char *path = g_build_filename (g_ptr_array_index (dirs, i), file, NULL);
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+            p = fta_profile_load_file (path, error);
+            found = TRUE;
+        }
+        g_free (path);
+    }
+    if (!found && (strcmp (name, "default") == 0 || strcmp (name, "default.cfg") == 0)) {
+        p = fta_profile_load_string (fta_default_profile, "built-in default", error);
+        found = TRUE;
+    }
+    if (!found) {
+        GString *w = g_string_new (NULL);
+        for (guint i = 0; i < dirs->len; i++)
+            g_string_append_printf (w, "%s%s", i ? ", " : "",
+                                    (char *) g_ptr_array_index (dirs, i));
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "no profile '%s' (looked for %s in: %s); "
+                     "'ftrace-analyzer profiles' lists them, -c FILE loads a file",
+                     name, file, w->str);
+        g_string_free (w, TRUE);
+    }
+    g_ptr_array_free (dirs, TRUE);
+    g_free (file);
+    return p;
+}
+
+void
+fta_profile_free (FtaProfile *p)
+{
+    if (!p)
+        return;
+    config_destroy (&p->cfg);
+    g_strfreev (p->analyzers);
+    g_strfreev (p->sinks);
+    g_free (p->comm);
+    g_free (p->pids);
+    g_free (p->cpus);
+    g_free (p->start);
+    g_free (p->end);
+    g_free (p->output);
+    g_free (p->source);
+    g_free (p);
+}
+
+/* --- plugin options ------------------------------------------------------- */
+
+static const FtaOptionSpec *
+find_spec (const FtaPluginDescriptor *d, const char *name)
+{
+    for (const FtaOptionSpec *o = d->options; o && o->name; o++)
+        if (strcmp (o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static const char *
+type_word (FtaOptionType t)
+{
+    switch (t) {
+    case FTA_OPT_INT: return "a whole number";
+    case FTA_OPT_BOOL: return "true or false";
+    case FTA_OPT_DOUBLE: return "a number";
+    case FTA_OPT_STRING: return "a string";
+    }
+    return "?";
+}
+
+FtaOptions *
+fta_options_new (const FtaProfile *profile, const FtaPluginDescriptor *desc,
+                 GError **error)
+{
+    FtaOptions *o = g_new0 (FtaOptions, 1);
+    o->desc = desc;
+    o->values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+    for (const FtaOptionSpec *s = desc->options; s && s->name; s++)
+        g_hash_table_insert (o->values, (gpointer) s->name,
+                             g_strdup (s->default_value ? s->default_value : ""));
+    if (!profile)
+        return o;
+    char *path = g_strconcat ("plugins.", desc->name, NULL);
+    config_setting_t *sec = config_lookup (&profile->cfg, path);
+    g_free (path);
+    for (int i = 0; sec && i < config_setting_length (sec); i++) {
+        config_setting_t *s = config_setting_get_elem (sec, i);
+        const char *n = config_setting_name (s);
+        const FtaOptionSpec *spec = find_spec (desc, n);
+        if (!spec) {
+            GString *known = g_string_new (NULL);
+            for (const FtaOptionSpec *k = desc->options; k && k->name; k++)
+                g_string_append_printf (known, "%s%s", known->len ? ", " : "", k->name);
+            fail (error, profile, s, "plugin '%s' has no option '%s' (its options: %s)",
+                  desc->name, n, known->len ? known->str : "none");
+            g_string_free (known, TRUE);
+            fta_options_free (o);
+            return NULL;
+        }
+        int t = config_setting_type (s);
+        char *v = NULL;
+        switch (spec->type) {
+        case FTA_OPT_INT:
+            if (t == CONFIG_TYPE_INT)
+                v = g_strdup_printf ("%d", config_setting_get_int (s));
+            else if (t == CONFIG_TYPE_INT64)
+                v = g_strdup_printf ("%lld", config_setting_get_int64 (s));
+            break;
+        case FTA_OPT_BOOL:
+            if (t == CONFIG_TYPE_BOOL)
+                v = g_strdup (config_setting_get_bool (s) ? "true" : "false");
+            break;
+        case FTA_OPT_DOUBLE:
+            if (t == CONFIG_TYPE_FLOAT)
+                v = g_strdup_printf ("%.17g", config_setting_get_float (s));
+            else if (t == CONFIG_TYPE_INT)
+                v = g_strdup_printf ("%d", config_setting_get_int (s));
+            break;
+        case FTA_OPT_STRING:
+            if (t == CONFIG_TYPE_STRING)
+                v = g_strdup (config_setting_get_string (s));
+            break;
+        }
+        if (!v) {
+            fail (error, profile, s, "option '%s' of plugin '%s' must be %s",
+                  n, desc->name, type_word (spec->type));
+            fta_options_free (o);
+            return NULL;
+        }
+        g_hash_table_insert (o->values, (gpointer) spec->name, v);
+    }
+    return o;
+}
+
+void
+fta_options_free (FtaOptions *o)
+{
+    if (!o)
+        return;
+    g_hash_table_destroy (o->values);
+    g_free (o);
+}
+
+static const char *
+value (const FtaOptions *o, const char *name)
+{
+    return o ? g_hash_table_lookup (o->values, name) : NULL;
+}
+
+gint64
+fta_options_get_int (const FtaOptions *o, const char *name)
+{
+    const char *v = value (o, name);
+    return v ? g_ascii_strtoll (v, NULL, 10) : 0;
+}
+
+gboolean
+fta_options_get_bool (const FtaOptions *o, const char *name)
+{
+    const char *v = value (o, name);
+    return v && (strcmp (v, "true") == 0 || strcmp (v, "1") == 0);
+}
+
+double
+fta_options_get_double (const FtaOptions *o, const char *name)
+{
+    const char *v = value (o, name);
+    return v ? g_ascii_strtod (v, NULL) : 0.0;
+}
+
+const char *
+fta_options_get_string (const FtaOptions *o, const char *name)
+{
+    return value (o, name);
+}

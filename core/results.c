@@ -1,0 +1,435 @@
+/* results.c - tables, series, findings, and the percentile helper. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+struct _FtaTable {
+    char *full_name;
+    char *title;
+    gboolean series;
+    gint64 window_ns;
+    gint64 start_ns;
+    GArray *columns; /* FtaColumn, names owned by strings */
+    GPtrArray *rows; /* FtaValue[n_columns], owned */
+    GStringChunk *strings;
+};
+
+FtaResults *
+fta_results_new (void)
+{
+    FtaResults *r = g_new0 (FtaResults, 1);
+    r->tables = g_ptr_array_new ();
+    r->findings = g_ptr_array_new ();
+    r->strings = g_string_chunk_new (4096);
+    return r;
+}
+
+static void
+table_free (FtaTable *t)
+{
+    for (guint i = 0; i < t->rows->len; i++)
+        g_free (g_ptr_array_index (t->rows, i));
+    g_ptr_array_free (t->rows, TRUE);
+    g_array_free (t->columns, TRUE);
+    g_string_chunk_free (t->strings);
+    g_free (t->full_name);
+    g_free (t->title);
+    g_free (t);
+}
+
+void
+fta_results_free (FtaResults *r)
+{
+    if (!r)
+        return;
+    for (guint i = 0; i < r->tables->len; i++)
+        table_free (g_ptr_array_index (r->tables, i));
+    g_ptr_array_free (r->tables, TRUE);
+    for (guint i = 0; i < r->findings->len; i++) {
+        FtaFinding *f = g_ptr_array_index (r->findings, i);
+        g_ptr_array_free (f->evidence_keys, TRUE);
+        g_ptr_array_free (f->evidence_values, TRUE);
+        g_free (f);
+    }
+    g_ptr_array_free (r->findings, TRUE);
+    g_string_chunk_free (r->strings);
+    g_free (r);
+}
+
+static FtaTable *
+table_new (FtaResults *r, const char *plugin, const char *name,
+           const char *title)
+{
+    FtaTable *t = g_new0 (FtaTable, 1);
+    t->full_name = g_strdup_printf ("%s.%s", plugin, name);
+    t->title = g_strdup (title ? title : t->full_name);
+    t->columns = g_array_new (FALSE, TRUE, sizeof (FtaColumn));
+    t->rows = g_ptr_array_new ();
+    t->strings = g_string_chunk_new (4096);
+    g_ptr_array_add (r->tables, t);
+    return t;
+}
+
+FtaTable *
+fta_results_add_table (FtaResults *r, const char *plugin, const char *name,
+                       const char *title)
+{
+    return table_new (r, plugin, name, title);
+}
+
+FtaTable *
+fta_results_add_series (FtaResults *r, const char *plugin, const char *name,
+                        const char *title, gint64 window_ns, gint64 start_ns)
+{
+    FtaTable *t = table_new (r, plugin, name, title);
+    t->series = TRUE;
+    t->window_ns = window_ns;
+    t->start_ns = start_ns;
+    return t;
+}
+
+guint
+fta_table_add_column (FtaTable *t, const char *name, FtaColumnType type,
+                      gboolean key)
+{
+    /* Columns are fixed once rows exist: rows are arrays of n_columns. */
+    g_return_val_if_fail (t->rows->len == 0, 0);
+    FtaColumn c = {
+        .name = g_string_chunk_insert_const (t->strings, name),
+        .type = type,
+        .unit = type == FTA_COL_DURATION ? "ns"
+                : type == FTA_COL_PERCENT ? "%" : NULL,
+        .key = key,
+    };
+    g_array_append_val (t->columns, c);
+    return t->columns->len - 1;
+}
+
+guint
+fta_table_add_row (FtaTable *t)
+{
+    FtaValue *row = g_new0 (FtaValue, t->columns->len ? t->columns->len : 1);
+    for (guint i = 0; i < t->columns->len; i++)
+        row[i].is_null = TRUE;
+    g_ptr_array_add (t->rows, row);
+    return t->rows->len - 1;
+}
+
+static FtaValue *
+cell (FtaTable *t, guint row, guint col)
+{
+    g_return_val_if_fail (row < t->rows->len && col < t->columns->len, NULL);
+    FtaValue *r = g_ptr_array_index (t->rows, row);
+    return &r[col];
+}
+
+void
+fta_table_set_int (FtaTable *t, guint row, guint col, gint64 v)
+{
+    FtaValue *c = cell (t, row, col);
+    if (c) {
+        c->is_null = FALSE;
+        c->i = v;
+    }
+}
+
+void
+fta_table_set_double (FtaTable *t, guint row, guint col, double v)
+{
+    FtaValue *c = cell (t, row, col);
+    if (c) {
+        c->is_null = FALSE;
+        c->d = v;
+    }
+}
+
+void
+fta_table_set_string (FtaTable *t, guint row, guint col, const char *s)
+{
+    FtaValue *c = cell (t, row, col);
+    if (c && s) {
+        c->is_null = FALSE;
+        c->s = g_string_chunk_insert_const (t->strings, s);
+    }
+}
+
+static int
+value_cmp (const FtaValue *a, const FtaValue *b, FtaColumnType type)
+{
+    if (a->is_null || b->is_null)
+        return (int) b->is_null - (int) a->is_null;
+    switch (type) {
+    case FTA_COL_STRING: return g_strcmp0 (a->s, b->s);
+    case FTA_COL_PERCENT: return (a->d > b->d) - (a->d < b->d);
+    default: return (a->i > b->i) - (a->i < b->i);
+    }
+}
+
+typedef struct {
+    guint col;
+    FtaColumnType type;
+    gboolean desc;
+} SortSpec;
+
+static int
+row_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+    const SortSpec *s = data;
+    const FtaValue *a = *(FtaValue *const *) pa;
+    const FtaValue *b = *(FtaValue *const *) pb;
+    int c = value_cmp (&a[s->col], &b[s->col], s->type);
+    return s->desc ? -c : c;
+}
+
+void
+fta_table_sort (FtaTable *t, guint col, gboolean descending)
+{
+    g_return_if_fail (col < t->columns->len);
+    SortSpec s = { col, g_array_index (t->columns, FtaColumn, col).type,
+                   descending };
+    /* g_ptr_array_sort_with_data is a stable merge sort. */
+    g_ptr_array_sort_with_data (t->rows, row_cmp, &s);
+}
+
+FtaFinding *
+fta_results_add_finding (FtaResults *r, FtaSeverity severity,
+                         const char *code, const char *title,
+                         const char *cause, const char *advice)
+{
+    FtaFinding *f = g_new0 (FtaFinding, 1);
+    f->severity = severity;
+    f->code = g_string_chunk_insert_const (r->strings, code ? code : "");
+    f->title = g_string_chunk_insert_const (r->strings, title ? title : "");
+    f->cause = g_string_chunk_insert_const (r->strings, cause ? cause : "");
+    f->advice = g_string_chunk_insert_const (r->strings, advice ? advice : "");
+    f->evidence_keys = g_ptr_array_new ();
+    f->evidence_values = g_ptr_array_new ();
+    f->owner = r;
+    g_ptr_array_add (r->findings, f);
+    return f;
+}
+
+void
+fta_finding_add_evidence (FtaFinding *f, const char *key, const char *value)
+{
+    FtaResults *r = f->owner;
+    g_ptr_array_add (f->evidence_keys, g_string_chunk_insert_const (r->strings, key));
+    g_ptr_array_add (f->evidence_values,
+                     g_string_chunk_insert_const (r->strings, value ? value : ""));
+}
+
+guint
+fta_results_n_tables (const FtaResults *r)
+{
+    return r->tables->len;
+}
+
+const FtaTable *
+fta_results_table (const FtaResults *r, guint i)
+{
+    return i < r->tables->len ? g_ptr_array_index (r->tables, i) : NULL;
+}
+
+const FtaTable *
+fta_results_find_table (const FtaResults *r, const char *full_name)
+{
+    for (guint i = 0; i < r->tables->len; i++) {
+        const FtaTable *t = g_ptr_array_index (r->tables, i);
+        if (strcmp (t->full_name, full_name) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+guint
+fta_results_n_findings (const FtaResults *r)
+{
+    return r->findings->len;
+}
+
+const FtaFinding *
+fta_results_finding (const FtaResults *r, guint i)
+{
+    return i < r->findings->len ? g_ptr_array_index (r->findings, i) : NULL;
+}
+
+const FtaQuality *
+fta_results_quality (const FtaResults *r)
+{
+    return r->quality;
+}
+
+const char *fta_table_full_name (const FtaTable *t) { return t->full_name; }
+const char *fta_table_title (const FtaTable *t) { return t->title; }
+gboolean fta_table_is_series (const FtaTable *t) { return t->series; }
+gint64 fta_table_window_ns (const FtaTable *t) { return t->window_ns; }
+gint64 fta_table_start_ns (const FtaTable *t) { return t->start_ns; }
+guint fta_table_n_columns (const FtaTable *t) { return t->columns->len; }
+guint fta_table_n_rows (const FtaTable *t) { return t->rows->len; }
+
+const FtaColumn *
+fta_table_column (const FtaTable *t, guint col)
+{
+    return col < t->columns->len ? &g_array_index (t->columns, FtaColumn, col)
+                                 : NULL;
+}
+
+int
+fta_table_column_index (const FtaTable *t, const char *name)
+{
+    for (guint i = 0; i < t->columns->len; i++)
+        if (strcmp (g_array_index (t->columns, FtaColumn, i).name, name) == 0)
+            return (int) i;
+    return -1;
+}
+
+const FtaValue *
+fta_table_cell (const FtaTable *t, guint row, guint col)
+{
+    if (row >= t->rows->len || col >= t->columns->len)
+        return NULL;
+    const FtaValue *r = g_ptr_array_index (t->rows, row);
+    return &r[col];
+}
+
+const char *
+fta_column_type_name (FtaColumnType type)
+{
+    switch (type) {
+    case FTA_COL_STRING: return "string";
+    case FTA_COL_INT: return "int";
+    case FTA_COL_COUNT: return "count";
+    case FTA_COL_DURATION: return "duration";
+    case FTA_COL_PERCENT: return "percent";
+    }
+    return "unknown";
+}
+
+const char *
+fta_severity_name (FtaSeverity s)
+{
+    switch (s) {
+    case FTA_SEVERITY_INFO: return "info";
+    case FTA_SEVERITY_WARNING: return "warning";
+    case FTA_SEVERITY_CRITICAL: return "critical";
+    }
+    return "unknown";
+}
+
+/* --- distributions ------------------------------------------------------- */
+
+/* Exact up to EXACT_MAX samples; then every sample goes to a histogram of
+ * 64 sub-buckets per power of two (relative error < 1.6%). */
+#define EXACT_MAX 65536
+#define SUB 64
+
+struct _FtaDist {
+    guint64 count;
+    gint64 sum, min, max;
+    GArray *samples;  /* gint64, while exact */
+    guint64 *buckets; /* 64 * SUB, once approximate */
+};
+
+FtaDist *
+fta_dist_new (void)
+{
+    FtaDist *d = g_new0 (FtaDist, 1);
+    d->samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+    d->min = G_MAXINT64;
+    d->max = G_MININT64;
+    return d;
+}
+
+static guint
+bucket_of (gint64 v)
+{
+    if (v < SUB)
+        return v < 0 ? 0 : (guint) v;
+    guint msb = 63 - __builtin_clzll ((guint64) v);
+    guint shift = msb - 6;
+    return (msb - 5) * SUB + (guint) ((v >> shift) & (SUB - 1));
+}
+
+static gint64
+bucket_value (guint b)
+{
+    if (b < SUB)
+        return b;
+    guint msb = b / SUB + 5;
+    guint shift = msb - 6;
+    gint64 lo = ((gint64) (SUB + b % SUB)) << shift;
+    return lo + ((((gint64) 1) << shift) >> 1);
+}
+
+void
+fta_dist_add (FtaDist *d, gint64 v)
+{
+    d->count++;
+    d->sum += v;
+    if (v < d->min)
+        d->min = v;
+    if (v > d->max)
+        d->max = v;
+    if (!d->buckets) {
+        g_array_append_val (d->samples, v);
+        if (d->samples->len <= EXACT_MAX)
+            return;
+        d->buckets = g_new0 (guint64, 64 * SUB);
+        for (guint i = 0; i < d->samples->len; i++)
+            d->buckets[bucket_of (g_array_index (d->samples, gint64, i))]++;
+        g_array_set_size (d->samples, 0);
+        return;
+    }
+    d->buckets[bucket_of (v)]++;
+}
+
+guint64 fta_dist_count (const FtaDist *d) { return d->count; }
+gint64 fta_dist_sum (const FtaDist *d) { return d->sum; }
+gint64 fta_dist_max (const FtaDist *d) { return d->count ? d->max : -1; }
+gint64 fta_dist_min (const FtaDist *d) { return d->count ? d->min : -1; }
+
+static int
+cmp_i64 (const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return (x > y) - (x < y);
+}
+
+gint64
+fta_dist_percentile (FtaDist *d, double p)
+{
+    if (d->count == 0)
+        return -1;
+    /* nearest rank: the smallest value with at least p% at or below it */
+    guint64 rank = (guint64) ((p / 100.0) * d->count + 0.999999999);
+    if (rank < 1)
+        rank = 1;
+    if (rank > d->count)
+        rank = d->count;
+    if (!d->buckets) {
+        qsort (d->samples->data, d->samples->len, sizeof (gint64), cmp_i64);
+        return g_array_index (d->samples, gint64, rank - 1);
+    }
+    guint64 seen = 0;
+    for (guint b = 0; b < 64 * SUB; b++) {
+        seen += d->buckets[b];
+        if (seen >= rank) {
+            gint64 v = bucket_value (b);
+            return CLAMP (v, d->min, d->max);
+        }
+    }
+    return d->max;
+}
+
+void
+fta_dist_free (FtaDist *d)
+{
+    if (!d)
+        return;
+    g_array_free (d->samples, TRUE);
+    g_free (d->buckets);
+    g_free (d);
+}

@@ -1,0 +1,216 @@
+/* switch.c - context switches per task and per comm.
+ *
+ * Counts come from sched_switch events (so they equal a grep/awk count of
+ * the same lines); times come from the core's task-state spans.  Only
+ * complete spans are summed: the interval a task was already in when the
+ * trace began, and the one it is still in when the trace ends, are not.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+typedef struct {
+    gint64 key;  /* pid, or -(cpu + 1) for the idle task (pid 0) of a CPU */
+    gint32 pid;
+    gint32 tgid;
+    char comm[FTA_COMM_LEN];
+    guint64 sched_in, switch_out, voluntary, preempted, inferred_in;
+    gint64 run_ns, runnable_ns, sleep_ns, blocked_ns;
+} SwitchTask;
+
+typedef struct {
+    guint64 sched_in, switch_out;
+} SwitchComm;
+
+typedef struct {
+    const FtaContext *ctx;
+    gboolean comms_table;
+    GHashTable *tasks; /* &key -> SwitchTask*, owned */
+    GHashTable *comms; /* comm (owned) -> SwitchComm*, owned */
+} Switch;
+
+static void *
+switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    (void) error;
+    Switch *s = g_new0 (Switch, 1);
+    s->ctx = ctx;
+    s->comms_table = fta_options_get_bool (opts, "comms");
+    s->tasks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    s->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    return s;
+}
+
+static SwitchTask *
+switch_task (Switch *s, gint32 pid, gint32 cpu, const char *comm)
+{
+    gint64 key = pid == 0 ? -(gint64) cpu - 1 : pid;
+    SwitchTask *t = g_hash_table_lookup (s->tasks, &key);
+    if (!t) {
+        t = g_new0 (SwitchTask, 1);
+        t->key = key;
+        t->pid = pid;
+        t->tgid = -1;
+        g_hash_table_insert (s->tasks, &t->key, t);
+    }
+    if (comm && comm[0])
+        memcpy (t->comm, comm, FTA_COMM_LEN);
+    return t;
+}
+
+static SwitchComm *
+switch_comm (Switch *s, const char *comm)
+{
+    SwitchComm *c = g_hash_table_lookup (s->comms, comm);
+    if (!c) {
+        c = g_new0 (SwitchComm, 1);
+        g_hash_table_insert (s->comms, g_strdup (comm), c);
+    }
+    return c;
+}
+
+static void
+switch_on_event (void *self, const FtaEvent *ev)
+{
+    Switch *s = self;
+    const FtaSwitchFields *sw = &ev->u.sw;
+    SwitchTask *prev = switch_task (s, sw->prev_pid, ev->cpu, sw->prev_comm);
+    prev->switch_out++;
+    if (fta_state_is_preempted (sw->prev_state))
+        prev->preempted++;
+    else
+        prev->voluntary++;
+    if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
+        prev->tgid = ev->tgid;
+    SwitchTask *next = switch_task (s, sw->next_pid, ev->cpu, sw->next_comm);
+    next->sched_in++;
+    if (s->comms_table) {
+        if (fta_context_task_selected (s->ctx, sw->prev_pid, sw->prev_comm))
+            switch_comm (s, sw->prev_comm)->switch_out++;
+        if (fta_context_task_selected (s->ctx, sw->next_pid, sw->next_comm))
+            switch_comm (s, sw->next_comm)->sched_in++;
+    }
+}
+
+static void
+switch_on_span (void *self, const FtaSpan *sp)
+{
+    Switch *s = self;
+    if (sp->flags & FTA_SPAN_TRUNCATED)
+        return;
+    SwitchTask *t = switch_task (s, sp->pid, sp->cpu, NULL);
+    if (!t->comm[0])
+        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (t->tgid < 0)
+        t->tgid = sp->tgid;
+    gint64 d = sp->end_ns - sp->start_ns;
+    switch (sp->state) {
+    case FTA_TASK_RUNNING:
+        t->run_ns += d;
+        if (sp->flags & FTA_SPAN_INFERRED_START)
+            t->inferred_in++;
+        break;
+    case FTA_TASK_RUNNABLE: t->runnable_ns += d; break;
+    case FTA_TASK_SLEEPING: t->sleep_ns += d; break;
+    case FTA_TASK_BLOCKED: t->blocked_ns += d; break;
+    default: break;
+    }
+}
+
+static void
+switch_finish (void *self, FtaResults *r)
+{
+    Switch *s = self;
+    FtaTable *t = fta_results_add_table (r, "switch", "tasks",
+                                         "Context switches per task");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_tgid = fta_table_add_column (t, "tgid", FTA_COL_INT, FALSE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_in = fta_table_add_column (t, "sched_in", FTA_COL_COUNT, FALSE);
+    guint c_out = fta_table_add_column (t, "switch_out", FTA_COL_COUNT, FALSE);
+    guint c_vol = fta_table_add_column (t, "voluntary", FTA_COL_COUNT, FALSE);
+    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
+    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
+    guint c_inf = fta_table_add_column (t, "inferred_in", FTA_COL_COUNT, FALSE);
+
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, s->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        SwitchTask *k = v;
+        if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
+            continue;
+        if (!k->sched_in && !k->switch_out && !k->run_ns)
+            continue;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        if (k->tgid >= 0)
+            fta_table_set_int (t, row, c_tgid, k->tgid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        fta_table_set_int (t, row, c_in, k->sched_in);
+        fta_table_set_int (t, row, c_out, k->switch_out);
+        fta_table_set_int (t, row, c_vol, k->voluntary);
+        fta_table_set_int (t, row, c_pre, k->preempted);
+        fta_table_set_int (t, row, c_run, k->run_ns);
+        fta_table_set_int (t, row, c_rbl, k->runnable_ns);
+        fta_table_set_int (t, row, c_slp, k->sleep_ns);
+        fta_table_set_int (t, row, c_blk, k->blocked_ns);
+        fta_table_set_int (t, row, c_inf, k->inferred_in);
+    }
+    /* deterministic: by pid, then by the main metric */
+    fta_table_sort (t, c_pid, FALSE);
+    fta_table_sort (t, c_run, TRUE);
+
+    if (!s->comms_table)
+        return;
+    FtaTable *c = fta_results_add_table (r, "switch", "comms",
+                                         "Context switches per comm");
+    guint cc = fta_table_add_column (c, "comm", FTA_COL_STRING, TRUE);
+    guint ci = fta_table_add_column (c, "sched_in", FTA_COL_COUNT, FALSE);
+    guint co = fta_table_add_column (c, "switch_out", FTA_COL_COUNT, FALSE);
+    g_hash_table_iter_init (&it, s->comms);
+    gpointer key;
+    while (g_hash_table_iter_next (&it, &key, &v)) {
+        SwitchComm *sc = v;
+        guint row = fta_table_add_row (c);
+        fta_table_set_string (c, row, cc, key);
+        fta_table_set_int (c, row, ci, sc->sched_in);
+        fta_table_set_int (c, row, co, sc->switch_out);
+    }
+    fta_table_sort (c, cc, FALSE);
+    fta_table_sort (c, ci, TRUE);
+}
+
+static void
+switch_destroy (void *self)
+{
+    Switch *s = self;
+    g_hash_table_destroy (s->tasks);
+    g_hash_table_destroy (s->comms);
+    g_free (s);
+}
+
+static const FtaOptionSpec switch_options[] = {
+    { "comms", FTA_OPT_BOOL, "true", "also report per-comm totals (switch.comms)" },
+    { NULL }
+};
+
+static const FtaEventType switch_events[] = {
+    FTA_EV_SCHED_SWITCH, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "switch",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "context switches per task: sched-ins, voluntary vs preempted, run time",
+    .options = switch_options,
+    .events = switch_events,
+    .create = switch_create,
+    .on_event = switch_on_event,
+    .on_span = switch_on_span,
+    .finish = switch_finish,
+    .destroy = switch_destroy,
+);

@@ -1,0 +1,232 @@
+/* text.c - aligned, readable tables for a terminal.
+ *
+ * Durations are shown in one unit per column (us, ms or s, picked from the
+ * column's largest value) with the unit in the heading.  Tables show the
+ * first --top rows; the JSON sink has them all.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+typedef struct {
+    const FtaContext *ctx;
+    gboolean quality;
+} Text;
+
+static void *
+text_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    (void) error;
+    Text *t = g_new0 (Text, 1);
+    t->ctx = ctx;
+    t->quality = fta_options_get_bool (opts, "quality");
+    return t;
+}
+
+typedef struct {
+    const char *unit;
+    double div;
+    int decimals;
+} Unit;
+
+static Unit
+pick_unit (gint64 max)
+{
+    if (max < 10 * 1000000LL)
+        return (Unit) { "us", 1e3, 1 };
+    if (max < 1000 * 1000000000LL)
+        return (Unit) { "ms", 1e6, 3 };
+    return (Unit) { "s", 1e9, 3 };
+}
+
+static char *
+heading (const FtaColumn *c, const Unit *u)
+{
+    if (c->type == FTA_COL_DURATION) {
+        gsize n = strlen (c->name);
+        if (g_str_has_suffix (c->name, "_ns"))
+            n -= 3;
+        return g_strdup_printf ("%.*s_%s", (int) n, c->name, u->unit);
+    }
+    if (c->type == FTA_COL_PERCENT)
+        return g_strdup_printf ("%s%%", c->name);
+    return g_strdup (c->name);
+}
+
+static char *
+cell_text (const FtaColumn *c, const FtaValue *v, const Unit *u)
+{
+    if (!v || v->is_null)
+        return g_strdup ("-");
+    switch (c->type) {
+    case FTA_COL_STRING: return g_strdup (v->s);
+    case FTA_COL_PERCENT: return g_strdup_printf ("%.1f", v->d);
+    case FTA_COL_DURATION: return g_strdup_printf ("%.*f", u->decimals, v->i / u->div);
+    default: return g_strdup_printf ("%" G_GINT64_FORMAT, v->i);
+    }
+}
+
+static void
+print_table (FILE *out, const FtaTable *t, guint top)
+{
+    guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
+    guint shown = top && top < nr ? top : nr;
+    Unit *units = g_new0 (Unit, nc);
+    int *width = g_new0 (int, nc);
+    char ***cells = g_new0 (char **, shown + 1);
+
+    for (guint c = 0; c < nc; c++) {
+        gint64 max = 0;
+        for (guint r = 0; r < nr; r++) {
+            const FtaValue *v = fta_table_cell (t, r, c);
+            if (!v->is_null && v->i > max)
+                max = v->i;
+        }
+        units[c] = pick_unit (max);
+    }
+    for (guint r = 0; r <= shown; r++) {
+        cells[r] = g_new0 (char *, nc + 1);
+        for (guint c = 0; c < nc; c++) {
+            const FtaColumn *col = fta_table_column (t, c);
+            cells[r][c] = r == 0 ? heading (col, &units[c])
+                                 : cell_text (col, fta_table_cell (t, r - 1, c), &units[c]);
+            int w = (int) g_utf8_strlen (cells[r][c], -1);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    fprintf (out, "\n== %s (%s) ==\n", fta_table_title (t), fta_table_full_name (t));
+    if (nr == 0) {
+        fprintf (out, "  (no rows)\n");
+    } else {
+        for (guint r = 0; r <= shown; r++) {
+            fputs (" ", out);
+            for (guint c = 0; c < nc; c++) {
+                const FtaColumn *col = fta_table_column (t, c);
+                int pad = width[c] - (int) g_utf8_strlen (cells[r][c], -1);
+                gboolean left = col->type == FTA_COL_STRING;
+                fputs (" ", out);
+                if (!left)
+                    fprintf (out, "%*s", pad, "");
+                fputs (cells[r][c], out);
+                if (left && c + 1 < nc)
+                    fprintf (out, "%*s", pad, "");
+            }
+            fputs ("\n", out);
+        }
+        if (shown < nr)
+            fprintf (out, "  ... %u more rows (--top 0 shows all, -f json has all)\n",
+                     nr - shown);
+    }
+    for (guint r = 0; r <= shown; r++)
+        g_strfreev (cells[r]);
+    g_free (cells);
+    g_free (width);
+    g_free (units);
+}
+
+static void
+print_quality (FILE *out, const FtaQuality *q)
+{
+    fprintf (out, "\n== Input quality ==\n");
+    fprintf (out, "  lines: %" G_GUINT64_FORMAT " total = %" G_GUINT64_FORMAT
+             " events + %" G_GUINT64_FORMAT " header/markers + %" G_GUINT64_FORMAT
+             " not understood\n",
+             q->lines_total, q->lines_event, q->lines_header, q->lines_unparsed);
+    for (guint i = 0; i < q->unparsed_examples->len; i++) {
+        const FtaUnparsed *u = &g_array_index (q->unparsed_examples, FtaUnparsed, i);
+        fprintf (out, "    line %" G_GUINT64_FORMAT " (%s): %s\n", u->line, u->why, u->text);
+    }
+    if (q->truncated_line)
+        fprintf (out, "  the input ends without a newline (last line may be cut)\n");
+    fprintf (out, "  time: %.6f to %.6f (%.3f s), %u CPUs\n", q->first_ts_ns / 1e9,
+             q->last_ts_ns / 1e9, (q->last_ts_ns - q->first_ts_ns) / 1e9, q->n_cpus);
+    if (q->entries_in_buffer >= 0) {
+        fprintf (out, "  ring buffer: %" G_GINT64_FORMAT " entries kept of %"
+                 G_GINT64_FORMAT " written", q->entries_in_buffer, q->entries_written);
+        if (q->entries_written > q->entries_in_buffer)
+            fprintf (out, " (%" G_GINT64_FORMAT " overwritten: the start of the "
+                     "trace is missing)", q->entries_written - q->entries_in_buffer);
+        fputs ("\n", out);
+    }
+    fprintf (out, "  lost-event markers: %" G_GUINT64_FORMAT " (%" G_GINT64_FORMAT
+             " events lost%s), buffer-started markers: %" G_GUINT64_FORMAT "\n",
+             q->lost_markers, q->lost_events,
+             q->lost_unknown ? ", some markers give no number" : "", q->buffer_started);
+    fprintf (out, "  timestamps going back: %" G_GUINT64_FORMAT " (within a CPU: %"
+             G_GUINT64_FORMAT ", largest step back %.6f s)\n",
+             q->out_of_order, q->out_of_order_cpu, q->max_step_back_ns / 1e9);
+    fprintf (out, "  sched model: %" G_GUINT64_FORMAT " switch-ins inferred (never "
+             "recorded), %" G_GUINT64_FORMAT " switch-ins of a task already running, %"
+             G_GUINT64_FORMAT " resets at markers\n",
+             q->inferred_switch_in, q->switch_in_while_running, q->model_resets);
+    fprintf (out, "  events:");
+    guint shown = 0;
+    for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {
+        guint64 n = g_array_index (q->event_counts, guint64, i);
+        if (!n)
+            continue;
+        fprintf (out, "%s %s %" G_GUINT64_FORMAT, shown ? "," : "",
+                 (const char *) g_ptr_array_index (q->event_names, i), n);
+        shown++;
+    }
+    fputs ("\n", out);
+}
+
+static gboolean
+text_render (void *self, const FtaResults *r, FILE *out, GError **error)
+{
+    (void) error;
+    Text *t = self;
+    const FtaQuality *q = fta_results_quality (r);
+    fprintf (out, "ftrace-analyzer: %s (%s, %" G_GUINT64_FORMAT " events, %.3f s, "
+             "%u CPUs), profile %s",
+             q->input_path, q->format ? q->format : "?", q->lines_event,
+             (q->last_ts_ns - q->first_ts_ns) / 1e9, q->n_cpus, q->profile);
+    const char *f = fta_context_filter_text (t->ctx);
+    if (*f)
+        fprintf (out, ", reporting %s", f);
+    fputs ("\n", out);
+    for (guint i = 0; i < fta_results_n_tables (r); i++)
+        print_table (out, fta_results_table (r, i), fta_context_top (t->ctx));
+    if (fta_results_n_findings (r)) {
+        fprintf (out, "\n== Findings ==\n");
+        for (guint i = 0; i < fta_results_n_findings (r); i++) {
+            const FtaFinding *fd = fta_results_finding (r, i);
+            fprintf (out, "  [%s] %s\n", fta_severity_name (fd->severity), fd->title);
+            for (guint k = 0; k < fd->evidence_keys->len; k++)
+                fprintf (out, "      %s: %s\n",
+                         (const char *) g_ptr_array_index (fd->evidence_keys, k),
+                         (const char *) g_ptr_array_index (fd->evidence_values, k));
+            if (fd->cause && *fd->cause)
+                fprintf (out, "    likely cause: %s\n", fd->cause);
+            if (fd->advice && *fd->advice)
+                fprintf (out, "    try: %s\n", fd->advice);
+        }
+    }
+    if (t->quality)
+        print_quality (out, q);
+    return !ferror (out);
+}
+
+static void
+text_destroy (void *self)
+{
+    g_free (self);
+}
+
+static const FtaOptionSpec text_options[] = {
+    { "quality", FTA_OPT_BOOL, "true", "print the input-quality section" },
+    { NULL }
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "text",
+    .kind = FTA_PLUGIN_SINK,
+    .summary = "aligned tables for the terminal (top N rows per table)",
+    .options = text_options,
+    .create = text_create,
+    .render = text_render,
+    .destroy = text_destroy,
+    .extension = "txt",
+);

@@ -1,0 +1,219 @@
+/* wakeup.c - who is woken, by whom, and how long it then waits for a CPU.
+ *
+ * A wakeup is counted once: from sched_waking when the trace has any,
+ * otherwise from sched_wakeup (old kernels, or tracing set up without
+ * sched_waking).  Latency is sched_waking (or sched_wakeup) to switch-in,
+ * taken from the core's Runnable spans of woken tasks.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 waking, wakeup;
+    FtaDist *latency;
+} WakeTask;
+
+typedef struct {
+    gint64 key; /* waker pid << 32 | wakee pid */
+    gint32 waker_pid, wakee_pid;
+    char waker_comm[FTA_COMM_LEN];
+    char wakee_comm[FTA_COMM_LEN];
+    guint64 waking, wakeup;
+} WakePair;
+
+typedef struct {
+    const FtaContext *ctx;
+    gboolean pairs_table;
+    guint64 total_waking;
+    GHashTable *tasks; /* pid -> WakeTask*, owned */
+    GHashTable *pairs; /* &key -> WakePair*, owned */
+} Wakeup;
+
+static void
+wake_task_free (gpointer p)
+{
+    WakeTask *t = p;
+    fta_dist_free (t->latency);
+    g_free (t);
+}
+
+static void *
+wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    (void) error;
+    Wakeup *w = g_new0 (Wakeup, 1);
+    w->ctx = ctx;
+    w->pairs_table = fta_options_get_bool (opts, "pairs");
+    w->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, wake_task_free);
+    w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    return w;
+}
+
+static WakeTask *
+wakeup_task (Wakeup *w, gint32 pid, const char *comm)
+{
+    WakeTask *t = g_hash_table_lookup (w->tasks, GINT_TO_POINTER (pid));
+    if (!t) {
+        t = g_new0 (WakeTask, 1);
+        t->pid = pid;
+        t->latency = fta_dist_new ();
+        g_hash_table_insert (w->tasks, GINT_TO_POINTER (pid), t);
+    }
+    if (comm && comm[0])
+        memcpy (t->comm, comm, FTA_COMM_LEN);
+    return t;
+}
+
+static void
+wakeup_on_event (void *self, const FtaEvent *ev)
+{
+    Wakeup *w = self;
+    const FtaWakeFields *f = &ev->u.wake;
+    gboolean waking = ev->type == FTA_EV_SCHED_WAKING;
+    if (!waking && f->success == 0)
+        return;
+    WakeTask *t = wakeup_task (w, f->pid, f->comm);
+    if (waking) {
+        t->waking++;
+        w->total_waking++;
+    } else {
+        t->wakeup++;
+    }
+    if (!w->pairs_table)
+        return;
+    gint64 key = ((gint64) ev->pid << 32) | (guint32) f->pid;
+    WakePair *p = g_hash_table_lookup (w->pairs, &key);
+    if (!p) {
+        p = g_new0 (WakePair, 1);
+        p->key = key;
+        p->waker_pid = ev->pid;
+        p->wakee_pid = f->pid;
+        g_hash_table_insert (w->pairs, &p->key, p);
+    }
+    /* The TASK column comes from saved_cmdlines and can be stale: prefer
+     * the comm the model last saw in event fields. */
+    const char *wc = ev->pid == 0 ? "<idle>" : fta_context_comm (w->ctx, ev->pid);
+    g_strlcpy (p->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
+    memcpy (p->wakee_comm, f->comm, FTA_COMM_LEN);
+    if (waking)
+        p->waking++;
+    else
+        p->wakeup++;
+}
+
+static void
+wakeup_on_span (void *self, const FtaSpan *sp)
+{
+    Wakeup *w = self;
+    if (sp->state != FTA_TASK_RUNNABLE || sp->reason != FTA_RUNNABLE_WOKEN
+        || (sp->flags & FTA_SPAN_TRUNCATED) || sp->waking_ns < 0)
+        return;
+    WakeTask *t = wakeup_task (w, sp->pid, NULL);
+    if (!t->comm[0])
+        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
+}
+
+static void
+wakeup_finish (void *self, FtaResults *r)
+{
+    Wakeup *w = self;
+    gboolean use_waking = w->total_waking > 0;
+    FtaTable *t = fta_results_add_table (r, "wakeup", "tasks",
+                                         use_waking ? "Wakeups per task (sched_waking)"
+                                                    : "Wakeups per task (sched_wakeup)");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "wakeups", FTA_COL_COUNT, FALSE);
+    guint c_avg = fta_table_add_column (t, "latency_avg_ns", FTA_COL_DURATION, FALSE);
+    guint c_p50 = fta_table_add_column (t, "latency_p50_ns", FTA_COL_DURATION, FALSE);
+    guint c_p99 = fta_table_add_column (t, "latency_p99_ns", FTA_COL_DURATION, FALSE);
+    guint c_max = fta_table_add_column (t, "latency_max_ns", FTA_COL_DURATION, FALSE);
+    guint c_cnt = fta_table_add_column (t, "latency_count", FTA_COL_COUNT, FALSE);
+
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, w->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        WakeTask *k = v;
+        guint64 n = use_waking ? k->waking : k->wakeup;
+        guint64 m = fta_dist_count (k->latency);
+        if ((!n && !m) || !fta_context_task_selected (w->ctx, k->pid, k->comm))
+            continue;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        fta_table_set_int (t, row, c_n, n);
+        fta_table_set_int (t, row, c_cnt, m);
+        if (m) {
+            fta_table_set_int (t, row, c_avg, fta_dist_sum (k->latency) / (gint64) m);
+            fta_table_set_int (t, row, c_p50, fta_dist_percentile (k->latency, 50));
+            fta_table_set_int (t, row, c_p99, fta_dist_percentile (k->latency, 99));
+            fta_table_set_int (t, row, c_max, fta_dist_max (k->latency));
+        }
+    }
+    fta_table_sort (t, c_pid, FALSE);
+    fta_table_sort (t, c_n, TRUE);
+
+    if (!w->pairs_table)
+        return;
+    FtaTable *p = fta_results_add_table (r, "wakeup", "pairs", "Top waker -> wakee pairs");
+    guint p_wp = fta_table_add_column (p, "waker_pid", FTA_COL_INT, TRUE);
+    guint p_wc = fta_table_add_column (p, "waker_comm", FTA_COL_STRING, FALSE);
+    guint p_ep = fta_table_add_column (p, "wakee_pid", FTA_COL_INT, TRUE);
+    guint p_ec = fta_table_add_column (p, "wakee_comm", FTA_COL_STRING, FALSE);
+    guint p_n = fta_table_add_column (p, "count", FTA_COL_COUNT, FALSE);
+    g_hash_table_iter_init (&it, w->pairs);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        WakePair *k = v;
+        guint64 n = use_waking ? k->waking : k->wakeup;
+        if (!n)
+            continue;
+        if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
+            && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
+            continue;
+        guint row = fta_table_add_row (p);
+        fta_table_set_int (p, row, p_wp, k->waker_pid);
+        fta_table_set_string (p, row, p_wc, k->waker_comm);
+        fta_table_set_int (p, row, p_ep, k->wakee_pid);
+        fta_table_set_string (p, row, p_ec, k->wakee_comm);
+        fta_table_set_int (p, row, p_n, n);
+    }
+    fta_table_sort (p, p_ep, FALSE);
+    fta_table_sort (p, p_wp, FALSE);
+    fta_table_sort (p, p_n, TRUE);
+}
+
+static void
+wakeup_destroy (void *self)
+{
+    Wakeup *w = self;
+    g_hash_table_destroy (w->tasks);
+    g_hash_table_destroy (w->pairs);
+    g_free (w);
+}
+
+static const FtaOptionSpec wakeup_options[] = {
+    { "pairs", FTA_OPT_BOOL, "true", "also report waker -> wakee pairs (wakeup.pairs)" },
+    { NULL }
+};
+
+static const FtaEventType wakeup_events[] = {
+    FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "wakeup",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "wakeups per task, waking-to-running latency, top waker -> wakee pairs",
+    .options = wakeup_options,
+    .events = wakeup_events,
+    .create = wakeup_create,
+    .on_event = wakeup_on_event,
+    .on_span = wakeup_on_span,
+    .finish = wakeup_finish,
+    .destroy = wakeup_destroy,
+);
