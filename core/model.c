@@ -188,11 +188,13 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
     case MS_WAITING:
         if (t->has_waking && t->waking_ts <= ts) {
             /* woken, but no sched_wakeup was seen: sleep ends at waking */
-            emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts, 0);
+            emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts,
+                  FTA_SPAN_NO_WAKEUP);
             t->reason = FTA_RUNNABLE_WOKEN;
             emit (m, t, FTA_TASK_RUNNABLE, t->waking_ts, ts, flags);
         } else {
-            emit (m, t, waiting_state (t->prev_state), t->since, ts, flags);
+            emit (m, t, waiting_state (t->prev_state), t->since, ts,
+                  flags | FTA_SPAN_NO_WAKEUP);
         }
         break;
     case MS_UNKNOWN:
@@ -205,6 +207,23 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
         break;
     }
     t->has_waking = FALSE;
+}
+
+/* The CPU's current task per the model is not the prev of this switch:
+ * its switch-out was not recorded either.  It ran until PREV's inferred
+ * switch-in at the latest; what it did next is unknown. */
+static void
+end_other_run (FtaModel *m, Cpu *c, gint32 cpu, gint32 prev_pid, gint64 at)
+{
+    if (c->cur_pid <= 0 || c->cur_pid == prev_pid)
+        return;
+    Task *o = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (c->cur_pid));
+    if (!o || o->state != MS_RUNNING || o->cpu != cpu)
+        return;
+    emit (m, o, FTA_TASK_RUNNING, o->since, MAX (at, o->since), FTA_SPAN_INFERRED_END);
+    o->state = MS_UNKNOWN;
+    o->has_waking = FALSE;
+    m->q->inferred_switch_out++;
 }
 
 static void
@@ -234,6 +253,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
                 lower = p->waking_ts;
             if (lower < 0 || lower > ts)
                 lower = ts;
+            end_other_run (m, c, ev->cpu, p->pid, lower);
             if (p->state != MS_RUNNING)
                 close_waiting (m, p, lower, 0);
             p->cpu = ev->cpu;

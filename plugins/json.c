@@ -120,6 +120,7 @@ add_quality (JsonBuilder *b, const FtaQuality *q)
     member_int (b, "last_ts_ns", q->last_ts_ns);
     member_int (b, "cpus", q->n_cpus);
     member_int (b, "inferred_switch_in", q->inferred_switch_in);
+    member_int (b, "inferred_switch_out", q->inferred_switch_out);
     member_int (b, "switch_in_while_running", q->switch_in_while_running);
     member_int (b, "model_resets", q->model_resets);
     json_builder_set_member_name (b, "truncated_last_line");

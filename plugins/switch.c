@@ -14,8 +14,8 @@ typedef struct {
     gint32 pid;
     gint32 tgid;
     char comm[FTA_COMM_LEN];
-    guint64 sched_in, switch_out, voluntary, preempted, inferred_in;
-    gint64 run_ns, runnable_ns, sleep_ns, blocked_ns;
+    guint64 sched_in, switch_out, voluntary, preempted, inferred_in, wakeups_missing;
+    gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
 } SwitchTask;
 
 typedef struct {
@@ -104,13 +104,19 @@ switch_on_span (void *self, const FtaSpan *sp)
     if (t->tgid < 0)
         t->tgid = sp->tgid;
     gint64 d = sp->end_ns - sp->start_ns;
+    if (sp->flags & FTA_SPAN_NO_WAKEUP)
+        t->wakeups_missing++;
     switch (sp->state) {
     case FTA_TASK_RUNNING:
         t->run_ns += d;
         if (sp->flags & FTA_SPAN_INFERRED_START)
             t->inferred_in++;
         break;
-    case FTA_TASK_RUNNABLE: t->runnable_ns += d; break;
+    case FTA_TASK_RUNNABLE:
+        t->runnable_ns += d;
+        if (sp->reason == FTA_RUNNABLE_PREEMPTED)
+            t->preempted_wait_ns += d;
+        break;
     case FTA_TASK_SLEEPING: t->sleep_ns += d; break;
     case FTA_TASK_BLOCKED: t->blocked_ns += d; break;
     default: break;
@@ -132,9 +138,11 @@ switch_finish (void *self, FtaResults *r)
     guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
     guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
     guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_pwt = fta_table_add_column (t, "preempted_wait_ns", FTA_COL_DURATION, FALSE);
     guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
     guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
     guint c_inf = fta_table_add_column (t, "inferred_in", FTA_COL_COUNT, FALSE);
+    guint c_nwk = fta_table_add_column (t, "wakeups_missing", FTA_COL_COUNT, FALSE);
 
     GHashTableIter it;
     gpointer v;
@@ -156,9 +164,11 @@ switch_finish (void *self, FtaResults *r)
         fta_table_set_int (t, row, c_pre, k->preempted);
         fta_table_set_int (t, row, c_run, k->run_ns);
         fta_table_set_int (t, row, c_rbl, k->runnable_ns);
+        fta_table_set_int (t, row, c_pwt, k->preempted_wait_ns);
         fta_table_set_int (t, row, c_slp, k->sleep_ns);
         fta_table_set_int (t, row, c_blk, k->blocked_ns);
         fta_table_set_int (t, row, c_inf, k->inferred_in);
+        fta_table_set_int (t, row, c_nwk, k->wakeups_missing);
     }
     /* deterministic: by pid, then by the main metric */
     fta_table_sort (t, c_pid, FALSE);

@@ -157,9 +157,11 @@ print_quality (FILE *out, const FtaQuality *q)
              G_GUINT64_FORMAT ", largest step back %.6f s)\n",
              q->out_of_order, q->out_of_order_cpu, q->max_step_back_ns / 1e9);
     fprintf (out, "  sched model: %" G_GUINT64_FORMAT " switch-ins inferred (never "
-             "recorded), %" G_GUINT64_FORMAT " switch-ins of a task already running, %"
-             G_GUINT64_FORMAT " resets at markers\n",
-             q->inferred_switch_in, q->switch_in_while_running, q->model_resets);
+             "recorded), %" G_GUINT64_FORMAT " switch-outs inferred, %" G_GUINT64_FORMAT
+             " switch-ins of a task already running, %" G_GUINT64_FORMAT
+             " resets at markers\n",
+             q->inferred_switch_in, q->inferred_switch_out, q->switch_in_while_running,
+             q->model_resets);
     fprintf (out, "  events:");
     guint shown = 0;
     for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {

@@ -30,6 +30,7 @@ typedef struct {
     guint64 total_waking;
     GHashTable *tasks; /* pid -> WakeTask*, owned */
     GHashTable *pairs; /* &key -> WakePair*, owned */
+    GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
 } Wakeup;
 
 static void
@@ -49,6 +50,7 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     w->pairs_table = fta_options_get_bool (opts, "pairs");
     w->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, wake_task_free);
     w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return w;
 }
 
@@ -81,6 +83,14 @@ wakeup_on_event (void *self, const FtaEvent *ev)
         w->total_waking++;
     } else {
         t->wakeup++;
+    }
+    if (fta_context_task_selected (w->ctx, f->pid, f->comm)) {
+        guint64 *c = g_hash_table_lookup (w->comms, f->comm);
+        if (!c) {
+            c = g_new0 (guint64, 2);
+            g_hash_table_insert (w->comms, g_strdup (f->comm), c);
+        }
+        c[waking ? 0 : 1]++;
     }
     if (!w->pairs_table)
         return;
@@ -158,6 +168,25 @@ wakeup_finish (void *self, FtaResults *r)
     fta_table_sort (t, c_pid, FALSE);
     fta_table_sort (t, c_n, TRUE);
 
+    /* Per comm as the events name the wakee: a thread renamed mid-trace
+     * counts under each name it had. */
+    FtaTable *ct = fta_results_add_table (r, "wakeup", "comms", "Wakeups per comm");
+    guint cc = fta_table_add_column (ct, "comm", FTA_COL_STRING, TRUE);
+    guint cn = fta_table_add_column (ct, "wakeups", FTA_COL_COUNT, FALSE);
+    gpointer key;
+    g_hash_table_iter_init (&it, w->comms);
+    while (g_hash_table_iter_next (&it, &key, &v)) {
+        guint64 *c = v;
+        guint64 n = use_waking ? c[0] : c[1];
+        if (!n)
+            continue;
+        guint row = fta_table_add_row (ct);
+        fta_table_set_string (ct, row, cc, key);
+        fta_table_set_int (ct, row, cn, n);
+    }
+    fta_table_sort (ct, cc, FALSE);
+    fta_table_sort (ct, cn, TRUE);
+
     if (!w->pairs_table)
         return;
     FtaTable *p = fta_results_add_table (r, "wakeup", "pairs", "Top waker -> wakee pairs");
@@ -193,6 +222,7 @@ wakeup_destroy (void *self)
     Wakeup *w = self;
     g_hash_table_destroy (w->tasks);
     g_hash_table_destroy (w->pairs);
+    g_hash_table_destroy (w->comms);
     g_free (w);
 }
 

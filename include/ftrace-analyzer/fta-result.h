@@ -90,6 +90,7 @@ typedef struct {
     guint64 cpus_mask_words[4]; /* bit per CPU seen, CPUs 0..255 */
     /* sched model */
     guint64 inferred_switch_in;
+    guint64 inferred_switch_out;
     guint64 switch_in_while_running;
     guint64 model_resets;
     guint64 truncated_line;    /* 1 if the input ended without a newline */

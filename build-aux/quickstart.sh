@@ -1,0 +1,67 @@
+#!/bin/sh
+# Set up, build and either analyze the bundled sample trace or run the
+# whole test suite.  Works as root on a fresh Debian 12 machine.
+#
+#   build-aux/quickstart.sh          install what is missing, build, analyze
+#                                    the sample trace
+#   build-aux/quickstart.sh check    the same set-up, then the test suite:
+#                                    make check, the suite again under
+#                                    ASan/UBSan, and make distcheck
+set -eu
+cd "$(dirname "$0")/.."
+
+mode=${1:-sample}
+case $mode in
+  sample|check) ;;
+  *) echo "usage: $0 [check]" >&2; exit 2 ;;
+esac
+
+packages="build-essential autoconf automake libtool pkg-config gzip
+  libglib2.0-dev libconfig-dev libjson-glib-dev"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "quickstart: installing$missing"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -q
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+  else
+    echo "quickstart: run as root, or install:$missing" >&2
+    exit 1
+  fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+werror=""
+[ "$mode" = check ] && werror="--enable-werror"
+
+./autogen.sh >/dev/null
+./configure -q $werror
+make -s -j"$jobs"
+
+if [ "$mode" = sample ]; then
+  echo "quickstart: analyzing the sample trace (tests/data/corpus/qemu_tcg_ftrace_default.txt.gz)"
+  gzip -dc tests/data/corpus/qemu_tcg_ftrace_default.txt.gz | ./ftrace-analyzer --top 10 -
+  exit 0
+fi
+
+make -s -j"$jobs" check
+
+# The suite again with AddressSanitizer and UBSan, out of tree.
+rm -rf build-sanitizers
+mkdir build-sanitizers
+(cd build-sanitizers && ../configure -q --enable-werror --enable-sanitizers &&
+   make -s -j"$jobs" && make -s -j"$jobs" check)
+
+make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+
+# One closing line for the two suites (distcheck reran the first).
+count() { sed -n "s/^# $1: *//p" test-suite.log build-sanitizers/test-suite.log |
+          awk '{ n += $1 } END { print n + 0 }'; }
+echo "tests: $(count PASS) passed, $(( $(count FAIL) + $(count ERROR) )) failed, $(count SKIP) skipped"
