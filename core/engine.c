@@ -348,24 +348,32 @@ setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
 }
 
 static gboolean
+check_kind (const FtaPlugin *p, FtaPluginKind want, GError **error)
+{
+    if (p->desc->kind == want)
+        return TRUE;
+    const char *kind = fta_plugin_kind_name (p->desc->kind);
+    g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                 "plugin '%s' (%s) is a%s %s, not a%s %s: list it under %s",
+                 p->desc->name, p->path, kind[0] == 'a' ? "n" : "", kind,
+                 want == FTA_PLUGIN_ANALYZER ? "n" : "", fta_plugin_kind_name (want),
+                 p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)" : "'analyzers'");
+    return FALSE;
+}
+
+static gboolean
 add_instance (Engine *e, const char *name, FtaPluginKind want, GPtrArray *dirs,
               const FtaProfile *profile, GError **error)
 {
     for (guint i = 0; i < e->instances->len; i++) {
         Instance *in = g_ptr_array_index (e->instances, i);
         if (strcmp (in->plugin->desc->name, name) == 0)
-            return TRUE; /* listed twice: run once */
+            return check_kind (in->plugin, want, error); /* listed twice: run once */
     }
     FtaPlugin *p = fta_plugin_load (name, dirs, error);
     if (!p)
         return FALSE;
-    if (p->desc->kind != want) {
-        g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
-                     "plugin '%s' (%s) is a %s, not a%s %s: list it under %s",
-                     name, p->path, fta_plugin_kind_name (p->desc->kind),
-                     want == FTA_PLUGIN_ANALYZER ? "n" : "",
-                     fta_plugin_kind_name (want),
-                     p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)" : "'analyzers'");
+    if (!check_kind (p, want, error)) {
         fta_plugin_unload (p);
         return FALSE;
     }

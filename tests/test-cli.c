@@ -1,0 +1,573 @@
+/* test-cli.c - the command line as a user runs it: bad input, exit codes,
+ * filters that select what is reported without changing the numbers. */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+static char *tmpdir;
+
+typedef struct {
+    int rc;
+    char *out;
+    char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+    g_free (r->out);
+    g_free (r->err);
+}
+
+/* Runs "$FTA_BIN ARGS..." (through the shell when SHELL_CMD is given). */
+static Run
+run_argv (const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+    g_ptr_array_add (argv, NULL);
+    Run r = { 0 };
+    int status;
+    GError *error = NULL;
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                  &r.out, &r.err, &status, &error);
+    g_assert_no_error (error);
+    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    g_ptr_array_free (argv, TRUE);
+    return r;
+}
+
+static Run
+run_sh (const char *cmd)
+{
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    Run r = { 0 };
+    int status;
+    GError *error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out,
+                  &r.err, &status, &error);
+    g_assert_no_error (error);
+    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    return r;
+}
+
+static char *
+tmp (const char *name)
+{
+    return g_build_filename (tmpdir, name, NULL);
+}
+
+/* Decompresses a recording of tests/data/corpus into the tmp dir. */
+static char *
+corpus_text (const char *scenario)
+{
+    char *gz = g_strdup_printf ("%s_ftrace_default.txt.gz", scenario);
+    char *src = g_test_build_filename (G_TEST_DIST, "data", "corpus", gz, NULL);
+    char *dst = g_strdup_printf ("%s/%s.txt", tmpdir, scenario);
+    if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
+        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
+        Run r = run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        run_clear (&r);
+        g_free (cmd);
+    }
+    g_free (src);
+    g_free (gz);
+    return dst;
+}
+
+static JsonParser *
+analyze_json (const char *const *extra, const char *trace)
+{
+    char *out = tmp ("out.json");
+    GPtrArray *a = g_ptr_array_new ();
+    g_ptr_array_add (a, "-q");
+    g_ptr_array_add (a, "-f");
+    g_ptr_array_add (a, "json");
+    g_ptr_array_add (a, "-o");
+    g_ptr_array_add (a, out);
+    for (const char *const *e = extra; e && *e; e++)
+        g_ptr_array_add (a, (gpointer) *e);
+    g_ptr_array_add (a, (gpointer) trace);
+    g_ptr_array_add (a, NULL);
+    Run r = run_argv ((const char *const *) a->pdata);
+    if (r.rc)
+        g_printerr ("%s", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    run_clear (&r);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_file (p, out, &error);
+    g_assert_no_error (error);
+    g_unlink (out);
+    g_free (out);
+    g_ptr_array_free (a, TRUE);
+    return p;
+}
+
+static JsonObject *
+root (JsonParser *p)
+{
+    return json_node_get_object (json_parser_get_root (p));
+}
+
+static JsonObject *
+quality (JsonParser *p)
+{
+    return json_object_get_object_member (root (p), "quality");
+}
+
+static JsonArray *
+rows (JsonParser *p, const char *table)
+{
+    JsonObject *t = json_object_get_object_member (
+        json_object_get_object_member (root (p), "tables"), table);
+    g_assert_nonnull (t);
+    return json_object_get_array_member (t, "rows");
+}
+
+static int
+col (JsonParser *p, const char *table, const char *name)
+{
+    JsonObject *t = json_object_get_object_member (
+        json_object_get_object_member (root (p), "tables"), table);
+    JsonArray *cols = json_object_get_array_member (t, "columns");
+    for (guint i = 0; i < json_array_get_length (cols); i++)
+        if (g_strcmp0 (json_object_get_string_member (
+                           json_array_get_object_element (cols, i), "name"), name) == 0)
+            return (int) i;
+    g_assert_not_reached ();
+    return -1;
+}
+
+/* --- bad input ----------------------------------------------------------- */
+
+static void
+test_empty (void)
+{
+    char *path = tmp ("empty.txt");
+    g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    Run r = run_argv ((const char *[]) { path, NULL });
+    g_assert_cmpint (r.rc, ==, 4);
+    g_assert_nonnull (strstr (r.err, "is empty"));
+    g_assert_cmpint (strlen (r.out), ==, 0);
+    run_clear (&r);
+    g_free (path);
+}
+
+static void
+test_garbage (void)
+{
+    char *path = tmp ("garbage.bin");
+    GRand *rand = g_rand_new_with_seed (42);
+    gsize n = 256 * 1024;
+    guchar *buf = g_malloc (n);
+    for (gsize i = 0; i < n; i++)
+        buf[i] = (guchar) g_rand_int_range (rand, 0, 256);
+    g_assert_true (g_file_set_contents (path, (char *) buf, n, NULL));
+    Run r = run_argv ((const char *[]) { path, NULL });
+    g_assert_cmpint (r.rc, ==, 4);
+    g_assert_nonnull (strstr (r.err, "no trace events found"));
+    g_assert_nonnull (strstr (r.err, "Understood:"));
+    run_clear (&r);
+    g_free (buf);
+    g_rand_free (rand);
+    g_free (path);
+}
+
+static void
+test_directory (void)
+{
+    Run r = run_argv ((const char *[]) { tmpdir, NULL });
+    g_assert_cmpint (r.rc, ==, 3);
+    g_assert_nonnull (strstr (r.err, "is a directory"));
+    run_clear (&r);
+}
+
+static void
+test_missing (void)
+{
+    char *path = tmp ("no-such-trace.txt");
+    Run r = run_argv ((const char *[]) { path, NULL });
+    g_assert_cmpint (r.rc, ==, 3);
+    g_assert_nonnull (strstr (r.err, "cannot open"));
+    g_assert_nonnull (strstr (r.err, path));
+    run_clear (&r);
+    g_free (path);
+}
+
+/* The first N lines of the lossy recording, as a string. */
+static char *
+lossy_head (guint n)
+{
+    char *txt = corpus_text ("lossy");
+    char *all;
+    g_assert_true (g_file_get_contents (txt, &all, NULL, NULL));
+    char *p = all;
+    for (guint i = 0; i < n && p; i++) {
+        p = strchr (p, '\n');
+        if (p)
+            p++;
+    }
+    g_assert_nonnull (p);
+    char *head = g_strndup (all, p - all);
+    g_free (all);
+    g_free (txt);
+    return head;
+}
+
+static void
+check_long_line (const char *trace, gboolean via_stdin)
+{
+    JsonParser *p;
+    if (via_stdin) {
+        char *out = tmp ("long.json");
+        char *cmd = g_strdup_printf ("'%s' -q -f json -o '%s' - < '%s'",
+                                     g_getenv ("FTA_BIN"), out, trace);
+        Run r = run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        run_clear (&r);
+        p = json_parser_new ();
+        g_assert_true (json_parser_load_from_file (p, out, NULL));
+        g_free (cmd);
+        g_free (out);
+    } else {
+        p = analyze_json (NULL, trace);
+    }
+    JsonObject *q = quality (p);
+    /* 12 header lines, 20 events, the long line, 10 events */
+    g_assert_cmpint (json_object_get_int_member (q, "lines_total"), ==, 43);
+    g_assert_cmpint (json_object_get_int_member (q, "lines_event"), ==, 30);
+    g_assert_cmpint (json_object_get_int_member (q, "lines_unparsed"), ==, 1);
+    JsonArray *ex = json_object_get_array_member (q, "unparsed_examples");
+    g_assert_cmpuint (json_array_get_length (ex), ==, 1);
+    JsonObject *e = json_array_get_object_element (ex, 0);
+    g_assert_cmpint (json_object_get_int_member (e, "line"), ==, 33);
+    g_assert_nonnull (strstr (json_object_get_string_member (e, "why"), "1 MiB"));
+    g_assert_cmpint (strlen (json_object_get_string_member (e, "text")), <=, 200);
+    g_object_unref (p);
+}
+
+static void
+test_long_line (void)
+{
+    char *head = lossy_head (32);
+    char *tail = lossy_head (42);
+    GString *s = g_string_new (head);
+    for (guint i = 0; i < (1u << 20) + 100; i++)
+        g_string_append_c (s, 'x');
+    g_string_append_c (s, '\n');
+    g_string_append (s, tail + strlen (head));
+    char *path = tmp ("long.txt");
+    g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
+    check_long_line (path, FALSE);
+    check_long_line (path, TRUE);
+    g_string_free (s, TRUE);
+    g_free (path);
+    g_free (head);
+    g_free (tail);
+}
+
+static void
+test_truncated_last_line (void)
+{
+    char *head = lossy_head (20);
+    /* cut the next line in the middle of its timestamp, no newline */
+    char *more = lossy_head (21);
+    const char *next = more + strlen (head);
+    const char *dot = strchr (next, '.');
+    g_assert_nonnull (dot);
+    GString *s = g_string_new (head);
+    g_string_append_len (s, next, dot - next);
+    char *path = tmp ("truncated.txt");
+    g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
+    JsonParser *p = analyze_json (NULL, path);
+    JsonObject *q = quality (p);
+    g_assert_cmpint (json_object_get_int_member (q, "lines_total"), ==, 21);
+    g_assert_cmpint (json_object_get_int_member (q, "lines_event"), ==, 8);
+    g_assert_cmpint (json_object_get_int_member (q, "lines_unparsed"), ==, 1);
+    g_assert_true (json_object_get_boolean_member (q, "truncated_last_line"));
+    JsonObject *e = json_array_get_object_element (
+        json_object_get_array_member (q, "unparsed_examples"), 0);
+    g_assert_cmpint (json_object_get_int_member (e, "line"), ==, 21);
+    g_object_unref (p);
+    g_string_free (s, TRUE);
+    g_free (path);
+    g_free (head);
+    g_free (more);
+}
+
+/* --- usage errors --------------------------------------------------------- */
+
+static void
+test_usage (void)
+{
+    char *trace = corpus_text ("lossy");
+    struct {
+        const char *args[6];
+        int rc;
+        const char *msg;
+    } cases[] = {
+        { { NULL }, 2, "no trace given" },
+        { { "--no-such-option", trace, NULL }, 2, "Unknown option" },
+        { { "--pid", "12,x", trace, NULL }, 2, "bad --pid list" },
+        { { "--cpu", "3-1", trace, NULL }, 2, "bad --cpu list" },
+        { { "--comm", "([", trace, NULL }, 2, "bad --comm regular expression" },
+        { { "--start", "soon", trace, NULL }, 2, "bad --start time" },
+        { { "-p", "no-such-profile", trace, NULL }, 2, "no profile 'no-such-profile'" },
+        { { "-f", "no-such-sink", trace, NULL }, 5, "no plugin 'no-such-sink'" },
+        { { "-f", "switch", trace, NULL }, 5, "is an analyzer, not a sink" },
+        { { trace, trace, NULL }, 2, "exactly one trace" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        Run r = run_argv (cases[i].args);
+        g_test_message ("case %u: rc %d, %s", i, r.rc, r.err);
+        g_assert_cmpint (r.rc, ==, cases[i].rc);
+        g_assert_nonnull (strstr (r.err, cases[i].msg));
+        run_clear (&r);
+    }
+    g_free (trace);
+}
+
+static void
+test_help (void)
+{
+    Run r = run_argv ((const char *[]) { "--help", NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "Exit status"));
+    g_assert_nonnull (strstr (r.out, "--comm"));
+    g_assert_nonnull (strstr (r.out, "events TRACE"));
+    run_clear (&r);
+}
+
+/* --- commands --------------------------------------------------------------- */
+
+static void
+test_events (void)
+{
+    char *trace = corpus_text ("lossy");
+    Run r = run_argv ((const char *[]) { "events", trace, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    /* counts from lossy_ftrace_default.counts.txt */
+    g_assert_nonnull (strstr (r.out, "1097  sched_switch"));
+    g_assert_nonnull (strstr (r.out, "782  sched_wakeup\n"));
+    g_assert_nonnull (strstr (r.out, "588  sched_waking"));
+    g_assert_nonnull (strstr (r.out, "buffer-started markers: 1"));
+    run_clear (&r);
+    g_free (trace);
+}
+
+static void
+test_plugins_list (void)
+{
+    Run r = run_argv ((const char *[]) { "plugins", NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    for (const char *const *n = (const char *[]) { "switch", "wakeup", "text", "json", NULL };
+         *n; n++) {
+        char *so = g_strdup_printf ("/%s.so", *n);
+        g_assert_nonnull (strstr (r.out, so));
+        g_free (so);
+    }
+    g_assert_nonnull (strstr (r.out, "pretty"));
+    run_clear (&r);
+}
+
+static void
+test_text_output (void)
+{
+    char *trace = corpus_text ("qemu_tcg");
+    Run r = run_argv ((const char *[]) { "--top", "5", trace, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "(switch.tasks)"));
+    g_assert_nonnull (strstr (r.out, "CPU 0/TCG"));
+    g_assert_nonnull (strstr (r.out, "== Input quality =="));
+    g_assert_nonnull (strstr (r.out, "more rows"));
+    run_clear (&r);
+    g_free (trace);
+}
+
+/* Same numbers from a pipe as from the mapped file. */
+static void
+test_stdin_equals_file (void)
+{
+    char *trace = corpus_text ("quiet");
+    JsonParser *a = analyze_json (NULL, trace);
+    char *out = tmp ("stdin.json");
+    char *cmd = g_strdup_printf ("cat '%s' | '%s' -q -f json -o '%s' -", trace,
+                                 g_getenv ("FTA_BIN"), out);
+    Run r = run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    JsonParser *b = json_parser_new ();
+    g_assert_true (json_parser_load_from_file (b, out, NULL));
+    JsonNode *ta = json_object_get_member (root (a), "tables");
+    JsonNode *tb = json_object_get_member (root (b), "tables");
+    g_assert_true (json_node_equal (ta, tb));
+    g_object_unref (a);
+    g_object_unref (b);
+    run_clear (&r);
+    g_free (cmd);
+    g_free (out);
+    g_free (trace);
+}
+
+/* --- filters ----------------------------------------------------------------- */
+
+static GHashTable *
+rows_by_pid (JsonParser *p, const char *table)
+{
+    GHashTable *h = g_hash_table_new (g_direct_hash, g_direct_equal);
+    JsonArray *a = rows (p, table);
+    int c = col (p, table, "pid");
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+        JsonNode *row = json_array_get_element (a, i);
+        gint64 pid = json_array_get_int_element (json_node_get_array (row), c);
+        g_hash_table_insert (h, GINT_TO_POINTER ((gint) pid), row);
+    }
+    return h;
+}
+
+static void
+test_filter_comm (void)
+{
+    char *trace = corpus_text ("qemu_tcg");
+    JsonParser *all = analyze_json (NULL, trace);
+    JsonParser *some = analyze_json ((const char *[]) { "--comm", "TCG$", NULL }, trace);
+    for (const char *const *t = (const char *[]) { "switch.tasks", "wakeup.tasks", NULL };
+         *t; t++) {
+        GHashTable *a = rows_by_pid (all, *t), *s = rows_by_pid (some, *t);
+        g_assert_cmpuint (g_hash_table_size (s), ==, 2);
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init (&it, s);
+        while (g_hash_table_iter_next (&it, &k, &v)) {
+            JsonArray *row = json_node_get_array (v);
+            const char *comm = json_array_get_string_element (row, col (some, *t, "comm"));
+            g_assert_true (g_str_has_suffix (comm, "TCG"));
+            /* the same numbers as without the filter */
+            g_assert_true (json_node_equal (v, g_hash_table_lookup (a, k)));
+        }
+        g_hash_table_unref (a);
+        g_hash_table_unref (s);
+    }
+    g_object_unref (all);
+    g_object_unref (some);
+    g_free (trace);
+}
+
+static void
+test_filter_pid (void)
+{
+    char *trace = corpus_text ("lossy");
+    JsonParser *p = analyze_json ((const char *[]) { "--pid", "16974,16976", NULL }, trace);
+    GHashTable *h = rows_by_pid (p, "switch.tasks");
+    g_assert_cmpuint (g_hash_table_size (h), ==, 2);
+    g_assert_true (g_hash_table_contains (h, GINT_TO_POINTER (16974)));
+    g_assert_true (g_hash_table_contains (h, GINT_TO_POINTER (16976)));
+    g_hash_table_unref (h);
+    g_object_unref (p);
+    g_free (trace);
+}
+
+/* Counts the sched_switch lines with [CPU] == cpu (or any when -1) and
+ * timestamp in [from, to] seconds: an independent reading of the text. */
+static gint64
+count_switches (const char *trace, int cpu, double from, double to)
+{
+    char *text;
+    g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
+    gint64 n = 0;
+    char **lines = g_strsplit (text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        const char *ev = strstr (*l, ": sched_switch: ");
+        if (!ev || **l == '#')
+            continue;
+        const char *ts = ev;
+        while (ts > *l && ts[-1] != ' ')
+            ts--;
+        double t = g_ascii_strtod (ts, NULL);
+        /* the CPU column is the last "[" before the timestamp: comms may
+         * hold brackets too */
+        const char *ob = ts;
+        while (ob > *l && *ob != '[')
+            ob--;
+        int c = (int) g_ascii_strtoll (ob + 1, NULL, 10);
+        if ((cpu < 0 || c == cpu) && t >= from && t <= to)
+            n++;
+    }
+    g_strfreev (lines);
+    g_free (text);
+    return n;
+}
+
+static gint64
+sum_col (JsonParser *p, const char *table, const char *name)
+{
+    JsonArray *a = rows (p, table);
+    int c = col (p, table, name);
+    gint64 s = 0;
+    for (guint i = 0; i < json_array_get_length (a); i++)
+        s += json_array_get_int_element (json_array_get_array_element (a, i), c);
+    return s;
+}
+
+static void
+test_filter_cpu_and_window (void)
+{
+    char *trace = corpus_text ("cpu_contention");
+    JsonParser *p = analyze_json ((const char *[]) { "--cpu", "0", NULL }, trace);
+    g_assert_cmpint (sum_col (p, "switch.comms", "sched_in"), ==,
+                     count_switches (trace, 0, 0, 1e9));
+    g_object_unref (p);
+
+    p = analyze_json ((const char *[]) { "--start", "503.5", "--end", "505.25", NULL }, trace);
+    g_assert_cmpint (sum_col (p, "switch.comms", "sched_in"), ==,
+                     count_switches (trace, -1, 503.5, 505.25));
+    /* no task ran longer than the window */
+    JsonArray *a = rows (p, "switch.tasks");
+    int c = col (p, "switch.tasks", "run_ns");
+    for (guint i = 0; i < json_array_get_length (a); i++)
+        g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (a, i), c),
+                         <=, 1750000000);
+    g_object_unref (p);
+
+    /* relative times: the first event is at 501.099247 */
+    p = analyze_json ((const char *[]) { "--start", "+2.400753", "--end", "+4.150753", NULL },
+                      trace);
+    g_assert_cmpint (sum_col (p, "switch.comms", "sched_in"), ==,
+                     count_switches (trace, -1, 503.5, 505.25));
+    g_object_unref (p);
+    g_free (trace);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp ("fta-cli-XXXXXX", NULL);
+    g_test_add_func ("/cli/bad-input/empty", test_empty);
+    g_test_add_func ("/cli/bad-input/binary-garbage", test_garbage);
+    g_test_add_func ("/cli/bad-input/directory", test_directory);
+    g_test_add_func ("/cli/bad-input/missing", test_missing);
+    g_test_add_func ("/cli/bad-input/long-line", test_long_line);
+    g_test_add_func ("/cli/bad-input/truncated-last-line", test_truncated_last_line);
+    g_test_add_func ("/cli/usage-errors", test_usage);
+    g_test_add_func ("/cli/help", test_help);
+    g_test_add_func ("/cli/events", test_events);
+    g_test_add_func ("/cli/plugins", test_plugins_list);
+    g_test_add_func ("/cli/text-output", test_text_output);
+    g_test_add_func ("/cli/stdin-equals-file", test_stdin_equals_file);
+    g_test_add_func ("/cli/filter/comm-keeps-numbers", test_filter_comm);
+    g_test_add_func ("/cli/filter/pid", test_filter_pid);
+    g_test_add_func ("/cli/filter/cpu-and-window", test_filter_cpu_and_window);
+    int rc = g_test_run ();
+    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    Run r = run_sh (cmd);
+    run_clear (&r);
+    g_free (cmd);
+    g_free (tmpdir);
+    return rc;
+}
