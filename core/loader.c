@@ -27,8 +27,9 @@ running_uninstalled (void)
         return FALSE;
     char *dir = g_path_get_dirname (exe);
     char *canon_build = realpath (FTA_BUILDDIR, NULL);
-    gboolean r = canon_build && (strcmp (dir, canon_build) == 0
-                                 || g_str_has_prefix (dir, canon_build));
+    gsize n = canon_build ? strlen (canon_build) : 0;
+    gboolean r = canon_build && strncmp (dir, canon_build, n) == 0
+                 && (dir[n] == '\0' || dir[n] == '/');
     free (canon_build);
     g_free (dir);
     g_free (exe);

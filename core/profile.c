@@ -366,6 +366,8 @@ fta_options_new (const FtaProfile *profile, const FtaPluginDescriptor *desc,
                 v = g_strdup_printf ("%.17g", config_setting_get_float (s));
             else if (t == CONFIG_TYPE_INT)
                 v = g_strdup_printf ("%d", config_setting_get_int (s));
+            else if (t == CONFIG_TYPE_INT64)
+                v = g_strdup_printf ("%lld", config_setting_get_int64 (s));
             break;
         case FTA_OPT_STRING:
             if (t == CONFIG_TYPE_STRING)
