@@ -42,26 +42,34 @@ werror=""
 [ "$mode" = check ] && werror="--enable-werror"
 
 ./autogen.sh >/dev/null
-./configure -q $werror
+# Builds happen out of the source tree, so several configurations coexist.
+[ -f config.status ] && make -s distclean >/dev/null 2>&1 || true
+mkdir -p build
+cd build
+../configure -q $werror
 make -s -j"$jobs"
 
 if [ "$mode" = sample ]; then
-  echo "quickstart: analyzing the sample trace (tests/data/corpus/qemu_tcg_ftrace_default.txt.gz)"
-  gzip -dc tests/data/corpus/qemu_tcg_ftrace_default.txt.gz | ./ftrace-analyzer --top 10 -
+  echo "quickstart: built build/ftrace-analyzer; analyzing the sample trace" \
+       "(tests/data/corpus/qemu_tcg_ftrace_default.txt.gz)"
+  gzip -dc ../tests/data/corpus/qemu_tcg_ftrace_default.txt.gz | ./ftrace-analyzer --top 10 -
   exit 0
 fi
 
 make -s -j"$jobs" check
 
-# The suite again with AddressSanitizer and UBSan, out of tree.
-rm -rf build-sanitizers
-mkdir build-sanitizers
-(cd build-sanitizers && ../configure -q --enable-werror --enable-sanitizers &&
-   make -s -j"$jobs" && make -s -j"$jobs" check)
+# The suite again with AddressSanitizer and UBSan.
+cd ..
+mkdir -p build-sanitizers
+cd build-sanitizers
+../configure -q --enable-werror --enable-sanitizers
+make -s -j"$jobs"
+make -s -j"$jobs" check
+cd ../build
 
 make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
 
 # One closing line for the two suites (distcheck reran the first).
-count() { sed -n "s/^# $1: *//p" test-suite.log build-sanitizers/test-suite.log |
+count() { sed -n "s/^# $1: *//p" test-suite.log ../build-sanitizers/test-suite.log |
           awk '{ n += $1 } END { print n + 0 }'; }
 echo "tests: $(count PASS) passed, $(( $(count FAIL) + $(count ERROR) )) failed, $(count SKIP) skipped"
