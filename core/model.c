@@ -408,6 +408,13 @@ fta_model_feed (FtaModel *m, const FtaEvent *ev)
         c->last_ts = ev->ts_ns;
 }
 
+static int
+by_pid (gconstpointer a, gconstpointer b)
+{
+    const Task *x = *(Task *const *) a, *y = *(Task *const *) b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
 void
 fta_model_finish (FtaModel *m, gint64 end_ns)
 {
@@ -418,8 +425,17 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
     GPtrArray *all = g_ptr_array_new ();
     while (g_hash_table_iter_next (&it, NULL, &v))
         g_ptr_array_add (all, v);
+    g_ptr_array_sort (all, by_pid);
     for (guint i = 0; i < all->len; i++) {
         Task *t = g_ptr_array_index (all, i);
+        if (t->state == MS_WAITING && t->has_waking && t->waking_ts <= end_ns) {
+            /* woken, but the trace ended before a sched_wakeup for it */
+            emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts,
+                  FTA_SPAN_NO_WAKEUP);
+            t->state = MS_RUNNABLE;
+            t->reason = FTA_RUNNABLE_WOKEN;
+            t->since = t->waking_ts;
+        }
         switch (t->state) {
         case MS_RUNNING:
             emit (m, t, FTA_TASK_RUNNING, t->since, end_ns, FTA_SPAN_TRUNCATED);

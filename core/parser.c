@@ -219,9 +219,9 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
     if (q >= end || !is_digit (*q))
         return FALSE;
     while (q < end && is_digit (*q)) {
-        if (sec > G_MAXINT64 / 10 / 1000000000)
-            return FALSE;
         sec = sec * 10 + (*q++ - '0');
+        if (sec > G_MAXINT64 / 1000000000)
+            return FALSE;
     }
     if (q >= end || *q != '.')
         return FALSE;
@@ -238,6 +238,8 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
         return FALSE;
     for (; digits < 9; digits++)
         frac *= 10;
+    if (sec * 1000000000 > G_MAXINT64 - frac)
+        return FALSE;
     *ns = sec * 1000000000 + frac;
     return TRUE;
 }
@@ -345,7 +347,9 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     if (!expect_int (&s, end, KEY (" next_prio="), &v))
         return FALSE;
     f->next_prio = (gint32) v;
-    return TRUE;
+    /* a field may follow, junk may not: "next_prio=120\n\" is a line of
+     * a JavaScript string */
+    return s == end || *s == ' ';
 }
 
 /* "comm=NAME pid=N ..." shared by wake, migrate, fork and exit events.
@@ -379,7 +383,14 @@ parse_wake (FtaWakeFields *f, const char *s, const char *end)
         return FALSE;
     f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
     f->success = find_int (s, end, KEY (" success="), &v) ? (gint32) v : -1;
-    f->target_cpu = find_int (s, end, KEY (" target_cpu="), &v) ? (gint32) v : -1;
+    f->target_cpu = -1;
+    const char *k = find (s, end, KEY (" target_cpu="));
+    if (k) {
+        const char *e = scan_int (k + 12, end, &v);
+        if (!e || !(e == end || *e == ' '))
+            return FALSE;
+        f->target_cpu = (gint32) v;
+    }
     return TRUE;
 }
 
@@ -670,8 +681,10 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     }
     while (q < end && *q == ' ')
         q++;
+    /* An event name is an identifier: "sys_ioctl(fd: ff, ...)" (syscall
+     * tracer) and "func <-parent" (function tracer) are not events. */
     const char *n = q;
-    while (q < end && *q != ':' && *q != ' ')
+    while (q < end && (g_ascii_isalnum (*q) || *q == '_' || *q == '-' || *q == '.'))
         q++;
     if (q == n || q >= end || *q != ':' || (q + 1 < end && q[1] != ' ')) {
         *why = "no 'event:' after the timestamp";
