@@ -114,6 +114,11 @@ extern const char fta_default_profile[];
 FtaOptions *fta_options_new (const FtaProfile *profile,
                              const FtaPluginDescriptor *desc, GError **error);
 void fta_options_free (FtaOptions *o);
+/* Checks the plugins.NAME sections of plugins not in IN_USE (those are
+ * checked when set up): a misspelt name or option is an error, not a
+ * silently ignored section.  Loads each descriptor without running it. */
+gboolean fta_profile_check_sections (const FtaProfile *p, GPtrArray *dirs,
+                                     char **in_use, GError **error);
 
 /* --- run context and filters ---------------------------------------------- */
 

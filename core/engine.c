@@ -558,7 +558,14 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         for (char **s = sinks; s && *s; s++)
             if (!add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
                 goto fail;
-        if (!create_instances (&e, error))
+        GPtrArray *names = g_ptr_array_new ();
+        for (guint i = 0; i < e.instances->len; i++)
+            g_ptr_array_add (names, (gpointer) ((Instance *) g_ptr_array_index (
+                                                    e.instances, i))->plugin->desc->name);
+        g_ptr_array_add (names, NULL);
+        gboolean ok = fta_profile_check_sections (p, dirs, (char **) names->pdata, error);
+        g_ptr_array_free (names, TRUE);
+        if (!ok || !create_instances (&e, error))
             goto fail;
     }
     e.q.input_path = rc->input_path;

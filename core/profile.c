@@ -426,3 +426,30 @@ fta_options_get_string (const FtaOptions *o, const char *name)
 {
     return value (o, name);
 }
+
+gboolean
+fta_profile_check_sections (const FtaProfile *p, GPtrArray *dirs, char **in_use,
+                            GError **error)
+{
+    config_setting_t *plugins = config_lookup (&p->cfg, "plugins");
+    for (int i = 0; plugins && i < config_setting_length (plugins); i++) {
+        config_setting_t *sec = config_setting_get_elem (plugins, i);
+        const char *name = config_setting_name (sec);
+        if (in_use && g_strv_contains ((const char *const *) in_use, name))
+            continue; /* checked when its plugin was set up */
+        GError *err = NULL;
+        FtaPlugin *pl = fta_plugin_load (name, dirs, &err);
+        if (!pl) {
+            fail (error, p, sec, "section plugins.%s names no plugin that can be "
+                  "loaded (%s)", name, err->message);
+            g_error_free (err);
+            return FALSE;
+        }
+        FtaOptions *o = fta_options_new (p, pl->desc, error);
+        fta_plugin_unload (pl);
+        if (!o)
+            return FALSE;
+        fta_options_free (o);
+    }
+    return TRUE;
+}

@@ -716,6 +716,19 @@ test_cli_bad_profile (Fixture *f, gconstpointer data)
           "  switch = { colour = 1; };\n"
           "};\n",
           3, "no option 'colour'" },
+        /* Sections of plugins not in use are checked too: a misspelt
+         * plugin name or option must not be silently ignored. */
+        { "analyzers = [ \"switch\" ];\n"
+          "plugins = {\n"
+          "  swtich = { comms = false; };\n"
+          "};\n",
+          3, "names no plugin that can be loaded" },
+        { "analyzers = [ \"switch\" ];\n"
+          "plugins = {\n"
+          "  switch = { comms = false; };\n"
+          "  json = { prety = false; };\n"
+          "};\n",
+          4, "plugin 'json' has no option 'prety'" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
         char *cfg = write_file (f, "bad.cfg", cases[i].text);
