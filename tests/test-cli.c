@@ -480,8 +480,12 @@ count_switches (const char *trace, int cpu, double from, double to)
     char *text;
     g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
     gint64 n = 0;
-    char **lines = g_strsplit (text, "\n", -1);
-    for (char **l = lines; *l; l++) {
+    /* lines terminated in place: g_strsplit is quadratic under ASan */
+    for (char *next, *line = text; line; line = next) {
+        next = strchr (line, '\n');
+        if (next)
+            *next++ = '\0';
+        char **l = &line;
         const char *ev = strstr (*l, ": sched_switch: ");
         if (!ev || **l == '#')
             continue;
@@ -498,7 +502,6 @@ count_switches (const char *trace, int cpu, double from, double to)
         if ((cpu < 0 || c == cpu) && t >= from && t <= to)
             n++;
     }
-    g_strfreev (lines);
     g_free (text);
     return n;
 }
