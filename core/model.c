@@ -232,6 +232,12 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
     const FtaSwitchFields *sw = &ev->u.sw;
     gint64 ts = ev->ts_ns;
 
+    if (sw->prev_pid == 0 && c->cur_pid > 0) {
+        /* idle is switched out while the model believed a task ran here:
+         * that task's switch to idle was not recorded */
+        gint64 lower = c->run_pid == 0 ? c->run_prev_ts : c->last_ts;
+        end_other_run (m, c, ev->cpu, 0, lower >= 0 ? MIN (lower, ts) : ts);
+    }
     if (sw->prev_pid != 0) {
         Task *p = get_task (m, sw->prev_pid, sw->prev_comm);
         if (ev->pid == sw->prev_pid && ev->tgid >= 0)

@@ -352,6 +352,23 @@ static const SpanExp inferred_out_spans[] = {
     END_SPANS
 };
 
+/* The task running on a CPU is switched to idle without a record, then
+ * idle is switched out: taskA ran until its last event (300) before the
+ * idle task's events began. */
+static const char *const inferred_out_idle_lines[] = {
+    "          <idle>-0       [000] d..2.   100.000100: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=taskA next_pid=101 next_prio=120",
+    "           taskA-101     [000] d.h1.   100.000300: irq_handler_entry: irq=36 name=virtio1-req.0",
+    "          <idle>-0       [000] d.h1.   100.000500: irq_handler_entry: irq=36 name=virtio1-req.0",
+    "          <idle>-0       [000] d..2.   100.000900: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=taskB next_pid=102 next_prio=120",
+    "           taskB-102     [000] d.h1.   100.001000: irq_handler_entry: irq=36 name=virtio1-req.0",
+    NULL
+};
+static const SpanExp inferred_out_idle_spans[] = {
+    RUNNING (101, "taskA", 100, 300, 0, IEND),
+    RUNNING (102, "taskB", 900, 1000, 0, TR),
+    END_SPANS
+};
+
 /* --- markers ----------------------------------------------------------------- */
 
 static const char *const reset_lost_lines[] = {
@@ -505,6 +522,9 @@ static const ModelCase model_cases[] = {
       .inferred_switch_in = 1 },
     { CASE ("/model/inferred/switch-out", inferred_out_lines, inferred_out_spans),
       .inferred_switch_in = 1, .inferred_switch_out = 1 },
+    { CASE ("/model/inferred/switch-out-to-idle", inferred_out_idle_lines,
+            inferred_out_idle_spans),
+      .inferred_switch_in = 0, .inferred_switch_out = 1 },
     { CASE ("/model/reset/lost", reset_lost_lines, reset_lost_spans), .model_resets = 1 },
     { CASE ("/model/reset/buffer-started", reset_buffer_lines, reset_buffer_spans),
       .model_resets = 1 },
