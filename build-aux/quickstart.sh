@@ -17,7 +17,8 @@ case $mode in
 esac
 
 packages="build-essential autoconf automake libtool pkg-config gzip
-  libglib2.0-dev libconfig-dev libjson-glib-dev"
+  libglib2.0-dev libconfig-dev libjson-glib-dev zlib1g-dev libzstd-dev liblzma-dev
+  zstd xz-utils"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -53,6 +53,29 @@ void fta_input_close (FtaInput *in);
 
 #define FTA_MAX_LINE (1u << 20) /* longer lines are reported, not parsed */
 
+/* --- compressed input (decompress.c) -------------------------------------- */
+
+typedef enum {
+    FTA_COMPRESSION_NONE = 0,
+    FTA_COMPRESSION_GZIP,
+    FTA_COMPRESSION_ZSTD,
+    FTA_COMPRESSION_XZ,
+} FtaCompression;
+
+typedef struct _FtaDecoder FtaDecoder;
+
+/* By magic bytes, never by file name. */
+FtaCompression fta_compression_detect (const guchar *b, gsize n);
+const char *fta_compression_name (FtaCompression c);
+/* Decodes what is read from FD, after HEAD (bytes already read from it). */
+FtaDecoder *fta_decoder_new (FtaCompression kind, int fd, const char *path,
+                             const guchar *head, gsize head_len, GError **error);
+/* Up to CAP decoded bytes; 0 at the end; -1 with ERROR on damaged data. */
+gssize fta_decoder_read (FtaDecoder *d, char *out, gsize cap, GError **error);
+void fta_decoder_free (FtaDecoder *d);
+/* "gzip" etc. once detected, NULL for plain text. */
+const char *fta_input_compression (const FtaInput *in);
+
 /* --- sched model ----------------------------------------------------------- */
 
 typedef struct _FtaModel FtaModel;

@@ -478,6 +478,7 @@ read_all (Engine *e, const char *path, GError **error)
     }
     q->lines_total = line_no;
     q->truncated_line = fta_input_unterminated (in) ? 1 : 0;
+    q->compression = fta_input_compression (in);
     fta_input_close (in);
     if (err) {
         g_propagate_error (error, err);

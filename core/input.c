@@ -2,8 +2,9 @@
  *
  * Regular files are mapped (MADV_SEQUENTIAL) and the pages already read are
  * released every FTA_RELEASE bytes, so resident memory stays bounded.
- * Pipes and stdin are read in FTA_BLOCK blocks; a line is kept contiguous
- * by moving the partial tail to the front of the block.
+ * Pipes, stdin and compressed files (gzip, zstd, xz: recognised by their
+ * first bytes) are read in FTA_BLOCK blocks; a line is kept contiguous by
+ * moving the partial tail to the front of the block.
  */
 #include "config.h"
 
@@ -32,6 +33,9 @@ struct _FtaInput {
     gsize cap, start, fill;
     gboolean eof;
     gboolean skipping;
+    gboolean probed;       /* the first bytes were checked for compression */
+    FtaDecoder *decoder;   /* NULL for plain text */
+    FtaCompression compression;
     /* both */
     gsize pos;
     guint64 bytes;
@@ -76,6 +80,12 @@ fta_input_open (const char *path, GError **error)
         }
         if (S_ISREG (st.st_mode) && st.st_size > 0) {
             void *m = mmap (NULL, st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+            if (m != MAP_FAILED
+                && fta_compression_detect (m, st.st_size) != FTA_COMPRESSION_NONE) {
+                /* compressed: streamed through the decoder instead */
+                munmap (m, st.st_size);
+                m = MAP_FAILED;
+            }
             if (m != MAP_FAILED) {
                 in->map = m;
                 in->map_len = st.st_size;
@@ -96,6 +106,7 @@ fta_input_close (FtaInput *in)
         return;
     if (in->map)
         munmap ((void *) in->map, in->map_len);
+    fta_decoder_free (in->decoder);
     if (in->own_fd)
         close (in->fd);
     g_free (in->buf);
@@ -144,6 +155,43 @@ next_mapped (FtaInput *in, const char **line, gsize *len, gboolean *too_long)
     return TRUE;
 }
 
+/* Reads the first bytes of a stream and starts a decoder when they are a
+ * gzip, zstd or xz header.  Plain text stays in the block. */
+static gboolean
+probe (FtaInput *in, GError **error)
+{
+    in->probed = TRUE;
+    while (in->fill < 8) {
+        gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s",
+                         in->path, g_strerror (errno));
+            return FALSE;
+        }
+        if (r == 0)
+            break;
+        in->fill += r;
+    }
+    FtaCompression c = fta_compression_detect ((guchar *) in->buf, in->fill);
+    if (c == FTA_COMPRESSION_NONE) {
+        in->bytes += in->fill;
+        return TRUE;
+    }
+    in->compression = c;
+    in->decoder = fta_decoder_new (c, in->fd, in->path, (guchar *) in->buf, in->fill,
+                                   error);
+    in->fill = 0;
+    return in->decoder != NULL;
+}
+
+const char *
+fta_input_compression (const FtaInput *in)
+{
+    return in->decoder ? fta_compression_name (in->compression) : NULL;
+}
+
 /* Reads more into the block.  Returns bytes read, 0 at EOF, -1 on error. */
 static gssize
 fill (FtaInput *in, GError **error)
@@ -156,6 +204,17 @@ fill (FtaInput *in, GError **error)
     }
     if (in->fill == in->cap)
         return -2; /* full: caller handles an over-long line */
+    if (!in->probed && !probe (in, error))
+        return -1;
+    if (in->decoder) {
+        gssize r = fta_decoder_read (in->decoder, in->buf + in->fill,
+                                     in->cap - in->fill, error);
+        if (r > 0) {
+            in->fill += r;
+            in->bytes += r;
+        }
+        return r;
+    }
     for (;;) {
         gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
         if (r < 0 && errno == EINTR)

@@ -414,6 +414,63 @@ test_stdin_equals_file (void)
     g_free (trace);
 }
 
+/* Plain, gzip, zstd and xz, from a file and from a pipe: the same result.
+ * The format is told by the first bytes, so the names carry no suffix. */
+static void
+test_compressed (void)
+{
+    char *trace = corpus_text ("qemu_tcg");
+    JsonParser *plain = analyze_json (NULL, trace);
+    const char *tools[] = { "gzip", "zstd", "xz" };
+    for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
+        char *packed = tmp (tools[i]);
+        char *cmd = g_strdup_printf ("%s -c < '%s' > '%s'", tools[i], trace, packed);
+        Run r = run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        run_clear (&r);
+        g_free (cmd);
+        for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
+            char *out = tmp ("packed.json");
+            cmd = g_strdup_printf (via_pipe ? "cat '%s' | '%s' -q -f json -o '%s' -"
+                                            : "'%2$s' -q -f json -o '%3$s' '%1$s'",
+                                   packed, g_getenv ("FTA_BIN"), out);
+            r = run_sh (cmd);
+            g_assert_cmpint (r.rc, ==, 0);
+            JsonParser *p = json_parser_new ();
+            g_assert_true (json_parser_load_from_file (p, out, NULL));
+            g_assert_true (json_node_equal (json_object_get_member (root (plain), "tables"),
+                                            json_object_get_member (root (p), "tables")));
+            JsonObject *qa = quality (plain), *qb = quality (p);
+            g_assert_cmpint (json_object_get_int_member (qa, "lines_total"), ==,
+                             json_object_get_int_member (qb, "lines_total"));
+            g_assert_cmpint (json_object_get_int_member (qa, "last_ts_ns"), ==,
+                             json_object_get_int_member (qb, "last_ts_ns"));
+            JsonObject *input = json_object_get_object_member (root (p), "input");
+            g_assert_cmpstr (json_object_get_string_member (input, "compression"), ==,
+                             tools[i]);
+            g_object_unref (p);
+            run_clear (&r);
+            g_free (cmd);
+            g_free (out);
+        }
+        /* cut short: a clear error that says how to read what is there */
+        char *cut = tmp ("cut");
+        cmd = g_strdup_printf ("head -c 20000 '%s' > '%s'", packed, cut);
+        r = run_sh (cmd);
+        run_clear (&r);
+        r = run_argv ((const char *[]) { cut, NULL });
+        g_assert_cmpint (r.rc, ==, 3);
+        g_assert_nonnull (strstr (r.err, "damaged or cut short"));
+        g_assert_nonnull (strstr (r.err, tools[i]));
+        run_clear (&r);
+        g_free (cmd);
+        g_free (cut);
+        g_free (packed);
+    }
+    g_object_unref (plain);
+    g_free (trace);
+}
+
 /* --- filters ----------------------------------------------------------------- */
 
 static GHashTable *
@@ -563,6 +620,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/plugins", test_plugins_list);
     g_test_add_func ("/cli/text-output", test_text_output);
     g_test_add_func ("/cli/stdin-equals-file", test_stdin_equals_file);
+    g_test_add_func ("/cli/compressed-equals-plain", test_compressed);
     g_test_add_func ("/cli/filter/comm-keeps-numbers", test_filter_comm);
     g_test_add_func ("/cli/filter/pid", test_filter_pid);
     g_test_add_func ("/cli/filter/cpu-and-window", test_filter_cpu_and_window);

@@ -66,6 +66,7 @@ typedef struct {
 typedef struct {
     const char *input_path;
     const char *format;        /* "tracefs", ... */
+    const char *compression;   /* "gzip", "zstd", "xz", or NULL */
     const char *profile;       /* profile name or file */
     guint64 lines_total;
     guint64 lines_header;
