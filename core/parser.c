@@ -20,6 +20,8 @@ struct _FtaParser {
     gint64 entries_in_buffer;
     gint64 entries_written;
     const char *format;
+    int variant;
+    gboolean tracecmd_header; /* "cpus=N" or "version = N" seen */
 };
 
 static const struct {
@@ -571,21 +573,162 @@ parse_lost (const char *s, const char *end, FtaEvent *ev)
 
 /* --- the line ---------------------------------------------------------------- */
 
-/* Finds " [digits]" followed by a blank: the CPU column. */
+/* Finds the timestamp: the first "digits.digits:" token that follows a
+ * blank and is followed by a blank or the end.  Returns its start and sets
+ * *after to the position after the colon. */
 static const char *
-find_cpu_bracket (const char *s, const char *end, gint64 *cpu)
+find_timestamp (const char *s, const char *end, gint64 *ns, const char **after)
 {
-    const char *q = s;
-    while ((q = memchr (q, '[', end - q)) != NULL) {
-        const char *d = q + 1;
-        if (q > s && q[-1] == ' ' && d < end && is_digit (*d)) {
-            const char *e = scan_int (d, end, cpu);
-            if (e && e < end && *e == ']' && (e + 1 == end || e[1] == ' '))
-                return q;
+    for (const char *c = s; (c = memchr (c, ':', end - c)) != NULL; c++) {
+        if (c + 1 < end && c[1] != ' ')
+            continue;
+        const char *t = c;
+        while (t > s && (is_digit (t[-1]) || t[-1] == '.'))
+            t--;
+        if (t == c || !(t == s || t[-1] == ' '))
+            continue;
+        if (fta_parse_timestamp (t, c - t, ns)) {
+            *after = c + 1;
+            return t;
         }
-        q++;
     }
     return NULL;
+}
+
+static const char *
+rtrim (const char *s, const char *e)
+{
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    return e;
+}
+
+/* Everything before the timestamp:
+ *   COMM-PID [(TGID)] [CPU] [FLAGS]         tracefs, trace-cmd report
+ *   COMM PID[/TID] [[CPU]]                  perf script
+ * Returns the variant bits, or -1 with *why. */
+enum {
+    V_TGID = 1 << 0,
+    V_FLAGS = 1 << 1,
+    V_PERF = 1 << 2,
+    V_NOCPU = 1 << 3,
+};
+
+static int
+parse_prefix (const char *s, const char *e, FtaEvent *ev, const char **why)
+{
+    gint64 v;
+    int variant = 0;
+    e = rtrim (s, e);
+    /* the last token: the CPU bracket, flags after it ("d..2.", "d.h21"),
+     * or (perf without a CPU column) the pid */
+    const char *t = e;
+    while (t > s && t[-1] != ' ')
+        t--;
+    if (t < e && !(*t == '[' && e[-1] == ']')) {
+        const char *pe = rtrim (s, t), *pt = pe;
+        while (pt > s && pt[-1] != ' ')
+            pt--;
+        if (pt < pe && *pt == '[' && pe[-1] == ']') {
+            variant |= V_FLAGS;
+            e = pe;
+            t = pt;
+        }
+    }
+    if (t < e && *t == '[' && e[-1] == ']') {
+        if (!scan_int (t + 1, e - 1, &v) || v > 65535) {
+            *why = "bad [CPU] column";
+            return -1;
+        }
+        ev->cpu = (gint32) v;
+        e = rtrim (s, t);
+    } else if (variant & V_FLAGS) {
+        *why = "no [CPU] column";
+        return -1;
+    } else {
+        variant |= V_NOCPU;
+    }
+    if (e > s && e[-1] == ')') {
+        const char *open = e - 1;
+        while (open > s && *open != '(')
+            open--;
+        if (*open != '(') {
+            *why = "unbalanced TGID column";
+            return -1;
+        }
+        const char *g = open + 1;
+        while (g < e && *g == ' ')
+            g++;
+        ev->tgid = scan_int (g, e - 1, &v) ? (gint32) v : -1;
+        variant |= V_TGID;
+        e = rtrim (s, open);
+    }
+    const char *pd = e;
+    while (pd > s && is_digit (pd[-1]))
+        pd--;
+    if (pd == e || pd == s) {
+        *why = "no COMM-PID before the timestamp";
+        return -1;
+    }
+    scan_int (pd, e, &v);
+    if (pd[-1] == '/') {
+        /* perf "PID/TID": the thread is the task, the pid its group */
+        const char *gd = pd - 1;
+        while (gd > s && is_digit (gd[-1]))
+            gd--;
+        gint64 g;
+        if (gd == pd - 1 || !scan_int (gd, pd - 1, &g)) {
+            *why = "bad PID/TID";
+            return -1;
+        }
+        ev->tgid = (gint32) g;
+        pd = gd;
+        variant |= V_PERF;
+        if (pd == s || pd[-1] != ' ') {
+            *why = "no COMM before PID/TID";
+            return -1;
+        }
+    } else if (pd[-1] == ' ') {
+        variant |= V_PERF;
+    } else if (pd[-1] != '-') {
+        *why = "no COMM-PID before the timestamp";
+        return -1;
+    }
+    ev->pid = (gint32) v;
+    const char *ce = (variant & V_PERF) ? rtrim (s, pd) : pd - 1;
+    if ((variant & V_NOCPU) && !(variant & V_PERF)) {
+        *why = "no [CPU] column";
+        return -1;
+    }
+    copy_comm (ev->comm, s, ce - s);
+    return variant;
+}
+
+/* The format is named by the first event line (and trace-cmd's headers). */
+static void
+note_variant (FtaParser *p, int variant)
+{
+    if (p->format)
+        return;
+    if (variant & V_PERF)
+        p->format = "perf-script";
+    else if (p->tracecmd_header)
+        p->format = "trace-cmd";
+    else
+        p->format = "tracefs";
+    p->variant = variant;
+}
+
+/* perf modifiers after an event name: "cycles:ppp", "task-clock:u" */
+static gboolean
+is_modifier (const char *s, const char *e)
+{
+    if (s == e)
+        return FALSE;
+    for (; s < e; s++)
+        if (!strchr ("ukhpPGHIWSDe", *s))
+            return FALSE;
+    return TRUE;
 }
 
 FtaLineKind
@@ -593,8 +736,6 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
                        FtaEvent *ev, const char **why)
 {
     const char *s = line, *end = line + len;
-    gint64 v;
-
     while (end > s && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     while (s < end && (*s == ' ' || *s == '\t'))
@@ -624,89 +765,77 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
         return FTA_LINE_UNPARSED;
     }
 
-    gint64 cpu;
-    const char *br = find_cpu_bracket (s, end, &cpu);
-    if (!br) {
-        *why = "no [CPU] column";
+    const char *q;
+    const char *ts = find_timestamp (s, end, &ev->ts_ns, &q);
+    if (!ts) {
+        *why = "no timestamp";
         return FTA_LINE_UNPARSED;
     }
+    int variant = parse_prefix (s, ts, ev, why);
+    if (variant < 0)
+        return FTA_LINE_UNPARSED;
 
-    /* Left of the bracket: "COMM-PID" and maybe "(  TGID)". */
-    const char *l = br;
-    while (l > s && l[-1] == ' ')
-        l--;
-    if (l > s && l[-1] == ')') {
-        const char *open = l - 1;
-        while (open > s && *open != '(')
-            open--;
-        if (*open != '(') {
-            *why = "unbalanced TGID column";
-            return FTA_LINE_UNPARSED;
-        }
-        const char *t = open + 1;
-        while (t < l && *t == ' ')
-            t++;
-        ev->tgid = scan_int (t, l - 1, &v) ? (gint32) v : -1;
-        l = open;
-        while (l > s && l[-1] == ' ')
-            l--;
-    }
-    const char *pd = l;
-    while (pd > s && is_digit (pd[-1]))
-        pd--;
-    if (pd == l || pd == s || pd[-1] != '-') {
-        *why = "no COMM-PID before the CPU column";
-        return FTA_LINE_UNPARSED;
-    }
-    scan_int (pd, l, &v);
-    ev->pid = (gint32) v;
-    copy_comm (ev->comm, s, pd - 1 - s);
-    ev->cpu = (gint32) cpu;
-
-    /* Right of the bracket: [FLAGS] TIMESTAMP: */
-    const char *q = memchr (br, ']', end - br) + 1;
-    gboolean have_ts = FALSE;
-    for (int tok = 0; tok < 2 && !have_ts; tok++) {
-        while (q < end && *q == ' ')
-            q++;
-        const char *t = q;
-        while (q < end && *q != ' ')
-            q++;
-        if (q > t && q[-1] == ':' && fta_parse_timestamp (t, q - 1 - t, &ev->ts_ns))
-            have_ts = TRUE;
-    }
-    if (!have_ts) {
-        *why = "no timestamp after the CPU column";
-        return FTA_LINE_UNPARSED;
-    }
     while (q < end && *q == ' ')
         q++;
+    if (variant & V_PERF) {
+        /* an optional sample period before the event */
+        const char *d = q;
+        while (d < end && is_digit (*d))
+            d++;
+        if (d > q && d < end && *d == ' ') {
+            q = d;
+            while (q < end && *q == ' ')
+                q++;
+        }
+    }
     /* An event name is an identifier: "sys_ioctl(fd: ff, ...)" (syscall
-     * tracer) and "func <-parent" (function tracer) are not events. */
-    const char *n = q;
-    while (q < end && (g_ascii_isalnum (*q) || *q == '_' || *q == '-' || *q == '.'))
-        q++;
-    if (q == n || q >= end || *q != ':' || (q + 1 < end && q[1] != ' ')) {
+     * tracer) and "func <-parent" (function tracer) are not events.  perf
+     * prefixes the subsystem ("sched:sched_switch:") and may append
+     * modifiers ("cycles:ppp:"). */
+    const char *tok = q, *c = q;
+    while (c < end && (g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '.'
+                       || *c == ':')) {
+        if (*c == ':' && (c + 1 == end || c[1] == ' '))
+            break;
+        c++;
+    }
+    if (c == tok || c >= end || *c != ':' || *tok == ':') {
         *why = "no 'event:' after the timestamp";
         return FTA_LINE_UNPARSED;
     }
-    ev->name = n;
-    ev->name_len = q - n;
-    q++;
-    if (q < end)
+    const char *name_end = c, *name = tok;
+    for (;;) {
+        const char *last = name_end;
+        while (last > tok && last[-1] != ':')
+            last--;
+        if (last > tok && is_modifier (last, name_end)) {
+            name_end = last - 1; /* drop ":ppp" */
+            continue;
+        }
+        name = last;
+        break;
+    }
+    if (name == name_end) {
+        *why = "no 'event:' after the timestamp";
+        return FTA_LINE_UNPARSED;
+    }
+    q = c + 1;
+    while (q < end && *q == ' ')
         q++;
+    ev->name = name;
+    ev->name_len = name_end - name;
     ev->fields = q;
     ev->fields_len = end - q;
-    ev->type = classify (n, ev->name_len);
+    ev->type = classify (name, ev->name_len);
     if (ev->type == FTA_EV_OTHER)
-        ev->name_id = intern (p, n, ev->name_len);
+        ev->name_id = intern (p, name, ev->name_len);
     else
         ev->name_id = ev->type - FTA_EV_SCHED_SWITCH;
     if (!parse_fields (ev)) {
         *why = "fields of a known event could not be read";
         return FTA_LINE_UNPARSED;
     }
-    p->format = "tracefs";
+    note_variant (p, variant);
     return FTA_LINE_EVENT;
 }
 

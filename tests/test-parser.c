@@ -599,11 +599,15 @@ static const LineCase line_cases[] = {
         .line = "CPU 3 is empty",
         .kind = FTA_LINE_UNPARSED,
     },
-    /* cpu_contention_perf_script_ns.txt: "COMM PID", no dash */
+    /* cpu_contention_perf_script_ns.txt: "COMM PID", no dash, the
+     * subsystem before the event name, nanoseconds */
     {
-        .path = "/parser/unparsed/perf-script",
+        .path = "/parser/perf-script/ns",
         .line = "            perf 10923 [000]   501.067660242:       sched:sched_waking: comm=migration/0 pid=18 prio=0 target_cpu=000",
-        .kind = FTA_LINE_UNPARSED,
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SCHED_WAKING,
+        .ts_ns = (gint64) 501 * 1000000000 + 67660242, .cpu = 0, .pid = 10923, .tgid = -1,
+        .comm = "perf", .name = "sched_waking",
+        .wake = { "migration/0", 18, 0, 0, -1 },
     },
     /* tracecompass ftrace_syscalls.txt: syscall tracer lines have no
      * "event:" token; "sys_ioctl(fd:" is not an event name. */
@@ -780,7 +784,9 @@ test_line (gconstpointer data)
         g_assert_true (ev.name >= c->line && ev.name + ev.name_len <= c->line + len);
         g_assert_true (ev.fields >= c->line && ev.fields + ev.fields_len <= c->line + len);
         check_typed (c, &ev);
-        g_assert_cmpstr (fta_parser_format (p), ==, "tracefs");
+        g_assert_cmpstr (fta_parser_format (p), ==,
+                         g_str_has_prefix (c->path, "/parser/perf-script") ? "perf-script"
+                                                                           : "tracefs");
         break;
     }
 
