@@ -149,7 +149,7 @@ struct _FtaContext {
     guint top;
     GRegex *comm_re;        /* NULL = any */
     GHashTable *pids;       /* set of pid, NULL = any */
-    GHashTable *sel_cache;  /* "pid\tcomm" -> 1 (no) / 2 (yes) */
+    GHashTable *sel_cache;  /* pid -> Selection (engine.c) */
     char *filter_text;
     const FtaModel *model;
 };

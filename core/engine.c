@@ -54,6 +54,11 @@ fta_context_comm (const FtaContext *ctx, gint32 pid)
     return ctx->model ? fta_model_comm (ctx->model, pid) : NULL;
 }
 
+typedef struct {
+    char comm[FTA_COMM_LEN];
+    gboolean ok;
+} Selection;
+
 gboolean
 fta_context_task_selected (const FtaContext *ctx, gint32 pid, const char *comm)
 {
@@ -63,14 +68,20 @@ fta_context_task_selected (const FtaContext *ctx, gint32 pid, const char *comm)
         return FALSE;
     if (!ctx->comm_re)
         return TRUE;
-    char key[64];
-    g_snprintf (key, sizeof key, "%d\t%s", pid, comm ? comm : "");
-    gpointer v = g_hash_table_lookup (ctx->sel_cache, key);
-    if (v)
-        return GPOINTER_TO_INT (v) == 2;
-    gboolean ok = g_regex_match (ctx->comm_re, comm ? comm : "", 0, NULL);
-    g_hash_table_insert (ctx->sel_cache, g_strdup (key), GINT_TO_POINTER (ok ? 2 : 1));
-    return ok;
+    if (!comm)
+        comm = "";
+    /* The regex runs once per distinct (pid, comm): a pid keeps its
+     * verdict until it shows another comm. */
+    Selection *sel = g_hash_table_lookup (ctx->sel_cache, GINT_TO_POINTER (pid));
+    if (sel && strncmp (sel->comm, comm, FTA_COMM_LEN) == 0)
+        return sel->ok;
+    if (!sel) {
+        sel = g_new0 (Selection, 1);
+        g_hash_table_insert (ctx->sel_cache, GINT_TO_POINTER (pid), sel);
+    }
+    g_strlcpy (sel->comm, comm, FTA_COMM_LEN);
+    sel->ok = g_regex_match (ctx->comm_re, comm, 0, NULL);
+    return sel->ok;
 }
 
 GHashTable *
@@ -162,7 +173,7 @@ count_event (Engine *e, const FtaEvent *ev)
         g_array_set_size (q->event_counts, ev->name_id + 1);
     g_array_index (q->event_counts, guint64, ev->name_id)++;
 
-    if (ev->cpu >= 0) {
+    if (ev->cpu >= 0 && ev->cpu < 4096) {
         if ((guint) ev->cpu + 1 > q->n_cpus)
             q->n_cpus = ev->cpu + 1;
         if (ev->cpu < 256)
@@ -229,8 +240,10 @@ dispatch_span (const FtaSpan *span, gpointer data)
     FtaSpan s = *span;
     if (e->has_start && s.start_ns < e->start_ns)
         s.start_ns = e->start_ns;
-    if (e->has_end && s.end_ns > e->end_ns)
+    if (e->has_end && s.end_ns > e->end_ns) {
         s.end_ns = e->end_ns;
+        s.flags |= FTA_SPAN_CLIPPED_END;
+    }
     if (s.end_ns < s.start_ns || (s.end_ns == s.start_ns && span->end_ns != span->start_ns))
         return;
     for (guint i = 0; i < subs->len; i++) {
@@ -255,7 +268,7 @@ engine_init (Engine *e)
     e->parser = fta_parser_new ();
     e->model = fta_model_new (&e->q, dispatch_span, e);
     e->ctx.model = e->model;
-    e->ctx.sel_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    e->ctx.sel_cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     e->instances = g_ptr_array_new ();
     e->cpu_last_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
     e->strings = g_string_chunk_new (4096);
@@ -340,6 +353,12 @@ setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
         ok = parse_time (end, "--end", &e->end_rel, &e->end_off, error);
         e->has_end = TRUE;
         g_string_append_printf (text, " --end %s", end);
+    }
+    if (ok && e->has_start && e->has_end && e->start_rel == e->end_rel
+        && e->start_off > e->end_off) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "--start %s is after --end %s: nothing would be reported", start, end);
+        ok = FALSE;
     }
     e->ctx.filter_text = g_strdup (text->len ? text->str + 1 : "");
     g_string_free (text, TRUE);
@@ -453,8 +472,10 @@ read_all (Engine *e, const char *path, GError **error)
             add_example (e, line_no, line, len, why);
             break;
         case FTA_LINE_MARKER:
+            /* a marker has no timestamp of its own, and is no event: it
+             * counts in lost_markers / buffer_started only */
             q->lines_header++;
-            count_event (e, &ev);
+            ev.ts_ns = q->last_ts_ns;
             if (ev.type == FTA_EV_LOST) {
                 q->lost_markers++;
                 if (ev.u.marker.lost >= 0)
@@ -464,7 +485,6 @@ read_all (Engine *e, const char *path, GError **error)
             } else {
                 q->buffer_started++;
             }
-            ev.ts_ns = q->last_ts_ns;
             fta_model_feed (e->model, &ev);
             dispatch_event (e, &ev);
             break;
@@ -552,6 +572,12 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
 
     if (!setup_filters (&e, rc, error))
         goto fail;
+    if (!rc->events_only && (!sinks || !sinks[0])) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "profile %s selects no output: give -f text (or json), or set "
+                     "sinks = [ \"text\" ]; in the profile", p->source);
+        goto fail;
+    }
     if (!rc->events_only) {
         for (char **a = p->analyzers; a && *a; a++)
             if (!add_instance (&e, *a, FTA_PLUGIN_ANALYZER, dirs, p, error))

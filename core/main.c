@@ -63,8 +63,10 @@ static const char description[] =
     "\n"
     "Plugins are searched in: --plugin-dir, $FTA_PLUGIN_PATH,\n"
     "~/.local/share/ftrace-analyzer/plugins, then the installed plugin\n"
-    "directory.  Profiles: $FTA_PROFILE_PATH, ~/.config/ftrace-analyzer/profiles,\n"
-    "the installed profile directory; 'default' is also built in.\n"
+    "directory (the build tree's plugins/.libs when run uninstalled).\n"
+    "Profiles: $FTA_PROFILE_PATH, ~/.config/ftrace-analyzer/profiles, the\n"
+    "installed profile directory; 'default' is also built in.  A profile\n"
+    "inherits the keys it leaves out from the default.\n"
     "\n"
     "Exit status:\n"
     "  0  success\n"
@@ -131,7 +133,14 @@ static int
 cmd_profiles (void)
 {
     GPtrArray *dirs = fta_profile_dirs ();
-    g_print ("%-12s %s\n", "default", "(built in)");
+    gboolean default_file = FALSE;
+    for (guint i = 0; i < dirs->len; i++) {
+        char *f = g_build_filename (g_ptr_array_index (dirs, i), "default.cfg", NULL);
+        default_file |= g_file_test (f, G_FILE_TEST_IS_REGULAR);
+        g_free (f);
+    }
+    if (!default_file)
+        g_print ("%-12s %s\n", "default", "(built in)");
     for (guint i = 0; i < dirs->len; i++) {
         const char *dir = g_ptr_array_index (dirs, i);
         GDir *d = g_dir_open (dir, 0, NULL);

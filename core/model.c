@@ -261,7 +261,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
                 lower = ts;
             end_other_run (m, c, ev->cpu, p->pid, lower);
             if (p->state != MS_RUNNING)
-                close_waiting (m, p, lower, 0);
+                close_waiting (m, p, lower, FTA_SPAN_INFERRED_END);
             p->cpu = ev->cpu;
             emit (m, p, FTA_TASK_RUNNING, lower, ts, FTA_SPAN_INFERRED_START);
             m->q->inferred_switch_in++;

@@ -22,6 +22,7 @@ struct _FtaParser {
     const char *format;
     int variant;
     gboolean tracecmd_header; /* "cpus=N" or "version = N" seen */
+    guint type_id[FTA_EV__COUNT]; /* known type -> its name id */
 };
 
 static const struct {
@@ -88,7 +89,8 @@ fta_parser_new (void)
     p->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     p->names = g_ptr_array_new ();
     for (guint i = 0; i < G_N_ELEMENTS (known_events); i++)
-        intern (p, known_events[i].name, strlen (known_events[i].name));
+        p->type_id[known_events[i].type] =
+            intern (p, known_events[i].name, strlen (known_events[i].name));
     intern (p, "[lost events]", 13);
     intern (p, "[buffer started]", 16);
     p->entries_in_buffer = -1;
@@ -307,6 +309,21 @@ classify (const char *n, gsize len)
 
 /* --- typed fields ---------------------------------------------------------- */
 
+/* The first KEY followed by an integer and then NEXT: the end of a comm
+ * that may itself hold KEY. */
+static const char *
+find_anchor (const char *s, const char *end, const char *key, gsize klen,
+             const char *next, gsize nlen)
+{
+    gint64 v;
+    for (const char *k = s; (k = find (k, end, key, klen)) != NULL; k++) {
+        const char *e = scan_int (k + klen, end, &v);
+        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+            return k;
+    }
+    return NULL;
+}
+
 /* "prev_comm=A prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=B
  *  next_pid=2 next_prio=120".  The comms are delimited by the next key, so
  * "prev_comm=x ==> y prev_pid=..." keeps "x ==> y". */
@@ -317,7 +334,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
         return FALSE;
     const char *c = s + 10;
-    const char *k = find (c, end, KEY (" prev_pid="));
+    const char *k = find_anchor (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
     if (!k)
         return FALSE;
     copy_comm (f->prev_comm, c, k - c);
@@ -338,7 +355,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     if (end - s < 15 || memcmp (s, " ==> next_comm=", 15) != 0)
         return FALSE;
     c = s + 15;
-    k = find (c, end, KEY (" next_pid="));
+    k = find_anchor (c, end, KEY (" next_pid="), KEY (" next_prio="));
     if (!k)
         return FALSE;
     copy_comm (f->next_comm, c, k - c);
@@ -354,33 +371,35 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     return s == end || *s == ' ';
 }
 
-/* "comm=NAME pid=N ..." shared by wake, migrate, fork and exit events.
+/* "comm=NAME pid=N NEXT..." shared by wake, migrate, fork and exit events:
+ * the pid is the " pid=" followed by digits and then NEXT (" prio=", " 
+ * child_comm=") or the end, so a comm holding " pid=" stays whole.
  * Returns the position after the pid. */
 static const char *
 parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
-                const char *end)
+                const char *end, const char *next, gsize next_len)
 {
     gint64 v;
     if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
         return NULL;
     const char *c = s + 5;
-    const char *k = find (c, end, KEY (" pid="));
-    if (!k)
-        return NULL;
-    copy_comm (comm, c, k - c);
-    s = k + 5;
-    s = scan_int (s, end, &v);
-    if (!s)
-        return NULL;
-    *pid = (gint32) v;
-    return s;
+    for (const char *k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
+        const char *e = scan_int (k + 5, end, &v);
+        if (!e || !(e == end || ((gsize) (end - e) >= next_len
+                                 && memcmp (e, next, next_len) == 0)))
+            continue;
+        copy_comm (comm, c, k - c);
+        *pid = (gint32) v;
+        return e;
+    }
+    return NULL;
 }
 
 static gboolean
 parse_wake (FtaWakeFields *f, const char *s, const char *end)
 {
     gint64 v;
-    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
     if (!s)
         return FALSE;
     f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
@@ -400,7 +419,7 @@ static gboolean
 parse_migrate (FtaMigrateFields *f, const char *s, const char *end)
 {
     gint64 v;
-    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
     if (!s)
         return FALSE;
     f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
@@ -417,7 +436,8 @@ static gboolean
 parse_fork (FtaProcessFields *f, const char *s, const char *end)
 {
     gint64 v;
-    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    memset (f, 0, sizeof *f);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" child_comm="));
     if (!s)
         return FALSE;
     if (end - s < 12 || memcmp (s, " child_comm=", 12) != 0)
@@ -437,7 +457,8 @@ static gboolean
 parse_exit (FtaProcessFields *f, const char *s, const char *end)
 {
     gint64 v;
-    s = parse_comm_pid (f->comm, &f->pid, s, end);
+    memset (f, 0, sizeof *f);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
     if (!s)
         return FALSE;
     f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
@@ -449,6 +470,7 @@ static gboolean
 parse_exec (FtaProcessFields *f, const char *s, const char *end)
 {
     gint64 v;
+    memset (f, 0, sizeof *f);
     const char *k = find (s, end, KEY (" pid="));
     if (!k || !scan_int (k + 5, end, &v))
         return FALSE;
@@ -830,7 +852,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     if (ev->type == FTA_EV_OTHER)
         ev->name_id = intern (p, name, ev->name_len);
     else
-        ev->name_id = ev->type - FTA_EV_SCHED_SWITCH;
+        ev->name_id = p->type_id[ev->type];
     if (!parse_fields (ev)) {
         *why = "fields of a known event could not be read";
         return FTA_LINE_UNPARSED;

@@ -59,9 +59,10 @@ fail (GError **error, const FtaProfile *p, const config_setting_t *s,
 }
 
 static gboolean
-read_name_list (FtaProfile *p, const char *key, char ***out, GError **error)
+read_name_list (FtaProfile *p, config_t *cfg, const char *key, char ***out,
+                GError **error)
 {
-    config_setting_t *s = config_lookup (&p->cfg, key);
+    config_setting_t *s = config_lookup (cfg, key);
     if (!s)
         return TRUE;
     int type = config_setting_type (s);
@@ -113,9 +114,9 @@ read_text (FtaProfile *p, config_setting_t *s, char **out, GError **error)
 }
 
 static gboolean
-check (FtaProfile *p, GError **error)
+check (FtaProfile *p, config_t *cfg, GError **error)
 {
-    config_setting_t *root = config_root_setting (&p->cfg);
+    config_setting_t *root = config_root_setting (cfg);
     for (int i = 0; i < config_setting_length (root); i++) {
         config_setting_t *s = config_setting_get_elem (root, i);
         if (!in_list (config_setting_name (s), top_keys))
@@ -123,10 +124,10 @@ check (FtaProfile *p, GError **error)
                          "sinks, top, filter, output, plugins)",
                          config_setting_name (s));
     }
-    if (!read_name_list (p, "analyzers", &p->analyzers, error)
-        || !read_name_list (p, "sinks", &p->sinks, error))
+    if (!read_name_list (p, cfg, "analyzers", &p->analyzers, error)
+        || !read_name_list (p, cfg, "sinks", &p->sinks, error))
         return FALSE;
-    config_setting_t *s = config_lookup (&p->cfg, "top");
+    config_setting_t *s = config_lookup (cfg, "top");
     if (s) {
         if (config_setting_type (s) != CONFIG_TYPE_INT
             && config_setting_type (s) != CONFIG_TYPE_INT64)
@@ -137,10 +138,10 @@ check (FtaProfile *p, GError **error)
         if (p->top < 0)
             return fail (error, p, s, "'top' must be 0 (all) or more");
     }
-    s = config_lookup (&p->cfg, "output");
+    s = config_lookup (cfg, "output");
     if (s && !read_text (p, s, &p->output, error))
         return FALSE;
-    s = config_lookup (&p->cfg, "filter");
+    s = config_lookup (cfg, "filter");
     if (s) {
         if (!config_setting_is_group (s))
             return fail (error, p, s, "'filter' must be a group: filter = { comm = \"...\"; };");
@@ -158,7 +159,7 @@ check (FtaProfile *p, GError **error)
                 return FALSE;
         }
     }
-    s = config_lookup (&p->cfg, "plugins");
+    s = config_lookup (cfg, "plugins");
     if (s) {
         if (!config_setting_is_group (s))
             return fail (error, p, s, "'plugins' must be a group of plugin sections");
@@ -185,6 +186,18 @@ profile_new (const char *source)
     return p;
 }
 
+/* Keys a profile leaves out take their values from the built-in default,
+ * so a file that only says analyzers = [ "count" ]; still has a sink. */
+static void
+inherit_defaults (FtaProfile *p)
+{
+    config_t d;
+    config_init (&d);
+    if (config_read_string (&d, fta_default_profile))
+        check (p, &d, NULL);
+    config_destroy (&d);
+}
+
 static FtaProfile *
 finish_load (FtaProfile *p, int ok, GError **error)
 {
@@ -196,7 +209,7 @@ finish_load (FtaProfile *p, int ok, GError **error)
         fta_profile_free (p);
         return NULL;
     }
-    if (!check (p, error)) {
+    if (!check (p, &p->cfg, error)) {
         fta_profile_free (p);
         return NULL;
     }
@@ -212,6 +225,7 @@ fta_profile_load_file (const char *path, GError **error)
         return NULL;
     }
     FtaProfile *p = profile_new (path);
+    inherit_defaults (p);
     return finish_load (p, config_read_file (&p->cfg, path), error);
 }
 
@@ -219,6 +233,8 @@ FtaProfile *
 fta_profile_load_string (const char *text, const char *source, GError **error)
 {
     FtaProfile *p = profile_new (source);
+    if (text != fta_default_profile)
+        inherit_defaults (p);
     return finish_load (p, config_read_string (&p->cfg, text), error);
 }
 

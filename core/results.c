@@ -152,7 +152,15 @@ fta_table_set_string (FtaTable *t, guint row, guint col, const char *s)
     FtaValue *c = cell (t, row, col);
     if (c && s) {
         c->is_null = FALSE;
-        c->s = g_string_chunk_insert_const (t->strings, s);
+        /* comms are bytes, and the kernel's 15-byte cut can split a
+         * character: tables hold valid UTF-8 for every sink */
+        if (g_utf8_validate (s, -1, NULL)) {
+            c->s = g_string_chunk_insert_const (t->strings, s);
+        } else {
+            char *v = g_utf8_make_valid (s, -1);
+            c->s = g_string_chunk_insert_const (t->strings, v);
+            g_free (v);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ json_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 }
 
 static void
-add_cell (JsonBuilder *b, const FtaColumn *c, const FtaValue *v)
+json_add_cell (JsonBuilder *b, const FtaColumn *c, const FtaValue *v)
 {
     if (!v || v->is_null) {
         json_builder_add_null_value (b);
@@ -33,7 +33,7 @@ add_cell (JsonBuilder *b, const FtaColumn *c, const FtaValue *v)
 }
 
 static void
-add_columns (JsonBuilder *b, const FtaTable *t)
+json_add_columns (JsonBuilder *b, const FtaTable *t)
 {
     json_builder_set_member_name (b, "columns");
     json_builder_begin_array (b);
@@ -57,41 +57,41 @@ add_columns (JsonBuilder *b, const FtaTable *t)
 }
 
 static void
-add_rows (JsonBuilder *b, const FtaTable *t)
+json_add_rows (JsonBuilder *b, const FtaTable *t)
 {
     json_builder_set_member_name (b, "rows");
     json_builder_begin_array (b);
     for (guint r = 0; r < fta_table_n_rows (t); r++) {
         json_builder_begin_array (b);
         for (guint c = 0; c < fta_table_n_columns (t); c++)
-            add_cell (b, fta_table_column (t, c), fta_table_cell (t, r, c));
+            json_add_cell (b, fta_table_column (t, c), fta_table_cell (t, r, c));
         json_builder_end_array (b);
     }
     json_builder_end_array (b);
 }
 
 static void
-member_int (JsonBuilder *b, const char *name, gint64 v)
+json_member_int (JsonBuilder *b, const char *name, gint64 v)
 {
     json_builder_set_member_name (b, name);
     json_builder_add_int_value (b, v);
 }
 
 static void
-add_quality (JsonBuilder *b, const FtaQuality *q)
+json_add_quality (JsonBuilder *b, const FtaQuality *q)
 {
     json_builder_set_member_name (b, "quality");
     json_builder_begin_object (b);
-    member_int (b, "lines_total", q->lines_total);
-    member_int (b, "lines_header", q->lines_header);
-    member_int (b, "lines_event", q->lines_event);
-    member_int (b, "lines_unparsed", q->lines_unparsed);
+    json_member_int (b, "lines_total", q->lines_total);
+    json_member_int (b, "lines_header", q->lines_header);
+    json_member_int (b, "lines_event", q->lines_event);
+    json_member_int (b, "lines_unparsed", q->lines_unparsed);
     json_builder_set_member_name (b, "unparsed_examples");
     json_builder_begin_array (b);
     for (guint i = 0; i < q->unparsed_examples->len; i++) {
         const FtaUnparsed *u = &g_array_index (q->unparsed_examples, FtaUnparsed, i);
         json_builder_begin_object (b);
-        member_int (b, "line", u->line);
+        json_member_int (b, "line", u->line);
         json_builder_set_member_name (b, "text");
         json_builder_add_string_value (b, u->text);
         json_builder_set_member_name (b, "why");
@@ -104,32 +104,32 @@ add_quality (JsonBuilder *b, const FtaQuality *q)
     for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {
         guint64 n = g_array_index (q->event_counts, guint64, i);
         if (n)
-            member_int (b, g_ptr_array_index (q->event_names, i), n);
+            json_member_int (b, g_ptr_array_index (q->event_names, i), n);
     }
     json_builder_end_object (b);
-    member_int (b, "lost_events", q->lost_events);
-    member_int (b, "lost_markers", q->lost_markers);
-    member_int (b, "lost_markers_without_count", q->lost_unknown);
-    member_int (b, "buffer_started", q->buffer_started);
-    member_int (b, "entries_in_buffer", q->entries_in_buffer);
-    member_int (b, "entries_written", q->entries_written);
-    member_int (b, "out_of_order", q->out_of_order);
-    member_int (b, "out_of_order_within_cpu", q->out_of_order_cpu);
-    member_int (b, "max_step_back_ns", q->max_step_back_ns);
-    member_int (b, "first_ts_ns", q->first_ts_ns);
-    member_int (b, "last_ts_ns", q->last_ts_ns);
-    member_int (b, "cpus", q->n_cpus);
-    member_int (b, "inferred_switch_in", q->inferred_switch_in);
-    member_int (b, "inferred_switch_out", q->inferred_switch_out);
-    member_int (b, "switch_in_while_running", q->switch_in_while_running);
-    member_int (b, "model_resets", q->model_resets);
+    json_member_int (b, "lost_events", q->lost_events);
+    json_member_int (b, "lost_markers", q->lost_markers);
+    json_member_int (b, "lost_markers_without_count", q->lost_unknown);
+    json_member_int (b, "buffer_started", q->buffer_started);
+    json_member_int (b, "entries_in_buffer", q->entries_in_buffer);
+    json_member_int (b, "entries_written", q->entries_written);
+    json_member_int (b, "out_of_order", q->out_of_order);
+    json_member_int (b, "out_of_order_within_cpu", q->out_of_order_cpu);
+    json_member_int (b, "max_step_back_ns", q->max_step_back_ns);
+    json_member_int (b, "first_ts_ns", q->first_ts_ns);
+    json_member_int (b, "last_ts_ns", q->last_ts_ns);
+    json_member_int (b, "cpus", q->n_cpus);
+    json_member_int (b, "inferred_switch_in", q->inferred_switch_in);
+    json_member_int (b, "inferred_switch_out", q->inferred_switch_out);
+    json_member_int (b, "switch_in_while_running", q->switch_in_while_running);
+    json_member_int (b, "model_resets", q->model_resets);
     json_builder_set_member_name (b, "truncated_last_line");
     json_builder_add_boolean_value (b, q->truncated_line != 0);
     json_builder_end_object (b);
 }
 
 static void
-add_findings (JsonBuilder *b, const FtaResults *r)
+json_add_findings (JsonBuilder *b, const FtaResults *r)
 {
     json_builder_set_member_name (b, "findings");
     json_builder_begin_array (b);
@@ -166,7 +166,7 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
     const FtaQuality *q = fta_results_quality (r);
     JsonBuilder *b = json_builder_new ();
     json_builder_begin_object (b);
-    member_int (b, "version", 1);
+    json_member_int (b, "version", 1);
     json_builder_set_member_name (b, "tool");
     json_builder_add_string_value (b, "ftrace-analyzer");
     json_builder_set_member_name (b, "input");
@@ -180,7 +180,7 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
     json_builder_set_member_name (b, "profile");
     json_builder_add_string_value (b, q->profile);
     json_builder_end_object (b);
-    add_quality (b, q);
+    json_add_quality (b, q);
 
     json_builder_set_member_name (b, "tables");
     json_builder_begin_object (b);
@@ -192,8 +192,8 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
         json_builder_begin_object (b);
         json_builder_set_member_name (b, "title");
         json_builder_add_string_value (b, fta_table_title (t));
-        add_columns (b, t);
-        add_rows (b, t);
+        json_add_columns (b, t);
+        json_add_rows (b, t);
         json_builder_end_object (b);
     }
     json_builder_end_object (b);
@@ -206,14 +206,14 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
             continue;
         json_builder_set_member_name (b, fta_table_full_name (t));
         json_builder_begin_object (b);
-        member_int (b, "window_ns", fta_table_window_ns (t));
-        member_int (b, "start_ns", fta_table_start_ns (t));
-        add_columns (b, t);
-        add_rows (b, t);
+        json_member_int (b, "window_ns", fta_table_window_ns (t));
+        json_member_int (b, "start_ns", fta_table_start_ns (t));
+        json_add_columns (b, t);
+        json_add_rows (b, t);
         json_builder_end_object (b);
     }
     json_builder_end_object (b);
-    add_findings (b, r);
+    json_add_findings (b, r);
     json_builder_end_object (b);
 
     JsonGenerator *g = json_generator_new ();

@@ -1,7 +1,7 @@
 /* text.c - aligned, readable tables for a terminal.
  *
  * Durations are shown in one unit per column (us, ms or s, picked from the
- * column's largest value) with the unit in the heading.  Tables show the
+ * column's largest value) with the unit in the text_heading.  Tables show the
  * first --top rows; the JSON sink has them all.
  */
 #include <string.h>
@@ -27,20 +27,20 @@ typedef struct {
     const char *unit;
     double div;
     int decimals;
-} Unit;
+} TextUnit;
 
-static Unit
-pick_unit (gint64 max)
+static TextUnit
+text_pick_unit (gint64 max)
 {
     if (max < 10 * 1000000LL)
-        return (Unit) { "us", 1e3, 1 };
+        return (TextUnit) { "us", 1e3, 1 };
     if (max < 1000 * 1000000000LL)
-        return (Unit) { "ms", 1e6, 3 };
-    return (Unit) { "s", 1e9, 3 };
+        return (TextUnit) { "ms", 1e6, 3 };
+    return (TextUnit) { "s", 1e9, 3 };
 }
 
 static char *
-heading (const FtaColumn *c, const Unit *u)
+text_heading (const FtaColumn *c, const TextUnit *u)
 {
     if (c->type == FTA_COL_DURATION) {
         gsize n = strlen (c->name);
@@ -54,7 +54,7 @@ heading (const FtaColumn *c, const Unit *u)
 }
 
 static char *
-cell_text (const FtaColumn *c, const FtaValue *v, const Unit *u)
+text_cell_text (const FtaColumn *c, const FtaValue *v, const TextUnit *u)
 {
     if (!v || v->is_null)
         return g_strdup ("-");
@@ -67,11 +67,11 @@ cell_text (const FtaColumn *c, const FtaValue *v, const Unit *u)
 }
 
 static void
-print_table (FILE *out, const FtaTable *t, guint top)
+text_print_table (FILE *out, const FtaTable *t, guint top)
 {
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
     guint shown = top && top < nr ? top : nr;
-    Unit *units = g_new0 (Unit, nc);
+    TextUnit *units = g_new0 (TextUnit, nc);
     int *width = g_new0 (int, nc);
     char ***cells = g_new0 (char **, shown + 1);
 
@@ -82,14 +82,14 @@ print_table (FILE *out, const FtaTable *t, guint top)
             if (!v->is_null && v->i > max)
                 max = v->i;
         }
-        units[c] = pick_unit (max);
+        units[c] = text_pick_unit (max);
     }
     for (guint r = 0; r <= shown; r++) {
         cells[r] = g_new0 (char *, nc + 1);
         for (guint c = 0; c < nc; c++) {
             const FtaColumn *col = fta_table_column (t, c);
-            cells[r][c] = r == 0 ? heading (col, &units[c])
-                                 : cell_text (col, fta_table_cell (t, r - 1, c), &units[c]);
+            cells[r][c] = r == 0 ? text_heading (col, &units[c])
+                                 : text_cell_text (col, fta_table_cell (t, r - 1, c), &units[c]);
             int w = (int) g_utf8_strlen (cells[r][c], -1);
             if (w > width[c])
                 width[c] = w;
@@ -126,7 +126,7 @@ print_table (FILE *out, const FtaTable *t, guint top)
 }
 
 static void
-print_quality (FILE *out, const FtaQuality *q)
+text_print_quality (FILE *out, const FtaQuality *q)
 {
     fprintf (out, "\n== Input quality ==\n");
     fprintf (out, "  lines: %" G_GUINT64_FORMAT " total = %" G_GUINT64_FORMAT
@@ -191,7 +191,7 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         fprintf (out, ", reporting %s", f);
     fputs ("\n", out);
     for (guint i = 0; i < fta_results_n_tables (r); i++)
-        print_table (out, fta_results_table (r, i), fta_context_top (t->ctx));
+        text_print_table (out, fta_results_table (r, i), fta_context_top (t->ctx));
     if (fta_results_n_findings (r)) {
         fprintf (out, "\n== Findings ==\n");
         for (guint i = 0; i < fta_results_n_findings (r); i++) {
@@ -208,7 +208,7 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         }
     }
     if (t->quality)
-        print_quality (out, q);
+        text_print_quality (out, q);
     return !ferror (out);
 }
 

@@ -13,6 +13,7 @@ typedef struct {
     gint32 pid;
     char comm[FTA_COMM_LEN];
     guint64 waking, wakeup;
+    guint64 latency_unknown;
     FtaDist *latency;
 } WakeTask;
 
@@ -124,7 +125,12 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     WakeTask *t = wakeup_task (w, sp->pid, NULL);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
-    fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
+    /* a switch-in the kernel never recorded, or one past --end: the
+     * latency is not known, and a guess would bias the percentiles */
+    if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_CLIPPED_END))
+        t->latency_unknown++;
+    else
+        fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
 }
 
 static void
@@ -143,6 +149,7 @@ wakeup_finish (void *self, FtaResults *r)
     guint c_p99 = fta_table_add_column (t, "latency_p99_ns", FTA_COL_DURATION, FALSE);
     guint c_max = fta_table_add_column (t, "latency_max_ns", FTA_COL_DURATION, FALSE);
     guint c_cnt = fta_table_add_column (t, "latency_count", FTA_COL_COUNT, FALSE);
+    guint c_unk = fta_table_add_column (t, "latency_unknown", FTA_COL_COUNT, FALSE);
 
     GHashTableIter it;
     gpointer v;
@@ -151,13 +158,15 @@ wakeup_finish (void *self, FtaResults *r)
         WakeTask *k = v;
         guint64 n = use_waking ? k->waking : k->wakeup;
         guint64 m = fta_dist_count (k->latency);
-        if ((!n && !m) || !fta_context_task_selected (w->ctx, k->pid, k->comm))
+        if ((!n && !m && !k->latency_unknown)
+            || !fta_context_task_selected (w->ctx, k->pid, k->comm))
             continue;
         guint row = fta_table_add_row (t);
         fta_table_set_int (t, row, c_pid, k->pid);
         fta_table_set_string (t, row, c_comm, k->comm);
         fta_table_set_int (t, row, c_n, n);
         fta_table_set_int (t, row, c_cnt, m);
+        fta_table_set_int (t, row, c_unk, k->latency_unknown);
         if (m) {
             fta_table_set_int (t, row, c_avg, fta_dist_sum (k->latency) / (gint64) m);
             fta_table_set_int (t, row, c_p50, fta_dist_percentile (k->latency, 50));

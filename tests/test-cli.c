@@ -603,6 +603,71 @@ test_filter_cpu_and_window (void)
     g_free (trace);
 }
 
+/* A hand-made trace: taskA sleeps, is woken at 100.001 and runs at
+ * 100.009 (latency 8 ms); a LOST marker comes first, and one comm is not
+ * valid UTF-8 (a multibyte character cut by the kernel's 15 bytes). */
+static const char hand_trace[] =
+    "CPU:0 [LOST 5 EVENTS]\n"
+    "           taskA-101     [000] d..2.   100.000100: sched_switch: prev_comm=taskA prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=caf\xc3 next_pid=102 next_prio=120\n"
+    "            caf\xc3-102     [000] d.h2.   100.001000: sched_waking: comm=taskA pid=101 prio=120 target_cpu=000\n"
+    "            caf\xc3-102     [000] dNh3.   100.001005: sched_wakeup: comm=taskA pid=101 prio=120 target_cpu=000\n"
+    "            caf\xc3-102     [000] d..2.   100.009000: sched_switch: prev_comm=caf\xc3 prev_pid=102 prev_prio=120 prev_state=S ==> next_comm=taskA next_pid=101 next_prio=120\n"
+    "           taskA-101     [000] d..2.   100.010000: sched_switch: prev_comm=taskA prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120\n";
+
+static JsonArray *
+wakeup_row (JsonParser *p, gint64 pid)
+{
+    JsonArray *a = rows (p, "wakeup.tasks");
+    int c = col (p, "wakeup.tasks", "pid");
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+        JsonArray *r = json_array_get_array_element (a, i);
+        if (json_array_get_int_element (r, c) == pid)
+            return r;
+    }
+    return NULL;
+}
+
+static void
+test_hand_trace (void)
+{
+    char *path = tmp ("hand.txt");
+    g_assert_true (g_file_set_contents (path, hand_trace, -1, NULL));
+
+    /* the marker has no time: the trace starts at its first event */
+    JsonParser *p = analyze_json (NULL, path);
+    g_assert_cmpint (json_object_get_int_member (quality (p), "first_ts_ns"), ==,
+                     100000100000);
+    g_assert_cmpint (json_object_get_int_member (quality (p), "lost_events"), ==, 5);
+    JsonArray *r = wakeup_row (p, 101);
+    g_assert_nonnull (r);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_max_ns")),
+                     ==, 8000000);
+    /* the document is valid UTF-8 although a comm is not */
+    g_assert_nonnull (wakeup_row (p, 101));
+    g_object_unref (p);
+
+    /* --end before the switch-in: the latency is unknown, not 1 ms */
+    p = analyze_json ((const char *[]) { "--end", "100.002", NULL }, path);
+    r = wakeup_row (p, 101);
+    g_assert_nonnull (r);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_count")),
+                     ==, 0);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_unknown")),
+                     ==, 1);
+    g_object_unref (p);
+
+    /* relative times count from the first event, not from the marker */
+    p = analyze_json ((const char *[]) { "--start", "+0.0089", NULL }, path);
+    g_assert_cmpint (sum_col (p, "switch.comms", "sched_in"), ==, 2);
+    g_object_unref (p);
+
+    Run run = run_argv ((const char *[]) { "--start", "100.5", "--end", "100.1", path, NULL });
+    g_assert_cmpint (run.rc, ==, 2);
+    g_assert_nonnull (strstr (run.err, "is after --end"));
+    run_clear (&run);
+    g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -624,6 +689,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/filter/comm-keeps-numbers", test_filter_comm);
     g_test_add_func ("/cli/filter/pid", test_filter_pid);
     g_test_add_func ("/cli/filter/cpu-and-window", test_filter_cpu_and_window);
+    g_test_add_func ("/cli/hand-trace/markers-windows-utf8", test_hand_trace);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     Run r = run_sh (cmd);

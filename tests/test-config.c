@@ -746,6 +746,29 @@ test_cli_bad_profile (Fixture *f, gconstpointer data)
     g_free (trace);
 }
 
+/* A profile inherits what it leaves out from the default; one that
+ * removes every sink is told so. */
+static void
+test_cli_inherit (Fixture *f, gconstpointer data)
+{
+    char *trace = g_test_build_filename (G_TEST_DIST, "data", "tiny-tracefs.txt", NULL);
+    char *cfg = write_file (f, "only.cfg", "analyzers = [ \"switch\" ];\n");
+    Run r;
+    run_cli (&r, "-c", cfg, trace, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "(switch.tasks)"));
+    g_assert_null (strstr (r.out, "(wakeup.tasks)"));
+    run_clear (&r);
+    g_free (cfg);
+    cfg = write_file (f, "nosink.cfg", "sinks = [ ];\n");
+    run_cli (&r, "-c", cfg, trace, NULL);
+    g_assert_cmpint (r.status, ==, FTA_EXIT_USAGE);
+    g_assert_nonnull (strstr (r.err, "selects no output"));
+    run_clear (&r);
+    g_free (cfg);
+    g_free (trace);
+}
+
 static void
 add (const char *path, gconstpointer data, void (*fn) (Fixture *, gconstpointer))
 {
@@ -781,5 +804,6 @@ main (int argc, char **argv)
     add ("/config/cli/overrides", NULL, test_cli_overrides);
     add ("/config/cli/missing-profile", NULL, test_cli_missing_profile);
     add ("/config/cli/bad-profile", NULL, test_cli_bad_profile);
+    add ("/config/cli/inherit-defaults", NULL, test_cli_inherit);
     return g_test_run ();
 }

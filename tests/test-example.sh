@@ -21,8 +21,11 @@ else
   sed 's/^/# /' "$tmp/cc.err"
 fi
 
-printf 'analyzers = [ "count" ];\nsinks = [ "json" ];\n' > "$tmp/my.cfg"
-if "$FTA_BIN" --plugin-dir "$tmp" -c "$tmp/my.cfg" -q -o "$tmp/out.json" "$trace" 2> "$tmp/run.err"
+# as in the README: the profile names the analyzer, the rest is the default
+printf 'analyzers = [ "count" ];\n' > "$tmp/my.cfg"
+if "$FTA_BIN" --plugin-dir "$tmp" -c "$tmp/my.cfg" -q "$trace" > "$tmp/out.txt" 2> "$tmp/run.err" &&
+   grep -q '(count.switches)' "$tmp/out.txt" &&
+   "$FTA_BIN" --plugin-dir "$tmp" -c "$tmp/my.cfg" -q -f json -o "$tmp/out.json" "$trace" 2>> "$tmp/run.err"
 then
   echo "ok 2 - it runs from --plugin-dir"
 else

@@ -279,7 +279,7 @@ static const char *const inferred_lines[] = {
 };
 static const SpanExp inferred_spans[] = {
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 100, 315, 1, FTA_STATE_S, 0),
-    WOKEN (101, "taskA", 315, 320, 1, 0, 310, 0),
+    WOKEN (101, "taskA", 315, 320, 1, 0, 310, IEND),
     RUNNING (101, "taskA", 320, 800, 1, INF),
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 800, 800, 1, FTA_STATE_S, TR),
     END_SPANS
@@ -297,7 +297,7 @@ static const char *const inferred_wakeup_lines[] = {
 };
 static const SpanExp inferred_wakeup_spans[] = {
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 100, 305, 1, FTA_STATE_S, 0),
-    WOKEN (101, "taskA", 305, 305, 1, 102, 300, 0),
+    WOKEN (101, "taskA", 305, 305, 1, 102, 300, IEND),
     RUNNING (101, "taskA", 305, 700, 1, INF),
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 700, 700, 1, FTA_STATE_S, TR),
     END_SPANS
@@ -313,7 +313,7 @@ static const char *const inferred_waking_lines[] = {
 };
 static const SpanExp inferred_waking_spans[] = {
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 100, 300, 1, FTA_STATE_S, NOWK),
-    WOKEN (101, "taskA", 300, 400, 1, 102, 300, 0),
+    WOKEN (101, "taskA", 300, 400, 1, 102, 300, IEND),
     RUNNING (101, "taskA", 400, 700, 1, INF),
     WAITING (FTA_TASK_SLEEPING, 101, "taskA", 700, 700, 1, FTA_STATE_S, TR),
     END_SPANS

@@ -105,6 +105,28 @@ typedef struct {
     }
 
 static const LineCase line_cases[] = {
+    /* Made by hand from real lines: comms holding the next key or a
+     * bracket, and the 7-character flags column of newer kernels. */
+    SWITCH_CASE ("/parser/tracefs/comm-holds-next-key",
+                 "       a prev_pid=3-4242    [001] d..2.   100.000100: sched_switch: prev_comm=a prev_pid=3 prev_pid=4242 prev_prio=120 prev_state=S ==> next_comm=b next_pid=9 x next_pid=77 next_prio=120",
+                 NS (100, 100), 1, 4242, -1, "a prev_pid=3", "a prev_pid=3", 4242, 120,
+                 FTA_STATE_S, "b next_pid=9 x", 77, 120),
+    SWITCH_CASE ("/parser/tracefs/comm-holds-cpu-bracket",
+                 "         a [1] b-4242    [001] d..2.   100.000100: sched_switch: prev_comm=a [1] b prev_pid=4242 prev_prio=120 prev_state=R+ ==> next_comm=swapper/1 next_pid=0 next_prio=120",
+                 NS (100, 100), 1, 4242, -1, "a [1] b", "a [1] b", 4242, 120,
+                 FTA_STATE_PREEMPT, "swapper/1", 0, 120),
+    SWITCH_CASE ("/parser/tracefs/flags7",
+                 "            bash-4242    [003] d..2.1.  100.000100: sched_switch: prev_comm=bash prev_pid=4242 prev_prio=120 prev_state=D ==> next_comm=swapper/3 next_pid=0 next_prio=120",
+                 NS (100, 100), 3, 4242, -1, "bash", "bash", 4242, 120, FTA_STATE_D,
+                 "swapper/3", 0, 120),
+    {
+        .path = "/parser/tracefs/comm-holds-pid-key",
+        .line = "          <idle>-0       [001] dNh2.   100.000100: sched_wakeup: comm=w pid=7 x pid=30 prio=120 target_cpu=001",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SCHED_WAKEUP,
+        .ts_ns = NS (100, 100), .cpu = 1, .pid = 0, .tgid = -1, .comm = "<idle>",
+        .name = "sched_wakeup",
+        .wake = { "w pid=7 x", 30, 120, 1, -1 },
+    },
     /* --- 5-character flags column (irq-info on, kernel 6.18) ------------ */
     /* cpu_contention_ftrace_default.txt */
     SWITCH_CASE ("/parser/tracefs/flags5/sched-switch",

@@ -180,12 +180,16 @@ typedef enum {
     /* The trace ended while the task was in this state: end = last
      * timestamp of the trace, not a transition. */
     FTA_SPAN_TRUNCATED = 1u << 1,
-    /* The Running span's switch-out was never recorded: it ends where the
-     * next task on that CPU was (inferred to be) switched in. */
+    /* The span's end was never recorded: a Running span ends where the
+     * next task on that CPU was (inferred to be) switched in; a waiting
+     * span ends at the task's inferred switch-in. */
     FTA_SPAN_INFERRED_END = 1u << 2,
     /* A sleep (S, D, I, other) that ended without a sched_wakeup for the
      * task: at its sched_waking, or at its switch-in. */
     FTA_SPAN_NO_WAKEUP = 1u << 3,
+    /* --end cut the span: end_ns is the end of the reported window, not a
+     * transition. */
+    FTA_SPAN_CLIPPED_END = 1u << 4,
 } FtaSpanFlags;
 
 /* Task T was in STATE from start_ns to end_ns.  Published by the core when

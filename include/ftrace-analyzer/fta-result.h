@@ -72,7 +72,6 @@ typedef struct {
     guint64 lines_header;
     guint64 lines_event;
     guint64 lines_unparsed;
-    guint64 lines_blank;
     GArray *unparsed_examples; /* FtaUnparsed */
     GPtrArray *event_names;    /* (const char *), index = name_id */
     GArray *event_counts;      /* guint64, index = name_id */
