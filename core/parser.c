@@ -187,6 +187,15 @@ copy_comm (char dst[FTA_COMM_LEN], const char *s, gsize len)
 
 #define KEY(k) k, sizeof (k) - 1
 
+static const char *
+rtrim (const char *s, const char *e)
+{
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    return e;
+}
+
+
 /* Reads the integer right after KEY at *pos (which must start with KEY);
  * advances *pos.  FALSE if KEY is not there. */
 static gboolean
@@ -324,6 +333,88 @@ find_anchor (const char *s, const char *end, const char *key, gsize klen,
     return NULL;
 }
 
+/* prev_state as a number ("trace-cmd report -R").  The bits changed
+ * between kernels; the values that occur alone tell them apart well:
+ * 256 (4.14+ TASK_REPORT_MAX) and 1024/2048/4096 (older TASK_STATE_MAX)
+ * are a preemption, 128 alone is 4.14+'s idle (I); other bits follow the
+ * classic "RSDTtXZxKWPN" order trace-cmd itself prints. */
+static guint32
+numeric_state (const char *s, const char *e)
+{
+    gint64 v;
+    if (!scan_int (s, e, &v) || v < 0)
+        return FTA_STATE_UNKNOWN;
+    if (v == 0)
+        return 0;
+    if (v == 256 || v == 1024 || v == 2048 || v == 4096)
+        return FTA_STATE_PREEMPT;
+    if (v == 128)
+        return FTA_STATE_I;
+    static const guint32 bits[] = { FTA_STATE_S, FTA_STATE_D, FTA_STATE_T, FTA_STATE_t,
+                                    FTA_STATE_X, FTA_STATE_Z, FTA_STATE_x, FTA_STATE_K,
+                                    FTA_STATE_W, FTA_STATE_P, FTA_STATE_N };
+    guint32 st = 0;
+    for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
+        if (v & (1 << i))
+            st |= bits[i];
+    if (v >> G_N_ELEMENTS (bits))
+        st |= FTA_STATE_UNKNOWN;
+    return st;
+}
+
+/* "COMM:PID [PRIO]" ending at END (trace-cmd's plugin form); the comm may
+ * hold ':' and spaces, so the pid is the digits after the last ':'. */
+static gboolean
+comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *pid,
+               gint32 *prio)
+{
+    gint64 v;
+    end = rtrim (s, end);
+    if (end - s < 5 || end[-1] != ']')
+        return FALSE;
+    const char *ob = end - 1;
+    while (ob > s && *ob != '[')
+        ob--;
+    if (*ob != '[' || !scan_int (ob + 1, end - 1, &v))
+        return FALSE;
+    *prio = (gint32) v;
+    const char *e = rtrim (s, ob);
+    const char *d = e;
+    while (d > s && is_digit (d[-1]))
+        d--;
+    if (d == e || d == s || d[-1] != ':' || !scan_int (d, e, &v))
+        return FALSE;
+    *pid = (gint32) v;
+    copy_comm (comm, s, d - 1 - s);
+    return TRUE;
+}
+
+/* trace-cmd: "PREV:PID [PRIO] STATE ==> NEXT:PID [PRIO]".  A comm may itself
+ * hold " ==> " ("x ==> y:10981 [120] S ==> b:1 [120]"): the separator is the
+ * one whose left side ends in ":PID [PRIO] STATE".  trace-cmd 3.1 labels the
+ * idle state I as W (W, TASK_WAKING, never ends a switch). */
+static gboolean
+parse_switch_plugin (FtaSwitchFields *f, const char *s, const char *end)
+{
+    for (const char *k = s; (k = find (k, end, KEY (" ==> "))) != NULL; k++) {
+        const char *st = k;
+        while (st > s && st[-1] != ' ')
+            st--;
+        if (st == s || st == k)
+            continue;
+        if (!comm_pid_prio (s, st, f->prev_comm, &f->prev_pid, &f->prev_prio))
+            continue;
+        if (!comm_pid_prio (k + 5, end, f->next_comm, &f->next_pid, &f->next_prio))
+            continue;
+        guint32 state = fta_parse_state (st, k - st);
+        if (state & FTA_STATE_W)
+            state = (state & ~(guint32) FTA_STATE_W) | FTA_STATE_I;
+        f->prev_state = state;
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* "prev_comm=A prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=B
  *  next_pid=2 next_prio=120".  The comms are delimited by the next key, so
  * "prev_comm=x ==> y prev_pid=..." keeps "x ==> y". */
@@ -332,7 +423,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
 {
     gint64 v;
     if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
-        return FALSE;
+        return parse_switch_plugin (f, s, end);
     const char *c = s + 10;
     const char *k = find_anchor (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
     if (!k)
@@ -351,10 +442,14 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     const char *st = s;
     while (s < end && *s != ' ')
         s++;
-    f->prev_state = fta_parse_state (st, s - st);
-    if (end - s < 15 || memcmp (s, " ==> next_comm=", 15) != 0)
+    f->prev_state = is_digit (*st) ? numeric_state (st, s) : fta_parse_state (st, s - st);
+    /* "trace-cmd report -R" prints the raw fields without "==>" */
+    if (end - s >= 15 && memcmp (s, " ==> next_comm=", 15) == 0)
+        c = s + 15;
+    else if (end - s >= 11 && memcmp (s, " next_comm=", 11) == 0)
+        c = s + 11;
+    else
         return FALSE;
-    c = s + 15;
     k = find_anchor (c, end, KEY (" next_pid="), KEY (" next_prio="));
     if (!k)
         return FALSE;
@@ -395,10 +490,35 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
     return NULL;
 }
 
+/* trace-cmd: "COMM:PID [PRIO] CPU:005", older "... success=1 CPU:000" */
+static gboolean
+parse_wake_plugin (FtaWakeFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    const char *k = end;
+    while (k > s && k[-1] != ' ')
+        k--;
+    if (end - k < 5 || memcmp (k, "CPU:", 4) != 0 || !scan_int (k + 4, end, &v))
+        return FALSE;
+    f->target_cpu = (gint32) v;
+    f->success = -1;
+    const char *e = rtrim (s, k);
+    const char *w = e;
+    while (w > s && w[-1] != ' ')
+        w--;
+    if (e - w > 8 && memcmp (w, "success=", 8) == 0 && scan_int (w + 8, e, &v)) {
+        f->success = (gint32) v;
+        e = rtrim (s, w);
+    }
+    return comm_pid_prio (s, e, f->comm, &f->pid, &f->prio);
+}
+
 static gboolean
 parse_wake (FtaWakeFields *f, const char *s, const char *end)
 {
     gint64 v;
+    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+        return parse_wake_plugin (f, s, end);
     s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
     if (!s)
         return FALSE;
@@ -557,6 +677,25 @@ parse_header (FtaParser *p, const char *s, const char *end)
     p->entries_written = b;
 }
 
+/* trace-cmd report's header: "cpus=2", "version = 6", "CPU 3 is empty" */
+static gboolean
+tracecmd_header (FtaParser *p, const char *s, const char *end)
+{
+    gint64 v;
+    gboolean yes = FALSE;
+    if (end - s > 5 && memcmp (s, "cpus=", 5) == 0)
+        yes = scan_int (s + 5, end, &v) == end;
+    else if (end - s > 10 && memcmp (s, "version = ", 10) == 0)
+        yes = scan_int (s + 10, end, &v) == end;
+    else if (end - s > 13 && memcmp (s, "CPU ", 4) == 0) {
+        const char *e = scan_int (s + 4, end, &v);
+        yes = e && end - e == 9 && memcmp (e, " is empty", 9) == 0;
+    }
+    if (yes)
+        p->tracecmd_header = TRUE;
+    return yes;
+}
+
 /* "##### CPU 3 buffer started ####" */
 static gboolean
 parse_buffer_started (const char *s, const char *end, FtaEvent *ev)
@@ -584,9 +723,15 @@ parse_lost (const char *s, const char *end, FtaEvent *ev)
     if (!q)
         return FALSE;
     const char *k = find (q, end, KEY ("[LOST "));
-    if (!k)
+    if (k) {
+        ev->u.marker.lost = scan_int (k + 6, end, &n) ? n : -1;
+    } else if ((k = find (q, end, KEY ("EVENTS DROPPED]"))) != NULL) {
+        /* trace-cmd: "CPU:0 [1806 EVENTS DROPPED]", "CPU:0 [EVENTS DROPPED]" */
+        const char *b = memchr (q, '[', end - q);
+        ev->u.marker.lost = b && scan_int (b + 1, end, &n) ? n : -1;
+    } else {
         return FALSE;
-    ev->u.marker.lost = scan_int (k + 6, end, &n) ? n : -1;
+    }
     ev->type = FTA_EV_LOST;
     ev->name_id = NAME_ID_LOST;
     ev->cpu = (gint32) cpu;
@@ -615,14 +760,6 @@ find_timestamp (const char *s, const char *end, gint64 *ns, const char **after)
         }
     }
     return NULL;
-}
-
-static const char *
-rtrim (const char *s, const char *e)
-{
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    return e;
 }
 
 /* Everything before the timestamp:
@@ -758,6 +895,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
                        FtaEvent *ev, const char **why)
 {
     const char *s = line, *end = line + len;
+    gint64 v;
     while (end > s && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     while (s < end && (*s == ' ' || *s == '\t'))
@@ -782,6 +920,17 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     }
     if (*s == 'C' && parse_lost (s, end, ev))
         return FTA_LINE_MARKER;
+    if (tracecmd_header (p, s, end))
+        return FTA_LINE_HEADER;
+    /* perf script callchains: "\t    ffffffff8100 sym+0x6 (dso)" */
+    if (p->format && strcmp (p->format, "perf-script") == 0 && line[0] == '\t'
+        && g_ascii_isxdigit (*s)) {
+        const char *h = s;
+        while (h < end && g_ascii_isxdigit (*h))
+            h++;
+        if (h == end || *h == ' ')
+            return FTA_LINE_HEADER;
+    }
     if (memchr (s, '\0', end - s)) {
         *why = "binary data (NUL byte)";
         return FTA_LINE_UNPARSED;
@@ -809,6 +958,15 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
             while (q < end && *q == ' ')
                 q++;
         }
+    }
+    if (end - q > 17 && memcmp (q, "PERF_RECORD_LOST ", 17) == 0) {
+        /* perf script --show-lost-events: "PERF_RECORD_LOST lost 117" */
+        const char *k = find (q, end, KEY ("lost "));
+        ev->type = FTA_EV_LOST;
+        ev->name_id = NAME_ID_LOST;
+        ev->u.marker.lost = k && scan_int (k + 5, end, &v) ? v : -1;
+        note_variant (p, variant);
+        return FTA_LINE_MARKER;
     }
     /* An event name is an identifier: "sys_ioctl(fd: ff, ...)" (syscall
      * tracer) and "func <-parent" (function tracer) are not events.  perf

@@ -615,11 +615,13 @@ static const LineCase line_cases[] = {
         .kind = FTA_LINE_UNPARSED,
     },
     /* trappy raw_trace.txt: trace-cmd report's preamble */
-    { .path = "/parser/unparsed/trace-cmd/version", .line = "version = 6", .kind = FTA_LINE_UNPARSED },
+    /* trace-cmd report's header lines (trappy raw_trace.txt) */
+    { .path = "/parser/trace-cmd/header/version", .line = "version = 6", .kind = FTA_LINE_HEADER },
+    { .path = "/parser/trace-cmd/header/cpus", .line = "cpus=6", .kind = FTA_LINE_HEADER },
     {
-        .path = "/parser/unparsed/trace-cmd/cpu-empty",
+        .path = "/parser/trace-cmd/header/cpu-empty",
         .line = "CPU 3 is empty",
-        .kind = FTA_LINE_UNPARSED,
+        .kind = FTA_LINE_HEADER,
     },
     /* cpu_contention_perf_script_ns.txt: "COMM PID", no dash, the
      * subsystem before the event name, nanoseconds */
