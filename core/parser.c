@@ -23,6 +23,20 @@ struct _FtaParser {
     int variant;
     gboolean tracecmd_header; /* "cpus=N" or "version = N" seen */
     guint type_id[FTA_EV__COUNT]; /* known type -> its name id */
+    int html;                 /* HTML_* while reading a systrace file */
+    gboolean seen_event;
+};
+
+/* Android systrace HTML: the ftrace text sits in <script class="trace-data">
+ * blocks, or (legacy) in a JavaScript string 'var linuxPerfData = "\' whose
+ * lines end in '\n\'.  Everything else in the file is HTML. */
+enum {
+    HTML_NO = 0,
+    HTML_OUTSIDE,
+    HTML_BLOCK_START, /* first line of a trace-data block: text or JSON? */
+    HTML_TEXT,
+    HTML_JSON,
+    HTML_JS_STRING,
 };
 
 static const struct {
@@ -396,6 +410,10 @@ comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *
 static gboolean
 parse_switch_plugin (FtaSwitchFields *f, const char *s, const char *end)
 {
+    /* trace-cmd's latency suffix: "... [120] Latency: 4024.977 usecs" */
+    const char *lat = find (s, end, KEY ("] Latency: "));
+    if (lat)
+        end = lat + 1;
     for (const char *k = s; (k = find (k, end, KEY (" ==> "))) != NULL; k++) {
         const char *st = k;
         while (st > s && st[-1] != ' ')
@@ -677,6 +695,50 @@ parse_header (FtaParser *p, const char *s, const char *end)
     p->entries_written = b;
 }
 
+/* Steps the systrace HTML state for one line.  Returns TRUE when [*s,
+ * *end) is trace text to parse (trimmed of the JavaScript line ending). */
+static gboolean
+html_line (FtaParser *p, const char **s, const char **end)
+{
+    const char *b = *s, *e = *end;
+    switch (p->html) {
+    case HTML_NO:
+        p->html = HTML_OUTSIDE;
+        p->format = "systrace-html";
+        return FALSE;
+    case HTML_OUTSIDE:
+        /* the tag itself, not a script that mentions it */
+        if (e - b > 7 && memcmp (b, "<script", 7) == 0
+            && find (b, e, KEY ("class=\"trace-data\"")))
+            p->html = HTML_BLOCK_START;
+        else if (e - b > 20 && memcmp (b, "var linuxPerfData = \"", 21) == 0)
+            p->html = HTML_JS_STRING;
+        return FALSE;
+    case HTML_BLOCK_START:
+    case HTML_TEXT:
+    case HTML_JSON:
+        if (find (b, e, KEY ("</script>"))) {
+            p->html = HTML_OUTSIDE;
+            return FALSE;
+        }
+        if (p->html == HTML_BLOCK_START)
+            p->html = (*b == '{' || *b == '[') ? HTML_JSON : HTML_TEXT;
+        return p->html == HTML_TEXT;
+    case HTML_JS_STRING:
+        if ((e - b >= 2 && e[-2] == '"' && e[-1] == ';') || find (b, e, KEY ("</script>"))) {
+            p->html = HTML_OUTSIDE; /* '   \n";' ends the string */
+            return FALSE;
+        }
+        if (e - b >= 3 && memcmp (e - 3, "\\n\\", 3) == 0)
+            e -= 3;
+        else if (e - b >= 1 && e[-1] == '\\')
+            e -= 1;
+        *end = rtrim (b, e);
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* trace-cmd report's header: "cpus=2", "version = 6", "CPU 3 is empty" */
 static gboolean
 tracecmd_header (FtaParser *p, const char *s, const char *end)
@@ -912,6 +974,14 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     ev->fields = NULL;
     ev->fields_len = 0;
 
+    if (p->html != HTML_NO || (!p->seen_event && *s == '<'
+                               && (g_ascii_strncasecmp (s, "<!DOCTYPE html", 14) == 0
+                                   || g_ascii_strncasecmp (s, "<html", 5) == 0))) {
+        if (!html_line (p, &s, &end))
+            return FTA_LINE_HEADER;
+        if (s == end)
+            return FTA_LINE_HEADER;
+    }
     if (*s == '#') {
         if (parse_buffer_started (s, end, ev))
             return FTA_LINE_MARKER;
@@ -1016,6 +1086,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
         return FTA_LINE_UNPARSED;
     }
     note_variant (p, variant);
+    p->seen_event = TRUE;
     return FTA_LINE_EVENT;
 }
 

@@ -615,6 +615,43 @@ static const LineCase line_cases[] = {
         .kind = FTA_LINE_UNPARSED,
     },
     /* trappy raw_trace.txt: trace-cmd report's preamble */
+    /* cpu_contention_tracecmd_report.txt: trace-cmd's plugin form; the
+     * first " ==> " belongs to the comm */
+    SWITCH_CASE ("/parser/trace-cmd/switch/comm-with-arrow",
+                 "         x ==> y-10981 [001]   501.400494: sched_switch:         x ==> y:10981 [120] S ==> stress-ng-cpu:10944 [120]",
+                 NS (501, 400494), 1, 10981, -1, "x ==> y", "x ==> y", 10981, 120, FTA_STATE_S,
+                 "stress-ng-cpu", 10944, 120),
+    SWITCH_CASE ("/parser/trace-cmd/switch/comm-with-colon",
+                 "        [br] z:1-10982 [001]   501.403166: sched_switch:         [br] z:1:10982 [120] S ==> stress-ng-cpu:10944 [120]",
+                 NS (501, 403166), 1, 10982, -1, "[br] z:1", "[br] z:1", 10982, 120, FTA_STATE_S,
+                 "stress-ng-cpu", 10944, 120),
+    /* trace-cmd-report.1 example: the latency suffix, and I printed as I */
+    SWITCH_CASE ("/parser/trace-cmd/switch/latency-suffix",
+                 "kworker/u36:1-51219 [000] d..2. 162583.266957: sched_switch:         kworker/u36:1:51219 [120] R ==> kworker/u33:2:49692 [120] Latency: 4024.977 usecs",
+                 NS (162583, 266957), 0, 51219, -1, "kworker/u36:1", "kworker/u36:1", 51219, 120,
+                 0, "kworker/u33:2", 49692, 120),
+    /* trappy trace_idle_unsorted.txt: -R raw body, numeric state, no "==>";
+     * 256 alone is a preemption */
+    SWITCH_CASE ("/parser/trace-cmd/switch/raw-numeric-preempt",
+                 "     kworker/6:2-11630 [006]  7115.449621: sched_switch:          prev_comm=kworker/6:2 prev_pid=11630 prev_prio=120 prev_state=256 next_comm=swapper/6 next_pid=0 next_prio=120",
+                 NS (7115, 449621), 6, 11630, -1, "kworker/6:2", "kworker/6:2", 11630, 120,
+                 FTA_STATE_PREEMPT, "swapper/6", 0, 120),
+    {
+        .path = "/parser/trace-cmd/wakeup/plugin-form",
+        .line = "       <idle>-0     [005] dNh2. 223087.004012: sched_wakeup:         trace-cmd:89992 [120] CPU:005",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SCHED_WAKEUP,
+        .ts_ns = NS (223087, 4012), .cpu = 5, .pid = 0, .tgid = -1, .comm = "<idle>",
+        .name = "sched_wakeup",
+        .wake = { "trace-cmd", 89992, 120, 5, -1 },
+    },
+    { .path = "/parser/trace-cmd/dropped/counted", .line = "CPU:0 [1806 EVENTS DROPPED]",
+      .kind = FTA_LINE_MARKER, .type = FTA_EV_LOST, .cpu = 0, .lost = 1806, .name = "[lost events]" },
+    { .path = "/parser/trace-cmd/dropped/uncounted", .line = "CPU:0 [EVENTS DROPPED]",
+      .kind = FTA_LINE_MARKER, .type = FTA_EV_LOST, .cpu = 0, .lost = -1, .name = "[lost events]" },
+    /* lossy_perf_script_showlost.txt */
+    { .path = "/parser/perf-script/record-lost",
+      .line = " stress-ng-switc 16940 [000]  2226.560519: PERF_RECORD_LOST lost 117",
+      .kind = FTA_LINE_MARKER, .type = FTA_EV_LOST, .cpu = 0, .lost = 117, .name = "[lost events]" },
     /* trace-cmd report's header lines (trappy raw_trace.txt) */
     { .path = "/parser/trace-cmd/header/version", .line = "version = 6", .kind = FTA_LINE_HEADER },
     { .path = "/parser/trace-cmd/header/cpus", .line = "cpus=6", .kind = FTA_LINE_HEADER },
