@@ -510,6 +510,7 @@ read_all (Engine *e, const char *path, GError **error)
         g_ptr_array_add (q->event_names, (gpointer) fta_parser_name (e->parser, i));
     g_array_set_size (q->event_counts, MAX (q->event_counts->len, q->event_names->len));
     q->format = fta_parser_format (e->parser);
+    q->format_variant = fta_parser_variant (e->parser);
     return TRUE;
 }
 

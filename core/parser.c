@@ -24,6 +24,8 @@ struct _FtaParser {
     gboolean tracecmd_header; /* "cpus=N" or "version = N" seen */
     guint type_id[FTA_EV__COUNT]; /* known type -> its name id */
     int html;                 /* HTML_* while reading a systrace file */
+    int flags_width;          /* of the first flags column seen */
+    char *variant_text;       /* "5-character flags column, TGID column" */
     gboolean seen_event;
 };
 
@@ -119,6 +121,7 @@ fta_parser_free (FtaParser *p)
         return;
     g_ptr_array_free (p->names, TRUE);
     g_hash_table_destroy (p->ids);
+    g_free (p->variant_text);
     g_free (p);
 }
 
@@ -150,6 +153,12 @@ const char *
 fta_parser_format (const FtaParser *p)
 {
     return p->format;
+}
+
+const char *
+fta_parser_variant (const FtaParser *p)
+{
+    return p->variant_text;
 }
 
 /* --- small scanners ------------------------------------------------------ */
@@ -424,7 +433,13 @@ parse_switch_plugin (FtaSwitchFields *f, const char *s, const char *end)
             continue;
         if (!comm_pid_prio (k + 5, end, f->next_comm, &f->next_pid, &f->next_prio))
             continue;
-        guint32 state = fta_parse_state (st, k - st);
+        /* very old kernels print the state in parentheses: "(S)" */
+        const char *sb = st, *se = k;
+        if (se - sb >= 3 && *sb == '(' && se[-1] == ')') {
+            sb++;
+            se--;
+        }
+        guint32 state = fta_parse_state (sb, se - sb);
         if (state & FTA_STATE_W)
             state = (state & ~(guint32) FTA_STATE_W) | FTA_STATE_I;
         f->prev_state = state;
@@ -516,9 +531,12 @@ parse_wake_plugin (FtaWakeFields *f, const char *s, const char *end)
     const char *k = end;
     while (k > s && k[-1] != ' ')
         k--;
-    if (end - k < 5 || memcmp (k, "CPU:", 4) != 0 || !scan_int (k + 4, end, &v))
+    if (end - k >= 5 && memcmp (k, "CPU:", 4) == 0 && scan_int (k + 4, end, &v) == end)
+        f->target_cpu = (gint32) v;
+    else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
+        f->target_cpu = (gint32) v; /* old kernels: "... success=1 [003]" */
+    else
         return FALSE;
-    f->target_cpu = (gint32) v;
     f->success = -1;
     const char *e = rtrim (s, k);
     const char *w = e;
@@ -836,7 +854,7 @@ enum {
 };
 
 static int
-parse_prefix (const char *s, const char *e, FtaEvent *ev, const char **why)
+parse_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, const char **why)
 {
     gint64 v;
     int variant = 0;
@@ -852,6 +870,8 @@ parse_prefix (const char *s, const char *e, FtaEvent *ev, const char **why)
             pt--;
         if (pt < pe && *pt == '[' && pe[-1] == ']') {
             variant |= V_FLAGS;
+            if (!p->flags_width)
+                p->flags_width = (int) (e - t);
             e = pe;
             t = pt;
         }
@@ -929,6 +949,18 @@ parse_prefix (const char *s, const char *e, FtaEvent *ev, const char **why)
 static void
 note_variant (FtaParser *p, int variant)
 {
+    if (!p->variant_text) {
+        GString *t = g_string_new (NULL);
+        if (variant & V_FLAGS)
+            g_string_append_printf (t, "%d-character flags column", p->flags_width);
+        else if (!(variant & V_PERF))
+            g_string_append (t, "no flags column");
+        if (variant & V_TGID)
+            g_string_append_printf (t, "%sTGID column", t->len ? ", " : "");
+        if (variant & V_NOCPU)
+            g_string_append_printf (t, "%sno CPU column", t->len ? ", " : "");
+        p->variant_text = g_string_free (t, FALSE);
+    }
     if (p->format)
         return;
     if (variant & V_PERF)
@@ -1012,7 +1044,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
         *why = "no timestamp";
         return FTA_LINE_UNPARSED;
     }
-    int variant = parse_prefix (s, ts, ev, why);
+    int variant = parse_prefix (p, s, ts, ev, why);
     if (variant < 0)
         return FTA_LINE_UNPARSED;
 

@@ -29,8 +29,12 @@ const char *fta_parser_name (const FtaParser *p, guint id);
  * -1 when not seen. */
 gint64 fta_parser_entries_in_buffer (const FtaParser *p);
 gint64 fta_parser_entries_written (const FtaParser *p);
-/* "tracefs" once a line was parsed; NULL before. */
+/* "tracefs", "trace-cmd", "perf-script" or "systrace-html" once an
+ * event line was parsed; NULL before. */
 const char *fta_parser_format (const FtaParser *p);
+/* "5-character flags column, TGID column": the layout of the first event
+ * line; NULL before one was parsed.  Owned by the parser. */
+const char *fta_parser_variant (const FtaParser *p);
 
 /* Helpers shared with tests. */
 guint32 fta_parse_state (const char *s, gsize len);

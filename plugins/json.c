@@ -175,6 +175,8 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
     json_builder_add_string_value (b, q->input_path);
     json_builder_set_member_name (b, "format");
     json_builder_add_string_value (b, q->format ? q->format : "unknown");
+    json_builder_set_member_name (b, "variant");
+    json_builder_add_string_value (b, q->format_variant ? q->format_variant : "");
     json_builder_set_member_name (b, "compression");
     json_builder_add_string_value (b, q->compression ? q->compression : "none");
     json_builder_set_member_name (b, "profile");

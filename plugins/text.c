@@ -181,9 +181,11 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     (void) error;
     Text *t = self;
     const FtaQuality *q = fta_results_quality (r);
-    fprintf (out, "ftrace-analyzer: %s (%s%s%s, %" G_GUINT64_FORMAT " events, %.3f s, "
-             "%u CPUs), profile %s",
-             q->input_path, q->format ? q->format : "?", q->compression ? ", " : "",
+    fprintf (out, "ftrace-analyzer: %s (%s%s%s%s%s, %" G_GUINT64_FORMAT " events, "
+             "%.3f s, %u CPUs), profile %s",
+             q->input_path, q->format ? q->format : "?",
+             q->format_variant && *q->format_variant ? ": " : "",
+             q->format_variant ? q->format_variant : "", q->compression ? ", " : "",
              q->compression ? q->compression : "", q->lines_event,
              (q->last_ts_ns - q->first_ts_ns) / 1e9, q->n_cpus, q->profile);
     const char *f = fta_context_filter_text (t->ctx);

@@ -65,7 +65,9 @@ typedef struct {
 /* What was read, and how well.  Filled by the core; read-only for plugins. */
 typedef struct {
     const char *input_path;
-    const char *format;        /* "tracefs", ... */
+    const char *format;        /* "tracefs", "trace-cmd", "perf-script",
+                                  "systrace-html" */
+    const char *format_variant;/* "5-character flags column, TGID column" */
     const char *compression;   /* "gzip", "zstd", "xz", or NULL */
     const char *profile;       /* profile name or file */
     guint64 lines_total;
