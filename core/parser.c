@@ -58,6 +58,12 @@ static const struct {
     { FTA_EV_SOFTIRQ_ENTRY, "softirq_entry" },
     { FTA_EV_SOFTIRQ_EXIT, "softirq_exit" },
     { FTA_EV_SOFTIRQ_RAISE, "softirq_raise" },
+    { FTA_EV_KVM_ENTRY, "kvm_entry" },
+    { FTA_EV_KVM_EXIT, "kvm_exit" },
+    { FTA_EV_KVM_USERSPACE_EXIT, "kvm_userspace_exit" },
+    { FTA_EV_BLOCK_RQ_ISSUE, "block_rq_issue" },
+    { FTA_EV_BLOCK_RQ_COMPLETE, "block_rq_complete" },
+    { FTA_EV_BLOCK_RQ_INSERT, "block_rq_insert" },
 };
 
 /* Name ids 0..N-1 are the known events in table order, then the two
@@ -328,8 +334,22 @@ classify (const char *n, gsize len)
         break;
     case 17:
         if (memcmp (n, "irq_handler_entry", 17) == 0) return FTA_EV_IRQ_HANDLER_ENTRY;
+        if (memcmp (n, "block_rq_complete", 17) == 0) return FTA_EV_BLOCK_RQ_COMPLETE;
+        break;
+    case 8:
+        if (memcmp (n, "kvm_exit", 8) == 0) return FTA_EV_KVM_EXIT;
+        break;
+    case 9:
+        if (memcmp (n, "kvm_entry", 9) == 0) return FTA_EV_KVM_ENTRY;
+        break;
+    case 14:
+        if (memcmp (n, "block_rq_issue", 14) == 0) return FTA_EV_BLOCK_RQ_ISSUE;
+        break;
+    case 15:
+        if (memcmp (n, "block_rq_insert", 15) == 0) return FTA_EV_BLOCK_RQ_INSERT;
         break;
     case 18:
+        if (memcmp (n, "kvm_userspace_exit", 18) == 0) return FTA_EV_KVM_USERSPACE_EXIT;
         if (memcmp (n, "sched_migrate_task", 18) == 0) return FTA_EV_SCHED_MIGRATE_TASK;
         if (memcmp (n, "sched_process_fork", 18) == 0) return FTA_EV_SCHED_PROCESS_FORK;
         if (memcmp (n, "sched_process_exit", 18) == 0) return FTA_EV_SCHED_PROCESS_EXIT;

@@ -32,6 +32,14 @@ typedef enum {
     FTA_EV_SOFTIRQ_ENTRY,
     FTA_EV_SOFTIRQ_EXIT,
     FTA_EV_SOFTIRQ_RAISE,
+    /* Recognised by name (for subscriptions); fields stay raw: read them
+     * with fta_event_field or FtaEvent.fields. */
+    FTA_EV_KVM_ENTRY,
+    FTA_EV_KVM_EXIT,
+    FTA_EV_KVM_USERSPACE_EXIT,
+    FTA_EV_BLOCK_RQ_ISSUE,
+    FTA_EV_BLOCK_RQ_COMPLETE,
+    FTA_EV_BLOCK_RQ_INSERT,
     /* Any event the core has no typed fields for: see FtaEvent.name. */
     FTA_EV_OTHER,
     /* Markers: "CPU:N [LOST M EVENTS]" (lost = M, or -1 when unknown) and
