@@ -120,6 +120,7 @@ typedef struct {
     char *start;      /* seconds as text, NULL */
     char *end;
     char *output;     /* NULL = stdout */
+    char *window;     /* seconds as text, NULL = auto */
 } FtaProfile;
 
 FtaProfile *fta_profile_load_file (const char *path, GError **error);
@@ -147,6 +148,7 @@ gboolean fta_profile_check_sections (const FtaProfile *p, GPtrArray *dirs,
 
 struct _FtaContext {
     guint top;
+    gint64 window_ns;       /* 0 = auto */
     GRegex *comm_re;        /* NULL = any */
     GHashTable *pids;       /* set of pid, NULL = any */
     GHashTable *sel_cache;  /* pid -> Selection (engine.c) */

@@ -42,6 +42,12 @@ fta_context_top (const FtaContext *ctx)
     return ctx->top;
 }
 
+gint64
+fta_context_window_ns (const FtaContext *ctx)
+{
+    return ctx->window_ns;
+}
+
 const char *
 fta_context_filter_text (const FtaContext *ctx)
 {
@@ -363,6 +369,18 @@ setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
     e->ctx.filter_text = g_strdup (text->len ? text->str + 1 : "");
     g_string_free (text, TRUE);
     e->ctx.top = rc->top >= 0 ? (guint) rc->top : (guint) p->top;
+    const char *window = pick (rc->window, p->window);
+    if (ok && window) {
+        char *endp;
+        double w = g_ascii_strtod (window, &endp);
+        if (endp == window || *endp || w <= 0 || w > 1e6) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                         "bad --window '%s': give seconds, e.g. 0.1", window);
+            ok = FALSE;
+        } else {
+            e->ctx.window_ns = (gint64) (w * 1e9 + 0.5);
+        }
+    }
     return ok;
 }
 

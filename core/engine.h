@@ -13,6 +13,7 @@ typedef struct {
     /* Filters: NULL = the profile's, "" = none. */
     const char *comm, *pids, *cpus, *start, *end;
     gint64 top;                  /* -1 = the profile's */
+    const char *window;          /* --window seconds; NULL = the profile's */
     gboolean quiet;
     /* When set, no plugin runs: called with the quality once the input is
      * read (the `events` command). */

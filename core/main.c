@@ -8,7 +8,7 @@
 #include "engine.h"
 
 static char *opt_profile, *opt_config, *opt_comm, *opt_pid, *opt_cpu;
-static char *opt_start, *opt_end, *opt_output;
+static char *opt_start, *opt_end, *opt_output, *opt_window;
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
 static gboolean opt_quiet, opt_version;
@@ -34,6 +34,9 @@ static GOptionEntry entries[] = {
       "SECONDS" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &opt_end,
       "Report up to this trace time (seconds as printed, or +S from the start)",
+      "SECONDS" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &opt_window,
+      "Time-series window in seconds (default: chosen from the trace's span)",
       "SECONDS" },
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },
@@ -277,6 +280,7 @@ main (int argc, char **argv)
         .start = opt_start,
         .end = opt_end,
         .top = opt_top,
+        .window = opt_window,
         .quiet = opt_quiet,
     };
     if (strcmp (cmd, "events") == 0)

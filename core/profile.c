@@ -17,7 +17,7 @@ struct _FtaOptions {
 };
 
 static const char *top_keys[] = { "analyzers", "sinks", "top", "filter",
-                                   "output", "plugins", NULL };
+                                   "output", "window", "plugins", NULL };
 static const char *filter_keys[] = { "comm", "pids", "cpus", "start", "end",
                                      NULL };
 
@@ -121,7 +121,7 @@ check (FtaProfile *p, config_t *cfg, GError **error)
         config_setting_t *s = config_setting_get_elem (root, i);
         if (!in_list (config_setting_name (s), top_keys))
             return fail (error, p, s, "unknown key '%s' (known: analyzers, "
-                         "sinks, top, filter, output, plugins)",
+                         "sinks, top, filter, output, window, plugins)",
                          config_setting_name (s));
     }
     if (!read_name_list (p, cfg, "analyzers", &p->analyzers, error)
@@ -140,6 +140,9 @@ check (FtaProfile *p, config_t *cfg, GError **error)
     }
     s = config_lookup (cfg, "output");
     if (s && !read_text (p, s, &p->output, error))
+        return FALSE;
+    s = config_lookup (cfg, "window");
+    if (s && !read_text (p, s, &p->window, error))
         return FALSE;
     s = config_lookup (cfg, "filter");
     if (s) {
@@ -308,6 +311,7 @@ fta_profile_free (FtaProfile *p)
     g_free (p->start);
     g_free (p->end);
     g_free (p->output);
+    g_free (p->window);
     g_free (p->source);
     g_free (p);
 }

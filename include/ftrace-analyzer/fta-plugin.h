@@ -116,6 +116,9 @@ guint fta_context_top (const FtaContext *ctx);      /* --top, 0 = all */
  * The regex runs once per distinct (pid, comm). */
 gboolean fta_context_task_selected (const FtaContext *ctx, gint32 pid,
                                     const char *comm);
+/* --window in ns for time series; 0 = let the analyzer choose from the
+ * trace's span (documented in README "Time series"). */
+gint64 fta_context_window_ns (const FtaContext *ctx);
 /* The comm the sched model last saw in event fields (prev_comm,
  * next_comm, comm=) for PID, or NULL.  The TASK column can be stale: it is
  * filled from saved_cmdlines when the text is rendered. */
