@@ -1,7 +1,7 @@
 /* input.c - lines from a file or a pipe, without loading the input whole.
  *
- * Regular files are mapped (MADV_SEQUENTIAL) and the pages already read are
- * released every FTA_RELEASE bytes, so resident memory stays bounded.
+ * Regular files are mapped (MADV_SEQUENTIAL) and the part already read is
+ * unmapped every FTA_RELEASE bytes, so resident memory stays bounded.
  * Pipes, stdin and compressed files (gzip, zstd, xz: recognised by their
  * first bytes) are read in FTA_BLOCK blocks; a line is kept contiguous by
  * moving the partial tail to the front of the block.
@@ -104,8 +104,8 @@ fta_input_close (FtaInput *in)
 {
     if (!in)
         return;
-    if (in->map)
-        munmap ((void *) in->map, in->map_len);
+    if (in->map && in->map_len > in->released)
+        munmap ((void *) (in->map + in->released), in->map_len - in->released);
     fta_decoder_free (in->decoder);
     if (in->own_fd)
         close (in->fd);
@@ -145,10 +145,12 @@ next_mapped (FtaInput *in, const char **line, gsize *len, gboolean *too_long)
         *len = FTA_MAX_LINE;
     if (in->pos - in->released > FTA_RELEASE) {
         gsize page = (gsize) sysconf (_SC_PAGESIZE);
-        gsize upto = (in->pos / page) * page;
+        /* never the page holding the line just returned */
+        gsize upto = ((gsize) (s - in->map) / page) * page;
         if (upto > in->released) {
-            madvise ((void *) (in->map + in->released), upto - in->released,
-                     MADV_DONTNEED);
+            /* unmapped: madvise(MADV_DONTNEED) on this private file mapping
+             * let the resident set grow with the file (measured) */
+            munmap ((void *) (in->map + in->released), upto - in->released);
             in->released = upto;
         }
     }
