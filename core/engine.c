@@ -30,7 +30,8 @@ typedef struct {
     gboolean start_rel, end_rel;
     gint64 start_ns, end_ns;             /* resolved at the first event */
     gint64 start_off, end_off;
-    GArray *cpu_last_ts;                 /* gint64 per CPU */
+    GArray *cpu_last_ts;                 /* gint64 per CPU: its previous line */
+    gint64 prev_ts;                      /* the previous event line's */
     GStringChunk *strings;
 } Engine;
 
@@ -192,22 +193,29 @@ count_event (Engine *e, const FtaEvent *ev)
             gint64 *last = &g_array_index (e->cpu_last_ts, gint64, ev->cpu);
             if (ev->ts_ns < *last)
                 q->out_of_order_cpu++;
-            else
-                *last = ev->ts_ns;
+            *last = ev->ts_ns;
         }
     }
+    /* Steps back are counted from the previous line (as a reader of the
+     * text sees them); lines behind are those earlier than the latest
+     * time already read, which the model takes as they come. */
     if (q->first_ts_ns < 0) {
         q->first_ts_ns = ev->ts_ns;
         q->last_ts_ns = ev->ts_ns;
         e->start_ns = e->start_rel ? ev->ts_ns + e->start_off : e->start_off;
         e->end_ns = e->end_rel ? ev->ts_ns + e->end_off : e->end_off;
-    } else if (ev->ts_ns < q->last_ts_ns) {
-        q->out_of_order++;
-        if (q->last_ts_ns - ev->ts_ns > q->max_step_back_ns)
-            q->max_step_back_ns = q->last_ts_ns - ev->ts_ns;
     } else {
-        q->last_ts_ns = ev->ts_ns;
+        if (ev->ts_ns < e->prev_ts)
+            q->out_of_order++;
+        if (ev->ts_ns < q->last_ts_ns) {
+            q->events_behind++;
+            if (q->last_ts_ns - ev->ts_ns > q->max_step_back_ns)
+                q->max_step_back_ns = q->last_ts_ns - ev->ts_ns;
+        } else {
+            q->last_ts_ns = ev->ts_ns;
+        }
     }
+    e->prev_ts = ev->ts_ns;
 }
 
 /* --- dispatch ------------------------------------------------------------- */

@@ -763,9 +763,18 @@ html_line (FtaParser *p, const char **s, const char **end)
             p->html = (*b == '{' || *b == '[') ? HTML_JSON : HTML_TEXT;
         return p->html == HTML_TEXT;
     case HTML_JS_STRING:
-        if ((e - b >= 2 && e[-2] == '"' && e[-1] == ';') || find (b, e, KEY ("</script>"))) {
-            p->html = HTML_OUTSIDE; /* '   \n";' ends the string */
+        if (find (b, e, KEY ("</script>"))) {
+            p->html = HTML_OUTSIDE;
             return FALSE;
+        }
+        if (e - b >= 2 && e[-2] == '"' && e[-1] == ';') {
+            /* '...last line\n";' ends the string: parse what precedes */
+            p->html = HTML_OUTSIDE;
+            e -= 2;
+            if (e - b >= 2 && e[-2] == '\\' && e[-1] == 'n')
+                e -= 2;
+            *end = rtrim (b, e);
+            return TRUE;
         }
         if (e - b >= 3 && memcmp (e - 3, "\\n\\", 3) == 0)
             e -= 3;

@@ -154,8 +154,10 @@ text_print_quality (FILE *out, const FtaQuality *q)
              q->lost_markers, q->lost_events,
              q->lost_unknown ? ", some markers give no number" : "", q->buffer_started);
     fprintf (out, "  timestamps going back: %" G_GUINT64_FORMAT " (within a CPU: %"
-             G_GUINT64_FORMAT ", largest step back %.6f s)\n",
-             q->out_of_order, q->out_of_order_cpu, q->max_step_back_ns / 1e9);
+             G_GUINT64_FORMAT "); %" G_GUINT64_FORMAT " events behind the latest time "
+             "read, by up to %.6f s\n",
+             q->out_of_order, q->out_of_order_cpu, q->events_behind,
+             q->max_step_back_ns / 1e9);
     fprintf (out, "  sched model: %" G_GUINT64_FORMAT " switch-ins inferred (never "
              "recorded), %" G_GUINT64_FORMAT " switch-outs inferred, %" G_GUINT64_FORMAT
              " switch-ins of a task already running, %" G_GUINT64_FORMAT

@@ -83,11 +83,13 @@ typedef struct {
     guint64 buffer_started;
     gint64 entries_in_buffer;  /* from the header, -1 when absent */
     gint64 entries_written;
-    guint64 out_of_order;      /* lines whose timestamp went back (global) */
-    guint64 out_of_order_cpu;  /* ... within the same CPU */
-    gint64 max_step_back_ns;
+    guint64 out_of_order;      /* event lines earlier than the previous one */
+    guint64 out_of_order_cpu;  /* ... than the previous one of that CPU */
+    guint64 events_behind;     /* earlier than the latest time already read:
+                                  taken as they came, spans never negative */
+    gint64 max_step_back_ns;   /* largest distance behind the latest time */
     gint64 first_ts_ns;        /* -1 when no event */
-    gint64 last_ts_ns;
+    gint64 last_ts_ns;         /* the latest timestamp read */
     guint n_cpus;              /* highest CPU seen + 1 */
     guint64 cpus_mask_words[4]; /* bit per CPU seen, CPUs 0..255 */
     /* sched model */
