@@ -1,0 +1,1130 @@
+/* blocking.c - who is blocked in D state, for how long, and who ends it;
+ * block I/O request latency when the trace has block_rq_* events.
+ *
+ * D episodes are the core model's Blocked spans: from the switch-out with a
+ * D state (D, D|K, ...) to the sched_wakeup that enqueues the task again
+ * (or its sched_waking, or its switch-in, when no sched_wakeup was
+ * recorded).  S sleeps are summed apart; I (idle kernel threads waiting for
+ * work) is not blocking and is left out.  The interval a task is still in
+ * when the trace ends is not an episode.
+ *
+ * The waker of an episode is carried by the Runnable span that follows it
+ * (it starts where the episode ended): the episode stays pending on its task
+ * until that span, or any other span of the task, arrives.
+ *
+ * Block requests are matched issue -> complete by (device, sector).
+ * Requests with no data (flushes: 0 sectors, and their sector is not
+ * usable) are counted, never timed; a complete without a matching issue is
+ * counted, never paired with a guess.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+#define BLOCKING_MAX_LONGEST 100000
+
+typedef struct {
+    gint64 start_ns, dur_ns;
+    gint32 pid, cpu, waker_pid;
+    char comm[FTA_COMM_LEN];
+    char waker_comm[FTA_COMM_LEN];
+} BlockingEpisode;
+
+typedef struct _BlockingWaker BlockingWaker;
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 d_count, d_no_waker, sleep_count;
+    gint64 d_total_ns, sleep_ns;
+    FtaDist *d_dist; /* NULL until the first D episode */
+    /* the latest D episode, until its waker (or no waker) is known */
+    gboolean pending;
+    BlockingEpisode ep;
+    BlockingWaker *top; /* set in finish */
+} BlockingTask;
+
+struct _BlockingWaker {
+    gint64 key; /* wakee pid << 32 | waker pid */
+    gint32 pid, waker_pid;
+    char waker_comm[FTA_COMM_LEN];
+    guint64 count;
+    gint64 total_ns;
+};
+
+/* Block I/O.  Devices are major << 32 | minor. */
+typedef struct {
+    guint64 dev;
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 issues;
+    FtaDist *lat;
+} BlockingIoTask;
+
+typedef struct {
+    guint64 dev;
+    guint64 issues, completes, inserts, flush_issues, flush_completes, reissued,
+        unmatched_issues, unmatched_completes, partial_completes, in_flight_end, queued;
+    gint64 queue_sum_ns, queue_max_ns;
+    FtaDist *lat;
+} BlockingDev;
+
+/* A request seen inserted or issued and not completed yet.  The key is the
+ * first member, so a bare key looks the request up. */
+typedef struct _BlockingReq BlockingReq;
+typedef struct {
+    guint64 dev, sector;
+} BlockingReqKey;
+struct _BlockingReq {
+    BlockingReqKey key;
+    guint64 nr;
+    gint64 insert_ns, issue_ns; /* -1 when not seen */
+    BlockingIoTask *issuer;      /* set with issue_ns */
+    BlockingReq *next_free;
+};
+
+/* One block_rq_* line's fields:
+ *   "254,0 RA 16384 () 34608128 + 32 be,0,4 [fio]"   issue, insert
+ *   "254,0 RA () 34608128 + 32 be,0,4 [0]"           complete
+ * The ioprio ("be,0,4") is absent on older kernels; bytes too on some. */
+typedef struct {
+    guint64 dev, sector, nr;
+    const char *comm;
+    guint comm_len;
+} BlockingRq;
+
+typedef struct {
+    const FtaContext *ctx;
+    guint longest_n;
+    double finding_pct;
+    GHashTable *tasks;  /* pid -> BlockingTask*, owned */
+    GHashTable *wakers; /* &key -> BlockingWaker*, owned */
+    BlockingEpisode *heap; /* min-heap of the longest episodes, longest_n slots */
+    guint heap_len;
+    gint64 seen_lo, seen_hi; /* time the spans cover */
+    /* block I/O */
+    gboolean io_seen;
+    GHashTable *reqs;     /* BlockingReq* set, owned */
+    GHashTable *io_tasks; /* BlockingIoTask* set, owned */
+    GHashTable *devs;     /* &dev -> BlockingDev*, owned */
+    BlockingReq *free_reqs;
+    guint64 io_unparsed, io_unparsed_line;
+} Blocking;
+
+/* --- helpers ------------------------------------------------------------ */
+
+static guint
+blocking_mix (guint64 a, guint64 b)
+{
+    guint64 h = a * 0x9e3779b97f4a7c15ull ^ (b + 0x7f4a7c159e3779b9ull + (a << 6));
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return (guint) (h ^ (h >> 32));
+}
+
+static guint
+blocking_req_hash (gconstpointer p)
+{
+    const BlockingReqKey *k = p;
+    return blocking_mix (k->dev, k->sector);
+}
+
+static gboolean
+blocking_req_equal (gconstpointer a, gconstpointer b)
+{
+    const BlockingReqKey *x = a, *y = b;
+    return x->dev == y->dev && x->sector == y->sector;
+}
+
+static guint
+blocking_io_task_hash (gconstpointer p)
+{
+    const BlockingIoTask *t = p;
+    return blocking_mix (t->dev, (guint32) t->pid);
+}
+
+static gboolean
+blocking_io_task_equal (gconstpointer a, gconstpointer b)
+{
+    const BlockingIoTask *x = a, *y = b;
+    return x->dev == y->dev && x->pid == y->pid;
+}
+
+static void
+blocking_task_free (gpointer p)
+{
+    BlockingTask *t = p;
+    if (t->d_dist)
+        fta_dist_free (t->d_dist);
+    g_free (t);
+}
+
+static void
+blocking_io_task_free (gpointer p)
+{
+    BlockingIoTask *t = p;
+    fta_dist_free (t->lat);
+    g_free (t);
+}
+
+static void
+blocking_dev_free (gpointer p)
+{
+    BlockingDev *d = p;
+    fta_dist_free (d->lat);
+    g_free (d);
+}
+
+static void
+blocking_copy_comm (char *dst, const char *src, gsize len)
+{
+    if (len >= FTA_COMM_LEN)
+        len = FTA_COMM_LEN - 1;
+    memcpy (dst, src, len);
+    dst[len] = '\0';
+}
+
+static void *
+blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    gint64 n = fta_options_get_int (opts, "longest");
+    double pct = fta_options_get_double (opts, "finding_pct");
+    GQuark q = g_quark_from_static_string ("blocking");
+    if (n < 0 || n > BLOCKING_MAX_LONGEST) {
+        g_set_error (error, q, 1,
+                     "plugins.blocking.longest is %" G_GINT64_FORMAT
+                     ": give 0 (no list) to %d", n, BLOCKING_MAX_LONGEST);
+        return NULL;
+    }
+    if (!(pct > 0 && pct <= 100)) {
+        g_set_error (error, q, 1,
+                     "plugins.blocking.finding_pct is %g: give a share of the "
+                     "trace above 0 and at most 100", pct);
+        return NULL;
+    }
+    Blocking *b = g_new0 (Blocking, 1);
+    b->ctx = ctx;
+    b->longest_n = (guint) n;
+    b->finding_pct = pct;
+    b->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                      blocking_task_free);
+    b->wakers = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    b->heap = g_new0 (BlockingEpisode, MAX (b->longest_n, 1));
+    b->seen_lo = G_MAXINT64;
+    b->seen_hi = G_MININT64;
+    b->reqs = g_hash_table_new_full (blocking_req_hash, blocking_req_equal, g_free, NULL);
+    b->io_tasks = g_hash_table_new_full (blocking_io_task_hash, blocking_io_task_equal,
+                                         blocking_io_task_free, NULL);
+    b->devs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, blocking_dev_free);
+    return b;
+}
+
+/* --- D episodes ------------------------------------------------------------ */
+
+static BlockingTask *
+blocking_task (Blocking *b, gint32 pid)
+{
+    BlockingTask *t = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (pid));
+    if (!t) {
+        t = g_new0 (BlockingTask, 1);
+        t->pid = pid;
+        g_hash_table_insert (b->tasks, GINT_TO_POINTER (pid), t);
+    }
+    return t;
+}
+
+/* Heap order: shorter first; of equal ones, the later (then higher pid)
+ * goes first, so the earliest of equal episodes stay in the list. */
+static gboolean
+blocking_ep_less (const BlockingEpisode *a, const BlockingEpisode *b)
+{
+    if (a->dur_ns != b->dur_ns)
+        return a->dur_ns < b->dur_ns;
+    if (a->start_ns != b->start_ns)
+        return a->start_ns > b->start_ns;
+    return a->pid > b->pid;
+}
+
+static void
+blocking_heap_sift_down (BlockingEpisode *h, guint n, guint i)
+{
+    for (;;) {
+        guint l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && blocking_ep_less (&h[l], &h[m]))
+            m = l;
+        if (r < n && blocking_ep_less (&h[r], &h[m]))
+            m = r;
+        if (m == i)
+            return;
+        BlockingEpisode tmp = h[i];
+        h[i] = h[m];
+        h[m] = tmp;
+        i = m;
+    }
+}
+
+static void
+blocking_heap_offer (Blocking *b, const BlockingEpisode *ep)
+{
+    BlockingEpisode *h = b->heap;
+    if (b->longest_n == 0)
+        return;
+    if (b->heap_len < b->longest_n) {
+        guint i = b->heap_len++;
+        h[i] = *ep;
+        while (i > 0 && blocking_ep_less (&h[i], &h[(i - 1) / 2])) {
+            BlockingEpisode tmp = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = tmp;
+            i = (i - 1) / 2;
+        }
+    } else if (blocking_ep_less (&h[0], ep)) {
+        h[0] = *ep;
+        blocking_heap_sift_down (h, b->heap_len, 0);
+    }
+}
+
+/* The task's pending episode is complete: WAKER_PID -1 when not known. */
+static void
+blocking_settle (Blocking *b, BlockingTask *t, gint32 waker_pid, const char *waker_comm)
+{
+    if (!t->pending)
+        return;
+    t->pending = FALSE;
+    BlockingEpisode *ep = &t->ep;
+    ep->waker_pid = waker_pid;
+    if (waker_pid < 0) {
+        t->d_no_waker++;
+        ep->waker_comm[0] = '\0';
+    } else {
+        /* interrupts on an idle CPU: named as wakeup.pairs names them */
+        g_strlcpy (ep->waker_comm, waker_pid == 0 ? "<idle>" : waker_comm ? waker_comm : "",
+                   FTA_COMM_LEN);
+        gint64 key = ((gint64) t->pid << 32) | (guint32) waker_pid;
+        BlockingWaker *w = g_hash_table_lookup (b->wakers, &key);
+        if (!w) {
+            w = g_new0 (BlockingWaker, 1);
+            w->key = key;
+            w->pid = t->pid;
+            w->waker_pid = waker_pid;
+            g_hash_table_insert (b->wakers, &w->key, w);
+        }
+        if (ep->waker_comm[0])
+            memcpy (w->waker_comm, ep->waker_comm, FTA_COMM_LEN);
+        w->count++;
+        w->total_ns += ep->dur_ns;
+    }
+    if (fta_context_task_selected (b->ctx, ep->pid, ep->comm))
+        blocking_heap_offer (b, ep);
+}
+
+static void
+blocking_on_span (void *self, const FtaSpan *sp)
+{
+    Blocking *b = self;
+    if (sp->start_ns < b->seen_lo)
+        b->seen_lo = sp->start_ns;
+    if (sp->end_ns > b->seen_hi)
+        b->seen_hi = sp->end_ns;
+
+    BlockingTask *t = NULL;
+    if (sp->state == FTA_TASK_BLOCKED || sp->state == FTA_TASK_SLEEPING)
+        t = blocking_task (b, sp->pid);
+    else
+        t = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (sp->pid));
+    if (!t)
+        return;
+    if (t->pending) {
+        /* the span after an episode: Runnable from the episode's end when
+         * woken (also when the trace or --end cut it: the waker is known) */
+        if (sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_WOKEN
+            && sp->start_ns == t->ep.start_ns + t->ep.dur_ns && sp->waker_pid >= 0)
+            blocking_settle (b, t, sp->waker_pid, sp->waker_comm);
+        else
+            blocking_settle (b, t, -1, NULL);
+    }
+    if (sp->flags & FTA_SPAN_TRUNCATED)
+        return;
+    gint64 d = sp->end_ns - sp->start_ns;
+    if (sp->comm && sp->comm[0])
+        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (sp->state == FTA_TASK_SLEEPING) {
+        t->sleep_count++;
+        t->sleep_ns += d;
+    } else if (sp->state == FTA_TASK_BLOCKED) {
+        t->d_count++;
+        t->d_total_ns += d;
+        if (!t->d_dist)
+            t->d_dist = fta_dist_new ();
+        fta_dist_add (t->d_dist, d);
+        t->pending = TRUE;
+        t->ep.start_ns = sp->start_ns;
+        t->ep.dur_ns = d;
+        t->ep.pid = sp->pid;
+        t->ep.cpu = sp->cpu;
+        memcpy (t->ep.comm, t->comm, FTA_COMM_LEN);
+    }
+}
+
+/* --- block I/O ----------------------------------------------------------------- */
+
+static const char *
+blocking_skip_blanks (const char *s, const char *end)
+{
+    while (s < end && *s == ' ')
+        s++;
+    return s;
+}
+
+/* Decimal digits at *S; FALSE when there are none or they overflow. */
+static gboolean
+blocking_parse_u64 (const char **s, const char *end, guint64 *out)
+{
+    const char *p = *s;
+    guint64 v = 0;
+    if (p >= end || !g_ascii_isdigit (*p))
+        return FALSE;
+    for (; p < end && g_ascii_isdigit (*p); p++) {
+        guint d = (guint) (*p - '0');
+        if (v > (G_MAXUINT64 - d) / 10)
+            return FALSE;
+        v = v * 10 + d;
+    }
+    *s = p;
+    *out = v;
+    return TRUE;
+}
+
+static gboolean
+blocking_parse_rq (const FtaEvent *ev, BlockingRq *rq)
+{
+    const char *s = ev->fields, *end = ev->fields + ev->fields_len;
+    guint64 major = 0, minor = 0, bytes = 0;
+    if (!s)
+        return FALSE;
+    s = blocking_skip_blanks (s, end);
+    if (!blocking_parse_u64 (&s, end, &major) || s >= end || *s++ != ','
+        || !blocking_parse_u64 (&s, end, &minor) || major > G_MAXUINT32
+        || minor > G_MAXUINT32)
+        return FALSE;
+    rq->dev = major << 32 | minor;
+    /* rwbs */
+    s = blocking_skip_blanks (s, end);
+    while (s < end && *s != ' ')
+        s++;
+    s = blocking_skip_blanks (s, end);
+    /* bytes, when printed */
+    if (s < end && *s != '(' && !blocking_parse_u64 (&s, end, &bytes))
+        return FALSE;
+    s = blocking_skip_blanks (s, end);
+    /* the command: "()", or hex bytes with blanks for passthrough requests */
+    if (s >= end || *s != '(')
+        return FALSE;
+    const char *close = memchr (s, ')', end - s);
+    if (!close)
+        return FALSE;
+    s = blocking_skip_blanks (close + 1, end);
+    if (!blocking_parse_u64 (&s, end, &rq->sector))
+        return FALSE;
+    s = blocking_skip_blanks (s, end);
+    if (s >= end || *s++ != '+')
+        return FALSE;
+    s = blocking_skip_blanks (s, end);
+    if (!blocking_parse_u64 (&s, end, &rq->nr))
+        return FALSE;
+    /* "[comm]" (issue, insert) or "[error]" (complete) ends the line,
+     * after an optional ioprio; comms may hold blanks and brackets */
+    s = blocking_skip_blanks (s, end);
+    if (s < end && *s != '[') {
+        while (s < end && *s != ' ')
+            s++;
+        s = blocking_skip_blanks (s, end);
+    }
+    while (end > s && (end[-1] == ' ' || end[-1] == '\r'))
+        end--;
+    if (end - s < 2 || *s != '[' || end[-1] != ']')
+        return FALSE;
+    rq->comm = s + 1;
+    rq->comm_len = (guint) (end - s - 2);
+    return TRUE;
+}
+
+static BlockingDev *
+blocking_dev (Blocking *b, guint64 dev)
+{
+    BlockingDev *d = g_hash_table_lookup (b->devs, &dev);
+    if (!d) {
+        d = g_new0 (BlockingDev, 1);
+        d->dev = dev;
+        d->queue_max_ns = -1;
+        d->lat = fta_dist_new ();
+        g_hash_table_insert (b->devs, &d->dev, d);
+    }
+    return d;
+}
+
+static BlockingIoTask *
+blocking_io_task (Blocking *b, guint64 dev, gint32 pid)
+{
+    BlockingIoTask key = { .dev = dev, .pid = pid };
+    BlockingIoTask *t = g_hash_table_lookup (b->io_tasks, &key);
+    if (!t) {
+        t = g_new0 (BlockingIoTask, 1);
+        t->dev = dev;
+        t->pid = pid;
+        t->lat = fta_dist_new ();
+        g_hash_table_add (b->io_tasks, t);
+    }
+    return t;
+}
+
+/* Requests are recycled: a busy trace allocates only as many as were ever
+ * in flight at once. */
+static BlockingReq *
+blocking_req_new (Blocking *b, guint64 dev, guint64 sector)
+{
+    BlockingReq *r = b->free_reqs;
+    if (r)
+        b->free_reqs = r->next_free;
+    else
+        r = g_new (BlockingReq, 1);
+    r->key.dev = dev;
+    r->key.sector = sector;
+    r->nr = 0;
+    r->insert_ns = -1;
+    r->issue_ns = -1;
+    r->issuer = NULL;
+    r->next_free = NULL;
+    g_hash_table_add (b->reqs, r);
+    return r;
+}
+
+static void
+blocking_req_drop (Blocking *b, BlockingReq *r)
+{
+    g_hash_table_steal (b->reqs, r);
+    r->next_free = b->free_reqs;
+    b->free_reqs = r;
+}
+
+/* A lost-event gap: a complete after it may belong to a request whose
+ * issue was lost, so no pending issue may pair with it. */
+static void
+blocking_io_forget (Blocking *b)
+{
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init (&it, b->reqs);
+    while (g_hash_table_iter_next (&it, &k, NULL)) {
+        BlockingReq *r = k;
+        if (r->issue_ns >= 0)
+            blocking_dev (b, r->key.dev)->unmatched_issues++;
+        g_hash_table_iter_steal (&it);
+        r->next_free = b->free_reqs;
+        b->free_reqs = r;
+    }
+}
+
+static void
+blocking_on_insert (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
+{
+    BlockingDev *d = blocking_dev (b, rq->dev);
+    d->inserts++;
+    if (rq->nr == 0)
+        return;
+    BlockingReqKey key = { rq->dev, rq->sector };
+    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    if (!r) {
+        r = blocking_req_new (b, rq->dev, rq->sector);
+    } else if (r->issue_ns >= 0) {
+        /* inserted again before it completed: requeued */
+        d->reissued++;
+        r->issue_ns = -1;
+        r->issuer = NULL;
+    }
+    r->nr = rq->nr;
+    r->insert_ns = ev->ts_ns;
+}
+
+static void
+blocking_on_issue (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
+{
+    BlockingDev *d = blocking_dev (b, rq->dev);
+    d->issues++;
+    BlockingIoTask *t = blocking_io_task (b, rq->dev, ev->pid);
+    t->issues++;
+    blocking_copy_comm (t->comm, rq->comm, rq->comm_len);
+    if (rq->nr == 0) {
+        d->flush_issues++;
+        return;
+    }
+    BlockingReqKey key = { rq->dev, rq->sector };
+    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    if (!r) {
+        r = blocking_req_new (b, rq->dev, rq->sector);
+    } else if (r->issue_ns >= 0) {
+        /* issued again before a complete: the same request dispatched
+         * again (requeued), or, with another size, a stale one */
+        if (r->nr == rq->nr)
+            d->reissued++;
+        else
+            d->unmatched_issues++;
+        r->insert_ns = -1;
+    } else if (r->insert_ns >= 0 && r->nr == rq->nr && ev->ts_ns >= r->insert_ns) {
+        gint64 q = ev->ts_ns - r->insert_ns;
+        d->queued++;
+        d->queue_sum_ns += q;
+        if (q > d->queue_max_ns)
+            d->queue_max_ns = q;
+    }
+    r->nr = rq->nr;
+    r->issue_ns = ev->ts_ns;
+    r->issuer = t;
+}
+
+static void
+blocking_on_complete (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
+{
+    BlockingDev *d = blocking_dev (b, rq->dev);
+    d->completes++;
+    if (rq->nr == 0) {
+        d->flush_completes++;
+        return;
+    }
+    BlockingReqKey key = { rq->dev, rq->sector };
+    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    if (!r || r->issue_ns < 0) {
+        d->unmatched_completes++;
+        if (r)
+            blocking_req_drop (b, r); /* inserted, never issued */
+        return;
+    }
+    if (rq->nr > r->nr || ev->ts_ns < r->issue_ns) {
+        /* not the request that was issued there */
+        d->unmatched_completes++;
+        d->unmatched_issues++;
+        blocking_req_drop (b, r);
+        return;
+    }
+    if (rq->nr < r->nr) {
+        /* part of it done: the rest completes from the next sector */
+        d->partial_completes++;
+        BlockingReqKey rest = { rq->dev, rq->sector + rq->nr };
+        BlockingReq *other = g_hash_table_lookup (b->reqs, &rest);
+        if (other) {
+            if (other->issue_ns >= 0)
+                d->unmatched_issues++;
+            blocking_req_drop (b, other);
+        }
+        g_hash_table_steal (b->reqs, r);
+        r->key = rest;
+        r->nr -= rq->nr;
+        g_hash_table_add (b->reqs, r);
+        return;
+    }
+    gint64 lat = ev->ts_ns - r->issue_ns;
+    fta_dist_add (d->lat, lat);
+    fta_dist_add (r->issuer->lat, lat);
+    blocking_req_drop (b, r);
+}
+
+static void
+blocking_on_event (void *self, const FtaEvent *ev)
+{
+    Blocking *b = self;
+    if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
+        blocking_io_forget (b);
+        return;
+    }
+    BlockingRq rq = { 0 };
+    b->io_seen = TRUE;
+    if (!blocking_parse_rq (ev, &rq)) {
+        if (!b->io_unparsed++)
+            b->io_unparsed_line = ev->line_no;
+        return;
+    }
+    switch (ev->type) {
+    case FTA_EV_BLOCK_RQ_INSERT: blocking_on_insert (b, ev, &rq); break;
+    case FTA_EV_BLOCK_RQ_ISSUE: blocking_on_issue (b, ev, &rq); break;
+    case FTA_EV_BLOCK_RQ_COMPLETE: blocking_on_complete (b, ev, &rq); break;
+    default: break;
+    }
+}
+
+/* --- results ------------------------------------------------------------------- */
+
+static char *
+blocking_dev_name (guint64 dev)
+{
+    return g_strdup_printf ("%u,%u", (guint) (dev >> 32), (guint) (dev & 0xffffffffu));
+}
+
+static char *
+blocking_ms (gint64 ns)
+{
+    return g_strdup_printf ("%.3f ms", ns / 1e6);
+}
+
+/* The waker that ended most of a task's episodes: most episodes, then most
+ * time, then the lowest pid. */
+static gboolean
+blocking_waker_better (const BlockingWaker *a, const BlockingWaker *b)
+{
+    if (a->count != b->count)
+        return a->count > b->count;
+    if (a->total_ns != b->total_ns)
+        return a->total_ns > b->total_ns;
+    return a->waker_pid < b->waker_pid;
+}
+
+static void
+blocking_task_table (Blocking *b, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table (r, "blocking", "tasks",
+                                         "Blocked (D) and sleeping (S) time per task");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "d_count", FTA_COL_COUNT, FALSE);
+    guint c_tot = fta_table_add_column (t, "d_total_ns", FTA_COL_DURATION, FALSE);
+    guint c_avg = fta_table_add_column (t, "d_avg_ns", FTA_COL_DURATION, FALSE);
+    guint c_p99 = fta_table_add_column (t, "d_p99_ns", FTA_COL_DURATION, FALSE);
+    guint c_max = fta_table_add_column (t, "d_max_ns", FTA_COL_DURATION, FALSE);
+    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
+    guint c_top = fta_table_add_column (t, "top_waker", FTA_COL_STRING, FALSE);
+    guint c_tpid = fta_table_add_column (t, "top_waker_pid", FTA_COL_INT, FALSE);
+    guint c_tcnt = fta_table_add_column (t, "top_waker_count", FTA_COL_COUNT, FALSE);
+    guint c_nowk = fta_table_add_column (t, "d_no_waker", FTA_COL_COUNT, FALSE);
+    guint c_scnt = fta_table_add_column (t, "sleep_count", FTA_COL_COUNT, FALSE);
+
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, b->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        BlockingTask *k = v;
+        if ((!k->d_count && !k->sleep_count)
+            || !fta_context_task_selected (b->ctx, k->pid, k->comm))
+            continue;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        fta_table_set_int (t, row, c_n, k->d_count);
+        fta_table_set_int (t, row, c_tot, k->d_total_ns);
+        fta_table_set_int (t, row, c_slp, k->sleep_ns);
+        fta_table_set_int (t, row, c_scnt, k->sleep_count);
+        fta_table_set_int (t, row, c_nowk, k->d_no_waker);
+        if (k->d_count) {
+            fta_table_set_int (t, row, c_avg, k->d_total_ns / (gint64) k->d_count);
+            fta_table_set_int (t, row, c_p99, fta_dist_percentile (k->d_dist, 99));
+            fta_table_set_int (t, row, c_max, fta_dist_max (k->d_dist));
+        }
+        if (k->top) {
+            char *s = g_strdup_printf ("%s-%d", k->top->waker_comm, k->top->waker_pid);
+            fta_table_set_string (t, row, c_top, s);
+            g_free (s);
+            fta_table_set_int (t, row, c_tpid, k->top->waker_pid);
+            fta_table_set_int (t, row, c_tcnt, k->top->count);
+        }
+    }
+    fta_table_sort (t, c_pid, FALSE);
+    fta_table_sort (t, c_slp, TRUE);
+    fta_table_sort (t, c_tot, TRUE);
+}
+
+static void
+blocking_waker_table (Blocking *b, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table (r, "blocking", "wakers",
+                                         "Who ended D episodes: wakers per blocked task");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_wpid = fta_table_add_column (t, "waker_pid", FTA_COL_INT, TRUE);
+    guint c_wcomm = fta_table_add_column (t, "waker_comm", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
+    guint c_tot = fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, b->wakers);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        BlockingWaker *w = v;
+        BlockingTask *k = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (w->pid));
+        if (!fta_context_task_selected (b->ctx, w->pid, k->comm)
+            && !fta_context_task_selected (b->ctx, w->waker_pid, w->waker_comm))
+            continue;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, w->pid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        fta_table_set_int (t, row, c_wpid, w->waker_pid);
+        fta_table_set_string (t, row, c_wcomm, w->waker_comm);
+        fta_table_set_int (t, row, c_n, w->count);
+        fta_table_set_int (t, row, c_tot, w->total_ns);
+    }
+    fta_table_sort (t, c_wpid, FALSE);
+    fta_table_sort (t, c_pid, FALSE);
+    fta_table_sort (t, c_tot, TRUE);
+}
+
+static int
+blocking_ep_cmp_desc (gconstpointer a, gconstpointer b)
+{
+    const BlockingEpisode *x = a, *y = b;
+    return blocking_ep_less (y, x) ? -1 : blocking_ep_less (x, y) ? 1 : 0;
+}
+
+static void
+blocking_longest_table (Blocking *b, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table (r, "blocking", "longest", "Longest D episodes");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_start = fta_table_add_column (t, "start_ns", FTA_COL_INT, TRUE);
+    guint c_dur = fta_table_add_column (t, "duration_ns", FTA_COL_DURATION, FALSE);
+    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, FALSE);
+    guint c_wpid = fta_table_add_column (t, "waker_pid", FTA_COL_INT, FALSE);
+    guint c_wcomm = fta_table_add_column (t, "waker_comm", FTA_COL_STRING, FALSE);
+    qsort (b->heap, b->heap_len, sizeof *b->heap, blocking_ep_cmp_desc);
+    for (guint i = 0; i < b->heap_len; i++) {
+        const BlockingEpisode *ep = &b->heap[i];
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, ep->pid);
+        fta_table_set_string (t, row, c_comm, ep->comm);
+        fta_table_set_int (t, row, c_start, ep->start_ns);
+        fta_table_set_int (t, row, c_dur, ep->dur_ns);
+        if (ep->cpu >= 0)
+            fta_table_set_int (t, row, c_cpu, ep->cpu);
+        if (ep->waker_pid >= 0) {
+            fta_table_set_int (t, row, c_wpid, ep->waker_pid);
+            fta_table_set_string (t, row, c_wcomm, ep->waker_comm);
+        }
+    }
+    b->heap_len = 0; /* sorted: no longer a heap */
+}
+
+static void
+blocking_set_lat (FtaTable *t, guint row, guint c_n, FtaDist *lat)
+{
+    guint64 n = fta_dist_count (lat);
+    fta_table_set_int (t, row, c_n, n);
+    fta_table_set_int (t, row, c_n + 1, fta_dist_sum (lat));
+    if (n) {
+        fta_table_set_int (t, row, c_n + 2, fta_dist_sum (lat) / (gint64) n);
+        fta_table_set_int (t, row, c_n + 3, fta_dist_percentile (lat, 99));
+        fta_table_set_int (t, row, c_n + 4, fta_dist_max (lat));
+    }
+}
+
+/* requests, total_ns, avg_ns, p99_ns, max_ns: in this order, adjacent */
+static guint
+blocking_lat_columns (FtaTable *t)
+{
+    guint c = fta_table_add_column (t, "requests", FTA_COL_COUNT, FALSE);
+    fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
+    fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE);
+    fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE);
+    fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE);
+    return c;
+}
+
+/* A hash table's keys (KEYS) or values, to sort. */
+static GPtrArray *
+blocking_items (GHashTable *h, gboolean keys)
+{
+    GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (h));
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, h);
+    while (g_hash_table_iter_next (&it, &k, &v))
+        g_ptr_array_add (a, keys ? k : v);
+    return a;
+}
+
+/* devices in numeric order (8,0 before 254,0), then tasks by pid */
+static int
+blocking_io_task_cmp (gconstpointer a, gconstpointer b)
+{
+    const BlockingIoTask *x = *(BlockingIoTask *const *) a, *y = *(BlockingIoTask *const *) b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+blocking_dev_cmp (gconstpointer a, gconstpointer b)
+{
+    const BlockingDev *x = *(BlockingDev *const *) a, *y = *(BlockingDev *const *) b;
+    return (x->dev > y->dev) - (x->dev < y->dev);
+}
+
+static void
+blocking_io_tables (Blocking *b, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table (r, "blocking", "io",
+                                         "Block I/O latency (issue to complete) per "
+                                         "device and issuing task");
+    guint c_dev = fta_table_add_column (t, "dev", FTA_COL_STRING, TRUE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_n = blocking_lat_columns (t);
+    guint c_iss = fta_table_add_column (t, "issues", FTA_COL_COUNT, FALSE);
+    GPtrArray *all = blocking_items (b->io_tasks, TRUE);
+    g_ptr_array_sort (all, blocking_io_task_cmp);
+    for (guint i = 0; i < all->len; i++) {
+        BlockingIoTask *k = g_ptr_array_index (all, i);
+        if (!fta_context_task_selected (b->ctx, k->pid, k->comm))
+            continue;
+        char *dev = blocking_dev_name (k->dev);
+        guint row = fta_table_add_row (t);
+        fta_table_set_string (t, row, c_dev, dev);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        blocking_set_lat (t, row, c_n, k->lat);
+        fta_table_set_int (t, row, c_iss, k->issues);
+        g_free (dev);
+    }
+    g_ptr_array_free (all, TRUE);
+    fta_table_sort (t, c_n + 1, TRUE);
+
+    FtaTable *d = fta_results_add_table (r, "blocking", "devices",
+                                         "Block I/O per device: latency and request "
+                                         "accounting");
+    guint d_dev = fta_table_add_column (d, "dev", FTA_COL_STRING, TRUE);
+    guint d_n = blocking_lat_columns (d);
+    guint d_iss = fta_table_add_column (d, "issues", FTA_COL_COUNT, FALSE);
+    guint d_cmp = fta_table_add_column (d, "completes", FTA_COL_COUNT, FALSE);
+    guint d_fli = fta_table_add_column (d, "flush_issues", FTA_COL_COUNT, FALSE);
+    guint d_flc = fta_table_add_column (d, "flush_completes", FTA_COL_COUNT, FALSE);
+    guint d_rei = fta_table_add_column (d, "reissued", FTA_COL_COUNT, FALSE);
+    guint d_umi = fta_table_add_column (d, "unmatched_issues", FTA_COL_COUNT, FALSE);
+    guint d_umc = fta_table_add_column (d, "unmatched_completes", FTA_COL_COUNT, FALSE);
+    guint d_par = fta_table_add_column (d, "partial_completes", FTA_COL_COUNT, FALSE);
+    guint d_ifl = fta_table_add_column (d, "in_flight_end", FTA_COL_COUNT, FALSE);
+    guint d_ins = fta_table_add_column (d, "inserts", FTA_COL_COUNT, FALSE);
+    guint d_qn = fta_table_add_column (d, "queued", FTA_COL_COUNT, FALSE);
+    guint d_qavg = fta_table_add_column (d, "queue_avg_ns", FTA_COL_DURATION, FALSE);
+    guint d_qmax = fta_table_add_column (d, "queue_max_ns", FTA_COL_DURATION, FALSE);
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, b->reqs);
+    while (g_hash_table_iter_next (&it, &v, NULL)) {
+        BlockingReq *q = v;
+        if (q->issue_ns >= 0)
+            blocking_dev (b, q->key.dev)->in_flight_end++;
+    }
+    all = blocking_items (b->devs, FALSE);
+    g_ptr_array_sort (all, blocking_dev_cmp);
+    for (guint i = 0; i < all->len; i++) {
+        BlockingDev *k = g_ptr_array_index (all, i);
+        char *dev = blocking_dev_name (k->dev);
+        guint row = fta_table_add_row (d);
+        fta_table_set_string (d, row, d_dev, dev);
+        blocking_set_lat (d, row, d_n, k->lat);
+        fta_table_set_int (d, row, d_iss, k->issues);
+        fta_table_set_int (d, row, d_cmp, k->completes);
+        fta_table_set_int (d, row, d_fli, k->flush_issues);
+        fta_table_set_int (d, row, d_flc, k->flush_completes);
+        fta_table_set_int (d, row, d_rei, k->reissued);
+        fta_table_set_int (d, row, d_umi, k->unmatched_issues);
+        fta_table_set_int (d, row, d_umc, k->unmatched_completes);
+        fta_table_set_int (d, row, d_par, k->partial_completes);
+        fta_table_set_int (d, row, d_ifl, k->in_flight_end);
+        fta_table_set_int (d, row, d_ins, k->inserts);
+        fta_table_set_int (d, row, d_qn, k->queued);
+        if (k->queued) {
+            fta_table_set_int (d, row, d_qavg, k->queue_sum_ns / (gint64) k->queued);
+            fta_table_set_int (d, row, d_qmax, k->queue_max_ns);
+        }
+        g_free (dev);
+    }
+    g_ptr_array_free (all, TRUE);
+}
+
+static int
+blocking_task_cmp_d (gconstpointer a, gconstpointer b)
+{
+    const BlockingTask *x = *(BlockingTask *const *) a, *y = *(BlockingTask *const *) b;
+    if (x->d_total_ns != y->d_total_ns)
+        return x->d_total_ns > y->d_total_ns ? -1 : 1;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+#define BLOCKING_MAX_FINDINGS 5
+
+/* One finding per task that spends at least finding_pct of the time the
+ * trace covers in D, the largest first. */
+static void
+blocking_findings (Blocking *b, FtaResults *r)
+{
+    gint64 span = b->seen_hi - b->seen_lo;
+    if (span <= 0)
+        return;
+    GPtrArray *hits = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, b->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        BlockingTask *k = v;
+        if (k->d_count && 100.0 * k->d_total_ns / span >= b->finding_pct
+            && fta_context_task_selected (b->ctx, k->pid, k->comm))
+            g_ptr_array_add (hits, k);
+    }
+    g_ptr_array_sort (hits, blocking_task_cmp_d);
+    for (guint i = 0; i < hits->len && i < BLOCKING_MAX_FINDINGS; i++) {
+        BlockingTask *k = g_ptr_array_index (hits, i);
+        double share = 100.0 * k->d_total_ns / span;
+        /* what the task waited for: I/O it issued itself, or a wakeup from
+         * interrupt context (I/O completions run there), suggests storage */
+        guint64 io_n = 0;
+        gint64 io_sum = 0, io_max = -1;
+        g_hash_table_iter_init (&it, b->io_tasks);
+        while (g_hash_table_iter_next (&it, &v, NULL)) {
+            BlockingIoTask *t = v;
+            if (t->pid != k->pid)
+                continue;
+            io_n += fta_dist_count (t->lat);
+            io_sum += fta_dist_sum (t->lat);
+            io_max = MAX (io_max, fta_dist_max (t->lat));
+        }
+        gboolean irq_woken = k->top && (k->top->waker_pid == 0
+                                        || g_str_has_prefix (k->top->waker_comm, "ksoftirqd/")
+                                        || g_str_has_prefix (k->top->waker_comm, "kworker/"));
+        gboolean io = io_n > 0 || irq_woken;
+        char *title = g_strdup_printf ("%s-%d is blocked in D state %.1f%% of the trace",
+                                       k->comm, k->pid, share);
+        const char *cause =
+            io ? "Uninterruptible sleep that interrupt context or a kernel worker ends is "
+                 "most often waiting for block I/O (reads, writeback, fsync/journal "
+                 "commits); the wakers and the task's own requests are in the evidence."
+               : "Uninterruptible sleep ended by another task: waiting on a kernel lock "
+                 "(mutex, rwsem, page lock) or a resource that task releases.";
+        const char *advice =
+            io ? "Compare the device latency in blocking.devices/blocking.io with what "
+                 "the storage should deliver; reduce synchronous writes (fsync, O_SYNC, "
+                 "O_DIRECT with small blocks) or move them off the latency-critical "
+                 "thread; for a VM, check the host's I/O path (cache mode, iothreads)."
+               : "Look at what the top waker does when it releases the task (its stack "
+                 "with perf or the function tracer at the wakeup) and reduce contention "
+                 "on that lock or resource.";
+        FtaFinding *f = fta_results_add_finding (
+            r, share >= 50 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+            "blocking.d-state-share", title, cause, advice);
+        char *s;
+        s = g_strdup_printf ("%d", k->pid);
+        fta_finding_add_evidence (f, "pid", s);
+        g_free (s);
+        fta_finding_add_evidence (f, "comm", k->comm);
+        s = g_strdup_printf ("%.1f%% (threshold %.1f%%)", share, b->finding_pct);
+        fta_finding_add_evidence (f, "d_share", s);
+        g_free (s);
+        s = blocking_ms (k->d_total_ns);
+        fta_finding_add_evidence (f, "d_total", s);
+        g_free (s);
+        s = blocking_ms (span);
+        fta_finding_add_evidence (f, "trace_span", s);
+        g_free (s);
+        s = g_strdup_printf ("%" G_GUINT64_FORMAT, k->d_count);
+        fta_finding_add_evidence (f, "d_count", s);
+        g_free (s);
+        s = blocking_ms (k->d_total_ns / (gint64) k->d_count);
+        fta_finding_add_evidence (f, "d_avg", s);
+        g_free (s);
+        s = blocking_ms (fta_dist_max (k->d_dist));
+        fta_finding_add_evidence (f, "d_max", s);
+        g_free (s);
+        if (k->top) {
+            s = g_strdup_printf ("%s-%d (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                 " episodes)",
+                                 k->top->waker_comm, k->top->waker_pid, k->top->count,
+                                 k->d_count);
+            fta_finding_add_evidence (f, "top_waker", s);
+            g_free (s);
+        }
+        if (io_n) {
+            s = g_strdup_printf ("%" G_GUINT64_FORMAT " requests, avg %.3f ms, max %.3f ms",
+                                 io_n, io_sum / 1e6 / io_n, io_max / 1e6);
+            fta_finding_add_evidence (f, "own_block_io", s);
+            g_free (s);
+        }
+        g_free (title);
+    }
+    g_ptr_array_free (hits, TRUE);
+}
+
+static void
+blocking_finish (void *self, FtaResults *r)
+{
+    Blocking *b = self;
+    /* episodes whose next span never came (end of the trace, --end) */
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, b->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        blocking_settle (b, v, -1, NULL);
+    g_hash_table_iter_init (&it, b->wakers);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        BlockingWaker *w = v;
+        BlockingTask *k = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (w->pid));
+        if (!k->top || blocking_waker_better (w, k->top))
+            k->top = w;
+    }
+    blocking_task_table (b, r);
+    blocking_waker_table (b, r);
+    blocking_longest_table (b, r);
+    if (b->io_seen)
+        blocking_io_tables (b, r);
+    blocking_findings (b, r);
+    if (b->io_unparsed) {
+        char *title = g_strdup_printf ("%" G_GUINT64_FORMAT " block_rq_* events were not "
+                                       "understood", b->io_unparsed);
+        FtaFinding *f = fta_results_add_finding (
+            r, FTA_SEVERITY_INFO, "blocking.io-unparsed", title,
+            "Their fields do not read as \"MAJ,MIN RWBS [BYTES] (CMD) SECTOR + "
+            "NR [IOPRIO] [COMM]\".",
+            "They are left out of blocking.io; please report the line.");
+        char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, b->io_unparsed_line);
+        fta_finding_add_evidence (f, "first_line", s);
+        g_free (s);
+        g_free (title);
+    }
+}
+
+static void
+blocking_destroy (void *self)
+{
+    Blocking *b = self;
+    g_hash_table_destroy (b->tasks);
+    g_hash_table_destroy (b->wakers);
+    g_hash_table_destroy (b->reqs);
+    g_hash_table_destroy (b->io_tasks);
+    g_hash_table_destroy (b->devs);
+    while (b->free_reqs) {
+        BlockingReq *r = b->free_reqs;
+        b->free_reqs = r->next_free;
+        g_free (r);
+    }
+    g_free (b->heap);
+    g_free (b);
+}
+
+static const FtaOptionSpec blocking_options[] = {
+    { "longest", FTA_OPT_INT, "20", "rows of blocking.longest (the longest D episodes); 0 = none" },
+    { "finding_pct", FTA_OPT_DOUBLE, "10",
+      "a task in D for at least this share (%) of the trace gets a finding" },
+    { NULL }
+};
+
+static const FtaEventType blocking_events[] = {
+    FTA_EV_SPAN, FTA_EV_BLOCK_RQ_INSERT, FTA_EV_BLOCK_RQ_ISSUE, FTA_EV_BLOCK_RQ_COMPLETE,
+    FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "blocking",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "D-state episodes per task and who ended them; block I/O latency",
+    .options = blocking_options,
+    .events = blocking_events,
+    .create = blocking_create,
+    .on_event = blocking_on_event,
+    .on_span = blocking_on_span,
+    .finish = blocking_finish,
+    .destroy = blocking_destroy,
+);
