@@ -78,7 +78,7 @@ assert_strv (char **got, const char *const *expect)
 static void
 check_default (FtaProfile *p)
 {
-    const char *analyzers[] = { "switch", "wakeup", NULL };
+    const char *analyzers[] = { "switch", "wakeup", "blocking", NULL };
     const char *sinks[] = { "text", NULL };
     assert_strv (p->analyzers, analyzers);
     assert_strv (p->sinks, sinks);
