@@ -388,7 +388,9 @@ fta_dist_add (FtaDist *d, gint64 v)
         d->buckets = g_new0 (guint64, 64 * SUB);
         for (guint i = 0; i < d->samples->len; i++)
             d->buckets[bucket_of (g_array_index (d->samples, gint64, i))]++;
-        g_array_set_size (d->samples, 0);
+        /* give the exact samples' memory back */
+        g_array_free (d->samples, TRUE);
+        d->samples = g_array_new (FALSE, FALSE, sizeof (gint64));
         return;
     }
     d->buckets[bucket_of (v)]++;

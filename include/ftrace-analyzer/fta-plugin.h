@@ -127,7 +127,8 @@ const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
 const char *fta_context_filter_text (const FtaContext *ctx);
 
 /* Percentiles over a set of durations, for analyzers.  Exact (keeps every
- * sample) up to a bound, then a log-bucketed histogram with <1% error. */
+ * sample) up to 65536 samples, then a log-bucketed histogram whose values
+ * are within 1.6% of the exact ones. */
 typedef struct _FtaDist FtaDist;
 FtaDist *fta_dist_new (void);
 void fta_dist_add (FtaDist *d, gint64 v);
