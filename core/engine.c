@@ -6,11 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "core.h"
 #include "engine.h"
 
 #define MAX_EXAMPLES 10
 #define EXAMPLE_CHARS 200
+/* `filter --comm`: verdicts kept per distinct comm; the cache starts over
+ * past this many, so a trace of endless new names stays bounded. */
+#define COMM_CACHE_MAX 65536
 
 typedef struct {
     FtaPlugin *plugin;
@@ -33,6 +38,18 @@ typedef struct {
     GArray *cpu_last_ts;                 /* gint64 per CPU: its previous line */
     gint64 prev_ts;                      /* the previous event line's */
     GStringChunk *strings;
+    /* --events: the patterns, and the verdict per interned name id (0 not
+     * yet known, 1 selected, 2 not): a pattern is matched once per name,
+     * not per line. */
+    char **event_patterns;               /* owned, NULL = every event */
+    GArray *name_verdict;                /* guint8 */
+    /* `filter --comm`: comm (owned) -> 1 matches, 2 does not */
+    GHashTable *comm_verdict;
+    /* `filter` */
+    gboolean filter_lines;
+    FILE *out;                           /* not owned */
+    int write_errno;                     /* first write error, 0 = none */
+    guint64 written_events, written_other;
 } Engine;
 
 /* --- context API for plugins ---------------------------------------------- */
@@ -218,13 +235,122 @@ count_event (Engine *e, const FtaEvent *ev)
     e->prev_ts = ev->ts_ns;
 }
 
-/* --- dispatch ------------------------------------------------------------- */
+/* --- selection ------------------------------------------------------------- */
 
 static gboolean
 in_window (const Engine *e, gint64 ts)
 {
     return (!e->has_start || ts >= e->start_ns) && (!e->has_end || ts <= e->end_ns);
 }
+
+/* --events: the patterns run once per event name, when it is first seen. */
+static gboolean
+name_selected (Engine *e, guint32 name_id)
+{
+    if (name_id < e->name_verdict->len) {
+        guint8 v = g_array_index (e->name_verdict, guint8, name_id);
+        if (v)
+            return v == 1;
+    } else {
+        g_array_set_size (e->name_verdict, name_id + 1);
+    }
+    const char *name = fta_parser_name (e->parser, name_id);
+    gboolean ok = FALSE;
+    for (guint i = 0; name && !ok && e->event_patterns[i]; i++)
+        ok = g_pattern_match_simple (e->event_patterns[i], name);
+    g_array_index (e->name_verdict, guint8, name_id) = ok ? 1 : 2;
+    return ok;
+}
+
+/* `filter --comm`: the regex runs once per distinct comm string. */
+static gboolean
+comm_matches (Engine *e, const char *comm)
+{
+    gpointer v = g_hash_table_lookup (e->comm_verdict, comm);
+    if (v)
+        return GPOINTER_TO_INT (v) == 1;
+    if (g_hash_table_size (e->comm_verdict) >= COMM_CACHE_MAX)
+        g_hash_table_remove_all (e->comm_verdict);
+    /* the kernel cuts comms at 15 bytes, multibyte characters too: the
+     * regex gets valid UTF-8 */
+    char *valid = g_utf8_make_valid (comm, -1);
+    gboolean ok = g_regex_match (e->ctx.comm_re, valid, 0, NULL);
+    g_free (valid);
+    g_hash_table_insert (e->comm_verdict, g_strdup (comm), GINT_TO_POINTER (ok ? 1 : 2));
+    return ok;
+}
+
+/* The line's task, or a task named in the fields of a sched event. */
+static gboolean
+event_has_comm (Engine *e, const FtaEvent *ev)
+{
+    if (comm_matches (e, ev->comm))
+        return TRUE;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        return comm_matches (e, ev->u.sw.prev_comm)
+               || comm_matches (e, ev->u.sw.next_comm);
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        return comm_matches (e, ev->u.wake.comm);
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        return comm_matches (e, ev->u.migrate.comm);
+    case FTA_EV_SCHED_PROCESS_FORK:
+        return comm_matches (e, ev->u.proc.comm)
+               || comm_matches (e, ev->u.proc.child_comm);
+    case FTA_EV_SCHED_PROCESS_EXIT:
+        return comm_matches (e, ev->u.proc.comm);
+    default:
+        return FALSE;
+    }
+}
+
+static gboolean
+event_has_pid (const Engine *e, const FtaEvent *ev)
+{
+#define HAS_PID(p) g_hash_table_contains (e->ctx.pids, GINT_TO_POINTER (p))
+    if (HAS_PID (ev->pid))
+        return TRUE;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        return HAS_PID (ev->u.sw.prev_pid) || HAS_PID (ev->u.sw.next_pid);
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        return HAS_PID (ev->u.wake.pid);
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        return HAS_PID (ev->u.migrate.pid);
+    case FTA_EV_SCHED_PROCESS_FORK:
+        return HAS_PID (ev->u.proc.pid) || HAS_PID (ev->u.proc.child_pid);
+    case FTA_EV_SCHED_PROCESS_EXIT:
+        return HAS_PID (ev->u.proc.pid);
+    case FTA_EV_SCHED_PROCESS_EXEC:
+        return HAS_PID (ev->u.proc.pid) || HAS_PID (ev->u.proc.old_pid);
+    default:
+        return FALSE;
+    }
+#undef HAS_PID
+}
+
+/* `filter`: an event line is written when it passes every filter given. */
+static gboolean
+line_selected (Engine *e, const FtaEvent *ev)
+{
+    if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (ev->cpu)))
+        return FALSE;
+    if (!in_window (e, ev->ts_ns))
+        return FALSE;
+    if (e->event_patterns && !name_selected (e, ev->name_id))
+        return FALSE;
+    if (e->ctx.pids && !event_has_pid (e, ev))
+        return FALSE;
+    if (e->ctx.comm_re && !event_has_comm (e, ev))
+        return FALSE;
+    return TRUE;
+}
+
+/* --- dispatch ------------------------------------------------------------- */
 
 static void
 dispatch_event (Engine *e, const FtaEvent *ev)
@@ -235,6 +361,9 @@ dispatch_event (Engine *e, const FtaEvent *ev)
     if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (ev->cpu)))
         return;
     if (!in_window (e, ev->ts_ns))
+        return;
+    if (e->event_patterns && ev->type != FTA_EV_LOST && ev->type != FTA_EV_BUFFER_STARTED
+        && !name_selected (e, ev->name_id))
         return;
     for (guint i = 0; i < subs->len; i++) {
         Instance *in = g_ptr_array_index (subs, i);
@@ -266,6 +395,66 @@ dispatch_span (const FtaSpan *span, gpointer data)
     }
 }
 
+/* --- one line, in the order the model sees it ------------------------------ */
+
+static void
+write_line (Engine *e, const char *line, gsize len)
+{
+    if (e->write_errno)
+        return;
+    errno = 0;
+    if (fwrite (line, 1, len, e->out) != len || putc ('\n', e->out) == EOF)
+        e->write_errno = errno ? errno : EIO;
+}
+
+/* LINE is the text EV was parsed from (a HEADER line is only passed here
+ * by `filter`).  Called in file order. */
+static void
+emit_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize len)
+{
+    FtaQuality *q = &e->q;
+    switch (kind) {
+    case FTA_LINE_EVENT:
+        count_event (e, ev);
+        if (e->filter_lines) {
+            if (line_selected (e, ev)) {
+                write_line (e, line, len);
+                e->written_events++;
+            }
+            return;
+        }
+        fta_model_feed (e->model, ev);
+        dispatch_event (e, ev);
+        return;
+    case FTA_LINE_MARKER:
+        /* a marker has no timestamp of its own, and is no event: it
+         * counts in lost_markers / buffer_started only */
+        ev->ts_ns = q->last_ts_ns;
+        if (ev->type == FTA_EV_LOST) {
+            q->lost_markers++;
+            if (ev->u.marker.lost >= 0)
+                q->lost_events += ev->u.marker.lost;
+            else
+                q->lost_unknown++;
+        } else {
+            q->buffer_started++;
+        }
+        if (e->filter_lines)
+            break;
+        fta_model_feed (e->model, ev);
+        dispatch_event (e, ev);
+        return;
+    case FTA_LINE_HEADER:
+        break;
+    case FTA_LINE_UNPARSED:
+        return;
+    }
+    /* `filter` keeps every header and marker, so its output read back
+     * still shows the losses */
+    write_line (e, line, len);
+    e->written_other++;
+}
+
 /* --- set-up ----------------------------------------------------------------- */
 
 static void
@@ -286,6 +475,8 @@ engine_init (Engine *e)
     e->instances = g_ptr_array_new ();
     e->cpu_last_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
     e->strings = g_string_chunk_new (4096);
+    e->name_verdict = g_array_new (FALSE, TRUE, sizeof (guint8));
+    e->comm_verdict = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void
@@ -318,12 +509,44 @@ engine_clear (Engine *e)
     g_ptr_array_free (e->q.event_names, TRUE);
     g_array_free (e->cpu_last_ts, TRUE);
     g_string_chunk_free (e->strings);
+    g_strfreev (e->event_patterns);
+    g_array_free (e->name_verdict, TRUE);
+    g_hash_table_destroy (e->comm_verdict);
 }
 
 static const char *
 pick (const char *cli, const char *profile)
 {
     return cli ? (*cli ? cli : NULL) : profile;
+}
+
+/* "sched_switch, sched_wak*": names as the trace prints them; an unknown
+ * name is no error (it matches nothing, and a note says so). */
+static gboolean
+parse_events (Engine *e, const char *text, GError **error)
+{
+    char **parts = g_strsplit (text, ",", -1);
+    GPtrArray *pats = g_ptr_array_new ();
+    gboolean ok = TRUE;
+    for (char **p = parts; *p && ok; p++) {
+        char *n = g_strstrip (*p);
+        for (const char *c = n; *c && ok; c++)
+            ok = g_ascii_isalnum (*c) || strchr ("_-.*?", *c);
+        if (ok && *n)
+            g_ptr_array_add (pats, g_strdup (n));
+    }
+    g_strfreev (parts);
+    if (!ok || pats->len == 0) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "bad --events list '%s': give event names as the trace prints "
+                     "them, separated by commas, e.g. sched_switch,sched_wakeup "
+                     "(* and ? match any characters)", text);
+        g_ptr_array_free (pats, TRUE);
+        return FALSE;
+    }
+    g_ptr_array_add (pats, NULL);
+    e->event_patterns = (char **) g_ptr_array_free (pats, FALSE);
+    return TRUE;
 }
 
 static gboolean
@@ -367,6 +590,10 @@ setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
         ok = parse_time (end, "--end", &e->end_rel, &e->end_off, error);
         e->has_end = TRUE;
         g_string_append_printf (text, " --end %s", end);
+    }
+    if (ok && rc->events && *rc->events) {
+        ok = parse_events (e, rc->events, error);
+        g_string_append_printf (text, " --events %s", rc->events);
     }
     if (ok && e->has_start && e->has_end && e->start_rel == e->end_rel
         && e->start_off > e->end_off) {
@@ -466,12 +693,10 @@ create_instances (Engine *e, GError **error)
 
 /* --- the loop --------------------------------------------------------------- */
 
+/* Reads IN to the end (or to the first write error of `filter`). */
 static gboolean
-read_all (Engine *e, const char *path, GError **error)
+read_all (Engine *e, FtaInput *in, GError **error)
 {
-    FtaInput *in = fta_input_open (path, error);
-    if (!in)
-        return FALSE;
     const char *line;
     gsize len;
     gboolean too_long;
@@ -480,7 +705,8 @@ read_all (Engine *e, const char *path, GError **error)
     GError *err = NULL;
     FtaQuality *q = &e->q;
 
-    while (fta_input_next_line (in, &line, &len, &too_long, &err)) {
+    memset (&ev, 0, sizeof ev);
+    while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
         line_no++;
         if (too_long) {
             q->lines_unparsed++;
@@ -489,43 +715,30 @@ read_all (Engine *e, const char *path, GError **error)
         }
         const char *why = NULL;
         ev.line_no = line_no;
-        switch (fta_parser_parse_line (e->parser, line, len, &ev, &why)) {
+        FtaLineKind kind = fta_parser_parse_line (e->parser, line, len, &ev, &why);
+        switch (kind) {
         case FTA_LINE_HEADER:
             q->lines_header++;
+            if (e->filter_lines)
+                emit_line (e, kind, &ev, line, len);
             break;
         case FTA_LINE_UNPARSED:
             q->lines_unparsed++;
             add_example (e, line_no, line, len, why);
             break;
         case FTA_LINE_MARKER:
-            /* a marker has no timestamp of its own, and is no event: it
-             * counts in lost_markers / buffer_started only */
             q->lines_header++;
-            ev.ts_ns = q->last_ts_ns;
-            if (ev.type == FTA_EV_LOST) {
-                q->lost_markers++;
-                if (ev.u.marker.lost >= 0)
-                    q->lost_events += ev.u.marker.lost;
-                else
-                    q->lost_unknown++;
-            } else {
-                q->buffer_started++;
-            }
-            fta_model_feed (e->model, &ev);
-            dispatch_event (e, &ev);
+            emit_line (e, kind, &ev, line, len);
             break;
         case FTA_LINE_EVENT:
             q->lines_event++;
-            count_event (e, &ev);
-            fta_model_feed (e->model, &ev);
-            dispatch_event (e, &ev);
+            emit_line (e, kind, &ev, line, len);
             break;
         }
     }
     q->lines_total = line_no;
     q->truncated_line = fta_input_unterminated (in) ? 1 : 0;
     q->compression = fta_input_compression (in);
-    fta_input_close (in);
     if (err) {
         g_propagate_error (error, err);
         return FALSE;
@@ -586,6 +799,57 @@ open_output (const char *path, const char *ext, gboolean several, char **opened,
     return f;
 }
 
+/* `filter`: flushes and closes the output.  On a read error (READ_OK
+ * FALSE, ERROR set) only closes it. */
+static gboolean
+finish_output (Engine *e, const char *path, gboolean read_ok, GError **error)
+{
+    int err = e->write_errno;
+    if (fflush (e->out) != 0 && !err)
+        err = errno;
+    if (path && fclose (e->out) != 0 && !err)
+        err = errno;
+    e->out = NULL;
+    if (!read_ok)
+        return FALSE;
+    if (err) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                     path ? path : "standard output", g_strerror (err));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --events names that no event of the trace has: likely a typo. */
+static void
+note_unmatched_events (const Engine *e, const char *path)
+{
+    const FtaQuality *q = &e->q;
+    for (guint i = 0; e->event_patterns && e->event_patterns[i]; i++) {
+        gboolean seen = FALSE;
+        for (guint id = 0; !seen && id < q->event_names->len; id++)
+            seen = g_array_index (q->event_counts, guint64, id) > 0
+                   && g_pattern_match_simple (e->event_patterns[i],
+                                              g_ptr_array_index (q->event_names, id));
+        if (!seen)
+            g_printerr ("ftrace-analyzer: --events: no event of %s is named '%s'\n",
+                        path, e->event_patterns[i]);
+    }
+}
+
+static void
+note_filtered (const Engine *e, const char *path)
+{
+    const FtaQuality *q = &e->q;
+    g_printerr ("ftrace-analyzer: filter: %" G_GUINT64_FORMAT " lines read, %"
+                G_GUINT64_FORMAT " written (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " events, %" G_GUINT64_FORMAT " header and marker lines)%s%s, %"
+                G_GUINT64_FORMAT " not understood (dropped)\n",
+                q->lines_total, e->written_events + e->written_other, e->written_events,
+                q->lines_event, e->written_other, path ? " to " : "", path ? path : "",
+                q->lines_unparsed);
+}
+
 int
 fta_engine_run (const FtaRunConfig *rc, GError **error)
 {
@@ -597,15 +861,20 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     const FtaProfile *p = rc->profile;
     char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
 
+    gboolean plugins = !rc->events_only && !rc->filter_lines;
+    char *out_path = NULL;
+    gboolean created = FALSE; /* out_path is a file this run created */
+    e.filter_lines = rc->filter_lines;
+
     if (!setup_filters (&e, rc, error))
         goto fail;
-    if (!rc->events_only && (!sinks || !sinks[0])) {
+    if (plugins && (!sinks || !sinks[0])) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
                      "profile %s selects no output: give -f text (or json), or set "
                      "sinks = [ \"text\" ]; in the profile", p->source);
         goto fail;
     }
-    if (!rc->events_only) {
+    if (plugins) {
         for (char **a = p->analyzers; a && *a; a++)
             if (!add_instance (&e, *a, FTA_PLUGIN_ANALYZER, dirs, p, error))
                 goto fail;
@@ -624,10 +893,38 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     }
     e.q.input_path = rc->input_path;
     e.q.profile = p->source;
-    if (!read_all (&e, rc->input_path, error))
+    FtaInput *input = fta_input_open (rc->input_path, error);
+    if (!input)
         goto fail;
+    if (rc->filter_lines) {
+        /* opened once the input is known to open: a missing trace leaves
+         * no empty output behind */
+        created = rc->output && strcmp (rc->output, "-") != 0
+                  && !g_file_test (rc->output, G_FILE_TEST_EXISTS);
+        e.out = open_output (rc->output, NULL, FALSE, &out_path, error);
+        if (!e.out) {
+            fta_input_close (input);
+            goto fail;
+        }
+        setvbuf (e.out, NULL, _IOFBF, 1u << 20);
+    }
+    gboolean read_ok = read_all (&e, input, error);
+    fta_input_close (input);
+    if (rc->filter_lines) {
+        if (!finish_output (&e, out_path, read_ok, error))
+            goto fail;
+    } else if (!read_ok) {
+        goto fail;
+    }
     if (!check_has_events (&e, rc->input_path, error))
         goto fail;
+    if (!rc->quiet)
+        note_unmatched_events (&e, rc->input_path);
+    if (rc->filter_lines) {
+        if (!rc->quiet)
+            note_filtered (&e, out_path);
+        goto done;
+    }
     if (e.q.first_ts_ns >= 0)
         fta_model_finish (e.model, e.q.last_ts_ns);
 
@@ -686,7 +983,10 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
 
 fail:
     code = (error && *error) ? (*error)->code : FTA_EXIT_OUTPUT;
+    if (created && out_path && g_file_test (out_path, G_FILE_TEST_IS_REGULAR))
+        g_unlink (out_path); /* a failed filter leaves no partial output */
 done:
+    g_free (out_path);
     fta_results_free (results);
     engine_clear (&e);
     g_ptr_array_free (dirs, TRUE);

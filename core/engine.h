@@ -12,6 +12,7 @@ typedef struct {
     char **plugin_dirs;          /* --plugin-dir; may be NULL */
     /* Filters: NULL = the profile's, "" = none. */
     const char *comm, *pids, *cpus, *start, *end;
+    const char *events;          /* --events "a,b*": NULL = every event */
     gint64 top;                  /* -1 = the profile's */
     const char *window;          /* --window seconds; NULL = the profile's */
     gboolean quiet;
@@ -19,7 +20,12 @@ typedef struct {
      * read (the `events` command). */
     void (*events_only) (const FtaResults *results, gpointer data);
     gpointer events_data;
+    /* When set, no plugin runs either: the event lines that pass the
+     * filters, and every header and marker line, are copied unchanged to
+     * OUTPUT (the `filter` command), with a count on stderr unless QUIET. */
+    gboolean filter_lines;
 } FtaRunConfig;
+
 
 /* Returns an exit code (FTA_EXIT_*); sets ERROR unless it is FTA_EXIT_OK. */
 int fta_engine_run (const FtaRunConfig *rc, GError **error);

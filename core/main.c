@@ -8,7 +8,7 @@
 #include "engine.h"
 
 static char *opt_profile, *opt_config, *opt_comm, *opt_pid, *opt_cpu;
-static char *opt_start, *opt_end, *opt_output, *opt_window;
+static char *opt_start, *opt_end, *opt_output, *opt_window, *opt_events;
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
 static gboolean opt_quiet, opt_version;
@@ -35,6 +35,9 @@ static GOptionEntry entries[] = {
     { "end", 0, 0, G_OPTION_ARG_STRING, &opt_end,
       "Report up to this trace time (seconds as printed, or +S from the start)",
       "SECONDS" },
+    { "events", 0, 0, G_OPTION_ARG_STRING, &opt_events,
+      "Report only these events, e.g. sched_switch,irq_* (filter: keep only "
+      "these lines)", "LIST" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &opt_window,
       "Time-series window in seconds (default: chosen from the trace's span)",
       "SECONDS" },
@@ -56,6 +59,9 @@ static const char summary[] =
     "Commands:\n"
     "  [analyze] TRACE|-   analyze TRACE (or standard input) with the profile\n"
     "  events TRACE|-      event names and counts, and the input's quality\n"
+    "  filter TRACE|-      the lines of TRACE that pass --comm, --pid, --cpu,\n"
+    "                      --start/--end and --events, unchanged; headers and\n"
+    "                      lost-event markers are always kept\n"
     "  plugins             list the plugins found and their options\n"
     "  profiles            list the profiles found";
 
@@ -63,6 +69,8 @@ static const char description[] =
     "TRACE is the text of 'cat /sys/kernel/tracing/trace' or trace_pipe.\n"
     "Filters select what is reported; the scheduler model always sees every\n"
     "event, so a filter never changes the numbers of the tasks it keeps.\n"
+    "In 'filter', --comm and --pid keep a line when its task or a task named\n"
+    "in its fields matches (both sides of a switch, the woken task, ...).\n"
     "\n"
     "Plugins are searched in: --plugin-dir, $FTA_PLUGIN_PATH,\n"
     "~/.local/share/ftrace-analyzer/plugins, then the installed plugin\n"
@@ -78,10 +86,12 @@ static const char description[] =
     "  3  the input cannot be opened or read\n"
     "  4  the input holds no trace event\n"
     "  5  a plugin cannot be loaded or failed\n"
+    "'filter' exits 0 when no line matched (the count on stderr says so).\n"
     "\n"
     "Examples:\n"
     "  ftrace-analyzer trace.txt\n"
     "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
+    "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
     "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -";
 
 static int
@@ -236,6 +246,7 @@ main (int argc, char **argv)
     const char *cmd = "analyze";
     int arg = 1;
     if (argc > 1 && (strcmp (argv[1], "analyze") == 0 || strcmp (argv[1], "events") == 0
+                     || strcmp (argv[1], "filter") == 0
                      || strcmp (argv[1], "plugins") == 0
                      || strcmp (argv[1], "profiles") == 0)) {
         cmd = argv[1];
@@ -247,13 +258,18 @@ main (int argc, char **argv)
         return cmd_profiles ();
     if (argc - arg != 1) {
         g_printerr ("ftrace-analyzer: %s\n"
-                    "usage: ftrace-analyzer [analyze|events] [OPTIONS] TRACE|-  "
+                    "usage: ftrace-analyzer [analyze|events|filter] [OPTIONS] TRACE|-  "
                     "(see --help)\n",
                     argc - arg == 0 ? "no trace given" : "give exactly one trace");
         return FTA_EXIT_USAGE;
     }
     if (opt_profile && opt_config) {
         g_printerr ("ftrace-analyzer: use -p or -c, not both\n");
+        return FTA_EXIT_USAGE;
+    }
+    if (strcmp (cmd, "filter") == 0 && opt_formats) {
+        g_printerr ("ftrace-analyzer: filter writes the trace's own lines: -f does not "
+                    "apply (use analyze -f ... for a report)\n");
         return FTA_EXIT_USAGE;
     }
     if (opt_top < -1) {
@@ -279,12 +295,14 @@ main (int argc, char **argv)
         .cpus = opt_cpu,
         .start = opt_start,
         .end = opt_end,
+        .events = opt_events,
         .top = opt_top,
         .window = opt_window,
         .quiet = opt_quiet,
     };
     if (strcmp (cmd, "events") == 0)
         rc.events_only = print_events;
+    rc.filter_lines = strcmp (cmd, "filter") == 0;
     int code = fta_engine_run (&rc, &error);
     fta_profile_free (profile);
     if (code != FTA_EXIT_OK)
