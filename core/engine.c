@@ -17,6 +17,8 @@
  * past this many, so a trace of endless new names stays bounded. */
 #define COMM_CACHE_MAX 65536
 
+typedef struct _Sorter Sorter;
+
 typedef struct {
     FtaPlugin *plugin;
     FtaOptions *opts;
@@ -45,6 +47,10 @@ typedef struct {
     GArray *name_verdict;                /* guint8 */
     /* `filter --comm`: comm (owned) -> 1 matches, 2 does not */
     GHashTable *comm_verdict;
+    /* timestamps as they arrive, before --sort reorders them */
+    gboolean arrived;
+    gint64 arrival_max_ts;
+    Sorter *sorter;                      /* owned, NULL without --sort */
     /* `filter` */
     gboolean filter_lines;
     FILE *out;                           /* not owned */
@@ -189,6 +195,43 @@ add_example (Engine *e, guint64 line_no, const char *line, gsize len,
     g_array_append_val (e->q.unparsed_examples, u);
 }
 
+/* Timestamps going back, in the order the lines arrive (before --sort):
+ * steps back are counted from the previous line (as a reader of the text
+ * sees them); lines behind are those earlier than the latest time already
+ * read, which the model takes as they come unless --sort puts them in
+ * place. */
+static void
+note_order (Engine *e, const FtaEvent *ev)
+{
+    FtaQuality *q = &e->q;
+    if (ev->cpu >= 0 && ev->cpu < 4096) {
+        while (e->cpu_last_ts->len <= (guint) ev->cpu) {
+            gint64 none = G_MININT64;
+            g_array_append_val (e->cpu_last_ts, none);
+        }
+        gint64 *last = &g_array_index (e->cpu_last_ts, gint64, ev->cpu);
+        if (ev->ts_ns < *last)
+            q->out_of_order_cpu++;
+        *last = ev->ts_ns;
+    }
+    if (!e->arrived) {
+        e->arrived = TRUE;
+        e->arrival_max_ts = ev->ts_ns;
+    } else {
+        if (ev->ts_ns < e->prev_ts)
+            q->out_of_order++;
+        if (ev->ts_ns < e->arrival_max_ts) {
+            q->events_behind++;
+            if (e->arrival_max_ts - ev->ts_ns > q->max_step_back_ns)
+                q->max_step_back_ns = e->arrival_max_ts - ev->ts_ns;
+        } else {
+            e->arrival_max_ts = ev->ts_ns;
+        }
+    }
+    e->prev_ts = ev->ts_ns;
+}
+
+/* Counts an event in the order the model sees it (after --sort). */
 static void
 count_event (Engine *e, const FtaEvent *ev)
 {
@@ -202,37 +245,15 @@ count_event (Engine *e, const FtaEvent *ev)
             q->n_cpus = ev->cpu + 1;
         if (ev->cpu < 256)
             q->cpus_mask_words[ev->cpu / 64] |= 1ull << (ev->cpu % 64);
-        if ((guint) ev->cpu < 65536) {
-            while (e->cpu_last_ts->len <= (guint) ev->cpu) {
-                gint64 none = G_MININT64;
-                g_array_append_val (e->cpu_last_ts, none);
-            }
-            gint64 *last = &g_array_index (e->cpu_last_ts, gint64, ev->cpu);
-            if (ev->ts_ns < *last)
-                q->out_of_order_cpu++;
-            *last = ev->ts_ns;
-        }
     }
-    /* Steps back are counted from the previous line (as a reader of the
-     * text sees them); lines behind are those earlier than the latest
-     * time already read, which the model takes as they come. */
     if (q->first_ts_ns < 0) {
         q->first_ts_ns = ev->ts_ns;
         q->last_ts_ns = ev->ts_ns;
         e->start_ns = e->start_rel ? ev->ts_ns + e->start_off : e->start_off;
         e->end_ns = e->end_rel ? ev->ts_ns + e->end_off : e->end_off;
-    } else {
-        if (ev->ts_ns < e->prev_ts)
-            q->out_of_order++;
-        if (ev->ts_ns < q->last_ts_ns) {
-            q->events_behind++;
-            if (q->last_ts_ns - ev->ts_ns > q->max_step_back_ns)
-                q->max_step_back_ns = q->last_ts_ns - ev->ts_ns;
-        } else {
-            q->last_ts_ns = ev->ts_ns;
-        }
+    } else if (ev->ts_ns > q->last_ts_ns) {
+        q->last_ts_ns = ev->ts_ns;
     }
-    e->prev_ts = ev->ts_ns;
 }
 
 /* --- selection ------------------------------------------------------------- */
@@ -408,7 +429,7 @@ write_line (Engine *e, const char *line, gsize len)
 }
 
 /* LINE is the text EV was parsed from (a HEADER line is only passed here
- * by `filter`).  Called in file order. */
+ * by `filter`).  Called in file order, or in timestamp order with --sort. */
 static void
 emit_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize len)
 {
@@ -453,6 +474,368 @@ emit_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize le
      * still shows the losses */
     write_line (e, line, len);
     e->written_other++;
+}
+
+/* --- the reorder window (--sort) ---------------------------------------------
+ *
+ * Lines wait in arrival order in a ring of slots whose bytes are copied
+ * into a ring of bytes; a heap orders them by (timestamp, arrival), so equal
+ * timestamps keep their file order.  The smallest is released once the
+ * newest timestamp seen is more than the time window past it, or when the
+ * oldest line waiting has been passed by the window's count of lines (it
+ * and everything smaller go then).  An event that arrives older than an
+ * event already released cannot be placed: it goes on at once, in arrival
+ * order, and is counted.  A marker has no timestamp: it waits for the next
+ * event of its CPU and goes just before it, as the kernel prints it (a
+ * header line of `filter` waits for the next event).  Memory: both rings
+ * grow to the window and no further; nothing is allocated per line once
+ * they have. */
+
+typedef enum {
+    SLOT_HELD = 0, /* a marker or header waiting for the next event */
+    SLOT_QUEUED,   /* in the heap */
+    SLOT_DONE,     /* released; its bytes are freed when it reaches the tail */
+} SlotState;
+
+typedef struct {
+    FtaEvent ev;       /* its strings are offsets until released */
+    guint64 off;       /* of the line in the byte ring (absolute) */
+    guint32 len;
+    gint32 cpu;        /* HELD: the CPU whose next event it waits for; -1 any */
+    guint8 kind;       /* FtaLineKind */
+    guint8 state;      /* SlotState */
+} Slot;
+
+typedef struct {
+    gint64 ts;
+    guint64 seq;
+} HeapItem;
+
+struct _Sorter {
+    guint64 max_lines;   /* lines waiting at most */
+    gint64 window_ns;    /* -1: no time window */
+    Slot *slots;         /* slot of arrival SEQ: slots[SEQ & (n_slots - 1)] */
+    guint64 n_slots;     /* a power of two */
+    guint64 head, tail;  /* next arrival; oldest not yet freed */
+    GArray *held;        /* guint64 seq of the HELD slots, in arrival order */
+    GArray *held_cpu;    /* guint32 per CPU: HELD slots waiting for it */
+    guint held_any;      /* HELD slots waiting for any CPU */
+    char *bytes;
+    guint64 n_bytes;     /* a power of two */
+    guint64 bhead, btail;
+    HeapItem *heap;      /* n_slots items */
+    guint64 heap_len;
+    gint64 max_ts;       /* newest timestamp arrived */
+    gint64 last_out_ts;  /* newest timestamp released */
+};
+
+static Sorter *
+sorter_new (guint64 max_lines, gint64 window_ns)
+{
+    Sorter *s = g_new0 (Sorter, 1);
+    s->max_lines = max_lines;
+    s->window_ns = window_ns;
+    s->n_slots = 1024;
+    s->slots = g_new (Slot, s->n_slots);
+    s->heap = g_new (HeapItem, s->n_slots);
+    s->n_bytes = 1u << 16;
+    s->bytes = g_malloc (s->n_bytes);
+    s->max_ts = G_MININT64;
+    s->last_out_ts = G_MININT64;
+    s->held = g_array_new (FALSE, FALSE, sizeof (guint64));
+    s->held_cpu = g_array_new (FALSE, TRUE, sizeof (guint32));
+    return s;
+}
+
+static void
+sorter_free (Sorter *s)
+{
+    if (!s)
+        return;
+    g_free (s->slots);
+    g_free (s->heap);
+    g_free (s->bytes);
+    g_array_free (s->held, TRUE);
+    g_array_free (s->held_cpu, TRUE);
+    g_free (s);
+}
+
+static inline Slot *
+slot_at (Sorter *s, guint64 seq)
+{
+    return &s->slots[seq & (s->n_slots - 1)];
+}
+
+static inline char *
+bytes_at (Sorter *s, guint64 off)
+{
+    return s->bytes + (off & (s->n_bytes - 1));
+}
+
+static inline gboolean
+heap_less (const HeapItem *a, const HeapItem *b)
+{
+    return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void
+heap_push (Sorter *s, gint64 ts, guint64 seq)
+{
+    guint64 i = s->heap_len++;
+    HeapItem it = { ts, seq };
+    while (i > 0) {
+        guint64 parent = (i - 1) / 2;
+        if (!heap_less (&it, &s->heap[parent]))
+            break;
+        s->heap[i] = s->heap[parent];
+        i = parent;
+    }
+    s->heap[i] = it;
+}
+
+static HeapItem
+heap_pop (Sorter *s)
+{
+    HeapItem top = s->heap[0];
+    HeapItem last = s->heap[--s->heap_len];
+    guint64 i = 0, n = s->heap_len;
+    for (;;) {
+        guint64 c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && heap_less (&s->heap[c + 1], &s->heap[c]))
+            c++;
+        if (!heap_less (&s->heap[c], &last))
+            break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (n)
+        s->heap[i] = last;
+    return top;
+}
+
+/* Frees the slots (and their bytes) released from the tail on. */
+static void
+sorter_retire (Sorter *s)
+{
+    while (s->tail < s->head && slot_at (s, s->tail)->state == SLOT_DONE)
+        s->tail++;
+    s->btail = s->tail < s->head ? slot_at (s, s->tail)->off : s->bhead;
+}
+
+static void
+sorter_release (Engine *e, guint64 seq)
+{
+    Sorter *s = e->sorter;
+    Slot *sl = slot_at (s, seq);
+    const char *line = bytes_at (s, sl->off);
+    FtaEvent ev = sl->ev;
+    if (sl->kind == FTA_LINE_EVENT) {
+        ev.name = line + (gsize) sl->ev.name;
+        ev.fields = line + (gsize) sl->ev.fields;
+        if (ev.ts_ns > s->last_out_ts)
+            s->last_out_ts = ev.ts_ns;
+    }
+    sl->state = SLOT_DONE;
+    emit_line (e, sl->kind, &ev, line, sl->len);
+}
+
+static void
+sorter_release_min (Engine *e)
+{
+    sorter_release (e, heap_pop (e->sorter).seq);
+}
+
+static void
+held_uncount (Sorter *s, const Slot *sl)
+{
+    if (sl->cpu < 0)
+        s->held_any--;
+    else
+        g_array_index (s->held_cpu, guint32, sl->cpu)--;
+}
+
+/* The HELD slots that wait for an event on CPU (-1: all of them) leave the
+ * held list, in arrival order: queued at TS, or released now when TS is
+ * G_MININT64. */
+static void
+sorter_unhold (Engine *e, gint32 cpu, gint64 ts)
+{
+    Sorter *s = e->sorter;
+    if (cpu >= 0 && !s->held_any
+        && ((guint) cpu >= s->held_cpu->len
+            || !g_array_index (s->held_cpu, guint32, cpu)))
+        return;
+    guint w = 0;
+    for (guint r = 0; r < s->held->len; r++) {
+        guint64 seq = g_array_index (s->held, guint64, r);
+        Slot *sl = slot_at (s, seq);
+        if (cpu >= 0 && sl->cpu >= 0 && sl->cpu != cpu) {
+            g_array_index (s->held, guint64, w++) = seq;
+            continue;
+        }
+        held_uncount (s, sl);
+        if (ts == G_MININT64) {
+            sorter_release (e, seq);
+        } else {
+            sl->state = SLOT_QUEUED;
+            heap_push (s, ts, seq);
+        }
+    }
+    g_array_set_size (s->held, w);
+}
+
+/* Makes room for one more slot: grows up to the window, else releases the
+ * oldest line waiting (and everything that sorts before it). */
+static void
+sorter_make_room (Engine *e)
+{
+    Sorter *s = e->sorter;
+    while (s->head - s->tail >= s->max_lines) {
+        Slot *t = slot_at (s, s->tail);
+        if (t->state == SLOT_HELD) {
+            /* its event never came within the window: it goes now (the
+             * oldest slot is the first held) */
+            held_uncount (s, t);
+            g_array_remove_index (s->held, 0);
+            sorter_release (e, s->tail);
+        }
+        while (t->state != SLOT_DONE)
+            sorter_release_min (e);
+        sorter_retire (s);
+    }
+    if (s->head - s->tail < s->n_slots)
+        return;
+    guint64 n = s->n_slots * 2;
+    Slot *slots = g_new (Slot, n);
+    for (guint64 q = s->tail; q < s->head; q++)
+        slots[q & (n - 1)] = *slot_at (s, q);
+    g_free (s->slots);
+    s->slots = slots;
+    s->n_slots = n;
+    s->heap = g_renew (HeapItem, s->heap, n);
+}
+
+/* Copies LEN bytes into the byte ring, contiguous; returns their offset. */
+static guint64
+sorter_copy (Sorter *s, const char *line, gsize len)
+{
+    guint64 pos = s->bhead & (s->n_bytes - 1);
+    guint64 off = pos + len > s->n_bytes ? s->bhead + (s->n_bytes - pos) : s->bhead;
+    if (off + len - s->btail > s->n_bytes) {
+        /* grow, and lay the lines waiting out again from offset 0 */
+        guint64 live = 0;
+        for (guint64 q = s->tail; q < s->head; q++)
+            live += slot_at (s, q)->len;
+        guint64 n = s->n_bytes;
+        while (n < 2 * (live + len))
+            n *= 2;
+        char *bytes = g_malloc (n);
+        guint64 at = 0;
+        for (guint64 q = s->tail; q < s->head; q++) {
+            Slot *sl = slot_at (s, q);
+            memcpy (bytes + at, bytes_at (s, sl->off), sl->len);
+            sl->off = at;
+            at += sl->len;
+        }
+        g_free (s->bytes);
+        s->bytes = bytes;
+        s->n_bytes = n;
+        s->btail = 0;
+        s->bhead = off = at;
+    }
+    memcpy (bytes_at (s, off), line, len);
+    s->bhead = off + len;
+    return off;
+}
+
+static guint64
+sorter_store (Engine *e, FtaLineKind kind, const FtaEvent *ev, const char *line,
+              gsize len, SlotState state)
+{
+    Sorter *s = e->sorter;
+    sorter_make_room (e);
+    guint64 seq = s->head;
+    Slot *sl = slot_at (s, seq);
+    sl->off = sorter_copy (s, line, len);
+    sl->len = (guint32) len;
+    sl->kind = kind;
+    sl->state = state;
+    sl->ev = *ev;
+    if (kind == FTA_LINE_EVENT) {
+        /* offsets into the line: the input's buffer will not last */
+        sl->ev.name = (const char *) (gsize) (ev->name - line);
+        sl->ev.fields = (const char *) (gsize) (ev->fields - line);
+    }
+    sl->cpu = -1;
+    s->head++;
+    if (s->tail == seq)
+        s->btail = sl->off;
+    return seq;
+}
+
+static void
+sorter_push (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize len)
+{
+    Sorter *s = e->sorter;
+    if (kind != FTA_LINE_EVENT) {
+        if (s->heap_len == 0 && s->held->len == 0) {
+            emit_line (e, kind, ev, line, len); /* nothing to keep order with */
+            return;
+        }
+        guint64 seq = sorter_store (e, kind, ev, line, len, SLOT_HELD);
+        Slot *sl = slot_at (s, seq);
+        if (kind == FTA_LINE_MARKER && ev->cpu >= 0 && ev->cpu < 65536) {
+            sl->cpu = ev->cpu;
+            if ((guint) ev->cpu >= s->held_cpu->len)
+                g_array_set_size (s->held_cpu, ev->cpu + 1);
+            g_array_index (s->held_cpu, guint32, ev->cpu)++;
+        } else {
+            s->held_any++;
+        }
+        g_array_append_val (s->held, seq);
+        return;
+    }
+    /* room first: what that releases decides whether EV is late */
+    sorter_make_room (e);
+    if (ev->ts_ns < s->last_out_ts) {
+        /* later than the window allows: on in arrival order */
+        e->q.out_of_order_unplaced++;
+        sorter_unhold (e, ev->cpu, G_MININT64);
+        sorter_retire (s);
+        emit_line (e, kind, ev, line, len);
+        return;
+    }
+    sorter_unhold (e, ev->cpu, ev->ts_ns);
+    heap_push (s, ev->ts_ns, sorter_store (e, kind, ev, line, len, SLOT_QUEUED));
+    if (ev->ts_ns > s->max_ts)
+        s->max_ts = ev->ts_ns;
+    if (s->window_ns >= 0) {
+        while (s->heap_len && s->max_ts - s->heap[0].ts > s->window_ns)
+            sorter_release_min (e);
+        sorter_retire (s);
+    }
+}
+
+static void
+sorter_finish (Engine *e)
+{
+    Sorter *s = e->sorter;
+    while (s->heap_len)
+        sorter_release_min (e);
+    sorter_unhold (e, -1, G_MININT64);
+    sorter_retire (s);
+}
+
+/* A line read: on to the model (or the output) now, or through the window. */
+static void
+route_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize len)
+{
+    if (e->sorter)
+        sorter_push (e, kind, ev, line, len);
+    else
+        emit_line (e, kind, ev, line, len);
 }
 
 /* --- set-up ----------------------------------------------------------------- */
@@ -512,6 +895,7 @@ engine_clear (Engine *e)
     g_strfreev (e->event_patterns);
     g_array_free (e->name_verdict, TRUE);
     g_hash_table_destroy (e->comm_verdict);
+    sorter_free (e->sorter);
 }
 
 static const char *
@@ -546,6 +930,29 @@ parse_events (Engine *e, const char *text, GError **error)
     }
     g_ptr_array_add (pats, NULL);
     e->event_patterns = (char **) g_ptr_array_free (pats, FALSE);
+    return TRUE;
+}
+
+/* "" = FTA_SORT_EVENTS lines; "0.5" = half a second of trace time. */
+static gboolean
+setup_sort (Engine *e, const char *text, GError **error)
+{
+    if (!text)
+        return TRUE;
+    if (!*text) {
+        e->sorter = sorter_new (FTA_SORT_EVENTS, -1);
+        return TRUE;
+    }
+    char *end;
+    double v = g_ascii_strtod (text, &end);
+    if (end == text || *end || !(v >= 0) || v > 1e6) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "bad --sort window '%s': give seconds of trace time, e.g. "
+                     "--sort=0.5, or --sort alone for a window of %u events",
+                     text, FTA_SORT_EVENTS);
+        return FALSE;
+    }
+    e->sorter = sorter_new (FTA_SORT_MAX_EVENTS, (gint64) (v * 1e9 + 0.5));
     return TRUE;
 }
 
@@ -595,6 +1002,8 @@ setup_filters (Engine *e, const FtaRunConfig *rc, GError **error)
         ok = parse_events (e, rc->events, error);
         g_string_append_printf (text, " --events %s", rc->events);
     }
+    if (ok)
+        ok = setup_sort (e, rc->sort, error);
     if (ok && e->has_start && e->has_end && e->start_rel == e->end_rel
         && e->start_off > e->end_off) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
@@ -720,7 +1129,7 @@ read_all (Engine *e, FtaInput *in, GError **error)
         case FTA_LINE_HEADER:
             q->lines_header++;
             if (e->filter_lines)
-                emit_line (e, kind, &ev, line, len);
+                route_line (e, kind, &ev, line, len);
             break;
         case FTA_LINE_UNPARSED:
             q->lines_unparsed++;
@@ -728,14 +1137,17 @@ read_all (Engine *e, FtaInput *in, GError **error)
             break;
         case FTA_LINE_MARKER:
             q->lines_header++;
-            emit_line (e, kind, &ev, line, len);
+            route_line (e, kind, &ev, line, len);
             break;
         case FTA_LINE_EVENT:
             q->lines_event++;
-            emit_line (e, kind, &ev, line, len);
+            note_order (e, &ev);
+            route_line (e, kind, &ev, line, len);
             break;
         }
     }
+    if (e->sorter && !err)
+        sorter_finish (e);
     q->lines_total = line_no;
     q->truncated_line = fta_input_unterminated (in) ? 1 : 0;
     q->compression = fta_input_compression (in);
@@ -848,6 +1260,10 @@ note_filtered (const Engine *e, const char *path)
                 q->lines_total, e->written_events + e->written_other, e->written_events,
                 q->lines_event, e->written_other, path ? " to " : "", path ? path : "",
                 q->lines_unparsed);
+    if (q->out_of_order_unplaced)
+        g_printerr ("ftrace-analyzer: --sort: %" G_GUINT64_FORMAT " events came later "
+                    "than the window allows and stay where they were; give a larger "
+                    "window (--sort=SECONDS)\n", q->out_of_order_unplaced);
 }
 
 int

@@ -13,6 +13,9 @@ typedef struct {
     /* Filters: NULL = the profile's, "" = none. */
     const char *comm, *pids, *cpus, *start, *end;
     const char *events;          /* --events "a,b*": NULL = every event */
+    /* --sort: NULL = off, "" = the default window (FTA_SORT_EVENTS
+     * events), else seconds of trace time. */
+    const char *sort;
     gint64 top;                  /* -1 = the profile's */
     const char *window;          /* --window seconds; NULL = the profile's */
     gboolean quiet;
@@ -26,6 +29,10 @@ typedef struct {
     gboolean filter_lines;
 } FtaRunConfig;
 
+/* --sort without a value: events kept pending.  A time window (--sort=S)
+ * keeps at most FTA_SORT_MAX_EVENTS.  Memory: 300 to 400 bytes an event. */
+#define FTA_SORT_EVENTS 100000
+#define FTA_SORT_MAX_EVENTS 1000000
 
 /* Returns an exit code (FTA_EXIT_*); sets ERROR unless it is FTA_EXIT_OK. */
 int fta_engine_run (const FtaRunConfig *rc, GError **error);

@@ -117,6 +117,7 @@ json_add_quality (JsonBuilder *b, const FtaQuality *q)
     json_member_int (b, "out_of_order_within_cpu", q->out_of_order_cpu);
     json_builder_set_member_name (b, "events_behind");
     json_builder_add_int_value (b, q->events_behind);
+    json_member_int (b, "out_of_order_unplaced", q->out_of_order_unplaced);
     json_member_int (b, "max_step_back_ns", q->max_step_back_ns);
     json_member_int (b, "first_ts_ns", q->first_ts_ns);
     json_member_int (b, "last_ts_ns", q->last_ts_ns);

@@ -158,6 +158,9 @@ text_print_quality (FILE *out, const FtaQuality *q)
              "read, by up to %.6f s\n",
              q->out_of_order, q->out_of_order_cpu, q->events_behind,
              q->max_step_back_ns / 1e9);
+    if (q->out_of_order_unplaced)
+        fprintf (out, "  --sort could not place %" G_GUINT64_FORMAT " events (later than "
+                 "its window allows: left in arrival order)\n", q->out_of_order_unplaced);
     fprintf (out, "  sched model: %" G_GUINT64_FORMAT " switch-ins inferred (never "
              "recorded), %" G_GUINT64_FORMAT " switch-outs inferred, %" G_GUINT64_FORMAT
              " switch-ins of a task already running, %" G_GUINT64_FORMAT

@@ -1,4 +1,5 @@
-/* test-filter.c - `filter` against independent readings of the text. */
+/* test-filter.c - `filter` against independent readings of the text, and
+ * --sort on traces whose lines were put out of order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,6 +415,7 @@ test_usage (void)
         { { "filter", "--comm", "([", trace, NULL }, 2, "bad --comm regular expression" },
         { { "filter", "--start", "soon", trace, NULL }, 2, "bad --start time" },
         { { "filter", "-f", "json", trace, NULL }, 2, "-f does not apply" },
+        { { "filter", "--sort=later", trace, NULL }, 2, "bad --sort window" },
         { { "filter", NULL }, 2, "no trace given" },
         { { "filter", "-o", out, missing, NULL }, 3, "cannot open" },
         { { "filter", "-o", out, empty, NULL }, 4, "is empty" },
@@ -444,6 +446,7 @@ test_usage (void)
     r = run_argv ((const char *[]) { "--help", NULL });
     g_assert_nonnull (strstr (r.out, "filter TRACE"));
     g_assert_nonnull (strstr (r.out, "--events"));
+    g_assert_nonnull (strstr (r.out, "--sort"));
     run_clear (&r);
     g_free (out);
     g_free (missing);
@@ -479,6 +482,229 @@ test_analyze_events (void)
     g_free (trace);
 }
 
+/* --- --sort --------------------------------------------------------------------
+ * A trace put out of order the way a bad merge of per-CPU buffers does it.
+ * Lines are moved in units: the lines of one timestamp together (the text's
+ * microseconds cannot order them again), with the markers just before them.
+ * DELAY_CPU1 moves the units of CPU 1 alone that many units later;
+ * otherwise every block of REVERSE units is reversed. */
+
+typedef struct {
+    guint index;
+    guint key;
+    GString *text;
+    gboolean cpu1_only;
+} Unit;
+
+static int
+by_key (gconstpointer a, gconstpointer b)
+{
+    const Unit *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+static char *
+disorder (const char *trace, const char *name, guint delay_cpu1, guint reverse)
+{
+    char *text = read_text (trace);
+    GString *head = g_string_new (NULL), *pending = g_string_new (NULL);
+    GArray *units = g_array_new (FALSE, TRUE, sizeof (Unit));
+    double last_ts = -1;
+    for (char *next, *l = text; l && *l; l = next) {
+        next = strchr (l, '\n');
+        if (next)
+            *next++ = '\0';
+        Line line;
+        gboolean marker = strstr (l, "buffer started") || g_str_has_prefix (l, "CPU:");
+        if (is_kept_always (l) && !marker) {
+            g_assert_cmpuint (units->len, ==, 0);
+            g_string_append_printf (head, "%s\n", l);
+            continue;
+        }
+        if (!split_line (l, &line)) {
+            g_string_append_printf (pending, "%s\n", l); /* a marker */
+            continue;
+        }
+        if (line.ts != last_ts || pending->len) {
+            Unit u = { units->len, units->len, g_string_new (pending->str), TRUE };
+            g_array_append_val (units, u);
+            g_string_truncate (pending, 0);
+            last_ts = line.ts;
+        }
+        Unit *u = &g_array_index (units, Unit, units->len - 1);
+        g_string_append_printf (u->text, "%s\n", l);
+        u->cpu1_only &= line.cpu == 1;
+    }
+    g_assert_cmpuint (pending->len, ==, 0);
+    for (guint i = 0; i < units->len; i++) {
+        Unit *u = &g_array_index (units, Unit, i);
+        if (delay_cpu1)
+            u->key = i + (u->cpu1_only ? delay_cpu1 : 0);
+        else
+            u->key = (i / reverse) * reverse + (reverse - 1 - i % reverse);
+    }
+    g_array_sort (units, by_key);
+    for (guint i = 0; i < units->len; i++) {
+        Unit *u = &g_array_index (units, Unit, i);
+        g_string_append (head, u->text->str);
+        g_string_free (u->text, TRUE);
+    }
+    char *path = tmp (name);
+    g_assert_true (g_file_set_contents (path, head->str, head->len, NULL));
+    g_array_free (units, TRUE);
+    g_string_free (head, TRUE);
+    g_string_free (pending, TRUE);
+    g_free (text);
+    return path;
+}
+
+static JsonParser *
+analyze_json (const char *sort, const char *trace)
+{
+    Run r = run_argv ((const char *[]) { "-q", "-f", "json", sort ? sort : trace,
+                                         sort ? trace : NULL, NULL });
+    if (r.rc)
+        g_printerr ("%s", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_data (p, r.out, -1, &error);
+    g_assert_no_error (error);
+    run_clear (&r);
+    return p;
+}
+
+static JsonNode *
+member (JsonParser *p, const char *name)
+{
+    return json_object_get_member (json_node_get_object (json_parser_get_root (p)), name);
+}
+
+static gint64
+quality (JsonParser *p, const char *name)
+{
+    JsonObject *q = json_node_get_object (member (p, "quality"));
+    return json_object_get_int_member (q, name);
+}
+
+static void
+check_sort (const char *scenario, guint delay_cpu1, guint reverse)
+{
+    char *trace = corpus_text (scenario);
+    char *name = g_strdup_printf ("%s-disordered.txt", scenario);
+    char *bad = disorder (trace, name, delay_cpu1, reverse);
+
+    JsonParser *want = analyze_json (NULL, trace);
+    JsonParser *as_is = analyze_json (NULL, bad);
+    JsonParser *got = analyze_json ("--sort", bad);
+    /* the test is worth something: out of order, the numbers differ */
+    g_assert_cmpint (quality (as_is, "out_of_order"), >, 100);
+    g_assert_false (json_node_equal (member (want, "tables"), member (as_is, "tables")));
+    /* sorted, they are those of the trace in order */
+    g_assert_true (json_node_equal (member (want, "tables"), member (got, "tables")));
+    g_assert_cmpint (quality (got, "out_of_order"), ==, quality (as_is, "out_of_order"));
+    g_assert_cmpint (quality (got, "events_behind"), ==, quality (as_is, "events_behind"));
+    g_assert_cmpint (quality (got, "out_of_order_unplaced"), ==, 0);
+    g_assert_cmpint (quality (as_is, "out_of_order_unplaced"), ==, 0);
+    g_assert_cmpint (quality (want, "out_of_order"), ==, 0);
+    g_assert_cmpint (quality (got, "buffer_started"), ==,
+                     quality (want, "buffer_started"));
+    g_object_unref (want);
+    g_object_unref (as_is);
+    g_object_unref (got);
+
+    /* filter --sort gives back the trace, markers in place, byte for byte */
+    char *orig = read_text (trace);
+    const char *windows[] = { "--sort", "--sort=0.5", NULL };
+    for (const char *const *w = windows; *w; w++) {
+        Run r = run_argv ((const char *[]) { "filter", "-q", *w, bad, NULL });
+        g_assert_cmpint (r.rc, ==, 0);
+        g_assert_cmpstr (r.out, ==, orig);
+        run_clear (&r);
+    }
+    g_free (orig);
+
+    /* a window too small: some events cannot be placed, and are counted */
+    JsonParser *small = analyze_json ("--sort=0.000001", bad);
+    g_assert_cmpint (quality (small, "out_of_order_unplaced"), >, 0);
+    g_assert_cmpint (quality (small, "out_of_order_unplaced"), <=,
+                     quality (small, "events_behind"));
+    g_object_unref (small);
+    Run r = run_argv ((const char *[]) { "--sort=0.000001", bad, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "--sort could not place"));
+    run_clear (&r);
+    r = run_argv ((const char *[]) { "events", "--sort=0.000001", bad, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "timestamps going back"));
+    g_assert_nonnull (strstr (r.out, "--sort could not place"));
+    run_clear (&r);
+    r = run_argv ((const char *[]) { "filter", "--sort=0.000001", bad, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.err, "came later than the window allows"));
+    run_clear (&r);
+
+    g_unlink (bad);
+    g_free (bad);
+    g_free (name);
+    g_free (trace);
+}
+
+static void
+test_sort_merged (void)
+{
+    check_sort ("qemu_tcg", 50, 0);
+}
+
+/* the lossy recording: its buffer-started marker must stay before CPU 0's
+ * first event, where the kernel printed it */
+static void
+test_sort_marker (void)
+{
+    check_sort ("lossy", 20, 0);
+}
+
+static void
+test_sort_within_cpu (void)
+{
+    check_sort ("cpu_contention", 0, 4);
+}
+
+/* tests/data/tiny-tracefs.txt, its 20 events (one CPU) shuffled by hand */
+static void
+test_sort_tiny (void)
+{
+    char *tiny = g_test_build_filename (G_TEST_DIST, "data", "tiny-tracefs.txt", NULL);
+    char *text = read_text (tiny);
+    char **lines = g_strsplit (text, "\n", -1);
+    guint n = g_strv_length (lines) - 1; /* the last is empty */
+    static const guint order[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                   14, 12, 13, 17, 15, 16, 19, 18, 21, 22, 20,
+                                   25, 23, 24, 31, 26, 27, 28, 29, 30 };
+    g_assert_cmpuint (n, ==, G_N_ELEMENTS (order));
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf (s, "%s\n", lines[order[i]]);
+    char *bad = tmp ("tiny-shuffled.txt");
+    g_assert_true (g_file_set_contents (bad, s->str, s->len, NULL));
+    JsonParser *want = analyze_json (NULL, tiny);
+    JsonParser *got = analyze_json ("--sort", bad);
+    g_assert_cmpint (quality (got, "out_of_order"), >, 0);
+    g_assert_true (json_node_equal (member (want, "tables"), member (got, "tables")));
+    Run r = run_argv ((const char *[]) { "filter", "-q", bad, "--sort", NULL });
+    g_assert_cmpstr (r.out, ==, text);
+    run_clear (&r);
+    g_object_unref (want);
+    g_object_unref (got);
+    g_string_free (s, TRUE);
+    g_strfreev (lines);
+    g_free (bad);
+    g_free (text);
+    g_free (tiny);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -494,6 +720,10 @@ main (int argc, char **argv)
     g_test_add_func ("/filter/unparsed-and-output-file", test_unparsed_and_output);
     g_test_add_func ("/filter/usage", test_usage);
     g_test_add_func ("/analyze/events", test_analyze_events);
+    g_test_add_func ("/sort/cpus-merged-late", test_sort_merged);
+    g_test_add_func ("/sort/marker-stays", test_sort_marker);
+    g_test_add_func ("/sort/within-cpu", test_sort_within_cpu);
+    g_test_add_func ("/sort/tiny", test_sort_tiny);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     Run r = run_sh (cmd);

@@ -15,7 +15,8 @@
  * subscriptions without running plugin code.  The core accepts a plugin
  * whose abi_major equals FTA_PLUGIN_ABI_MAJOR and whose abi_minor is at
  * most FTA_PLUGIN_ABI_MINOR; anything else is an error naming the file.
- * Descriptors only grow by appending fields, with a minor bump.
+ * Descriptors and FtaQuality only grow by appending fields, with a minor
+ * bump (1.1: FtaQuality.out_of_order_unplaced).
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
@@ -47,7 +48,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 0
+#define FTA_PLUGIN_ABI_MINOR 1
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

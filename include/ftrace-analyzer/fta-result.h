@@ -98,6 +98,9 @@ typedef struct {
     guint64 switch_in_while_running;
     guint64 model_resets;
     guint64 truncated_line;    /* 1 if the input ended without a newline */
+    /* --sort: events that came later than the window allows, left in
+     * arrival order (since ABI 1.1) */
+    guint64 out_of_order_unplaced;
 } FtaQuality;
 
 /* --- building (analyzers) ------------------------------------------------ */
