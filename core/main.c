@@ -226,7 +226,12 @@ print_events (const FtaResults *r, gpointer data)
                  (const char *) g_ptr_array_index (q->event_names, nc->id));
     }
     g_array_free (rows, TRUE);
-    g_print ("\n%" G_GUINT64_FORMAT " lines: %" G_GUINT64_FORMAT " events, %"
+    g_print ("\nformat: %s%s%s%s%s%s\n", q->format ? q->format : "unknown",
+             q->format_variant && *q->format_variant ? " (" : "",
+             q->format_variant ? q->format_variant : "",
+             q->format_variant && *q->format_variant ? ")" : "",
+             q->compression ? ", " : "", q->compression ? q->compression : "");
+    g_print ("%" G_GUINT64_FORMAT " lines: %" G_GUINT64_FORMAT " events, %"
              G_GUINT64_FORMAT " header, %" G_GUINT64_FORMAT " not understood; "
              "%u CPUs; %.6f s to %.6f s\n",
              q->lines_total, q->lines_event, q->lines_header, q->lines_unparsed,
