@@ -880,7 +880,27 @@ enum {
     V_FLAGS = 1 << 1,
     V_PERF = 1 << 2,
     V_NOCPU = 1 << 3,
+    V_LATENCY = 1 << 4,
 };
+
+/* The fused "0d.h1" column: a CPU number, then flags. */
+static gboolean
+latency_column (const char *t, const char *e, gint64 *cpu)
+{
+    const char *f = scan_int (t, e, cpu);
+    return f && f < e && !is_digit (*f);
+}
+
+/* Before the fused "0d.h1" column of the latency form: "COMM-PID". */
+static gboolean
+latency_prefix (const char *s, const char *t)
+{
+    const char *e = rtrim (s, t);
+    const char *d = e;
+    while (d > s && is_digit (d[-1]))
+        d--;
+    return d < e && d > s && d[-1] == '-';
+}
 
 static int
 parse_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, const char **why)
@@ -911,6 +931,13 @@ parse_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, const ch
             return -1;
         }
         ev->cpu = (gint32) v;
+        e = rtrim (s, t);
+    } else if (t < e && is_digit (*t) && t > s && t[-1] == ' '
+               && latency_column (t, e, &v) && latency_prefix (s, t)) {
+        /* "trace-cmd report -l": CPU and flags fused ("0d.h1"), the comm
+         * cut to 8 characters */
+        ev->cpu = (gint32) v;
+        variant |= V_FLAGS | V_LATENCY;
         e = rtrim (s, t);
     } else if (variant & V_FLAGS) {
         *why = "no [CPU] column";
@@ -986,6 +1013,8 @@ note_variant (FtaParser *p, int variant)
             g_string_append (t, "no flags column");
         if (variant & V_TGID)
             g_string_append_printf (t, "%sTGID column", t->len ? ", " : "");
+        if (variant & V_LATENCY)
+            g_string_append_printf (t, "%slatency format (-l)", t->len ? ", " : "");
         if (variant & V_NOCPU)
             g_string_append_printf (t, "%sno CPU column", t->len ? ", " : "");
         p->variant_text = g_string_free (t, FALSE);

@@ -652,6 +652,12 @@ static const LineCase line_cases[] = {
     { .path = "/parser/perf-script/record-lost",
       .line = " stress-ng-switc 16940 [000]  2226.560519: PERF_RECORD_LOST lost 117",
       .kind = FTA_LINE_MARKER, .type = FTA_EV_LOST, .cpu = 0, .lost = 117, .name = "[lost events]" },
+    /* "trace-cmd report -l" (the latency format, as its manual shows it):
+     * CPU and flags fused, the comm cut to 8 characters */
+    SWITCH_CASE ("/parser/trace-cmd/latency-format",
+                 "stress-n-10944   1d..2  501.282044: sched_switch:         stress-ng-cpu:10944 [120] R ==> cyclictest:10940 [19]",
+                 NS (501, 282044), 1, 10944, -1, "stress-n", "stress-ng-cpu", 10944, 120, 0,
+                 "cyclictest", 10940, 19),
     /* trace-cmd report's header lines (trappy raw_trace.txt) */
     { .path = "/parser/trace-cmd/header/version", .line = "version = 6", .kind = FTA_LINE_HEADER },
     { .path = "/parser/trace-cmd/header/cpus", .line = "cpus=6", .kind = FTA_LINE_HEADER },
