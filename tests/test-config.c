@@ -78,7 +78,9 @@ assert_strv (char **got, const char *const *expect)
 static void
 check_default (FtaProfile *p)
 {
-    const char *analyzers[] = { "switch", "wakeup", "blocking", NULL };
+    const char *analyzers[] = { "switch", "wakeup", "blocking",
+                                "migration",
+                                NULL };
     const char *sinks[] = { "text", NULL };
     assert_strv (p->analyzers, analyzers);
     assert_strv (p->sinks, sinks);

@@ -1,0 +1,473 @@
+/* migration.c - which tasks change CPU, between which CPUs, why, and which
+ * bounce back and forth.
+ *
+ * Migrations are the trace's sched_migrate_task events, counted for the
+ * task in their pid= field (as perf sched timehist -M does).  A trace
+ * without that event still shows CPU changes: two consecutive Running spans
+ * of a task on different CPUs.  Both are kept; finish reports the events
+ * when the trace has any, else the CPU changes, and says which.
+ *
+ * Why a task moved, from the fields alone:
+ *  - wakeup: try_to_wake_up picks a CPU and moves the task before enqueuing
+ *    it, all in one burst on the waker's CPU: sched_waking (target_cpu = the
+ *    old CPU), sched_migrate_task, then sched_wakeup (target_cpu = the new
+ *    CPU, possibly on the new CPU a little later).  wake_up_new_task does
+ *    the same after sched_process_fork.  With sched_waking in the trace, a
+ *    migrate is a wakeup migration when the latest sched_waking (or fork) on
+ *    the same CPU since that CPU's last sched_switch was for the same pid.
+ *    Without sched_waking (old kernels), it is one when the task's next
+ *    sched_wakeup(_new) names dest_cpu as target_cpu before the task is
+ *    next switched in or migrated again.
+ *  - balance: any other migrate: load balancing (idle, periodic, NUMA),
+ *    active balancing and affinity or exec moves done by migration/N.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+/* The most recent reversals, kept per task for the finding. */
+typedef struct {
+    gint32 from, to;
+    gint64 ts;
+} MigrationMove;
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 migrations;
+    guint64 wake_by_waking;  /* wakeup migrations, sched_waking rule */
+    guint64 wake_by_wakeup;  /* wakeup migrations, sched_wakeup rule */
+    guint64 cpu_changes;
+    guint64 bounces_mig;     /* reversals of the previous migrate */
+    guint64 bounces_chg;     /* reversals of the previous CPU change */
+    MigrationMove last_mig;  /* from = -1: none yet */
+    MigrationMove last_chg;
+    gint32 run_cpu;          /* CPU of the latest Running span, -1 none */
+    /* sched_wakeup rule: the latest migrate, not yet resolved */
+    gboolean pending;
+    gint32 pending_from, pending_to;
+    gboolean pending_counted; /* it passed the task filter for the matrix */
+} MigrationTask;
+
+typedef struct {
+    gint64 key; /* from << 32 | to */
+    gint32 from, to;
+    guint64 migrations, wake_by_waking, wake_by_wakeup, cpu_changes;
+} MigrationCell;
+
+/* The ttwu burst in progress on a CPU: the pid of its latest sched_waking
+ * or fork, until that CPU switches. */
+typedef struct {
+    gint32 woken_pid;   /* -1 none */
+    gint32 woken_from;  /* sched_waking's target_cpu, -1 unknown */
+} MigrationCpu;
+
+typedef struct {
+    const FtaContext *ctx;
+    gboolean matrix_table;
+    gint64 window_ns;
+    guint64 min_bounces;
+    GHashTable *tasks; /* pid -> MigrationTask*, owned */
+    GHashTable *cells; /* &key -> MigrationCell*, owned */
+    GArray *cpus;      /* MigrationCpu by CPU number */
+    guint n_pending;   /* tasks with pending set */
+} Migration;
+
+static void *
+migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    double ms = fta_options_get_double (opts, "pingpong_window_ms");
+    gint64 min = fta_options_get_int (opts, "pingpong_min");
+    if (ms < 0 || min < 1) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "plugins.migration: pingpong_window_ms must be >= 0 and "
+                     "pingpong_min >= 1 (got %g and %" G_GINT64_FORMAT ")",
+                     ms, min);
+        return NULL;
+    }
+    Migration *m = g_new0 (Migration, 1);
+    m->ctx = ctx;
+    m->matrix_table = fta_options_get_bool (opts, "matrix");
+    m->window_ns = (gint64) (ms * 1e6 + 0.5);
+    m->min_bounces = (guint64) min;
+    m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    m->cpus = g_array_new (FALSE, FALSE, sizeof (MigrationCpu));
+    return m;
+}
+
+static MigrationTask *
+migration_task (Migration *m, gint32 pid, const char *comm)
+{
+    MigrationTask *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    if (!t) {
+        t = g_new0 (MigrationTask, 1);
+        t->pid = pid;
+        t->last_mig.from = t->last_chg.from = -1;
+        t->run_cpu = -1;
+        g_hash_table_insert (m->tasks, GINT_TO_POINTER (pid), t);
+    }
+    if (comm && comm[0])
+        g_strlcpy (t->comm, comm, FTA_COMM_LEN);
+    return t;
+}
+
+static MigrationCell *
+migration_cell (Migration *m, gint32 from, gint32 to)
+{
+    gint64 key = ((gint64) from << 32) | (guint32) to;
+    MigrationCell *c = g_hash_table_lookup (m->cells, &key);
+    if (!c) {
+        c = g_new0 (MigrationCell, 1);
+        c->key = key;
+        c->from = from;
+        c->to = to;
+        g_hash_table_insert (m->cells, &c->key, c);
+    }
+    return c;
+}
+
+/* NULL for CPUs out of range: a damaged line must not grow the array
+ * without bound. */
+static MigrationCpu *
+migration_cpu (Migration *m, gint32 cpu)
+{
+    if (cpu < 0 || cpu > 4095)
+        return NULL;
+    while (m->cpus->len <= (guint) cpu) {
+        MigrationCpu c = { -1, -1 };
+        g_array_append_val (m->cpus, c);
+    }
+    return &g_array_index (m->cpus, MigrationCpu, cpu);
+}
+
+/* A move that undoes the previous one (A -> B, then B -> A) soon enough. */
+static gboolean
+migration_bounce (const Migration *m, MigrationMove *last, gint32 from, gint32 to,
+                  gint64 ts)
+{
+    gboolean back = last->from >= 0 && last->from == to && last->to == from
+                    && ts - last->ts <= m->window_ns;
+    last->from = from;
+    last->to = to;
+    last->ts = ts;
+    return back;
+}
+
+static void
+migration_resolve (Migration *m, MigrationTask *t)
+{
+    if (t->pending) {
+        t->pending = FALSE;
+        m->n_pending--;
+    }
+}
+
+static void
+migration_on_migrate (Migration *m, const FtaEvent *ev)
+{
+    const FtaMigrateFields *f = &ev->u.migrate;
+    MigrationTask *t = migration_task (m, f->pid, f->comm);
+    t->migrations++;
+    if (migration_bounce (m, &t->last_mig, f->orig_cpu, f->dest_cpu, ev->ts_ns))
+        t->bounces_mig++;
+
+    gboolean selected = fta_context_task_selected (m->ctx, f->pid, f->comm);
+    MigrationCell *c = selected ? migration_cell (m, f->orig_cpu, f->dest_cpu) : NULL;
+    if (c)
+        c->migrations++;
+
+    /* sched_waking rule: this CPU's burst woke this very task */
+    MigrationCpu *cpu = migration_cpu (m, ev->cpu);
+    if (cpu && cpu->woken_pid == f->pid
+        && (cpu->woken_from < 0 || cpu->woken_from == f->orig_cpu)) {
+        t->wake_by_waking++;
+        if (c)
+            c->wake_by_waking++;
+        cpu->woken_pid = -1;
+    }
+
+    /* sched_wakeup rule: decided by the task's next wakeup */
+    if (!t->pending)
+        m->n_pending++;
+    t->pending = TRUE;
+    t->pending_from = f->orig_cpu;
+    t->pending_to = f->dest_cpu;
+    t->pending_counted = selected;
+}
+
+static void
+migration_on_event (void *self, const FtaEvent *ev)
+{
+    Migration *m = self;
+    MigrationCpu *cpu;
+    switch (ev->type) {
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        migration_on_migrate (m, ev);
+        break;
+    case FTA_EV_SCHED_WAKING:
+        if ((cpu = migration_cpu (m, ev->cpu))) {
+            cpu->woken_pid = ev->u.wake.pid;
+            cpu->woken_from = ev->u.wake.target_cpu;
+        }
+        break;
+    case FTA_EV_SCHED_PROCESS_FORK:
+        if ((cpu = migration_cpu (m, ev->cpu))) {
+            cpu->woken_pid = ev->u.proc.child_pid;
+            cpu->woken_from = -1;
+        }
+        break;
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW: {
+        if (!m->n_pending || ev->u.wake.success == 0)
+            break;
+        MigrationTask *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (ev->u.wake.pid));
+        if (!t || !t->pending)
+            break;
+        if (ev->u.wake.target_cpu == t->pending_to) {
+            t->wake_by_wakeup++;
+            if (t->pending_counted)
+                migration_cell (m, t->pending_from, t->pending_to)->wake_by_wakeup++;
+        }
+        migration_resolve (m, t);
+        break;
+    }
+    case FTA_EV_SCHED_SWITCH:
+        if ((cpu = migration_cpu (m, ev->cpu)))
+            cpu->woken_pid = -1;
+        if (m->n_pending) {
+            MigrationTask *t = g_hash_table_lookup (m->tasks,
+                                                    GINT_TO_POINTER (ev->u.sw.next_pid));
+            if (t)
+                migration_resolve (m, t);
+        }
+        break;
+    case FTA_EV_LOST:
+    case FTA_EV_BUFFER_STARTED:
+        /* a burst may have lost its events: start over on that CPU */
+        for (guint i = 0; i < m->cpus->len; i++)
+            if (ev->cpu < 0 || (guint) ev->cpu == i)
+                g_array_index (m->cpus, MigrationCpu, i).woken_pid = -1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+migration_on_span (void *self, const FtaSpan *sp)
+{
+    Migration *m = self;
+    if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
+        return;
+    MigrationTask *t = migration_task (m, sp->pid, NULL);
+    if (!t->comm[0])
+        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (t->run_cpu >= 0 && t->run_cpu != sp->cpu) {
+        t->cpu_changes++;
+        if (migration_bounce (m, &t->last_chg, t->run_cpu, sp->cpu, sp->start_ns))
+            t->bounces_chg++;
+        if (fta_context_task_selected (m->ctx, sp->pid, sp->comm))
+            migration_cell (m, t->run_cpu, sp->cpu)->cpu_changes++;
+    }
+    t->run_cpu = sp->cpu;
+}
+
+/* Whether the whole trace (not only the reported window) has EVENT. */
+static gboolean
+migration_trace_has (const FtaResults *r, const char *event)
+{
+    const FtaQuality *q = fta_results_quality (r);
+    if (!q || !q->event_names)
+        return FALSE;
+    for (guint i = 0; i < q->event_names->len && i < q->event_counts->len; i++)
+        if (strcmp (g_ptr_array_index (q->event_names, i), event) == 0)
+            return g_array_index (q->event_counts, guint64, i) > 0;
+    return FALSE;
+}
+
+static gint
+migration_by_bounces (gconstpointer a, gconstpointer b, gpointer data)
+{
+    const gboolean *from_events = data;
+    const MigrationTask *x = *(MigrationTask *const *) a, *y = *(MigrationTask *const *) b;
+    guint64 bx = *from_events ? x->bounces_mig : x->bounces_chg;
+    guint64 by = *from_events ? y->bounces_mig : y->bounces_chg;
+    if (bx != by)
+        return bx > by ? -1 : 1;
+    return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static void
+migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean from_events)
+{
+    if (!from_events) {
+        FtaFinding *f = fta_results_add_finding (
+            r, FTA_SEVERITY_INFO, "migration.no-migrate-events",
+            "Migrations are CPU changes between Running spans: the trace has no "
+            "sched_migrate_task",
+            "sched_migrate_task was not enabled when the trace was recorded. A task "
+            "moved while it waited (or moved and back) shows only the CPUs it ran on, "
+            "so these counts are lower bounds and wakeup / balance cannot be told apart.",
+            "Record with events/sched/sched_migrate_task enabled "
+            "(echo 1 > events/sched/enable enables it).");
+        fta_finding_add_evidence (f, "source", "cpu_changes");
+    }
+    if (!bouncers->len)
+        return;
+    g_ptr_array_sort_with_data (bouncers, migration_by_bounces, &from_events);
+    char *title = g_strdup_printf ("%u task%s bounce between CPUs (moved back within "
+                                   "%g ms at least %" G_GUINT64_FORMAT " times)",
+                                   bouncers->len, bouncers->len == 1 ? "" : "s",
+                                   m->window_ns / 1e6, m->min_bounces);
+    FtaFinding *f = fta_results_add_finding (
+        r, FTA_SEVERITY_WARNING, "migration.pingpong", title,
+        "A task moved from one CPU to another and straight back, repeatedly. Each move "
+        "costs cache warmth; typical causes are wakeups placed on the waker's CPU "
+        "followed by load balancing pulling the task back, or two CPUs taking turns "
+        "being idle.",
+        "See migration.tasks (wakeup_migrations vs balance_migrations) for which side "
+        "moves it. Pinning the task (taskset, cpusets) or keeping the waker and wakee "
+        "on one CPU stops the bouncing; for latency-critical threads consider isolating "
+        "their CPUs.");
+    g_free (title);
+    char *v = g_strdup_printf ("%u", bouncers->len);
+    fta_finding_add_evidence (f, "tasks", v);
+    g_free (v);
+    for (guint i = 0; i < bouncers->len && i < 5; i++) {
+        MigrationTask *t = g_ptr_array_index (bouncers, i);
+        MigrationMove *last = from_events ? &t->last_mig : &t->last_chg;
+        char *k = g_strdup_printf ("%s[%d]", t->comm, t->pid);
+        v = g_strdup_printf ("%" G_GUINT64_FORMAT " bounces in %" G_GUINT64_FORMAT
+                             " %s, last CPU %d <-> %d",
+                             from_events ? t->bounces_mig : t->bounces_chg,
+                             from_events ? t->migrations : t->cpu_changes,
+                             from_events ? "migrations" : "CPU changes", last->from,
+                             last->to);
+        fta_finding_add_evidence (f, k, v);
+        g_free (k);
+        g_free (v);
+    }
+}
+
+static void
+migration_finish (void *self, FtaResults *r)
+{
+    Migration *m = self;
+    gboolean from_events = migration_trace_has (r, "sched_migrate_task");
+    gboolean by_waking = migration_trace_has (r, "sched_waking");
+    FtaTable *t = fta_results_add_table (
+        r, "migration", "tasks",
+        from_events ? "Migrations per task (sched_migrate_task)"
+                    : "Migrations per task (CPU changes between Running spans: the "
+                      "trace has no sched_migrate_task)");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
+    guint c_wk = fta_table_add_column (t, "wakeup_migrations", FTA_COL_COUNT, FALSE);
+    guint c_bal = fta_table_add_column (t, "balance_migrations", FTA_COL_COUNT, FALSE);
+    guint c_chg = fta_table_add_column (t, "cpu_changes", FTA_COL_COUNT, FALSE);
+    guint c_pp = fta_table_add_column (t, "pingpong", FTA_COL_COUNT, FALSE);
+
+    GPtrArray *bouncers = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, m->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        MigrationTask *k = v;
+        if ((!k->migrations && !k->cpu_changes)
+            || !fta_context_task_selected (m->ctx, k->pid, k->comm))
+            continue;
+        guint64 n = from_events ? k->migrations : k->cpu_changes;
+        guint64 bounces = from_events ? k->bounces_mig : k->bounces_chg;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        fta_table_set_string (t, row, c_comm, k->comm);
+        fta_table_set_int (t, row, c_n, n);
+        if (from_events) {
+            guint64 wk = by_waking ? k->wake_by_waking : k->wake_by_wakeup;
+            fta_table_set_int (t, row, c_wk, wk);
+            fta_table_set_int (t, row, c_bal, k->migrations - wk);
+        }
+        fta_table_set_int (t, row, c_chg, k->cpu_changes);
+        fta_table_set_int (t, row, c_pp, bounces);
+        if (bounces >= m->min_bounces)
+            g_ptr_array_add (bouncers, k);
+    }
+    fta_table_sort (t, c_pid, FALSE);
+    fta_table_sort (t, c_n, TRUE);
+
+    if (m->matrix_table) {
+        FtaTable *x = fta_results_add_table (r, "migration", "matrix",
+                                             from_events ? "Migrations by source and "
+                                                           "destination CPU"
+                                                         : "CPU changes by source and "
+                                                           "destination CPU");
+        guint x_from = fta_table_add_column (x, "from_cpu", FTA_COL_INT, TRUE);
+        guint x_to = fta_table_add_column (x, "to_cpu", FTA_COL_INT, TRUE);
+        guint x_n = fta_table_add_column (x, "count", FTA_COL_COUNT, FALSE);
+        guint x_wk = fta_table_add_column (x, "wakeup_migrations", FTA_COL_COUNT, FALSE);
+        guint x_bal = fta_table_add_column (x, "balance_migrations", FTA_COL_COUNT, FALSE);
+        guint x_chg = fta_table_add_column (x, "cpu_changes", FTA_COL_COUNT, FALSE);
+        g_hash_table_iter_init (&it, m->cells);
+        while (g_hash_table_iter_next (&it, NULL, &v)) {
+            MigrationCell *c = v;
+            guint64 n = from_events ? c->migrations : c->cpu_changes;
+            if (!n && !c->cpu_changes)
+                continue;
+            guint row = fta_table_add_row (x);
+            fta_table_set_int (x, row, x_from, c->from);
+            fta_table_set_int (x, row, x_to, c->to);
+            fta_table_set_int (x, row, x_n, n);
+            if (from_events) {
+                guint64 wk = by_waking ? c->wake_by_waking : c->wake_by_wakeup;
+                fta_table_set_int (x, row, x_wk, wk);
+                fta_table_set_int (x, row, x_bal, c->migrations - wk);
+            }
+            fta_table_set_int (x, row, x_chg, c->cpu_changes);
+        }
+        fta_table_sort (x, x_to, FALSE);
+        fta_table_sort (x, x_from, FALSE);
+        fta_table_sort (x, x_n, TRUE);
+    }
+
+    migration_findings (m, r, bouncers, from_events);
+    g_ptr_array_free (bouncers, TRUE);
+}
+
+static void
+migration_destroy (void *self)
+{
+    Migration *m = self;
+    g_hash_table_destroy (m->tasks);
+    g_hash_table_destroy (m->cells);
+    g_array_free (m->cpus, TRUE);
+    g_free (m);
+}
+
+static const FtaOptionSpec migration_options[] = {
+    { "matrix", FTA_OPT_BOOL, "true", "also report migration.matrix (from_cpu -> to_cpu)" },
+    { "pingpong_window_ms", FTA_OPT_DOUBLE, "10",
+      "a move back (A -> B -> A) within this many ms counts as a bounce" },
+    { "pingpong_min", FTA_OPT_INT, "10", "bounces that flag a task in the findings" },
+    { NULL }
+};
+
+static const FtaEventType migration_events[] = {
+    FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP,
+    FTA_EV_SCHED_WAKEUP_NEW, FTA_EV_SCHED_PROCESS_FORK, FTA_EV_SCHED_SWITCH,
+    FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "migration",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "task migrations: per task and CPU pair, wakeup vs balance, ping-pong",
+    .options = migration_options,
+    .events = migration_events,
+    .create = migration_create,
+    .on_event = migration_on_event,
+    .on_span = migration_on_span,
+    .finish = migration_finish,
+    .destroy = migration_destroy,
+);
