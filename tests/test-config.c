@@ -79,7 +79,7 @@ static void
 check_default (FtaProfile *p)
 {
     const char *analyzers[] = { "switch", "wakeup", "blocking",
-                                "migration",
+                                "migration", "irq",
                                 NULL };
     const char *sinks[] = { "text", NULL };
     assert_strv (p->analyzers, analyzers);
