@@ -953,6 +953,8 @@ blocking_task_cmp_d (gconstpointer a, gconstpointer b)
 static void
 blocking_findings (Blocking *b, FtaResults *r)
 {
+    if (b->seen_hi < b->seen_lo)
+        return; /* no span seen (sentinels still set) */
     gint64 span = b->seen_hi - b->seen_lo;
     if (span <= 0)
         return;
