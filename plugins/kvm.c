@@ -1,0 +1,1402 @@
+/* kvm.c - KVM/QEMU hosts: vCPU threads, vhost workers and qemu's own
+ * threads, grouped by VM; who preempts the vCPUs and how long they then
+ * wait; exits per reason and time in guest when kvm_entry / kvm_exit are
+ * recorded.
+ *
+ * Times are the core's task-state spans, summed as switch.tasks sums them
+ * (complete spans only), so the per-thread numbers equal switch.tasks';
+ * counts come from events.  A thread's role is read from its comm once per
+ * distinct comm (cached), and from kvm_* events (a thread that enters a
+ * guest is a vCPU whatever its name).  Threads are grouped into VMs in
+ * finish, when everything about them is known (see kvm_group):
+ *  1. vhost-PID and kvm-pit/PID name their VM's pid;
+ *  2. the TGID column, when the trace has it;
+ *  3. sched_process_fork: a thread created by a VM's thread is in that VM
+ *     (unless it exec'd: a process of its own);
+ *  4. else comm family and pid proximity: qemu creates its main thread,
+ *     then its vCPU threads in index order, so consecutive-ish tids.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+typedef enum {
+    KVM_ROLE_NONE = 0,
+    KVM_ROLE_VCPU,     /* "CPU n/KVM", "CPU n/TCG", or enters a guest */
+    KVM_ROLE_VHOST,    /* "vhost-PID" */
+    KVM_ROLE_QEMU,     /* "qemu-system-*", "qemu-kvm": main thread, or a
+                          thread qemu did not rename */
+    KVM_ROLE_IOTHREAD, /* "IO ...", "iothread..." */
+    KVM_ROLE_WORKER,   /* "worker" (qemu's thread pool), in a VM only */
+    KVM_ROLE_KVM_PIT,  /* "kvm-pit/PID" kernel thread */
+    KVM_ROLE_THREAD,   /* another thread of a VM's process */
+} KvmRole;
+
+static const char *const kvm_role_names[] = {
+    "", "vcpu", "vhost", "qemu", "iothread", "worker", "kvm-pit", "qemu-thread",
+};
+
+/* How a thread was put in its VM (bits; a VM's row lists them all). */
+enum {
+    KVM_BY_TGID = 1u << 0,
+    KVM_BY_NAME = 1u << 1,
+    KVM_BY_FORK = 1u << 2,
+    KVM_BY_PROXIMITY = 1u << 3,
+};
+
+/* What a comm says, cached per distinct comm. */
+typedef struct {
+    KvmRole role;
+    gint32 index; /* vCPU number, or the pid vhost-PID / kvm-pit/PID names */
+} KvmClass;
+
+typedef struct KvmPair KvmPair;
+
+typedef struct {
+    gint32 pid;
+    gint32 tgid;   /* -1 unknown */
+    gint32 parent; /* from sched_process_fork, -1 unknown */
+    gboolean exec; /* exec'd after it was forked */
+    char comm[FTA_COMM_LEN];
+    const KvmClass *cls;
+    gboolean kvm;     /* has kvm_* events: a vCPU thread */
+    gint32 kvm_vcpu;  /* "vcpu N" of its kvm_* events, -1 */
+    guint64 preempted, migrations, waking, wakeup;
+    gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
+    guint64 *cpus;    /* bit per CPU it ran on */
+    guint cpu_words;
+    /* the preemption whose Runnable span is still open */
+    KvmPair *pending;
+    gint64 pending_ts;
+    /* kvm events: open intervals, -1 when none */
+    gint64 entry_ts;
+    gint32 entry_cpu;
+    gint64 exit_ts, uexit_ts;
+    guint32 exit_reason, uexit_reason;
+    gint64 guest_ns;
+    guint64 exits;
+    /* set in finish */
+    KvmRole role;
+    gint32 vm;
+    guint by;
+    gboolean selected;
+} KvmThread;
+
+/* A vCPU-like thread preempted by PID: how often, and how long it then
+ * waited (the Runnable span that began at that switch). */
+struct KvmPair {
+    gint64 key; /* thread pid << 32 | preemptor pid */
+    gint32 pid, preemptor;
+    char comm[FTA_COMM_LEN];
+    guint64 count;
+    gint64 ns;
+};
+
+#define KVM_USERSPACE (1u << 31)
+
+typedef struct {
+    gint64 key; /* pid << 32 | reason id (| KVM_USERSPACE) */
+    gint32 pid;
+    guint32 reason;
+    guint64 count;
+    gint64 handling_ns;
+} KvmExit;
+
+typedef struct {
+    gint32 vm;
+    const char *name;
+    guint by;
+    gboolean selected;
+    guint64 vcpus, preempted;
+    gint64 run_ns, runnable_ns, sleep_ns, blocked_ns;
+    gint64 vhost_ns, iothread_ns, emulator_ns, guest_ns;
+    gboolean has_guest;
+} KvmVm;
+
+typedef struct {
+    const FtaContext *ctx;
+    double steal_pct;
+    gint64 min_runnable_ns;
+    gint64 pid_gap;
+    GHashTable *classes; /* comm (owned) -> KvmClass* (owned) */
+    GHashTable *threads; /* pid -> KvmThread* (owned) */
+    GHashTable *pairs;   /* &key -> KvmPair* (owned) */
+    GHashTable *exits;   /* &key -> KvmExit* (owned) */
+    GHashTable *reason_ids; /* reason (owned) -> id + 1 */
+    GPtrArray *reasons;  /* id -> reason, borrowed from reason_ids */
+    guint64 total_waking;
+    gboolean has_kvm_events;
+} Kvm;
+
+/* --- what a comm says ----------------------------------------------------- */
+
+/* Digits up to the end of S: the number, or -1. */
+static gint32
+kvm_number (const char *s)
+{
+    gint64 v = 0;
+    if (!g_ascii_isdigit (*s))
+        return -1;
+    for (; *s; s++) {
+        if (!g_ascii_isdigit (*s) || v > G_MAXINT32 / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return (gint32) v;
+}
+
+static KvmClass
+kvm_classify (const char *comm)
+{
+    KvmClass c = { KVM_ROLE_NONE, -1 };
+    if (g_str_has_prefix (comm, "CPU ")) {
+        /* "CPU <n>/<accelerator>": KVM, TCG, HVF, ... */
+        const char *s = comm + 4, *d = s;
+        gint64 n = 0;
+        while (g_ascii_isdigit (*d) && n < G_MAXINT32 / 10)
+            n = n * 10 + (*d++ - '0');
+        if (d > s && *d == '/' && d[1]) {
+            const char *a = d + 1;
+            while (g_ascii_isalnum (*a))
+                a++;
+            if (!*a) {
+                c.role = KVM_ROLE_VCPU;
+                c.index = (gint32) n;
+            }
+        }
+    } else if (g_str_has_prefix (comm, "vhost-")) {
+        if ((c.index = kvm_number (comm + 6)) >= 0)
+            c.role = KVM_ROLE_VHOST;
+    } else if (g_str_has_prefix (comm, "kvm-pit/")) {
+        if ((c.index = kvm_number (comm + 8)) >= 0)
+            c.role = KVM_ROLE_KVM_PIT;
+    } else if (g_str_has_prefix (comm, "qemu-system-") || strcmp (comm, "qemu-kvm") == 0) {
+        c.role = KVM_ROLE_QEMU;
+    } else if (g_str_has_prefix (comm, "IO ") || g_str_has_prefix (comm, "iothread")) {
+        c.role = KVM_ROLE_IOTHREAD;
+    } else if (strcmp (comm, "worker") == 0) {
+        c.role = KVM_ROLE_WORKER;
+    }
+    return c;
+}
+
+static const KvmClass *
+kvm_class (Kvm *k, const char *comm)
+{
+    KvmClass *c = g_hash_table_lookup (k->classes, comm);
+    if (!c) {
+        c = g_new (KvmClass, 1);
+        *c = kvm_classify (comm);
+        g_hash_table_insert (k->classes, g_strdup (comm), c);
+    }
+    return c;
+}
+
+/* --- per-thread state ------------------------------------------------------- */
+
+static void
+kvm_thread_free (gpointer p)
+{
+    KvmThread *t = p;
+    g_free (t->cpus);
+    g_free (t);
+}
+
+static KvmThread *
+kvm_thread (Kvm *k, gint32 pid)
+{
+    KvmThread *t = g_hash_table_lookup (k->threads, GINT_TO_POINTER (pid));
+    if (!t) {
+        t = g_new0 (KvmThread, 1);
+        t->pid = pid;
+        t->tgid = -1;
+        t->parent = -1;
+        t->kvm_vcpu = -1;
+        t->entry_ts = t->exit_ts = t->uexit_ts = -1;
+        t->entry_cpu = -1;
+        t->vm = -1;
+        t->cls = kvm_class (k, "");
+        g_hash_table_insert (k->threads, GINT_TO_POINTER (pid), t);
+    }
+    return t;
+}
+
+/* COMM as the events' fields print it (not the TASK column, which comes
+ * from saved_cmdlines and can be stale).  Classified when it changes. */
+static void
+kvm_set_comm (Kvm *k, KvmThread *t, const char *comm)
+{
+    if (!comm || !comm[0] || strcmp (comm, "<...>") == 0
+        || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
+        return;
+    g_strlcpy (t->comm, comm, FTA_COMM_LEN);
+    t->cls = kvm_class (k, t->comm);
+}
+
+static void
+kvm_ran_on (KvmThread *t, gint32 cpu)
+{
+    if (cpu < 0 || cpu > 65535)
+        return;
+    guint w = (guint) cpu / 64;
+    if (w >= t->cpu_words) {
+        guint n = MAX (w + 1, t->cpu_words * 2);
+        t->cpus = g_renew (guint64, t->cpus, n);
+        memset (t->cpus + t->cpu_words, 0, (n - t->cpu_words) * sizeof (guint64));
+        t->cpu_words = n;
+    }
+    t->cpus[w] |= 1ull << (cpu % 64);
+}
+
+/* Could this thread be a vCPU?  Only those get preemptor rows; qemu's
+ * threads are named qemu-system-* until they rename themselves. */
+static gboolean
+kvm_vcpu_like (const KvmThread *t)
+{
+    return t->kvm || t->cls->role == KVM_ROLE_VCPU || t->cls->role == KVM_ROLE_QEMU;
+}
+
+static void *
+kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    double pct = fta_options_get_double (opts, "steal_pct");
+    gint64 min_ms = fta_options_get_int (opts, "min_runnable_ms");
+    gint64 gap = fta_options_get_int (opts, "pid_gap");
+    if (pct <= 0 || pct > 100 || min_ms < 0 || gap < 1) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "plugins.kvm: steal_pct must be in (0, 100], min_runnable_ms 0 or "
+                     "more, pid_gap 1 or more (got %g, %" G_GINT64_FORMAT ", %"
+                     G_GINT64_FORMAT ")", pct, min_ms, gap);
+        return NULL;
+    }
+    Kvm *k = g_new0 (Kvm, 1);
+    k->ctx = ctx;
+    k->steal_pct = pct;
+    k->min_runnable_ns = min_ms * 1000000;
+    k->pid_gap = gap;
+    k->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    k->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, kvm_thread_free);
+    k->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    k->exits = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    k->reason_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    k->reasons = g_ptr_array_new ();
+    return k;
+}
+
+/* --- kvm_* events ------------------------------------------------------------ */
+
+/* "vcpu 3 reason ..." / "vcpu 3, rip ...": 3, or -1. */
+static gint32
+kvm_field_vcpu (const FtaEvent *ev)
+{
+    const char *s = ev->fields, *end = s + ev->fields_len;
+    if (ev->fields_len < 6 || memcmp (s, "vcpu ", 5) != 0)
+        return -1;
+    gint64 v = 0;
+    const char *d = s + 5;
+    for (; d < end && g_ascii_isdigit (*d) && v < G_MAXINT32 / 10; d++)
+        v = v * 10 + (*d - '0');
+    return d > s + 5 ? (gint32) v : -1;
+}
+
+/* The word after "reason " (kvm_exit of every generation and
+ * kvm_userspace_exit), else the first word (other architectures'
+ * kvm_exit forms), interned. */
+static guint32
+kvm_reason (Kvm *k, const FtaEvent *ev)
+{
+    const char *s = ev->fields, *end = s + ev->fields_len;
+    const char *w = NULL;
+    for (const char *p = s; p + 7 <= end; p++)
+        if (memcmp (p, "reason ", 7) == 0 && (p == s || p[-1] == ' ')) {
+            w = p + 7;
+            break;
+        }
+    if (!w)
+        w = s;
+    while (w < end && *w == ' ')
+        w++;
+    const char *e = w;
+    while (e < end && *e != ' ' && *e != ',' && *e != ':')
+        e++;
+    char buf[48];
+    gsize n = MIN ((gsize) (e - w), sizeof buf - 1);
+    memcpy (buf, w, n);
+    buf[n] = '\0';
+    if (!n)
+        g_strlcpy (buf, "?", sizeof buf);
+    gpointer id;
+    if (g_hash_table_lookup_extended (k->reason_ids, buf, NULL, &id))
+        return GPOINTER_TO_UINT (id) - 1;
+    char *copy = g_strdup (buf);
+    g_ptr_array_add (k->reasons, copy);
+    g_hash_table_insert (k->reason_ids, copy, GUINT_TO_POINTER (k->reasons->len));
+    return k->reasons->len - 1;
+}
+
+static KvmExit *
+kvm_exit_rec (Kvm *k, gint32 pid, guint32 reason)
+{
+    gint64 key = ((gint64) pid << 32) | reason;
+    KvmExit *x = g_hash_table_lookup (k->exits, &key);
+    if (!x) {
+        x = g_new0 (KvmExit, 1);
+        x->key = key;
+        x->pid = pid;
+        x->reason = reason;
+        g_hash_table_insert (k->exits, &x->key, x);
+    }
+    return x;
+}
+
+static KvmThread *
+kvm_event_thread (Kvm *k, const FtaEvent *ev)
+{
+    KvmThread *t = kvm_thread (k, ev->pid);
+    if (!t->comm[0]) {
+        const char *c = fta_context_comm (k->ctx, ev->pid);
+        kvm_set_comm (k, t, c ? c : ev->comm);
+    }
+    if (ev->tgid >= 0)
+        t->tgid = ev->tgid;
+    t->kvm = TRUE;
+    k->has_kvm_events = TRUE;
+    if (t->kvm_vcpu < 0)
+        t->kvm_vcpu = kvm_field_vcpu (ev);
+    return t;
+}
+
+static void
+kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
+{
+    if (ev->pid <= 0)
+        return;
+    KvmThread *t = kvm_event_thread (k, ev);
+    gint64 ts = ev->ts_ns;
+    switch (ev->type) {
+    case FTA_EV_KVM_ENTRY:
+        /* the host's part of an exit: from the exit to the next entry */
+        if (t->exit_ts >= 0 && ts >= t->exit_ts)
+            kvm_exit_rec (k, t->pid, t->exit_reason)->handling_ns += ts - t->exit_ts;
+        if (t->uexit_ts >= 0 && ts >= t->uexit_ts)
+            kvm_exit_rec (k, t->pid, t->uexit_reason)->handling_ns += ts - t->uexit_ts;
+        t->exit_ts = t->uexit_ts = -1;
+        t->entry_ts = ts;
+        t->entry_cpu = ev->cpu;
+        break;
+    case FTA_EV_KVM_EXIT: {
+        guint32 r = kvm_reason (k, ev);
+        kvm_exit_rec (k, t->pid, r)->count++;
+        t->exits++;
+        /* in guest mode the thread cannot migrate or be switched out */
+        if (t->entry_ts >= 0 && t->entry_cpu == ev->cpu && ts >= t->entry_ts)
+            t->guest_ns += ts - t->entry_ts;
+        t->entry_ts = -1;
+        t->exit_ts = ts;
+        t->exit_reason = r;
+        break;
+    }
+    case FTA_EV_KVM_USERSPACE_EXIT: {
+        guint32 r = kvm_reason (k, ev) | KVM_USERSPACE;
+        kvm_exit_rec (k, t->pid, r)->count++;
+        t->uexit_ts = ts;
+        t->uexit_reason = r;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* --- events and spans ---------------------------------------------------------- */
+
+static void
+kvm_on_switch (Kvm *k, const FtaEvent *ev)
+{
+    const FtaSwitchFields *sw = &ev->u.sw;
+    if (sw->prev_pid > 0) {
+        KvmThread *p = kvm_thread (k, sw->prev_pid);
+        kvm_set_comm (k, p, sw->prev_comm);
+        if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
+            p->tgid = ev->tgid;
+        p->entry_ts = -1; /* switched out: not in guest mode any more */
+        p->pending = NULL;
+        if (fta_state_is_preempted (sw->prev_state)) {
+            p->preempted++;
+            if (kvm_vcpu_like (p)) {
+                gint64 key = ((gint64) sw->prev_pid << 32) | (guint32) sw->next_pid;
+                KvmPair *pr = g_hash_table_lookup (k->pairs, &key);
+                if (!pr) {
+                    pr = g_new0 (KvmPair, 1);
+                    pr->key = key;
+                    pr->pid = sw->prev_pid;
+                    pr->preemptor = sw->next_pid;
+                    g_hash_table_insert (k->pairs, &pr->key, pr);
+                }
+                g_strlcpy (pr->comm, sw->next_comm, FTA_COMM_LEN);
+                pr->count++;
+                p->pending = pr;
+                p->pending_ts = ev->ts_ns;
+            }
+        }
+    }
+    if (sw->next_pid > 0)
+        kvm_set_comm (k, kvm_thread (k, sw->next_pid), sw->next_comm);
+}
+
+static void
+kvm_reset (Kvm *k)
+{
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, k->threads);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        KvmThread *t = v;
+        t->pending = NULL;
+        t->entry_ts = t->exit_ts = t->uexit_ts = -1;
+    }
+}
+
+static void
+kvm_on_event (void *self, const FtaEvent *ev)
+{
+    Kvm *k = self;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        kvm_on_switch (k, ev);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK: {
+        const FtaMigrateFields *m = &ev->u.migrate;
+        if (m->pid <= 0)
+            break;
+        KvmThread *t = kvm_thread (k, m->pid);
+        kvm_set_comm (k, t, m->comm);
+        /* the kernel emits it only when the CPU changes */
+        t->migrations++;
+        break;
+    }
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP: {
+        const FtaWakeFields *w = &ev->u.wake;
+        if (w->pid <= 0)
+            break;
+        KvmThread *t = kvm_thread (k, w->pid);
+        kvm_set_comm (k, t, w->comm);
+        /* counted as wakeup.tasks counts them: sched_waking when the trace
+         * has it, else successful sched_wakeup */
+        if (ev->type == FTA_EV_SCHED_WAKING) {
+            t->waking++;
+            k->total_waking++;
+        } else if (w->success != 0) {
+            t->wakeup++;
+        }
+        break;
+    }
+    case FTA_EV_SCHED_PROCESS_FORK: {
+        const FtaProcessFields *f = &ev->u.proc;
+        if (f->child_pid <= 0)
+            break;
+        KvmThread *c = kvm_thread (k, f->child_pid);
+        kvm_set_comm (k, c, f->child_comm);
+        c->parent = f->pid;
+        c->exec = FALSE;
+        break;
+    }
+    case FTA_EV_SCHED_PROCESS_EXEC:
+        if (ev->u.proc.pid > 0)
+            kvm_thread (k, ev->u.proc.pid)->exec = TRUE;
+        break;
+    case FTA_EV_KVM_ENTRY:
+    case FTA_EV_KVM_EXIT:
+    case FTA_EV_KVM_USERSPACE_EXIT:
+        kvm_on_kvm_event (k, ev);
+        break;
+    case FTA_EV_LOST:
+    case FTA_EV_BUFFER_STARTED:
+        kvm_reset (k);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+kvm_on_span (void *self, const FtaSpan *sp)
+{
+    Kvm *k = self;
+    if (sp->pid <= 0)
+        return;
+    KvmThread *t = kvm_thread (k, sp->pid);
+    kvm_set_comm (k, t, sp->comm);
+    if (sp->tgid >= 0)
+        t->tgid = sp->tgid;
+    if (sp->state == FTA_TASK_RUNNING)
+        kvm_ran_on (t, sp->cpu);
+    gboolean mine = sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_PREEMPTED
+                    && t->pending && t->pending_ts == sp->start_ns;
+    KvmPair *pr = mine ? t->pending : NULL;
+    if (mine)
+        t->pending = NULL;
+    /* as switch.tasks: the interval still open at the end is not counted */
+    if (sp->flags & FTA_SPAN_TRUNCATED)
+        return;
+    gint64 d = sp->end_ns - sp->start_ns;
+    switch (sp->state) {
+    case FTA_TASK_RUNNING:
+        t->run_ns += d;
+        break;
+    case FTA_TASK_RUNNABLE:
+        t->runnable_ns += d;
+        if (sp->reason == FTA_RUNNABLE_PREEMPTED)
+            t->preempted_wait_ns += d;
+        if (pr)
+            pr->ns += d;
+        break;
+    case FTA_TASK_SLEEPING:
+        t->sleep_ns += d;
+        break;
+    case FTA_TASK_BLOCKED:
+        t->blocked_ns += d;
+        break;
+    default:
+        break;
+    }
+}
+
+/* --- grouping into VMs ----------------------------------------------------------- */
+
+static gboolean
+kvm_vm_role (KvmRole r)
+{
+    return r == KVM_ROLE_VCPU || r == KVM_ROLE_QEMU || r == KVM_ROLE_IOTHREAD;
+}
+
+static KvmThread *
+kvm_lookup (Kvm *k, gint32 pid)
+{
+    return g_hash_table_lookup (k->threads, GINT_TO_POINTER (pid));
+}
+
+/* The thread that created T, when that is a thread of the same process as
+ * far as the trace tells: not after an exec, not with another tgid. */
+static KvmThread *
+kvm_parent (Kvm *k, const KvmThread *t)
+{
+    if (t->parent <= 0 || t->exec || t->parent == t->pid)
+        return NULL;
+    if (t->tgid >= 0 && t->tgid == t->pid)
+        return NULL; /* a process leader: forked, not a thread */
+    KvmThread *p = kvm_lookup (k, t->parent);
+    if (p && t->tgid >= 0 && p->tgid >= 0 && p->tgid != t->tgid)
+        return NULL;
+    return p;
+}
+
+/* Was T created (directly or not) by a thread that is part of a VM? */
+static gboolean
+kvm_forked_from_vm (Kvm *k, const KvmThread *t)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        const KvmThread *p = kvm_parent (k, t);
+        if (!p)
+            return FALSE;
+        if (p->vm >= 0 || kvm_vm_role (p->role))
+            return TRUE;
+        t = p;
+    }
+    return FALSE;
+}
+
+static gint32
+kvm_fork_vm (Kvm *k, KvmThread *t, int depth)
+{
+    if (t->vm >= 0 || depth > 64)
+        return t->vm;
+    KvmThread *p = kvm_parent (k, t);
+    if (!p || kvm_fork_vm (k, p, depth + 1) < 0)
+        return -1;
+    t->vm = p->vm;
+    t->by |= KVM_BY_FORK;
+    return t->vm;
+}
+
+static int
+kvm_by_pid (gconstpointer a, gconstpointer b)
+{
+    const KvmThread *x = *(KvmThread *const *) a, *y = *(KvmThread *const *) b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+typedef struct {
+    gint32 pid;
+    KvmThread *t; /* NULL for a VM pid known only from a name or tgid */
+} KvmSlot;
+
+static int
+kvm_slot_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmSlot *x = a, *y = b;
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->t == NULL) - (y->t == NULL);
+}
+
+/* Without a TGID column: walk the VM threads in pid order; a VM starts at
+ * a pid that another rule already names as a VM, after a gap of more than
+ * pid_gap, at a qemu thread once the current VM has vCPUs (the main thread
+ * comes first), or at a vCPU whose number is not above the last one's
+ * (vCPU threads are created in order).  Its pid is the first one's. */
+static void
+kvm_group_by_proximity (Kvm *k, GPtrArray *all, GHashTable *vm_pids)
+{
+    GArray *slots = g_array_new (FALSE, FALSE, sizeof (KvmSlot));
+    for (guint i = 0; i < all->len; i++) {
+        KvmThread *t = g_ptr_array_index (all, i);
+        if (t->vm < 0 && kvm_vm_role (t->role) && !kvm_forked_from_vm (k, t)) {
+            KvmSlot s = { t->pid, t };
+            g_array_append_val (slots, s);
+        }
+    }
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init (&it, vm_pids);
+    while (g_hash_table_iter_next (&it, &key, NULL)) {
+        KvmSlot s = { GPOINTER_TO_INT (key), NULL };
+        g_array_append_val (slots, s);
+    }
+    g_array_sort (slots, kvm_slot_cmp);
+
+    gint32 cur = -1, last = -1, top_vcpu = -1;
+    gboolean has_vcpu = FALSE;
+    for (guint i = 0; i < slots->len; i++) {
+        KvmSlot *s = &g_array_index (slots, KvmSlot, i);
+        KvmThread *t = s->t;
+        if (!t) {
+            /* a known VM pid: it starts its VM (the thread itself, if
+             * listed, comes just before and joins it) */
+            if (s->pid != cur) {
+                cur = s->pid;
+                top_vcpu = -1;
+                has_vcpu = FALSE;
+            }
+            last = s->pid;
+            continue;
+        }
+        gint32 idx = t->cls->role == KVM_ROLE_VCPU ? t->cls->index : t->kvm_vcpu;
+        gboolean known = g_hash_table_contains (vm_pids, GINT_TO_POINTER (t->pid));
+        gboolean fresh = cur < 0 || known || (gint64) t->pid - last > k->pid_gap
+                         || (t->role == KVM_ROLE_QEMU && has_vcpu)
+                         || (t->role == KVM_ROLE_VCPU && idx >= 0 && idx <= top_vcpu);
+        if (fresh) {
+            cur = t->pid;
+            top_vcpu = -1;
+            has_vcpu = FALSE;
+        } else {
+            t->by |= KVM_BY_PROXIMITY;
+        }
+        t->vm = cur;
+        last = t->pid;
+        if (t->role == KVM_ROLE_VCPU) {
+            has_vcpu = TRUE;
+            if (idx > top_vcpu)
+                top_vcpu = idx;
+        }
+    }
+    g_array_free (slots, TRUE);
+}
+
+/* Roles and VMs of every thread; returns the threads in pid order. */
+static GPtrArray *
+kvm_group (Kvm *k)
+{
+    GPtrArray *all = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, k->threads);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        g_ptr_array_add (all, v);
+    g_ptr_array_sort (all, kvm_by_pid);
+
+    /* VM pids: the processes of vCPU, qemu and iothread threads, and the
+     * pids vhost-PID / kvm-pit/PID name */
+    GHashTable *vm_pids = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < all->len; i++) {
+        KvmThread *t = g_ptr_array_index (all, i);
+        t->role = t->kvm ? KVM_ROLE_VCPU : t->cls->role;
+        t->vm = -1;
+        t->by = 0;
+        if (t->role == KVM_ROLE_VHOST || t->role == KVM_ROLE_KVM_PIT) {
+            t->vm = t->cls->index;
+            t->by = KVM_BY_NAME;
+            g_hash_table_add (vm_pids, GINT_TO_POINTER (t->vm));
+        } else if (kvm_vm_role (t->role) && t->tgid > 0) {
+            g_hash_table_add (vm_pids, GINT_TO_POINTER (t->tgid));
+        }
+    }
+    for (guint i = 0; i < all->len; i++) {
+        KvmThread *t = g_ptr_array_index (all, i);
+        if (t->vm < 0 && t->tgid > 0
+            && g_hash_table_contains (vm_pids, GINT_TO_POINTER (t->tgid))) {
+            t->vm = t->tgid;
+            t->by = KVM_BY_TGID;
+        }
+    }
+    kvm_group_by_proximity (k, all, vm_pids);
+    for (guint i = 0; i < all->len; i++)
+        kvm_fork_vm (k, g_ptr_array_index (all, i), 0);
+    for (guint i = 0; i < all->len; i++) {
+        KvmThread *t = g_ptr_array_index (all, i);
+        if (t->vm < 0)
+            t->role = KVM_ROLE_NONE;
+        else if (t->role == KVM_ROLE_NONE)
+            t->role = KVM_ROLE_THREAD;
+        t->selected = t->role != KVM_ROLE_NONE
+                      && fta_context_task_selected (k->ctx, t->pid, t->comm);
+    }
+    g_hash_table_destroy (vm_pids);
+    return all;
+}
+
+/* --- results ------------------------------------------------------------------ */
+
+static char *
+kvm_grouping_text (guint by)
+{
+    GString *s = g_string_new (NULL);
+    static const struct {
+        guint bit;
+        const char *text;
+    } names[] = {
+        { KVM_BY_TGID, "tgid" },
+        { KVM_BY_NAME, "vhost name" },
+        { KVM_BY_FORK, "fork" },
+        { KVM_BY_PROXIMITY, "pid proximity" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if (by & names[i].bit)
+            g_string_append_printf (s, "%s%s", s->len ? ", " : "", names[i].text);
+    if (!s->len)
+        g_string_append (s, "pid proximity");
+    return g_string_free (s, FALSE);
+}
+
+/* "0-3,6" */
+static char *
+kvm_cpu_list (const KvmThread *t)
+{
+    GString *s = g_string_new (NULL);
+    gint64 n = (gint64) t->cpu_words * 64;
+    for (gint64 c = 0; c < n; c++) {
+        if (!(t->cpus[c / 64] & (1ull << (c % 64))))
+            continue;
+        gint64 e = c;
+        while (e + 1 < n && (t->cpus[(e + 1) / 64] & (1ull << ((e + 1) % 64))))
+            e++;
+        g_string_append_printf (s, "%s%" G_GINT64_FORMAT, s->len ? "," : "", c);
+        if (e > c)
+            g_string_append_printf (s, "-%" G_GINT64_FORMAT, e);
+        c = e;
+    }
+    return g_string_free (s, FALSE);
+}
+
+static gint32
+kvm_vcpu_index (const KvmThread *t)
+{
+    /* qemu's number from the name; kvm's vcpu_id (on x86 the APIC id) only
+     * when the name has none */
+    return t->cls->role == KVM_ROLE_VCPU ? t->cls->index : t->kvm_vcpu;
+}
+
+static double
+kvm_share (gint64 run, gint64 runnable)
+{
+    return run + runnable > 0 ? 100.0 * runnable / (run + runnable) : 0.0;
+}
+
+static KvmVm *
+kvm_vm (GHashTable *vms, gint32 id)
+{
+    KvmVm *m = g_hash_table_lookup (vms, GINT_TO_POINTER (id));
+    if (!m) {
+        m = g_new0 (KvmVm, 1);
+        m->vm = id;
+        g_hash_table_insert (vms, GINT_TO_POINTER (id), m);
+    }
+    return m;
+}
+
+static int
+kvm_vcpu_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmThread *x = *(KvmThread *const *) a, *y = *(KvmThread *const *) b;
+    if (x->vm != y->vm)
+        return (x->vm > y->vm) - (x->vm < y->vm);
+    guint32 i = (guint32) kvm_vcpu_index (x), j = (guint32) kvm_vcpu_index (y); /* -1 last */
+    if (i != j)
+        return (i > j) - (i < j);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+kvm_thread_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmThread *x = *(KvmThread *const *) a, *y = *(KvmThread *const *) b;
+    if (x->vm != y->vm)
+        return (x->vm > y->vm) - (x->vm < y->vm);
+    if (x->role != y->role)
+        return (x->role > y->role) - (x->role < y->role);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void
+kvm_table_vcpus (Kvm *k, FtaResults *r, GPtrArray *vcpus, const char *how)
+{
+    char *title = g_strdup_printf ("vCPU threads: run, wait for a CPU (host steal), "
+                                   "halt %s", how);
+    FtaTable *t = fta_results_add_table (r, "kvm", "vcpus", title);
+    g_free (title);
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
+    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
+    guint c_mig = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
+    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
+    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
+    guint c_role = fta_table_add_column (t, "role", FTA_COL_STRING, FALSE);
+    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
+    guint c_pwt = fta_table_add_column (t, "preempted_wait_ns", FTA_COL_DURATION, FALSE);
+    guint c_wak = fta_table_add_column (t, "wakeups", FTA_COL_COUNT, FALSE);
+    guint c_gst = fta_table_add_column (t, "guest_ns", FTA_COL_DURATION, FALSE);
+    guint c_hst = fta_table_add_column (t, "host_ns", FTA_COL_DURATION, FALSE);
+    guint c_ext = fta_table_add_column (t, "exits", FTA_COL_COUNT, FALSE);
+    for (guint i = 0; i < vcpus->len; i++) {
+        KvmThread *x = g_ptr_array_index (vcpus, i);
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_vm, x->vm);
+        fta_table_set_int (t, row, c_pid, x->pid);
+        fta_table_set_string (t, row, c_comm, x->comm);
+        if (kvm_vcpu_index (x) >= 0)
+            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (x));
+        fta_table_set_int (t, row, c_run, x->run_ns);
+        fta_table_set_int (t, row, c_rbl, x->runnable_ns);
+        fta_table_set_int (t, row, c_pre, x->preempted);
+        fta_table_set_int (t, row, c_slp, x->sleep_ns);
+        fta_table_set_int (t, row, c_mig, x->migrations);
+        fta_table_set_int (t, row, c_blk, x->blocked_ns);
+        char *cpus = kvm_cpu_list (x);
+        fta_table_set_string (t, row, c_cpus, cpus);
+        g_free (cpus);
+        fta_table_set_string (t, row, c_role, kvm_role_names[x->role]);
+        if (x->run_ns + x->runnable_ns > 0)
+            fta_table_set_double (t, row, c_pct, kvm_share (x->run_ns, x->runnable_ns));
+        fta_table_set_int (t, row, c_pwt, x->preempted_wait_ns);
+        fta_table_set_int (t, row, c_wak, k->total_waking ? x->waking : x->wakeup);
+        if (x->kvm) {
+            fta_table_set_int (t, row, c_gst, x->guest_ns);
+            fta_table_set_int (t, row, c_hst, MAX (x->run_ns - x->guest_ns, 0));
+            fta_table_set_int (t, row, c_ext, x->exits);
+        }
+    }
+}
+
+static void
+kvm_table_threads (FtaResults *r, GPtrArray *others, const char *how)
+{
+    char *title = g_strdup_printf ("VM threads other than vCPUs: qemu, I/O, vhost %s",
+                                   how);
+    FtaTable *t = fta_results_add_table (r, "kvm", "threads", title);
+    g_free (title);
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_role = fta_table_add_column (t, "role", FTA_COL_STRING, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
+    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
+    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
+    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
+    guint c_mig = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
+    for (guint i = 0; i < others->len; i++) {
+        KvmThread *x = g_ptr_array_index (others, i);
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_vm, x->vm);
+        fta_table_set_int (t, row, c_pid, x->pid);
+        fta_table_set_string (t, row, c_comm, x->comm);
+        fta_table_set_string (t, row, c_role, kvm_role_names[x->role]);
+        fta_table_set_int (t, row, c_run, x->run_ns);
+        fta_table_set_int (t, row, c_rbl, x->runnable_ns);
+        fta_table_set_int (t, row, c_pre, x->preempted);
+        fta_table_set_int (t, row, c_slp, x->sleep_ns);
+        fta_table_set_int (t, row, c_blk, x->blocked_ns);
+        char *cpus = kvm_cpu_list (x);
+        fta_table_set_string (t, row, c_cpus, cpus);
+        g_free (cpus);
+        fta_table_set_int (t, row, c_mig, x->migrations);
+    }
+}
+
+static int
+kvm_vm_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmVm *x = *(KvmVm *const *) a, *y = *(KvmVm *const *) b;
+    return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+static void
+kvm_table_vms (FtaResults *r, GPtrArray *vms, const char *how)
+{
+    char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
+    FtaTable *t = fta_results_add_table (r, "kvm", "vms", title);
+    g_free (title);
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "vcpus", FTA_COL_COUNT, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
+    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
+    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
+    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
+    guint c_vh = fta_table_add_column (t, "vhost_run_ns", FTA_COL_DURATION, FALSE);
+    guint c_io = fta_table_add_column (t, "iothread_run_ns", FTA_COL_DURATION, FALSE);
+    guint c_em = fta_table_add_column (t, "emulator_run_ns", FTA_COL_DURATION, FALSE);
+    guint c_gst = fta_table_add_column (t, "guest_ns", FTA_COL_DURATION, FALSE);
+    guint c_grp = fta_table_add_column (t, "grouping", FTA_COL_STRING, FALSE);
+    for (guint i = 0; i < vms->len; i++) {
+        KvmVm *m = g_ptr_array_index (vms, i);
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_vm, m->vm);
+        if (m->name)
+            fta_table_set_string (t, row, c_name, m->name);
+        fta_table_set_int (t, row, c_n, m->vcpus);
+        fta_table_set_int (t, row, c_run, m->run_ns);
+        fta_table_set_int (t, row, c_rbl, m->runnable_ns);
+        fta_table_set_int (t, row, c_pre, m->preempted);
+        fta_table_set_int (t, row, c_slp, m->sleep_ns);
+        fta_table_set_int (t, row, c_blk, m->blocked_ns);
+        if (m->run_ns + m->runnable_ns > 0)
+            fta_table_set_double (t, row, c_pct, kvm_share (m->run_ns, m->runnable_ns));
+        fta_table_set_int (t, row, c_vh, m->vhost_ns);
+        fta_table_set_int (t, row, c_io, m->iothread_ns);
+        fta_table_set_int (t, row, c_em, m->emulator_ns);
+        if (m->has_guest)
+            fta_table_set_int (t, row, c_gst, m->guest_ns);
+        char *g = kvm_grouping_text (m->by);
+        fta_table_set_string (t, row, c_grp, g);
+        g_free (g);
+    }
+}
+
+static int
+kvm_pair_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmPair *x = *(KvmPair *const *) a, *y = *(KvmPair *const *) b;
+    if (x->ns != y->ns)
+        return (x->ns < y->ns) - (x->ns > y->ns);
+    if (x->count != y->count)
+        return (x->count < y->count) - (x->count > y->count);
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->preemptor > y->preemptor) - (x->preemptor < y->preemptor);
+}
+
+/* Preemptions of selected vCPU threads, most wait first. */
+static GPtrArray *
+kvm_vcpu_pairs (Kvm *k)
+{
+    GPtrArray *a = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, k->pairs);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        KvmPair *p = v;
+        KvmThread *t = kvm_lookup (k, p->pid);
+        if (t && t->role == KVM_ROLE_VCPU && t->selected)
+            g_ptr_array_add (a, p);
+    }
+    g_ptr_array_sort (a, kvm_pair_cmp);
+    return a;
+}
+
+static void
+kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
+{
+    FtaTable *t = fta_results_add_table (r, "kvm", "preemptors",
+                                         "Who preempted the vCPUs, and how long they then "
+                                         "waited for a CPU");
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
+    guint c_ns = fta_table_add_column (t, "ns", FTA_COL_DURATION, FALSE);
+    guint c_vp = fta_table_add_column (t, "vcpu_pid", FTA_COL_INT, TRUE);
+    guint c_vc = fta_table_add_column (t, "vcpu_comm", FTA_COL_STRING, FALSE);
+    guint c_pvm = fta_table_add_column (t, "preemptor_vm", FTA_COL_INT, FALSE);
+    guint c_prl = fta_table_add_column (t, "preemptor_role", FTA_COL_STRING, FALSE);
+    for (guint i = 0; i < pairs->len; i++) {
+        KvmPair *p = g_ptr_array_index (pairs, i);
+        KvmThread *v = kvm_lookup (k, p->pid);
+        KvmThread *o = p->preemptor > 0 ? kvm_lookup (k, p->preemptor) : NULL;
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_vm, v->vm);
+        if (kvm_vcpu_index (v) >= 0)
+            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (v));
+        fta_table_set_int (t, row, c_pid, p->preemptor);
+        fta_table_set_string (t, row, c_comm, p->comm);
+        fta_table_set_int (t, row, c_n, p->count);
+        fta_table_set_int (t, row, c_ns, p->ns);
+        fta_table_set_int (t, row, c_vp, v->pid);
+        fta_table_set_string (t, row, c_vc, v->comm);
+        if (o && o->vm >= 0) {
+            fta_table_set_int (t, row, c_pvm, o->vm);
+            fta_table_set_string (t, row, c_prl, kvm_role_names[o->role]);
+        }
+    }
+}
+
+static int
+kvm_exit_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmExit *x = *(KvmExit *const *) a, *y = *(KvmExit *const *) b;
+    if (x->count != y->count)
+        return (x->count < y->count) - (x->count > y->count);
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->reason > y->reason) - (x->reason < y->reason);
+}
+
+static void
+kvm_table_exits (Kvm *k, FtaResults *r)
+{
+    GPtrArray *a = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, k->exits);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        KvmExit *x = v;
+        KvmThread *t = kvm_lookup (k, x->pid);
+        if (t && t->selected)
+            g_ptr_array_add (a, x);
+    }
+    g_ptr_array_sort (a, kvm_exit_cmp);
+    FtaTable *t = fta_results_add_table (r, "kvm", "exits",
+                                         "VM exits per vCPU and reason (kvm_exit, "
+                                         "kvm_userspace_exit)");
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_rsn = fta_table_add_column (t, "reason", FTA_COL_STRING, TRUE);
+    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
+    guint c_kind = fta_table_add_column (t, "kind", FTA_COL_STRING, TRUE);
+    guint c_hdl = fta_table_add_column (t, "handling_ns", FTA_COL_DURATION, FALSE);
+    for (guint i = 0; i < a->len; i++) {
+        KvmExit *x = g_ptr_array_index (a, i);
+        KvmThread *th = kvm_lookup (k, x->pid);
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_vm, th->vm);
+        if (kvm_vcpu_index (th) >= 0)
+            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (th));
+        fta_table_set_int (t, row, c_pid, x->pid);
+        fta_table_set_string (t, row, c_rsn,
+                              g_ptr_array_index (k->reasons, x->reason & ~KVM_USERSPACE));
+        fta_table_set_int (t, row, c_n, x->count);
+        fta_table_set_string (t, row, c_kind, (x->reason & KVM_USERSPACE)
+                                                  ? "kvm_userspace_exit" : "kvm_exit");
+        fta_table_set_int (t, row, c_hdl, x->handling_ns);
+    }
+    g_ptr_array_free (a, TRUE);
+}
+
+/* "2.345 s", "12.3 ms", "450 us" */
+static char *
+kvm_dur (gint64 ns)
+{
+    if (ns >= 1000000000)
+        return g_strdup_printf ("%.3f s", ns / 1e9);
+    if (ns >= 1000000)
+        return g_strdup_printf ("%.1f ms", ns / 1e6);
+    return g_strdup_printf ("%.0f us", ns / 1e3);
+}
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 count;
+    gint64 ns;
+} KvmCulprit;
+
+static int
+kvm_culprit_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmCulprit *x = a, *y = b;
+    if (x->ns != y->ns)
+        return (x->ns < y->ns) - (x->ns > y->ns);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+kvm_share_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmThread *x = *(KvmThread *const *) a, *y = *(KvmThread *const *) b;
+    double s = kvm_share (x->run_ns, x->runnable_ns), u = kvm_share (y->run_ns, y->runnable_ns);
+    if (s != u)
+        return (s < u) - (s > u);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* One finding per VM whose vCPUs waited for a CPU too much of the time
+ * they wanted to run, naming who held the CPU. */
+static void
+kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArray *pairs)
+{
+    GPtrArray *bad = g_ptr_array_new ();
+    for (guint i = 0; i < vcpus->len; i++) {
+        KvmThread *t = g_ptr_array_index (vcpus, i);
+        if (t->vm == m->vm && t->runnable_ns >= k->min_runnable_ns && t->runnable_ns > 0
+            && kvm_share (t->run_ns, t->runnable_ns) >= k->steal_pct)
+            g_ptr_array_add (bad, t);
+    }
+    if (!bad->len) {
+        g_ptr_array_free (bad, TRUE);
+        return;
+    }
+    g_ptr_array_sort (bad, kvm_share_cmp);
+    KvmThread *worst = g_ptr_array_index (bad, 0);
+    double top = kvm_share (worst->run_ns, worst->runnable_ns);
+
+    /* preemptors of the affected vCPUs, summed over them */
+    GArray *culprits = g_array_new (FALSE, TRUE, sizeof (KvmCulprit));
+    gboolean own = FALSE, other_vm = FALSE;
+    for (guint i = 0; i < pairs->len; i++) {
+        KvmPair *p = g_ptr_array_index (pairs, i);
+        KvmThread *v = kvm_lookup (k, p->pid);
+        gboolean hit = FALSE;
+        for (guint j = 0; j < bad->len && !hit; j++)
+            hit = g_ptr_array_index (bad, j) == v;
+        if (!hit)
+            continue;
+        KvmCulprit *c = NULL;
+        for (guint j = 0; j < culprits->len && !c; j++)
+            if (g_array_index (culprits, KvmCulprit, j).pid == p->preemptor)
+                c = &g_array_index (culprits, KvmCulprit, j);
+        if (!c) {
+            g_array_set_size (culprits, culprits->len + 1);
+            c = &g_array_index (culprits, KvmCulprit, culprits->len - 1);
+            c->pid = p->preemptor;
+            g_strlcpy (c->comm, p->comm, FTA_COMM_LEN);
+        }
+        c->count += p->count;
+        c->ns += p->ns;
+    }
+    g_array_sort (culprits, kvm_culprit_cmp);
+    GString *names = g_string_new (NULL), *list = g_string_new (NULL);
+    for (guint j = 0; j < culprits->len && j < 3; j++) {
+        KvmCulprit *c = &g_array_index (culprits, KvmCulprit, j);
+        KvmThread *o = c->pid > 0 ? kvm_lookup (k, c->pid) : NULL;
+        const char *whose = "";
+        if (o && o->vm == m->vm) {
+            whose = " (this VM's own thread)";
+            own = TRUE;
+        } else if (o && o->vm >= 0) {
+            whose = " (another VM's thread)";
+            other_vm = TRUE;
+        }
+        char *d = kvm_dur (c->ns);
+        g_string_append_printf (names, "%s%s[%d]", j ? ", " : "", c->comm, c->pid);
+        g_string_append_printf (list, "%s%s[%d]%s: %" G_GUINT64_FORMAT " preemption%s, %s "
+                                "waited", j ? "; " : "", c->comm, c->pid, whose, c->count,
+                                c->count == 1 ? "" : "s", d);
+        g_free (d);
+    }
+
+    char *title = g_strdup_printf ("VM %d%s%s%s: %u vCPU thread%s waited for a host CPU "
+                                   "up to %.1f%% of the time they wanted to run",
+                                   m->vm, m->name ? " (" : "", m->name ? m->name : "",
+                                   m->name ? ")" : "", bad->len, bad->len == 1 ? "" : "s",
+                                   top);
+    GString *cause = g_string_new ("The vCPU threads were runnable while the host ran other "
+                                   "tasks on their CPUs; the guest sees this as steal time, "
+                                   "and whatever the vCPU was running is delayed.");
+    if (names->len)
+        g_string_append_printf (cause, " Most of the wait followed preemptions by %s.",
+                                names->str);
+    if (own)
+        g_string_append (cause, " Some of them are this VM's own qemu, I/O or vhost threads "
+                         "sharing the vCPUs' CPUs.");
+    if (other_vm)
+        g_string_append (cause, " Other VMs' threads compete for the same CPUs "
+                         "(overcommit).");
+    const char *advice =
+        "Give the vCPUs CPUs of their own: pin them (libvirt <vcpupin>/virsh vcpupin, or "
+        "taskset -pc on the thread ids above), keep host work off those CPUs (isolcpus= or "
+        "nohz_full= on the kernel command line, cpuset partitions, systemd AllowedCPUs= "
+        "for other services), and pin qemu's emulator and I/O threads elsewhere (virsh "
+        "emulatorpin, iothreadpin). If the preemptors must share those CPUs, lower their "
+        "priority (nice 19, or SCHED_IDLE with chrt -i 0) rather than raising the vCPUs' "
+        "to real-time (a spinning vCPU can then starve the host). Do not give a host's VMs "
+        "more vCPUs than it has CPUs for them.";
+    FtaFinding *f = fta_results_add_finding (
+        r, top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+        "kvm.vcpu-steal", title, cause->str, advice);
+    char *vmv = g_strdup_printf ("%d", m->vm);
+    fta_finding_add_evidence (f, "vm", vmv);
+    g_free (vmv);
+    for (guint i = 0; i < bad->len && i < 8; i++) {
+        KvmThread *t = g_ptr_array_index (bad, i);
+        char *key = kvm_vcpu_index (t) >= 0
+                        ? g_strdup_printf ("vCPU %d (%s, pid %d)", kvm_vcpu_index (t), t->comm,
+                                           t->pid)
+                        : g_strdup_printf ("vCPU (%s, pid %d)", t->comm, t->pid);
+        char *a = kvm_dur (t->runnable_ns), *b = kvm_dur (t->run_ns + t->runnable_ns);
+        char *val = g_strdup_printf ("runnable %s of %s wanted (%.1f%%), preempted %"
+                                     G_GUINT64_FORMAT " times", a, b,
+                                     kvm_share (t->run_ns, t->runnable_ns), t->preempted);
+        fta_finding_add_evidence (f, key, val);
+        g_free (key);
+        g_free (a);
+        g_free (b);
+        g_free (val);
+    }
+    if (bad->len > 8) {
+        char *more = g_strdup_printf ("%u", bad->len - 8);
+        fta_finding_add_evidence (f, "more vCPUs above the threshold", more);
+        g_free (more);
+    }
+    if (list->len)
+        fta_finding_add_evidence (f, "top preemptors", list->str);
+    g_free (title);
+    g_string_free (cause, TRUE);
+    g_string_free (names, TRUE);
+    g_string_free (list, TRUE);
+    g_array_free (culprits, TRUE);
+    g_ptr_array_free (bad, TRUE);
+}
+
+static void
+kvm_finish (void *self, FtaResults *r)
+{
+    Kvm *k = self;
+    GPtrArray *all = kvm_group (k);
+    GPtrArray *vcpus = g_ptr_array_new (), *others = g_ptr_array_new ();
+    GHashTable *vms = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    guint by_all = 0;
+    for (guint i = 0; i < all->len; i++) {
+        KvmThread *t = g_ptr_array_index (all, i);
+        if (t->role == KVM_ROLE_NONE)
+            continue;
+        KvmVm *m = kvm_vm (vms, t->vm);
+        m->by |= t->by;
+        if (t->pid == t->vm && t->comm[0])
+            m->name = t->comm;
+        if (!t->selected)
+            continue;
+        by_all |= t->by;
+        m->selected = TRUE;
+        if (t->role == KVM_ROLE_VCPU) {
+            g_ptr_array_add (vcpus, t);
+            m->vcpus++;
+            m->run_ns += t->run_ns;
+            m->runnable_ns += t->runnable_ns;
+            m->preempted += t->preempted;
+            m->sleep_ns += t->sleep_ns;
+            m->blocked_ns += t->blocked_ns;
+            if (t->kvm) {
+                m->guest_ns += t->guest_ns;
+                m->has_guest = TRUE;
+            }
+        } else {
+            g_ptr_array_add (others, t);
+            if (t->role == KVM_ROLE_VHOST)
+                m->vhost_ns += t->run_ns;
+            else if (t->role == KVM_ROLE_IOTHREAD)
+                m->iothread_ns += t->run_ns;
+            else
+                m->emulator_ns += t->run_ns;
+        }
+    }
+    g_ptr_array_sort (vcpus, kvm_vcpu_cmp);
+    g_ptr_array_sort (others, kvm_thread_cmp);
+    GPtrArray *vm_list = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, vms);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        if (((KvmVm *) v)->selected)
+            g_ptr_array_add (vm_list, v);
+    g_ptr_array_sort (vm_list, kvm_vm_cmp);
+
+    char *by = kvm_grouping_text (by_all);
+    char *how = vm_list->len ? g_strdup_printf ("(VMs grouped by %s)", by)
+                             : g_strdup ("(no KVM/QEMU threads reported)");
+    g_free (by);
+    GPtrArray *pairs = kvm_vcpu_pairs (k);
+    kvm_table_vcpus (k, r, vcpus, how);
+    kvm_table_preemptors (k, r, pairs);
+    kvm_table_vms (r, vm_list, how);
+    kvm_table_threads (r, others, how);
+    if (k->has_kvm_events)
+        kvm_table_exits (k, r);
+    for (guint i = 0; i < vm_list->len; i++)
+        kvm_find_steal (k, r, g_ptr_array_index (vm_list, i), vcpus, pairs);
+
+    g_free (how);
+    g_ptr_array_free (pairs, TRUE);
+    g_ptr_array_free (vm_list, TRUE);
+    g_hash_table_destroy (vms);
+    g_ptr_array_free (vcpus, TRUE);
+    g_ptr_array_free (others, TRUE);
+    g_ptr_array_free (all, TRUE);
+}
+
+static void
+kvm_destroy (void *self)
+{
+    Kvm *k = self;
+    g_hash_table_destroy (k->threads);
+    g_hash_table_destroy (k->classes);
+    g_hash_table_destroy (k->pairs);
+    g_hash_table_destroy (k->exits);
+    g_ptr_array_free (k->reasons, TRUE);
+    g_hash_table_destroy (k->reason_ids);
+    g_free (k);
+}
+
+static const FtaOptionSpec kvm_options[] = {
+    { "steal_pct", FTA_OPT_DOUBLE, "10",
+      "report a VM whose vCPUs waited for a CPU this share (%) of the time they wanted "
+      "to run (critical at twice that)" },
+    { "min_runnable_ms", FTA_OPT_INT, "10",
+      "... and waited at least this long (ms), so short traces do not alarm" },
+    { "pid_gap", FTA_OPT_INT, "64",
+      "without TGID column or fork events: a qemu/vCPU thread more than this many pids "
+      "after the previous one starts another VM" },
+    { NULL }
+};
+
+static const FtaEventType kvm_events[] = {
+    FTA_EV_SCHED_SWITCH, FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_SCHED_WAKING,
+    FTA_EV_SCHED_WAKEUP, FTA_EV_SCHED_PROCESS_FORK, FTA_EV_SCHED_PROCESS_EXEC,
+    FTA_EV_KVM_ENTRY, FTA_EV_KVM_EXIT, FTA_EV_KVM_USERSPACE_EXIT,
+    FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "kvm",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "KVM/QEMU: vCPU, vhost and qemu threads per VM, who preempts the vCPUs, "
+               "VM exits and time in guest",
+    .options = kvm_options,
+    .events = kvm_events,
+    .create = kvm_create,
+    .on_event = kvm_on_event,
+    .on_span = kvm_on_span,
+    .finish = kvm_finish,
+    .destroy = kvm_destroy,
+);
