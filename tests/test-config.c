@@ -79,7 +79,7 @@ static void
 check_default (FtaProfile *p)
 {
     const char *analyzers[] = { "switch", "wakeup", "blocking",
-                                "migration", "irq",
+                                "migration", "irq", "kvm",
                                 NULL };
     const char *sinks[] = { "text", NULL };
     assert_strv (p->analyzers, analyzers);
