@@ -517,7 +517,8 @@ assert_same_tables (JsonObject *a, JsonObject *b)
         for (guint c = 0; c < json_array_get_length (cols); c++) {
             const char *cn = json_object_get_string_member (
                 json_array_get_object_element (cols, c), "name");
-            if (strcmp (cn, "tgid") == 0 || strcmp (cn, "vm") == 0)
+            if (strcmp (cn, "tgid") == 0 || strcmp (cn, "vm") == 0
+                || strcmp (cn, "grouping") == 0)
                 continue;
             for (guint r = 0; r < json_array_get_length (rx); r++) {
                 JsonNode *u = json_array_get_element (json_array_get_array_element (rx, r), c);
