@@ -147,6 +147,9 @@ gboolean fta_profile_check_sections (const FtaProfile *p, GPtrArray *dirs,
 /* --- run context and filters ---------------------------------------------- */
 
 struct _FtaContext {
+    char *output_dir;       /* NULL = standard output */
+    char *output_stem;
+    gboolean output_is_dir; /* -o names a directory: DIR/report.EXT */
     guint top;
     gint64 window_ns;       /* 0 = auto */
     GRegex *comm_re;        /* NULL = any */

@@ -73,6 +73,46 @@ fta_context_window_ns (const FtaContext *ctx)
 }
 
 const char *
+fta_context_output_dir (const FtaContext *ctx)
+{
+    return ctx->output_dir;
+}
+
+const char *
+fta_context_output_stem (const FtaContext *ctx)
+{
+    return ctx->output_stem ? ctx->output_stem : "ftrace-analyzer";
+}
+
+/* -o PATH: a directory (existing, or named with a trailing '/') gets
+ * DIR/report.EXT from each sink; a file name is the one sink's file, or
+ * PATH.EXT for each of several sinks. */
+static gboolean
+plan_output (Engine *e, const char *output, GError **error)
+{
+    if (!output || strcmp (output, "-") == 0)
+        return TRUE;
+    if (g_file_test (output, G_FILE_TEST_IS_DIR) || g_str_has_suffix (output, "/")) {
+        if (g_mkdir_with_parents (output, 0777) != 0) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot create directory %s: %s",
+                         output, g_strerror (errno));
+            return FALSE;
+        }
+        e->ctx.output_is_dir = TRUE;
+        e->ctx.output_dir = g_strdup (output);
+        e->ctx.output_stem = g_strdup ("report");
+        return TRUE;
+    }
+    e->ctx.output_dir = g_path_get_dirname (output);
+    char *base = g_path_get_basename (output);
+    char *dot = strrchr (base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    e->ctx.output_stem = base;
+    return TRUE;
+}
+
+const char *
 fta_context_filter_text (const FtaContext *ctx)
 {
     return ctx->filter_text ? ctx->filter_text : "";
@@ -885,6 +925,8 @@ engine_clear (Engine *e)
         g_regex_unref (e->ctx.comm_re);
     g_hash_table_destroy (e->ctx.sel_cache);
     g_free (e->ctx.filter_text);
+    g_free (e->ctx.output_dir);
+    g_free (e->ctx.output_stem);
     fta_model_free (e->model);
     fta_parser_free (e->parser);
     g_array_free (e->q.unparsed_examples, TRUE);
@@ -1192,14 +1234,20 @@ check_has_events (Engine *e, const char *path, GError **error)
 }
 
 static FILE *
-open_output (const char *path, const char *ext, gboolean several, char **opened,
-             GError **error)
+open_output (const FtaContext *ctx, const char *path, const char *ext, gboolean several,
+             char **opened, GError **error)
 {
     *opened = NULL;
     if (!path || strcmp (path, "-") == 0)
         return stdout;
-    char *file = several ? g_strconcat (path, ".", ext ? ext : "out", NULL)
-                         : g_strdup (path);
+    char *file;
+    if (ctx && ctx->output_is_dir) {
+        char *name = g_strconcat ("report.", ext ? ext : "out", NULL);
+        file = g_build_filename (path, name, NULL);
+        g_free (name);
+    } else {
+        file = several ? g_strconcat (path, ".", ext ? ext : "out", NULL) : g_strdup (path);
+    }
     FILE *f = fopen (file, "w");
     if (!f) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
@@ -1304,7 +1352,8 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         g_ptr_array_add (names, NULL);
         gboolean ok = fta_profile_check_sections (p, dirs, (char **) names->pdata, error);
         g_ptr_array_free (names, TRUE);
-        if (!ok || !create_instances (&e, error))
+        if (!ok || !plan_output (&e, pick (rc->output, p->output), error)
+            || !create_instances (&e, error))
             goto fail;
     }
     e.q.input_path = rc->input_path;
@@ -1317,7 +1366,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
          * no empty output behind */
         created = rc->output && strcmp (rc->output, "-") != 0
                   && !g_file_test (rc->output, G_FILE_TEST_EXISTS);
-        e.out = open_output (rc->output, NULL, FALSE, &out_path, error);
+        e.out = open_output (NULL, rc->output, NULL, FALSE, &out_path, error);
         if (!e.out) {
             fta_input_close (input);
             goto fail;
@@ -1366,7 +1415,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         if (d->kind != FTA_PLUGIN_SINK)
             continue;
         char *opened;
-        FILE *out = open_output (output, d->extension, n_sinks > 1, &opened, error);
+        FILE *out = open_output (&e.ctx, output, d->extension, n_sinks > 1, &opened, error);
         if (!out) {
             code = FTA_EXIT_OUTPUT;
             goto done;

@@ -120,6 +120,13 @@ gboolean fta_context_task_selected (const FtaContext *ctx, gint32 pid,
 /* --window in ns for time series; 0 = let the analyzer choose from the
  * trace's span (documented in README "Time series"). */
 gint64 fta_context_window_ns (const FtaContext *ctx);
+/* Where sinks that write more than their main output (one CSV per table,
+ * plot data and scripts) put the other files: a directory, NULL when the
+ * output is standard output, and a stem to start their names with
+ * ("report" in a -o directory, else the -o file's name without its
+ * extension). */
+const char *fta_context_output_dir (const FtaContext *ctx);
+const char *fta_context_output_stem (const FtaContext *ctx);
 /* The comm the sched model last saw in event fields (prev_comm,
  * next_comm, comm=) for PID, or NULL.  The TASK column can be stale: it is
  * filled from saved_cmdlines when the text is rendered. */
