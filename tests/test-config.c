@@ -78,7 +78,7 @@ assert_strv (char **got, const char *const *expect)
 static void
 check_default (FtaProfile *p)
 {
-    const char *analyzers[] = { "switch", "wakeup", "blocking",
+    const char *analyzers[] = { "switch", "wakeup", "cpu", "blocking",
                                 "migration", "irq", "kvm",
                                 NULL };
     const char *sinks[] = { "text", NULL };

@@ -1,0 +1,657 @@
+/* cpu.c - where each CPU's time went: busy, idle, unknown; time in hard
+ * and soft interrupts; tasks waiting for a busy CPU; which CPUs each task
+ * ran on.
+ *
+ * The time between the reported range's first and last timestamp is split,
+ * per CPU, into three parts that add up to the range exactly:
+ *  - busy: the core's Running spans on that CPU (the model publishes none
+ *    for the idle task, pid 0), including runs inferred by the model and
+ *    the run still going on when the trace ends (busy_truncated_ns; it is
+ *    not in switch.tasks run_ns, which counts complete runs only);
+ *  - unknown: before the CPU's first recorded sched_switch (who ran is not
+ *    known); from a lost-event or buffer-started marker to the CPU's next
+ *    switch (the model drops its state there); and a run the model dropped
+ *    (a task seen switched in elsewhere while it ran here);
+ *  - idle: the rest, i.e. time after a switch whose occupant is known and
+ *    not covered by a Running span.
+ * A classification cursor per CPU walks forward as spans and switches
+ * arrive, so each nanosecond is classified once; busy is the plain sum of
+ * spans, so busy + idle + unknown equals the range only if the model's
+ * spans on a CPU never overlap (overlap_ns says by how much they did).
+ *
+ * Interrupt times pair irq_handler_entry/exit and softirq_entry/exit per
+ * CPU.  An entry whose exit never comes (lost, or the trace ends), an exit
+ * without its entry, and pairs cut by a marker are counted as unpaired and
+ * never timed.  Nested hardirqs (old kernels) are timed once, from the
+ * outermost entry to its exit.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+#define CPU_MAX_CPUS 4096
+#define CPU_IRQ_DEPTH 4
+/* Interval sets for the runnable-pressure estimate keep this many merged
+ * intervals per CPU; older ones are forgotten (see cpu_ivset_add). */
+#define CPU_IVSET_CAP 4096
+
+typedef struct {
+    gint64 s, e;
+} CpuIv;
+
+typedef enum {
+    CPU_IDLE = 0,
+    CPU_UNKNOWN,
+} CpuGap;
+
+typedef struct {
+    /* time partition */
+    gboolean seen;      /* classification has started, at head */
+    gboolean known;     /* a switch since the start or the last marker */
+    gint64 head, cursor;
+    gint32 cur_pid;     /* next_pid of the last switch */
+    gboolean cur_seen;  /* a Running span of cur_pid here since that switch */
+    gint64 busy, busy_trunc, idle, unknown, overlap;
+    guint64 switches, events;
+    /* interrupts */
+    gint32 hard_irq[CPU_IRQ_DEPTH];
+    gint64 hard_ts[CPU_IRQ_DEPTH];
+    guint hard_depth;
+    gboolean soft_open;
+    gint32 soft_vec;
+    gint64 soft_ts;
+    gint64 irq_ns, softirq_ns;
+    guint64 irqs, softirqs, irq_unpaired, softirq_unpaired;
+    /* runnable pressure: union of busy and of runnable-here intervals */
+    GArray *busy_set, *rq_set; /* CpuIv, sorted, disjoint */
+    gint64 pressure;
+} CpuCpu;
+
+typedef struct {
+    gint64 key; /* pid << 16 | cpu */
+    gint32 pid, cpu;
+    gint64 run_ns;
+    char comm[FTA_COMM_LEN];
+} CpuTaskCpu;
+
+typedef struct {
+    const FtaContext *ctx;
+    double imbalance_pct;
+    gboolean task_table;
+    GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
+    GHashTable *task_cpus; /* &key -> CpuTaskCpu*, owned */
+    gint64 first_ts, last_ts; /* the range seen: events and span ends */
+} Cpu;
+
+static void
+cpu_cpu_free (gpointer p)
+{
+    CpuCpu *c = p;
+    if (!c)
+        return;
+    g_array_free (c->busy_set, TRUE);
+    g_array_free (c->rq_set, TRUE);
+    g_free (c);
+}
+
+static void *
+cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    double imb = fta_options_get_double (opts, "imbalance_pct");
+    if (imb < 0 || imb > 100) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "imbalance_pct = %g: give percentage points between 0 and 100", imb);
+        return NULL;
+    }
+    Cpu *s = g_new0 (Cpu, 1);
+    s->ctx = ctx;
+    s->imbalance_pct = imb;
+    s->task_table = fta_options_get_bool (opts, "task_cpus");
+    s->cpus = g_ptr_array_new_with_free_func (cpu_cpu_free);
+    s->task_cpus = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    s->first_ts = G_MAXINT64;
+    s->last_ts = G_MININT64;
+    return s;
+}
+
+static CpuCpu *
+cpu_get (Cpu *s, gint32 cpu)
+{
+    if (cpu < 0 || cpu >= CPU_MAX_CPUS)
+        return NULL;
+    while (s->cpus->len <= (guint) cpu)
+        g_ptr_array_add (s->cpus, NULL);
+    CpuCpu *c = g_ptr_array_index (s->cpus, cpu);
+    if (!c) {
+        c = g_new0 (CpuCpu, 1);
+        c->cur_pid = -1;
+        c->busy_set = g_array_new (FALSE, FALSE, sizeof (CpuIv));
+        c->rq_set = g_array_new (FALSE, FALSE, sizeof (CpuIv));
+        g_ptr_array_index (s->cpus, cpu) = c;
+    }
+    return c;
+}
+
+static void
+cpu_range (Cpu *s, gint64 a, gint64 b)
+{
+    if (a < s->first_ts)
+        s->first_ts = a;
+    if (b > s->last_ts)
+        s->last_ts = b;
+}
+
+/* --- the time partition ---------------------------------------------------- */
+
+/* What the not-yet-classified time after the cursor was: unknown unless a
+ * switch told who ran; a task whose run the model dropped is unknown too. */
+static CpuGap
+cpu_gap_kind (const CpuCpu *c)
+{
+    if (!c->known)
+        return CPU_UNKNOWN;
+    if (c->cur_pid != 0 && !c->cur_seen)
+        return CPU_UNKNOWN;
+    return CPU_IDLE;
+}
+
+static void
+cpu_fill (CpuCpu *c, gint64 upto)
+{
+    if (upto <= c->cursor)
+        return;
+    if (cpu_gap_kind (c) == CPU_IDLE)
+        c->idle += upto - c->cursor;
+    else
+        c->unknown += upto - c->cursor;
+    c->cursor = upto;
+}
+
+static void
+cpu_start (CpuCpu *c, gint64 at)
+{
+    if (!c->seen) {
+        c->seen = TRUE;
+        c->head = c->cursor = at;
+    }
+}
+
+/* --- interval sets for runnable pressure ----------------------------------- */
+
+/* Measure of [a, b) covered by SET. */
+static gint64
+cpu_ivset_cover (const GArray *set, gint64 a, gint64 b)
+{
+    gint64 n = 0;
+    for (guint k = set->len; k-- > 0;) {
+        const CpuIv *v = &g_array_index (set, CpuIv, k);
+        if (v->e <= a)
+            break; /* sorted and disjoint: all earlier ones end before a */
+        if (v->s >= b)
+            continue;
+        n += MIN (b, v->e) - MAX (a, v->s);
+    }
+    return n;
+}
+
+/* Adds [s, e) to SET and returns how much of the part that was new to SET
+ * is covered by OTHER: each instant of SET ∩ OTHER is counted once, when
+ * the later of its two intervals arrives.  Spans arrive in the order they
+ * end, so the work is at the end of the arrays.  Beyond CPU_IVSET_CAP
+ * intervals the oldest half is forgotten: an interval reaching back past
+ * what is kept is compared only with what is kept. */
+static gint64
+cpu_ivset_add (GArray *set, gint64 s, gint64 e, const GArray *other)
+{
+    if (e <= s)
+        return 0;
+    gint hi = (gint) set->len - 1;
+    while (hi >= 0 && g_array_index (set, CpuIv, hi).s > e)
+        hi--;
+    gint lo = hi;
+    while (lo >= 0 && g_array_index (set, CpuIv, lo).e >= s)
+        lo--;
+    /* set[lo + 1 .. hi] touch [s, e) */
+    gint64 gained = 0, pos = s;
+    for (gint k = lo + 1; k <= hi; k++) {
+        const CpuIv *v = &g_array_index (set, CpuIv, k);
+        if (v->s > pos)
+            gained += cpu_ivset_cover (other, pos, MIN (v->s, e));
+        pos = MAX (pos, v->e);
+    }
+    if (pos < e)
+        gained += cpu_ivset_cover (other, pos, e);
+    CpuIv m = { s, e };
+    if (hi > lo) {
+        m.s = MIN (s, g_array_index (set, CpuIv, lo + 1).s);
+        m.e = MAX (e, g_array_index (set, CpuIv, hi).e);
+        g_array_remove_range (set, lo + 1, hi - lo);
+    }
+    g_array_insert_val (set, lo + 1, m);
+    if (set->len > CPU_IVSET_CAP)
+        g_array_remove_range (set, 0, CPU_IVSET_CAP / 2);
+    return gained;
+}
+
+/* --- events ---------------------------------------------------------------- */
+
+static void
+cpu_irq_reset (CpuCpu *c)
+{
+    c->irq_unpaired += c->hard_depth;
+    c->hard_depth = 0;
+    if (c->soft_open)
+        c->softirq_unpaired++;
+    c->soft_open = FALSE;
+}
+
+static void
+cpu_marker (Cpu *s, const FtaEvent *ev)
+{
+    /* The model drops every task's state at a marker: the run in progress
+     * on each CPU is not published, so its time is not known. */
+    for (guint i = 0; i < s->cpus->len; i++) {
+        CpuCpu *c = g_ptr_array_index (s->cpus, i);
+        if (!c)
+            continue;
+        if (c->seen) {
+            c->known = FALSE;
+            cpu_fill (c, ev->ts_ns);
+        }
+        c->cur_pid = -1;
+        /* only the marker's CPU lost events: pairs elsewhere stay valid */
+        if (ev->cpu < 0 || (guint) ev->cpu == i)
+            cpu_irq_reset (c);
+    }
+}
+
+static void
+cpu_hardirq (CpuCpu *c, const FtaEvent *ev)
+{
+    gint32 irq = ev->u.irq.irq;
+    if (ev->type == FTA_EV_IRQ_HANDLER_ENTRY) {
+        if (c->hard_depth == CPU_IRQ_DEPTH) {
+            /* deeper than any kernel nests: exits were lost */
+            cpu_irq_reset (c);
+        }
+        c->hard_irq[c->hard_depth] = irq;
+        c->hard_ts[c->hard_depth] = ev->ts_ns;
+        c->hard_depth++;
+        return;
+    }
+    guint k = c->hard_depth;
+    while (k > 0 && c->hard_irq[k - 1] != irq)
+        k--;
+    if (k == 0) {
+        c->irq_unpaired++; /* its entry is before the trace or was lost */
+        return;
+    }
+    /* entries above the match lost their exits */
+    c->irq_unpaired += c->hard_depth - k;
+    c->irqs++;
+    c->hard_depth = k - 1;
+    if (c->hard_depth == 0 && ev->ts_ns >= c->hard_ts[0])
+        c->irq_ns += ev->ts_ns - c->hard_ts[0];
+}
+
+static void
+cpu_softirq (CpuCpu *c, const FtaEvent *ev)
+{
+    gint32 vec = ev->u.softirq.vec;
+    if (ev->type == FTA_EV_SOFTIRQ_ENTRY) {
+        /* softirqs do not nest on a CPU: an open one lost its exit */
+        if (c->soft_open)
+            c->softirq_unpaired++;
+        c->soft_open = TRUE;
+        c->soft_vec = vec;
+        c->soft_ts = ev->ts_ns;
+        return;
+    }
+    if (!c->soft_open || c->soft_vec != vec) {
+        c->softirq_unpaired += c->soft_open ? 2 : 1;
+        c->soft_open = FALSE;
+        return;
+    }
+    c->soft_open = FALSE;
+    c->softirqs++;
+    if (ev->ts_ns >= c->soft_ts)
+        c->softirq_ns += ev->ts_ns - c->soft_ts;
+}
+
+static void
+cpu_on_event (void *self, const FtaEvent *ev)
+{
+    Cpu *s = self;
+    if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
+        cpu_marker (s, ev);
+        return;
+    }
+    CpuCpu *c = cpu_get (s, ev->cpu);
+    if (!c)
+        return;
+    cpu_range (s, ev->ts_ns, ev->ts_ns);
+    c->events++;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        c->switches++;
+        cpu_start (c, ev->ts_ns);
+        cpu_fill (c, ev->ts_ns);
+        c->known = TRUE;
+        c->cur_pid = ev->u.sw.next_pid;
+        c->cur_seen = FALSE;
+        break;
+    case FTA_EV_IRQ_HANDLER_ENTRY:
+    case FTA_EV_IRQ_HANDLER_EXIT:
+        cpu_hardirq (c, ev);
+        break;
+    case FTA_EV_SOFTIRQ_ENTRY:
+    case FTA_EV_SOFTIRQ_EXIT:
+        cpu_softirq (c, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+cpu_on_span (void *self, const FtaSpan *sp)
+{
+    Cpu *s = self;
+    if (sp->state != FTA_TASK_RUNNING && sp->state != FTA_TASK_RUNNABLE)
+        return;
+    CpuCpu *c = cpu_get (s, sp->cpu);
+    if (!c)
+        return;
+    if (sp->state == FTA_TASK_RUNNABLE) {
+        /* waiting to run on this CPU (per the model: where it was
+         * preempted, woken to, or migrated to) */
+        c->pressure += cpu_ivset_add (c->rq_set, sp->start_ns, sp->end_ns, c->busy_set);
+        return;
+    }
+    gint64 d = sp->end_ns - sp->start_ns;
+    cpu_range (s, sp->start_ns, sp->end_ns);
+    cpu_start (c, sp->start_ns);
+    if (sp->start_ns > c->cursor)
+        cpu_fill (c, sp->start_ns);
+    else
+        c->overlap += MIN (c->cursor, sp->end_ns) - sp->start_ns;
+    if (sp->end_ns > c->cursor)
+        c->cursor = sp->end_ns;
+    if (sp->pid == c->cur_pid)
+        c->cur_seen = TRUE;
+    c->busy += d;
+    c->pressure += cpu_ivset_add (c->busy_set, sp->start_ns, sp->end_ns, c->rq_set);
+    if (sp->flags & FTA_SPAN_TRUNCATED) {
+        /* not a complete run (README, "Partial intervals"), but the CPU
+         * was busy: in busy_ns, not in the per-task run times */
+        c->busy_trunc += d;
+        return;
+    }
+    if (!s->task_table)
+        return;
+    gint64 key = ((gint64) sp->pid << 16) | sp->cpu;
+    CpuTaskCpu *t = g_hash_table_lookup (s->task_cpus, &key);
+    if (!t) {
+        t = g_new0 (CpuTaskCpu, 1);
+        t->key = key;
+        t->pid = sp->pid;
+        t->cpu = sp->cpu;
+        g_hash_table_insert (s->task_cpus, &t->key, t);
+    }
+    g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    t->run_ns += d;
+}
+
+/* --- results ---------------------------------------------------------------- */
+
+static double
+cpu_pct (gint64 part, gint64 whole)
+{
+    return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
+}
+
+static char *
+cpu_ms (gint64 ns)
+{
+    return g_strdup_printf ("%.3f ms", ns / 1e6);
+}
+
+static void
+cpu_evidence (FtaFinding *f, const char *key, char *value)
+{
+    fta_finding_add_evidence (f, key, value);
+    g_free (value);
+}
+
+/* Busiest vs idlest CPU, among CPUs observed for at least half the range. */
+static void
+cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
+{
+    CpuCpu *hi = NULL, *lo = NULL;
+    guint hi_i = 0, lo_i = 0, n = 0;
+    for (guint i = 0; i < s->cpus->len; i++) {
+        CpuCpu *c = g_ptr_array_index (s->cpus, i);
+        gint64 obs = c ? c->busy + c->idle : 0;
+        if (!c || obs * 2 < range || obs <= 0)
+            continue;
+        n++;
+        double pct = cpu_pct (c->busy, obs);
+        if (!hi || pct > cpu_pct (hi->busy, hi->busy + hi->idle)) {
+            hi = c;
+            hi_i = i;
+        }
+        if (!lo || pct < cpu_pct (lo->busy, lo->busy + lo->idle)) {
+            lo = c;
+            lo_i = i;
+        }
+    }
+    if (n < 2)
+        return;
+    double hp = cpu_pct (hi->busy, hi->busy + hi->idle);
+    double lp = cpu_pct (lo->busy, lo->busy + lo->idle);
+    if (hp - lp < s->imbalance_pct)
+        return;
+    double press = cpu_pct (hi->pressure, hi->busy + hi->idle);
+    /* tasks queued on the busy CPU while another one idled: the load is
+     * not being spread; without queueing it is only uneven */
+    gboolean waited = press >= 10.0;
+    char *title = g_strdup_printf ("CPU %u was busy %.0f%% of the time, CPU %u %.0f%%%s",
+                                   hi_i, hp, lo_i, lp,
+                                   waited ? ", while tasks queued on the busy one" : "");
+    FtaFinding *f = fta_results_add_finding (
+        r, waited ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO, "cpu.imbalance", title,
+        waited ? "Work is not spread over the CPUs: tasks waited for the busy CPU "
+                 "while another one had idle time (CPU affinity, cpusets, or "
+                 "load balancing that does not move them)."
+               : "The load is uneven across CPUs: some work is confined to a few "
+                 "CPUs (affinity, IRQ routing), or the trace caught a one-sided phase.",
+        "See cpu.task_cpus for the tasks on the busy CPU and their CPUs; check their "
+        "affinity (taskset -p PID, cpuset cgroups) and IRQ affinity "
+        "(/proc/irq/*/smp_affinity_list).");
+    g_free (title);
+    cpu_evidence (f, "busiest_cpu", g_strdup_printf ("%u", hi_i));
+    cpu_evidence (f, "busiest_busy_pct", g_strdup_printf ("%.1f", hp));
+    cpu_evidence (f, "idlest_cpu", g_strdup_printf ("%u", lo_i));
+    cpu_evidence (f, "idlest_busy_pct", g_strdup_printf ("%.1f", lp));
+    cpu_evidence (f, "idlest_idle", cpu_ms (lo->idle));
+    cpu_evidence (f, "busiest_runnable_pressure", cpu_ms (hi->pressure));
+    cpu_evidence (f, "busiest_runnable_pressure_pct", g_strdup_printf ("%.1f", press));
+}
+
+static int
+cpu_task_cmp (gconstpointer a, gconstpointer b, gpointer totals)
+{
+    const CpuTaskCpu *x = *(CpuTaskCpu *const *) a, *y = *(CpuTaskCpu *const *) b;
+    if (x->pid != y->pid) {
+        gint64 tx = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (x->pid));
+        gint64 ty = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (y->pid));
+        if (tx != ty)
+            return tx > ty ? -1 : 1;
+        return x->pid < y->pid ? -1 : 1;
+    }
+    if (x->run_ns != y->run_ns)
+        return x->run_ns > y->run_ns ? -1 : 1;
+    return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+static void
+cpu_task_table (Cpu *s, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table (r, "cpu", "task_cpus",
+                                         "Where each task ran (complete runs)");
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_share = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
+
+    GHashTable *totals = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    GPtrArray *rows = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, s->task_cpus);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        CpuTaskCpu *k = v;
+        if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
+            continue;
+        gint64 *tot = g_hash_table_lookup (totals, GINT_TO_POINTER (k->pid));
+        if (!tot) {
+            tot = g_new0 (gint64, 1);
+            g_hash_table_insert (totals, GINT_TO_POINTER (k->pid), tot);
+        }
+        *tot += k->run_ns;
+        g_ptr_array_add (rows, k);
+    }
+    /* tasks by total run time, each task's CPUs by run time */
+    g_ptr_array_sort_with_data (rows, cpu_task_cmp, totals);
+    for (guint i = 0; i < rows->len; i++) {
+        CpuTaskCpu *k = g_ptr_array_index (rows, i);
+        gint64 tot = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (k->pid));
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_pid, k->pid);
+        /* the comm the model saw last, as switch.tasks shows it */
+        const char *comm = fta_context_comm (s->ctx, k->pid);
+        fta_table_set_string (t, row, c_comm, comm ? comm : k->comm);
+        fta_table_set_int (t, row, c_cpu, k->cpu);
+        fta_table_set_int (t, row, c_run, k->run_ns);
+        if (tot > 0)
+            fta_table_set_double (t, row, c_share, cpu_pct (k->run_ns, tot));
+    }
+    g_ptr_array_free (rows, TRUE);
+    g_hash_table_destroy (totals);
+}
+
+static void
+cpu_finish (void *self, FtaResults *r)
+{
+    Cpu *s = self;
+    if (s->first_ts > s->last_ts)
+        s->first_ts = s->last_ts = 0; /* nothing on the selected CPUs: no rows */
+    /* Without --start/--end the range is the whole trace, also when --cpu
+     * leaves out the CPUs that have its first or last event.  (The context
+     * does not give the time window itself: it is read from the filter.) */
+    const FtaQuality *q = fta_results_quality (r);
+    const char *filters = fta_context_filter_text (s->ctx);
+    if (q && q->first_ts_ns >= 0 && s->cpus->len > 0 && !strstr (filters, "--start")
+        && !strstr (filters, "--end")) {
+        s->first_ts = MIN (s->first_ts, q->first_ts_ns);
+        s->last_ts = MAX (s->last_ts, q->last_ts_ns);
+    }
+    gint64 range = s->last_ts - s->first_ts;
+    FtaTable *t = fta_results_add_table (r, "cpu", "cpus", "Where each CPU's time went");
+    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
+    guint c_busy = fta_table_add_column (t, "busy_ns", FTA_COL_DURATION, FALSE);
+    guint c_idle = fta_table_add_column (t, "idle_ns", FTA_COL_DURATION, FALSE);
+    guint c_pct = fta_table_add_column (t, "busy_pct", FTA_COL_PERCENT, FALSE);
+    guint c_irq = fta_table_add_column (t, "irq_ns", FTA_COL_DURATION, FALSE);
+    guint c_soft = fta_table_add_column (t, "softirq_ns", FTA_COL_DURATION, FALSE);
+    guint c_sw = fta_table_add_column (t, "switches", FTA_COL_COUNT, FALSE);
+    guint c_unk = fta_table_add_column (t, "unknown_ns", FTA_COL_DURATION, FALSE);
+    guint c_trunc = fta_table_add_column (t, "busy_truncated_ns", FTA_COL_DURATION, FALSE);
+    guint c_press = fta_table_add_column (t, "runnable_pressure_ns", FTA_COL_DURATION, FALSE);
+    guint c_ev = fta_table_add_column (t, "events", FTA_COL_COUNT, FALSE);
+    guint c_irqs = fta_table_add_column (t, "irqs", FTA_COL_COUNT, FALSE);
+    guint c_softs = fta_table_add_column (t, "softirqs", FTA_COL_COUNT, FALSE);
+    guint c_iun = fta_table_add_column (t, "irq_unpaired", FTA_COL_COUNT, FALSE);
+    guint c_sun = fta_table_add_column (t, "softirq_unpaired", FTA_COL_COUNT, FALSE);
+    guint c_ovl = fta_table_add_column (t, "overlap_ns", FTA_COL_DURATION, FALSE);
+
+    for (guint i = 0; i < s->cpus->len; i++) {
+        CpuCpu *c = g_ptr_array_index (s->cpus, i);
+        if (!c)
+            continue;
+        if (!c->seen) {
+            c->unknown = range;
+        } else {
+            c->unknown += c->head - s->first_ts;
+            cpu_fill (c, s->last_ts);
+        }
+        /* entries still open at the end have no exit to pair with */
+        cpu_irq_reset (c);
+        guint row = fta_table_add_row (t);
+        gint64 obs = c->busy + c->idle;
+        fta_table_set_int (t, row, c_cpu, i);
+        fta_table_set_int (t, row, c_busy, c->busy);
+        fta_table_set_int (t, row, c_idle, c->idle);
+        if (obs > 0)
+            fta_table_set_double (t, row, c_pct, cpu_pct (c->busy, obs));
+        fta_table_set_int (t, row, c_irq, c->irq_ns);
+        fta_table_set_int (t, row, c_soft, c->softirq_ns);
+        fta_table_set_int (t, row, c_sw, c->switches);
+        fta_table_set_int (t, row, c_unk, c->unknown);
+        fta_table_set_int (t, row, c_trunc, c->busy_trunc);
+        fta_table_set_int (t, row, c_press, c->pressure);
+        fta_table_set_int (t, row, c_ev, c->events);
+        fta_table_set_int (t, row, c_irqs, c->irqs);
+        fta_table_set_int (t, row, c_softs, c->softirqs);
+        fta_table_set_int (t, row, c_iun, c->irq_unpaired);
+        fta_table_set_int (t, row, c_sun, c->softirq_unpaired);
+        fta_table_set_int (t, row, c_ovl, c->overlap);
+    }
+    cpu_imbalance (s, r, range);
+    if (s->task_table)
+        cpu_task_table (s, r);
+}
+
+static void
+cpu_destroy (void *self)
+{
+    Cpu *s = self;
+    g_ptr_array_free (s->cpus, TRUE);
+    g_hash_table_destroy (s->task_cpus);
+    g_free (s);
+}
+
+static const FtaOptionSpec cpu_options[] = {
+    { "imbalance_pct", FTA_OPT_DOUBLE, "30",
+      "report cpu.imbalance when the busiest and idlest CPU's busy_pct differ by "
+      "this many points" },
+    { "task_cpus", FTA_OPT_BOOL, "true", "also report cpu.task_cpus" },
+    { NULL }
+};
+
+/* Every event type: the events column, and the range's first and last
+ * timestamp, count them all. */
+static const FtaEventType cpu_events[] = {
+    FTA_EV_SCHED_SWITCH, FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP,
+    FTA_EV_SCHED_WAKEUP_NEW, FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_SCHED_PROCESS_FORK,
+    FTA_EV_SCHED_PROCESS_EXIT, FTA_EV_SCHED_PROCESS_EXEC, FTA_EV_IRQ_HANDLER_ENTRY,
+    FTA_EV_IRQ_HANDLER_EXIT, FTA_EV_SOFTIRQ_ENTRY, FTA_EV_SOFTIRQ_EXIT,
+    FTA_EV_SOFTIRQ_RAISE, FTA_EV_KVM_ENTRY, FTA_EV_KVM_EXIT, FTA_EV_KVM_USERSPACE_EXIT,
+    FTA_EV_BLOCK_RQ_ISSUE, FTA_EV_BLOCK_RQ_COMPLETE, FTA_EV_BLOCK_RQ_INSERT,
+    FTA_EV_OTHER, FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "cpu",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "per CPU: busy, idle and unknown time, hard/soft IRQ time, switches, "
+               "runnable pressure; which CPUs each task ran on",
+    .options = cpu_options,
+    .events = cpu_events,
+    .create = cpu_create,
+    .on_event = cpu_on_event,
+    .on_span = cpu_on_span,
+    .finish = cpu_finish,
+    .destroy = cpu_destroy,
+);
