@@ -1,0 +1,774 @@
+/* timeline.c - how activity moves over time: per-window counts of wakeups,
+ * switches, migrations, IRQs and softirqs; per-CPU busy time; the run time
+ * of the busiest tasks; bursts and periodic activity.
+ *
+ * Windows start at the first timestamp the plugin sees (the trace's first,
+ * or the --start window's) and are --window long, or, without --window,
+ * the trace's span / 100 rounded up to 1, 2 or 5 x 10^k ns (20 to 100
+ * windows).  The span is known only at the end, so counts are kept in fine
+ * buckets: without --window 10^k ns wide (from 1 us, ten times wider each
+ * time they would exceed TL_AUTO_BUCKETS), with --window the window itself
+ * (twice wider each time it would exceed TL_USER_BUCKETS).  Memory is thus
+ * bounded whatever the trace's size; a --window that would make more
+ * windows is widened, and the series' window_ns says by how much.
+ * Periodicity is looked for in the fine buckets.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+#define TL_AUTO_BUCKETS 20000
+#define TL_USER_BUCKETS 10000
+#define TL_MAX_CPUS 4096
+#define TL_MAX_LAG 4000
+
+typedef struct {
+    guint32 waking, wakeup, switches, migrations, irqs, softirqs;
+} TlCounts;
+
+typedef enum {
+    TL_WAKEUPS = 0,
+    TL_SWITCHES,
+    TL_MIGRATIONS,
+    TL_IRQS,
+    TL_SOFTIRQS,
+    TL_N_METRICS
+} TlMetric;
+
+static const char *const tl_metric_names[TL_N_METRICS] = {
+    "wakeups", "switches", "migrations", "irqs", "softirqs"
+};
+
+typedef struct {
+    guint32 idx; /* task bucket */
+    gint64 ns;
+} TlRun;
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    gint64 total;
+    GArray *runs; /* TlRun, by idx */
+} TlTask;
+
+typedef struct {
+    const FtaContext *ctx;
+    guint top_n;
+    double burst_factor, burst_min_rate, period_min_acf;
+    gboolean automatic;     /* window chosen at the end */
+    gint64 asked_ns;        /* --window, 0 without */
+    gint64 res;             /* fine bucket width */
+    guint factor;           /* widening step of the fine buckets */
+    guint max_buckets;
+    guint task_mult;        /* task buckets are res * task_mult wide */
+    gint64 t0, t_last;      /* G_MININT64 until something is seen */
+    GArray *counts;         /* TlCounts per fine bucket */
+    GPtrArray *busy;        /* per CPU: GArray of gint64 per fine bucket, or NULL */
+    GHashTable *tasks;      /* pid -> TlTask*, owned */
+} Timeline;
+
+static void
+tl_task_free (gpointer p)
+{
+    TlTask *t = p;
+    g_array_free (t->runs, TRUE);
+    g_free (t);
+}
+
+static void
+tl_busy_free (gpointer p)
+{
+    if (p)
+        g_array_free (p, TRUE);
+}
+
+static void *
+tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
+{
+    gint64 top = fta_options_get_int (opts, "top_tasks");
+    double factor = fta_options_get_double (opts, "burst_factor");
+    double acf = fta_options_get_double (opts, "period_min_acf");
+    if (top < 0 || top > 1000) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "top_tasks = %" G_GINT64_FORMAT ": give 0 to 1000", top);
+        return NULL;
+    }
+    if (factor < 1) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "burst_factor = %g: give a factor of at least 1", factor);
+        return NULL;
+    }
+    if (acf <= 0 || acf > 1) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "period_min_acf = %g: give an autocorrelation in (0, 1]", acf);
+        return NULL;
+    }
+    Timeline *tl = g_new0 (Timeline, 1);
+    tl->ctx = ctx;
+    tl->top_n = (guint) top;
+    tl->burst_factor = factor;
+    tl->burst_min_rate = MAX (fta_options_get_double (opts, "burst_min_rate"), 0.0);
+    tl->period_min_acf = acf;
+    tl->asked_ns = fta_context_window_ns (ctx);
+    tl->automatic = tl->asked_ns <= 0;
+    if (tl->automatic) {
+        tl->res = 1000;
+        tl->factor = 10;
+        tl->max_buckets = TL_AUTO_BUCKETS;
+        /* the chosen window is at least 10 fine buckets wide (see
+         * tl_pick_window), so task buckets can be 10 times coarser */
+        tl->task_mult = 10;
+    } else {
+        tl->res = tl->asked_ns;
+        tl->factor = 2;
+        tl->max_buckets = TL_USER_BUCKETS;
+        tl->task_mult = 1;
+    }
+    tl->t0 = G_MININT64;
+    tl->t_last = G_MININT64;
+    tl->counts = g_array_new (FALSE, TRUE, sizeof (TlCounts));
+    tl->busy = g_ptr_array_new_with_free_func (tl_busy_free);
+    tl->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tl_task_free);
+    return tl;
+}
+
+/* --- fine buckets ------------------------------------------------------------ */
+
+static void
+tl_coarsen_i64 (GArray *a, guint f)
+{
+    guint n = (a->len + f - 1) / f;
+    for (guint i = 0; i < n; i++) {
+        gint64 v = 0;
+        for (guint j = i * f; j < MIN (a->len, (i + 1) * f); j++)
+            v += g_array_index (a, gint64, j);
+        g_array_index (a, gint64, i) = v;
+    }
+    g_array_set_size (a, n);
+}
+
+/* Makes the fine (and task) buckets F times wider. */
+static void
+tl_coarsen (Timeline *tl)
+{
+    guint f = tl->factor;
+    GArray *c = tl->counts;
+    guint n = (c->len + f - 1) / f;
+    for (guint i = 0; i < n; i++) {
+        TlCounts sum = { 0 };
+        for (guint j = i * f; j < MIN (c->len, (i + 1) * f); j++) {
+            TlCounts *x = &g_array_index (c, TlCounts, j);
+            sum.waking += x->waking;
+            sum.wakeup += x->wakeup;
+            sum.switches += x->switches;
+            sum.migrations += x->migrations;
+            sum.irqs += x->irqs;
+            sum.softirqs += x->softirqs;
+        }
+        g_array_index (c, TlCounts, i) = sum;
+    }
+    g_array_set_size (c, n);
+    for (guint i = 0; i < tl->busy->len; i++)
+        if (g_ptr_array_index (tl->busy, i))
+            tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, tl->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        GArray *runs = ((TlTask *) v)->runs;
+        guint out = 0;
+        for (guint i = 0; i < runs->len; i++) {
+            TlRun r = g_array_index (runs, TlRun, i);
+            r.idx /= f;
+            if (out > 0 && g_array_index (runs, TlRun, out - 1).idx == r.idx)
+                g_array_index (runs, TlRun, out - 1).ns += r.ns;
+            else
+                g_array_index (runs, TlRun, out++) = r;
+        }
+        g_array_set_size (runs, out);
+    }
+    tl->res *= f;
+}
+
+static void
+tl_see (Timeline *tl, gint64 ts)
+{
+    if (tl->t0 == G_MININT64)
+        tl->t0 = ts;
+    if (ts > tl->t_last)
+        tl->t_last = ts;
+}
+
+/* The fine bucket of TS, widening the buckets until it fits.  Times before
+ * the first one seen go to bucket 0. */
+static guint
+tl_bucket (Timeline *tl, gint64 ts)
+{
+    gint64 off = ts > tl->t0 ? ts - tl->t0 : 0;
+    while (off / tl->res >= tl->max_buckets)
+        tl_coarsen (tl);
+    guint b = (guint) (off / tl->res);
+    if (b >= tl->counts->len)
+        g_array_set_size (tl->counts, b + 1);
+    return b;
+}
+
+static TlCounts *
+tl_counts_at (Timeline *tl, gint64 ts)
+{
+    guint b = tl_bucket (tl, ts);
+    return &g_array_index (tl->counts, TlCounts, b);
+}
+
+static GArray *
+tl_cpu_busy (Timeline *tl, gint32 cpu)
+{
+    if (cpu < 0 || cpu >= TL_MAX_CPUS)
+        return NULL;
+    while (tl->busy->len <= (guint) cpu)
+        g_ptr_array_add (tl->busy, NULL);
+    GArray *a = g_ptr_array_index (tl->busy, cpu);
+    if (!a) {
+        a = g_array_new (FALSE, TRUE, sizeof (gint64));
+        g_ptr_array_index (tl->busy, cpu) = a;
+    }
+    return a;
+}
+
+static void
+tl_on_event (void *self, const FtaEvent *ev)
+{
+    Timeline *tl = self;
+    tl_see (tl, ev->ts_ns);
+    tl_cpu_busy (tl, ev->cpu); /* a CPU with events gets a row, busy or not */
+    TlCounts *c = tl_counts_at (tl, ev->ts_ns);
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH: c->switches++; break;
+    case FTA_EV_SCHED_WAKING: c->waking++; break;
+    case FTA_EV_SCHED_WAKEUP:
+        if (ev->u.wake.success != 0)
+            c->wakeup++;
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK: c->migrations++; break;
+    case FTA_EV_IRQ_HANDLER_ENTRY: c->irqs++; break;
+    case FTA_EV_SOFTIRQ_ENTRY: c->softirqs++; break;
+    default: break;
+    }
+}
+
+static void
+tl_add_run (TlTask *t, guint32 idx, gint64 ns)
+{
+    GArray *runs = t->runs;
+    guint k = runs->len;
+    while (k > 0 && g_array_index (runs, TlRun, k - 1).idx > idx)
+        k--; /* spans of one task come in order: this loop rarely runs */
+    if (k > 0 && g_array_index (runs, TlRun, k - 1).idx == idx) {
+        g_array_index (runs, TlRun, k - 1).ns += ns;
+        return;
+    }
+    TlRun r = { idx, ns };
+    g_array_insert_val (runs, k, r);
+}
+
+static void
+tl_on_span (void *self, const FtaSpan *sp)
+{
+    Timeline *tl = self;
+    if (sp->state != FTA_TASK_RUNNING || sp->end_ns <= sp->start_ns)
+        return;
+    tl_see (tl, sp->start_ns);
+    tl_see (tl, sp->end_ns);
+    gint64 s = MAX (sp->start_ns, tl->t0), e = sp->end_ns;
+    if (e <= s)
+        return;
+    tl_bucket (tl, e - 1); /* widen first: indexes below stay valid */
+    GArray *busy = tl_cpu_busy (tl, sp->cpu);
+    if (busy) {
+        guint last = (guint) ((e - 1 - tl->t0) / tl->res);
+        if (busy->len <= last)
+            g_array_set_size (busy, last + 1);
+        for (guint b = (guint) ((s - tl->t0) / tl->res); b <= last; b++) {
+            gint64 lo = tl->t0 + (gint64) b * tl->res;
+            g_array_index (busy, gint64, b) += MIN (e, lo + tl->res) - MAX (s, lo);
+        }
+    }
+    TlTask *t = g_hash_table_lookup (tl->tasks, GINT_TO_POINTER (sp->pid));
+    if (!t) {
+        t = g_new0 (TlTask, 1);
+        t->pid = sp->pid;
+        t->runs = g_array_new (FALSE, FALSE, sizeof (TlRun));
+        g_hash_table_insert (tl->tasks, GINT_TO_POINTER (sp->pid), t);
+    }
+    g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    t->total += e - s;
+    gint64 tres = tl->res * tl->task_mult;
+    guint last = (guint) ((e - 1 - tl->t0) / tres);
+    for (guint b = (guint) ((s - tl->t0) / tres); b <= last; b++) {
+        gint64 lo = tl->t0 + (gint64) b * tres;
+        tl_add_run (t, b, MIN (e, lo + tres) - MAX (s, lo));
+    }
+}
+
+/* --- the report windows ------------------------------------------------------- */
+
+/* SPAN / 100 rounded up to 1, 2 or 5 x 10^k, and at least MIN. */
+static gint64
+tl_pick_window (gint64 span, gint64 min)
+{
+    gint64 raw = MAX ((span + 99) / 100, 1);
+    gint64 p = 1;
+    while (p <= G_MAXINT64 / 10 && p * 10 <= raw)
+        p *= 10;
+    gint64 w = raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+    return MAX (w, min);
+}
+
+typedef struct {
+    gint64 window, span;
+    guint n;          /* windows */
+    guint per;        /* fine buckets per window */
+    gboolean waking;  /* wakeups counted from sched_waking */
+    gint64 *metric[TL_N_METRICS]; /* per window */
+} TlWindows;
+
+static guint32
+tl_metric_of (const TlCounts *c, TlMetric m, gboolean waking)
+{
+    switch (m) {
+    case TL_WAKEUPS: return waking ? c->waking : c->wakeup;
+    case TL_SWITCHES: return c->switches;
+    case TL_MIGRATIONS: return c->migrations;
+    case TL_IRQS: return c->irqs;
+    case TL_SOFTIRQS: return c->softirqs;
+    default: return 0;
+    }
+}
+
+static gint64
+tl_window_len (const TlWindows *w, guint i)
+{
+    return MIN (w->window, w->span - (gint64) i * w->window);
+}
+
+static char *
+tl_seconds (gint64 ns)
+{
+    return g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, ns / 1000000000,
+                            (ns % 1000000000) / 1000);
+}
+
+static char *
+tl_duration (gint64 ns)
+{
+    if (ns >= 1000000000)
+        return g_strdup_printf ("%g s", ns / 1e9);
+    if (ns >= 1000000)
+        return g_strdup_printf ("%g ms", ns / 1e6);
+    return g_strdup_printf ("%g us", ns / 1e3);
+}
+
+static void
+tl_evidence (FtaFinding *f, const char *key, char *value)
+{
+    fta_finding_add_evidence (f, key, value);
+    g_free (value);
+}
+
+static int
+tl_cmp_i64 (const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return (x > y) - (x < y);
+}
+
+/* Windows far above the median: more than burst_factor x the median and at
+ * least burst_min_rate per second.  Only whole windows are compared. */
+static void
+tl_bursts (Timeline *tl, FtaResults *r, const TlWindows *w)
+{
+    guint full = (guint) (w->span / w->window);
+    if (full < 10)
+        return;
+    gint64 *sorted = g_new (gint64, full);
+    for (TlMetric m = 0; m < TL_N_METRICS; m++) {
+        memcpy (sorted, w->metric[m], full * sizeof (gint64));
+        qsort (sorted, full, sizeof (gint64), tl_cmp_i64);
+        gint64 median = sorted[full / 2];
+        double thr = MAX (tl->burst_factor * (double) median,
+                          tl->burst_min_rate * (double) w->window / 1e9);
+        guint n = 0, top[5];
+        for (guint i = 0; i < full; i++) {
+            if ((double) w->metric[m][i] <= thr || w->metric[m][i] == 0)
+                continue;
+            /* keep the 5 largest, largest first */
+            guint k = MIN (n, 5u);
+            while (k > 0 && w->metric[m][top[k - 1]] < w->metric[m][i]) {
+                if (k < 5)
+                    top[k] = top[k - 1];
+                k--;
+            }
+            if (k < 5)
+                top[k] = i;
+            n++;
+        }
+        if (!n)
+            continue;
+        char *win = tl_duration (w->window);
+        char *at = tl_seconds (tl->t0 + (gint64) top[0] * w->window);
+        char *title = g_strdup_printf (
+            "Bursts of %s: %u window%s of %s above %g x the median (up to %" G_GINT64_FORMAT
+            " at %s s, median %" G_GINT64_FORMAT ")",
+            tl_metric_names[m], n, n == 1 ? "" : "s", win, tl->burst_factor,
+            w->metric[m][top[0]], at, median);
+        char *code = g_strdup_printf ("timeline.burst.%s", tl_metric_names[m]);
+        FtaFinding *f = fta_results_add_finding (
+            r, FTA_SEVERITY_INFO, code, title,
+            "Activity comes in bursts: something (a timer, an I/O completion, a "
+            "batch of work, a lost-event gap ending) concentrates events in a few "
+            "windows.",
+            "Analyze the burst alone with --start/--end around the times shown, and "
+            "compare it with a quiet window.");
+        g_free (code);
+        g_free (title);
+        g_free (at);
+        tl_evidence (f, "metric", g_strdup (tl_metric_names[m]));
+        tl_evidence (f, "window", win);
+        tl_evidence (f, "median_per_window", g_strdup_printf ("%" G_GINT64_FORMAT, median));
+        tl_evidence (f, "threshold_per_window", g_strdup_printf ("%.1f", thr));
+        tl_evidence (f, "burst_windows", g_strdup_printf ("%u of %u", n, full));
+        GString *list = g_string_new (NULL);
+        for (guint k = 0; k < MIN (n, 5u); k++) {
+            char *t = tl_seconds (tl->t0 + (gint64) top[k] * w->window);
+            g_string_append_printf (list, "%s%s s: %" G_GINT64_FORMAT, k ? ", " : "", t,
+                                    w->metric[m][top[k]]);
+            g_free (t);
+        }
+        tl_evidence (f, "largest", g_string_free (list, FALSE));
+    }
+    g_free (sorted);
+}
+
+/* --- periodicity ----------------------------------------------------------------- */
+
+typedef struct {
+    double period;  /* in fine buckets */
+    double acf;     /* at the first peak */
+    guint repeats;  /* peaks found at multiples of the period */
+} TlPeriod;
+
+/* The dominant period of X (N buckets) by autocorrelation: the first
+ * autocorrelation peak at least 0.8 x the highest one, if it is at least
+ * MIN_ACF, stands 0.2 above the trough before it, and comes back at twice
+ * the lag.  The period is refined from the peaks at its multiples. */
+static gboolean
+tl_find_period (const double *x, guint n, double min_acf, TlPeriod *out)
+{
+    if (n < 64)
+        return FALSE;
+    double mean = 0, var = 0;
+    for (guint i = 0; i < n; i++)
+        mean += x[i];
+    mean /= n;
+    double *d = g_new (double, n);
+    for (guint i = 0; i < n; i++) {
+        d[i] = x[i] - mean;
+        var += d[i] * d[i];
+    }
+    guint maxlag = MIN (n / 4, (guint) TL_MAX_LAG);
+    double *acf = g_new0 (double, maxlag + 2);
+    gboolean found = FALSE;
+    if (var <= 0)
+        goto out;
+    for (guint l = 0; l <= maxlag + 1 && l < n; l++) {
+        double s = 0;
+        for (guint i = 0; i + l < n; i++)
+            s += d[i] * d[i + l];
+        acf[l] = s / var;
+    }
+    double best = 0;
+    for (guint l = 2; l <= maxlag; l++)
+        if (acf[l] >= acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] > best)
+            best = acf[l];
+    if (best < min_acf)
+        goto out;
+    guint l0 = 2;
+    while (l0 <= maxlag
+           && !(acf[l0] >= acf[l0 - 1] && acf[l0] >= acf[l0 + 1] && acf[l0] >= 0.8 * best))
+        l0++;
+    double trough = acf[1];
+    for (guint l = 1; l < l0; l++)
+        trough = MIN (trough, acf[l]);
+    if (acf[l0] - trough < 0.2 || 2 * l0 + 1 > maxlag)
+        goto out;
+    double est = l0;
+    guint repeats = 1;
+    for (guint k = 2; (guint) (k * est + 0.5) + 1 <= maxlag; k++) {
+        guint c = (guint) (k * est + 0.5), pk = c;
+        for (guint l = c - 1; l <= c + 1; l++)
+            if (acf[l] > acf[pk])
+                pk = l;
+        if (acf[pk] < 0.5 * acf[l0])
+            break;
+        est = (double) pk / k;
+        repeats = k;
+    }
+    if (repeats < 2)
+        goto out;
+    out->period = est;
+    out->acf = acf[l0];
+    out->repeats = repeats;
+    found = TRUE;
+out:
+    g_free (acf);
+    g_free (d);
+    return found;
+}
+
+static void
+tl_periodicity (Timeline *tl, FtaResults *r, gboolean waking)
+{
+    guint n = tl->counts->len;
+    /* wakeups, or switches in a trace without wakeup events */
+    TlMetric m = TL_WAKEUPS;
+    guint64 total = 0;
+    for (guint i = 0; i < n; i++)
+        total += tl_metric_of (&g_array_index (tl->counts, TlCounts, i), m, waking);
+    if (total < 100) {
+        m = TL_SWITCHES;
+        total = 0;
+        for (guint i = 0; i < n; i++)
+            total += tl_metric_of (&g_array_index (tl->counts, TlCounts, i), m, waking);
+    }
+    if (total < 100)
+        return;
+    /* the last bucket is usually cut short by the trace's end */
+    if (n > 1)
+        n--;
+    double *x = g_new (double, n);
+    for (guint i = 0; i < n; i++)
+        x[i] = tl_metric_of (&g_array_index (tl->counts, TlCounts, i), m, waking);
+    TlPeriod p;
+    if (tl_find_period (x, n, tl->period_min_acf, &p)) {
+        gint64 period_ns = (gint64) (p.period * (double) tl->res + 0.5);
+        char *per = tl_duration (period_ns);
+        char *title = g_strdup_printf ("%s repeat every %s", m == TL_WAKEUPS ? "Wakeups"
+                                                                              : "Switches",
+                                       per);
+        FtaFinding *f = fta_results_add_finding (
+            r, FTA_SEVERITY_INFO, "timeline.periodic", title,
+            "Something runs on a fixed period: a timer, a polling loop, a periodic "
+            "real-time task, a tick; the number of events per period is steady.",
+            "Find the tasks whose wakeups come at this interval (wakeup.tasks: about "
+            "span / period wakeups, or a multiple); if the period is unexpected, "
+            "look at their timers or polling intervals.");
+        g_free (title);
+        tl_evidence (f, "metric", g_strdup (tl_metric_names[m]));
+        tl_evidence (f, "period", per);
+        tl_evidence (f, "period_ns", g_strdup_printf ("%" G_GINT64_FORMAT, period_ns));
+        tl_evidence (f, "autocorrelation", g_strdup_printf ("%.2f", p.acf));
+        tl_evidence (f, "repeats_checked", g_strdup_printf ("%u", p.repeats));
+        tl_evidence (f, "resolution", tl_duration (tl->res));
+    }
+    g_free (x);
+}
+
+/* --- results -------------------------------------------------------------------- */
+
+static int
+tl_task_cmp (gconstpointer a, gconstpointer b)
+{
+    const TlTask *x = *(TlTask *const *) a, *y = *(TlTask *const *) b;
+    if (x->total != y->total)
+        return x->total > y->total ? -1 : 1;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void
+tl_finish (void *self, FtaResults *r)
+{
+    Timeline *tl = self;
+    /* no event on the selected CPUs: the series exist, with no rows */
+    gboolean empty = tl->t0 == G_MININT64;
+    if (empty)
+        tl->t0 = tl->t_last = 0;
+    const FtaQuality *q = fta_results_quality (r);
+    gint64 trace_first = q && q->first_ts_ns >= 0 ? MIN (q->first_ts_ns, tl->t0) : tl->t0;
+    TlWindows w = { 0 };
+    w.span = tl->t_last - tl->t0;
+    if (tl->automatic) {
+        /* a multiple of the task buckets: res is 10^k and res * 10 <=
+         * span / 200 once the buckets were widened at all */
+        w.window = tl_pick_window (w.span, tl->res * tl->task_mult);
+    } else {
+        /* widen --window with the fine buckets, so windows stay bounded */
+        while (w.span / tl->res >= TL_USER_BUCKETS)
+            tl_coarsen (tl);
+        w.window = tl->res;
+    }
+    w.per = (guint) (w.window / tl->res);
+    w.n = empty ? 0 : (guint) MAX ((w.span + w.window - 1) / w.window, 1);
+    guint64 waking = 0, wakeup = 0;
+    for (guint i = 0; i < tl->counts->len; i++) {
+        waking += g_array_index (tl->counts, TlCounts, i).waking;
+        wakeup += g_array_index (tl->counts, TlCounts, i).wakeup;
+    }
+    w.waking = waking > 0;
+    for (TlMetric m = 0; m < TL_N_METRICS; m++)
+        w.metric[m] = g_new0 (gint64, w.n);
+    for (guint i = 0; i < tl->counts->len; i++) {
+        guint win = MIN (i / w.per, w.n - 1);
+        for (TlMetric m = 0; m < TL_N_METRICS; m++)
+            w.metric[m][win] += tl_metric_of (&g_array_index (tl->counts, TlCounts, i), m,
+                                              w.waking);
+    }
+
+    char *win = tl_duration (w.window);
+    char *asked = tl->automatic || w.window == tl->asked_ns ? NULL : tl_duration (tl->asked_ns);
+    char *title = asked ? g_strdup_printf ("Events per %s window (--window %s widened: at most "
+                                           "%u windows)", win, asked, TL_USER_BUCKETS)
+                        : g_strdup_printf ("Events per %s window%s", win,
+                                           w.waking || !wakeup ? "" : " (wakeups: sched_wakeup)");
+    FtaTable *t = fta_results_add_series (r, "timeline", "events", title, w.window, tl->t0);
+    g_free (title);
+    guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    guint c_m[TL_N_METRICS];
+    for (TlMetric m = 0; m < TL_N_METRICS; m++)
+        c_m[m] = fta_table_add_column (t, tl_metric_names[m], FTA_COL_COUNT, FALSE);
+    for (guint i = 0; i < w.n; i++) {
+        guint row = fta_table_add_row (t);
+        fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
+        for (TlMetric m = 0; m < TL_N_METRICS; m++)
+            fta_table_set_int (t, row, c_m[m], w.metric[m][i]);
+    }
+
+    /* per CPU: one row per (window, CPU), so any number of CPUs fits */
+    title = g_strdup_printf ("CPU busy per %s window", win);
+    t = fta_results_add_series (r, "timeline", "cpu_busy", title, w.window, tl->t0);
+    g_free (title);
+    c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
+    guint c_pct = fta_table_add_column (t, "busy_pct", FTA_COL_PERCENT, FALSE);
+    guint c_busy = fta_table_add_column (t, "busy_ns", FTA_COL_DURATION, FALSE);
+    for (guint i = 0; i < w.n; i++) {
+        gint64 len = tl_window_len (&w, i);
+        for (guint cpu = 0; cpu < tl->busy->len; cpu++) {
+            GArray *b = g_ptr_array_index (tl->busy, cpu);
+            if (!b)
+                continue;
+            gint64 ns = 0;
+            for (guint j = i * w.per; j < MIN (b->len, (i + 1) * w.per); j++)
+                ns += g_array_index (b, gint64, j);
+            if (i == w.n - 1)
+                for (guint j = (i + 1) * w.per; j < b->len; j++)
+                    ns += g_array_index (b, gint64, j);
+            guint row = fta_table_add_row (t);
+            fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
+            fta_table_set_int (t, row, c_cpu, cpu);
+            fta_table_set_int (t, row, c_busy, ns);
+            if (len > 0)
+                fta_table_set_double (t, row, c_pct, 100.0 * (double) ns / (double) len);
+        }
+    }
+
+    /* the busiest tasks, one row per (window, task) */
+    GPtrArray *top = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, tl->tasks);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        TlTask *k = v;
+        const char *comm = fta_context_comm (tl->ctx, k->pid);
+        if (comm)
+            g_strlcpy (k->comm, comm, FTA_COMM_LEN);
+        if (fta_context_task_selected (tl->ctx, k->pid, k->comm))
+            g_ptr_array_add (top, k);
+    }
+    g_ptr_array_sort (top, tl_task_cmp);
+    if (top->len > tl->top_n)
+        g_ptr_array_set_size (top, tl->top_n);
+    title = g_strdup_printf ("Run time of the %u busiest tasks per %s window", top->len, win);
+    t = fta_results_add_series (r, "timeline", "tasks", title, w.window, tl->t0);
+    g_free (title);
+    c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rpct = fta_table_add_column (t, "run_pct", FTA_COL_PERCENT, FALSE);
+    guint tper = w.per / tl->task_mult; /* task buckets per window */
+    guint *pos = g_new0 (guint, top->len);
+    for (guint i = 0; i < w.n; i++) {
+        gint64 len = tl_window_len (&w, i);
+        for (guint k = 0; k < top->len; k++) {
+            TlTask *task = g_ptr_array_index (top, k);
+            gint64 ns = 0;
+            while (pos[k] < task->runs->len
+                   && (i == w.n - 1
+                       || g_array_index (task->runs, TlRun, pos[k]).idx < (i + 1) * tper))
+                ns += g_array_index (task->runs, TlRun, pos[k]++).ns;
+            guint row = fta_table_add_row (t);
+            fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
+            fta_table_set_int (t, row, c_pid, task->pid);
+            fta_table_set_string (t, row, c_comm, task->comm);
+            fta_table_set_int (t, row, c_run, ns);
+            if (len > 0)
+                fta_table_set_double (t, row, c_rpct, 100.0 * (double) ns / (double) len);
+        }
+    }
+    g_free (pos);
+    g_ptr_array_free (top, TRUE);
+
+    tl_bursts (tl, r, &w);
+    tl_periodicity (tl, r, w.waking);
+    for (TlMetric m = 0; m < TL_N_METRICS; m++)
+        g_free (w.metric[m]);
+    g_free (win);
+    g_free (asked);
+}
+
+static void
+tl_destroy (void *self)
+{
+    Timeline *tl = self;
+    g_array_free (tl->counts, TRUE);
+    g_ptr_array_free (tl->busy, TRUE);
+    g_hash_table_destroy (tl->tasks);
+    g_free (tl);
+}
+
+static const FtaOptionSpec tl_options[] = {
+    { "top_tasks", FTA_OPT_INT, "5", "tasks in timeline.tasks: the N with the most run time" },
+    { "burst_factor", FTA_OPT_DOUBLE, "5",
+      "a burst is a window with more than this many times the median count" },
+    { "burst_min_rate", FTA_OPT_DOUBLE, "1000",
+      "... and at least this many events per second" },
+    { "period_min_acf", FTA_OPT_DOUBLE, "0.3",
+      "report a period when the autocorrelation at it reaches this (0..1)" },
+    { NULL }
+};
+
+/* Every event type, so that the windows start at the first timestamp and
+ * every CPU with events gets a busy row. */
+static const FtaEventType tl_events[] = {
+    FTA_EV_SCHED_SWITCH, FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP,
+    FTA_EV_SCHED_WAKEUP_NEW, FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_SCHED_PROCESS_FORK,
+    FTA_EV_SCHED_PROCESS_EXIT, FTA_EV_SCHED_PROCESS_EXEC, FTA_EV_IRQ_HANDLER_ENTRY,
+    FTA_EV_IRQ_HANDLER_EXIT, FTA_EV_SOFTIRQ_ENTRY, FTA_EV_SOFTIRQ_EXIT,
+    FTA_EV_SOFTIRQ_RAISE, FTA_EV_KVM_ENTRY, FTA_EV_KVM_EXIT, FTA_EV_KVM_USERSPACE_EXIT,
+    FTA_EV_BLOCK_RQ_ISSUE, FTA_EV_BLOCK_RQ_COMPLETE, FTA_EV_BLOCK_RQ_INSERT,
+    FTA_EV_OTHER, FTA_EV_SPAN, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (
+    .name = "timeline",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "time series per window: wakeups, switches, migrations, IRQs, CPU busy, "
+               "busiest tasks; bursts and periodic activity",
+    .options = tl_options,
+    .events = tl_events,
+    .create = tl_create,
+    .on_event = tl_on_event,
+    .on_span = tl_on_span,
+    .finish = tl_finish,
+    .destroy = tl_destroy,
+);
