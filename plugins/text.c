@@ -125,6 +125,63 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
     g_free (units);
 }
 
+static int
+text_cmp_i64 (const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return (x > y) - (x < y);
+}
+
+/* A series is summarised, one line per numeric column: rows of windows
+ * do not read well on a terminal (-f json, csv, gnuplot or html have them
+ * all). */
+static void
+text_print_series (FILE *out, const FtaTable *t)
+{
+    guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
+    gint64 w = fta_table_window_ns (t);
+    fprintf (out, "\n== %s (%s) ==\n  %u rows, windows of %.3f ms; summary per column:\n",
+             fta_table_title (t), fta_table_full_name (t), nr, w / 1e6);
+    if (nr == 0) {
+        fprintf (out, "  (no rows)\n");
+        return;
+    }
+    fprintf (out, "  %-24s %14s %14s %14s %12s\n", "column", "min", "median", "max",
+             "max at (s)");
+    gint64 *vals = g_new (gint64, nr);
+    for (guint c = 1; c < nc; c++) {
+        const FtaColumn *col = fta_table_column (t, c);
+        if (col->key || col->type == FTA_COL_STRING)
+            continue;
+        guint n = 0, at = 0;
+        gint64 max = G_MININT64;
+        for (guint r = 0; r < nr; r++) {
+            const FtaValue *v = fta_table_cell (t, r, c);
+            if (v->is_null)
+                continue;
+            gint64 x = col->type == FTA_COL_PERCENT ? (gint64) (v->d * 1000) : v->i;
+            vals[n++] = x;
+            if (x > max) {
+                max = x;
+                at = r;
+            }
+        }
+        if (!n)
+            continue;
+        qsort (vals, n, sizeof *vals, text_cmp_i64);
+        const FtaValue *t0 = fta_table_cell (t, at, 0);
+        double when = t0->is_null ? 0 : t0->i / 1e9;
+        double k = col->type == FTA_COL_PERCENT ? 1000.0 : 1.0;
+        if (col->type == FTA_COL_DURATION)
+            fprintf (out, "  %-24s %14.3f %14.3f %14.3f %12.3f   (ms)\n", col->name,
+                     vals[0] / 1e6, vals[n / 2] / 1e6, vals[n - 1] / 1e6, when);
+        else
+            fprintf (out, "  %-24s %14.6g %14.6g %14.6g %12.3f\n", col->name, vals[0] / k,
+                     vals[n / 2] / k, vals[n - 1] / k, when);
+    }
+    g_free (vals);
+}
+
 static void
 text_print_quality (FILE *out, const FtaQuality *q)
 {
@@ -198,7 +255,13 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         fprintf (out, ", reporting %s", f);
     fputs ("\n", out);
     for (guint i = 0; i < fta_results_n_tables (r); i++)
-        text_print_table (out, fta_results_table (r, i), fta_context_top (t->ctx));
+    {
+        const FtaTable *tb = fta_results_table (r, i);
+        if (fta_table_is_series (tb))
+            text_print_series (out, tb);
+        else
+            text_print_table (out, tb, fta_context_top (t->ctx));
+    }
     if (fta_results_n_findings (r)) {
         fprintf (out, "\n== Findings ==\n");
         for (guint i = 0; i < fta_results_n_findings (r); i++) {
