@@ -56,6 +56,7 @@ typedef struct {
 
 struct _FtaModel {
     GHashTable *tasks; /* pid -> Task*, owned */
+    Task *recent[1024]; /* pid % 1024 -> a Task of tasks: skips the hash */
     GArray *cpus;      /* Cpu */
     FtaQuality *q;
     FtaSpanFunc fn;
@@ -109,7 +110,11 @@ get_cpu (FtaModel *m, gint32 cpu)
 static Task *
 get_task (FtaModel *m, gint32 pid, const char *comm)
 {
-    Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    Task **slot = &m->recent[(guint32) pid % G_N_ELEMENTS (m->recent)];
+    Task *t = *slot && (*slot)->pid == pid ? *slot
+                                          : g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    if (t)
+        *slot = t;
     if (!t) {
         t = g_new0 (Task, 1);
         t->pid = pid;

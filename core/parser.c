@@ -197,12 +197,22 @@ scan_int (const char *s, const char *end, gint64 *out)
     return s;
 }
 
+/* memchr for the first byte, then memcmp: the haystacks here are a few
+ * dozen bytes, where memmem's set-up costs more than the search. */
 static const char *
 find (const char *s, const char *end, const char *needle, gsize nlen)
 {
     if (s >= end || (gsize) (end - s) < nlen)
         return NULL;
-    return memmem (s, end - s, needle, nlen);
+    const char *last = end - nlen;
+    for (const char *c = s; c <= last; c++) {
+        c = memchr (c, needle[0], last - c + 1);
+        if (!c)
+            return NULL;
+        if (memcmp (c + 1, needle + 1, nlen - 1) == 0)
+            return c;
+    }
+    return NULL;
 }
 
 static void
@@ -1083,8 +1093,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     if (tracecmd_header (p, s, end))
         return FTA_LINE_HEADER;
     /* perf script callchains: "\t    ffffffff8100 sym+0x6 (dso)" */
-    if (p->format && strcmp (p->format, "perf-script") == 0 && line[0] == '\t'
-        && g_ascii_isxdigit (*s)) {
+    if (line[0] == '\t' && g_ascii_isxdigit (*s) && p->format
+        && strcmp (p->format, "perf-script") == 0) {
         const char *h = s;
         while (h < end && g_ascii_isxdigit (*h))
             h++;
