@@ -3,11 +3,16 @@
  * A wakeup is counted once: from sched_waking when the trace has any,
  * otherwise from sched_wakeup (old kernels, or tracing set up without
  * sched_waking).  Latency is sched_waking (or sched_wakeup) to switch-in,
- * taken from the core's Runnable spans of woken tasks.
+ * taken from the core's Runnable spans of woken tasks.  Each latency also
+ * goes into a fixed array of log2 buckets per task, for the histogram of
+ * the tasks woken most (wakeup.latency_hist).
  */
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+
+/* bucket 0 is [0, 2) ns, bucket k >= 1 is [2^k, 2^(k+1)) ns */
+#define WAKE_HIST_BUCKETS 64
 
 typedef struct {
     gint32 pid;
@@ -15,6 +20,7 @@ typedef struct {
     guint64 waking, wakeup;
     guint64 latency_unknown;
     FtaDist *latency;
+    guint64 hist[WAKE_HIST_BUCKETS];
 } WakeTask;
 
 typedef struct {
@@ -28,6 +34,7 @@ typedef struct {
 typedef struct {
     const FtaContext *ctx;
     gboolean pairs_table;
+    gint64 hist_tasks;
     guint64 total_waking;
     GHashTable *tasks; /* pid -> WakeTask*, owned */
     GHashTable *pairs; /* &key -> WakePair*, owned */
@@ -45,10 +52,16 @@ wake_task_free (gpointer p)
 static void *
 wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
-    (void) error;
     Wakeup *w = g_new0 (Wakeup, 1);
     w->ctx = ctx;
     w->pairs_table = fta_options_get_bool (opts, "pairs");
+    w->hist_tasks = fta_options_get_int (opts, "hist_tasks");
+    if (w->hist_tasks < 0) {
+        g_set_error_literal (error, g_quark_from_static_string ("wakeup"), 0,
+                             "hist_tasks must be 0 or more");
+        g_free (w);
+        return NULL;
+    }
     w->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, wake_task_free);
     w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -129,8 +142,49 @@ wakeup_on_span (void *self, const FtaSpan *sp)
      * latency is not known, and a guess would bias the percentiles */
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_CLIPPED_END))
         t->latency_unknown++;
-    else
-        fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
+    else {
+        gint64 v = sp->end_ns - sp->waking_ns;
+        fta_dist_add (t->latency, v);
+        t->hist[v < 2 ? 0 : g_bit_storage ((guint64) v) - 1]++;
+    }
+}
+
+/* The latency histograms of the hist_tasks tasks with the most wakeups,
+ * in the order of wakeup.tasks (T, sorted); the buckets from each task's
+ * lowest to its highest non-empty one, empty ones between included. */
+static void
+wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t)
+{
+    FtaTable *h = fta_results_add_table (r, "wakeup", "latency_hist",
+                                         "Wakeup latency histogram (log2 buckets) of the "
+                                         "tasks woken most");
+    guint c_pid = fta_table_add_column (h, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (h, "comm", FTA_COL_STRING, FALSE);
+    guint c_lo = fta_table_add_column (h, "bucket_lo_ns", FTA_COL_DURATION, TRUE);
+    guint c_hi = fta_table_add_column (h, "bucket_hi_ns", FTA_COL_DURATION, FALSE);
+    guint c_n = fta_table_add_column (h, "count", FTA_COL_COUNT, FALSE);
+    int t_pid = fta_table_column_index (t, "pid");
+    gint64 done = 0;
+    for (guint row = 0; row < fta_table_n_rows (t) && done < w->hist_tasks; row++) {
+        gint32 pid = (gint32) fta_table_cell (t, row, t_pid)->i;
+        WakeTask *k = g_hash_table_lookup (w->tasks, GINT_TO_POINTER (pid));
+        if (!k || !fta_dist_count (k->latency))
+            continue;
+        int lo = 0, hi = WAKE_HIST_BUCKETS - 1;
+        while (!k->hist[lo])
+            lo++;
+        while (!k->hist[hi])
+            hi--;
+        for (int b = lo; b <= hi; b++) {
+            guint hr = fta_table_add_row (h);
+            fta_table_set_int (h, hr, c_pid, pid);
+            fta_table_set_string (h, hr, c_comm, k->comm);
+            fta_table_set_int (h, hr, c_lo, b ? (gint64) 1 << b : 0);
+            fta_table_set_int (h, hr, c_hi, b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64);
+            fta_table_set_int (h, hr, c_n, (gint64) k->hist[b]);
+        }
+        done++;
+    }
 }
 
 static void
@@ -176,6 +230,7 @@ wakeup_finish (void *self, FtaResults *r)
     }
     fta_table_sort (t, c_pid, FALSE);
     fta_table_sort (t, c_n, TRUE);
+    wakeup_hist_table (w, r, t);
 
     /* Per comm as the events name the wakee: a thread renamed mid-trace
      * counts under each name it had. */
@@ -237,6 +292,8 @@ wakeup_destroy (void *self)
 
 static const FtaOptionSpec wakeup_options[] = {
     { "pairs", FTA_OPT_BOOL, "true", "also report waker -> wakee pairs (wakeup.pairs)" },
+    { "hist_tasks", FTA_OPT_INT, "5",
+      "latency histograms (wakeup.latency_hist) of this many tasks, most woken first" },
     { NULL }
 };
 
