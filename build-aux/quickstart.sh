@@ -18,7 +18,7 @@ esac
 
 packages="build-essential autoconf automake libtool pkg-config gzip
   libglib2.0-dev libconfig-dev libjson-glib-dev zlib1g-dev libzstd-dev liblzma-dev
-  zstd xz-utils"
+  zstd xz-utils gnuplot-nox"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -31,7 +31,7 @@ static GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
       "Use the profile in FILE", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_formats,
-      "Output format: text, json or csv (repeatable; replaces the profile's sinks)",
+      "Output format: text, json, csv or gnuplot (repeatable; replaces the profile's sinks)",
       "FMT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "Write output to PATH; a directory (DIR/) gets DIR/report.EXT per format",
