@@ -19,6 +19,8 @@ esac
 packages="build-essential autoconf automake libtool pkg-config gzip
   libglib2.0-dev libconfig-dev libjson-glib-dev zlib1g-dev libzstd-dev liblzma-dev
   zstd xz-utils gnuplot-nox"
+# the HTML report's test opens it in a headless browser
+[ "$mode" = check ] && packages="$packages chromium"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -31,7 +31,8 @@ static GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
       "Use the profile in FILE", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_formats,
-      "Output format: text, json, csv or gnuplot (repeatable; replaces the profile's sinks)",
+      "Output format: text, json, csv, gnuplot or html (repeatable; replaces the "
+      "profile's sinks)",
       "FMT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "Write output to PATH; a directory (DIR/) gets DIR/report.EXT per format",
@@ -74,6 +75,8 @@ static const char summary[] =
     "\n"
     "Commands:\n"
     "  [analyze] TRACE|-   analyze TRACE (or standard input) with the profile\n"
+    "  report TRACE|-      the full report as one self-contained HTML file:\n"
+    "                      report.html, or the -o PATH (DIR/ gives DIR/report.html)\n"
     "  events TRACE|-      event names and counts, and the input's quality\n"
     "  filter TRACE|-      the lines of TRACE that pass --comm, --pid, --cpu,\n"
     "                      --start/--end and --events, unchanged; headers and\n"
@@ -111,6 +114,7 @@ static const char description[] =
     "Examples:\n"
     "  ftrace-analyzer trace.txt\n"
     "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
+    "  ftrace-analyzer report trace.txt -o trace-report.html\n"
     "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
     "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -";
 
@@ -284,6 +288,7 @@ main (int argc, char **argv)
     const char *cmd = "analyze";
     int arg = 1;
     if (argc > 1 && (strcmp (argv[1], "analyze") == 0 || strcmp (argv[1], "events") == 0
+                     || strcmp (argv[1], "report") == 0
                      || strcmp (argv[1], "filter") == 0
                      || strcmp (argv[1], "plugins") == 0
                      || strcmp (argv[1], "profiles") == 0)) {
@@ -296,7 +301,7 @@ main (int argc, char **argv)
         return cmd_profiles ();
     if (argc - arg != 1) {
         g_printerr ("ftrace-analyzer: %s\n"
-                    "usage: ftrace-analyzer [analyze|events|filter] [OPTIONS] TRACE|-  "
+                    "usage: ftrace-analyzer [analyze|report|events|filter] [OPTIONS] TRACE|-  "
                     "(see --help)\n",
                     argc - arg == 0 ? "no trace given" : "give exactly one trace");
         return FTA_EXIT_USAGE;
@@ -308,6 +313,11 @@ main (int argc, char **argv)
     if (strcmp (cmd, "filter") == 0 && opt_formats) {
         g_printerr ("ftrace-analyzer: filter writes the trace's own lines: -f does not "
                     "apply (use analyze -f ... for a report)\n");
+        return FTA_EXIT_USAGE;
+    }
+    if (strcmp (cmd, "report") == 0 && opt_formats) {
+        g_printerr ("ftrace-analyzer: report writes HTML: -f does not apply (use "
+                    "analyze -f ... for other formats)\n");
         return FTA_EXIT_USAGE;
     }
     if (opt_top < -1) {
@@ -341,6 +351,12 @@ main (int argc, char **argv)
     };
     if (strcmp (cmd, "events") == 0)
         rc.events_only = print_events;
+    static char *report_formats[] = { (char *) "html", NULL };
+    if (strcmp (cmd, "report") == 0) {
+        rc.formats = report_formats;
+        if (!rc.output)
+            rc.output = "report.html";
+    }
     rc.filter_lines = strcmp (cmd, "filter") == 0;
     int code = fta_engine_run (&rc, &error);
     fta_profile_free (profile);
