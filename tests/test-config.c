@@ -79,7 +79,7 @@ static void
 check_default (FtaProfile *p)
 {
     const char *analyzers[] = { "switch", "wakeup", "cpu", "blocking",
-                                "migration", "irq", "kvm", "timeline",
+                                "migration", "irq", "kvm", "timeline", "diagnosis",
                                 NULL };
     const char *sinks[] = { "text", NULL };
     assert_strv (p->analyzers, analyzers);

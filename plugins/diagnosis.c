@@ -1,0 +1,916 @@
+/* diagnosis.c - symptoms to likely causes and next steps.
+ *
+ * Runs last: in finish() the other analyzers' tables are in the results,
+ * and each rule reads the tables it needs by name.  A rule whose table is
+ * missing (its analyzer is not in the profile) is skipped silently.  One
+ * rule, priority inversion, needs what no table keeps and follows the
+ * scheduler events itself.  Every threshold is an option; the rules, their
+ * thresholds and severities are documented in README ("Diagnosis").
+ *
+ * Two symptoms are already reported by the analyzer that measures them and
+ * are not repeated here: vCPU steal (kvm.vcpu-steal, with the preemptors
+ * named) and idle CPUs beside queued ones (cpu.imbalance).  Other rules
+ * name those findings in their evidence when they are present.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+#define NS_PER_S 1e9
+
+/* A task waiting for a CPU, for the priority-inversion rule. */
+typedef struct {
+    gint32 pid;
+    gint32 prio;
+    gint32 cpu;
+    gint64 since_ns;
+} Waiter;
+
+/* A waiting task passed over for lower-priority ones. */
+typedef struct {
+    gint32 pid;
+    gint32 prio;
+    char comm[FTA_COMM_LEN];
+    guint64 count;     /* switches to a lower-priority task while it waited */
+    gint64 longest_ns; /* longest it had waited at such a switch */
+    gint64 first_ns;
+    gint32 cpu;        /* the CPU of the last one */
+    gint32 low_pid, low_prio;
+    char low_comm[FTA_COMM_LEN];
+} Inversion;
+
+typedef struct {
+    const FtaContext *ctx;
+    /* thresholds */
+    double saturated_busy_pct, saturated_pressure_pct;
+    double wakeup_rate_hz;
+    gint64 wakeup_min;
+    double d_rate_hz;
+    gint64 d_min;
+    double spike_factor, spike_min_rate;
+    gint64 spike_min;
+    double migration_rate_hz;
+    gint64 migration_min;
+    gint64 inversion_min;
+    gboolean inversion_rt_only;
+    double irq_storm_hz;
+    gint64 irq_storm_min;
+    double tail_ratio;
+    gint64 tail_min_us, tail_min_samples;
+    double lost_pct;
+    /* priority inversion state */
+    GHashTable *waiting;    /* pid -> Waiter*, owned */
+    GHashTable *inversions; /* pid -> Inversion*, owned */
+} Diag;
+
+static void *
+diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
+{
+    Diag *d = g_new0 (Diag, 1);
+    d->ctx = ctx;
+    d->saturated_busy_pct = fta_options_get_double (o, "saturated_busy_pct");
+    d->saturated_pressure_pct = fta_options_get_double (o, "saturated_pressure_pct");
+    d->wakeup_rate_hz = fta_options_get_double (o, "wakeup_rate_hz");
+    d->wakeup_min = fta_options_get_int (o, "wakeup_min");
+    d->d_rate_hz = fta_options_get_double (o, "d_rate_hz");
+    d->d_min = fta_options_get_int (o, "d_min");
+    d->spike_factor = fta_options_get_double (o, "spike_factor");
+    d->spike_min_rate = fta_options_get_double (o, "spike_min_rate");
+    d->spike_min = fta_options_get_int (o, "spike_min");
+    d->migration_rate_hz = fta_options_get_double (o, "migration_rate_hz");
+    d->migration_min = fta_options_get_int (o, "migration_min");
+    d->inversion_min = fta_options_get_int (o, "inversion_min");
+    d->inversion_rt_only = fta_options_get_bool (o, "inversion_rt_only");
+    d->irq_storm_hz = fta_options_get_double (o, "irq_storm_hz");
+    d->irq_storm_min = fta_options_get_int (o, "irq_storm_min");
+    d->tail_ratio = fta_options_get_double (o, "tail_ratio");
+    d->tail_min_us = fta_options_get_int (o, "tail_min_us");
+    d->tail_min_samples = fta_options_get_int (o, "tail_min_samples");
+    d->lost_pct = fta_options_get_double (o, "lost_pct");
+    if (d->saturated_busy_pct < 0 || d->saturated_busy_pct > 100 ||
+        d->saturated_pressure_pct < 0 || d->saturated_pressure_pct > 100 ||
+        d->wakeup_rate_hz <= 0 || d->d_rate_hz <= 0 || d->spike_factor <= 1 ||
+        d->spike_min_rate < 0 || d->spike_min < 2 || d->migration_rate_hz <= 0 ||
+        d->inversion_min < 1 || d->irq_storm_hz <= 0 || d->tail_ratio <= 1 ||
+        d->tail_min_us < 0 || d->tail_min_samples < 1 || d->lost_pct < 0 ||
+        d->wakeup_min < 0 || d->d_min < 0 || d->migration_min < 0 ||
+        d->irq_storm_min < 0) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "diagnosis: a threshold is out of range (percentages 0..100, "
+                     "rates above 0, factors and ratios above 1, spike_min at least 2, "
+                     "inversion_min at least 1, counts not negative)");
+        g_free (d);
+        return NULL;
+    }
+    d->waiting = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    d->inversions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    return d;
+}
+
+static void
+diag_destroy (void *self)
+{
+    Diag *d = self;
+    g_hash_table_destroy (d->waiting);
+    g_hash_table_destroy (d->inversions);
+    g_free (d);
+}
+
+/* --- priority inversion: follows the events --------------------------------- */
+
+static void
+diag_wait (Diag *d, gint32 pid, gint32 prio, gint32 cpu, gint64 ts)
+{
+    if (pid <= 0 || cpu < 0)
+        return;
+    Waiter *w = g_hash_table_lookup (d->waiting, GINT_TO_POINTER (pid));
+    if (w) {
+        w->cpu = cpu;
+        w->prio = prio;
+        return;
+    }
+    w = g_new0 (Waiter, 1);
+    w->pid = pid;
+    w->prio = prio;
+    w->cpu = cpu;
+    w->since_ns = ts;
+    g_hash_table_insert (d->waiting, GINT_TO_POINTER (pid), w);
+}
+
+static gboolean
+diag_inverted (Diag *d, gint32 waiting_prio, gint32 next_prio)
+{
+    if (d->inversion_rt_only && waiting_prio >= 100)
+        return FALSE;
+    return waiting_prio < next_prio;
+}
+
+static void
+diag_on_event (void *self, const FtaEvent *ev)
+{
+    Diag *d = self;
+    if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
+        /* what waits across a gap is not known */
+        g_hash_table_remove_all (d->waiting);
+        return;
+    }
+    /* a task that records an event is running, not waiting */
+    if (ev->pid > 0)
+        g_hash_table_remove (d->waiting, GINT_TO_POINTER (ev->pid));
+    switch (ev->type) {
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        if (ev->u.wake.success != 0)
+            diag_wait (d, ev->u.wake.pid, ev->u.wake.prio,
+                       ev->u.wake.target_cpu >= 0 ? ev->u.wake.target_cpu : ev->cpu,
+                       ev->ts_ns);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK: {
+        Waiter *w = g_hash_table_lookup (d->waiting, GINT_TO_POINTER (ev->u.migrate.pid));
+        if (w)
+            w->cpu = ev->u.migrate.dest_cpu;
+        break;
+    }
+    case FTA_EV_SCHED_SWITCH: {
+        const FtaSwitchFields *s = &ev->u.sw;
+        g_hash_table_remove (d->waiting, GINT_TO_POINTER (s->next_pid));
+        if (s->next_pid > 0) {
+            GHashTableIter it;
+            gpointer v;
+            g_hash_table_iter_init (&it, d->waiting);
+            while (g_hash_table_iter_next (&it, NULL, &v)) {
+                Waiter *w = v;
+                if (w->cpu != ev->cpu || w->since_ns >= ev->ts_ns ||
+                    !diag_inverted (d, w->prio, s->next_prio))
+                    continue;
+                Inversion *inv = g_hash_table_lookup (d->inversions, GINT_TO_POINTER (w->pid));
+                if (!inv) {
+                    inv = g_new0 (Inversion, 1);
+                    inv->pid = w->pid;
+                    inv->first_ns = ev->ts_ns;
+                    g_hash_table_insert (d->inversions, GINT_TO_POINTER (w->pid), inv);
+                }
+                const char *c = fta_context_comm (d->ctx, w->pid);
+                g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
+                inv->prio = w->prio;
+                inv->count++;
+                inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
+                inv->cpu = ev->cpu;
+                inv->low_pid = s->next_pid;
+                inv->low_prio = s->next_prio;
+                memcpy (inv->low_comm, s->next_comm, FTA_COMM_LEN);
+            }
+        }
+        if (s->prev_pid > 0 && fta_state_is_preempted (s->prev_state))
+            diag_wait (d, s->prev_pid, s->prev_prio, ev->cpu, ev->ts_ns);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* --- reading tables ---------------------------------------------------------- */
+
+static const FtaTable *
+tab (const FtaResults *r, const char *name)
+{
+    return fta_results_find_table (r, name);
+}
+
+static gboolean
+has_cols (const FtaTable *t, const char *const *names)
+{
+    if (!t)
+        return FALSE;
+    for (const char *const *n = names; *n; n++)
+        if (fta_table_column_index (t, *n) < 0)
+            return FALSE;
+    return TRUE;
+}
+
+static gint64
+ci (const FtaTable *t, guint row, const char *col)
+{
+    int c = fta_table_column_index (t, col);
+    if (c < 0)
+        return 0;
+    const FtaValue *v = fta_table_cell (t, row, (guint) c);
+    return v->is_null ? 0 : v->i;
+}
+
+static gboolean
+cnull (const FtaTable *t, guint row, const char *col)
+{
+    int c = fta_table_column_index (t, col);
+    return c < 0 || fta_table_cell (t, row, (guint) c)->is_null;
+}
+
+static double
+cd (const FtaTable *t, guint row, const char *col)
+{
+    int c = fta_table_column_index (t, col);
+    if (c < 0)
+        return 0;
+    const FtaValue *v = fta_table_cell (t, row, (guint) c);
+    return v->is_null ? 0 : v->d;
+}
+
+static const char *
+cs (const FtaTable *t, guint row, const char *col)
+{
+    int c = fta_table_column_index (t, col);
+    if (c < 0)
+        return "";
+    const FtaValue *v = fta_table_cell (t, row, (guint) c);
+    return v->is_null || !v->s ? "" : v->s;
+}
+
+static gboolean
+has_finding (const FtaResults *r, const char *code)
+{
+    for (guint i = 0; i < fta_results_n_findings (r); i++)
+        if (strcmp (fta_results_finding (r, i)->code, code) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void
+ev_add (FtaFinding *f, const char *key, char *value)
+{
+    fta_finding_add_evidence (f, key, value);
+    g_free (value);
+}
+
+static char *
+ms (gint64 ns)
+{
+    return g_strdup_printf ("%.3f ms", ns / 1e6);
+}
+
+/* The trace's span in seconds, 0 when unknown. */
+static double
+span_s (const FtaResults *r)
+{
+    const FtaQuality *q = fta_results_quality (r);
+    if (q->first_ts_ns < 0 || q->last_ts_ns <= q->first_ts_ns)
+        return 0;
+    return (q->last_ts_ns - q->first_ts_ns) / NS_PER_S;
+}
+
+static gboolean
+is_vcpu (const FtaTable *vcpus, gint32 pid)
+{
+    if (!vcpus)
+        return FALSE;
+    for (guint i = 0; i < fta_table_n_rows (vcpus); i++)
+        if (ci (vcpus, i, "pid") == pid)
+            return TRUE;
+    return FALSE;
+}
+
+/* --- the rules ------------------------------------------------------------------ */
+
+/* One CPU saturated, tasks queued on it, vCPU threads among its tasks. */
+static void
+rule_vcpu_contention (Diag *d, FtaResults *r)
+{
+    static const char *const cc[] = { "cpu", "busy_ns", "idle_ns", "busy_pct",
+                                      "runnable_pressure_ns", "switches", NULL };
+    static const char *const tc[] = { "pid", "comm", "cpu", "run_ns", NULL };
+    static const char *const vc[] = { "pid", NULL };
+    const FtaTable *cpus = tab (r, "cpu.cpus"), *tcpus = tab (r, "cpu.task_cpus");
+    const FtaTable *vcpus = tab (r, "kvm.vcpus");
+    if (!has_cols (cpus, cc) || !has_cols (tcpus, tc) || !has_cols (vcpus, vc) ||
+        fta_table_n_rows (vcpus) == 0)
+        return;
+    double span = span_s (r);
+    for (guint i = 0; i < fta_table_n_rows (cpus); i++) {
+        gint64 cpu = ci (cpus, i, "cpu");
+        gint64 obs = ci (cpus, i, "busy_ns") + ci (cpus, i, "idle_ns");
+        double busy = cd (cpus, i, "busy_pct");
+        double press = obs > 0 ? 100.0 * ci (cpus, i, "runnable_pressure_ns") / obs : 0;
+        if (obs <= 0 || busy < d->saturated_busy_pct || press < d->saturated_pressure_pct)
+            continue;
+        GString *names = g_string_new (NULL);
+        guint n_vcpu = 0;
+        gint64 vcpu_run = 0;
+        for (guint j = 0; j < fta_table_n_rows (tcpus); j++) {
+            if (ci (tcpus, j, "cpu") != cpu || !is_vcpu (vcpus, (gint32) ci (tcpus, j, "pid")))
+                continue;
+            n_vcpu++;
+            vcpu_run += ci (tcpus, j, "run_ns");
+            if (n_vcpu <= 8)
+                g_string_append_printf (names, "%s%s-%" G_GINT64_FORMAT, names->len ? ", " : "",
+                                        cs (tcpus, j, "comm"), ci (tcpus, j, "pid"));
+        }
+        if (n_vcpu == 0) {
+            g_string_free (names, TRUE);
+            continue;
+        }
+        char *title = g_strdup_printf ("CPU %" G_GINT64_FORMAT " saturated (%.0f%% busy) with "
+                                       "%u vCPU thread%s among its tasks, tasks queued %.0f%% of the time",
+                                       cpu, busy, n_vcpu, n_vcpu == 1 ? "" : "s", press);
+        FtaFinding *f = fta_results_add_finding (
+            r, press >= 2.5 * d->saturated_pressure_pct ? FTA_SEVERITY_CRITICAL
+                                                        : FTA_SEVERITY_WARNING,
+            "diagnosis.vcpu-contention", title,
+            "Too many vCPUs (or other busy threads) for the host CPUs they may run on: "
+            "host contention; the vCPUs wait for this CPU while it runs something else.",
+            "Give the VMs fewer vCPUs, or pin each vCPU to its own host CPU "
+            "(virsh vcpupin DOM VCPU CPU; <cputune><vcpupin/> in libvirt), keep host work "
+            "off those CPUs (isolcpus=, systemd CPUAffinity=, emulatorpin), and check "
+            "kvm.preemptors for who takes the CPU.");
+        g_free (title);
+        ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, cpu));
+        ev_add (f, "busy_pct", g_strdup_printf ("%.1f", busy));
+        ev_add (f, "runnable_pressure_pct", g_strdup_printf ("%.1f", press));
+        if (span > 0)
+            ev_add (f, "switches_per_s",
+                    g_strdup_printf ("%.0f", ci (cpus, i, "switches") / span));
+        ev_add (f, "vcpu_threads", g_string_free (names, FALSE));
+        ev_add (f, "vcpu_run_share_pct",
+                g_strdup_printf ("%.1f", 100.0 * vcpu_run / (double) obs));
+        ev_add (f, "vcpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (vcpus)));
+        ev_add (f, "host_cpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (cpus)));
+        if (has_finding (r, "kvm.vcpu-steal"))
+            fta_finding_add_evidence (f, "see also", "kvm.vcpu-steal");
+    }
+}
+
+/* The waker of most of PID's wakeups, from wakeup.pairs, as "comm-pid (n)". */
+static char *
+top_waker (const FtaResults *r, gint64 pid, gboolean *from_irq)
+{
+    const FtaTable *p = tab (r, "wakeup.pairs");
+    static const char *const pc[] = { "waker_pid", "waker_comm", "wakee_pid", "count", NULL };
+    *from_irq = FALSE;
+    if (!has_cols (p, pc))
+        return NULL;
+    gint64 best = -1;
+    guint best_row = 0;
+    for (guint i = 0; i < fta_table_n_rows (p); i++)
+        if (ci (p, i, "wakee_pid") == pid && ci (p, i, "count") > best) {
+            best = ci (p, i, "count");
+            best_row = i;
+        }
+    if (best < 0)
+        return NULL;
+    const char *wc = cs (p, best_row, "waker_comm");
+    gint64 wp = ci (p, best_row, "waker_pid");
+    *from_irq = wp == 0 || g_str_has_prefix (wc, "ksoftirqd") ||
+                g_str_has_prefix (wc, "kworker") || g_str_has_prefix (wc, "irq/");
+    return g_strdup_printf ("%s-%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT ")", wc, wp, best);
+}
+
+/* Tasks woken very often. */
+static void
+rule_wakeup_rate (Diag *d, FtaResults *r)
+{
+    static const char *const wc[] = { "pid", "comm", "wakeups", NULL };
+    const FtaTable *t = tab (r, "wakeup.tasks");
+    double span = span_s (r);
+    if (!has_cols (t, wc) || span <= 0)
+        return;
+    guint n = 0;
+    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+        gint64 w = ci (t, i, "wakeups");
+        double rate = w / span;
+        gint64 pid = ci (t, i, "pid");
+        const char *comm = cs (t, i, "comm");
+        if (w < d->wakeup_min || rate < d->wakeup_rate_hz ||
+            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+            continue;
+        n++;
+        gboolean irq;
+        char *waker = top_waker (r, pid, &irq);
+        char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " is woken %.0f times a second",
+                                       comm, pid, rate);
+        FtaFinding *f = fta_results_add_finding (
+            r, rate >= 2 * d->wakeup_rate_hz ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO,
+            "diagnosis.wakeup-rate", title,
+            irq ? "An I/O-heavy workload: the task mostly waits for completions (woken "
+                  "from interrupts, softirqs or kworkers), one small request at a time."
+                : "A chatty workload: many short waits (I/O, queues, timers or "
+                  "futexes) instead of fewer, larger pieces of work.",
+            "Batch the work (larger I/O requests, fewer and larger messages); in a VM, "
+            "tune the virtual storage and network: virtio-blk/virtio-scsi with an "
+            "iothread and aio=native, vhost-net with multiqueue (ethtool -L), interrupt "
+            "coalescing (ethtool -C); see wakeup.pairs for who wakes it.");
+        g_free (title);
+        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        fta_finding_add_evidence (f, "comm", comm);
+        ev_add (f, "wakeups", g_strdup_printf ("%" G_GINT64_FORMAT, w));
+        ev_add (f, "wakeups_per_s", g_strdup_printf ("%.0f", rate));
+        if (waker)
+            ev_add (f, "top_waker", waker);
+    }
+}
+
+/* Tasks that block in D state often. */
+static void
+rule_d_blocks (Diag *d, FtaResults *r)
+{
+    static const char *const bc[] = { "pid", "comm", "d_count", "d_total_ns", "d_max_ns",
+                                      "top_waker", NULL };
+    const FtaTable *t = tab (r, "blocking.tasks");
+    double span = span_s (r);
+    if (!has_cols (t, bc) || span <= 0)
+        return;
+    gboolean share = has_finding (r, "blocking.d-state-share");
+    guint n = 0;
+    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+        gint64 c = ci (t, i, "d_count");
+        double rate = c / span;
+        gint64 pid = ci (t, i, "pid");
+        const char *comm = cs (t, i, "comm");
+        if (c < d->d_min || rate < d->d_rate_hz ||
+            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+            continue;
+        n++;
+        const char *waker = cs (t, i, "top_waker");
+        gboolean io = g_str_has_prefix (waker, "<idle>") || g_str_has_prefix (waker, "kworker") ||
+                      g_str_has_prefix (waker, "ksoftirqd") || g_str_has_prefix (waker, "irq/");
+        char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " blocked in D state %.0f times "
+                                       "a second",
+                                       comm, pid, rate);
+        FtaFinding *f = fta_results_add_finding (
+            r, rate >= 10 * d->d_rate_hz ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+            "diagnosis.d-state-blocks", title,
+            io ? "I/O wait: the blocks end at I/O completions (interrupt, kworker or "
+                 "softirq wakers)."
+               : "Lock or resource contention: the blocks end when another task "
+                 "releases something (a mutex, a page, a filesystem lock).",
+            "Check the storage under the task (iostat -x 1, the host's disk and its "
+            "cache mode: cache=none, io=native or io_uring for VM disks); see "
+            "blocking.tasks, blocking.wakers and blocking.io; for locks, "
+            "cat /proc/PID/stack or perf lock.");
+        g_free (title);
+        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        fta_finding_add_evidence (f, "comm", comm);
+        ev_add (f, "d_count", g_strdup_printf ("%" G_GINT64_FORMAT, c));
+        ev_add (f, "d_per_s", g_strdup_printf ("%.0f", rate));
+        ev_add (f, "d_total", ms (ci (t, i, "d_total_ns")));
+        ev_add (f, "d_max", ms (ci (t, i, "d_max_ns")));
+        if (waker[0])
+            fta_finding_add_evidence (f, "top_waker", waker);
+        if (share)
+            fta_finding_add_evidence (f, "see also", "blocking.d-state-share");
+    }
+}
+
+static int
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return x < y ? -1 : x > y;
+}
+
+/* Interrupt spikes that come back on a regular period. */
+static void
+rule_periodic_spikes (Diag *d, FtaResults *r)
+{
+    static const char *const ec[] = { "t_ns", "irqs", "softirqs", NULL };
+    const FtaTable *t = tab (r, "timeline.events");
+    if (!has_cols (t, ec))
+        return;
+    guint n = fta_table_n_rows (t);
+    gint64 win = fta_table_window_ns (t);
+    if (n < 10 || win <= 0)
+        return;
+    GArray *counts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+    for (guint i = 0; i < n; i++) {
+        gint64 c = ci (t, i, "irqs") + ci (t, i, "softirqs");
+        g_array_append_val (counts, c);
+    }
+    GArray *sorted = g_array_copy (counts);
+    g_array_sort (sorted, cmp_i64);
+    gint64 median = g_array_index (sorted, gint64, (n - 1) / 2);
+    g_array_free (sorted, TRUE);
+    /* spike windows */
+    GArray *spikes = g_array_new (FALSE, FALSE, sizeof (guint));
+    gint64 peak = 0;
+    for (guint i = 0; i + 1 < n; i++) { /* the last window may be short */
+        gint64 c = g_array_index (counts, gint64, i);
+        double rate = c * NS_PER_S / (double) win;
+        if ((double) c > d->spike_factor * (double) MAX (median, 1) && rate >= d->spike_min_rate) {
+            g_array_append_val (spikes, i);
+            peak = MAX (peak, c);
+        }
+    }
+    g_array_free (counts, TRUE);
+    if (spikes->len < (guint) d->spike_min) {
+        g_array_free (spikes, TRUE);
+        return;
+    }
+    /* regular: every gap between consecutive spikes within one window or a
+     * quarter of the median gap of the median gap */
+    GArray *gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+    for (guint i = 1; i < spikes->len; i++) {
+        gint64 g = g_array_index (spikes, guint, i) - g_array_index (spikes, guint, i - 1);
+        g_array_append_val (gaps, g);
+    }
+    GArray *gs = g_array_copy (gaps);
+    g_array_sort (gs, cmp_i64);
+    gint64 mg = g_array_index (gs, gint64, (gs->len - 1) / 2);
+    g_array_free (gs, TRUE);
+    gboolean regular = mg >= 2;
+    for (guint i = 0; i < gaps->len && regular; i++) {
+        gint64 g = g_array_index (gaps, gint64, i);
+        gint64 tol = MAX (1, mg / 4);
+        if (g < mg - tol || g > mg + tol)
+            regular = FALSE;
+    }
+    g_array_free (gaps, TRUE);
+    if (!regular) {
+        g_array_free (spikes, TRUE);
+        return;
+    }
+    double period_ms = mg * win / 1e6;
+    char *title = g_strdup_printf ("Interrupt spikes every %.3g ms (%u windows up to %" G_GINT64_FORMAT
+                                   " IRQs+softirqs, median %" G_GINT64_FORMAT ")",
+                                   period_ms, spikes->len, peak, median);
+    FtaFinding *f = fta_results_add_finding (
+        r, FTA_SEVERITY_WARNING, "diagnosis.periodic-spikes", title,
+        "A timer or interrupt storm: something fires in bursts on a fixed period "
+        "(a periodic timer, a polling driver, a device raising interrupts in batches).",
+        "Find the source in irq.irqs / irq.softirqs and timeline.events; coalesce timers "
+        "(timer_slack, a longer poll interval, nohz / nohz_full= on the CPUs), "
+        "interrupt coalescing (ethtool -C), or move the IRQ (/proc/irq/N/smp_affinity_list, "
+        "irqbalance).");
+    g_free (title);
+    ev_add (f, "period", g_strdup_printf ("%.3f ms", period_ms));
+    ev_add (f, "spike_windows", g_strdup_printf ("%u", spikes->len));
+    ev_add (f, "window", ms (win));
+    ev_add (f, "median_per_window", g_strdup_printf ("%" G_GINT64_FORMAT, median));
+    ev_add (f, "peak_per_window", g_strdup_printf ("%" G_GINT64_FORMAT, peak));
+    GString *at = g_string_new (NULL);
+    gint64 t0 = fta_table_start_ns (t);
+    for (guint i = 0; i < spikes->len && i < 5; i++) {
+        guint w = g_array_index (spikes, guint, i);
+        g_string_append_printf (at, "%s%.6f", i ? ", " : "",
+                                (t0 + ci (t, w, "t_ns")) / NS_PER_S);
+    }
+    ev_add (f, "first_spikes_at_s", g_string_free (at, FALSE));
+    if (has_finding (r, "timeline.periodic"))
+        fta_finding_add_evidence (f, "see also", "timeline.periodic");
+    g_array_free (spikes, TRUE);
+}
+
+/* Tasks that change CPU often. */
+static void
+rule_migrations (Diag *d, FtaResults *r)
+{
+    static const char *const mc[] = { "pid", "comm", "migrations", NULL };
+    const FtaTable *t = tab (r, "migration.tasks");
+    const FtaTable *vcpus = tab (r, "kvm.vcpus");
+    double span = span_s (r);
+    if (!has_cols (t, mc) || span <= 0)
+        return;
+    guint n = 0;
+    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+        gint64 m = ci (t, i, "migrations");
+        double rate = m / span;
+        gint64 pid = ci (t, i, "pid");
+        const char *comm = cs (t, i, "comm");
+        if (m < d->migration_min || rate < d->migration_rate_hz ||
+            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+            continue;
+        n++;
+        gboolean vcpu = is_vcpu (vcpus, (gint32) pid);
+        FtaSeverity sev = !vcpu ? FTA_SEVERITY_INFO
+                          : rate >= 5 * d->migration_rate_hz ? FTA_SEVERITY_CRITICAL
+                                                             : FTA_SEVERITY_WARNING;
+        char *title = g_strdup_printf ("%s%s-%" G_GINT64_FORMAT " moved between CPUs %.0f "
+                                       "times a second",
+                                       vcpu ? "vCPU " : "", comm, pid, rate);
+        FtaFinding *f = fta_results_add_finding (
+            r, sev, "diagnosis.migrations", title,
+            "Poor CPU affinity: the scheduler keeps moving the task (load balancing "
+            "or wakeups on another CPU), so it loses its caches each time.",
+            vcpu ? "Pin the vCPUs (virsh vcpupin DOM VCPU CPU, or <cputune><vcpupin/>), "
+                   "one host CPU each, on the VM's NUMA node; see migration.matrix."
+                 : "Give the task a CPU set (taskset -pc CPUS PID, cpuset cgroups), or "
+                   "leave it if it runs well; see migration.matrix for the moves.");
+        g_free (title);
+        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        fta_finding_add_evidence (f, "comm", comm);
+        ev_add (f, "migrations", g_strdup_printf ("%" G_GINT64_FORMAT, m));
+        ev_add (f, "migrations_per_s", g_strdup_printf ("%.0f", rate));
+        if (!cnull (t, i, "pingpong"))
+            ev_add (f, "pingpong", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pingpong")));
+        fta_finding_add_evidence (f, "vcpu", vcpu ? "yes" : "no");
+        if (has_finding (r, "migration.pingpong"))
+            fta_finding_add_evidence (f, "see also", "migration.pingpong");
+    }
+}
+
+/* High-priority tasks passed over for lower-priority ones on their CPU. */
+static gint
+cmp_inversion (gconstpointer a, gconstpointer b)
+{
+    const Inversion *x = *(Inversion *const *) a, *y = *(Inversion *const *) b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->pid - y->pid;
+}
+
+static void
+rule_priority_inversion (Diag *d, FtaResults *r)
+{
+    GPtrArray *all = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, d->inversions);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+        Inversion *inv = v;
+        if ((gint64) inv->count >= d->inversion_min &&
+            fta_context_task_selected (d->ctx, inv->pid, inv->comm))
+            g_ptr_array_add (all, inv);
+    }
+    g_ptr_array_sort (all, cmp_inversion);
+    for (guint i = 0; i < all->len && i < 5; i++) {
+        Inversion *inv = g_ptr_array_index (all, i);
+        char *title = g_strdup_printf ("%s-%d (prio %d) waited while lower-priority tasks "
+                                       "were switched in on its CPU %" G_GUINT64_FORMAT
+                                       " times",
+                                       inv->comm, inv->pid, inv->prio, inv->count);
+        FtaFinding *f = fta_results_add_finding (
+            r, (gint64) inv->count >= 10 * d->inversion_min ? FTA_SEVERITY_CRITICAL
+                                                           : FTA_SEVERITY_WARNING,
+            "diagnosis.priority-inversion", title,
+            "Priority inversion or a scheduling-policy problem: the waiting task's "
+            "priority does not win on its CPU (RT throttling, a lower-priority task "
+            "holding what it needs, or priorities that do not match the roles).",
+            "Check the policies and priorities (chrt -p PID, ps -eLo pid,cls,rtprio,ni,comm), "
+            "give the latency-critical threads SCHED_FIFO/SCHED_RR priorities above the "
+            "tasks they wait behind, use priority-inheriting locks (PTHREAD_PRIO_INHERIT), "
+            "and check RT throttling (/proc/sys/kernel/sched_rt_runtime_us).");
+        g_free (title);
+        ev_add (f, "pid", g_strdup_printf ("%d", inv->pid));
+        fta_finding_add_evidence (f, "comm", inv->comm);
+        ev_add (f, "prio", g_strdup_printf ("%d", inv->prio));
+        ev_add (f, "times_passed_over", g_strdup_printf ("%" G_GUINT64_FORMAT, inv->count));
+        ev_add (f, "longest_wait_at_such_switch", ms (inv->longest_ns));
+        ev_add (f, "first_at_s", g_strdup_printf ("%.6f", inv->first_ns / NS_PER_S));
+        ev_add (f, "last_cpu", g_strdup_printf ("%d", inv->cpu));
+        ev_add (f, "last_switched_in", g_strdup_printf ("%s-%d (prio %d)", inv->low_comm,
+                                                         inv->low_pid, inv->low_prio));
+    }
+    g_ptr_array_free (all, TRUE);
+}
+
+/* Interrupts per CPU. */
+static void
+rule_irq_storm (Diag *d, FtaResults *r)
+{
+    static const char *const ic[] = { "irq", "cpu", "count", "total_ns", "name", NULL };
+    const FtaTable *t = tab (r, "irq.irq_cpus");
+    double span = span_s (r);
+    if (!has_cols (t, ic) || span <= 0)
+        return;
+    GHashTable *per = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint i = 0; i < fta_table_n_rows (t); i++) {
+        gint64 cpu = ci (t, i, "cpu");
+        gpointer key = GINT_TO_POINTER ((gint) cpu + 1);
+        gint64 *acc = g_hash_table_lookup (per, key);
+        if (!acc) {
+            acc = g_new0 (gint64, 5); /* count, total_ns, top count, top row, cpu */
+            acc[4] = cpu;
+            g_hash_table_insert (per, key, acc);
+        }
+        gint64 c = ci (t, i, "count");
+        acc[0] += c;
+        acc[1] += ci (t, i, "total_ns");
+        if (c > acc[2]) {
+            acc[2] = c;
+            acc[3] = i;
+        }
+    }
+    GList *vals = g_hash_table_get_values (per);
+    for (GList *l = vals; l; l = l->next) {
+        gint64 *acc = l->data;
+        double rate = acc[0] / span;
+        if (acc[0] < d->irq_storm_min || rate < d->irq_storm_hz)
+            continue;
+        guint row = (guint) acc[3];
+        char *title = g_strdup_printf ("CPU %" G_GINT64_FORMAT " handled %.0f interrupts a "
+                                       "second (most from IRQ %" G_GINT64_FORMAT " %s)",
+                                       acc[4], rate, ci (t, row, "irq"), cs (t, row, "name"));
+        FtaFinding *f = fta_results_add_finding (
+            r, rate >= 5 * d->irq_storm_hz ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+            "diagnosis.irq-storm", title,
+            "An interrupt storm on one CPU: a device (or a virtual one) interrupts far "
+            "more often than the work needs, and everything on that CPU pays for it.",
+            "Enable interrupt coalescing (ethtool -C DEV rx-usecs N; NVMe: nvme "
+            "set-feature -f 8), spread the IRQs (multiqueue, irqbalance, "
+            "/proc/irq/N/smp_affinity_list), or move latency-sensitive tasks off that CPU; "
+            "in a VM prefer virtio with vhost and posted interrupts.");
+        g_free (title);
+        ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, acc[4]));
+        ev_add (f, "irqs", g_strdup_printf ("%" G_GINT64_FORMAT, acc[0]));
+        ev_add (f, "irqs_per_s", g_strdup_printf ("%.0f", rate));
+        ev_add (f, "irq_time", ms (acc[1]));
+        ev_add (f, "irq_time_pct", g_strdup_printf ("%.2f", 100.0 * acc[1] / (span * NS_PER_S)));
+        ev_add (f, "top_irq", g_strdup_printf ("%" G_GINT64_FORMAT " %s (%" G_GINT64_FORMAT ")",
+                                               ci (t, row, "irq"), cs (t, row, "name"),
+                                               acc[2]));
+    }
+    g_list_free (vals);
+    g_hash_table_destroy (per);
+}
+
+/* Wakeup latency with a long tail. */
+static void
+rule_latency_tail (Diag *d, FtaResults *r)
+{
+    static const char *const wc[] = { "pid", "comm", "latency_p50_ns", "latency_p99_ns",
+                                      "latency_max_ns", "latency_count", NULL };
+    const FtaTable *t = tab (r, "wakeup.tasks");
+    if (!has_cols (t, wc))
+        return;
+    GArray *rows = g_array_new (FALSE, FALSE, sizeof (guint));
+    for (guint i = 0; i < fta_table_n_rows (t); i++) {
+        gint64 n = ci (t, i, "latency_count");
+        gint64 p50 = ci (t, i, "latency_p50_ns"), p99 = ci (t, i, "latency_p99_ns");
+        if (cnull (t, i, "latency_p99_ns") || n < d->tail_min_samples ||
+            p99 < d->tail_min_us * 1000 || (double) p99 < d->tail_ratio * (double) MAX (p50, 1) ||
+            !fta_context_task_selected (d->ctx, (gint32) ci (t, i, "pid"), cs (t, i, "comm")))
+            continue;
+        g_array_append_val (rows, i);
+    }
+    /* worst first */
+    for (guint a = 0; a < rows->len; a++)
+        for (guint b = a + 1; b < rows->len; b++)
+            if (ci (t, g_array_index (rows, guint, b), "latency_p99_ns") >
+                ci (t, g_array_index (rows, guint, a), "latency_p99_ns")) {
+                guint x = g_array_index (rows, guint, a);
+                g_array_index (rows, guint, a) = g_array_index (rows, guint, b);
+                g_array_index (rows, guint, b) = x;
+            }
+    for (guint k = 0; k < rows->len && k < 5; k++) {
+        guint i = g_array_index (rows, guint, k);
+        gint64 p50 = ci (t, i, "latency_p50_ns"), p99 = ci (t, i, "latency_p99_ns");
+        char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " usually runs %.3f ms after its "
+                                       "wakeup, but 1%% of the time only after %.3f ms or more",
+                                       cs (t, i, "comm"), ci (t, i, "pid"), p50 / 1e6, p99 / 1e6);
+        FtaFinding *f = fta_results_add_finding (
+            r, p99 >= 10 * d->tail_min_us * 1000 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+            "diagnosis.latency-tail", title,
+            "Occasional long waits for a CPU after wakeup: the task's CPU is sometimes "
+            "busy with other work (CPU-bound neighbours, long IRQ or softirq handlers, "
+            "RT tasks) that it does not preempt.",
+            "See which tasks run on its CPU when it waits (kvm.preemptors, cpu.task_cpus, "
+            "irq.long-*); raise its priority (chrt -f -p N PID, or a lower nice), give it "
+            "dedicated CPUs (taskset, isolcpus=), or move the neighbours away.");
+        g_free (title);
+        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pid")));
+        fta_finding_add_evidence (f, "comm", cs (t, i, "comm"));
+        ev_add (f, "latency_p50", ms (p50));
+        ev_add (f, "latency_p99", ms (p99));
+        ev_add (f, "latency_max", ms (ci (t, i, "latency_max_ns")));
+        ev_add (f, "p99_over_p50", g_strdup_printf ("%.1f", p99 / (double) MAX (p50, 1)));
+        ev_add (f, "samples", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "latency_count")));
+    }
+    g_array_free (rows, TRUE);
+}
+
+/* Events the ring buffer lost. */
+static void
+rule_lost_events (Diag *d, FtaResults *r)
+{
+    const FtaQuality *q = fta_results_quality (r);
+    if (q->lost_markers == 0 && q->buffer_started == 0)
+        return;
+    gint64 lost = MAX (q->lost_events, 0);
+    double pct = 100.0 * lost / (double) MAX ((gint64) q->lines_event + lost, 1);
+    FtaSeverity sev = FTA_SEVERITY_INFO;
+    if (q->lost_markers > 0 && (pct >= d->lost_pct || q->lost_unknown > 0))
+        sev = FTA_SEVERITY_WARNING;
+    if (q->lost_markers > 0 && pct >= 10 * d->lost_pct && d->lost_pct > 0)
+        sev = FTA_SEVERITY_CRITICAL;
+    char *title;
+    if (q->lost_markers > 0)
+        title = g_strdup_printf ("The trace lost %s%" G_GINT64_FORMAT " events (%.2f%%) at %"
+                                 G_GUINT64_FORMAT " places: results are %s",
+                                 q->lost_unknown ? "at least " : "", lost, pct, q->lost_markers,
+                                 sev == FTA_SEVERITY_INFO ? "slightly incomplete" : "unreliable");
+    else
+        title = g_strdup_printf ("%" G_GUINT64_FORMAT " CPU buffer%s started mid-trace: "
+                                 "the earlier part of those CPUs was overwritten",
+                                 q->buffer_started, q->buffer_started == 1 ? "" : "s");
+    FtaFinding *f = fta_results_add_finding (
+        r, sev, "diagnosis.lost-events", title,
+        "The ring buffer was too small for the event rate, or the reader "
+        "(trace_pipe, trace-cmd) did not keep up: the model resets at every gap, so "
+        "counts and times around them are missing.",
+        "Record again with a larger buffer (echo 65536 > /sys/kernel/tracing/buffer_size_kb, "
+        "trace-cmd record -b 65536), fewer events (only sched and irq), or a shorter "
+        "time; read with trace-cmd record rather than cat trace_pipe.");
+    g_free (title);
+    ev_add (f, "lost_events", g_strdup_printf ("%" G_GINT64_FORMAT, lost));
+    ev_add (f, "lost_pct", g_strdup_printf ("%.3f", pct));
+    ev_add (f, "lost_markers", g_strdup_printf ("%" G_GUINT64_FORMAT, q->lost_markers));
+    ev_add (f, "lost_markers_without_count", g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                              q->lost_unknown));
+    ev_add (f, "buffer_started", g_strdup_printf ("%" G_GUINT64_FORMAT, q->buffer_started));
+    ev_add (f, "model_resets", g_strdup_printf ("%" G_GUINT64_FORMAT, q->model_resets));
+}
+
+static void
+diag_finish (void *self, FtaResults *r)
+{
+    Diag *d = self;
+    rule_lost_events (d, r);
+    rule_vcpu_contention (d, r);
+    rule_wakeup_rate (d, r);
+    rule_d_blocks (d, r);
+    rule_periodic_spikes (d, r);
+    rule_migrations (d, r);
+    rule_priority_inversion (d, r);
+    rule_irq_storm (d, r);
+    rule_latency_tail (d, r);
+}
+
+static const FtaOptionSpec diag_options[] = {
+    { "saturated_busy_pct", FTA_OPT_DOUBLE, "90",
+      "vcpu-contention: a CPU busy at least this share (%) of its observed time ..." },
+    { "saturated_pressure_pct", FTA_OPT_DOUBLE, "20",
+      "... with tasks queued on it at least this share (%) (critical at 2.5x), vCPUs among them" },
+    { "wakeup_rate_hz", FTA_OPT_DOUBLE, "2000",
+      "wakeup-rate: a task woken this often per second (info; warning at 2x)" },
+    { "wakeup_min", FTA_OPT_INT, "100", "wakeup-rate: ... and at least this many times" },
+    { "d_rate_hz", FTA_OPT_DOUBLE, "50",
+      "d-state-blocks: a task blocked in D this often per second (critical at 10x)" },
+    { "d_min", FTA_OPT_INT, "20", "d-state-blocks: ... and at least this many times" },
+    { "spike_factor", FTA_OPT_DOUBLE, "5",
+      "periodic-spikes: a window with more than this x the median IRQs+softirqs ..." },
+    { "spike_min_rate", FTA_OPT_DOUBLE, "2000", "... and at least this many per second ..." },
+    { "spike_min", FTA_OPT_INT, "3", "... at least this many such windows, evenly spaced" },
+    { "migration_rate_hz", FTA_OPT_DOUBLE, "50",
+      "migrations: a task migrated this often per second (warning for vCPUs, critical at 5x)" },
+    { "migration_min", FTA_OPT_INT, "20", "migrations: ... and at least this many times" },
+    { "inversion_min", FTA_OPT_INT, "3",
+      "priority-inversion: times a waiting task is passed over (critical at 10x)" },
+    { "inversion_rt_only", FTA_OPT_BOOL, "true",
+      "priority-inversion: only real-time waiting tasks (prio below 100)" },
+    { "irq_storm_hz", FTA_OPT_DOUBLE, "10000",
+      "irq-storm: hard IRQs per second on one CPU (critical at 5x)" },
+    { "irq_storm_min", FTA_OPT_INT, "100", "irq-storm: ... and at least this many" },
+    { "tail_ratio", FTA_OPT_DOUBLE, "10", "latency-tail: wakeup latency p99 this x the median ..." },
+    { "tail_min_us", FTA_OPT_INT, "2000", "... and at least this long (us; critical at 10x)" },
+    { "tail_min_samples", FTA_OPT_INT, "50", "... over at least this many wakeups" },
+    { "lost_pct", FTA_OPT_DOUBLE, "1",
+      "lost-events: share (%) of events lost that makes results unreliable (critical at 10x)" },
+    { NULL, 0, NULL, NULL }
+};
+
+static const FtaEventType diag_events[] = {
+    FTA_EV_SCHED_SWITCH, FTA_EV_SCHED_WAKEUP, FTA_EV_SCHED_WAKEUP_NEW,
+    FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_NONE
+};
+
+FTA_PLUGIN_DEFINE (.name = "diagnosis", .kind = FTA_PLUGIN_ANALYZER,
+                   .summary = "findings: symptoms, their likely causes and what to do next",
+                   .options = diag_options, .events = diag_events, .create = diag_create,
+                   .on_event = diag_on_event, .finish = diag_finish, .destroy = diag_destroy);
