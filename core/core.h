@@ -28,11 +28,24 @@ struct _FtaResults {
     GPtrArray *tables;   /* FtaTable*, owned */
     GPtrArray *findings; /* FtaFinding*, owned */
     GStringChunk *strings;
-    const FtaQuality *quality; /* owned by the engine */
+    const FtaQuality *quality; /* owned by the engine, or own_quality */
+    FtaQuality *own_quality;   /* saved copies: freed with the results */
 };
 
 FtaResults *fta_results_new (void);
 void fta_results_free (FtaResults *r);
+/* A copy of R that outlives the run that made it: tables, series,
+ * findings and the quality. */
+FtaResults *fta_results_copy (const FtaResults *r);
+/* Gives R an empty quality of its own (for copies and loaded results). */
+FtaQuality *fta_results_own_quality (FtaResults *r);
+/* Gives R a copy of Q (NULL: an empty one) of its own. */
+FtaQuality *fta_results_copy_quality (FtaResults *r, const FtaQuality *q);
+/* TRUE when PATH holds a saved JSON result (a '{' document), not a trace. */
+gboolean fta_results_is_saved (const char *path);
+/* Reads a JSON document of the json sink back (tables, series, findings,
+ * quality).  NULL with ERROR (FTA_EXIT_INPUT) when it is not one. */
+FtaResults *fta_results_load_json (const char *path, GError **error);
 
 /* --- input ----------------------------------------------------------------- */
 

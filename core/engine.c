@@ -1080,7 +1080,9 @@ check_kind (const FtaPlugin *p, FtaPluginKind want, GError **error)
                  "plugin '%s' (%s) is a%s %s, not a%s %s: list it under %s",
                  p->desc->name, p->path, kind[0] == 'a' ? "n" : "", kind,
                  want == FTA_PLUGIN_ANALYZER ? "n" : "", fta_plugin_kind_name (want),
-                 p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)" : "'analyzers'");
+                 p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)"
+                 : p->desc->kind == FTA_PLUGIN_COMPARATOR ? "'compare' (the command)"
+                 : "'analyzers'");
     return FALSE;
 }
 
@@ -1314,6 +1316,51 @@ note_filtered (const Engine *e, const char *path)
                     "window (--sort=SECONDS)\n", q->out_of_order_unplaced);
 }
 
+/* Renders RESULTS with every sink instance of E to the run's output. */
+static int
+render_sinks (Engine *e, const FtaRunConfig *rc, const FtaResults *results,
+              GError **error)
+{
+    const char *output = pick (rc->output, rc->profile->output);
+    guint n_sinks = 0;
+    for (guint i = 0; i < e->instances->len; i++)
+        n_sinks += ((Instance *) g_ptr_array_index (e->instances, i))->plugin->desc->kind
+                   == FTA_PLUGIN_SINK;
+    for (guint i = 0; i < e->instances->len; i++) {
+        Instance *in = g_ptr_array_index (e->instances, i);
+        const FtaPluginDescriptor *d = in->plugin->desc;
+        if (d->kind != FTA_PLUGIN_SINK)
+            continue;
+        char *opened;
+        FILE *out = open_output (&e->ctx, output, d->extension, n_sinks > 1, &opened, error);
+        if (!out)
+            return FTA_EXIT_OUTPUT;
+        GError *err = NULL;
+        gboolean ok = d->render (in->self, results, out, &err);
+        if (fflush (out) != 0 && ok) {
+            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                         opened ? opened : "standard output", g_strerror (errno));
+            ok = FALSE;
+        }
+        if (opened && fclose (out) != 0 && ok) {
+            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                         opened, g_strerror (errno));
+            ok = FALSE;
+        }
+        if (!ok) {
+            g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
+                         err ? err->message : "failed");
+            g_clear_error (&err);
+            g_free (opened);
+            return FTA_EXIT_OUTPUT;
+        }
+        if (opened && !rc->quiet)
+            g_printerr ("ftrace-analyzer: wrote %s\n", opened);
+        g_free (opened);
+    }
+    return FTA_EXIT_OK;
+}
+
 int
 fta_engine_run (const FtaRunConfig *rc, GError **error)
 {
@@ -1332,7 +1379,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
 
     if (!setup_filters (&e, rc, error))
         goto fail;
-    if (plugins && (!sinks || !sinks[0])) {
+    if (plugins && !rc->keep && (!sinks || !sinks[0])) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
                      "profile %s selects no output: give -f text (or json), or set "
                      "sinks = [ \"text\" ]; in the profile", p->source);
@@ -1342,7 +1389,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         for (char **a = p->analyzers; a && *a; a++)
             if (!add_instance (&e, *a, FTA_PLUGIN_ANALYZER, dirs, p, error))
                 goto fail;
-        for (char **s = sinks; s && *s; s++)
+        for (char **s = sinks; !rc->keep && s && *s; s++)
             if (!add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
                 goto fail;
         GPtrArray *names = g_ptr_array_new ();
@@ -1352,7 +1399,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         g_ptr_array_add (names, NULL);
         gboolean ok = fta_profile_check_sections (p, dirs, (char **) names->pdata, error);
         g_ptr_array_free (names, TRUE);
-        if (!ok || !plan_output (&e, pick (rc->output, p->output), error)
+        if (!ok || (!rc->keep && !plan_output (&e, pick (rc->output, p->output), error))
             || !create_instances (&e, error))
             goto fail;
     }
@@ -1404,46 +1451,11 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         if (in->plugin->desc->kind != FTA_PLUGIN_SINK && in->plugin->desc->finish)
             in->plugin->desc->finish (in->self, results);
     }
-    const char *output = pick (rc->output, p->output);
-    guint n_sinks = 0;
-    for (guint i = 0; i < e.instances->len; i++)
-        n_sinks += ((Instance *) g_ptr_array_index (e.instances, i))->plugin->desc->kind
-                   == FTA_PLUGIN_SINK;
-    for (guint i = 0; i < e.instances->len; i++) {
-        Instance *in = g_ptr_array_index (e.instances, i);
-        const FtaPluginDescriptor *d = in->plugin->desc;
-        if (d->kind != FTA_PLUGIN_SINK)
-            continue;
-        char *opened;
-        FILE *out = open_output (&e.ctx, output, d->extension, n_sinks > 1, &opened, error);
-        if (!out) {
-            code = FTA_EXIT_OUTPUT;
-            goto done;
-        }
-        GError *err = NULL;
-        gboolean ok = d->render (in->self, results, out, &err);
-        if (fflush (out) != 0 && ok) {
-            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                         opened ? opened : "standard output", g_strerror (errno));
-            ok = FALSE;
-        }
-        if (opened && fclose (out) != 0 && ok) {
-            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                         opened, g_strerror (errno));
-            ok = FALSE;
-        }
-        if (!ok) {
-            g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
-                         err ? err->message : "failed");
-            g_clear_error (&err);
-            g_free (opened);
-            code = FTA_EXIT_OUTPUT;
-            goto done;
-        }
-        if (opened && !rc->quiet)
-            g_printerr ("ftrace-analyzer: wrote %s\n", opened);
-        g_free (opened);
+    if (rc->keep) {
+        *rc->keep = fta_results_copy (results);
+        goto done;
     }
+    code = render_sinks (&e, rc, results, error);
     goto done;
 
 fail:
@@ -1453,6 +1465,99 @@ fail:
 done:
     g_free (out_path);
     fta_results_free (results);
+    engine_clear (&e);
+    g_ptr_array_free (dirs, TRUE);
+    return code;
+}
+
+/* --- compare ---------------------------------------------------------------- */
+
+/* PATH's results: read back when it is a saved JSON result, else analyzed
+ * with RC's profile and filters. */
+static FtaResults *
+compare_input (const FtaRunConfig *rc, const char *path, int *code, GError **error)
+{
+    FtaResults *r = NULL;
+    if (fta_results_is_saved (path)) {
+        r = fta_results_load_json (path, error);
+        *code = r ? FTA_EXIT_OK : FTA_EXIT_INPUT;
+        return r;
+    }
+    FtaRunConfig one = *rc;
+    one.input_path = path;
+    one.events_only = NULL;
+    one.filter_lines = FALSE;
+    one.keep = &r;
+    *code = fta_engine_run (&one, error);
+    if (*code != FTA_EXIT_OK) {
+        fta_results_free (r);
+        r = NULL;
+    }
+    return r;
+}
+
+int
+fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *problem,
+                    const char *comparator, GError **error)
+{
+    Engine e;
+    engine_init (&e);
+    int code = FTA_EXIT_OK;
+    FtaResults *base = NULL, *prob = NULL, *out = NULL;
+    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    const FtaProfile *p = rc->profile;
+    char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
+    const char *name = comparator ? comparator : "compare";
+
+    if (!setup_filters (&e, rc, error))
+        goto fail;
+    if (!sinks || !sinks[0]) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "profile %s selects no output: give -f text (or json), or set "
+                     "sinks = [ \"text\" ]; in the profile", p->source);
+        goto fail;
+    }
+    /* the comparator and the sinks first: a bad option is reported before
+     * two traces are read */
+    if (!add_instance (&e, name, FTA_PLUGIN_COMPARATOR, dirs, p, error))
+        goto fail;
+    Instance *cmp = g_ptr_array_index (e.instances, 0);
+    if (cmp->plugin->desc->abi_minor < 2 || !cmp->plugin->desc->compare) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                     "plugin '%s' (%s) is a comparator without a compare callback "
+                     "(it needs ABI 1.2 or later)", name, cmp->plugin->path);
+        goto fail;
+    }
+    for (char **s = sinks; *s; s++)
+        if (!add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
+            goto fail;
+    if (!plan_output (&e, pick (rc->output, p->output), error))
+        goto fail;
+    base = compare_input (rc, baseline, &code, error);
+    if (!base)
+        goto done;
+    prob = compare_input (rc, problem, &code, error);
+    if (!prob)
+        goto done;
+    if (!create_instances (&e, error))
+        goto fail;
+
+    /* the comparison's own quality is the problem run's, named after both */
+    out = fta_results_new ();
+    FtaQuality *q = fta_results_copy_quality (out, prob->quality);
+    char *both = g_strdup_printf ("%s vs %s", baseline, problem);
+    q->input_path = g_string_chunk_insert_const (out->strings, both);
+    g_free (both);
+    cmp->plugin->desc->compare (cmp->self, base, prob, out);
+    code = render_sinks (&e, rc, out, error);
+    goto done;
+
+fail:
+    code = (error && *error) ? (*error)->code : FTA_EXIT_OUTPUT;
+done:
+    fta_results_free (out);
+    fta_results_free (base);
+    fta_results_free (prob);
     engine_clear (&e);
     g_ptr_array_free (dirs, TRUE);
     return code;

@@ -27,6 +27,9 @@ typedef struct {
      * filters, and every header and marker line, are copied unchanged to
      * OUTPUT (the `filter` command), with a count on stderr unless QUIET. */
     gboolean filter_lines;
+    /* When set, no sink runs: the analyzers' results are copied to *KEEP
+     * (the caller frees them; `compare` runs this way). */
+    FtaResults **keep;
 } FtaRunConfig;
 
 /* --sort without a value: events kept pending.  A time window (--sort=S)
@@ -36,5 +39,13 @@ typedef struct {
 
 /* Returns an exit code (FTA_EXIT_*); sets ERROR unless it is FTA_EXIT_OK. */
 int fta_engine_run (const FtaRunConfig *rc, GError **error);
+
+/* `compare`: each of BASELINE and PROBLEM is analyzed with RC's profile
+ * and filters (or read back, when it is a saved JSON result); the
+ * comparator plugin COMPARATOR (NULL = "compare") writes what changed
+ * into a new result that RC's sinks render.  An exit code, as above. */
+int fta_engine_compare (const FtaRunConfig *rc, const char *baseline,
+                        const char *problem, const char *comparator,
+                        GError **error);
 
 #endif /* FTA_ENGINE_H */

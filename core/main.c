@@ -116,6 +116,7 @@ static const char description[] =
     "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
     "  ftrace-analyzer report trace.txt -o trace-report.html\n"
     "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
+    "  ftrace-analyzer compare good.txt bad.txt -f json -o comparison.json\n"
     "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -";
 
 static int
@@ -290,6 +291,7 @@ main (int argc, char **argv)
     if (argc > 1 && (strcmp (argv[1], "analyze") == 0 || strcmp (argv[1], "events") == 0
                      || strcmp (argv[1], "report") == 0
                      || strcmp (argv[1], "filter") == 0
+                     || strcmp (argv[1], "compare") == 0
                      || strcmp (argv[1], "plugins") == 0
                      || strcmp (argv[1], "profiles") == 0)) {
         cmd = argv[1];
@@ -299,7 +301,14 @@ main (int argc, char **argv)
         return cmd_plugins ();
     if (strcmp (cmd, "profiles") == 0)
         return cmd_profiles ();
-    if (argc - arg != 1) {
+    gboolean compare = strcmp (cmd, "compare") == 0;
+    if (compare && argc - arg != 2) {
+        g_printerr ("ftrace-analyzer: compare takes two inputs\n"
+                    "usage: ftrace-analyzer compare [OPTIONS] BASELINE PROBLEM  "
+                    "(see --help)\n");
+        return FTA_EXIT_USAGE;
+    }
+    if (!compare && argc - arg != 1) {
         g_printerr ("ftrace-analyzer: %s\n"
                     "usage: ftrace-analyzer [analyze|report|events|filter] [OPTIONS] TRACE|-  "
                     "(see --help)\n",
@@ -358,7 +367,8 @@ main (int argc, char **argv)
             rc.output = "report.html";
     }
     rc.filter_lines = strcmp (cmd, "filter") == 0;
-    int code = fta_engine_run (&rc, &error);
+    int code = compare ? fta_engine_compare (&rc, argv[arg], argv[arg + 1], NULL, &error)
+                       : fta_engine_run (&rc, &error);
     fta_profile_free (profile);
     if (code != FTA_EXIT_OK)
         return error ? die (error) : code;

@@ -55,8 +55,106 @@ fta_results_free (FtaResults *r)
         g_free (f);
     }
     g_ptr_array_free (r->findings, TRUE);
+    if (r->own_quality) {
+        g_array_free (r->own_quality->unparsed_examples, TRUE);
+        g_ptr_array_free (r->own_quality->event_names, TRUE);
+        g_array_free (r->own_quality->event_counts, TRUE);
+        g_free (r->own_quality);
+    }
     g_string_chunk_free (r->strings);
     g_free (r);
+}
+
+static const char *
+keep (FtaResults *r, const char *s)
+{
+    return s ? g_string_chunk_insert_const (r->strings, s) : NULL;
+}
+
+FtaQuality *
+fta_results_own_quality (FtaResults *r)
+{
+    FtaQuality *q = g_new0 (FtaQuality, 1);
+    q->unparsed_examples = g_array_new (FALSE, FALSE, sizeof (FtaUnparsed));
+    q->event_names = g_ptr_array_new ();
+    q->event_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+    q->first_ts_ns = q->last_ts_ns = -1;
+    q->entries_in_buffer = q->entries_written = -1;
+    r->own_quality = q;
+    r->quality = q;
+    return q;
+}
+
+FtaQuality *
+fta_results_copy_quality (FtaResults *r, const FtaQuality *sq)
+{
+    FtaQuality *q = fta_results_own_quality (r);
+    if (sq) {
+        GArray *ex = q->unparsed_examples, *counts = q->event_counts;
+        GPtrArray *names = q->event_names;
+        *q = *sq;
+        q->unparsed_examples = ex;
+        q->event_names = names;
+        q->event_counts = counts;
+        q->input_path = keep (r, sq->input_path);
+        q->format = keep (r, sq->format);
+        q->format_variant = keep (r, sq->format_variant);
+        q->compression = keep (r, sq->compression);
+        q->profile = keep (r, sq->profile);
+        for (guint i = 0; i < sq->unparsed_examples->len; i++) {
+            FtaUnparsed u = g_array_index (sq->unparsed_examples, FtaUnparsed, i);
+            u.text = keep (r, u.text);
+            u.why = keep (r, u.why);
+            g_array_append_val (ex, u);
+        }
+        for (guint i = 0; i < sq->event_names->len; i++)
+            g_ptr_array_add (names, (gpointer) keep (r, g_ptr_array_index (sq->event_names, i)));
+        g_array_append_vals (counts, sq->event_counts->data, sq->event_counts->len);
+    }
+    return q;
+}
+
+FtaResults *
+fta_results_copy (const FtaResults *src)
+{
+    FtaResults *r = fta_results_new ();
+    fta_results_copy_quality (r, src->quality);
+    for (guint i = 0; i < src->tables->len; i++) {
+        const FtaTable *st = g_ptr_array_index (src->tables, i);
+        FtaTable *t = g_new0 (FtaTable, 1);
+        t->full_name = g_strdup (st->full_name);
+        t->title = g_strdup (st->title);
+        t->series = st->series;
+        t->window_ns = st->window_ns;
+        t->start_ns = st->start_ns;
+        t->columns = g_array_new (FALSE, TRUE, sizeof (FtaColumn));
+        t->rows = g_ptr_array_new ();
+        t->strings = g_string_chunk_new (4096);
+        g_ptr_array_add (r->tables, t);
+        for (guint c = 0; c < st->columns->len; c++) {
+            const FtaColumn *sc = &g_array_index (st->columns, FtaColumn, c);
+            fta_table_add_column (t, sc->name, sc->type, sc->key);
+        }
+        for (guint row = 0; row < st->rows->len; row++) {
+            guint n = fta_table_add_row (t);
+            FtaValue *dst = g_ptr_array_index (t->rows, n);
+            const FtaValue *sv = g_ptr_array_index (st->rows, row);
+            for (guint c = 0; c < st->columns->len; c++) {
+                dst[c] = sv[c];
+                if (!sv[c].is_null && sv[c].s)
+                    dst[c].s = g_string_chunk_insert_const (t->strings, sv[c].s);
+            }
+        }
+    }
+    for (guint i = 0; i < src->findings->len; i++) {
+        const FtaFinding *sf = g_ptr_array_index (src->findings, i);
+        FtaFinding *f = fta_results_add_finding (r, sf->severity, sf->code, sf->title,
+                                                 sf->cause, sf->advice);
+        for (guint k = 0; k < sf->evidence_keys->len; k++)
+            fta_finding_add_evidence (f, g_ptr_array_index (sf->evidence_keys, k),
+                                      g_ptr_array_index (sf->evidence_values, k));
+    }
+    return r;
 }
 
 static FtaTable *

@@ -16,7 +16,9 @@
  * whose abi_major equals FTA_PLUGIN_ABI_MAJOR and whose abi_minor is at
  * most FTA_PLUGIN_ABI_MINOR; anything else is an error naming the file.
  * Descriptors and FtaQuality only grow by appending fields, with a minor
- * bump (1.1: FtaQuality.out_of_order_unplaced).
+ * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
+ * compare).  The core reads a field only from plugins whose abi_minor
+ * has it.
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
@@ -32,6 +34,11 @@
  *                                task-state span when it ends.
  *   finish (self, results)       analyzers: add tables/series/findings.
  *   render (self, results, out)  sinks: write the whole result to OUT.
+ *   compare (self, base, problem, out)
+ *                                comparators (since ABI 1.2): add to OUT
+ *                                what changed from BASE to PROBLEM, two
+ *                                complete result sets (tables, findings,
+ *                                quality) of the same profile.
  *   destroy (self)               always, if create succeeded.
  * Any callback may be NULL.  Event and span pointers are valid only during
  * the call.
@@ -48,7 +55,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 1
+#define FTA_PLUGIN_ABI_MINOR 2
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -93,6 +100,9 @@ typedef struct {
                         GError **error);
     void (*destroy) (void *self);
     const char *extension;        /* sinks: output file extension, "txt" */
+    /* comparators (since ABI 1.2) */
+    void (*compare) (void *self, const FtaResults *baseline,
+                     const FtaResults *problem, FtaResults *out);
 } FtaPluginDescriptor;
 
 #define FTA_PLUGIN_DEFINE(...)                                            \

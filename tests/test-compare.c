@@ -1,0 +1,361 @@
+/* test-compare.c - `compare`: tables joined by name across runs whose pids
+ * differ, exact deltas and statuses on hand-made traces; the corpus's CPU
+ * contention against a quiet recording; a trace against itself; a saved
+ * JSON result in place of a trace. */
+#include <string.h>
+#include <sys/wait.h>
+
+#include <json-glib/json-glib.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+static char *tmpdir;
+
+static int
+run_argv (const char *const *args, char **err_out)
+{
+    GPtrArray *argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+    g_ptr_array_add (argv, NULL);
+    int status;
+    char *err = NULL;
+    GError *error = NULL;
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                  NULL, &err, &status, &error);
+    g_assert_no_error (error);
+    g_ptr_array_free (argv, TRUE);
+    if (err_out)
+        *err_out = err;
+    else
+        g_free (err);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+static char *
+write_tmp (const char *name, const char *text)
+{
+    char *path = g_build_filename (tmpdir, name, NULL);
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    return path;
+}
+
+/* `compare` of A and B with the extra arguments: the JSON document. */
+static JsonParser *
+compare (const char *a, const char *b, const char *const *extra)
+{
+    char *out = g_build_filename (tmpdir, "cmp.json", NULL);
+    GPtrArray *args = g_ptr_array_new ();
+    g_ptr_array_add (args, "compare");
+    g_ptr_array_add (args, "-q");
+    g_ptr_array_add (args, "-f");
+    g_ptr_array_add (args, "json");
+    g_ptr_array_add (args, "-o");
+    g_ptr_array_add (args, out);
+    for (const char *const *e = extra; e && *e; e++)
+        g_ptr_array_add (args, (gpointer) *e);
+    g_ptr_array_add (args, (gpointer) a);
+    g_ptr_array_add (args, (gpointer) b);
+    g_ptr_array_add (args, NULL);
+    char *err = NULL;
+    int rc = run_argv ((const char *const *) args->pdata, &err);
+    if (rc)
+        g_printerr ("%s", err);
+    g_assert_cmpint (rc, ==, 0);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_file (p, out, &error);
+    g_assert_no_error (error);
+    g_unlink (out);
+    g_free (out);
+    g_free (err);
+    g_ptr_array_free (args, TRUE);
+    return p;
+}
+
+static JsonObject *
+root (JsonParser *p)
+{
+    return json_node_get_object (json_parser_get_root (p));
+}
+
+/* Table NAME's row whose column KEY is VALUE, as column -> JsonNode. */
+static GHashTable *
+row_where (JsonObject *doc, const char *name, const char *key, const char *value)
+{
+    JsonObject *t = json_object_get_object_member (
+        json_object_get_object_member (doc, "tables"), name);
+    g_assert_nonnull (t);
+    JsonArray *cols = json_object_get_array_member (t, "columns");
+    JsonArray *rows = json_object_get_array_member (t, "rows");
+    for (guint i = 0; i < json_array_get_length (rows); i++) {
+        JsonArray *r = json_array_get_array_element (rows, i);
+        GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
+        for (guint c = 0; c < json_array_get_length (cols); c++)
+            g_hash_table_insert (h, (gpointer) json_object_get_string_member (
+                                        json_array_get_object_element (cols, c), "name"),
+                                 json_array_get_element (r, c));
+        JsonNode *k = g_hash_table_lookup (h, key);
+        if (k && !JSON_NODE_HOLDS_NULL (k) && g_strcmp0 (json_node_get_string (k), value) == 0)
+            return h;
+        g_hash_table_unref (h);
+    }
+    g_assert_not_reached ();
+    return NULL;
+}
+
+static gint64
+int_of (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    g_assert_false (JSON_NODE_HOLDS_NULL (n));
+    return json_node_get_int (n);
+}
+
+static gboolean
+is_null (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    return JSON_NODE_HOLDS_NULL (n);
+}
+
+static const char *
+str_of (GHashTable *row, const char *col)
+{
+    return json_node_get_string (g_hash_table_lookup (row, col));
+}
+
+/* --- hand-made pair ---------------------------------------------------------- */
+
+static void
+ev (GString *s, int us, const char *comm, int pid, const char *what)
+{
+    g_string_append_printf (s, "%16s-%-7d [000] d..2. %6d.%06d: %s\n", comm, pid,
+                            100 + us / 1000000, us % 1000000, what);
+}
+
+static void
+sw (GString *s, int us, const char *prev, int prev_pid, const char *next, int next_pid)
+{
+    char *what = g_strdup_printf ("sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 "
+                                  "prev_state=S ==> next_comm=%s next_pid=%d next_prio=120",
+                                  prev, prev_pid, next, next_pid);
+    ev (s, us, prev_pid ? prev : "<idle>", prev_pid, what);
+    g_free (what);
+}
+
+/* Baseline: A (pid 100) runs 1000 us, B (pid 200) 500 us.  Problem: A
+ * (now pid 300) runs 2000 us, B is gone, C (pid 400) runs 500 us.  Both
+ * traces last 3000 us. */
+static void
+test_hand (void)
+{
+    GString *b = g_string_new ("# tracer: nop\n");
+    ev (b, 0, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    sw (b, 100, "swapper/0", 0, "A", 100);
+    sw (b, 1100, "A", 100, "B", 200);
+    sw (b, 1600, "B", 200, "swapper/0", 0);
+    ev (b, 3000, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    GString *p = g_string_new ("# tracer: nop\n");
+    ev (p, 0, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    sw (p, 100, "swapper/0", 0, "A", 300);
+    sw (p, 2100, "A", 300, "C", 400);
+    sw (p, 2600, "C", 400, "swapper/0", 0);
+    ev (p, 3000, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    char *base = write_tmp ("base.txt", b->str), *prob = write_tmp ("prob.txt", p->str);
+    char *cfg = write_tmp ("cmp.cfg", "analyzers = [ \"switch\" ];\n"
+                                      "plugins = { compare = { min_abs_ms = 0.1; }; };\n");
+    const char *extra[] = { "-c", cfg, NULL };
+    JsonParser *jp = compare (base, prob, extra);
+    JsonObject *doc = root (jp);
+
+    GHashTable *a = row_where (doc, "compare.switch.tasks", "comm", "A");
+    g_assert_cmpstr (str_of (a, "status"), ==, "changed");
+    g_assert_cmpint (int_of (a, "run_ns_base"), ==, 1000000);
+    g_assert_cmpint (int_of (a, "run_ns_problem"), ==, 2000000);
+    g_assert_cmpint (int_of (a, "run_ns_delta"), ==, 1000000);
+    g_assert_cmpfloat_with_epsilon (
+        json_node_get_double (g_hash_table_lookup (a, "run_ns_delta_pct")), 100.0, 1e-9);
+    g_assert_cmpfloat_with_epsilon (
+        json_node_get_double (g_hash_table_lookup (a, "run_ns_rate_pct")), 100.0, 1e-9);
+    g_assert_cmpint (int_of (a, "sched_in_delta"), ==, 0);
+    g_hash_table_unref (a);
+
+    GHashTable *bb = row_where (doc, "compare.switch.tasks", "comm", "B");
+    g_assert_cmpstr (str_of (bb, "status"), ==, "vanished");
+    g_assert_cmpint (int_of (bb, "run_ns_base"), ==, 500000);
+    g_assert_true (is_null (bb, "run_ns_problem"));
+    g_assert_cmpint (int_of (bb, "run_ns_delta"), ==, -500000);
+    g_hash_table_unref (bb);
+
+    GHashTable *c = row_where (doc, "compare.switch.tasks", "comm", "C");
+    g_assert_cmpstr (str_of (c, "status"), ==, "new");
+    g_assert_true (is_null (c, "run_ns_base"));
+    g_assert_cmpint (int_of (c, "run_ns_problem"), ==, 500000);
+    g_assert_cmpint (int_of (c, "run_ns_delta"), ==, 500000);
+    g_assert_true (is_null (c, "run_ns_delta_pct"));
+    g_hash_table_unref (c);
+
+    /* pids are not keys: the joined table has none */
+    JsonObject *t = json_object_get_object_member (
+        json_object_get_object_member (doc, "tables"), "compare.switch.tasks");
+    JsonArray *cols = json_object_get_array_member (t, "columns");
+    for (guint i = 0; i < json_array_get_length (cols); i++)
+        g_assert_cmpstr (json_object_get_string_member (
+                             json_array_get_object_element (cols, i), "name"), !=, "pid");
+
+    /* more CPU time: A first (the largest rise), C too */
+    JsonArray *fs = json_object_get_array_member (doc, "findings");
+    gboolean found = FALSE;
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        JsonObject *f = json_array_get_object_element (fs, i);
+        if (strcmp (json_object_get_string_member (f, "code"), "compare.more-load") != 0)
+            continue;
+        found = TRUE;
+        g_assert_true (g_str_has_prefix (json_object_get_string_member (f, "title"),
+                                         "CPU time of A rose from 1.00 ms to 2.00 ms"));
+        JsonObject *e = json_object_get_object_member (f, "evidence");
+        g_assert_cmpstr (json_object_get_string_member (e, "C"), ==,
+                         "absent -> 500.0 us (+500.0 us)");
+    }
+    g_assert_true (found);
+    g_object_unref (jp);
+    g_string_free (b, TRUE);
+    g_string_free (p, TRUE);
+    g_free (base);
+    g_free (prob);
+    g_free (cfg);
+}
+
+/* --- the corpus ------------------------------------------------------------ */
+
+static char *
+corpus (const char *name)
+{
+    char *path = g_build_filename (g_getenv ("FTA_TOP_SRCDIR"), "tests", "data", "corpus",
+                                   name, NULL);
+    return path;
+}
+
+static void
+test_contention (void)
+{
+    char *quiet = corpus ("quiet_ftrace_default.txt.gz");
+    char *busy = corpus ("cpu_contention_ftrace_default.txt.gz");
+    JsonParser *jp = compare (quiet, busy, NULL);
+    JsonObject *doc = root (jp);
+    GHashTable *hog = row_where (doc, "compare.switch.tasks", "comm", "stress-ng-cpu");
+    g_assert_cmpstr (str_of (hog, "status"), ==, "new");
+    g_assert_cmpint (int_of (hog, "run_ns_problem"), >, 5000000000);
+    g_hash_table_unref (hog);
+    JsonArray *fs = json_object_get_array_member (doc, "findings");
+    gboolean named_hog = FALSE, runnable = FALSE;
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        JsonObject *f = json_array_get_object_element (fs, i);
+        const char *code = json_object_get_string_member (f, "code");
+        const char *title = json_object_get_string_member (f, "title");
+        JsonObject *e = json_object_get_object_member (f, "evidence");
+        if (strcmp (code, "compare.more-load") == 0
+            && g_str_has_prefix (title, "stress-ng-cpu appeared and took"))
+            named_hog = TRUE;
+        if (strcmp (code, "compare.regression") == 0
+            && strcmp (json_object_get_string_member (e, "metric"), "runnable_ns") == 0
+            && strstr (title, "runnable wait"))
+            runnable = TRUE;
+    }
+    g_assert_true (named_hog);
+    g_assert_true (runnable);
+    g_object_unref (jp);
+    g_free (quiet);
+    g_free (busy);
+}
+
+/* A trace against itself: every row the same, nothing to report. */
+static void
+check_all_same (JsonObject *doc)
+{
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "findings")),
+                      ==, 0);
+    JsonObject *tables = json_object_get_object_member (doc, "tables");
+    GList *names = json_object_get_members (tables);
+    g_assert_cmpuint (g_list_length (names), >, 5);
+    for (GList *l = names; l; l = l->next) {
+        JsonObject *t = json_object_get_object_member (tables, l->data);
+        JsonArray *cols = json_object_get_array_member (t, "columns");
+        guint st = G_MAXUINT;
+        for (guint c = 0; c < json_array_get_length (cols); c++)
+            if (strcmp (json_object_get_string_member (json_array_get_object_element (cols, c),
+                                                       "name"), "status") == 0)
+                st = c;
+        g_assert_cmpuint (st, !=, G_MAXUINT);
+        JsonArray *rows = json_object_get_array_member (t, "rows");
+        for (guint r = 0; r < json_array_get_length (rows); r++)
+            g_assert_cmpstr (json_array_get_string_element (
+                                 json_array_get_array_element (rows, r), st), ==, "same");
+    }
+    g_list_free (names);
+}
+
+static void
+test_itself (void)
+{
+    char *qemu = corpus ("qemu_tcg_ftrace_default.txt.gz");
+    JsonParser *jp = compare (qemu, qemu, NULL);
+    check_all_same (root (jp));
+
+    /* a saved result reads back to the same comparison */
+    char *saved = g_build_filename (tmpdir, "saved.json", NULL);
+    const char *args[] = { "-q", "-f", "json", "-o", saved, qemu, NULL };
+    g_assert_cmpint (run_argv (args, NULL), ==, 0);
+    JsonParser *jp2 = compare (saved, qemu, NULL);
+    check_all_same (root (jp2));
+    JsonNode *t1 = json_object_get_member (root (jp), "tables");
+    JsonNode *t2 = json_object_get_member (root (jp2), "tables");
+    g_assert_true (json_node_equal (t1, t2));
+    g_object_unref (jp2);
+    g_unlink (saved);
+    g_free (saved);
+    g_object_unref (jp);
+    g_free (qemu);
+}
+
+static void
+test_usage (void)
+{
+    const char *one[] = { "compare", "x.txt", NULL };
+    g_assert_cmpint (run_argv (one, NULL), ==, 2);
+    char *bad = write_tmp ("bad.json", "{ \"version\": 7 }\n");
+    char *qemu = corpus ("qemu_tcg_ftrace_default.txt.gz");
+    const char *two[] = { "compare", "-q", bad, qemu, NULL };
+    char *err = NULL;
+    g_assert_cmpint (run_argv (two, &err), ==, 3);
+    g_assert_nonnull (strstr (err, "not a result"));
+    g_free (err);
+    g_unlink (bad);
+    g_free (bad);
+    g_free (qemu);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp ("fta-compare-XXXXXX", NULL);
+    g_test_add_func ("/compare/hand", test_hand);
+    g_test_add_func ("/compare/usage", test_usage);
+    g_test_add_func ("/compare/corpus/contention", test_contention);
+    g_test_add_func ("/compare/corpus/itself", test_itself);
+    int rc = g_test_run ();
+    char *files[] = { "base.txt", "prob.txt", "cmp.cfg" };
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+        char *f = g_build_filename (tmpdir, files[i], NULL);
+        g_unlink (f);
+        g_free (f);
+    }
+    g_rmdir (tmpdir);
+    g_free (tmpdir);
+    return rc;
+}
