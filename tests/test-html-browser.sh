@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$build/tests"
 report="$tmp/report.html"
 shot="$build/tests/report.png"
-echo "1..5"
+echo "1..8"
 
 if "$FTA_BIN" report -q "$src/tests/data/corpus/qemu_tcg_ftrace_default.txt.gz" \
      -o "$report"; then
@@ -30,7 +30,7 @@ browse() {
   timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
     --no-first-run --disable-background-networking --disable-component-update \
     --disable-sync --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" \
-    --enable-logging=stderr --v=0 "$@" "file://$report"
+    --enable-logging=stderr --v=0 "$@" "file://${page:-$report}"
 }
 
 rm -f "$shot"
@@ -70,4 +70,31 @@ if grep -q 'table class="data sortable top"' "$tmp/dom.html" &&
   echo "ok 5 - tables rendered, nothing fetched"
 else
   echo "not ok 5 - tables rendered, nothing fetched"
+fi
+
+# The comparison of a contended trace with a quiet one, in the same browser.
+page="$tmp/comparison.html"
+if "$FTA_BIN" compare -q -f html -o "$page" \
+     "$src/tests/data/corpus/quiet_ftrace_default.txt.gz" \
+     "$src/tests/data/corpus/cpu_contention_ftrace_default.txt.gz"; then
+  echo "ok 6 - comparison written"
+else
+  echo "not ok 6 - comparison written"
+fi
+cshot="$build/tests/comparison.png"
+rm -f "$cshot"
+browse --screenshot="$cshot" --window-size=1280,2400 >"$tmp/c.out" 2>"$tmp/c.err"
+browse --dump-dom >"$tmp/cdom.html" 2>>"$tmp/c.err"
+if [ -s "$cshot" ] && grep -q '<section id="compare">' "$tmp/cdom.html" &&
+   grep -q 'stress-ng-cpu' "$tmp/cdom.html"; then
+  echo "ok 7 - comparison rendered, naming the CPU hog (screenshot at $cshot)"
+else
+  echo "not ok 7 - comparison rendered, naming the CPU hog"
+fi
+errors=$(grep -E 'CONSOLE|Uncaught|:ERROR:.*file://' "$tmp/c.err" || true)
+if [ -z "$errors" ]; then
+  echo "ok 8 - comparison: no console errors"
+else
+  echo "not ok 8 - comparison: console errors"
+  printf '%s\n' "$errors" | sed 's/^/# /'
 fi
