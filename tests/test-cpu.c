@@ -16,42 +16,21 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
+#define run_argv fta_test_run
+#define write_tmp(name, text) fta_test_write (tmpdir, name, text)
+#define root fta_test_root
+#define rows_of fta_test_rows
+#define cell fta_test_cell_int
+#define cell_pct fta_test_cell_pct
+#define cell_str fta_test_cell_str
+
 static char *tmpdir;
 
 #define US 1000 /* ns */
 
 /* --- running the CLI ------------------------------------------------------- */
-
-static int
-run_argv (const char *const *args, char **err_out)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    int status;
-    char *out = NULL, *err = NULL;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                  &err, &status, &error);
-    g_assert_no_error (error);
-    g_ptr_array_free (argv, TRUE);
-    g_free (out);
-    if (err_out)
-        *err_out = err;
-    else
-        g_free (err);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-static char *
-write_tmp (const char *name, const char *text)
-{
-    char *path = g_build_filename (tmpdir, name, NULL);
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-    return path;
-}
 
 /* Profile for the run: the switch plugin (for its run_ns) and cpu. */
 static char *
@@ -98,60 +77,6 @@ analyze (const char *trace, const char *cpu_options, const char *const *extra)
     g_free (out);
     g_free (cfg);
     return p;
-}
-
-static JsonObject *
-root (JsonParser *p)
-{
-    return json_node_get_object (json_parser_get_root (p));
-}
-
-/* Rows of table NAME as hash tables: column name -> JsonNode. */
-static GPtrArray *
-rows_of (JsonObject *doc, const char *name)
-{
-    JsonObject *tables = json_object_get_object_member (doc, "tables");
-    g_assert_true (json_object_has_member (tables, name));
-    JsonObject *t = json_object_get_object_member (tables, name);
-    JsonArray *cols = json_object_get_array_member (t, "columns");
-    JsonArray *rows = json_object_get_array_member (t, "rows");
-    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-    for (guint i = 0; i < json_array_get_length (rows); i++) {
-        JsonArray *r = json_array_get_array_element (rows, i);
-        GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
-        for (guint c = 0; c < json_array_get_length (cols); c++)
-            g_hash_table_insert (
-                h,
-                (gpointer) json_object_get_string_member (
-                    json_array_get_object_element (cols, c), "name"),
-                json_array_get_element (r, c));
-        g_ptr_array_add (out, h);
-    }
-    return out;
-}
-
-static gint64
-cell (GHashTable *row, const char *col)
-{
-    JsonNode *n = g_hash_table_lookup (row, col);
-    g_assert_nonnull (n);
-    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_int (n);
-}
-
-static double
-cell_pct (GHashTable *row, const char *col)
-{
-    JsonNode *n = g_hash_table_lookup (row, col);
-    g_assert_nonnull (n);
-    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_double (n);
-}
-
-static const char *
-cell_str (GHashTable *row, const char *col)
-{
-    JsonNode *n = g_hash_table_lookup (row, col);
-    g_assert_nonnull (n);
-    return json_node_get_string (n);
 }
 
 static GHashTable *

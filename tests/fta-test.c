@@ -1,0 +1,88 @@
+/* fta-test.c - see fta-test.h. */
+#include <sys/wait.h>
+
+#include "fta-test.h"
+
+int
+fta_test_run (const char *const *args, char **err_out)
+{
+    GPtrArray *argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+    g_ptr_array_add (argv, NULL);
+    int status;
+    char *out = NULL, *err = NULL;
+    GError *error = NULL;
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                  &err, &status, &error);
+    g_assert_no_error (error);
+    g_ptr_array_free (argv, TRUE);
+    g_free (out);
+    if (err_out)
+        *err_out = err;
+    else
+        g_free (err);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+char *
+fta_test_write (const char *dir, const char *name, const char *text)
+{
+    char *path = g_build_filename (dir, name, NULL);
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    return path;
+}
+
+JsonObject *
+fta_test_root (JsonParser *p)
+{
+    return json_node_get_object (json_parser_get_root (p));
+}
+
+GPtrArray *
+fta_test_rows (JsonObject *doc, const char *name)
+{
+    JsonObject *tables = json_object_get_object_member (doc, "tables");
+    g_assert_true (json_object_has_member (tables, name));
+    JsonObject *t = json_object_get_object_member (tables, name);
+    JsonArray *cols = json_object_get_array_member (t, "columns");
+    JsonArray *rows = json_object_get_array_member (t, "rows");
+    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+    for (guint i = 0; i < json_array_get_length (rows); i++) {
+        JsonArray *r = json_array_get_array_element (rows, i);
+        GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
+        for (guint c = 0; c < json_array_get_length (cols); c++)
+            g_hash_table_insert (
+                h,
+                (gpointer) json_object_get_string_member (
+                    json_array_get_object_element (cols, c), "name"),
+                json_array_get_element (r, c));
+        g_ptr_array_add (out, h);
+    }
+    return out;
+}
+
+gint64
+fta_test_cell_int (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_int (n);
+}
+
+double
+fta_test_cell_pct (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_double (n);
+}
+
+const char *
+fta_test_cell_str (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    return json_node_get_string (n);
+}

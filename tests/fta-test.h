@@ -1,0 +1,23 @@
+/* fta-test.h - helpers shared by the test programs that run the CLI and
+ * read its JSON output. */
+#ifndef FTA_TEST_H
+#define FTA_TEST_H
+
+#include <json-glib/json-glib.h>
+#include <glib.h>
+
+/* Runs $FTA_BIN ARGS... (NULL-terminated); returns its exit status.  The
+ * standard error is returned in *err_out (owned) when it is not NULL. */
+int fta_test_run (const char *const *args, char **err_out);
+/* Writes TEXT to DIR/NAME and returns the path (owned). */
+char *fta_test_write (const char *dir, const char *name, const char *text);
+JsonObject *fta_test_root (JsonParser *p);
+/* Rows of table NAME of a JSON result as hash tables, column name ->
+ * JsonNode (owned by the document). */
+GPtrArray *fta_test_rows (JsonObject *doc, const char *name);
+/* A cell: -1 for null. */
+gint64 fta_test_cell_int (GHashTable *row, const char *col);
+double fta_test_cell_pct (GHashTable *row, const char *col);
+const char *fta_test_cell_str (GHashTable *row, const char *col);
+
+#endif /* FTA_TEST_H */
