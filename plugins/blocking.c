@@ -189,7 +189,7 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
     gint64 n = fta_options_get_int (opts, "longest");
     double pct = fta_options_get_double (opts, "finding_pct");
-    GQuark q = g_quark_from_static_string ("blocking");
+    GQuark q = g_quark_from_string ("blocking");
     if (n < 0 || n > BLOCKING_MAX_LONGEST) {
         g_set_error (error, q, 1,
                      "plugins.blocking.longest is %" G_GINT64_FORMAT

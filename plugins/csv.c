@@ -21,7 +21,7 @@ csv_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
     (void) opts;
     if (!fta_context_output_dir (ctx)) {
-        g_set_error_literal (error, g_quark_from_static_string ("csv"), 0,
+        g_set_error_literal (error, g_quark_from_string ("csv"), 0,
                              "csv writes one file per table: give -o DIR/ "
                              "(or -o NAME.csv for the manifest, files beside it)");
         return NULL;
@@ -70,7 +70,7 @@ csv_open (Csv *c, const char *what, char **path, GError **error)
     g_free (name);
     FILE *f = fopen (*path, "w");
     if (!f)
-        g_set_error (error, g_quark_from_static_string ("csv"), 0, "cannot write %s: %s",
+        g_set_error (error, g_quark_from_string ("csv"), 0, "cannot write %s: %s",
                      *path, g_strerror (errno));
     return f;
 }
@@ -81,7 +81,7 @@ csv_close (FILE *f, const char *path, GError **error)
     gboolean ok = !ferror (f);
     ok = (fclose (f) == 0) && ok;
     if (!ok)
-        g_set_error (error, g_quark_from_static_string ("csv"), 0, "cannot write %s: %s",
+        g_set_error (error, g_quark_from_string ("csv"), 0, "cannot write %s: %s",
                      path, g_strerror (errno));
     return ok;
 }

@@ -24,7 +24,7 @@ typedef struct {
     gboolean svg, run;
 } Gp;
 
-#define GP_ERROR g_quark_from_static_string ("gnuplot")
+#define GP_ERROR g_quark_from_string ("gnuplot")
 
 static void *
 gp_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)

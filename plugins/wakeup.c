@@ -57,7 +57,7 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     w->pairs_table = fta_options_get_bool (opts, "pairs");
     w->hist_tasks = fta_options_get_int (opts, "hist_tasks");
     if (w->hist_tasks < 0) {
-        g_set_error_literal (error, g_quark_from_static_string ("wakeup"), 0,
+        g_set_error_literal (error, g_quark_from_string ("wakeup"), 0,
                              "hist_tasks must be 0 or more");
         g_free (w);
         return NULL;
