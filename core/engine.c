@@ -10,6 +10,7 @@
 
 #include "core.h"
 #include "engine.h"
+#include "pipeline.h"
 
 #define MAX_EXAMPLES 10
 #define EXAMPLE_CHARS 200
@@ -53,6 +54,7 @@ typedef struct {
     Sorter *sorter;                      /* owned, NULL without --sort */
     /* `filter` */
     gboolean filter_lines;
+    guint jobs;                          /* parse threads; 1 = none */
     FILE *out;                           /* not owned */
     int write_errno;                     /* first write error, 0 = none */
     guint64 written_events, written_other;
@@ -1146,7 +1148,86 @@ create_instances (Engine *e, GError **error)
 
 /* --- the loop --------------------------------------------------------------- */
 
-/* Reads IN to the end (or to the first write error of `filter`). */
+/* One line, in file order: KIND is a FtaLineKind or FTA_LINE_TOO_LONG. */
+static inline void
+take_line (Engine *e, guint kind, FtaEvent *ev, const char *line, gsize len,
+           const char *why, guint64 line_no)
+{
+    FtaQuality *q = &e->q;
+    switch (kind) {
+    case FTA_LINE_TOO_LONG:
+        q->lines_unparsed++;
+        add_example (e, line_no, line, len, "line longer than 1 MiB");
+        break;
+    case FTA_LINE_HEADER:
+        q->lines_header++;
+        if (e->filter_lines)
+            route_line (e, kind, ev, line, len);
+        break;
+    case FTA_LINE_UNPARSED:
+        q->lines_unparsed++;
+        add_example (e, line_no, line, len, why);
+        break;
+    case FTA_LINE_MARKER:
+        q->lines_header++;
+        route_line (e, kind, ev, line, len);
+        break;
+    case FTA_LINE_EVENT:
+        q->lines_event++;
+        note_order (e, ev);
+        route_line (e, kind, ev, line, len);
+        break;
+    }
+}
+
+/* The rest of IN parsed on E->jobs threads; the lines come back in file
+ * order and go on exactly as read_all takes them. */
+static gboolean
+read_parallel (Engine *e, FtaInput *in, guint64 *line_no, GError **error)
+{
+    FtaPipeline *pl = fta_pipeline_start (in, e->parser, e->jobs);
+    const guint fixed = fta_parser_n_fixed_names ();
+    /* per worker: its name ids -> the run's */
+    GArray **ids = g_new (GArray *, e->jobs);
+    for (guint w = 0; w < e->jobs; w++) {
+        ids[w] = g_array_new (FALSE, FALSE, sizeof (guint));
+        for (guint i = 0; i < fixed; i++)
+            g_array_append_val (ids[w], i);
+    }
+    const FtaBatch *b;
+    while (!e->write_errno && (b = fta_pipeline_next (pl)) != NULL) {
+        GArray *map = ids[b->worker];
+        /* new names first, in the order the worker met them: the run's ids
+         * come out in the order of the file */
+        for (guint i = 0; i < b->n_new_names; i++) {
+            guint id = fta_parser_intern (e->parser, b->new_names[i]);
+            g_array_append_val (map, id);
+        }
+        if (b->has_entries)
+            fta_parser_set_entries (e->parser, b->entries_in_buffer, b->entries_written);
+        const guint *to = (const guint *) (gpointer) map->data;
+        FtaParsedLine *r = (FtaParsedLine *) b->lines, *end = r + b->n_lines;
+        for (; r < end && !e->write_errno; r++) {
+            ++*line_no;
+            if (r->kind == FTA_LINE_EVENT && r->ev.name_id >= fixed) {
+                g_assert (r->ev.name_id < map->len);
+                r->ev.name_id = to[r->ev.name_id];
+            }
+            r->ev.line_no = *line_no;
+            take_line (e, r->kind, &r->ev, r->line, r->len, r->why, *line_no);
+        }
+        fta_pipeline_release (pl, b);
+    }
+    for (guint w = 0; w < e->jobs; w++)
+        g_array_free (ids[w], TRUE);
+    g_free (ids);
+    return fta_pipeline_finish (pl, error);
+}
+
+/* Reads IN to the end (or to the first write error of `filter`).  With
+ * -j above 1, the lines up to the first event are parsed here (they
+ * decide the format), the rest on worker threads, unless the input is a
+ * systrace HTML file (its lines only parse in sequence). */
 static gboolean
 read_all (Engine *e, FtaInput *in, GError **error)
 {
@@ -1157,39 +1238,26 @@ read_all (Engine *e, FtaInput *in, GError **error)
     FtaEvent ev;
     GError *err = NULL;
     FtaQuality *q = &e->q;
+    gboolean split = FALSE;
 
     memset (&ev, 0, sizeof ev);
     while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
         line_no++;
         if (too_long) {
-            q->lines_unparsed++;
-            add_example (e, line_no, line, len, "line longer than 1 MiB");
+            take_line (e, FTA_LINE_TOO_LONG, &ev, line, len, NULL, line_no);
             continue;
         }
         const char *why = NULL;
         ev.line_no = line_no;
         FtaLineKind kind = fta_parser_parse_line (e->parser, line, len, &ev, &why);
-        switch (kind) {
-        case FTA_LINE_HEADER:
-            q->lines_header++;
-            if (e->filter_lines)
-                route_line (e, kind, &ev, line, len);
-            break;
-        case FTA_LINE_UNPARSED:
-            q->lines_unparsed++;
-            add_example (e, line_no, line, len, why);
-            break;
-        case FTA_LINE_MARKER:
-            q->lines_header++;
-            route_line (e, kind, &ev, line, len);
-            break;
-        case FTA_LINE_EVENT:
-            q->lines_event++;
-            note_order (e, &ev);
-            route_line (e, kind, &ev, line, len);
+        take_line (e, kind, &ev, line, len, why, line_no);
+        if (kind == FTA_LINE_EVENT && e->jobs > 1 && fta_parser_can_split (e->parser)) {
+            split = TRUE;
             break;
         }
     }
+    if (split && !e->write_errno)
+        read_parallel (e, in, &line_no, &err);
     if (e->sorter && !err)
         sorter_finish (e);
     q->lines_total = line_no;
@@ -1376,6 +1444,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     char *out_path = NULL;
     gboolean created = FALSE; /* out_path is a file this run created */
     e.filter_lines = rc->filter_lines;
+    e.jobs = rc->jobs > 0 ? rc->jobs : MAX (g_get_num_processors (), 1u);
 
     if (!setup_filters (&e, rc, error))
         goto fail;

@@ -19,6 +19,9 @@ typedef struct {
     gint64 top;                  /* -1 = the profile's */
     const char *window;          /* --window seconds; NULL = the profile's */
     gboolean quiet;
+    /* -j: threads that parse the input; 0 = one per online CPU, 1 = the
+     * reading thread parses (no other thread). */
+    guint jobs;
     /* When set, no plugin runs: called with the quality once the input is
      * read (the `events` command). */
     void (*events_only) (const FtaResults *results, gpointer data);

@@ -12,6 +12,7 @@ static char *opt_start, *opt_end, *opt_output, *opt_window, *opt_events;
 static char *opt_sort; /* NULL: off; "": the default window */
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
+static gint opt_jobs = 0;
 static gboolean opt_quiet, opt_version;
 
 static gboolean
@@ -60,6 +61,9 @@ static GOptionEntry entries[] = {
       "SECONDS" },
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
+      "Parse the input on N threads (default: one per online CPU; 1: no other "
+      "thread); the results do not depend on N", "N" },
     { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
       "Search DIR for plugins first (repeatable)", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
@@ -274,16 +278,26 @@ main (int argc, char **argv)
     g_option_context_set_description (oc, description);
     g_option_context_add_main_entries (oc, entries, NULL);
     /* GLib would take the trace after a bare --sort as its window */
-    for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
+    /* and "-j4" as "-j" followed by options, as make has it: --jobs=4 */
+    GPtrArray *rewritten = g_ptr_array_new_with_free_func (g_free);
+    for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++) {
         if (strcmp (argv[i], "--sort") == 0)
             argv[i] = (char *) "--sort=";
+        else if (strncmp (argv[i], "-j", 2) == 0 && argv[i][2]
+                 && strspn (argv[i] + 2, "0123456789") == strlen (argv[i] + 2)) {
+            argv[i] = g_strconcat ("--jobs=", argv[i] + 2, NULL);
+            g_ptr_array_add (rewritten, argv[i]);
+        }
+    }
     if (!g_option_context_parse (oc, &argc, &argv, &error)) {
         g_printerr ("ftrace-analyzer: %s (see --help)\n", error->message);
         g_error_free (error);
         g_option_context_free (oc);
+        g_ptr_array_free (rewritten, TRUE);
         return FTA_EXIT_USAGE;
     }
     g_option_context_free (oc);
+    g_ptr_array_free (rewritten, TRUE);
     if (opt_version) {
         g_print ("%s\n", PACKAGE_STRING);
         return FTA_EXIT_OK;
@@ -332,6 +346,11 @@ main (int argc, char **argv)
                     "analyze -f ... for other formats)\n");
         return FTA_EXIT_USAGE;
     }
+    if (opt_jobs < 0 || opt_jobs > 1024) {
+        g_printerr ("ftrace-analyzer: -j takes a number of threads from 1 to 1024 "
+                    "(0: one per online CPU)\n");
+        return FTA_EXIT_USAGE;
+    }
     if (opt_top < -1) {
         g_printerr ("ftrace-analyzer: --top must be 0 (all) or more\n");
         return FTA_EXIT_USAGE;
@@ -360,6 +379,7 @@ main (int argc, char **argv)
         .top = opt_top,
         .window = opt_window,
         .quiet = opt_quiet,
+        .jobs = (guint) opt_jobs,
     };
     if (strcmp (cmd, "events") == 0)
         rc.events_only = print_events;

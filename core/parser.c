@@ -27,6 +27,7 @@ struct _FtaParser {
     int flags_width;          /* of the first flags column seen */
     char *variant_text;       /* "5-character flags column, TGID column" */
     gboolean seen_event;
+    gboolean entries_seen;    /* since fta_parser_take_entries */
 };
 
 /* Android systrace HTML: the ftrace text sits in <script class="trace-data">
@@ -118,6 +119,55 @@ fta_parser_new (void)
     p->entries_in_buffer = -1;
     p->entries_written = -1;
     return p;
+}
+
+FtaParser *
+fta_parser_new_worker (const FtaParser *main)
+{
+    FtaParser *p = fta_parser_new ();
+    p->format = main->format;
+    p->variant = main->variant;
+    p->tracecmd_header = main->tracecmd_header;
+    p->flags_width = main->flags_width;
+    p->variant_text = g_strdup (main->variant_text);
+    p->seen_event = main->seen_event;
+    return p;
+}
+
+gboolean
+fta_parser_can_split (const FtaParser *p)
+{
+    return p->seen_event && p->html == HTML_NO && p->format && p->variant_text;
+}
+
+guint
+fta_parser_n_fixed_names (void)
+{
+    return NAME_ID_BUFFER_STARTED + 1;
+}
+
+guint
+fta_parser_intern (FtaParser *p, const char *name)
+{
+    return intern (p, name, strlen (name));
+}
+
+gboolean
+fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written)
+{
+    if (!p->entries_seen)
+        return FALSE;
+    *in_buffer = p->entries_in_buffer;
+    *written = p->entries_written;
+    p->entries_seen = FALSE;
+    return TRUE;
+}
+
+void
+fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written)
+{
+    p->entries_in_buffer = in_buffer;
+    p->entries_written = written;
 }
 
 void
@@ -741,6 +791,7 @@ parse_header (FtaParser *p, const char *s, const char *end)
         return;
     p->entries_in_buffer = a;
     p->entries_written = b;
+    p->entries_seen = TRUE;
 }
 
 /* Steps the systrace HTML state for one line.  Returns TRUE when [*s,
@@ -1073,6 +1124,9 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     ev->name_len = 0;
     ev->fields = NULL;
     ev->fields_len = 0;
+    /* nothing of the previous line shows through (the types without typed
+     * fields leave the union as it is) */
+    memset (&ev->u, 0, sizeof ev->u);
 
     if (p->html != HTML_NO || (!p->seen_event && *s == '<'
                                && (g_ascii_strncasecmp (s, "<!DOCTYPE html", 14) == 0

@@ -36,6 +36,21 @@ const char *fta_parser_format (const FtaParser *p);
  * line; NULL before one was parsed.  Owned by the parser. */
 const char *fta_parser_variant (const FtaParser *p);
 
+/* Parsing on several threads (see core/pipeline.c): a parser of its own
+ * per thread, started from the state MAIN reached at the first event line.
+ * Once fta_parser_can_split (MAIN), lines parse the same on any parser
+ * started so, except for the interned name ids above the fixed ones (the
+ * first fta_parser_n_fixed_names ()) and the entries-in-buffer header. */
+FtaParser *fta_parser_new_worker (const FtaParser *main);
+gboolean fta_parser_can_split (const FtaParser *p);
+guint fta_parser_n_fixed_names (void);
+/* NAME's id, interned when new. */
+guint fta_parser_intern (FtaParser *p, const char *name);
+/* The entries-in-buffer header values read since the last call: FALSE
+ * when none was. */
+gboolean fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written);
+void fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written);
+
 /* Helpers shared with tests. */
 guint32 fta_parse_state (const char *s, gsize len);
 /* Parses "123.456789" to ns; FALSE on junk.  Fractions of 1..9 digits. */

@@ -1,0 +1,292 @@
+/* pipeline.c - lines parsed on worker threads, handed back in file order.
+ *
+ * A reader thread takes the lines from the input (so mapped files, pipes
+ * and decompressed streams split exactly as they do on one thread) and
+ * copies them, whole, into blocks of FTA_PIPE_BLOCK bytes.  A block goes
+ * to the workers' queue and, in the same order, to the consumer's queue.
+ * A worker parses every line of a block into its array of parsed lines
+ * with a parser of its own; the consumer takes the blocks in file order,
+ * waiting for each to be parsed, and gives it back to the reader once its
+ * lines were consumed (the events point into it).  Memory: 2 x N blocks
+ * and their parsed lines, whatever the size of the input.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "pipeline.h"
+
+/* GLib's mutexes are futexes that helgrind does not see: the hand-overs of
+ * a block are told to it (no-ops when not run under valgrind). */
+#if defined(__has_include)
+#if __has_include(<valgrind/helgrind.h>)
+#include <valgrind/helgrind.h>
+#define HANDED(b) ANNOTATE_HAPPENS_BEFORE (b)
+#define TAKEN(b) ANNOTATE_HAPPENS_AFTER (b)
+#endif
+#endif
+#ifndef HANDED
+#define HANDED(b) ((void) (b))
+#define TAKEN(b) ((void) (b))
+#endif
+
+#define FTA_PIPE_BLOCK (4u << 20)
+G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
+
+typedef struct {
+    FtaBatch batch;          /* first: a batch is its block */
+    char *buf;
+    gsize fill;
+    guint n_input;           /* lines in buf */
+    GArray *too_long;        /* guint: indexes of the lines cut short */
+    FtaParsedLine *lines;
+    guint lines_cap;
+    GPtrArray *names;        /* the batch's new names */
+    gboolean done;           /* parsed: under the pipeline's lock */
+} Block;
+
+typedef struct {
+    FtaPipeline *pl;
+    guint index;
+    FtaParser *parser;
+    GThread *thread;
+} Worker;
+
+struct _FtaPipeline {
+    FtaInput *in;
+    GError *error;           /* the reader's; read after it is joined */
+    GAsyncQueue *free_q;     /* Block*: empty */
+    GAsyncQueue *work_q;     /* Block*: to parse, in file order */
+    GAsyncQueue *order_q;    /* Block*: to consume, in file order */
+    GMutex lock;
+    GCond parsed;
+    gint abort;
+    gboolean ended;          /* the consumer saw the end */
+    Block end;               /* the end of the input, on both queues */
+    Block *blocks;
+    guint n_blocks;
+    Worker *workers;
+    guint n_workers;
+    GThread *reader;
+    gsize block_target;      /* a block is handed on once this full */
+};
+
+static void
+submit (FtaPipeline *pl, Block *b)
+{
+    b->done = FALSE;
+    HANDED (b);
+    g_async_queue_push (pl->order_q, b);
+    g_async_queue_push (pl->work_q, b);
+}
+
+static Block *
+take_free (FtaPipeline *pl)
+{
+    Block *b = g_async_queue_pop (pl->free_q);
+    TAKEN (b);
+    b->fill = 0;
+    b->n_input = 0;
+    g_array_set_size (b->too_long, 0);
+    return b;
+}
+
+static gpointer
+reader_main (gpointer data)
+{
+    FtaPipeline *pl = data;
+    const char *line;
+    gsize len;
+    gboolean too_long;
+    Block *b = take_free (pl);
+    while (!g_atomic_int_get (&pl->abort)
+           && fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error)) {
+        if (b->fill + len + 1 > FTA_PIPE_BLOCK || b->fill >= pl->block_target) {
+            submit (pl, b);
+            b = take_free (pl);
+        }
+        if (too_long)
+            g_array_append_val (b->too_long, b->n_input);
+        memcpy (b->buf + b->fill, line, len);
+        b->buf[b->fill + len] = '\n';
+        b->fill += len + 1;
+        b->n_input++;
+    }
+    if (b->n_input)
+        submit (pl, b);
+    else
+        g_async_queue_push (pl->free_q, b);
+    g_async_queue_push (pl->order_q, &pl->end);
+    for (guint i = 0; i < pl->n_workers; i++)
+        g_async_queue_push (pl->work_q, &pl->end);
+    return NULL;
+}
+
+static void
+parse_block (Worker *w, Block *b)
+{
+    FtaParser *p = w->parser;
+    if (b->lines_cap < b->n_input) {
+        g_free (b->lines);
+        b->lines_cap = MAX (b->n_input, b->lines_cap * 2);
+        b->lines = g_new (FtaParsedLine, b->lines_cap);
+    }
+    guint n_before = fta_parser_n_names (p);
+    const char *s = b->buf, *end = b->buf + b->fill;
+    const guint *cut = (const guint *) (gpointer) b->too_long->data;
+    guint n_cut = b->too_long->len, k = 0;
+    for (guint i = 0; i < b->n_input; i++) {
+        const char *nl = memchr (s, '\n', end - s);
+        FtaParsedLine *r = &b->lines[i];
+        r->line = s;
+        r->len = (guint32) (nl - s);
+        r->why = NULL;
+        if (k < n_cut && cut[k] == i) {
+            k++;
+            r->kind = FTA_LINE_TOO_LONG;
+        } else {
+            r->kind = (guint8) fta_parser_parse_line (p, s, r->len, &r->ev, &r->why);
+        }
+        s = nl + 1;
+    }
+    g_ptr_array_set_size (b->names, 0);
+    for (guint id = n_before; id < fta_parser_n_names (p); id++)
+        g_ptr_array_add (b->names, (gpointer) fta_parser_name (p, id));
+    b->batch.lines = b->lines;
+    b->batch.n_lines = b->n_input;
+    b->batch.worker = w->index;
+    b->batch.new_names = (const char *const *) b->names->pdata;
+    b->batch.n_new_names = b->names->len;
+    b->batch.has_entries = fta_parser_take_entries (p, &b->batch.entries_in_buffer,
+                                                    &b->batch.entries_written);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+    Worker *w = data;
+    FtaPipeline *pl = w->pl;
+    for (;;) {
+        Block *b = g_async_queue_pop (pl->work_q);
+        if (b == &pl->end)
+            break;
+        TAKEN (b);
+        if (!g_atomic_int_get (&pl->abort))
+            parse_block (w, b);
+        HANDED (b);
+        g_mutex_lock (&pl->lock);
+        b->done = TRUE;
+        g_cond_broadcast (&pl->parsed);
+        g_mutex_unlock (&pl->lock);
+    }
+    return NULL;
+}
+
+FtaPipeline *
+fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
+{
+    FtaPipeline *pl = g_new0 (FtaPipeline, 1);
+    pl->in = in;
+    pl->free_q = g_async_queue_new ();
+    pl->work_q = g_async_queue_new ();
+    pl->order_q = g_async_queue_new ();
+    g_mutex_init (&pl->lock);
+    g_cond_init (&pl->parsed);
+    pl->n_workers = MAX (n_workers, 1u);
+    /* FTA_PIPELINE_BLOCK=BYTES: smaller blocks, for the tests (many blocks
+     * from a small trace) */
+    const char *env = g_getenv ("FTA_PIPELINE_BLOCK");
+    gint64 target = env ? g_ascii_strtoll (env, NULL, 10) : 0;
+    pl->block_target = target > 0 && target < FTA_PIPE_BLOCK ? (gsize) target
+                                                             : FTA_PIPE_BLOCK;
+    pl->n_blocks = 2 * pl->n_workers;
+    pl->blocks = g_new0 (Block, pl->n_blocks);
+    for (guint i = 0; i < pl->n_blocks; i++) {
+        Block *b = &pl->blocks[i];
+        b->buf = g_malloc (FTA_PIPE_BLOCK);
+        b->too_long = g_array_new (FALSE, FALSE, sizeof (guint));
+        b->names = g_ptr_array_new ();
+        g_async_queue_push (pl->free_q, b);
+    }
+    pl->workers = g_new0 (Worker, pl->n_workers);
+    for (guint i = 0; i < pl->n_workers; i++) {
+        Worker *w = &pl->workers[i];
+        w->pl = pl;
+        w->index = i;
+        w->parser = fta_parser_new_worker (main);
+        w->thread = g_thread_new ("fta-parse", worker_main, w);
+    }
+    pl->reader = g_thread_new ("fta-read", reader_main, pl);
+    return pl;
+}
+
+const FtaBatch *
+fta_pipeline_next (FtaPipeline *pl)
+{
+    if (pl->ended)
+        return NULL;
+    Block *b = g_async_queue_pop (pl->order_q);
+    if (b == &pl->end) {
+        pl->ended = TRUE;
+        return NULL;
+    }
+    g_mutex_lock (&pl->lock);
+    while (!b->done)
+        g_cond_wait (&pl->parsed, &pl->lock);
+    g_mutex_unlock (&pl->lock);
+    TAKEN (b);
+    if (g_atomic_int_get (&pl->abort)) {
+        /* not parsed: nothing to hand out */
+        HANDED (b);
+        g_async_queue_push (pl->free_q, b);
+        return fta_pipeline_next (pl);
+    }
+    return &b->batch;
+}
+
+void
+fta_pipeline_release (FtaPipeline *pl, const FtaBatch *batch)
+{
+    HANDED (batch);
+    g_async_queue_push (pl->free_q, (gpointer) batch);
+}
+
+void
+fta_pipeline_abort (FtaPipeline *pl)
+{
+    g_atomic_int_set (&pl->abort, 1);
+}
+
+gboolean
+fta_pipeline_finish (FtaPipeline *pl, GError **error)
+{
+    /* the reader may wait for a free block: give back the ones in flight */
+    while (!pl->ended) {
+        fta_pipeline_abort (pl);
+        fta_pipeline_next (pl);
+    }
+    g_thread_join (pl->reader);
+    for (guint i = 0; i < pl->n_workers; i++)
+        g_thread_join (pl->workers[i].thread);
+    for (guint i = 0; i < pl->n_workers; i++)
+        fta_parser_free (pl->workers[i].parser);
+    for (guint i = 0; i < pl->n_blocks; i++) {
+        Block *b = &pl->blocks[i];
+        g_free (b->buf);
+        g_free (b->lines);
+        g_array_free (b->too_long, TRUE);
+        g_ptr_array_free (b->names, TRUE);
+    }
+    g_free (pl->blocks);
+    g_free (pl->workers);
+    g_async_queue_unref (pl->free_q);
+    g_async_queue_unref (pl->work_q);
+    g_async_queue_unref (pl->order_q);
+    g_mutex_clear (&pl->lock);
+    g_cond_clear (&pl->parsed);
+    gboolean ok = pl->error == NULL;
+    if (pl->error)
+        g_propagate_error (error, pl->error);
+    g_free (pl);
+    return ok;
+}
