@@ -110,6 +110,10 @@ typedef struct {
     const FtaPluginDescriptor *desc;
 } FtaPlugin;
 
+/* Appends each directory of the colon-separated environment variable VAR. */
+void fta_dirs_add_env (GPtrArray *dirs, const char *var);
+/* "dir1, dir2": for messages that say where something was looked for. */
+char *fta_dirs_join (GPtrArray *dirs);
 /* The directories searched, in order (see fta-plugin.h). */
 GPtrArray *fta_plugin_search_path (char **extra_dirs);
 FtaPlugin *fta_plugin_load (const char *name, GPtrArray *dirs, GError **error);

@@ -36,20 +36,35 @@ running_uninstalled (void)
     return r;
 }
 
+void
+fta_dirs_add_env (GPtrArray *dirs, const char *var)
+{
+    const char *env = g_getenv (var);
+    if (!env || !*env)
+        return;
+    char **parts = g_strsplit (env, ":", -1);
+    for (char **d = parts; *d; d++)
+        if (**d)
+            g_ptr_array_add (dirs, g_strdup (*d));
+    g_strfreev (parts);
+}
+
+char *
+fta_dirs_join (GPtrArray *dirs)
+{
+    GString *w = g_string_new (NULL);
+    for (guint i = 0; i < dirs->len; i++)
+        g_string_append_printf (w, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (dirs, i));
+    return g_string_free (w, FALSE);
+}
+
 GPtrArray *
 fta_plugin_search_path (char **extra_dirs)
 {
     GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
     for (char **d = extra_dirs; d && *d; d++)
         g_ptr_array_add (dirs, g_strdup (*d));
-    const char *env = g_getenv ("FTA_PLUGIN_PATH");
-    if (env && *env) {
-        char **parts = g_strsplit (env, ":", -1);
-        for (char **d = parts; *d; d++)
-            if (**d)
-                g_ptr_array_add (dirs, g_strdup (*d));
-        g_strfreev (parts);
-    }
+    fta_dirs_add_env (dirs, "FTA_PLUGIN_PATH");
     g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (),
                                              "ftrace-analyzer", "plugins", NULL));
     if (running_uninstalled ())
@@ -146,15 +161,12 @@ fta_plugin_load (const char *name, GPtrArray *dirs, GError **error)
         }
         g_free (path);
     }
-    GString *where = g_string_new (NULL);
-    for (guint i = 0; i < dirs->len; i++)
-        g_string_append_printf (where, "%s%s", i ? ", " : "",
-                                (char *) g_ptr_array_index (dirs, i));
+    char *where = fta_dirs_join (dirs);
     g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
                  "no plugin '%s' (looked for %s in: %s); 'ftrace-analyzer plugins' "
                  "lists what is installed, --plugin-dir adds a directory",
-                 name, file, where->str);
-    g_string_free (where, TRUE);
+                 name, file, where);
+    g_free (where);
     g_free (file);
     return NULL;
 }

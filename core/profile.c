@@ -245,14 +245,7 @@ GPtrArray *
 fta_profile_dirs (void)
 {
     GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-    const char *env = g_getenv ("FTA_PROFILE_PATH");
-    if (env && *env) {
-        char **parts = g_strsplit (env, ":", -1);
-        for (char **d = parts; *d; d++)
-            if (**d)
-                g_ptr_array_add (dirs, g_strdup (*d));
-        g_strfreev (parts);
-    }
+    fta_dirs_add_env (dirs, "FTA_PROFILE_PATH");
     g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (),
                                              "ftrace-analyzer", "profiles", NULL));
     g_ptr_array_add (dirs, g_strdup (FTA_PROFILEDIR));
@@ -282,15 +275,12 @@ fta_profile_load_named (const char *name, GError **error)
         found = TRUE;
     }
     if (!found) {
-        GString *w = g_string_new (NULL);
-        for (guint i = 0; i < dirs->len; i++)
-            g_string_append_printf (w, "%s%s", i ? ", " : "",
-                                    (char *) g_ptr_array_index (dirs, i));
+        char *w = fta_dirs_join (dirs);
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
                      "no profile '%s' (looked for %s in: %s); "
                      "'ftrace-analyzer profiles' lists them, -c FILE loads a file",
-                     name, file, w->str);
-        g_string_free (w, TRUE);
+                     name, file, w);
+        g_free (w);
     }
     g_ptr_array_free (dirs, TRUE);
     g_free (file);
