@@ -95,11 +95,13 @@ typedef struct _FtaModel FtaModel;
 typedef void (*FtaSpanFunc) (const FtaSpan *span, gpointer data);
 
 FtaModel *fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data);
-/* Feeds every event in file order (before plugins see it). */
-void fta_model_feed (FtaModel *m, const FtaEvent *ev);
+/* Feeds every event in file order (before plugins see it), and stamps
+ * its task ids. */
+void fta_model_feed (FtaModel *m, FtaEvent *ev);
 /* Publishes the spans still open at END_NS, flagged TRUNCATED. */
 void fta_model_finish (FtaModel *m, gint64 end_ns);
 const char *fta_model_comm (const FtaModel *m, gint32 pid);
+const char *fta_model_task_comm (const FtaModel *m, guint32 task);
 void fta_model_free (FtaModel *m);
 
 /* --- plugins ---------------------------------------------------------------- */

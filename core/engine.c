@@ -126,6 +126,12 @@ fta_context_comm (const FtaContext *ctx, gint32 pid)
     return ctx->model ? fta_model_comm (ctx->model, pid) : NULL;
 }
 
+const char *
+fta_context_task_comm (const FtaContext *ctx, guint32 task)
+{
+    return ctx->model ? fta_model_task_comm (ctx->model, task) : NULL;
+}
+
 typedef struct {
     char comm[FTA_COMM_LEN];
     gboolean ok;

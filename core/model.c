@@ -32,6 +32,7 @@ typedef enum {
 
 typedef struct {
     gint32 pid;
+    guint32 id;
     gint32 tgid;
     gint32 cpu;
     guint8 state;
@@ -41,6 +42,7 @@ typedef struct {
     gint64 since;
     gint64 waking_ts;  /* pending (WAITING) or of the current RUNNABLE */
     gint32 waker_pid;
+    guint32 waker_id;
     gint32 waker_cpu;
     gint64 last_wakeup;
     char comm[FTA_COMM_LEN];
@@ -54,9 +56,16 @@ typedef struct {
     gint64 last_ts;
 } Cpu;
 
+/* pid -> task id: two levels of PID_PAGE ids (id + 1, 0 = none) for the
+ * pids the kernel hands out (below 2^22), a hash for anything else. */
+#define PID_PAGE_BITS 10
+#define PID_PAGES (1u << (22 - PID_PAGE_BITS))
+
 struct _FtaModel {
-    GHashTable *tasks; /* pid -> Task*, owned */
-    Task *recent[1024]; /* pid % 1024 -> a Task of tasks: skips the hash */
+    guint32 *pid_pages[PID_PAGES];
+    GHashTable *big_pids; /* pid -> id + 1 */
+    GArray *pids;         /* id -> gint32 pid */
+    GPtrArray *tasks;     /* id -> Task* (owned), NULL until modelled */
     GArray *cpus;      /* Cpu */
     FtaQuality *q;
     FtaSpanFunc fn;
@@ -76,7 +85,9 @@ FtaModel *
 fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
 {
     FtaModel *m = g_new0 (FtaModel, 1);
-    m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    m->big_pids = g_hash_table_new (g_direct_hash, g_direct_equal);
+    m->pids = g_array_new (FALSE, FALSE, sizeof (gint32));
+    m->tasks = g_ptr_array_new_with_free_func (g_free);
     m->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
     m->q = quality;
     m->fn = fn;
@@ -89,7 +100,11 @@ fta_model_free (FtaModel *m)
 {
     if (!m)
         return;
-    g_hash_table_destroy (m->tasks);
+    for (guint i = 0; i < PID_PAGES; i++)
+        g_free (m->pid_pages[i]);
+    g_hash_table_destroy (m->big_pids);
+    g_array_free (m->pids, TRUE);
+    g_ptr_array_free (m->tasks, TRUE);
     g_array_free (m->cpus, TRUE);
     g_free (m);
 }
@@ -107,34 +122,86 @@ get_cpu (FtaModel *m, gint32 cpu)
     return &g_array_index (m->cpus, Cpu, cpu);
 }
 
-static Task *
-get_task (FtaModel *m, gint32 pid, const char *comm)
+/* The id of PID, given at first sight.  No allocation once the pid's
+ * page exists. */
+static guint32
+task_id (FtaModel *m, gint32 pid)
 {
-    Task **slot = &m->recent[(guint32) pid % G_N_ELEMENTS (m->recent)];
-    Task *t = *slot && (*slot)->pid == pid ? *slot
-                                          : g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
-    if (t)
-        *slot = t;
-    if (!t) {
+    if (pid < 0)
+        return FTA_TASK_NONE;
+    guint32 *slot;
+    guint32 big = 0;
+    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
+        guint32 **page = &m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
+        if (G_UNLIKELY (!*page))
+            *page = g_new0 (guint32, 1u << PID_PAGE_BITS);
+        slot = &(*page)[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)];
+    } else {
+        big = GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid)));
+        slot = &big;
+    }
+    if (G_LIKELY (*slot))
+        return *slot - 1;
+    guint32 id = m->pids->len;
+    g_array_append_val (m->pids, pid);
+    g_ptr_array_add (m->tasks, NULL);
+    *slot = id + 1;
+    if (slot == &big)
+        g_hash_table_insert (m->big_pids, GINT_TO_POINTER (pid), GUINT_TO_POINTER (big));
+    return id;
+}
+
+/* The modelled task with id ID (created on first need), and its comm when
+ * COMM is not empty. */
+static Task *
+get_task_id (FtaModel *m, guint32 id, const char *comm)
+{
+    Task *t = g_ptr_array_index (m->tasks, id);
+    if (G_UNLIKELY (!t)) {
         t = g_new0 (Task, 1);
-        t->pid = pid;
+        t->pid = g_array_index (m->pids, gint32, id);
+        t->id = id;
         t->tgid = -1;
         t->cpu = -1;
         t->state = MS_UNKNOWN;
         t->last_wakeup = -1;
         t->waker_pid = -1;
+        t->waker_id = FTA_TASK_NONE;
         t->waker_cpu = -1;
-        g_hash_table_insert (m->tasks, GINT_TO_POINTER (pid), t);
+        g_ptr_array_index (m->tasks, id) = t;
     }
     if (comm && comm[0])
         memcpy (t->comm, comm, FTA_COMM_LEN);
     return t;
 }
 
+static Task *
+find_task (const FtaModel *m, gint32 pid)
+{
+    guint32 id = FTA_TASK_NONE;
+    if (pid < 0)
+        return NULL;
+    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
+        const guint32 *page = m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
+        if (page)
+            id = page[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)] - 1;
+    } else {
+        id = GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid))) - 1;
+    }
+    return id < m->tasks->len ? g_ptr_array_index (m->tasks, id) : NULL;
+}
+
 const char *
 fta_model_comm (const FtaModel *m, gint32 pid)
 {
-    Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
+    Task *t = find_task (m, pid);
+    return t && t->comm[0] ? t->comm : NULL;
+}
+
+const char *
+fta_model_task_comm (const FtaModel *m, guint32 task)
+{
+    Task *t = task < m->tasks->len ? g_ptr_array_index (m->tasks, task) : NULL;
     return t && t->comm[0] ? t->comm : NULL;
 }
 
@@ -171,9 +238,12 @@ emit (FtaModel *m, const Task *t, FtaTaskState state, gint64 start,
         .waking_ns = -1,
         .comm = t->comm,
         .waker_comm = NULL,
+        .task = t->id,
+        .waker_task = FTA_TASK_NONE,
     };
     if (state == FTA_TASK_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED) {
         s.waker_pid = t->waker_pid;
+        s.waker_task = t->waker_id;
         s.waker_cpu = t->waker_cpu;
         s.waking_ns = t->waking_ts;
         s.waker_comm = t->waker_comm;
@@ -222,7 +292,7 @@ end_other_run (FtaModel *m, Cpu *c, gint32 cpu, gint32 prev_pid, gint64 at)
 {
     if (c->cur_pid <= 0 || c->cur_pid == prev_pid)
         return;
-    Task *o = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (c->cur_pid));
+    Task *o = find_task (m, c->cur_pid);
     if (!o || o->state != MS_RUNNING || o->cpu != cpu)
         return;
     emit (m, o, FTA_TASK_RUNNING, o->since, MAX (at, o->since), FTA_SPAN_INFERRED_END);
@@ -244,7 +314,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         end_other_run (m, c, ev->cpu, 0, lower >= 0 ? MIN (lower, ts) : ts);
     }
     if (sw->prev_pid != 0) {
-        Task *p = get_task (m, sw->prev_pid, sw->prev_comm);
+        Task *p = get_task_id (m, sw->prev_task, sw->prev_comm);
         if (ev->pid == sw->prev_pid && ev->tgid >= 0)
             p->tgid = ev->tgid;
         if (p->state == MS_RUNNING && p->cpu == ev->cpu && c->cur_pid == p->pid) {
@@ -288,7 +358,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
     }
 
     if (sw->next_pid != 0) {
-        Task *n = get_task (m, sw->next_pid, sw->next_comm);
+        Task *n = get_task_id (m, sw->next_task, sw->next_comm);
         if (n->state == MS_RUNNING) {
             /* running elsewhere (or here) per the model: a switch-out was
              * lost; the span in progress is dropped, not guessed. */
@@ -311,12 +381,13 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     const FtaWakeFields *w = &ev->u.wake;
     if (w->pid == 0)
         return;
-    Task *t = get_task (m, w->pid, w->comm);
+    Task *t = get_task_id (m, w->task, w->comm);
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE || t->has_waking)
         return;
     t->has_waking = TRUE;
     t->waking_ts = ev->ts_ns;
     t->waker_pid = ev->pid;
+    t->waker_id = ev->task;
     t->waker_cpu = ev->cpu;
     const char *wc = ev->pid >= 0 ? fta_model_comm (m, ev->pid) : NULL;
     memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
@@ -330,7 +401,7 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
     const FtaWakeFields *w = &ev->u.wake;
     if (w->pid == 0 || w->success == 0)
         return;
-    Task *t = get_task (m, w->pid, w->comm);
+    Task *t = get_task_id (m, w->task, w->comm);
     gint64 ts = ev->ts_ns;
     t->last_wakeup = ts;
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE) {
@@ -355,11 +426,10 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
 static void
 reset (FtaModel *m)
 {
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, m->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        Task *t = v;
+    for (guint i = 0; i < m->tasks->len; i++) {
+        Task *t = g_ptr_array_index (m->tasks, i);
+        if (!t)
+            continue;
         t->state = MS_UNKNOWN;
         t->has_waking = FALSE;
         t->last_wakeup = -1;
@@ -369,9 +439,41 @@ reset (FtaModel *m)
     m->q->model_resets++;
 }
 
-void
-fta_model_feed (FtaModel *m, const FtaEvent *ev)
+/* Stamps EV's task ids. */
+static void
+number_tasks (FtaModel *m, FtaEvent *ev)
 {
+    ev->task = task_id (m, ev->pid);
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        ev->u.sw.prev_task = task_id (m, ev->u.sw.prev_pid);
+        ev->u.sw.next_task = task_id (m, ev->u.sw.next_pid);
+        break;
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        ev->u.wake.task = task_id (m, ev->u.wake.pid);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        ev->u.migrate.task = task_id (m, ev->u.migrate.pid);
+        break;
+    case FTA_EV_SCHED_PROCESS_FORK:
+    case FTA_EV_SCHED_PROCESS_EXIT:
+    case FTA_EV_SCHED_PROCESS_EXEC:
+        ev->u.proc.task = task_id (m, ev->u.proc.pid);
+        ev->u.proc.child_task = ev->type == FTA_EV_SCHED_PROCESS_FORK
+                                    ? task_id (m, ev->u.proc.child_pid)
+                                    : FTA_TASK_NONE;
+        break;
+    default:
+        break;
+    }
+}
+
+void
+fta_model_feed (FtaModel *m, FtaEvent *ev)
+{
+    number_tasks (m, ev);
     if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
         reset (m);
         return;
@@ -397,13 +499,13 @@ fta_model_feed (FtaModel *m, const FtaEvent *ev)
         on_wakeup (m, ev);
         break;
     case FTA_EV_SCHED_MIGRATE_TASK: {
-        Task *t = get_task (m, ev->u.migrate.pid, ev->u.migrate.comm);
+        Task *t = get_task_id (m, ev->u.migrate.task, ev->u.migrate.comm);
         if (t->state != MS_RUNNING)
             t->cpu = ev->u.migrate.dest_cpu;
         break;
     }
     case FTA_EV_SCHED_PROCESS_FORK: {
-        Task *t = get_task (m, ev->u.proc.child_pid, ev->u.proc.child_comm);
+        Task *t = get_task_id (m, ev->u.proc.child_task, ev->u.proc.child_comm);
         t->state = MS_UNKNOWN;
         break;
     }
@@ -411,7 +513,7 @@ fta_model_feed (FtaModel *m, const FtaEvent *ev)
         break;
     }
     if (ev->pid > 0 && ev->tgid >= 0) {
-        Task *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (ev->pid));
+        Task *t = g_ptr_array_index (m->tasks, ev->task);
         if (t)
             t->tgid = ev->tgid;
     }
@@ -429,13 +531,11 @@ by_pid (gconstpointer a, gconstpointer b)
 void
 fta_model_finish (FtaModel *m, gint64 end_ns)
 {
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, m->tasks);
-    /* Publish in pid order so output does not depend on hashing. */
+    /* Publish in pid order, as always. */
     GPtrArray *all = g_ptr_array_new ();
-    while (g_hash_table_iter_next (&it, NULL, &v))
-        g_ptr_array_add (all, v);
+    for (guint i = 0; i < m->tasks->len; i++)
+        if (g_ptr_array_index (m->tasks, i))
+            g_ptr_array_add (all, g_ptr_array_index (m->tasks, i));
     g_ptr_array_sort (all, by_pid);
     for (guint i = 0; i < all->len; i++) {
         Task *t = g_ptr_array_index (all, i);

@@ -838,6 +838,92 @@ test_model_comm (ModelFixture *f, gconstpointer data)
     g_assert_null (fta_model_comm (f->model, 4242));
 }
 
+/* Task ids: one per pid, dense in order of first sight, the same in
+ * events, spans and wakers, also for pids above the kernel's 2^22. */
+static const char *const task_id_lines[] = {
+    "          <idle>-0       [000] d..2.   100.000100: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=taskB next_pid=102 next_prio=120",
+    "           taskB-102     [000] d..2.   100.000200: sched_waking: comm=big pid=5000001 prio=120 target_cpu=001",
+    "           taskB-102     [000] d..3.   100.000210: sched_wakeup: comm=big pid=5000001 prio=120 target_cpu=001",
+    "          <idle>-0       [001] d..2.   100.000300: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=big next_pid=5000001 next_prio=120",
+    "             big-5000001 [001] d..2.   100.000400: sched_migrate_task: comm=taskB pid=102 prio=120 orig_cpu=0 dest_cpu=1",
+    "             big-5000001 [001] d..2.   100.000500: sched_switch: prev_comm=big prev_pid=5000001 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120",
+    "           taskB-102     [000] d..2.   100.000600: sched_switch: prev_comm=taskB prev_pid=102 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+    NULL
+};
+
+static void
+check_id (GHashTable *ids, gint32 pid, guint32 id)
+{
+    if (pid < 0) {
+        g_assert_cmpuint (id, ==, FTA_TASK_NONE);
+        return;
+    }
+    gpointer got;
+    if (g_hash_table_lookup_extended (ids, GINT_TO_POINTER (pid), NULL, &got)) {
+        g_assert_cmpuint (GPOINTER_TO_UINT (got), ==, id);
+    } else {
+        /* first sight: the next id */
+        g_assert_cmpuint (id, ==, g_hash_table_size (ids));
+        g_hash_table_insert (ids, GINT_TO_POINTER (pid), GUINT_TO_POINTER (id));
+    }
+}
+
+static void
+test_model_task_ids (ModelFixture *f, gconstpointer data)
+{
+    GHashTable *ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+    gint64 last_ts = 0;
+    for (guint i = 0; task_id_lines[i]; i++) {
+        FtaEvent ev;
+        const char *why = NULL;
+        memset (&ev, 0, sizeof ev);
+        g_assert_cmpint (fta_parser_parse_line (f->parser, task_id_lines[i],
+                                                strlen (task_id_lines[i]), &ev, &why),
+                         ==, FTA_LINE_EVENT);
+        fta_model_feed (f->model, &ev);
+        check_id (ids, ev.pid, ev.task);
+        switch (ev.type) {
+        case FTA_EV_SCHED_SWITCH:
+            check_id (ids, ev.u.sw.prev_pid, ev.u.sw.prev_task);
+            check_id (ids, ev.u.sw.next_pid, ev.u.sw.next_task);
+            break;
+        case FTA_EV_SCHED_WAKING:
+        case FTA_EV_SCHED_WAKEUP:
+            check_id (ids, ev.u.wake.pid, ev.u.wake.task);
+            break;
+        case FTA_EV_SCHED_MIGRATE_TASK:
+            check_id (ids, ev.u.migrate.pid, ev.u.migrate.task);
+            break;
+        default:
+            g_assert_not_reached ();
+        }
+        last_ts = ev.ts_ns;
+    }
+    fta_model_finish (f->model, last_ts);
+    /* pids 0, 102, 5000001 */
+    g_assert_cmpuint (g_hash_table_size (ids), ==, 3);
+    g_assert_cmpuint (f->spans->len, >, 0);
+    gboolean woken = FALSE;
+    for (guint i = 0; i < f->spans->len; i++) {
+        const FtaSpan *sp = &g_array_index (f->spans, GotSpan, i).span;
+        check_id (ids, sp->pid, sp->task);
+        if (sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_WOKEN) {
+            g_assert_cmpint (sp->pid, ==, 5000001);
+            check_id (ids, sp->waker_pid, sp->waker_task);
+            woken = TRUE;
+        } else {
+            g_assert_cmpuint (sp->waker_task, ==, FTA_TASK_NONE);
+        }
+    }
+    g_assert_true (woken);
+    guint32 big = GPOINTER_TO_UINT (g_hash_table_lookup (ids, GINT_TO_POINTER (5000001)));
+    g_assert_cmpstr (fta_model_task_comm (f->model, big), ==, "big");
+    g_assert_cmpstr (fta_model_comm (f->model, 5000001), ==, "big");
+    g_assert_null (fta_model_task_comm (f->model, 3));
+    g_assert_null (fta_model_task_comm (f->model, FTA_TASK_NONE));
+    g_hash_table_destroy (ids);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -849,6 +935,8 @@ main (int argc, char **argv)
         g_test_add (model_cases[i].path, ModelFixture, &model_cases[i], model_setup,
                     test_model_case, model_teardown);
     g_test_add ("/model/comm", ModelFixture, NULL, model_setup, test_model_comm,
+                model_teardown);
+    g_test_add ("/model/task-ids", ModelFixture, NULL, model_setup, test_model_task_ids,
                 model_teardown);
 
     return g_test_run ();

@@ -14,6 +14,14 @@ G_BEGIN_DECLS
 /* The kernel's TASK_COMM_LEN: 15 characters and a NUL. */
 #define FTA_COMM_LEN 16
 
+/* Task ids (since ABI 1.3): the core's sched model gives every pid it sees
+ * a small dense number, 0, 1, 2 ... in order of first sight, stable for
+ * the run.  Events and spans carry them next to the pids so that plugins
+ * keep per-task state in arrays indexed by id (see fta_task_slot in
+ * fta-plugin.h) instead of hashing the pid on every event.  An id stands
+ * for a pid, exactly as the pid does: a reused pid keeps its id. */
+#define FTA_TASK_NONE G_MAXUINT32 /* no pid (absent, or negative) */
+
 /* Event types the core parses into typed fields.  Values are stable within
  * an ABI major version; new types are appended before FTA_EV_OTHER's
  * successor FTA_EV__COUNT. */
@@ -86,6 +94,8 @@ typedef struct {
     char next_comm[FTA_COMM_LEN];
     gint32 next_pid;
     gint32 next_prio;
+    guint32 prev_task; /* task ids of prev_pid and next_pid (ABI 1.3) */
+    guint32 next_task;
 } FtaSwitchFields;
 
 /* sched_waking, sched_wakeup, sched_wakeup_new */
@@ -95,6 +105,7 @@ typedef struct {
     gint32 prio;
     gint32 target_cpu; /* -1 when absent */
     gint32 success;    /* -1 when absent (old kernels print success=1) */
+    guint32 task;      /* task id of pid (ABI 1.3) */
 } FtaWakeFields;
 
 typedef struct {
@@ -103,6 +114,7 @@ typedef struct {
     gint32 prio;
     gint32 orig_cpu;
     gint32 dest_cpu;
+    guint32 task;      /* task id of pid (ABI 1.3) */
 } FtaMigrateFields;
 
 /* sched_process_fork / exit / exec.  For exit, only comm, pid and prio are
@@ -114,6 +126,8 @@ typedef struct {
     char child_comm[FTA_COMM_LEN];
     gint32 child_pid;
     gint32 old_pid;
+    guint32 task;       /* task ids of pid and child_pid (ABI 1.3) */
+    guint32 child_task;
 } FtaProcessFields;
 
 /* irq_handler_entry (irq, name) and irq_handler_exit (irq, handled). */
@@ -156,6 +170,7 @@ typedef struct {
         FtaSoftirqFields softirq;
         FtaMarkerFields marker;
     } u;
+    guint32 task;       /* task id of pid (ABI 1.3); FTA_TASK_NONE for -1 */
 } FtaEvent;
 
 /* Looks up KEY in the event's raw field text ("key=value key2=value 2"),
@@ -220,6 +235,8 @@ typedef struct {
                               timestamp; -1 when unknown */
     const char *comm;      /* NUL-terminated, valid during the callback */
     const char *waker_comm;/* NUL-terminated or NULL */
+    guint32 task;          /* task id of pid (ABI 1.3) */
+    guint32 waker_task;    /* of waker_pid; FTA_TASK_NONE when unknown */
 } FtaSpan;
 
 G_END_DECLS

@@ -17,7 +17,7 @@
  * most FTA_PLUGIN_ABI_MINOR; anything else is an error naming the file.
  * Descriptors and FtaQuality only grow by appending fields, with a minor
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
- * compare).  The core reads a field only from plugins whose abi_minor
+ * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm).  The core reads a field only from plugins whose abi_minor
  * has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -55,7 +55,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 2
+#define FTA_PLUGIN_ABI_MINOR 3
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -141,8 +141,29 @@ const char *fta_context_output_stem (const FtaContext *ctx);
  * next_comm, comm=) for PID, or NULL.  The TASK column can be stale: it is
  * filled from saved_cmdlines when the text is rendered. */
 const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
+/* The same by task id (ABI 1.3), without a hash lookup. */
+const char *fta_context_task_comm (const FtaContext *ctx, guint32 task);
 /* "--comm 'x' --pid 1,2" or "" : for headings. */
 const char *fta_context_filter_text (const FtaContext *ctx);
+
+/* Per-task slots: a GPtrArray indexed by task id (see fta-event.h), one
+ * pointer per task, NULL until set.  Pointers stay valid as the array
+ * grows, so a plugin allocates a task's state once, at first sight, and
+ * finds it in O(1) on every later event. */
+static inline gpointer
+fta_task_slot (const GPtrArray *slots, guint32 task)
+{
+    return task < slots->len ? g_ptr_array_index (slots, task) : NULL;
+}
+
+static inline void
+fta_task_slot_set (GPtrArray *slots, guint32 task, gpointer state)
+{
+    g_return_if_fail (task != FTA_TASK_NONE);
+    if (task >= slots->len)
+        g_ptr_array_set_size (slots, task + 1);
+    g_ptr_array_index (slots, task) = state;
+}
 
 /* Percentiles over a set of durations, for analyzers.  Exact (keeps every
  * sample) up to 65536 samples, then a log-bucketed histogram whose values
