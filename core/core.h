@@ -60,6 +60,16 @@ FtaInput *fta_input_open (const char *path, GError **error);
 gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
                               gboolean *too_long, GError **error);
 /* TRUE once the last line returned had no terminating newline. */
+/* Mapped (regular, uncompressed) files only: the next run of whole lines,
+ * from where the last line or run ended, of about TARGET bytes (more when
+ * one line is longer).  It stays mapped until fta_input_release_to passes
+ * its end.  FALSE at the end of the file. */
+gboolean fta_input_is_mapped (const FtaInput *in);
+gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsize *len);
+/* Everything before P (a pointer into the last run, or its end) is read:
+ * it may be unmapped.  May be called from another thread than
+ * fta_input_next_run, in file order. */
+void fta_input_release_to (FtaInput *in, const char *p);
 gboolean fta_input_unterminated (const FtaInput *in);
 guint64 fta_input_bytes (const FtaInput *in);
 void fta_input_close (FtaInput *in);

@@ -126,6 +126,54 @@ fta_input_bytes (const FtaInput *in)
     return in->bytes;
 }
 
+gboolean
+fta_input_is_mapped (const FtaInput *in)
+{
+    return in->map != NULL;
+}
+
+gboolean
+fta_input_next_run (FtaInput *in, gsize target, const char **data, gsize *len)
+{
+    g_return_val_if_fail (in->map, FALSE);
+    if (in->pos >= in->map_len)
+        return FALSE;
+    const char *s = in->map + in->pos;
+    gsize left = in->map_len - in->pos;
+    gsize n = left;
+    if (left > target) {
+        /* end after the last newline within TARGET, else after the first
+         * one beyond it */
+        const char *nl = s + target;
+        while (nl > s && nl[-1] != '\n')
+            nl--; /* a line back: a few dozen bytes */
+        nl = nl > s ? nl - 1 : NULL;
+        if (!nl)
+            nl = memchr (s + target, '\n', left - target);
+        if (nl)
+            n = (gsize) (nl - s) + 1;
+    }
+    in->unterminated = s[n - 1] != '\n';
+    in->pos += n;
+    in->bytes = in->pos;
+    *data = s;
+    *len = n;
+    return TRUE;
+}
+
+void
+fta_input_release_to (FtaInput *in, const char *p)
+{
+    gsize page = (gsize) sysconf (_SC_PAGESIZE);
+    gsize upto = ((gsize) (p - in->map) / page) * page;
+    /* in steps of FTA_RELEASE: an munmap call per page would cost more
+     * than the memory it gives back */
+    if (upto >= in->released + FTA_RELEASE) {
+        munmap ((void *) (in->map + in->released), upto - in->released);
+        in->released = upto;
+    }
+}
+
 static gboolean
 next_mapped (FtaInput *in, const char **line, gsize *len, gboolean *too_long)
 {

@@ -1,14 +1,16 @@
 /* pipeline.c - lines parsed on worker threads, handed back in file order.
  *
- * A reader thread takes the lines from the input (so mapped files, pipes
- * and decompressed streams split exactly as they do on one thread) and
- * copies them, whole, into blocks of FTA_PIPE_BLOCK bytes.  A block goes
- * to the workers' queue and, in the same order, to the consumer's queue.
- * A worker parses every line of a block into its array of parsed lines
- * with a parser of its own; the consumer takes the blocks in file order,
+ * A reader thread cuts the input into blocks of whole lines: of a mapped
+ * file, runs of about FTA_MAP_BLOCK bytes of the mapping itself (nothing
+ * is copied; the consumer unmaps what it has consumed); of pipes and
+ * decompressed streams, the lines copied into buffers of FTA_PIPE_BLOCK
+ * bytes.  Lines split exactly as they do on one thread.  A block goes to
+ * the workers' queue and, in the same order, to the consumer's queue.  A
+ * worker parses every line of a block into its array of parsed lines with
+ * a parser of its own; the consumer takes the blocks in file order,
  * waiting for each to be parsed, and gives it back to the reader once its
- * lines were consumed (the events point into it).  Memory: 2 x N blocks
- * and their parsed lines, whatever the size of the input.
+ * lines were consumed (the events point into it).  Memory: BLOCKS_PER_JOB
+ * x N blocks and their parsed lines, whatever the size of the input.
  */
 #include "config.h"
 
@@ -31,14 +33,18 @@
 #endif
 
 #define FTA_PIPE_BLOCK (4u << 20)
+#define FTA_MAP_BLOCK (1u << 20)
+#define BLOCKS_PER_JOB 4
 G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
 
 typedef struct {
     FtaBatch batch;          /* first: a batch is its block */
-    char *buf;
+    char *buf;               /* copied lines, '\n'-separated */
     gsize fill;
-    guint n_input;           /* lines in buf */
-    GArray *too_long;        /* guint: indexes of the lines cut short */
+    const char *run;         /* or a run of the mapped input */
+    gsize run_len;
+    guint n_input;           /* lines in buf (a run's are counted when parsed) */
+    GArray *too_long;        /* guint: indexes of the lines cut short (buf) */
     FtaParsedLine *lines;
     guint lines_cap;
     GPtrArray *names;        /* the batch's new names */
@@ -69,6 +75,7 @@ struct _FtaPipeline {
     guint n_workers;
     GThread *reader;
     gsize block_target;      /* a block is handed on once this full */
+    gboolean mapped;         /* blocks are runs of the mapping */
 };
 
 static void
@@ -86,9 +93,19 @@ take_free (FtaPipeline *pl)
     Block *b = g_async_queue_pop (pl->free_q);
     TAKEN (b);
     b->fill = 0;
+    b->run = NULL;
+    b->run_len = 0;
     b->n_input = 0;
     g_array_set_size (b->too_long, 0);
     return b;
+}
+
+static void
+reader_end (FtaPipeline *pl)
+{
+    g_async_queue_push (pl->order_q, &pl->end);
+    for (guint i = 0; i < pl->n_workers; i++)
+        g_async_queue_push (pl->work_q, &pl->end);
 }
 
 static gpointer
@@ -98,6 +115,19 @@ reader_main (gpointer data)
     const char *line;
     gsize len;
     gboolean too_long;
+    if (pl->mapped) {
+        const char *run;
+        gsize n;
+        while (!g_atomic_int_get (&pl->abort)
+               && fta_input_next_run (pl->in, pl->block_target, &run, &n)) {
+            Block *b = take_free (pl);
+            b->run = run;
+            b->run_len = n;
+            submit (pl, b);
+        }
+        reader_end (pl);
+        return NULL;
+    }
     Block *b = take_free (pl);
     while (!g_atomic_int_get (&pl->abort)
            && fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error)) {
@@ -116,22 +146,59 @@ reader_main (gpointer data)
         submit (pl, b);
     else
         g_async_queue_push (pl->free_q, b);
-    g_async_queue_push (pl->order_q, &pl->end);
-    for (guint i = 0; i < pl->n_workers; i++)
-        g_async_queue_push (pl->work_q, &pl->end);
+    reader_end (pl);
     return NULL;
+}
+
+static inline FtaParsedLine *
+next_slot (Block *b, guint i)
+{
+    if (G_UNLIKELY (i >= b->lines_cap)) {
+        b->lines_cap = MAX (b->lines_cap * 2, 4096u);
+        b->lines = g_renew (FtaParsedLine, b->lines, b->lines_cap);
+    }
+    return &b->lines[i];
+}
+
+/* A run of the mapping: its lines are found here, as fta_input_next_line
+ * would return them (a line longer than FTA_MAX_LINE is cut there). */
+static void
+parse_run (FtaParser *p, Block *b)
+{
+    const char *s = b->run, *end = b->run + b->run_len;
+    guint i = 0;
+    while (s < end) {
+        const char *nl = memchr (s, '\n', end - s);
+        gsize n = nl ? (gsize) (nl - s) : (gsize) (end - s);
+        FtaParsedLine *r = next_slot (b, i++);
+        r->line = s;
+        r->why = NULL;
+        if (G_UNLIKELY (n > FTA_MAX_LINE)) {
+            r->len = FTA_MAX_LINE;
+            r->kind = FTA_LINE_TOO_LONG;
+        } else {
+            r->len = (guint32) n;
+            r->kind = (guint8) fta_parser_parse_line (p, s, r->len, &r->ev, &r->why);
+        }
+        s = nl ? nl + 1 : end;
+    }
+    b->n_input = i;
 }
 
 static void
 parse_block (Worker *w, Block *b)
 {
     FtaParser *p = w->parser;
+    guint n_before = fta_parser_n_names (p);
+    if (b->run) {
+        parse_run (p, b);
+        goto parsed;
+    }
     if (b->lines_cap < b->n_input) {
         g_free (b->lines);
         b->lines_cap = MAX (b->n_input, b->lines_cap * 2);
         b->lines = g_new (FtaParsedLine, b->lines_cap);
     }
-    guint n_before = fta_parser_n_names (p);
     const char *s = b->buf, *end = b->buf + b->fill;
     const guint *cut = (const guint *) (gpointer) b->too_long->data;
     guint n_cut = b->too_long->len, k = 0;
@@ -149,6 +216,7 @@ parse_block (Worker *w, Block *b)
         }
         s = nl + 1;
     }
+parsed:
     g_ptr_array_set_size (b->names, 0);
     for (guint id = n_before; id < fta_parser_n_names (p); id++)
         g_ptr_array_add (b->names, (gpointer) fta_parser_name (p, id));
@@ -193,17 +261,18 @@ fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
     g_mutex_init (&pl->lock);
     g_cond_init (&pl->parsed);
     pl->n_workers = MAX (n_workers, 1u);
+    pl->mapped = fta_input_is_mapped (in);
     /* FTA_PIPELINE_BLOCK=BYTES: smaller blocks, for the tests (many blocks
      * from a small trace) */
     const char *env = g_getenv ("FTA_PIPELINE_BLOCK");
     gint64 target = env ? g_ascii_strtoll (env, NULL, 10) : 0;
-    pl->block_target = target > 0 && target < FTA_PIPE_BLOCK ? (gsize) target
-                                                             : FTA_PIPE_BLOCK;
-    pl->n_blocks = 2 * pl->n_workers;
+    gsize full = pl->mapped ? FTA_MAP_BLOCK : FTA_PIPE_BLOCK;
+    pl->block_target = target > 0 && target < (gint64) full ? (gsize) target : full;
+    pl->n_blocks = BLOCKS_PER_JOB * pl->n_workers;
     pl->blocks = g_new0 (Block, pl->n_blocks);
     for (guint i = 0; i < pl->n_blocks; i++) {
         Block *b = &pl->blocks[i];
-        b->buf = g_malloc (FTA_PIPE_BLOCK);
+        b->buf = pl->mapped ? NULL : g_malloc (FTA_PIPE_BLOCK);
         b->too_long = g_array_new (FALSE, FALSE, sizeof (guint));
         b->names = g_ptr_array_new ();
         g_async_queue_push (pl->free_q, b);
@@ -247,6 +316,9 @@ fta_pipeline_next (FtaPipeline *pl)
 void
 fta_pipeline_release (FtaPipeline *pl, const FtaBatch *batch)
 {
+    const Block *b = (const Block *) batch;
+    if (b->run)
+        fta_input_release_to (pl->in, b->run + b->run_len);
     HANDED (batch);
     g_async_queue_push (pl->free_q, (gpointer) batch);
 }
