@@ -54,6 +54,7 @@ typedef struct {
     Sorter *sorter;                      /* owned, NULL without --sort */
     /* `filter` */
     gboolean filter_lines;
+    gboolean counts_only;   /* `events`: no model, no plugins */
     guint jobs;                          /* parse threads; 1 = none */
     FILE *out;                           /* not owned */
     int write_errno;                     /* first write error, 0 = none */
@@ -492,6 +493,8 @@ emit_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize le
             }
             return;
         }
+        if (e->counts_only)
+            return;
         fta_model_feed (e->model, ev);
         dispatch_event (e, ev);
         return;
@@ -510,6 +513,8 @@ emit_line (Engine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsize le
         }
         if (e->filter_lines)
             break;
+        if (e->counts_only)
+            return;
         fta_model_feed (e->model, ev);
         dispatch_event (e, ev);
         return;
@@ -1450,6 +1455,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     char *out_path = NULL;
     gboolean created = FALSE; /* out_path is a file this run created */
     e.filter_lines = rc->filter_lines;
+    e.counts_only = rc->events_only != NULL;
     e.jobs = rc->jobs > 0 ? rc->jobs : MAX (g_get_num_processors (), 1u);
 
     if (!setup_filters (&e, rc, error))
