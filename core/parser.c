@@ -226,8 +226,9 @@ is_digit (char c)
 }
 
 /* Parses an optionally signed decimal at [s, end); sets *out and returns the
- * position after it, or NULL when there is no digit. */
-static const char *
+ * position after it, or NULL when there is no digit.  A value too large
+ * for gint64 stops growing at its first 18 or 19 digits. */
+static inline const char *
 scan_int (const char *s, const char *end, gint64 *out)
 {
     gboolean neg = FALSE;
@@ -235,13 +236,18 @@ scan_int (const char *s, const char *end, gint64 *out)
         neg = *s == '-';
         s++;
     }
-    if (s >= end || !is_digit (*s))
+    const char *d = s;
+    guint64 u = 0;
+    while (s < end && (guint8) (*s - '0') < 10)
+        u = u * 10 + (guint8) (*s++ - '0');
+    if (s == d)
         return NULL;
-    gint64 v = 0;
-    while (s < end && is_digit (*s)) {
-        if (v < G_MAXINT64 / 10)
-            v = v * 10 + (*s - '0');
-        s++;
+    gint64 v = (gint64) u;
+    if (G_UNLIKELY (s - d > 18)) {
+        v = 0;
+        for (const char *c = d; c < s; c++)
+            if (v < G_MAXINT64 / 10)
+                v = v * 10 + (*c - '0');
     }
     *out = neg ? -v : v;
     return s;
@@ -436,6 +442,25 @@ find_anchor (const char *s, const char *end, const char *key, gsize klen,
     return NULL;
 }
 
+/* find_anchor for the common case first: a comm without a blank, so the
+ * first blank starts KEY.  When it does, find_anchor would return it too
+ * (the first KEY there is can only begin at the first blank). */
+static inline const char *
+find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
+                  const char *next, gsize nlen)
+{
+    gint64 v;
+    const char *k = s;
+    while (k < end && *k != ' ')
+        k++;
+    if ((gsize) (end - k) > klen && memcmp (k, key, klen) == 0) {
+        const char *e = scan_int (k + klen, end, &v);
+        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+            return k;
+    }
+    return find_anchor (s, end, key, klen, next, nlen);
+}
+
 /* prev_state as a number ("trace-cmd report -R").  The bits changed
  * between kernels; the values that occur alone tell them apart well:
  * 256 (4.14+ TASK_REPORT_MAX) and 1024/2048/4096 (older TASK_STATE_MAX)
@@ -538,7 +563,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
     if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
         return parse_switch_plugin (f, s, end);
     const char *c = s + 10;
-    const char *k = find_anchor (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
+    const char *k = find_anchor_fast (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
     if (!k)
         return FALSE;
     copy_comm (f->prev_comm, c, k - c);
@@ -563,7 +588,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
         c = s + 11;
     else
         return FALSE;
-    k = find_anchor (c, end, KEY (" next_pid="), KEY (" next_prio="));
+    k = find_anchor_fast (c, end, KEY (" next_pid="), KEY (" next_prio="));
     if (!k)
         return FALSE;
     copy_comm (f->next_comm, c, k - c);
@@ -591,7 +616,20 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
     if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
         return NULL;
     const char *c = s + 5;
-    for (const char *k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
+    /* the common case: the first blank ends the comm */
+    const char *k = c;
+    while (k < end && *k != ' ')
+        k++;
+    if (end - k > 5 && memcmp (k, " pid=", 5) == 0) {
+        const char *e = scan_int (k + 5, end, &v);
+        if (e && (e == end || ((gsize) (end - e) >= next_len
+                               && memcmp (e, next, next_len) == 0))) {
+            copy_comm (comm, c, k - c);
+            *pid = (gint32) v;
+            return e;
+        }
+    }
+    for (k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
         const char *e = scan_int (k + 5, end, &v);
         if (!e || !(e == end || ((gsize) (end - e) >= next_len
                                  && memcmp (e, next, next_len) == 0)))
@@ -638,6 +676,18 @@ parse_wake (FtaWakeFields *f, const char *s, const char *end)
     s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
     if (!s)
         return FALSE;
+    /* the common case: " prio=N target_cpu=N" and nothing else */
+    if (end - s > 6 && memcmp (s, " prio=", 6) == 0) {
+        gint64 t;
+        const char *q = scan_int (s + 6, end, &v);
+        if (q && end - q > 12 && memcmp (q, " target_cpu=", 12) == 0
+            && scan_int (q + 12, end, &t) == end) {
+            f->prio = (gint32) v;
+            f->success = -1;
+            f->target_cpu = (gint32) t;
+            return TRUE;
+        }
+    }
     f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
     f->success = find_int (s, end, KEY (" success="), &v) ? (gint32) v : -1;
     f->target_cpu = -1;
@@ -966,7 +1016,7 @@ latency_prefix (const char *s, const char *t)
 static int
 parse_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, const char **why)
 {
-    gint64 v;
+    gint64 v = 0;
     int variant = 0;
     e = rtrim (s, e);
     /* the last token: the CPU bracket, flags after it ("d..2.", "d.h21"),
@@ -1091,6 +1141,21 @@ note_variant (FtaParser *p, int variant)
     p->variant = variant;
 }
 
+/* The bytes of an event name, with perf's "subsystem:" and ":modifiers". */
+static const guint8 name_char[256] = {
+    ['-'] = 1, ['.'] = 1, [':'] = 1, ['_'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 /* perf modifiers after an event name: "cycles:ppp", "task-clock:u" */
 static gboolean
 is_modifier (const char *s, const char *e)
@@ -1197,18 +1262,20 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
      * prefixes the subsystem ("sched:sched_switch:") and may append
      * modifiers ("cycles:ppp:"). */
     const char *tok = q, *c = q;
-    while (c < end && (g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '.'
-                       || *c == ':')) {
-        if (*c == ':' && (c + 1 == end || c[1] == ' '))
-            break;
-        c++;
+    gboolean inner_colon = FALSE;
+    for (; c < end && name_char[(guint8) *c]; c++) {
+        if (*c == ':') {
+            if (c + 1 == end || c[1] == ' ')
+                break;
+            inner_colon = TRUE;
+        }
     }
     if (c == tok || c >= end || *c != ':' || *tok == ':') {
         *why = "no 'event:' after the timestamp";
         return FTA_LINE_UNPARSED;
     }
     const char *name_end = c, *name = tok;
-    for (;;) {
+    while (inner_colon) {
         const char *last = name_end;
         while (last > tok && last[-1] != ':')
             last--;
