@@ -71,6 +71,10 @@ gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsiz
  * fta_input_next_run, in file order. */
 void fta_input_release_to (FtaInput *in, const char *p);
 gboolean fta_input_unterminated (const FtaInput *in);
+/* For progress: the file's size (0 when not a regular file), and how far
+ * into it the reading is (of a compressed file: the compressed bytes). */
+guint64 fta_input_size (const FtaInput *in);
+guint64 fta_input_position (const FtaInput *in);
 guint64 fta_input_bytes (const FtaInput *in);
 void fta_input_close (FtaInput *in);
 
@@ -98,6 +102,17 @@ gssize fta_decoder_read (FtaDecoder *d, char *out, gsize cap, GError **error);
 void fta_decoder_free (FtaDecoder *d);
 /* "gzip" etc. once detected, NULL for plain text. */
 const char *fta_input_compression (const FtaInput *in);
+
+/* --- progress ---------------------------------------------------------------- */
+
+typedef struct _FtaProgress FtaProgress;
+/* NULL (and the calls below no-ops) unless ENABLED and standard error is a
+ * terminal.  TOTAL: the input's size in bytes, 0 when unknown. */
+FtaProgress *fta_progress_new (gboolean enabled, guint64 total);
+/* DONE bytes read so far; cheap enough for every few thousand lines. */
+void fta_progress_update (FtaProgress *p, guint64 done);
+/* Erases the progress line. */
+void fta_progress_free (FtaProgress *p);
 
 /* --- sched model ----------------------------------------------------------- */
 

@@ -56,6 +56,7 @@ typedef struct {
     gboolean filter_lines;
     gboolean counts_only;   /* `events`: no model, no plugins */
     guint jobs;                          /* parse threads; 1 = none */
+    gboolean quiet;                      /* -q: no progress either */
     FILE *out;                           /* not owned */
     int write_errno;                     /* first write error, 0 = none */
     guint64 written_events, written_other;
@@ -1194,7 +1195,8 @@ take_line (Engine *e, guint kind, FtaEvent *ev, const char *line, gsize len,
 /* The rest of IN parsed on E->jobs threads; the lines come back in file
  * order and go on exactly as read_all takes them. */
 static gboolean
-read_parallel (Engine *e, FtaInput *in, guint64 *line_no, GError **error)
+read_parallel (Engine *e, FtaInput *in, guint64 *line_no, FtaProgress *progress,
+               GError **error)
 {
     FtaPipeline *pl = fta_pipeline_start (in, e->parser, e->jobs);
     const guint fixed = fta_parser_n_fixed_names ();
@@ -1207,6 +1209,7 @@ read_parallel (Engine *e, FtaInput *in, guint64 *line_no, GError **error)
     }
     const FtaBatch *b;
     while (!e->write_errno && (b = fta_pipeline_next (pl)) != NULL) {
+        fta_progress_update (progress, b->input_pos);
         GArray *map = ids[b->worker];
         /* new names first, in the order the worker met them: the run's ids
          * come out in the order of the file */
@@ -1252,8 +1255,11 @@ read_all (Engine *e, FtaInput *in, GError **error)
     gboolean split = FALSE;
 
     memset (&ev, 0, sizeof ev);
+    FtaProgress *progress = fta_progress_new (!e->quiet, fta_input_size (in));
     while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
         line_no++;
+        if (G_UNLIKELY ((line_no & 0xffff) == 0))
+            fta_progress_update (progress, fta_input_position (in));
         if (too_long) {
             take_line (e, FTA_LINE_TOO_LONG, &ev, line, len, NULL, line_no);
             continue;
@@ -1268,7 +1274,8 @@ read_all (Engine *e, FtaInput *in, GError **error)
         }
     }
     if (split && !e->write_errno)
-        read_parallel (e, in, &line_no, &err);
+        read_parallel (e, in, &line_no, progress, &err);
+    fta_progress_free (progress);
     if (e->sorter && !err)
         sorter_finish (e);
     q->lines_total = line_no;
@@ -1456,6 +1463,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     gboolean created = FALSE; /* out_path is a file this run created */
     e.filter_lines = rc->filter_lines;
     e.counts_only = rc->events_only != NULL;
+    e.quiet = rc->quiet;
     e.jobs = rc->jobs > 0 ? rc->jobs : MAX (g_get_num_processors (), 1u);
 
     if (!setup_filters (&e, rc, error))

@@ -37,6 +37,7 @@ struct _FtaInput {
     FtaDecoder *decoder;   /* NULL for plain text */
     FtaCompression compression;
     /* both */
+    guint64 size;          /* of a regular file, 0 for pipes */
     gsize pos;
     guint64 bytes;
     gboolean unterminated;
@@ -78,6 +79,8 @@ fta_input_open (const char *path, GError **error)
             fta_input_close (in);
             return NULL;
         }
+        if (S_ISREG (st.st_mode))
+            in->size = (guint64) st.st_size;
         if (S_ISREG (st.st_mode) && st.st_size > 0) {
             void *m = mmap (NULL, st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
             if (m != MAP_FAILED
@@ -172,6 +175,25 @@ fta_input_release_to (FtaInput *in, const char *p)
         munmap ((void *) (in->map + in->released), upto - in->released);
         in->released = upto;
     }
+}
+
+guint64
+fta_input_size (const FtaInput *in)
+{
+    return in->size;
+}
+
+guint64
+fta_input_position (const FtaInput *in)
+{
+    if (in->map)
+        return in->pos;
+    if (in->decoder && in->size) {
+        /* compressed: how far into the file the decoder has read */
+        off_t at = lseek (in->fd, 0, SEEK_CUR);
+        return at > 0 ? (guint64) at : 0;
+    }
+    return in->bytes;
 }
 
 static gboolean

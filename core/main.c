@@ -67,7 +67,7 @@ static GOptionEntry entries[] = {
     { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
       "Search DIR for plugins first (repeatable)", "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
-      "Print no notes on standard error", NULL },
+      "Print no notes and no progress on standard error", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
       "Print the version and exit", NULL },
     { NULL }

@@ -82,6 +82,7 @@ static void
 submit (FtaPipeline *pl, Block *b)
 {
     b->done = FALSE;
+    b->batch.input_pos = fta_input_position (pl->in);
     HANDED (b);
     g_async_queue_push (pl->order_q, b);
     g_async_queue_push (pl->work_q, b);

@@ -361,6 +361,52 @@ test_events (void)
     g_free (trace);
 }
 
+/* Progress: only on a terminal (forced here), erased at the end, never
+ * with -q; the percentages climb to 100 on a file and on its gzip. */
+static void
+test_progress (void)
+{
+    char *trace = corpus_text ("lossy");
+    char *gz = g_test_build_filename (G_TEST_DIST, "data", "corpus",
+                                      "lossy_ftrace_default.txt.gz", NULL);
+    for (const char *const *f = (const char *[]) { trace, gz, NULL }; *f; f++) {
+        char *cmd = g_strdup_printf ("FTA_PROGRESS=always FTA_PIPELINE_BLOCK=4096 "
+                                     "\"$FTA_BIN\" events -j 2 '%s'", *f);
+        Run r = run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        g_assert_true (g_str_has_prefix (r.err, "\rftrace-analyzer: "));
+        g_assert_nonnull (strstr (r.err, " MB/s"));
+        g_assert_nonnull (strstr (r.err, "(100%)"));
+        g_assert_true (g_str_has_suffix (r.err, "\r\033[K"));
+        guint last = 0, n = 0;
+        for (const char *p = r.err; (p = strchr (p, '(')) != NULL; p++) {
+            unsigned pct;
+            if (sscanf (p, "(%u%%)", &pct) == 1) {
+                g_assert_cmpuint (pct, >=, last);
+                g_assert_cmpuint (pct, <=, 100);
+                last = pct;
+                n++;
+            }
+        }
+        g_assert_cmpuint (n, >=, 2);
+        run_clear (&r);
+        g_free (cmd);
+        cmd = g_strdup_printf ("FTA_PROGRESS=always \"$FTA_BIN\" events -q -j 2 '%s'", *f);
+        r = run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        g_assert_cmpstr (r.err, ==, "");
+        run_clear (&r);
+        g_free (cmd);
+    }
+    /* not a terminal: nothing */
+    Run r = run_argv ((const char *[]) { "events", "-j", "2", trace, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    run_clear (&r);
+    g_free (gz);
+    g_free (trace);
+}
+
 static void
 test_plugins_list (void)
 {
@@ -682,6 +728,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/usage-errors", test_usage);
     g_test_add_func ("/cli/help", test_help);
     g_test_add_func ("/cli/events", test_events);
+    g_test_add_func ("/cli/progress", test_progress);
     g_test_add_func ("/cli/plugins", test_plugins_list);
     g_test_add_func ("/cli/text-output", test_text_output);
     g_test_add_func ("/cli/stdin-equals-file", test_stdin_equals_file);
