@@ -74,6 +74,7 @@ gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far
  * into it the reading is (of a compressed file: the compressed bytes). */
 guint64 fta_input_size (const FtaInput *in);
+const char *fta_input_path (const FtaInput *in);
 guint64 fta_input_position (const FtaInput *in);
 guint64 fta_input_bytes (const FtaInput *in);
 void fta_input_close (FtaInput *in);
@@ -107,10 +108,11 @@ const char *fta_input_compression (const FtaInput *in);
 
 typedef struct _FtaProgress FtaProgress;
 /* NULL (and the calls below no-ops) unless ENABLED and standard error is a
- * terminal.  TOTAL: the input's size in bytes, 0 when unknown. */
-FtaProgress *fta_progress_new (gboolean enabled, guint64 total);
-/* DONE bytes read so far; cheap enough for every few thousand lines. */
-void fta_progress_update (FtaProgress *p, guint64 done);
+ * terminal.  TOTAL: the size of the file at PATH, 0 when unknown. */
+FtaProgress *fta_progress_new (gboolean enabled, const char *path, guint64 total);
+/* POS: how far into the file (fta_input_position); BYTES: the text read
+ * (decompressed).  Cheap enough for every few thousand lines. */
+void fta_progress_update (FtaProgress *p, guint64 pos, guint64 bytes);
 /* Erases the progress line. */
 void fta_progress_free (FtaProgress *p);
 

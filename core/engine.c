@@ -1209,7 +1209,7 @@ read_parallel (Engine *e, FtaInput *in, guint64 *line_no, FtaProgress *progress,
     }
     const FtaBatch *b;
     while (!e->write_errno && (b = fta_pipeline_next (pl)) != NULL) {
-        fta_progress_update (progress, b->input_pos);
+        fta_progress_update (progress, b->input_pos, b->input_bytes);
         GArray *map = ids[b->worker];
         /* new names first, in the order the worker met them: the run's ids
          * come out in the order of the file */
@@ -1255,11 +1255,12 @@ read_all (Engine *e, FtaInput *in, GError **error)
     gboolean split = FALSE;
 
     memset (&ev, 0, sizeof ev);
-    FtaProgress *progress = fta_progress_new (!e->quiet, fta_input_size (in));
+    FtaProgress *progress = fta_progress_new (!e->quiet, fta_input_path (in),
+                                              fta_input_size (in));
     while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
         line_no++;
         if (G_UNLIKELY ((line_no & 0xffff) == 0))
-            fta_progress_update (progress, fta_input_position (in));
+            fta_progress_update (progress, fta_input_position (in), fta_input_bytes (in));
         if (too_long) {
             take_line (e, FTA_LINE_TOO_LONG, &ev, line, len, NULL, line_no);
             continue;

@@ -183,6 +183,12 @@ fta_input_size (const FtaInput *in)
     return in->size;
 }
 
+const char *
+fta_input_path (const FtaInput *in)
+{
+    return in->path;
+}
+
 guint64
 fta_input_position (const FtaInput *in)
 {

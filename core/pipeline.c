@@ -83,6 +83,7 @@ submit (FtaPipeline *pl, Block *b)
 {
     b->done = FALSE;
     b->batch.input_pos = fta_input_position (pl->in);
+    b->batch.input_bytes = fta_input_bytes (pl->in);
     HANDED (b);
     g_async_queue_push (pl->order_q, b);
     g_async_queue_push (pl->work_q, b);

@@ -28,6 +28,7 @@ typedef struct {
     const char *const *new_names;
     guint n_new_names;
     guint64 input_pos;       /* fta_input_position after the block */
+    guint64 input_bytes;     /* fta_input_bytes after the block */
     gboolean has_entries;    /* an entries-in-buffer header was read */
     gint64 entries_in_buffer, entries_written; /* the last one's */
 } FtaBatch;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -16,7 +17,8 @@
 #define REFRESH_US (G_USEC_PER_SEC / 4)
 
 struct _FtaProgress {
-    guint64 total;   /* bytes, 0 = unknown */
+    char *name;      /* the file's base name */
+    guint64 total;   /* its size, 0 = unknown */
     gint64 t0;       /* monotonic µs */
     gint64 last;     /* of the last refresh */
     gint64 show_after;
@@ -25,13 +27,14 @@ struct _FtaProgress {
 };
 
 FtaProgress *
-fta_progress_new (gboolean enabled, guint64 total)
+fta_progress_new (gboolean enabled, const char *path, guint64 total)
 {
     const char *force = g_getenv ("FTA_PROGRESS");
     gboolean always = force && g_strcmp0 (force, "always") == 0;
     if (!enabled || (!always && !isatty (STDERR_FILENO)))
         return NULL;
     FtaProgress *p = g_new0 (FtaProgress, 1);
+    p->name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);
     p->total = total;
     p->t0 = g_get_monotonic_time ();
     p->last = p->t0;
@@ -41,7 +44,7 @@ fta_progress_new (gboolean enabled, guint64 total)
 }
 
 void
-fta_progress_update (FtaProgress *p, guint64 done)
+fta_progress_update (FtaProgress *p, guint64 pos, guint64 bytes)
 {
     if (!p)
         return;
@@ -50,24 +53,21 @@ fta_progress_update (FtaProgress *p, guint64 done)
         return;
     p->last = now;
     double secs = MAX (now - p->t0, 1) / (double) G_USEC_PER_SEC;
-    double rate = done / secs; /* bytes a second */
-    char *d = g_format_size (done);
-    GString *line = g_string_new (NULL);
-    g_string_append_printf (line, "\rftrace-analyzer: %s", d);
+    char *b = g_format_size (bytes);
+    GString *line = g_string_new ("\rftrace-analyzer: ");
     if (p->total) {
-        char *t = g_format_size (p->total);
-        guint pct = (guint) MIN (100.0, 100.0 * done / p->total);
-        g_string_append_printf (line, " of %s (%u%%)", t, pct);
-        g_free (t);
+        double f = MIN (1.0, (double) pos / p->total);
+        g_string_append_printf (line, "%u%% of %s, ", (guint) (100 * f), p->name);
     }
-    g_string_append_printf (line, ", %.0f MB/s", rate / 1e6);
-    if (p->total && rate > 0 && done < p->total)
-        g_string_append_printf (line, ", %.0f s left", (p->total - done) / rate + 0.5);
+    g_string_append_printf (line, "%s read, %.0f MB/s", b, bytes / secs / 1e6);
+    if (p->total && pos > 0 && pos < p->total)
+        g_string_append_printf (line, ", %.0f s left",
+                                secs * (p->total - pos) / (double) pos + 0.5);
     g_string_append (line, "\033[K");
     fputs (line->str, stderr);
     fflush (stderr);
     g_string_free (line, TRUE);
-    g_free (d);
+    g_free (b);
     p->shown = TRUE;
 }
 
@@ -80,5 +80,6 @@ fta_progress_free (FtaProgress *p)
         fputs ("\r\033[K", stderr);
         fflush (stderr);
     }
+    g_free (p->name);
     g_free (p);
 }
