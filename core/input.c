@@ -18,7 +18,7 @@
 #include "core.h"
 
 #define FTA_BLOCK (4u << 20)
-#define FTA_RELEASE (16u << 20)
+#define FTA_RELEASE (4u << 20)
 
 struct _FtaInput {
     char *path;
