@@ -10,22 +10,37 @@
 #include <ftrace-analyzer/ftrace-analyzer.h>
 
 typedef struct {
+    guint64 sched_in, switch_out;
+} SwitchComm;
+
+typedef struct {
     gint64 key;  /* pid, or -(cpu + 1) for the idle task (pid 0) of a CPU */
     gint32 pid;
     gint32 tgid;
     char comm[FTA_COMM_LEN];
     guint64 sched_in, switch_out, voluntary, preempted, inferred_in, wakeups_missing;
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
+    /* switch.comms: the record of the comm (with the pid) this task's
+     * events last named, NULL when that pair is filtered out; valid once
+     * by_comm_set */
+    gboolean by_comm_set;
+    gint32 by_comm_pid;
+    char by_comm[FTA_COMM_LEN];
+    SwitchComm *by_comm_rec;
 } SwitchTask;
 
-typedef struct {
-    guint64 sched_in, switch_out;
-} SwitchComm;
+/* Idle tasks get a slot per CPU up to this many CPUs; beyond, and for
+ * pids without a task id, the tasks table is looked up. */
+#define SWITCH_IDLE_CPUS 4096
 
 typedef struct {
     const FtaContext *ctx;
     gboolean comms_table;
-    GHashTable *tasks; /* &key -> SwitchTask*, owned */
+    /* &key -> SwitchTask*, owned; filled at first sight.  finish walks
+     * it: the idle rows (all pid 0) tie in the sort and keep its order. */
+    GHashTable *tasks;
+    GPtrArray *slots;  /* task id -> SwitchTask* of a pid > 0, in tasks */
+    GPtrArray *idle;   /* CPU -> SwitchTask* of its idle task, in tasks */
     GHashTable *comms; /* comm (owned) -> SwitchComm*, owned */
 } Switch;
 
@@ -37,14 +52,17 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
     s->tasks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    s->slots = g_ptr_array_new ();
+    s->idle = g_ptr_array_new ();
     s->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return s;
 }
 
+/* The task of KEY from the tasks table, created at first sight.  Off the
+ * per-event path: slots and idle cache what it returns. */
 static SwitchTask *
-switch_task (Switch *s, gint32 pid, gint32 cpu, const char *comm)
+switch_task_lookup (Switch *s, gint64 key, gint32 pid)
 {
-    gint64 key = pid == 0 ? -(gint64) cpu - 1 : pid;
     SwitchTask *t = g_hash_table_lookup (s->tasks, &key);
     if (!t) {
         t = g_new0 (SwitchTask, 1);
@@ -53,6 +71,34 @@ switch_task (Switch *s, gint32 pid, gint32 cpu, const char *comm)
         t->tgid = -1;
         g_hash_table_insert (s->tasks, &t->key, t);
     }
+    return t;
+}
+
+static SwitchTask *
+switch_task_slow (Switch *s, gint32 pid, guint32 task, gint32 cpu)
+{
+    gint64 key = pid == 0 ? -(gint64) cpu - 1 : pid;
+    SwitchTask *t = switch_task_lookup (s, key, pid);
+    if (pid > 0 && task != FTA_TASK_NONE)
+        fta_task_slot_set (s->slots, task, t);
+    else if (key < 0 && key >= -SWITCH_IDLE_CPUS)
+        fta_task_slot_set (s->idle, (guint32) (-key - 1), t);
+    return t;
+}
+
+/* PID's task (TASK is its id), or for pid 0 the idle task of CPU. */
+static inline SwitchTask *
+switch_task (Switch *s, gint32 pid, guint32 task, gint32 cpu, const char *comm)
+{
+    SwitchTask *t;
+    if (G_LIKELY (pid > 0))
+        t = fta_task_slot (s->slots, task);
+    else if (pid == 0 && cpu >= 0 && cpu < SWITCH_IDLE_CPUS)
+        t = fta_task_slot (s->idle, (guint32) cpu);
+    else
+        t = NULL;
+    if (G_UNLIKELY (!t))
+        t = switch_task_slow (s, pid, task, cpu);
     if (comm && comm[0])
         memcpy (t->comm, comm, FTA_COMM_LEN);
     return t;
@@ -69,12 +115,31 @@ switch_comm (Switch *s, const char *comm)
     return c;
 }
 
+/* The switch.comms record for an event of T naming PID and COMM, NULL when
+ * the task filters leave them out.  Resolved again only when T's events
+ * name another comm. */
+static inline SwitchComm *
+switch_task_comm (Switch *s, SwitchTask *t, gint32 pid, const char *comm)
+{
+    if (G_UNLIKELY (!t->by_comm_set || t->by_comm_pid != pid
+                    || memcmp (t->by_comm, comm, FTA_COMM_LEN) != 0)) {
+        t->by_comm_set = TRUE;
+        t->by_comm_pid = pid;
+        memcpy (t->by_comm, comm, FTA_COMM_LEN);
+        t->by_comm_rec = fta_context_task_selected (s->ctx, pid, comm)
+                             ? switch_comm (s, comm)
+                             : NULL;
+    }
+    return t->by_comm_rec;
+}
+
 static void
 switch_on_event (void *self, const FtaEvent *ev)
 {
     Switch *s = self;
     const FtaSwitchFields *sw = &ev->u.sw;
-    SwitchTask *prev = switch_task (s, sw->prev_pid, ev->cpu, sw->prev_comm);
+    SwitchTask *prev = switch_task (s, sw->prev_pid, sw->prev_task, ev->cpu,
+                                    sw->prev_comm);
     prev->switch_out++;
     if (fta_state_is_preempted (sw->prev_state))
         prev->preempted++;
@@ -82,13 +147,16 @@ switch_on_event (void *self, const FtaEvent *ev)
         prev->voluntary++;
     if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
         prev->tgid = ev->tgid;
-    SwitchTask *next = switch_task (s, sw->next_pid, ev->cpu, sw->next_comm);
+    SwitchTask *next = switch_task (s, sw->next_pid, sw->next_task, ev->cpu,
+                                    sw->next_comm);
     next->sched_in++;
     if (s->comms_table) {
-        if (fta_context_task_selected (s->ctx, sw->prev_pid, sw->prev_comm))
-            switch_comm (s, sw->prev_comm)->switch_out++;
-        if (fta_context_task_selected (s->ctx, sw->next_pid, sw->next_comm))
-            switch_comm (s, sw->next_comm)->sched_in++;
+        SwitchComm *c = switch_task_comm (s, prev, sw->prev_pid, sw->prev_comm);
+        if (c)
+            c->switch_out++;
+        c = switch_task_comm (s, next, sw->next_pid, sw->next_comm);
+        if (c)
+            c->sched_in++;
     }
 }
 
@@ -98,7 +166,7 @@ switch_on_span (void *self, const FtaSpan *sp)
     Switch *s = self;
     if (sp->flags & FTA_SPAN_TRUNCATED)
         return;
-    SwitchTask *t = switch_task (s, sp->pid, sp->cpu, NULL);
+    SwitchTask *t = switch_task (s, sp->pid, sp->task, sp->cpu, NULL);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->tgid < 0)
@@ -198,6 +266,8 @@ static void
 switch_destroy (void *self)
 {
     Switch *s = self;
+    g_ptr_array_free (s->slots, TRUE);
+    g_ptr_array_free (s->idle, TRUE);
     g_hash_table_destroy (s->tasks);
     g_hash_table_destroy (s->comms);
     g_free (s);
