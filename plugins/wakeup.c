@@ -15,15 +15,6 @@
 #define WAKE_HIST_BUCKETS 64
 
 typedef struct {
-    gint32 pid;
-    char comm[FTA_COMM_LEN];
-    guint64 waking, wakeup;
-    guint64 latency_unknown;
-    FtaDist *latency;
-    guint64 hist[WAKE_HIST_BUCKETS];
-} WakeTask;
-
-typedef struct {
     gint64 key; /* waker pid << 32 | wakee pid */
     gint32 waker_pid, wakee_pid;
     char waker_comm[FTA_COMM_LEN];
@@ -32,11 +23,28 @@ typedef struct {
 } WakePair;
 
 typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 waking, wakeup;
+    guint64 latency_unknown;
+    FtaDist *latency;
+    guint64 hist[WAKE_HIST_BUCKETS];
+    /* wakeup.comms: the counts of the comm this task's events last named,
+     * NULL when the task filters leave it out; valid once by_comm_set */
+    gboolean by_comm_set;
+    char by_comm[FTA_COMM_LEN];
+    guint64 *by_comm_counts;
+} WakeTask;
+
+typedef struct {
     const FtaContext *ctx;
     gboolean pairs_table;
     gint64 hist_tasks;
     guint64 total_waking;
-    GHashTable *tasks; /* pid -> WakeTask*, owned */
+    /* pid -> WakeTask*, owned; filled at first sight, read by finish and
+     * for pids without a task id */
+    GHashTable *tasks;
+    GPtrArray *slots;  /* task id -> WakeTask*, in tasks */
     GHashTable *pairs; /* &key -> WakePair*, owned */
     GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
 } Wakeup;
@@ -63,13 +71,14 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         return NULL;
     }
     w->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, wake_task_free);
+    w->slots = g_ptr_array_new ();
     w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return w;
 }
 
 static WakeTask *
-wakeup_task (Wakeup *w, gint32 pid, const char *comm)
+wakeup_task_slow (Wakeup *w, gint32 pid, guint32 task)
 {
     WakeTask *t = g_hash_table_lookup (w->tasks, GINT_TO_POINTER (pid));
     if (!t) {
@@ -78,9 +87,43 @@ wakeup_task (Wakeup *w, gint32 pid, const char *comm)
         t->latency = fta_dist_new ();
         g_hash_table_insert (w->tasks, GINT_TO_POINTER (pid), t);
     }
+    if (task != FTA_TASK_NONE)
+        fta_task_slot_set (w->slots, task, t);
+    return t;
+}
+
+/* PID's state; TASK is its id. */
+static inline WakeTask *
+wakeup_task (Wakeup *w, gint32 pid, guint32 task, const char *comm)
+{
+    WakeTask *t = fta_task_slot (w->slots, task);
+    if (G_UNLIKELY (!t))
+        t = wakeup_task_slow (w, pid, task);
     if (comm && comm[0])
         memcpy (t->comm, comm, FTA_COMM_LEN);
     return t;
+}
+
+/* The wakeup.comms counts for a wakeup of T (pid PID) naming COMM, NULL
+ * when the task filters leave it out.  Looked up again only when T's
+ * events name another comm. */
+static inline guint64 *
+wakeup_task_comm (Wakeup *w, WakeTask *t, gint32 pid, const char *comm)
+{
+    if (G_UNLIKELY (!t->by_comm_set || memcmp (t->by_comm, comm, FTA_COMM_LEN) != 0)) {
+        t->by_comm_set = TRUE;
+        memcpy (t->by_comm, comm, FTA_COMM_LEN);
+        guint64 *c = NULL;
+        if (fta_context_task_selected (w->ctx, pid, comm)) {
+            c = g_hash_table_lookup (w->comms, comm);
+            if (!c) {
+                c = g_new0 (guint64, 2);
+                g_hash_table_insert (w->comms, g_strdup (comm), c);
+            }
+        }
+        t->by_comm_counts = c;
+    }
+    return t->by_comm_counts;
 }
 
 static void
@@ -91,21 +134,16 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     gboolean waking = ev->type == FTA_EV_SCHED_WAKING;
     if (!waking && f->success == 0)
         return;
-    WakeTask *t = wakeup_task (w, f->pid, f->comm);
+    WakeTask *t = wakeup_task (w, f->pid, f->task, f->comm);
     if (waking) {
         t->waking++;
         w->total_waking++;
     } else {
         t->wakeup++;
     }
-    if (fta_context_task_selected (w->ctx, f->pid, f->comm)) {
-        guint64 *c = g_hash_table_lookup (w->comms, f->comm);
-        if (!c) {
-            c = g_new0 (guint64, 2);
-            g_hash_table_insert (w->comms, g_strdup (f->comm), c);
-        }
+    guint64 *c = wakeup_task_comm (w, t, f->pid, f->comm);
+    if (c)
         c[waking ? 0 : 1]++;
-    }
     if (!w->pairs_table)
         return;
     gint64 key = ((gint64) ev->pid << 32) | (guint32) f->pid;
@@ -119,7 +157,7 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     }
     /* The TASK column comes from saved_cmdlines and can be stale: prefer
      * the comm the model last saw in event fields. */
-    const char *wc = ev->pid == 0 ? "<idle>" : fta_context_comm (w->ctx, ev->pid);
+    const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
     g_strlcpy (p->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
     memcpy (p->wakee_comm, f->comm, FTA_COMM_LEN);
     if (waking)
@@ -135,7 +173,7 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     if (sp->state != FTA_TASK_RUNNABLE || sp->reason != FTA_RUNNABLE_WOKEN
         || (sp->flags & FTA_SPAN_TRUNCATED) || sp->waking_ns < 0)
         return;
-    WakeTask *t = wakeup_task (w, sp->pid, NULL);
+    WakeTask *t = wakeup_task (w, sp->pid, sp->task, NULL);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     /* a switch-in the kernel never recorded, or one past --end: the
@@ -284,6 +322,7 @@ static void
 wakeup_destroy (void *self)
 {
     Wakeup *w = self;
+    g_ptr_array_free (w->slots, TRUE);
     g_hash_table_destroy (w->tasks);
     g_hash_table_destroy (w->pairs);
     g_hash_table_destroy (w->comms);
