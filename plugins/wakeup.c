@@ -22,6 +22,10 @@ typedef struct {
     guint64 waking, wakeup;
 } WakePair;
 
+/* Pairs a task keeps at hand, most recently woken by first: enough for
+ * nearly every wakeup of real traces to find its pair without hashing. */
+#define WAKE_RECENT_PAIRS 8
+
 typedef struct {
     gint32 pid;
     char comm[FTA_COMM_LEN];
@@ -34,6 +38,11 @@ typedef struct {
     gboolean by_comm_set;
     char by_comm[FTA_COMM_LEN];
     guint64 *by_comm_counts;
+    /* a cache of Wakeup.pairs for this wakee, most recent first, with
+     * their wakers' pids beside them for the search */
+    guint n_recent;
+    gint32 recent_waker[WAKE_RECENT_PAIRS];
+    WakePair *recent[WAKE_RECENT_PAIRS];
 } WakeTask;
 
 typedef struct {
@@ -126,6 +135,37 @@ wakeup_task_comm (Wakeup *w, WakeTask *t, gint32 pid, const char *comm)
     return t->by_comm_counts;
 }
 
+/* The pair WAKER_PID -> T, moved to the front of T's recent pairs. */
+static WakePair *
+wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid)
+{
+    guint i = 0;
+    while (i < t->n_recent && t->recent_waker[i] != waker_pid)
+        i++;
+    WakePair *p;
+    if (G_LIKELY (i < t->n_recent)) {
+        p = t->recent[i];
+    } else {
+        gint64 key = ((gint64) waker_pid << 32) | (guint32) t->pid;
+        p = g_hash_table_lookup (w->pairs, &key);
+        if (!p) {
+            p = g_new0 (WakePair, 1);
+            p->key = key;
+            p->waker_pid = waker_pid;
+            p->wakee_pid = t->pid;
+            g_hash_table_insert (w->pairs, &p->key, p);
+        }
+        if (t->n_recent < WAKE_RECENT_PAIRS)
+            t->n_recent++;
+        i = t->n_recent - 1;
+    }
+    memmove (&t->recent_waker[1], &t->recent_waker[0], i * sizeof t->recent_waker[0]);
+    memmove (&t->recent[1], &t->recent[0], i * sizeof t->recent[0]);
+    t->recent_waker[0] = waker_pid;
+    t->recent[0] = p;
+    return p;
+}
+
 static void
 wakeup_on_event (void *self, const FtaEvent *ev)
 {
@@ -146,15 +186,7 @@ wakeup_on_event (void *self, const FtaEvent *ev)
         c[waking ? 0 : 1]++;
     if (!w->pairs_table)
         return;
-    gint64 key = ((gint64) ev->pid << 32) | (guint32) f->pid;
-    WakePair *p = g_hash_table_lookup (w->pairs, &key);
-    if (!p) {
-        p = g_new0 (WakePair, 1);
-        p->key = key;
-        p->waker_pid = ev->pid;
-        p->wakee_pid = f->pid;
-        g_hash_table_insert (w->pairs, &p->key, p);
-    }
+    WakePair *p = wakeup_pair (w, t, ev->pid);
     /* The TASK column comes from saved_cmdlines and can be stale: prefer
      * the comm the model last saw in event fields. */
     const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
