@@ -67,7 +67,10 @@ typedef struct {
     gboolean matrix_table;
     gint64 window_ns;
     guint64 min_bounces;
-    GHashTable *tasks; /* pid -> MigrationTask*, owned */
+    /* pid -> MigrationTask*, owned; filled at first sight, read by finish
+     * and for pids without a task id */
+    GHashTable *tasks;
+    GPtrArray *slots;  /* task id -> MigrationTask*, in tasks */
     GHashTable *cells; /* &key -> MigrationCell*, owned */
     GArray *cpus;      /* MigrationCpu by CPU number */
     guint n_pending;   /* tasks with pending set */
@@ -91,13 +94,14 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     m->window_ns = (gint64) (ms * 1e6 + 0.5);
     m->min_bounces = (guint64) min;
     m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    m->slots = g_ptr_array_new ();
     m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     m->cpus = g_array_new (FALSE, FALSE, sizeof (MigrationCpu));
     return m;
 }
 
 static MigrationTask *
-migration_task (Migration *m, gint32 pid, const char *comm)
+migration_task_slow (Migration *m, gint32 pid, guint32 task)
 {
     MigrationTask *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
     if (!t) {
@@ -107,9 +111,30 @@ migration_task (Migration *m, gint32 pid, const char *comm)
         t->run_cpu = -1;
         g_hash_table_insert (m->tasks, GINT_TO_POINTER (pid), t);
     }
+    if (task != FTA_TASK_NONE)
+        fta_task_slot_set (m->slots, task, t);
+    return t;
+}
+
+/* PID's state (TASK is its id), created at first sight. */
+static inline MigrationTask *
+migration_task (Migration *m, gint32 pid, guint32 task, const char *comm)
+{
+    MigrationTask *t = fta_task_slot (m->slots, task);
+    if (G_UNLIKELY (!t))
+        t = migration_task_slow (m, pid, task);
     if (comm && comm[0])
         g_strlcpy (t->comm, comm, FTA_COMM_LEN);
     return t;
+}
+
+/* PID's state, or NULL when it has none yet. */
+static inline MigrationTask *
+migration_task_find (const Migration *m, gint32 pid, guint32 task)
+{
+    if (G_LIKELY (task != FTA_TASK_NONE))
+        return fta_task_slot (m->slots, task);
+    return g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
 }
 
 static MigrationCell *
@@ -167,7 +192,7 @@ static void
 migration_on_migrate (Migration *m, const FtaEvent *ev)
 {
     const FtaMigrateFields *f = &ev->u.migrate;
-    MigrationTask *t = migration_task (m, f->pid, f->comm);
+    MigrationTask *t = migration_task (m, f->pid, f->task, f->comm);
     t->migrations++;
     if (migration_bounce (m, &t->last_mig, f->orig_cpu, f->dest_cpu, ev->ts_ns))
         t->bounces_mig++;
@@ -221,7 +246,7 @@ migration_on_event (void *self, const FtaEvent *ev)
     case FTA_EV_SCHED_WAKEUP_NEW: {
         if (!m->n_pending || ev->u.wake.success == 0)
             break;
-        MigrationTask *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (ev->u.wake.pid));
+        MigrationTask *t = migration_task_find (m, ev->u.wake.pid, ev->u.wake.task);
         if (!t || !t->pending)
             break;
         if (ev->u.wake.target_cpu == t->pending_to) {
@@ -236,8 +261,8 @@ migration_on_event (void *self, const FtaEvent *ev)
         if ((cpu = migration_cpu (m, ev->cpu)))
             cpu->woken_pid = -1;
         if (m->n_pending) {
-            MigrationTask *t = g_hash_table_lookup (m->tasks,
-                                                    GINT_TO_POINTER (ev->u.sw.next_pid));
+            MigrationTask *t = migration_task_find (m, ev->u.sw.next_pid,
+                                                    ev->u.sw.next_task);
             if (t)
                 migration_resolve (m, t);
         }
@@ -260,7 +285,7 @@ migration_on_span (void *self, const FtaSpan *sp)
     Migration *m = self;
     if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
         return;
-    MigrationTask *t = migration_task (m, sp->pid, NULL);
+    MigrationTask *t = migration_task (m, sp->pid, sp->task, NULL);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->run_cpu >= 0 && t->run_cpu != sp->cpu) {
@@ -439,6 +464,7 @@ static void
 migration_destroy (void *self)
 {
     Migration *m = self;
+    g_ptr_array_free (m->slots, TRUE);
     g_hash_table_destroy (m->tasks);
     g_hash_table_destroy (m->cells);
     g_array_free (m->cpus, TRUE);
