@@ -62,6 +62,12 @@ typedef struct {
     gint32 woken_from;  /* sched_waking's target_cpu, -1 unknown */
 } MigrationCpu;
 
+/* CPUs with per-CPU state (see migration_cpu) */
+#define MIGRATION_MAX_CPUS 4096
+/* Cells between CPUs below this are found in Migration.matrix, others only
+ * in Migration.cells: a damaged line must not make the matrix huge. */
+#define MIGRATION_MATRIX_CPUS 1024
+
 typedef struct {
     const FtaContext *ctx;
     gboolean matrix_table;
@@ -72,9 +78,18 @@ typedef struct {
     GHashTable *tasks;
     GPtrArray *slots;  /* task id -> MigrationTask*, in tasks */
     GHashTable *cells; /* &key -> MigrationCell*, owned */
+    /* from CPU -> GPtrArray of to CPU -> MigrationCell*, in cells */
+    GPtrArray *matrix;
     GArray *cpus;      /* MigrationCpu by CPU number */
     guint n_pending;   /* tasks with pending set */
 } Migration;
+
+static void
+migration_row_free (gpointer row)
+{
+    if (row)
+        g_ptr_array_free (row, TRUE);
+}
 
 static void *
 migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
@@ -96,6 +111,7 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     m->slots = g_ptr_array_new ();
     m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    m->matrix = g_ptr_array_new_with_free_func (migration_row_free);
     m->cpus = g_array_new (FALSE, FALSE, sizeof (MigrationCpu));
     return m;
 }
@@ -138,7 +154,7 @@ migration_task_find (const Migration *m, gint32 pid, guint32 task)
 }
 
 static MigrationCell *
-migration_cell (Migration *m, gint32 from, gint32 to)
+migration_cell_lookup (Migration *m, gint32 from, gint32 to)
 {
     gint64 key = ((gint64) from << 32) | (guint32) to;
     MigrationCell *c = g_hash_table_lookup (m->cells, &key);
@@ -152,12 +168,32 @@ migration_cell (Migration *m, gint32 from, gint32 to)
     return c;
 }
 
+/* The cell FROM -> TO, created at first sight. */
+static MigrationCell *
+migration_cell (Migration *m, gint32 from, gint32 to)
+{
+    if (from < 0 || from >= MIGRATION_MATRIX_CPUS || to < 0
+        || to >= MIGRATION_MATRIX_CPUS)
+        return migration_cell_lookup (m, from, to);
+    if ((guint) from >= m->matrix->len)
+        g_ptr_array_set_size (m->matrix, from + 1);
+    GPtrArray *row = g_ptr_array_index (m->matrix, from);
+    if (!row)
+        row = g_ptr_array_index (m->matrix, from) = g_ptr_array_new ();
+    if ((guint) to >= row->len)
+        g_ptr_array_set_size (row, to + 1);
+    MigrationCell **c = (MigrationCell **) &g_ptr_array_index (row, to);
+    if (!*c)
+        *c = migration_cell_lookup (m, from, to);
+    return *c;
+}
+
 /* NULL for CPUs out of range: a damaged line must not grow the array
  * without bound. */
 static MigrationCpu *
 migration_cpu (Migration *m, gint32 cpu)
 {
-    if (cpu < 0 || cpu > 4095)
+    if (cpu < 0 || cpu >= MIGRATION_MAX_CPUS)
         return NULL;
     while (m->cpus->len <= (guint) cpu) {
         MigrationCpu c = { -1, -1 };
@@ -465,6 +501,7 @@ migration_destroy (void *self)
 {
     Migration *m = self;
     g_ptr_array_free (m->slots, TRUE);
+    g_ptr_array_free (m->matrix, TRUE);
     g_hash_table_destroy (m->tasks);
     g_hash_table_destroy (m->cells);
     g_array_free (m->cpus, TRUE);
