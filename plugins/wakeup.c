@@ -159,11 +159,24 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid)
             t->n_recent++;
         i = t->n_recent - 1;
     }
-    memmove (&t->recent_waker[1], &t->recent_waker[0], i * sizeof t->recent_waker[0]);
-    memmove (&t->recent[1], &t->recent[0], i * sizeof t->recent[0]);
+    for (; i > 0; i--) {
+        t->recent_waker[i] = t->recent_waker[i - 1];
+        t->recent[i] = t->recent[i - 1];
+    }
     t->recent_waker[0] = waker_pid;
     t->recent[0] = p;
     return p;
+}
+
+/* g_strlcpy (DST, SRC, FTA_COMM_LEN) without a library call: it runs on
+ * every wakeup. */
+static inline void
+wakeup_copy_comm (char dst[FTA_COMM_LEN], const char *src)
+{
+    guint i = 0;
+    for (; i < FTA_COMM_LEN - 1 && src[i]; i++)
+        dst[i] = src[i];
+    dst[i] = '\0';
 }
 
 static void
@@ -190,7 +203,7 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     /* The TASK column comes from saved_cmdlines and can be stale: prefer
      * the comm the model last saw in event fields. */
     const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
-    g_strlcpy (p->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
+    wakeup_copy_comm (p->waker_comm, wc ? wc : ev->comm);
     memcpy (p->wakee_comm, f->comm, FTA_COMM_LEN);
     if (waking)
         p->waking++;
