@@ -18,26 +18,38 @@
 
 #define NS_PER_S 1e9
 
-/* A task waiting for a CPU, for the priority-inversion rule. */
-typedef struct {
-    gint32 pid;
-    gint32 prio;
-    gint32 cpu;
-    gint64 since_ns;
-} Waiter;
-
 /* A waiting task passed over for lower-priority ones. */
 typedef struct {
     gint32 pid;
     gint32 prio;
     char comm[FTA_COMM_LEN];
-    guint64 count;     /* switches to a lower-priority task while it waited */
+    guint64 count;     /* switches to a lower-priority task while it waited;
+                          0 until the first */
     gint64 longest_ns; /* longest it had waited at such a switch */
     gint64 first_ns;
     gint32 cpu;        /* the CPU of the last one */
     gint32 low_pid, low_prio;
     char low_comm[FTA_COMM_LEN];
 } Inversion;
+
+/* A task, for the priority-inversion rule: allocated when it first waits
+ * for a CPU, kept for the run.  While it waits it is in the list of the
+ * CPU it waits for, so a switch looks only at that CPU's waiters. */
+typedef struct _DiagTask DiagTask;
+struct _DiagTask {
+    guint32 task;
+    gboolean waiting;
+    gint32 prio;
+    gint32 cpu;
+    gint64 since_ns;
+    DiagTask *prev, *next; /* the waiters of one list (see diag_list) */
+    Inversion inv;
+};
+
+/* Waiters on CPUs 0 .. DIAG_MAX_CPUS - 1 are listed per CPU; a waiter on
+ * any other number (a migration to a CPU the trace does not name) is in
+ * one list of its own, which a switch searches by number. */
+#define DIAG_MAX_CPUS 4096
 
 typedef struct {
     const FtaContext *ctx;
@@ -59,8 +71,9 @@ typedef struct {
     gint64 tail_min_us, tail_min_samples;
     double lost_pct;
     /* priority inversion state */
-    GHashTable *waiting;    /* pid -> Waiter*, owned */
-    GHashTable *inversions; /* pid -> Inversion*, owned */
+    GPtrArray *tasks;   /* task id -> DiagTask*, owned; NULL until it waits */
+    GPtrArray *waiters; /* cpu -> first waiting DiagTask of that CPU, or NULL */
+    DiagTask *other_waiters; /* waiters on CPUs outside 0 .. DIAG_MAX_CPUS - 1 */
 } Diag;
 
 static void *
@@ -102,8 +115,8 @@ diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
         g_free (d);
         return NULL;
     }
-    d->waiting = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-    d->inversions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    d->tasks = g_ptr_array_new_with_free_func (g_free);
+    d->waiters = g_ptr_array_new ();
     return d;
 }
 
@@ -111,30 +124,106 @@ static void
 diag_destroy (void *self)
 {
     Diag *d = self;
-    g_hash_table_destroy (d->waiting);
-    g_hash_table_destroy (d->inversions);
+    g_ptr_array_free (d->tasks, TRUE);
+    g_ptr_array_free (d->waiters, TRUE);
     g_free (d);
 }
 
 /* --- priority inversion: follows the events --------------------------------- */
 
+/* The head of the list of the tasks waiting for CPU. */
+static DiagTask **
+diag_list (Diag *d, gint32 cpu)
+{
+    if (cpu < 0 || cpu >= DIAG_MAX_CPUS)
+        return &d->other_waiters;
+    if ((guint) cpu >= d->waiters->len)
+        g_ptr_array_set_size (d->waiters, cpu + 1);
+    return (DiagTask **) &g_ptr_array_index (d->waiters, cpu);
+}
+
 static void
-diag_wait (Diag *d, gint32 pid, gint32 prio, gint32 cpu, gint64 ts)
+diag_unlink (Diag *d, DiagTask *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        *diag_list (d, t->cpu) = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    t->prev = t->next = NULL;
+}
+
+static void
+diag_link (Diag *d, DiagTask *t)
+{
+    DiagTask **head = diag_list (d, t->cpu);
+    t->prev = NULL;
+    t->next = *head;
+    if (*head)
+        (*head)->prev = t;
+    *head = t;
+}
+
+/* TASK runs (or is not known to wait any more). */
+static inline void
+diag_unwait (Diag *d, guint32 task)
+{
+    DiagTask *t = fta_task_slot (d->tasks, task);
+    if (t && t->waiting) {
+        diag_unlink (d, t);
+        t->waiting = FALSE;
+    }
+}
+
+static void
+diag_move (Diag *d, DiagTask *t, gint32 cpu)
+{
+    if (t->cpu == cpu)
+        return;
+    diag_unlink (d, t);
+    t->cpu = cpu;
+    diag_link (d, t);
+}
+
+static void
+diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts)
 {
     if (pid <= 0 || cpu < 0)
         return;
-    Waiter *w = g_hash_table_lookup (d->waiting, GINT_TO_POINTER (pid));
-    if (w) {
-        w->cpu = cpu;
-        w->prio = prio;
+    DiagTask *t = fta_task_slot (d->tasks, task);
+    if (!t) {
+        t = g_new0 (DiagTask, 1);
+        t->task = task;
+        t->inv.pid = pid;
+        fta_task_slot_set (d->tasks, task, t);
+    }
+    t->prio = prio;
+    if (t->waiting) {
+        diag_move (d, t, cpu);
         return;
     }
-    w = g_new0 (Waiter, 1);
-    w->pid = pid;
-    w->prio = prio;
-    w->cpu = cpu;
-    w->since_ns = ts;
-    g_hash_table_insert (d->waiting, GINT_TO_POINTER (pid), w);
+    t->waiting = TRUE;
+    t->cpu = cpu;
+    t->since_ns = ts;
+    diag_link (d, t);
+}
+
+/* What waits across a gap is not known. */
+static void
+diag_unwait_all (Diag *d)
+{
+    for (guint i = 0; i <= d->waiters->len; i++) {
+        DiagTask **head = i < d->waiters->len
+                              ? (DiagTask **) &g_ptr_array_index (d->waiters, i)
+                              : &d->other_waiters;
+        for (DiagTask *t = *head, *next; t; t = next) {
+            next = t->next;
+            t->waiting = FALSE;
+            t->prev = t->next = NULL;
+        }
+        *head = NULL;
+    }
 }
 
 static gboolean
@@ -145,64 +234,63 @@ diag_inverted (Diag *d, gint32 waiting_prio, gint32 next_prio)
     return waiting_prio < next_prio;
 }
 
+/* The switch EV puts a task of priority S->next_prio on EV's CPU: each task
+ * that was waiting for that CPU with a better priority is passed over. */
+static void
+diag_passed_over (Diag *d, const FtaEvent *ev)
+{
+    const FtaSwitchFields *s = &ev->u.sw;
+    for (DiagTask *w = *diag_list (d, ev->cpu); w; w = w->next) {
+        if (w->cpu != ev->cpu || w->since_ns >= ev->ts_ns ||
+            !diag_inverted (d, w->prio, s->next_prio))
+            continue;
+        Inversion *inv = &w->inv;
+        if (!inv->count)
+            inv->first_ns = ev->ts_ns;
+        const char *c = fta_context_task_comm (d->ctx, w->task);
+        g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
+        inv->prio = w->prio;
+        inv->count++;
+        inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
+        inv->cpu = ev->cpu;
+        inv->low_pid = s->next_pid;
+        inv->low_prio = s->next_prio;
+        memcpy (inv->low_comm, s->next_comm, FTA_COMM_LEN);
+    }
+}
+
 static void
 diag_on_event (void *self, const FtaEvent *ev)
 {
     Diag *d = self;
     if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
-        /* what waits across a gap is not known */
-        g_hash_table_remove_all (d->waiting);
+        diag_unwait_all (d);
         return;
     }
     /* a task that records an event is running, not waiting */
     if (ev->pid > 0)
-        g_hash_table_remove (d->waiting, GINT_TO_POINTER (ev->pid));
+        diag_unwait (d, ev->task);
     switch (ev->type) {
     case FTA_EV_SCHED_WAKEUP:
     case FTA_EV_SCHED_WAKEUP_NEW:
         if (ev->u.wake.success != 0)
-            diag_wait (d, ev->u.wake.pid, ev->u.wake.prio,
+            diag_wait (d, ev->u.wake.task, ev->u.wake.pid, ev->u.wake.prio,
                        ev->u.wake.target_cpu >= 0 ? ev->u.wake.target_cpu : ev->cpu,
                        ev->ts_ns);
         break;
     case FTA_EV_SCHED_MIGRATE_TASK: {
-        Waiter *w = g_hash_table_lookup (d->waiting, GINT_TO_POINTER (ev->u.migrate.pid));
-        if (w)
-            w->cpu = ev->u.migrate.dest_cpu;
+        DiagTask *t = fta_task_slot (d->tasks, ev->u.migrate.task);
+        if (t && t->waiting)
+            diag_move (d, t, ev->u.migrate.dest_cpu);
         break;
     }
     case FTA_EV_SCHED_SWITCH: {
         const FtaSwitchFields *s = &ev->u.sw;
-        g_hash_table_remove (d->waiting, GINT_TO_POINTER (s->next_pid));
-        if (s->next_pid > 0) {
-            GHashTableIter it;
-            gpointer v;
-            g_hash_table_iter_init (&it, d->waiting);
-            while (g_hash_table_iter_next (&it, NULL, &v)) {
-                Waiter *w = v;
-                if (w->cpu != ev->cpu || w->since_ns >= ev->ts_ns ||
-                    !diag_inverted (d, w->prio, s->next_prio))
-                    continue;
-                Inversion *inv = g_hash_table_lookup (d->inversions, GINT_TO_POINTER (w->pid));
-                if (!inv) {
-                    inv = g_new0 (Inversion, 1);
-                    inv->pid = w->pid;
-                    inv->first_ns = ev->ts_ns;
-                    g_hash_table_insert (d->inversions, GINT_TO_POINTER (w->pid), inv);
-                }
-                const char *c = fta_context_comm (d->ctx, w->pid);
-                g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
-                inv->prio = w->prio;
-                inv->count++;
-                inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
-                inv->cpu = ev->cpu;
-                inv->low_pid = s->next_pid;
-                inv->low_prio = s->next_prio;
-                memcpy (inv->low_comm, s->next_comm, FTA_COMM_LEN);
-            }
-        }
+        diag_unwait (d, s->next_task);
+        if (s->next_pid > 0)
+            diag_passed_over (d, ev);
         if (s->prev_pid > 0 && fta_state_is_preempted (s->prev_state))
-            diag_wait (d, s->prev_pid, s->prev_prio, ev->cpu, ev->ts_ns);
+            diag_wait (d, s->prev_task, s->prev_pid, s->prev_prio, ev->cpu, ev->ts_ns);
         break;
     }
     default:
@@ -659,12 +747,10 @@ static void
 rule_priority_inversion (Diag *d, FtaResults *r)
 {
     GPtrArray *all = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, d->inversions);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        Inversion *inv = v;
-        if ((gint64) inv->count >= d->inversion_min &&
+    for (guint i = 0; i < d->tasks->len; i++) {
+        DiagTask *t = g_ptr_array_index (d->tasks, i);
+        Inversion *inv = t ? &t->inv : NULL;
+        if (inv && (gint64) inv->count >= d->inversion_min &&
             fta_context_task_selected (d->ctx, inv->pid, inv->comm))
             g_ptr_array_add (all, inv);
     }
