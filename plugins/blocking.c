@@ -34,19 +34,24 @@ typedef struct _BlockingWaker BlockingWaker;
 
 typedef struct {
     gint32 pid;
-    char comm[FTA_COMM_LEN];
+    char comm[FTA_COMM_LEN]; /* zero-padded: compared whole */
     guint64 d_count, d_no_waker, sleep_count;
     gint64 d_total_ns, sleep_ns;
     FtaDist *d_dist; /* NULL until the first D episode */
     /* the latest D episode, until its waker (or no waker) is known */
     gboolean pending;
     BlockingEpisode ep;
+    BlockingWaker *last_waker; /* of the latest episode with a waker */
+    /* fta_context_task_selected for the comm sel_comm, when sel_known */
+    gboolean sel_known, sel_ok;
+    char sel_comm[FTA_COMM_LEN];
     BlockingWaker *top; /* set in finish */
 } BlockingTask;
 
 struct _BlockingWaker {
     gint64 key; /* wakee pid << 32 | waker pid */
     gint32 pid, waker_pid;
+    BlockingTask *task; /* the wakee */
     char waker_comm[FTA_COMM_LEN];
     guint64 count;
     gint64 total_ns;
@@ -97,7 +102,8 @@ typedef struct {
     const FtaContext *ctx;
     guint longest_n;
     double finding_pct;
-    GHashTable *tasks;  /* pid -> BlockingTask*, owned */
+    GPtrArray *tasks;   /* task id -> BlockingTask*, owned; NULL until its
+                           first sleep */
     GHashTable *wakers; /* &key -> BlockingWaker*, owned */
     BlockingEpisode *heap; /* min-heap of the longest episodes, longest_n slots */
     guint heap_len;
@@ -154,6 +160,8 @@ static void
 blocking_task_free (gpointer p)
 {
     BlockingTask *t = p;
+    if (!t)
+        return;
     if (t->d_dist)
         fta_dist_free (t->d_dist);
     g_free (t);
@@ -206,8 +214,7 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     b->ctx = ctx;
     b->longest_n = (guint) n;
     b->finding_pct = pct;
-    b->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                      blocking_task_free);
+    b->tasks = g_ptr_array_new_with_free_func (blocking_task_free);
     b->wakers = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     b->heap = g_new0 (BlockingEpisode, MAX (b->longest_n, 1));
     b->seen_lo = G_MAXINT64;
@@ -222,15 +229,39 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 /* --- D episodes ------------------------------------------------------------ */
 
 static BlockingTask *
-blocking_task (Blocking *b, gint32 pid)
+blocking_task (Blocking *b, guint32 task, gint32 pid)
 {
-    BlockingTask *t = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (pid));
+    BlockingTask *t = fta_task_slot (b->tasks, task);
     if (!t) {
         t = g_new0 (BlockingTask, 1);
         t->pid = pid;
-        g_hash_table_insert (b->tasks, GINT_TO_POINTER (pid), t);
+        fta_task_slot_set (b->tasks, task, t);
     }
     return t;
+}
+
+/* Sets T's comm to COMM (NUL-terminated), cut and padded as the kernel
+ * keeps it. */
+static inline void
+blocking_task_set_comm (BlockingTask *t, const char *comm)
+{
+    char c[FTA_COMM_LEN] = { 0 };
+    for (guint i = 0; i < FTA_COMM_LEN - 1 && comm[i]; i++)
+        c[i] = comm[i];
+    memcpy (t->comm, c, FTA_COMM_LEN);
+}
+
+/* fta_context_task_selected for T's episode EP, asked again only when
+ * the comm differs. */
+static gboolean
+blocking_ep_selected (Blocking *b, BlockingTask *t, const BlockingEpisode *ep)
+{
+    if (!t->sel_known || memcmp (t->sel_comm, ep->comm, FTA_COMM_LEN) != 0) {
+        t->sel_ok = fta_context_task_selected (b->ctx, ep->pid, ep->comm);
+        memcpy (t->sel_comm, ep->comm, FTA_COMM_LEN);
+        t->sel_known = TRUE;
+    }
+    return t->sel_ok;
 }
 
 /* Heap order: shorter first; of equal ones, the later (then higher pid)
@@ -300,21 +331,26 @@ blocking_settle (Blocking *b, BlockingTask *t, gint32 waker_pid, const char *wak
         /* interrupts on an idle CPU: named as wakeup.pairs names them */
         g_strlcpy (ep->waker_comm, waker_pid == 0 ? "<idle>" : waker_comm ? waker_comm : "",
                    FTA_COMM_LEN);
-        gint64 key = ((gint64) t->pid << 32) | (guint32) waker_pid;
-        BlockingWaker *w = g_hash_table_lookup (b->wakers, &key);
-        if (!w) {
-            w = g_new0 (BlockingWaker, 1);
-            w->key = key;
-            w->pid = t->pid;
-            w->waker_pid = waker_pid;
-            g_hash_table_insert (b->wakers, &w->key, w);
+        BlockingWaker *w = t->last_waker;
+        if (!w || w->waker_pid != waker_pid) {
+            gint64 key = ((gint64) t->pid << 32) | (guint32) waker_pid;
+            w = g_hash_table_lookup (b->wakers, &key);
+            if (!w) {
+                w = g_new0 (BlockingWaker, 1);
+                w->key = key;
+                w->pid = t->pid;
+                w->waker_pid = waker_pid;
+                w->task = t;
+                g_hash_table_insert (b->wakers, &w->key, w);
+            }
+            t->last_waker = w;
         }
         if (ep->waker_comm[0])
             memcpy (w->waker_comm, ep->waker_comm, FTA_COMM_LEN);
         w->count++;
         w->total_ns += ep->dur_ns;
     }
-    if (fta_context_task_selected (b->ctx, ep->pid, ep->comm))
+    if (blocking_ep_selected (b, t, ep))
         blocking_heap_offer (b, ep);
 }
 
@@ -327,13 +363,12 @@ blocking_on_span (void *self, const FtaSpan *sp)
     if (sp->end_ns > b->seen_hi)
         b->seen_hi = sp->end_ns;
 
-    BlockingTask *t = NULL;
-    if (sp->state == FTA_TASK_BLOCKED || sp->state == FTA_TASK_SLEEPING)
-        t = blocking_task (b, sp->pid);
-    else
-        t = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (sp->pid));
-    if (!t)
-        return;
+    BlockingTask *t = fta_task_slot (b->tasks, sp->task);
+    if (!t) {
+        if (sp->state != FTA_TASK_BLOCKED && sp->state != FTA_TASK_SLEEPING)
+            return;
+        t = blocking_task (b, sp->task, sp->pid);
+    }
     if (t->pending) {
         /* the span after an episode: Runnable from the episode's end when
          * woken (also when the trace or --end cut it: the waker is known) */
@@ -347,7 +382,7 @@ blocking_on_span (void *self, const FtaSpan *sp)
         return;
     gint64 d = sp->end_ns - sp->start_ns;
     if (sp->comm && sp->comm[0])
-        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+        blocking_task_set_comm (t, sp->comm);
     if (sp->state == FTA_TASK_SLEEPING) {
         t->sleep_count++;
         t->sleep_ns += d;
@@ -696,12 +731,9 @@ blocking_task_table (Blocking *b, FtaResults *r)
     guint c_nowk = fta_table_add_column (t, "d_no_waker", FTA_COL_COUNT, FALSE);
     guint c_scnt = fta_table_add_column (t, "sleep_count", FTA_COL_COUNT, FALSE);
 
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, b->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        BlockingTask *k = v;
-        if ((!k->d_count && !k->sleep_count)
+    for (guint i = 0; i < b->tasks->len; i++) {
+        BlockingTask *k = g_ptr_array_index (b->tasks, i);
+        if (!k || (!k->d_count && !k->sleep_count)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
         guint row = fta_table_add_row (t);
@@ -746,7 +778,7 @@ blocking_waker_table (Blocking *b, FtaResults *r)
     g_hash_table_iter_init (&it, b->wakers);
     while (g_hash_table_iter_next (&it, NULL, &v)) {
         BlockingWaker *w = v;
-        BlockingTask *k = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (w->pid));
+        BlockingTask *k = w->task;
         if (!fta_context_task_selected (b->ctx, w->pid, k->comm)
             && !fta_context_task_selected (b->ctx, w->waker_pid, w->waker_comm))
             continue;
@@ -961,10 +993,9 @@ blocking_findings (Blocking *b, FtaResults *r)
     GPtrArray *hits = g_ptr_array_new ();
     GHashTableIter it;
     gpointer v;
-    g_hash_table_iter_init (&it, b->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        BlockingTask *k = v;
-        if (k->d_count && 100.0 * k->d_total_ns / span >= b->finding_pct
+    for (guint i = 0; i < b->tasks->len; i++) {
+        BlockingTask *k = g_ptr_array_index (b->tasks, i);
+        if (k && k->d_count && 100.0 * k->d_total_ns / span >= b->finding_pct
             && fta_context_task_selected (b->ctx, k->pid, k->comm))
             g_ptr_array_add (hits, k);
     }
@@ -1055,15 +1086,17 @@ blocking_finish (void *self, FtaResults *r)
 {
     Blocking *b = self;
     /* episodes whose next span never came (end of the trace, --end) */
+    for (guint i = 0; i < b->tasks->len; i++) {
+        BlockingTask *k = g_ptr_array_index (b->tasks, i);
+        if (k)
+            blocking_settle (b, k, -1, NULL);
+    }
     GHashTableIter it;
     gpointer v;
-    g_hash_table_iter_init (&it, b->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-        blocking_settle (b, v, -1, NULL);
     g_hash_table_iter_init (&it, b->wakers);
     while (g_hash_table_iter_next (&it, NULL, &v)) {
         BlockingWaker *w = v;
-        BlockingTask *k = g_hash_table_lookup (b->tasks, GINT_TO_POINTER (w->pid));
+        BlockingTask *k = w->task;
         if (!k->top || blocking_waker_better (w, k->top))
             k->top = w;
     }
@@ -1092,7 +1125,7 @@ static void
 blocking_destroy (void *self)
 {
     Blocking *b = self;
-    g_hash_table_destroy (b->tasks);
+    g_ptr_array_free (b->tasks, TRUE);
     g_hash_table_destroy (b->wakers);
     g_hash_table_destroy (b->reqs);
     g_hash_table_destroy (b->io_tasks);
