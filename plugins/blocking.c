@@ -113,6 +113,8 @@ typedef struct {
     GHashTable *reqs;     /* BlockingReq* set, owned */
     GHashTable *io_tasks; /* BlockingIoTask* set, owned */
     GHashTable *devs;     /* &dev -> BlockingDev*, owned */
+    BlockingDev *last_dev; /* the device of the latest event */
+    GPtrArray *io_last;    /* task id -> BlockingIoTask* it issued to last */
     BlockingReq *free_reqs;
     guint64 io_unparsed, io_unparsed_line;
 } Blocking;
@@ -223,6 +225,7 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     b->io_tasks = g_hash_table_new_full (blocking_io_task_hash, blocking_io_task_equal,
                                          blocking_io_task_free, NULL);
     b->devs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, blocking_dev_free);
+    b->io_last = g_ptr_array_new ();
     return b;
 }
 
@@ -487,6 +490,8 @@ blocking_parse_rq (const FtaEvent *ev, BlockingRq *rq)
 static BlockingDev *
 blocking_dev (Blocking *b, guint64 dev)
 {
+    if (b->last_dev && b->last_dev->dev == dev)
+        return b->last_dev;
     BlockingDev *d = g_hash_table_lookup (b->devs, &dev);
     if (!d) {
         d = g_new0 (BlockingDev, 1);
@@ -495,14 +500,19 @@ blocking_dev (Blocking *b, guint64 dev)
         d->lat = fta_dist_new ();
         g_hash_table_insert (b->devs, &d->dev, d);
     }
+    b->last_dev = d;
     return d;
 }
 
+/* The issuing task PID (task id TASK) on DEV. */
 static BlockingIoTask *
-blocking_io_task (Blocking *b, guint64 dev, gint32 pid)
+blocking_io_task (Blocking *b, guint64 dev, guint32 task, gint32 pid)
 {
+    BlockingIoTask *t = fta_task_slot (b->io_last, task);
+    if (t && t->dev == dev)
+        return t;
     BlockingIoTask key = { .dev = dev, .pid = pid };
-    BlockingIoTask *t = g_hash_table_lookup (b->io_tasks, &key);
+    t = g_hash_table_lookup (b->io_tasks, &key);
     if (!t) {
         t = g_new0 (BlockingIoTask, 1);
         t->dev = dev;
@@ -510,6 +520,8 @@ blocking_io_task (Blocking *b, guint64 dev, gint32 pid)
         t->lat = fta_dist_new ();
         g_hash_table_add (b->io_tasks, t);
     }
+    if (task != FTA_TASK_NONE)
+        fta_task_slot_set (b->io_last, task, t);
     return t;
 }
 
@@ -586,7 +598,7 @@ blocking_on_issue (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
 {
     BlockingDev *d = blocking_dev (b, rq->dev);
     d->issues++;
-    BlockingIoTask *t = blocking_io_task (b, rq->dev, ev->pid);
+    BlockingIoTask *t = blocking_io_task (b, rq->dev, ev->task, ev->pid);
     t->issues++;
     blocking_copy_comm (t->comm, rq->comm, rq->comm_len);
     if (rq->nr == 0) {
@@ -1126,6 +1138,7 @@ blocking_destroy (void *self)
 {
     Blocking *b = self;
     g_ptr_array_free (b->tasks, TRUE);
+    g_ptr_array_free (b->io_last, TRUE);
     g_hash_table_destroy (b->wakers);
     g_hash_table_destroy (b->reqs);
     g_hash_table_destroy (b->io_tasks);
