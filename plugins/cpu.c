@@ -67,19 +67,32 @@ typedef struct {
     gint64 pressure;
 } CpuCpu;
 
+typedef struct _CpuTask CpuTask;
+
+/* A task's complete runs on one CPU. */
 typedef struct {
-    gint64 key; /* pid << 16 | cpu */
-    gint32 pid, cpu;
+    CpuTask *task;
+    gint32 cpu;
     gint64 run_ns;
-    char comm[FTA_COMM_LEN];
+    char comm[FTA_COMM_LEN]; /* of its latest run there */
 } CpuTaskCpu;
+
+/* A task's runs per CPU, in the order of its first run on each. */
+struct _CpuTask {
+    gint32 pid;
+    guint32 id;
+    CpuTaskCpu *cpus;
+    guint n_cpus, cap_cpus;
+    guint last;       /* index in cpus of its latest run */
+    gint64 total_ns;  /* of the reported rows: set in finish */
+};
 
 typedef struct {
     const FtaContext *ctx;
     double imbalance_pct;
     gboolean task_table;
     GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
-    GHashTable *task_cpus; /* &key -> CpuTaskCpu*, owned */
+    GPtrArray *tasks;     /* task id -> CpuTask*, owned; NULL until it ran */
     gint64 first_ts, last_ts; /* the range seen: events and span ends */
 } Cpu;
 
@@ -92,6 +105,16 @@ cpu_cpu_free (gpointer p)
     g_array_free (c->busy_set, TRUE);
     g_array_free (c->rq_set, TRUE);
     g_free (c);
+}
+
+static void
+cpu_task_free (gpointer p)
+{
+    CpuTask *t = p;
+    if (!t)
+        return;
+    g_free (t->cpus);
+    g_free (t);
 }
 
 static void *
@@ -108,7 +131,7 @@ cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->imbalance_pct = imb;
     s->task_table = fta_options_get_bool (opts, "task_cpus");
     s->cpus = g_ptr_array_new_with_free_func (cpu_cpu_free);
-    s->task_cpus = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    s->tasks = g_ptr_array_new_with_free_func (cpu_task_free);
     s->first_ts = G_MAXINT64;
     s->last_ts = G_MININT64;
     return s;
@@ -353,6 +376,36 @@ cpu_on_event (void *self, const FtaEvent *ev)
     }
 }
 
+/* The record of SP's task on SP's CPU. */
+static CpuTaskCpu *
+cpu_task_cpu (Cpu *s, const FtaSpan *sp)
+{
+    CpuTask *k = fta_task_slot (s->tasks, sp->task);
+    if (!k) {
+        k = g_new0 (CpuTask, 1);
+        k->pid = sp->pid;
+        k->id = sp->task;
+        fta_task_slot_set (s->tasks, sp->task, k);
+    }
+    if (k->n_cpus && k->cpus[k->last].cpu == sp->cpu)
+        return &k->cpus[k->last];
+    for (guint i = 0; i < k->n_cpus; i++)
+        if (k->cpus[i].cpu == sp->cpu) {
+            k->last = i;
+            return &k->cpus[i];
+        }
+    if (k->n_cpus == k->cap_cpus) {
+        k->cap_cpus = k->cap_cpus ? 2 * k->cap_cpus : 2;
+        k->cpus = g_renew (CpuTaskCpu, k->cpus, k->cap_cpus);
+    }
+    CpuTaskCpu *t = &k->cpus[k->n_cpus];
+    memset (t, 0, sizeof *t);
+    t->task = k;
+    t->cpu = sp->cpu;
+    k->last = k->n_cpus++;
+    return t;
+}
+
 static void
 cpu_on_span (void *self, const FtaSpan *sp)
 {
@@ -389,16 +442,13 @@ cpu_on_span (void *self, const FtaSpan *sp)
     }
     if (!s->task_table)
         return;
-    gint64 key = ((gint64) sp->pid << 16) | sp->cpu;
-    CpuTaskCpu *t = g_hash_table_lookup (s->task_cpus, &key);
-    if (!t) {
-        t = g_new0 (CpuTaskCpu, 1);
-        t->key = key;
-        t->pid = sp->pid;
-        t->cpu = sp->cpu;
-        g_hash_table_insert (s->task_cpus, &t->key, t);
+    CpuTaskCpu *t = cpu_task_cpu (s, sp);
+    if (sp->comm) {
+        guint i = 0;
+        for (; i < FTA_COMM_LEN - 1 && sp->comm[i]; i++)
+            t->comm[i] = sp->comm[i];
+        t->comm[i] = '\0';
     }
-    g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     t->run_ns += d;
 }
 
@@ -479,15 +529,14 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
 }
 
 static int
-cpu_task_cmp (gconstpointer a, gconstpointer b, gpointer totals)
+cpu_task_cmp (gconstpointer a, gconstpointer b)
 {
     const CpuTaskCpu *x = *(CpuTaskCpu *const *) a, *y = *(CpuTaskCpu *const *) b;
-    if (x->pid != y->pid) {
-        gint64 tx = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (x->pid));
-        gint64 ty = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (y->pid));
+    if (x->task != y->task) {
+        gint64 tx = x->task->total_ns, ty = y->task->total_ns;
         if (tx != ty)
             return tx > ty ? -1 : 1;
-        return x->pid < y->pid ? -1 : 1;
+        return x->task->pid < y->task->pid ? -1 : 1;
     }
     if (x->run_ns != y->run_ns)
         return x->run_ns > y->run_ns ? -1 : 1;
@@ -505,32 +554,29 @@ cpu_task_table (Cpu *s, FtaResults *r)
     guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
     guint c_share = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
 
-    GHashTable *totals = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     GPtrArray *rows = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, s->task_cpus);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        CpuTaskCpu *k = v;
-        if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
+    for (guint i = 0; i < s->tasks->len; i++) {
+        CpuTask *task = g_ptr_array_index (s->tasks, i);
+        if (!task)
             continue;
-        gint64 *tot = g_hash_table_lookup (totals, GINT_TO_POINTER (k->pid));
-        if (!tot) {
-            tot = g_new0 (gint64, 1);
-            g_hash_table_insert (totals, GINT_TO_POINTER (k->pid), tot);
+        task->total_ns = 0;
+        for (guint j = 0; j < task->n_cpus; j++) {
+            CpuTaskCpu *k = &task->cpus[j];
+            if (!fta_context_task_selected (s->ctx, task->pid, k->comm))
+                continue;
+            task->total_ns += k->run_ns;
+            g_ptr_array_add (rows, k);
         }
-        *tot += k->run_ns;
-        g_ptr_array_add (rows, k);
     }
     /* tasks by total run time, each task's CPUs by run time */
-    g_ptr_array_sort_with_data (rows, cpu_task_cmp, totals);
+    g_ptr_array_sort (rows, cpu_task_cmp);
     for (guint i = 0; i < rows->len; i++) {
         CpuTaskCpu *k = g_ptr_array_index (rows, i);
-        gint64 tot = *(gint64 *) g_hash_table_lookup (totals, GINT_TO_POINTER (k->pid));
+        gint64 tot = k->task->total_ns;
         guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, k->pid);
+        fta_table_set_int (t, row, c_pid, k->task->pid);
         /* the comm the model saw last, as switch.tasks shows it */
-        const char *comm = fta_context_comm (s->ctx, k->pid);
+        const char *comm = fta_context_task_comm (s->ctx, k->task->id);
         fta_table_set_string (t, row, c_comm, comm ? comm : k->comm);
         fta_table_set_int (t, row, c_cpu, k->cpu);
         fta_table_set_int (t, row, c_run, k->run_ns);
@@ -538,7 +584,6 @@ cpu_task_table (Cpu *s, FtaResults *r)
             fta_table_set_double (t, row, c_share, cpu_pct (k->run_ns, tot));
     }
     g_ptr_array_free (rows, TRUE);
-    g_hash_table_destroy (totals);
 }
 
 static void
@@ -618,7 +663,7 @@ cpu_destroy (void *self)
 {
     Cpu *s = self;
     g_ptr_array_free (s->cpus, TRUE);
-    g_hash_table_destroy (s->task_cpus);
+    g_ptr_array_free (s->tasks, TRUE);
     g_free (s);
 }
 
