@@ -39,6 +39,12 @@ typedef struct {
     gint64 s, e;
 } CpuIv;
 
+/* Sorted, disjoint intervals; at most CPU_IVSET_CAP + 1 for a moment. */
+typedef struct {
+    CpuIv *v;
+    guint len, cap;
+} CpuIvSet;
+
 typedef enum {
     CPU_IDLE = 0,
     CPU_UNKNOWN,
@@ -63,7 +69,7 @@ typedef struct {
     gint64 irq_ns, softirq_ns;
     guint64 irqs, softirqs, irq_unpaired, softirq_unpaired;
     /* runnable pressure: union of busy and of runnable-here intervals */
-    GArray *busy_set, *rq_set; /* CpuIv, sorted, disjoint */
+    CpuIvSet busy_set, rq_set;
     gint64 pressure;
 } CpuCpu;
 
@@ -102,8 +108,8 @@ cpu_cpu_free (gpointer p)
     CpuCpu *c = p;
     if (!c)
         return;
-    g_array_free (c->busy_set, TRUE);
-    g_array_free (c->rq_set, TRUE);
+    g_free (c->busy_set.v);
+    g_free (c->rq_set.v);
     g_free (c);
 }
 
@@ -140,6 +146,11 @@ cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 static CpuCpu *
 cpu_get (Cpu *s, gint32 cpu)
 {
+    if (G_LIKELY ((guint) cpu < s->cpus->len)) {
+        CpuCpu *c = g_ptr_array_index (s->cpus, cpu);
+        if (G_LIKELY (c))
+            return c;
+    }
     if (cpu < 0 || cpu >= CPU_MAX_CPUS)
         return NULL;
     while (s->cpus->len <= (guint) cpu)
@@ -148,8 +159,6 @@ cpu_get (Cpu *s, gint32 cpu)
     if (!c) {
         c = g_new0 (CpuCpu, 1);
         c->cur_pid = -1;
-        c->busy_set = g_array_new (FALSE, FALSE, sizeof (CpuIv));
-        c->rq_set = g_array_new (FALSE, FALSE, sizeof (CpuIv));
         g_ptr_array_index (s->cpus, cpu) = c;
     }
     return c;
@@ -203,11 +212,11 @@ cpu_start (CpuCpu *c, gint64 at)
 
 /* Measure of [a, b) covered by SET. */
 static gint64
-cpu_ivset_cover (const GArray *set, gint64 a, gint64 b)
+cpu_ivset_cover (const CpuIvSet *set, gint64 a, gint64 b)
 {
     gint64 n = 0;
     for (guint k = set->len; k-- > 0;) {
-        const CpuIv *v = &g_array_index (set, CpuIv, k);
+        const CpuIv *v = &set->v[k];
         if (v->e <= a)
             break; /* sorted and disjoint: all earlier ones end before a */
         if (v->s >= b)
@@ -224,35 +233,46 @@ cpu_ivset_cover (const GArray *set, gint64 a, gint64 b)
  * intervals the oldest half is forgotten: an interval reaching back past
  * what is kept is compared only with what is kept. */
 static gint64
-cpu_ivset_add (GArray *set, gint64 s, gint64 e, const GArray *other)
+cpu_ivset_add (CpuIvSet *set, gint64 s, gint64 e, const CpuIvSet *other)
 {
     if (e <= s)
         return 0;
+    CpuIv *iv = set->v;
     gint hi = (gint) set->len - 1;
-    while (hi >= 0 && g_array_index (set, CpuIv, hi).s > e)
+    while (hi >= 0 && iv[hi].s > e)
         hi--;
     gint lo = hi;
-    while (lo >= 0 && g_array_index (set, CpuIv, lo).e >= s)
+    while (lo >= 0 && iv[lo].e >= s)
         lo--;
     /* set[lo + 1 .. hi] touch [s, e) */
     gint64 gained = 0, pos = s;
     for (gint k = lo + 1; k <= hi; k++) {
-        const CpuIv *v = &g_array_index (set, CpuIv, k);
-        if (v->s > pos)
-            gained += cpu_ivset_cover (other, pos, MIN (v->s, e));
-        pos = MAX (pos, v->e);
+        if (iv[k].s > pos)
+            gained += cpu_ivset_cover (other, pos, MIN (iv[k].s, e));
+        pos = MAX (pos, iv[k].e);
     }
     if (pos < e)
         gained += cpu_ivset_cover (other, pos, e);
-    CpuIv m = { s, e };
     if (hi > lo) {
-        m.s = MIN (s, g_array_index (set, CpuIv, lo + 1).s);
-        m.e = MAX (e, g_array_index (set, CpuIv, hi).e);
-        g_array_remove_range (set, lo + 1, hi - lo);
+        /* merged into the first one it touches */
+        iv[lo + 1].s = MIN (s, iv[lo + 1].s);
+        iv[lo + 1].e = MAX (e, iv[hi].e);
+        memmove (&iv[lo + 2], &iv[hi + 1], (set->len - (guint) hi - 1) * sizeof *iv);
+        set->len -= (guint) (hi - lo - 1);
+    } else {
+        if (set->len == set->cap) {
+            set->cap = set->cap ? MIN (2 * set->cap, CPU_IVSET_CAP + 1) : 64;
+            set->v = iv = g_renew (CpuIv, iv, set->cap);
+        }
+        memmove (&iv[lo + 2], &iv[lo + 1], (set->len - (guint) (lo + 1)) * sizeof *iv);
+        iv[lo + 1].s = s;
+        iv[lo + 1].e = e;
+        set->len++;
     }
-    g_array_insert_val (set, lo + 1, m);
-    if (set->len > CPU_IVSET_CAP)
-        g_array_remove_range (set, 0, CPU_IVSET_CAP / 2);
+    if (set->len > CPU_IVSET_CAP) {
+        set->len -= CPU_IVSET_CAP / 2;
+        memmove (iv, &iv[CPU_IVSET_CAP / 2], set->len * sizeof *iv);
+    }
     return gained;
 }
 
@@ -418,7 +438,7 @@ cpu_on_span (void *self, const FtaSpan *sp)
     if (sp->state == FTA_TASK_RUNNABLE) {
         /* waiting to run on this CPU (per the model: where it was
          * preempted, woken to, or migrated to) */
-        c->pressure += cpu_ivset_add (c->rq_set, sp->start_ns, sp->end_ns, c->busy_set);
+        c->pressure += cpu_ivset_add (&c->rq_set, sp->start_ns, sp->end_ns, &c->busy_set);
         return;
     }
     gint64 d = sp->end_ns - sp->start_ns;
@@ -433,7 +453,7 @@ cpu_on_span (void *self, const FtaSpan *sp)
     if (sp->pid == c->cur_pid)
         c->cur_seen = TRUE;
     c->busy += d;
-    c->pressure += cpu_ivset_add (c->busy_set, sp->start_ns, sp->end_ns, c->rq_set);
+    c->pressure += cpu_ivset_add (&c->busy_set, sp->start_ns, sp->end_ns, &c->rq_set);
     if (sp->flags & FTA_SPAN_TRUNCATED) {
         /* not a complete run (README, "Partial intervals"), but the CPU
          * was busy: in busy_ns, not in the per-task run times */
