@@ -248,10 +248,9 @@ blocking_task (Blocking *b, guint32 task, gint32 pid)
 static inline void
 blocking_task_set_comm (BlockingTask *t, const char *comm)
 {
-    char c[FTA_COMM_LEN] = { 0 };
-    for (guint i = 0; i < FTA_COMM_LEN - 1 && comm[i]; i++)
-        c[i] = comm[i];
-    memcpy (t->comm, c, FTA_COMM_LEN);
+    gsize n = strnlen (comm, FTA_COMM_LEN - 1);
+    memcpy (t->comm, comm, n);
+    memset (t->comm + n, 0, FTA_COMM_LEN - n);
 }
 
 /* fta_context_task_selected for T's episode EP, asked again only when

@@ -464,10 +464,9 @@ cpu_on_span (void *self, const FtaSpan *sp)
         return;
     CpuTaskCpu *t = cpu_task_cpu (s, sp);
     if (sp->comm) {
-        guint i = 0;
-        for (; i < FTA_COMM_LEN - 1 && sp->comm[i]; i++)
-            t->comm[i] = sp->comm[i];
-        t->comm[i] = '\0';
+        gsize n = strnlen (sp->comm, FTA_COMM_LEN - 1);
+        memcpy (t->comm, sp->comm, n);
+        t->comm[n] = '\0';
     }
     t->run_ns += d;
 }
