@@ -33,8 +33,10 @@ typedef struct {
 } Inversion;
 
 /* A task, for the priority-inversion rule: allocated when it first waits
- * for a CPU, kept for the run.  While it waits it is in the list of the
- * CPU it waits for, so a switch looks only at that CPU's waiters. */
+ * for a CPU, kept for the run.  While it waits it is in a list of the CPU
+ * it waits for, so a switch looks only at that CPU's waiters; real-time
+ * waiters (prio below 100) have a list of their own, the only one a switch
+ * reads with inversion_rt_only. */
 typedef struct _DiagTask DiagTask;
 struct _DiagTask {
     guint32 task;
@@ -48,8 +50,9 @@ struct _DiagTask {
 
 /* Waiters on CPUs 0 .. DIAG_MAX_CPUS - 1 are listed per CPU; a waiter on
  * any other number (a migration to a CPU the trace does not name) is in
- * one list of its own, which a switch searches by number. */
+ * lists of their own, which a switch searches by number. */
 #define DIAG_MAX_CPUS 4096
+#define DIAG_RT_PRIO 100
 
 typedef struct {
     const FtaContext *ctx;
@@ -72,8 +75,10 @@ typedef struct {
     double lost_pct;
     /* priority inversion state */
     GPtrArray *tasks;   /* task id -> DiagTask*, owned; NULL until it waits */
-    GPtrArray *waiters; /* cpu -> first waiting DiagTask of that CPU, or NULL */
-    DiagTask *other_waiters; /* waiters on CPUs outside 0 .. DIAG_MAX_CPUS - 1 */
+    /* 2 * cpu + (0 for real-time, 1 for other waiters) -> the first
+     * DiagTask of that list, or NULL */
+    GPtrArray *waiters;
+    DiagTask *other_waiters[2]; /* on CPUs outside 0 .. DIAG_MAX_CPUS - 1 */
 } Diag;
 
 static void *
@@ -131,15 +136,18 @@ diag_destroy (void *self)
 
 /* --- priority inversion: follows the events --------------------------------- */
 
-/* The head of the list of the tasks waiting for CPU. */
+/* The head of the list of the tasks waiting for CPU, real-time (RT) or
+ * not. */
 static DiagTask **
-diag_list (Diag *d, gint32 cpu)
+diag_list (Diag *d, gint32 cpu, gboolean rt)
 {
+    guint k = rt ? 0 : 1;
     if (cpu < 0 || cpu >= DIAG_MAX_CPUS)
-        return &d->other_waiters;
-    if ((guint) cpu >= d->waiters->len)
-        g_ptr_array_set_size (d->waiters, cpu + 1);
-    return (DiagTask **) &g_ptr_array_index (d->waiters, cpu);
+        return &d->other_waiters[k];
+    k += 2 * (guint) cpu;
+    if (k >= d->waiters->len)
+        g_ptr_array_set_size (d->waiters, 2 * cpu + 2);
+    return (DiagTask **) &g_ptr_array_index (d->waiters, k);
 }
 
 static void
@@ -148,7 +156,7 @@ diag_unlink (Diag *d, DiagTask *t)
     if (t->prev)
         t->prev->next = t->next;
     else
-        *diag_list (d, t->cpu) = t->next;
+        *diag_list (d, t->cpu, t->prio < DIAG_RT_PRIO) = t->next;
     if (t->next)
         t->next->prev = t->prev;
     t->prev = t->next = NULL;
@@ -157,7 +165,7 @@ diag_unlink (Diag *d, DiagTask *t)
 static void
 diag_link (Diag *d, DiagTask *t)
 {
-    DiagTask **head = diag_list (d, t->cpu);
+    DiagTask **head = diag_list (d, t->cpu, t->prio < DIAG_RT_PRIO);
     t->prev = NULL;
     t->next = *head;
     if (*head)
@@ -176,13 +184,17 @@ diag_unwait (Diag *d, guint32 task)
     }
 }
 
+/* The waiting task T waits for CPU now, with priority PRIO. */
 static void
-diag_move (Diag *d, DiagTask *t, gint32 cpu)
+diag_move (Diag *d, DiagTask *t, gint32 cpu, gint32 prio)
 {
-    if (t->cpu == cpu)
+    if (t->cpu == cpu && (t->prio < DIAG_RT_PRIO) == (prio < DIAG_RT_PRIO)) {
+        t->prio = prio;
         return;
+    }
     diag_unlink (d, t);
     t->cpu = cpu;
+    t->prio = prio;
     diag_link (d, t);
 }
 
@@ -198,12 +210,12 @@ diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts
         t->inv.pid = pid;
         fta_task_slot_set (d->tasks, task, t);
     }
-    t->prio = prio;
     if (t->waiting) {
-        diag_move (d, t, cpu);
+        diag_move (d, t, cpu, prio);
         return;
     }
     t->waiting = TRUE;
+    t->prio = prio;
     t->cpu = cpu;
     t->since_ns = ts;
     diag_link (d, t);
@@ -213,10 +225,10 @@ diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts
 static void
 diag_unwait_all (Diag *d)
 {
-    for (guint i = 0; i <= d->waiters->len; i++) {
+    for (guint i = 0; i < d->waiters->len + 2; i++) {
         DiagTask **head = i < d->waiters->len
                               ? (DiagTask **) &g_ptr_array_index (d->waiters, i)
-                              : &d->other_waiters;
+                              : &d->other_waiters[i - d->waiters->len];
         for (DiagTask *t = *head, *next; t; t = next) {
             next = t->next;
             t->waiting = FALSE;
@@ -234,29 +246,41 @@ diag_inverted (Diag *d, gint32 waiting_prio, gint32 next_prio)
     return waiting_prio < next_prio;
 }
 
-/* The switch EV puts a task of priority S->next_prio on EV's CPU: each task
+/* The waiting task W is passed over by the switch EV. */
+static void
+diag_passed (Diag *d, DiagTask *w, const FtaEvent *ev)
+{
+    const FtaSwitchFields *s = &ev->u.sw;
+    Inversion *inv = &w->inv;
+    if (!inv->count)
+        inv->first_ns = ev->ts_ns;
+    const char *c = fta_context_task_comm (d->ctx, w->task);
+    g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
+    inv->prio = w->prio;
+    inv->count++;
+    inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
+    inv->cpu = ev->cpu;
+    inv->low_pid = s->next_pid;
+    inv->low_prio = s->next_prio;
+    memcpy (inv->low_comm, s->next_comm, FTA_COMM_LEN);
+}
+
+/* The switch EV puts a task of priority next_prio on its CPU: each task
  * that was waiting for that CPU with a better priority is passed over. */
 static void
 diag_passed_over (Diag *d, const FtaEvent *ev)
 {
     const FtaSwitchFields *s = &ev->u.sw;
-    for (DiagTask *w = *diag_list (d, ev->cpu); w; w = w->next) {
-        if (w->cpu != ev->cpu || w->since_ns >= ev->ts_ns ||
-            !diag_inverted (d, w->prio, s->next_prio))
-            continue;
-        Inversion *inv = &w->inv;
-        if (!inv->count)
-            inv->first_ns = ev->ts_ns;
-        const char *c = fta_context_task_comm (d->ctx, w->task);
-        g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
-        inv->prio = w->prio;
-        inv->count++;
-        inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
-        inv->cpu = ev->cpu;
-        inv->low_pid = s->next_pid;
-        inv->low_prio = s->next_prio;
-        memcpy (inv->low_comm, s->next_comm, FTA_COMM_LEN);
-    }
+    /* a waiter that is not real-time (prio 100 and above) counts only
+     * without inversion_rt_only, and only for a task with a larger prio */
+    guint n_lists = !d->inversion_rt_only && s->next_prio > DIAG_RT_PRIO ? 2 : 1;
+    for (guint k = 0; k < n_lists; k++)
+        for (DiagTask *w = *diag_list (d, ev->cpu, k == 0); w; w = w->next) {
+            if (w->cpu != ev->cpu || w->since_ns >= ev->ts_ns ||
+                !diag_inverted (d, w->prio, s->next_prio))
+                continue;
+            diag_passed (d, w, ev);
+        }
 }
 
 static void
@@ -281,7 +305,7 @@ diag_on_event (void *self, const FtaEvent *ev)
     case FTA_EV_SCHED_MIGRATE_TASK: {
         DiagTask *t = fta_task_slot (d->tasks, ev->u.migrate.task);
         if (t && t->waiting)
-            diag_move (d, t, ev->u.migrate.dest_cpu);
+            diag_move (d, t, ev->u.migrate.dest_cpu, t->prio);
         break;
     }
     case FTA_EV_SCHED_SWITCH: {
