@@ -201,6 +201,7 @@ struct _FtaContext {
     GRegex *comm_re;        /* NULL = any */
     GHashTable *pids;       /* set of pid, NULL = any */
     GHashTable *sel_cache;  /* pid -> Selection (engine.c) */
+    GPtrArray *sel_by_task; /* task id -> Selection */
     char *filter_text;
     const FtaModel *model;
 };

@@ -136,8 +136,21 @@ fta_context_task_comm (const FtaContext *ctx, guint32 task)
 
 typedef struct {
     char comm[FTA_COMM_LEN];
+    gboolean known;   /* ok is the verdict for comm */
     gboolean ok;
+    gboolean pid_ok;  /* by task id: the pid passes --pid */
 } Selection;
+
+static gboolean
+selection_verdict (const FtaContext *ctx, Selection *sel, const char *comm)
+{
+    if (strncmp (sel->comm, comm, FTA_COMM_LEN) != 0 || !sel->known) {
+        g_strlcpy (sel->comm, comm, FTA_COMM_LEN);
+        sel->ok = g_regex_match (ctx->comm_re, comm, 0, NULL);
+        sel->known = TRUE;
+    }
+    return sel->ok;
+}
 
 gboolean
 fta_context_task_selected (const FtaContext *ctx, gint32 pid, const char *comm)
@@ -148,20 +161,35 @@ fta_context_task_selected (const FtaContext *ctx, gint32 pid, const char *comm)
         return FALSE;
     if (!ctx->comm_re)
         return TRUE;
-    if (!comm)
-        comm = "";
     /* The regex runs once per distinct (pid, comm): a pid keeps its
      * verdict until it shows another comm. */
     Selection *sel = g_hash_table_lookup (ctx->sel_cache, GINT_TO_POINTER (pid));
-    if (sel && strncmp (sel->comm, comm, FTA_COMM_LEN) == 0)
-        return sel->ok;
     if (!sel) {
         sel = g_new0 (Selection, 1);
         g_hash_table_insert (ctx->sel_cache, GINT_TO_POINTER (pid), sel);
     }
-    g_strlcpy (sel->comm, comm, FTA_COMM_LEN);
-    sel->ok = g_regex_match (ctx->comm_re, comm, 0, NULL);
-    return sel->ok;
+    return selection_verdict (ctx, sel, comm ? comm : "");
+}
+
+gboolean
+fta_context_task_selected_id (const FtaContext *ctx, guint32 task, gint32 pid,
+                              const char *comm)
+{
+    if (!ctx->comm_re && !ctx->pids)
+        return TRUE;
+    if (task == FTA_TASK_NONE)
+        return fta_context_task_selected (ctx, pid, comm);
+    Selection *sel = fta_task_slot (ctx->sel_by_task, task);
+    if (!sel) {
+        sel = g_new0 (Selection, 1);
+        sel->pid_ok = !ctx->pids || g_hash_table_contains (ctx->pids, GINT_TO_POINTER (pid));
+        fta_task_slot_set (ctx->sel_by_task, task, sel);
+    }
+    if (!sel->pid_ok)
+        return FALSE;
+    if (!ctx->comm_re)
+        return TRUE;
+    return selection_verdict (ctx, sel, comm ? comm : "");
 }
 
 GHashTable *
@@ -909,6 +937,7 @@ engine_init (Engine *e)
     e->model = fta_model_new (&e->q, dispatch_span, e);
     e->ctx.model = e->model;
     e->ctx.sel_cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    e->ctx.sel_by_task = g_ptr_array_new_with_free_func (g_free);
     e->instances = g_ptr_array_new ();
     e->cpu_last_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
     e->strings = g_string_chunk_new (4096);
@@ -938,6 +967,7 @@ engine_clear (Engine *e)
     if (e->ctx.comm_re)
         g_regex_unref (e->ctx.comm_re);
     g_hash_table_destroy (e->ctx.sel_cache);
+    g_ptr_array_free (e->ctx.sel_by_task, TRUE);
     g_free (e->ctx.filter_text);
     g_free (e->ctx.output_dir);
     g_free (e->ctx.output_stem);

@@ -233,8 +233,10 @@ typedef struct {
     gint32 waker_cpu;
     gint64 waking_ns;      /* RUNNABLE woken: the sched_waking (or wakeup)
                               timestamp; -1 when unknown */
-    const char *comm;      /* NUL-terminated, valid during the callback */
-    const char *waker_comm;/* NUL-terminated or NULL */
+    /* Both point to FTA_COMM_LEN-byte buffers, NUL-terminated, valid
+     * during the callback: a fixed-size memcpy copies them. */
+    const char *comm;
+    const char *waker_comm;/* or NULL */
     guint32 task;          /* task id of pid (ABI 1.3) */
     guint32 waker_task;    /* of waker_pid; FTA_TASK_NONE when unknown */
 } FtaSpan;

@@ -17,7 +17,8 @@
  * most FTA_PLUGIN_ABI_MINOR; anything else is an error naming the file.
  * Descriptors and FtaQuality only grow by appending fields, with a minor
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
- * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm).  The core reads a field only from plugins whose abi_minor
+ * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
+ * fta_context_task_selected_id).  The core reads a field only from plugins whose abi_minor
  * has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -127,6 +128,10 @@ guint fta_context_top (const FtaContext *ctx);      /* --top, 0 = all */
  * The regex runs once per distinct (pid, comm). */
 gboolean fta_context_task_selected (const FtaContext *ctx, gint32 pid,
                                     const char *comm);
+/* The same for the task with id TASK (and that PID), without hashing the
+ * pid (ABI 1.3): for per-event use. */
+gboolean fta_context_task_selected_id (const FtaContext *ctx, guint32 task,
+                                       gint32 pid, const char *comm);
 /* --window in ns for time series; 0 = let the analyzer choose from the
  * trace's span (documented in README "Time series"). */
 gint64 fta_context_window_ns (const FtaContext *ctx);
@@ -141,7 +146,9 @@ const char *fta_context_output_stem (const FtaContext *ctx);
  * next_comm, comm=) for PID, or NULL.  The TASK column can be stale: it is
  * filled from saved_cmdlines when the text is rendered. */
 const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
-/* The same by task id (ABI 1.3), without a hash lookup. */
+/* The same by task id (ABI 1.3), without a hash lookup.  Like
+ * FtaSpan.comm, a buffer of FTA_COMM_LEN bytes, NUL-terminated: it may be
+ * copied with one fixed-size memcpy. */
 const char *fta_context_task_comm (const FtaContext *ctx, guint32 task);
 /* "--comm 'x' --pid 1,2" or "" : for headings. */
 const char *fta_context_filter_text (const FtaContext *ctx);
