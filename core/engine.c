@@ -477,6 +477,13 @@ dispatch_span (const FtaSpan *span, gpointer data)
     GPtrArray *subs = e->subs[FTA_EV_SPAN];
     if (!subs)
         return;
+    if (!e->cpus && !e->has_start && !e->has_end) {
+        for (guint i = 0; i < subs->len; i++) {
+            Instance *in = g_ptr_array_index (subs, i);
+            in->plugin->desc->on_span (in->self, span);
+        }
+        return;
+    }
     if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (span->cpu)))
         return;
     FtaSpan s = *span;

@@ -233,7 +233,7 @@ migration_on_migrate (Migration *m, const FtaEvent *ev)
     if (migration_bounce (m, &t->last_mig, f->orig_cpu, f->dest_cpu, ev->ts_ns))
         t->bounces_mig++;
 
-    gboolean selected = fta_context_task_selected (m->ctx, f->pid, f->comm);
+    gboolean selected = fta_context_task_selected_id (m->ctx, f->task, f->pid, f->comm);
     MigrationCell *c = selected ? migration_cell (m, f->orig_cpu, f->dest_cpu) : NULL;
     if (c)
         c->migrations++;
@@ -328,7 +328,7 @@ migration_on_span (void *self, const FtaSpan *sp)
         t->cpu_changes++;
         if (migration_bounce (m, &t->last_chg, t->run_cpu, sp->cpu, sp->start_ns))
             t->bounces_chg++;
-        if (fta_context_task_selected (m->ctx, sp->pid, sp->comm))
+        if (fta_context_task_selected_id (m->ctx, sp->task, sp->pid, sp->comm))
             migration_cell (m, t->run_cpu, sp->cpu)->cpu_changes++;
     }
     t->run_cpu = sp->cpu;
