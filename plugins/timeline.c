@@ -46,7 +46,8 @@ typedef struct {
 
 typedef struct {
     gint32 pid;
-    char comm[FTA_COMM_LEN];
+    guint32 task;
+    char comm[FTA_COMM_LEN]; /* set in finish */
     gint64 total;
     GArray *runs; /* TlRun, by idx */
 } TlTask;
@@ -64,7 +65,13 @@ typedef struct {
     gint64 t0, t_last;      /* G_MININT64 until something is seen */
     GArray *counts;         /* TlCounts per fine bucket */
     GPtrArray *busy;        /* per CPU: GArray of gint64 per fine bucket, or NULL */
-    GHashTable *tasks;      /* pid -> TlTask*, owned */
+    GPtrArray *tasks;       /* TlTask*, owned, in order of first span */
+    GPtrArray *slots;       /* task id -> TlTask* of tasks */
+    /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
+     * is bucket cur_b, which exists */
+    gboolean cur_ok;
+    gint64 cur_lo;
+    guint cur_b;
 } Timeline;
 
 static void
@@ -128,7 +135,8 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->t_last = G_MININT64;
     tl->counts = g_array_new (FALSE, TRUE, sizeof (TlCounts));
     tl->busy = g_ptr_array_new_with_free_func (tl_busy_free);
-    tl->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tl_task_free);
+    tl->tasks = g_ptr_array_new_with_free_func (tl_task_free);
+    tl->slots = g_ptr_array_new ();
     return tl;
 }
 
@@ -171,11 +179,8 @@ tl_coarsen (Timeline *tl)
     for (guint i = 0; i < tl->busy->len; i++)
         if (g_ptr_array_index (tl->busy, i))
             tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, tl->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        GArray *runs = ((TlTask *) v)->runs;
+    for (guint k = 0; k < tl->tasks->len; k++) {
+        GArray *runs = ((TlTask *) g_ptr_array_index (tl->tasks, k))->runs;
         guint out = 0;
         for (guint i = 0; i < runs->len; i++) {
             TlRun r = g_array_index (runs, TlRun, i);
@@ -188,6 +193,7 @@ tl_coarsen (Timeline *tl)
         g_array_set_size (runs, out);
     }
     tl->res *= f;
+    tl->cur_ok = FALSE;
 }
 
 static void
@@ -200,16 +206,24 @@ tl_see (Timeline *tl, gint64 ts)
 }
 
 /* The fine bucket of TS, widening the buckets until it fits.  Times before
- * the first one seen go to bucket 0. */
+ * the first one seen go to bucket 0.  Events come mostly in time order, so
+ * the bucket of the previous call usually holds TS: no division then. */
 static guint
 tl_bucket (Timeline *tl, gint64 ts)
 {
+    if (tl->cur_ok && ts >= tl->cur_lo && ts - tl->cur_lo < tl->res)
+        return tl->cur_b;
     gint64 off = ts > tl->t0 ? ts - tl->t0 : 0;
     while (off / tl->res >= tl->max_buckets)
         tl_coarsen (tl);
     guint b = (guint) (off / tl->res);
     if (b >= tl->counts->len)
         g_array_set_size (tl->counts, b + 1);
+    if (ts >= tl->t0) {
+        tl->cur_ok = TRUE;
+        tl->cur_b = b;
+        tl->cur_lo = tl->t0 + (gint64) b * tl->res;
+    }
     return b;
 }
 
@@ -282,29 +296,32 @@ tl_on_span (void *self, const FtaSpan *sp)
     gint64 s = MAX (sp->start_ns, tl->t0), e = sp->end_ns;
     if (e <= s)
         return;
-    tl_bucket (tl, e - 1); /* widen first: indexes below stay valid */
+    /* widen first: indexes below stay valid.  E - 1 is past t0, so its
+     * bucket is the cached one. */
+    guint last = tl_bucket (tl, e - 1);
+    guint first = s >= tl->cur_lo ? last : (guint) ((s - tl->t0) / tl->res);
     GArray *busy = tl_cpu_busy (tl, sp->cpu);
     if (busy) {
-        guint last = (guint) ((e - 1 - tl->t0) / tl->res);
         if (busy->len <= last)
             g_array_set_size (busy, last + 1);
-        for (guint b = (guint) ((s - tl->t0) / tl->res); b <= last; b++) {
+        for (guint b = first; b <= last; b++) {
             gint64 lo = tl->t0 + (gint64) b * tl->res;
             g_array_index (busy, gint64, b) += MIN (e, lo + tl->res) - MAX (s, lo);
         }
     }
-    TlTask *t = g_hash_table_lookup (tl->tasks, GINT_TO_POINTER (sp->pid));
+    TlTask *t = fta_task_slot (tl->slots, sp->task);
     if (!t) {
         t = g_new0 (TlTask, 1);
         t->pid = sp->pid;
+        t->task = sp->task;
         t->runs = g_array_new (FALSE, FALSE, sizeof (TlRun));
-        g_hash_table_insert (tl->tasks, GINT_TO_POINTER (sp->pid), t);
+        g_ptr_array_add (tl->tasks, t);
+        fta_task_slot_set (tl->slots, sp->task, t);
     }
-    g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     t->total += e - s;
+    /* task buckets are task_mult fine buckets */
     gint64 tres = tl->res * tl->task_mult;
-    guint last = (guint) ((e - 1 - tl->t0) / tres);
-    for (guint b = (guint) ((s - tl->t0) / tres); b <= last; b++) {
+    for (guint b = first / tl->task_mult; b <= last / tl->task_mult; b++) {
         gint64 lo = tl->t0 + (gint64) b * tres;
         tl_add_run (t, b, MIN (e, lo + tres) - MAX (s, lo));
     }
@@ -709,12 +726,11 @@ tl_finish (void *self, FtaResults *r)
 
     /* the busiest tasks, one row per (window, task) */
     GPtrArray *top = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, tl->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        TlTask *k = v;
-        const char *comm = fta_context_comm (tl->ctx, k->pid);
+    for (guint i = 0; i < tl->tasks->len; i++) {
+        TlTask *k = g_ptr_array_index (tl->tasks, i);
+        /* the sched model's comm: what the last span carried, as a
+         * task's comm there only ever changes to another non-empty one */
+        const char *comm = fta_context_task_comm (tl->ctx, k->task);
         if (comm)
             g_strlcpy (k->comm, comm, FTA_COMM_LEN);
         if (fta_context_task_selected (tl->ctx, k->pid, k->comm))
@@ -768,7 +784,8 @@ tl_destroy (void *self)
     Timeline *tl = self;
     g_array_free (tl->counts, TRUE);
     g_ptr_array_free (tl->busy, TRUE);
-    g_hash_table_destroy (tl->tasks);
+    g_ptr_array_free (tl->tasks, TRUE);
+    g_ptr_array_free (tl->slots, TRUE);
     g_free (tl);
 }
 
