@@ -5,8 +5,8 @@
  *
  * Times are the core's task-state spans, summed as switch.tasks sums them
  * (complete spans only), so the per-thread numbers equal switch.tasks';
- * counts come from events.  A thread's role is read from its comm once per
- * distinct comm (cached), and from kvm_* events (a thread that enters a
+ * counts come from events.  A thread's role is read from its comm when the
+ * comm changes (kept with the thread), and from kvm_* events (a thread that enters a
  * guest is a vCPU whatever its name).  Threads are grouped into VMs in
  * finish, when everything about them is known (see kvm_group):
  *  1. vhost-PID and kvm-pit/PID name their VM's pid;
@@ -44,7 +44,7 @@ enum {
     KVM_BY_PROXIMITY = 1u << 3,
 };
 
-/* What a comm says, cached per distinct comm. */
+/* What a comm says. */
 typedef struct {
     KvmRole role;
     gint32 index; /* vCPU number, or the pid vhost-PID / kvm-pit/PID names */
@@ -56,9 +56,10 @@ typedef struct {
     gint32 pid;
     gint32 tgid;   /* -1 unknown */
     gint32 parent; /* from sched_process_fork, -1 unknown */
+    guint32 parent_task; /* its task id, FTA_TASK_NONE unknown */
     gboolean exec; /* exec'd after it was forked */
-    char comm[FTA_COMM_LEN];
-    const KvmClass *cls;
+    char comm[FTA_COMM_LEN]; /* NUL-padded: compared whole */
+    KvmClass cls;     /* what comm says */
     gboolean kvm;     /* has kvm_* events: a vCPU thread */
     gint32 kvm_vcpu;  /* "vcpu N" of its kvm_* events, -1 */
     guint64 preempted, migrations, waking, wakeup;
@@ -118,8 +119,9 @@ typedef struct {
     double steal_pct;
     gint64 min_runnable_ns;
     gint64 pid_gap;
-    GHashTable *classes; /* comm (owned) -> KvmClass* (owned) */
-    GHashTable *threads; /* pid -> KvmThread* (owned) */
+    GPtrArray *threads;  /* KvmThread* (owned), in order of first sight */
+    GPtrArray *slots;    /* task id -> KvmThread* of threads */
+    GHashTable *by_pid;  /* pid -> KvmThread* of threads, made in finish */
     GHashTable *pairs;   /* &key -> KvmPair* (owned) */
     GHashTable *exits;   /* &key -> KvmExit* (owned) */
     GHashTable *reason_ids; /* reason (owned) -> id + 1 */
@@ -180,18 +182,6 @@ kvm_classify (const char *comm)
     return c;
 }
 
-static const KvmClass *
-kvm_class (Kvm *k, const char *comm)
-{
-    KvmClass *c = g_hash_table_lookup (k->classes, comm);
-    if (!c) {
-        c = g_new (KvmClass, 1);
-        *c = kvm_classify (comm);
-        g_hash_table_insert (k->classes, g_strdup (comm), c);
-    }
-    return c;
-}
-
 /* --- per-thread state ------------------------------------------------------- */
 
 static void
@@ -202,35 +192,42 @@ kvm_thread_free (gpointer p)
     g_free (t);
 }
 
+/* The thread of TASK, the task id of PID (> 0). */
 static KvmThread *
-kvm_thread (Kvm *k, gint32 pid)
+kvm_thread (Kvm *k, guint32 task, gint32 pid)
 {
-    KvmThread *t = g_hash_table_lookup (k->threads, GINT_TO_POINTER (pid));
-    if (!t) {
+    KvmThread *t = fta_task_slot (k->slots, task);
+    if (G_UNLIKELY (!t)) {
         t = g_new0 (KvmThread, 1);
         t->pid = pid;
         t->tgid = -1;
         t->parent = -1;
+        t->parent_task = FTA_TASK_NONE;
         t->kvm_vcpu = -1;
         t->entry_ts = t->exit_ts = t->uexit_ts = -1;
         t->entry_cpu = -1;
         t->vm = -1;
-        t->cls = kvm_class (k, "");
-        g_hash_table_insert (k->threads, GINT_TO_POINTER (pid), t);
+        t->cls = kvm_classify ("");
+        g_ptr_array_add (k->threads, t);
+        fta_task_slot_set (k->slots, task, t);
     }
     return t;
 }
 
-/* COMM as the events' fields print it (not the TASK column, which comes
- * from saved_cmdlines and can be stale).  Classified when it changes. */
+/* COMM (FTA_COMM_LEN bytes, NUL-terminated) as the events' fields print it
+ * (not the TASK column, which comes from saved_cmdlines and can be stale).
+ * Classified when it changes.  The fields and the sched model pad their
+ * comms with NULs, as t->comm is, so an unchanged comm is one memcmp. */
 static void
-kvm_set_comm (Kvm *k, KvmThread *t, const char *comm)
+kvm_set_comm (KvmThread *t, const char *comm)
 {
-    if (!comm || !comm[0] || strcmp (comm, "<...>") == 0
-        || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
+    if (G_LIKELY (memcmp (t->comm, comm, FTA_COMM_LEN) == 0))
         return;
-    g_strlcpy (t->comm, comm, FTA_COMM_LEN);
-    t->cls = kvm_class (k, t->comm);
+    if (!comm[0] || strcmp (comm, "<...>") == 0 || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
+        return;
+    memset (t->comm, 0, FTA_COMM_LEN);
+    memcpy (t->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
+    t->cls = kvm_classify (t->comm);
 }
 
 static void
@@ -253,7 +250,7 @@ kvm_ran_on (KvmThread *t, gint32 cpu)
 static gboolean
 kvm_vcpu_like (const KvmThread *t)
 {
-    return t->kvm || t->cls->role == KVM_ROLE_VCPU || t->cls->role == KVM_ROLE_QEMU;
+    return t->kvm || t->cls.role == KVM_ROLE_VCPU || t->cls.role == KVM_ROLE_QEMU;
 }
 
 static void *
@@ -274,8 +271,8 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     k->steal_pct = pct;
     k->min_runnable_ns = min_ms * 1000000;
     k->pid_gap = gap;
-    k->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    k->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, kvm_thread_free);
+    k->threads = g_ptr_array_new_with_free_func (kvm_thread_free);
+    k->slots = g_ptr_array_new ();
     k->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     k->exits = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     k->reason_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -352,10 +349,10 @@ kvm_exit_rec (Kvm *k, gint32 pid, guint32 reason)
 static KvmThread *
 kvm_event_thread (Kvm *k, const FtaEvent *ev)
 {
-    KvmThread *t = kvm_thread (k, ev->pid);
+    KvmThread *t = kvm_thread (k, ev->task, ev->pid);
     if (!t->comm[0]) {
-        const char *c = fta_context_comm (k->ctx, ev->pid);
-        kvm_set_comm (k, t, c ? c : ev->comm);
+        const char *c = fta_context_task_comm (k->ctx, ev->task);
+        kvm_set_comm (t, c ? c : ev->comm);
     }
     if (ev->tgid >= 0)
         t->tgid = ev->tgid;
@@ -415,8 +412,8 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
 {
     const FtaSwitchFields *sw = &ev->u.sw;
     if (sw->prev_pid > 0) {
-        KvmThread *p = kvm_thread (k, sw->prev_pid);
-        kvm_set_comm (k, p, sw->prev_comm);
+        KvmThread *p = kvm_thread (k, sw->prev_task, sw->prev_pid);
+        kvm_set_comm (p, sw->prev_comm);
         if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
             p->tgid = ev->tgid;
         p->entry_ts = -1; /* switched out: not in guest mode any more */
@@ -441,17 +438,14 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
         }
     }
     if (sw->next_pid > 0)
-        kvm_set_comm (k, kvm_thread (k, sw->next_pid), sw->next_comm);
+        kvm_set_comm (kvm_thread (k, sw->next_task, sw->next_pid), sw->next_comm);
 }
 
 static void
 kvm_reset (Kvm *k)
 {
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, k->threads);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        KvmThread *t = v;
+    for (guint i = 0; i < k->threads->len; i++) {
+        KvmThread *t = g_ptr_array_index (k->threads, i);
         t->pending = NULL;
         t->entry_ts = t->exit_ts = t->uexit_ts = -1;
     }
@@ -469,8 +463,8 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaMigrateFields *m = &ev->u.migrate;
         if (m->pid <= 0)
             break;
-        KvmThread *t = kvm_thread (k, m->pid);
-        kvm_set_comm (k, t, m->comm);
+        KvmThread *t = kvm_thread (k, m->task, m->pid);
+        kvm_set_comm (t, m->comm);
         /* the kernel emits it only when the CPU changes */
         t->migrations++;
         break;
@@ -480,8 +474,8 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaWakeFields *w = &ev->u.wake;
         if (w->pid <= 0)
             break;
-        KvmThread *t = kvm_thread (k, w->pid);
-        kvm_set_comm (k, t, w->comm);
+        KvmThread *t = kvm_thread (k, w->task, w->pid);
+        kvm_set_comm (t, w->comm);
         /* counted as wakeup.tasks counts them: sched_waking when the trace
          * has it, else successful sched_wakeup */
         if (ev->type == FTA_EV_SCHED_WAKING) {
@@ -496,15 +490,16 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaProcessFields *f = &ev->u.proc;
         if (f->child_pid <= 0)
             break;
-        KvmThread *c = kvm_thread (k, f->child_pid);
-        kvm_set_comm (k, c, f->child_comm);
+        KvmThread *c = kvm_thread (k, f->child_task, f->child_pid);
+        kvm_set_comm (c, f->child_comm);
         c->parent = f->pid;
+        c->parent_task = f->task;
         c->exec = FALSE;
         break;
     }
     case FTA_EV_SCHED_PROCESS_EXEC:
         if (ev->u.proc.pid > 0)
-            kvm_thread (k, ev->u.proc.pid)->exec = TRUE;
+            kvm_thread (k, ev->u.proc.task, ev->u.proc.pid)->exec = TRUE;
         break;
     case FTA_EV_KVM_ENTRY:
     case FTA_EV_KVM_EXIT:
@@ -526,8 +521,8 @@ kvm_on_span (void *self, const FtaSpan *sp)
     Kvm *k = self;
     if (sp->pid <= 0)
         return;
-    KvmThread *t = kvm_thread (k, sp->pid);
-    kvm_set_comm (k, t, sp->comm);
+    KvmThread *t = kvm_thread (k, sp->task, sp->pid);
+    kvm_set_comm (t, sp->comm);
     if (sp->tgid >= 0)
         t->tgid = sp->tgid;
     if (sp->state == FTA_TASK_RUNNING)
@@ -574,7 +569,7 @@ kvm_vm_role (KvmRole r)
 static KvmThread *
 kvm_lookup (Kvm *k, gint32 pid)
 {
-    return g_hash_table_lookup (k->threads, GINT_TO_POINTER (pid));
+    return g_hash_table_lookup (k->by_pid, GINT_TO_POINTER (pid));
 }
 
 /* The thread that created T, when that is a thread of the same process as
@@ -586,7 +581,7 @@ kvm_parent (Kvm *k, const KvmThread *t)
         return NULL;
     if (t->tgid >= 0 && t->tgid == t->pid)
         return NULL; /* a process leader: forked, not a thread */
-    KvmThread *p = kvm_lookup (k, t->parent);
+    KvmThread *p = fta_task_slot (k->slots, t->parent_task);
     if (p && t->tgid >= 0 && p->tgid >= 0 && p->tgid != t->tgid)
         return NULL;
     return p;
@@ -682,7 +677,7 @@ kvm_group_by_proximity (Kvm *k, GPtrArray *all, GHashTable *vm_pids)
             last = s->pid;
             continue;
         }
-        gint32 idx = t->cls->role == KVM_ROLE_VCPU ? t->cls->index : t->kvm_vcpu;
+        gint32 idx = t->cls.role == KVM_ROLE_VCPU ? t->cls.index : t->kvm_vcpu;
         gboolean known = g_hash_table_contains (vm_pids, GINT_TO_POINTER (t->pid));
         gboolean fresh = cur < 0 || known || (gint64) t->pid - last > k->pid_gap
                          || (t->role == KVM_ROLE_QEMU && has_vcpu)
@@ -710,11 +705,12 @@ static GPtrArray *
 kvm_group (Kvm *k)
 {
     GPtrArray *all = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, k->threads);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-        g_ptr_array_add (all, v);
+    k->by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < k->threads->len; i++) {
+        KvmThread *t = g_ptr_array_index (k->threads, i);
+        g_ptr_array_add (all, t);
+        g_hash_table_insert (k->by_pid, GINT_TO_POINTER (t->pid), t);
+    }
     g_ptr_array_sort (all, kvm_by_pid);
 
     /* VM pids: the processes of vCPU, qemu and iothread threads, and the
@@ -722,11 +718,11 @@ kvm_group (Kvm *k)
     GHashTable *vm_pids = g_hash_table_new (g_direct_hash, g_direct_equal);
     for (guint i = 0; i < all->len; i++) {
         KvmThread *t = g_ptr_array_index (all, i);
-        t->role = t->kvm ? KVM_ROLE_VCPU : t->cls->role;
+        t->role = t->kvm ? KVM_ROLE_VCPU : t->cls.role;
         t->vm = -1;
         t->by = 0;
         if (t->role == KVM_ROLE_VHOST || t->role == KVM_ROLE_KVM_PIT) {
-            t->vm = t->cls->index;
+            t->vm = t->cls.index;
             t->by = KVM_BY_NAME;
             g_hash_table_add (vm_pids, GINT_TO_POINTER (t->vm));
         } else if (kvm_vm_role (t->role) && t->tgid > 0) {
@@ -805,7 +801,7 @@ kvm_vcpu_index (const KvmThread *t)
 {
     /* qemu's number from the name; kvm's vcpu_id (on x86 the APIC id) only
      * when the name has none */
-    return t->cls->role == KVM_ROLE_VCPU ? t->cls->index : t->kvm_vcpu;
+    return t->cls.role == KVM_ROLE_VCPU ? t->cls.index : t->kvm_vcpu;
 }
 
 static double
@@ -1359,8 +1355,10 @@ static void
 kvm_destroy (void *self)
 {
     Kvm *k = self;
-    g_hash_table_destroy (k->threads);
-    g_hash_table_destroy (k->classes);
+    g_ptr_array_free (k->threads, TRUE);
+    g_ptr_array_free (k->slots, TRUE);
+    if (k->by_pid)
+        g_hash_table_destroy (k->by_pid);
     g_hash_table_destroy (k->pairs);
     g_hash_table_destroy (k->exits);
     g_ptr_array_free (k->reasons, TRUE);
