@@ -51,6 +51,7 @@ typedef struct {
 } KvmClass;
 
 typedef struct KvmPair KvmPair;
+typedef struct KvmExit KvmExit;
 
 typedef struct {
     gint32 pid;
@@ -66,6 +67,11 @@ typedef struct {
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
     guint64 *cpus;    /* bit per CPU it ran on */
     guint cpu_words;
+    /* its preemptions by preemptor pid (KvmPair* of Kvm.pairs): open
+     * addressing, pair_mask + 1 slots at most half full; NULL until the
+     * first */
+    KvmPair **pairs;
+    guint pair_mask, n_pairs;
     /* the preemption whose Runnable span is still open */
     KvmPair *pending;
     gint64 pending_ts;
@@ -76,6 +82,10 @@ typedef struct {
     guint32 exit_reason, uexit_reason;
     gint64 guest_ns;
     guint64 exits;
+    /* reason id -> KvmExit* of Kvm.exits, for kvm_exit [0] and
+     * kvm_userspace_exit [1]; NULL until the first */
+    GPtrArray *exit_recs[2];
+    guint32 last_reason[2]; /* id + 1 of the last reason read, 0 none */
     /* set in finish */
     KvmRole role;
     gint32 vm;
@@ -86,8 +96,9 @@ typedef struct {
 /* A vCPU-like thread preempted by PID: how often, and how long it then
  * waited (the Runnable span that began at that switch). */
 struct KvmPair {
-    gint64 key; /* thread pid << 32 | preemptor pid */
+    KvmThread *thread; /* the one preempted, pid */
     gint32 pid, preemptor;
+    guint32 preemptor_task;
     char comm[FTA_COMM_LEN];
     guint64 count;
     gint64 ns;
@@ -95,13 +106,13 @@ struct KvmPair {
 
 #define KVM_USERSPACE (1u << 31)
 
-typedef struct {
-    gint64 key; /* pid << 32 | reason id (| KVM_USERSPACE) */
+struct KvmExit {
+    KvmThread *thread; /* pid */
     gint32 pid;
-    guint32 reason;
+    guint32 reason; /* reason id (| KVM_USERSPACE) */
     guint64 count;
     gint64 handling_ns;
-} KvmExit;
+};
 
 typedef struct {
     gint32 vm;
@@ -121,9 +132,8 @@ typedef struct {
     gint64 pid_gap;
     GPtrArray *threads;  /* KvmThread* (owned), in order of first sight */
     GPtrArray *slots;    /* task id -> KvmThread* of threads */
-    GHashTable *by_pid;  /* pid -> KvmThread* of threads, made in finish */
-    GHashTable *pairs;   /* &key -> KvmPair* (owned) */
-    GHashTable *exits;   /* &key -> KvmExit* (owned) */
+    GPtrArray *pairs;    /* KvmPair* (owned) */
+    GPtrArray *exits;    /* KvmExit* (owned) */
     GHashTable *reason_ids; /* reason (owned) -> id + 1 */
     GPtrArray *reasons;  /* id -> reason, borrowed from reason_ids */
     guint64 total_waking;
@@ -189,6 +199,10 @@ kvm_thread_free (gpointer p)
 {
     KvmThread *t = p;
     g_free (t->cpus);
+    g_free (t->pairs);
+    for (guint i = 0; i < 2; i++)
+        if (t->exit_recs[i])
+            g_ptr_array_free (t->exit_recs[i], TRUE);
     g_free (t);
 }
 
@@ -273,8 +287,8 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     k->pid_gap = gap;
     k->threads = g_ptr_array_new_with_free_func (kvm_thread_free);
     k->slots = g_ptr_array_new ();
-    k->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-    k->exits = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    k->pairs = g_ptr_array_new_with_free_func (g_free);
+    k->exits = g_ptr_array_new_with_free_func (g_free);
     k->reason_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     k->reasons = g_ptr_array_new ();
     return k;
@@ -298,9 +312,11 @@ kvm_field_vcpu (const FtaEvent *ev)
 
 /* The word after "reason " (kvm_exit of every generation and
  * kvm_userspace_exit), else the first word (other architectures'
- * kvm_exit forms), interned. */
+ * kvm_exit forms), interned.  *LAST (id + 1, 0 none) is the caller's
+ * previous reason: a vCPU exits for the same few reasons again and again,
+ * so it is tried before the table. */
 static guint32
-kvm_reason (Kvm *k, const FtaEvent *ev)
+kvm_reason (Kvm *k, const FtaEvent *ev, guint32 *last)
 {
     const char *s = ev->fields, *end = s + ev->fields_len;
     const char *w = NULL;
@@ -322,26 +338,37 @@ kvm_reason (Kvm *k, const FtaEvent *ev)
     buf[n] = '\0';
     if (!n)
         g_strlcpy (buf, "?", sizeof buf);
+    if (*last && strcmp (g_ptr_array_index (k->reasons, *last - 1), buf) == 0)
+        return *last - 1;
     gpointer id;
-    if (g_hash_table_lookup_extended (k->reason_ids, buf, NULL, &id))
-        return GPOINTER_TO_UINT (id) - 1;
-    char *copy = g_strdup (buf);
-    g_ptr_array_add (k->reasons, copy);
-    g_hash_table_insert (k->reason_ids, copy, GUINT_TO_POINTER (k->reasons->len));
-    return k->reasons->len - 1;
+    if (!g_hash_table_lookup_extended (k->reason_ids, buf, NULL, &id)) {
+        char *copy = g_strdup (buf);
+        g_ptr_array_add (k->reasons, copy);
+        id = GUINT_TO_POINTER (k->reasons->len);
+        g_hash_table_insert (k->reason_ids, copy, id);
+    }
+    *last = GPOINTER_TO_UINT (id);
+    return *last - 1;
 }
 
 static KvmExit *
-kvm_exit_rec (Kvm *k, gint32 pid, guint32 reason)
+kvm_exit_rec (Kvm *k, KvmThread *t, guint32 reason)
 {
-    gint64 key = ((gint64) pid << 32) | reason;
-    KvmExit *x = g_hash_table_lookup (k->exits, &key);
+    guint user = (reason & KVM_USERSPACE) != 0;
+    guint32 id = reason & ~KVM_USERSPACE;
+    GPtrArray *a = t->exit_recs[user];
+    if (!a)
+        a = t->exit_recs[user] = g_ptr_array_new ();
+    KvmExit *x = id < a->len ? g_ptr_array_index (a, id) : NULL;
     if (!x) {
         x = g_new0 (KvmExit, 1);
-        x->key = key;
-        x->pid = pid;
+        x->thread = t;
+        x->pid = t->pid;
         x->reason = reason;
-        g_hash_table_insert (k->exits, &x->key, x);
+        if (id >= a->len)
+            g_ptr_array_set_size (a, id + 1);
+        g_ptr_array_index (a, id) = x;
+        g_ptr_array_add (k->exits, x);
     }
     return x;
 }
@@ -374,16 +401,16 @@ kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
     case FTA_EV_KVM_ENTRY:
         /* the host's part of an exit: from the exit to the next entry */
         if (t->exit_ts >= 0 && ts >= t->exit_ts)
-            kvm_exit_rec (k, t->pid, t->exit_reason)->handling_ns += ts - t->exit_ts;
+            kvm_exit_rec (k, t, t->exit_reason)->handling_ns += ts - t->exit_ts;
         if (t->uexit_ts >= 0 && ts >= t->uexit_ts)
-            kvm_exit_rec (k, t->pid, t->uexit_reason)->handling_ns += ts - t->uexit_ts;
+            kvm_exit_rec (k, t, t->uexit_reason)->handling_ns += ts - t->uexit_ts;
         t->exit_ts = t->uexit_ts = -1;
         t->entry_ts = ts;
         t->entry_cpu = ev->cpu;
         break;
     case FTA_EV_KVM_EXIT: {
-        guint32 r = kvm_reason (k, ev);
-        kvm_exit_rec (k, t->pid, r)->count++;
+        guint32 r = kvm_reason (k, ev, &t->last_reason[0]);
+        kvm_exit_rec (k, t, r)->count++;
         t->exits++;
         /* in guest mode the thread cannot migrate or be switched out */
         if (t->entry_ts >= 0 && t->entry_cpu == ev->cpu && ts >= t->entry_ts)
@@ -394,8 +421,8 @@ kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
         break;
     }
     case FTA_EV_KVM_USERSPACE_EXIT: {
-        guint32 r = kvm_reason (k, ev) | KVM_USERSPACE;
-        kvm_exit_rec (k, t->pid, r)->count++;
+        guint32 r = kvm_reason (k, ev, &t->last_reason[1]) | KVM_USERSPACE;
+        kvm_exit_rec (k, t, r)->count++;
         t->uexit_ts = ts;
         t->uexit_reason = r;
         break;
@@ -406,6 +433,51 @@ kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
 }
 
 /* --- events and spans ---------------------------------------------------------- */
+
+static guint
+kvm_pair_home (const KvmThread *t, gint32 preemptor)
+{
+    return ((guint32) preemptor * 2654435761u) & t->pair_mask;
+}
+
+static void
+kvm_pair_put (KvmThread *t, KvmPair *p)
+{
+    guint i = kvm_pair_home (t, p->preemptor);
+    while (t->pairs[i])
+        i = (i + 1) & t->pair_mask;
+    t->pairs[i] = p;
+}
+
+/* T preempted by the next task of SW: its pair, made at the first time. */
+static KvmPair *
+kvm_pair (Kvm *k, KvmThread *t, const FtaSwitchFields *sw)
+{
+    if (t->pairs)
+        for (guint i = kvm_pair_home (t, sw->next_pid); t->pairs[i];
+             i = (i + 1) & t->pair_mask)
+            if (t->pairs[i]->preemptor == sw->next_pid)
+                return t->pairs[i];
+    if (!t->pairs || 2 * (t->n_pairs + 1) > t->pair_mask + 1) {
+        KvmPair **old = t->pairs;
+        guint old_n = old ? t->pair_mask + 1 : 0;
+        t->pair_mask = old ? 2 * old_n - 1 : 7;
+        t->pairs = g_new0 (KvmPair *, t->pair_mask + 1);
+        for (guint i = 0; i < old_n; i++)
+            if (old[i])
+                kvm_pair_put (t, old[i]);
+        g_free (old);
+    }
+    KvmPair *pr = g_new0 (KvmPair, 1);
+    pr->thread = t;
+    pr->pid = t->pid;
+    pr->preemptor = sw->next_pid;
+    pr->preemptor_task = sw->next_task;
+    kvm_pair_put (t, pr);
+    t->n_pairs++;
+    g_ptr_array_add (k->pairs, pr);
+    return pr;
+}
 
 static void
 kvm_on_switch (Kvm *k, const FtaEvent *ev)
@@ -421,15 +493,7 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
         if (fta_state_is_preempted (sw->prev_state)) {
             p->preempted++;
             if (kvm_vcpu_like (p)) {
-                gint64 key = ((gint64) sw->prev_pid << 32) | (guint32) sw->next_pid;
-                KvmPair *pr = g_hash_table_lookup (k->pairs, &key);
-                if (!pr) {
-                    pr = g_new0 (KvmPair, 1);
-                    pr->key = key;
-                    pr->pid = sw->prev_pid;
-                    pr->preemptor = sw->next_pid;
-                    g_hash_table_insert (k->pairs, &pr->key, pr);
-                }
+                KvmPair *pr = kvm_pair (k, p, sw);
                 g_strlcpy (pr->comm, sw->next_comm, FTA_COMM_LEN);
                 pr->count++;
                 p->pending = pr;
@@ -566,12 +630,6 @@ kvm_vm_role (KvmRole r)
     return r == KVM_ROLE_VCPU || r == KVM_ROLE_QEMU || r == KVM_ROLE_IOTHREAD;
 }
 
-static KvmThread *
-kvm_lookup (Kvm *k, gint32 pid)
-{
-    return g_hash_table_lookup (k->by_pid, GINT_TO_POINTER (pid));
-}
-
 /* The thread that created T, when that is a thread of the same process as
  * far as the trace tells: not after an exec, not with another tgid. */
 static KvmThread *
@@ -705,12 +763,8 @@ static GPtrArray *
 kvm_group (Kvm *k)
 {
     GPtrArray *all = g_ptr_array_new ();
-    k->by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
-    for (guint i = 0; i < k->threads->len; i++) {
-        KvmThread *t = g_ptr_array_index (k->threads, i);
-        g_ptr_array_add (all, t);
-        g_hash_table_insert (k->by_pid, GINT_TO_POINTER (t->pid), t);
-    }
+    for (guint i = 0; i < k->threads->len; i++)
+        g_ptr_array_add (all, g_ptr_array_index (k->threads, i));
     g_ptr_array_sort (all, kvm_by_pid);
 
     /* VM pids: the processes of vCPU, qemu and iothread threads, and the
@@ -1007,13 +1061,9 @@ static GPtrArray *
 kvm_vcpu_pairs (Kvm *k)
 {
     GPtrArray *a = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, k->pairs);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        KvmPair *p = v;
-        KvmThread *t = kvm_lookup (k, p->pid);
-        if (t && t->role == KVM_ROLE_VCPU && t->selected)
+    for (guint i = 0; i < k->pairs->len; i++) {
+        KvmPair *p = g_ptr_array_index (k->pairs, i);
+        if (p->thread->role == KVM_ROLE_VCPU && p->thread->selected)
             g_ptr_array_add (a, p);
     }
     g_ptr_array_sort (a, kvm_pair_cmp);
@@ -1038,8 +1088,8 @@ kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
     guint c_prl = fta_table_add_column (t, "preemptor_role", FTA_COL_STRING, FALSE);
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
-        KvmThread *v = kvm_lookup (k, p->pid);
-        KvmThread *o = p->preemptor > 0 ? kvm_lookup (k, p->preemptor) : NULL;
+        KvmThread *v = p->thread;
+        KvmThread *o = p->preemptor > 0 ? fta_task_slot (k->slots, p->preemptor_task) : NULL;
         guint row = fta_table_add_row (t);
         fta_table_set_int (t, row, c_vm, v->vm);
         if (kvm_vcpu_index (v) >= 0)
@@ -1072,13 +1122,9 @@ static void
 kvm_table_exits (Kvm *k, FtaResults *r)
 {
     GPtrArray *a = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, k->exits);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        KvmExit *x = v;
-        KvmThread *t = kvm_lookup (k, x->pid);
-        if (t && t->selected)
+    for (guint i = 0; i < k->exits->len; i++) {
+        KvmExit *x = g_ptr_array_index (k->exits, i);
+        if (x->thread->selected)
             g_ptr_array_add (a, x);
     }
     g_ptr_array_sort (a, kvm_exit_cmp);
@@ -1094,7 +1140,7 @@ kvm_table_exits (Kvm *k, FtaResults *r)
     guint c_hdl = fta_table_add_column (t, "handling_ns", FTA_COL_DURATION, FALSE);
     for (guint i = 0; i < a->len; i++) {
         KvmExit *x = g_ptr_array_index (a, i);
-        KvmThread *th = kvm_lookup (k, x->pid);
+        KvmThread *th = x->thread;
         guint row = fta_table_add_row (t);
         fta_table_set_int (t, row, c_vm, th->vm);
         if (kvm_vcpu_index (th) >= 0)
@@ -1123,6 +1169,7 @@ kvm_dur (gint64 ns)
 
 typedef struct {
     gint32 pid;
+    guint32 task;
     char comm[FTA_COMM_LEN];
     guint64 count;
     gint64 ns;
@@ -1172,7 +1219,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     gboolean own = FALSE, other_vm = FALSE;
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
-        KvmThread *v = kvm_lookup (k, p->pid);
+        KvmThread *v = p->thread;
         gboolean hit = FALSE;
         for (guint j = 0; j < bad->len && !hit; j++)
             hit = g_ptr_array_index (bad, j) == v;
@@ -1186,6 +1233,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
             g_array_set_size (culprits, culprits->len + 1);
             c = &g_array_index (culprits, KvmCulprit, culprits->len - 1);
             c->pid = p->preemptor;
+            c->task = p->preemptor_task;
             g_strlcpy (c->comm, p->comm, FTA_COMM_LEN);
         }
         c->count += p->count;
@@ -1195,7 +1243,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     GString *names = g_string_new (NULL), *list = g_string_new (NULL);
     for (guint j = 0; j < culprits->len && j < 3; j++) {
         KvmCulprit *c = &g_array_index (culprits, KvmCulprit, j);
-        KvmThread *o = c->pid > 0 ? kvm_lookup (k, c->pid) : NULL;
+        KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
         const char *whose = "";
         if (o && o->vm == m->vm) {
             whose = " (this VM's own thread)";
@@ -1357,10 +1405,8 @@ kvm_destroy (void *self)
     Kvm *k = self;
     g_ptr_array_free (k->threads, TRUE);
     g_ptr_array_free (k->slots, TRUE);
-    if (k->by_pid)
-        g_hash_table_destroy (k->by_pid);
-    g_hash_table_destroy (k->pairs);
-    g_hash_table_destroy (k->exits);
+    g_ptr_array_free (k->pairs, TRUE);
+    g_ptr_array_free (k->exits, TRUE);
     g_ptr_array_free (k->reasons, TRUE);
     g_hash_table_destroy (k->reason_ids);
     g_free (k);
