@@ -19,22 +19,24 @@
 #define IRQ_DEPTH 8       /* open handlers kept per CPU */
 #define IRQ_NAMES 4       /* handler names kept per IRQ line */
 #define IRQ_RAISE_VECS 32 /* softirq vectors followed for raise latency */
+#define IRQ_DIRECT 65536  /* IRQs and vectors below this are found by index */
 
 typedef struct {
     gint32 id; /* IRQ number or softirq vector */
     gboolean soft;
-    char names[IRQ_NAMES][32];
+    char names[IRQ_NAMES][32]; /* NUL-padded, as the parsed names are */
     guint n_names;
+    guint last_name; /* of names, the one seen last */
     gboolean more_names;
     guint64 count, nested, unmatched_entry, unmatched_exit, unhandled;
     gint64 total_ns, nested_ns;
     FtaDist *dist;
     guint64 raises;
     FtaDist *raise_latency;
+    GPtrArray *on_cpu; /* CPU -> IrqCpuStat* of Irq.per_cpu, or NULL */
 } IrqStat;
 
 typedef struct {
-    gint64 key; /* soft << 62 | id << 32 | cpu */
     gint32 id, cpu;
     IrqStat *stat;
     guint64 count;
@@ -60,7 +62,8 @@ typedef struct {
     gboolean cpus_tables;
     gint64 hard_warn_ns, soft_warn_ns;
     GHashTable *stats[2];   /* id -> IrqStat*, owned; [0] hard, [1] soft */
-    GHashTable *per_cpu;    /* &key -> IrqCpuStat*, owned */
+    GPtrArray *by_id[2];    /* id below IRQ_DIRECT -> IrqStat* of stats */
+    GPtrArray *per_cpu;     /* IrqCpuStat*, owned */
     GArray *cpus;           /* IrqCpu by CPU number */
     /* where unmatched ones come from, for the finding */
     guint64 edge_exits;     /* exit before any entry of its kind on that CPU */
@@ -81,6 +84,8 @@ irq_stat_free (gpointer p)
     fta_dist_free (s->dist);
     if (s->raise_latency)
         fta_dist_free (s->raise_latency);
+    if (s->on_cpu)
+        g_ptr_array_free (s->on_cpu, TRUE);
     g_free (s);
 }
 
@@ -100,10 +105,12 @@ irq_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     q->cpus_tables = fta_options_get_bool (opts, "cpus");
     q->hard_warn_ns = hard * 1000;
     q->soft_warn_ns = soft * 1000;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         q->stats[i] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                              irq_stat_free);
-    q->per_cpu = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+        q->by_id[i] = g_ptr_array_new ();
+    }
+    q->per_cpu = g_ptr_array_new_with_free_func (g_free);
     q->cpus = g_array_new (FALSE, FALSE, sizeof (IrqCpu));
     return q;
 }
@@ -138,9 +145,18 @@ irq_cpu (Irq *q, gint32 cpu)
 }
 
 static IrqStat *
+irq_find (Irq *q, gboolean soft, gint32 id)
+{
+    if (id >= 0 && id < IRQ_DIRECT)
+        return (guint) id < q->by_id[soft]->len ? g_ptr_array_index (q->by_id[soft], id)
+                                                : NULL;
+    return g_hash_table_lookup (q->stats[soft], GINT_TO_POINTER (id));
+}
+
+static IrqStat *
 irq_stat (Irq *q, gboolean soft, gint32 id, const FtaEvent *ev)
 {
-    IrqStat *s = g_hash_table_lookup (q->stats[soft], GINT_TO_POINTER (id));
+    IrqStat *s = irq_find (q, soft, id);
     if (s)
         return s;
     s = g_new0 (IrqStat, 1);
@@ -165,6 +181,11 @@ irq_stat (Irq *q, gboolean soft, gint32 id, const FtaEvent *ev)
         s->n_names = 1;
     }
     g_hash_table_insert (q->stats[soft], GINT_TO_POINTER (id), s);
+    if (id >= 0 && id < IRQ_DIRECT) {
+        if ((guint) id >= q->by_id[soft]->len)
+            g_ptr_array_set_size (q->by_id[soft], id + 1);
+        g_ptr_array_index (q->by_id[soft], id) = s;
+    }
     return s;
 }
 
@@ -173,15 +194,23 @@ irq_stat (Irq *q, gboolean soft, gint32 id, const FtaEvent *ev)
 static void
 irq_add_name (IrqStat *s, const char *name)
 {
+    /* NAME is the event's NUL-padded field: the same name as last time is
+     * one memcmp */
+    if (s->n_names && memcmp (s->names[s->last_name], name, sizeof s->names[0]) == 0)
+        return;
     if (!name[0])
         return;
     for (guint i = 0; i < s->n_names; i++)
-        if (strcmp (s->names[i], name) == 0)
+        if (strcmp (s->names[i], name) == 0) {
+            s->last_name = i;
             return;
-    if (s->n_names < IRQ_NAMES)
+        }
+    if (s->n_names < IRQ_NAMES) {
+        s->last_name = s->n_names;
         g_strlcpy (s->names[s->n_names++], name, sizeof s->names[0]);
-    else
+    } else {
         s->more_names = TRUE;
+    }
 }
 
 /* Pops the frames at and above I as unmatched entries. */
@@ -240,9 +269,7 @@ static void
 irq_exit (Irq *q, const FtaEvent *ev, gboolean soft, gint32 id)
 {
     IrqCpu *c = irq_cpu (q, ev->cpu);
-    IrqStat *s = g_hash_table_lookup (q->stats[soft], GINT_TO_POINTER (id));
-    if (!s)
-        s = irq_stat (q, soft, id, ev);
+    IrqStat *s = irq_stat (q, soft, id, ev);
     if (!soft && ev->u.irq.handled == 0)
         s->unhandled++;
     if (!c)
@@ -275,15 +302,19 @@ irq_exit (Irq *q, const FtaEvent *ev, gboolean soft, gint32 id)
     if (c->depth > 0)
         c->stack[c->depth - 1].child_ns += d;
 
-    gint64 key = ((gint64) soft << 62) | ((gint64) (guint32) id << 30) | (guint32) ev->cpu;
-    IrqCpuStat *pc = g_hash_table_lookup (q->per_cpu, &key);
+    /* c is not NULL: the CPU is a small index */
+    if (!s->on_cpu)
+        s->on_cpu = g_ptr_array_new ();
+    if ((guint) ev->cpu >= s->on_cpu->len)
+        g_ptr_array_set_size (s->on_cpu, ev->cpu + 1);
+    IrqCpuStat *pc = g_ptr_array_index (s->on_cpu, ev->cpu);
     if (!pc) {
         pc = g_new0 (IrqCpuStat, 1);
-        pc->key = key;
         pc->id = id;
         pc->cpu = ev->cpu;
         pc->stat = s;
-        g_hash_table_insert (q->per_cpu, &pc->key, pc);
+        g_ptr_array_index (s->on_cpu, ev->cpu) = pc;
+        g_ptr_array_add (q->per_cpu, pc);
     }
     pc->count++;
     pc->total_ns += d;
@@ -390,11 +421,8 @@ irq_cpu_table (Irq *q, FtaResults *r, gboolean soft)
     guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
     guint c_tot = fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
     guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, q->per_cpu);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        IrqCpuStat *pc = v;
+    for (guint i = 0; i < q->per_cpu->len; i++) {
+        IrqCpuStat *pc = g_ptr_array_index (q->per_cpu, i);
         if (pc->stat->soft != soft)
             continue;
         guint row = fta_table_add_row (t);
@@ -406,6 +434,7 @@ irq_cpu_table (Irq *q, FtaResults *r, gboolean soft)
         fta_table_set_string (t, row, c_name, names);
         g_free (names);
     }
+    /* stable sorts: by total, then IRQ, then CPU, whatever the order above */
     fta_table_sort (t, c_cpu, FALSE);
     fta_table_sort (t, c_id, FALSE);
     fta_table_sort (t, c_tot, TRUE);
@@ -593,9 +622,11 @@ static void
 irq_destroy (void *self)
 {
     Irq *q = self;
-    for (int i = 0; i < 2; i++)
+    g_ptr_array_free (q->per_cpu, TRUE);
+    for (int i = 0; i < 2; i++) {
+        g_ptr_array_free (q->by_id[i], TRUE);
         g_hash_table_destroy (q->stats[i]);
-    g_hash_table_destroy (q->per_cpu);
+    }
     g_array_free (q->cpus, TRUE);
     g_free (q);
 }
