@@ -49,7 +49,12 @@ typedef struct {
     guint32 task;
     char comm[FTA_COMM_LEN]; /* set in finish */
     gint64 total;
-    GArray *runs; /* TlRun, by idx */
+    /* its run time per task bucket, by idx: RUNS and then LAST, when
+     * has_last (always, once there is a run).  The bucket of a task's
+     * spans seldom changes, and LAST is at hand with the total. */
+    GArray *runs; /* TlRun */
+    TlRun last;
+    gboolean has_last;
 } TlTask;
 
 typedef struct {
@@ -71,7 +76,7 @@ typedef struct {
      * is bucket cur_b, which exists */
     gboolean cur_ok;
     gint64 cur_lo;
-    guint cur_b;
+    guint cur_b, cur_tb; /* cur_tb: its task bucket */
 } Timeline;
 
 static void
@@ -80,6 +85,26 @@ tl_task_free (gpointer p)
     TlTask *t = p;
     g_array_free (t->runs, TRUE);
     g_free (t);
+}
+
+/* Puts LAST into RUNS, to work on them all. */
+static void
+tl_runs_flush (TlTask *t)
+{
+    if (t->has_last)
+        g_array_append_val (t->runs, t->last);
+    t->has_last = FALSE;
+}
+
+/* Takes the last run out of RUNS again. */
+static void
+tl_runs_unflush (TlTask *t)
+{
+    if (t->runs->len) {
+        t->last = g_array_index (t->runs, TlRun, t->runs->len - 1);
+        t->has_last = TRUE;
+        g_array_set_size (t->runs, t->runs->len - 1);
+    }
 }
 
 static void
@@ -180,7 +205,9 @@ tl_coarsen (Timeline *tl)
         if (g_ptr_array_index (tl->busy, i))
             tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
     for (guint k = 0; k < tl->tasks->len; k++) {
-        GArray *runs = ((TlTask *) g_ptr_array_index (tl->tasks, k))->runs;
+        TlTask *t = g_ptr_array_index (tl->tasks, k);
+        GArray *runs = t->runs;
+        tl_runs_flush (t);
         guint out = 0;
         for (guint i = 0; i < runs->len; i++) {
             TlRun r = g_array_index (runs, TlRun, i);
@@ -191,6 +218,7 @@ tl_coarsen (Timeline *tl)
                 g_array_index (runs, TlRun, out++) = r;
         }
         g_array_set_size (runs, out);
+        tl_runs_unflush (t);
     }
     tl->res *= f;
     tl->cur_ok = FALSE;
@@ -222,6 +250,7 @@ tl_bucket (Timeline *tl, gint64 ts)
     if (ts >= tl->t0) {
         tl->cur_ok = TRUE;
         tl->cur_b = b;
+        tl->cur_tb = b / tl->task_mult;
         tl->cur_lo = tl->t0 + (gint64) b * tl->res;
     }
     return b;
@@ -235,7 +264,7 @@ tl_counts_at (Timeline *tl, gint64 ts)
 }
 
 static GArray *
-tl_cpu_busy (Timeline *tl, gint32 cpu)
+tl_cpu_busy_new (Timeline *tl, gint32 cpu)
 {
     if (cpu < 0 || cpu >= TL_MAX_CPUS)
         return NULL;
@@ -247,6 +276,16 @@ tl_cpu_busy (Timeline *tl, gint32 cpu)
         g_ptr_array_index (tl->busy, cpu) = a;
     }
     return a;
+}
+
+/* CPU's busy time per fine bucket, made at its first event; NULL for a
+ * CPU out of range. */
+static inline GArray *
+tl_cpu_busy (Timeline *tl, gint32 cpu)
+{
+    if (G_LIKELY ((guint) cpu < tl->busy->len && g_ptr_array_index (tl->busy, cpu)))
+        return g_ptr_array_index (tl->busy, cpu);
+    return tl_cpu_busy_new (tl, cpu);
 }
 
 static void
@@ -273,16 +312,29 @@ tl_on_event (void *self, const FtaEvent *ev)
 static void
 tl_add_run (TlTask *t, guint32 idx, gint64 ns)
 {
+    if (G_LIKELY (t->has_last && t->last.idx == idx)) {
+        t->last.ns += ns;
+        return;
+    }
+    if (!t->has_last || t->last.idx < idx) {
+        tl_runs_flush (t);
+        t->last.idx = idx;
+        t->last.ns = ns;
+        t->has_last = TRUE;
+        return;
+    }
+    tl_runs_flush (t);
     GArray *runs = t->runs;
     guint k = runs->len;
     while (k > 0 && g_array_index (runs, TlRun, k - 1).idx > idx)
         k--; /* spans of one task come in order: this loop rarely runs */
     if (k > 0 && g_array_index (runs, TlRun, k - 1).idx == idx) {
         g_array_index (runs, TlRun, k - 1).ns += ns;
-        return;
+    } else {
+        TlRun r = { idx, ns };
+        g_array_insert_val (runs, k, r);
     }
-    TlRun r = { idx, ns };
-    g_array_insert_val (runs, k, r);
+    tl_runs_unflush (t);
 }
 
 static void
@@ -319,11 +371,12 @@ tl_on_span (void *self, const FtaSpan *sp)
         fta_task_slot_set (tl->slots, sp->task, t);
     }
     t->total += e - s;
-    /* task buckets are task_mult fine buckets */
-    gint64 tres = tl->res * tl->task_mult;
-    for (guint b = first / tl->task_mult; b <= last / tl->task_mult; b++) {
-        gint64 lo = tl->t0 + (gint64) b * tres;
-        tl_add_run (t, b, MIN (e, lo + tres) - MAX (s, lo));
+    /* task buckets are task_mult fine buckets; last's is the cached one */
+    gint64 tres = tl->res * tl->task_mult, t0 = tl->t0;
+    guint tb_last = tl->cur_tb;
+    for (guint tb = first == last ? tb_last : first / tl->task_mult; tb <= tb_last; tb++) {
+        gint64 lo = t0 + (gint64) tb * tres;
+        tl_add_run (t, tb, MIN (e, lo + tres) - MAX (s, lo));
     }
 }
 
@@ -728,6 +781,7 @@ tl_finish (void *self, FtaResults *r)
     GPtrArray *top = g_ptr_array_new ();
     for (guint i = 0; i < tl->tasks->len; i++) {
         TlTask *k = g_ptr_array_index (tl->tasks, i);
+        tl_runs_flush (k);
         /* the sched model's comm: what the last span carried, as a
          * task's comm there only ever changes to another non-empty one */
         const char *comm = fta_context_task_comm (tl->ctx, k->task);
