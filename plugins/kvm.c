@@ -206,42 +206,51 @@ kvm_thread_free (gpointer p)
     g_free (t);
 }
 
-/* The thread of TASK, the task id of PID (> 0). */
 static KvmThread *
+kvm_thread_new (Kvm *k, guint32 task, gint32 pid)
+{
+    KvmThread *t = g_new0 (KvmThread, 1);
+    t->pid = pid;
+    t->tgid = -1;
+    t->parent = -1;
+    t->parent_task = FTA_TASK_NONE;
+    t->kvm_vcpu = -1;
+    t->entry_ts = t->exit_ts = t->uexit_ts = -1;
+    t->entry_cpu = -1;
+    t->vm = -1;
+    t->cls = kvm_classify ("");
+    g_ptr_array_add (k->threads, t);
+    fta_task_slot_set (k->slots, task, t);
+    return t;
+}
+
+/* The thread of TASK, the task id of PID (> 0). */
+static inline KvmThread *
 kvm_thread (Kvm *k, guint32 task, gint32 pid)
 {
     KvmThread *t = fta_task_slot (k->slots, task);
-    if (G_UNLIKELY (!t)) {
-        t = g_new0 (KvmThread, 1);
-        t->pid = pid;
-        t->tgid = -1;
-        t->parent = -1;
-        t->parent_task = FTA_TASK_NONE;
-        t->kvm_vcpu = -1;
-        t->entry_ts = t->exit_ts = t->uexit_ts = -1;
-        t->entry_cpu = -1;
-        t->vm = -1;
-        t->cls = kvm_classify ("");
-        g_ptr_array_add (k->threads, t);
-        fta_task_slot_set (k->slots, task, t);
-    }
-    return t;
+    return G_LIKELY (t) ? t : kvm_thread_new (k, task, pid);
+}
+
+static void
+kvm_comm_changed (KvmThread *t, const char *comm)
+{
+    if (!comm[0] || strcmp (comm, "<...>") == 0 || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
+        return;
+    memset (t->comm, 0, FTA_COMM_LEN);
+    memcpy (t->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
+    t->cls = kvm_classify (t->comm);
 }
 
 /* COMM (FTA_COMM_LEN bytes, NUL-terminated) as the events' fields print it
  * (not the TASK column, which comes from saved_cmdlines and can be stale).
  * Classified when it changes.  The fields and the sched model pad their
  * comms with NULs, as t->comm is, so an unchanged comm is one memcmp. */
-static void
+static inline void
 kvm_set_comm (KvmThread *t, const char *comm)
 {
-    if (G_LIKELY (memcmp (t->comm, comm, FTA_COMM_LEN) == 0))
-        return;
-    if (!comm[0] || strcmp (comm, "<...>") == 0 || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
-        return;
-    memset (t->comm, 0, FTA_COMM_LEN);
-    memcpy (t->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
-    t->cls = kvm_classify (t->comm);
+    if (G_UNLIKELY (memcmp (t->comm, comm, FTA_COMM_LEN) != 0))
+        kvm_comm_changed (t, comm);
 }
 
 static void
