@@ -233,14 +233,9 @@ tl_see (Timeline *tl, gint64 ts)
         tl->t_last = ts;
 }
 
-/* The fine bucket of TS, widening the buckets until it fits.  Times before
- * the first one seen go to bucket 0.  Events come mostly in time order, so
- * the bucket of the previous call usually holds TS: no division then. */
 static guint
-tl_bucket (Timeline *tl, gint64 ts)
+tl_bucket_find (Timeline *tl, gint64 ts)
 {
-    if (tl->cur_ok && ts >= tl->cur_lo && ts - tl->cur_lo < tl->res)
-        return tl->cur_b;
     gint64 off = ts > tl->t0 ? ts - tl->t0 : 0;
     while (off / tl->res >= tl->max_buckets)
         tl_coarsen (tl);
@@ -254,6 +249,17 @@ tl_bucket (Timeline *tl, gint64 ts)
         tl->cur_lo = tl->t0 + (gint64) b * tl->res;
     }
     return b;
+}
+
+/* The fine bucket of TS, widening the buckets until it fits.  Times before
+ * the first one seen go to bucket 0.  Events come mostly in time order, so
+ * the bucket of the previous call usually holds TS: no division then. */
+static inline guint
+tl_bucket (Timeline *tl, gint64 ts)
+{
+    if (G_LIKELY (tl->cur_ok && ts >= tl->cur_lo && ts - tl->cur_lo < tl->res))
+        return tl->cur_b;
+    return tl_bucket_find (tl, ts);
 }
 
 static TlCounts *
