@@ -6,9 +6,9 @@
  * Times are the core's task-state spans, summed as switch.tasks sums them
  * (complete spans only), so the per-thread numbers equal switch.tasks';
  * counts come from events.  A thread's role is read from its comm when the
- * comm changes (kept with the thread), and from kvm_* events (a thread that enters a
- * guest is a vCPU whatever its name).  Threads are grouped into VMs in
- * finish, when everything about them is known (see kvm_group):
+ * comm changes (and kept with the thread), and from kvm_* events (a thread
+ * that enters a guest is a vCPU whatever its name).  Threads are grouped
+ * into VMs in finish, when everything about them is known (see kvm_group):
  *  1. vhost-PID and kvm-pit/PID name their VM's pid;
  *  2. the TGID column, when the trace has it;
  *  3. sched_process_fork: a thread created by a VM's thread is in that VM
@@ -235,7 +235,8 @@ kvm_thread (Kvm *k, guint32 task, gint32 pid)
 static void
 kvm_comm_changed (KvmThread *t, const char *comm)
 {
-    if (!comm[0] || strcmp (comm, "<...>") == 0 || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
+    if (!comm[0] || strcmp (comm, "<...>") == 0
+        || strncmp (t->comm, comm, FTA_COMM_LEN) == 0)
         return;
     memset (t->comm, 0, FTA_COMM_LEN);
     memcpy (t->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
@@ -1098,7 +1099,8 @@ kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
         KvmThread *v = p->thread;
-        KvmThread *o = p->preemptor > 0 ? fta_task_slot (k->slots, p->preemptor_task) : NULL;
+        KvmThread *o = p->preemptor > 0 ? fta_task_slot (k->slots, p->preemptor_task)
+                                        : NULL;
         guint row = fta_table_add_row (t);
         fta_table_set_int (t, row, c_vm, v->vm);
         if (kvm_vcpu_index (v) >= 0)

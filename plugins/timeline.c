@@ -380,7 +380,8 @@ tl_on_span (void *self, const FtaSpan *sp)
     /* task buckets are task_mult fine buckets; last's is the cached one */
     gint64 tres = tl->res * tl->task_mult, t0 = tl->t0;
     guint tb_last = tl->cur_tb;
-    for (guint tb = first == last ? tb_last : first / tl->task_mult; tb <= tb_last; tb++) {
+    guint tb_first = first == last ? tb_last : first / tl->task_mult;
+    for (guint tb = tb_first; tb <= tb_last; tb++) {
         gint64 lo = t0 + (gint64) tb * tres;
         tl_add_run (t, tb, MIN (e, lo + tres) - MAX (s, lo));
     }
