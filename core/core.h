@@ -139,6 +139,8 @@ typedef struct {
     const FtaPluginDescriptor *desc;
 } FtaPlugin;
 
+/* TRUE when this process is the binary in the build tree. */
+gboolean fta_running_uninstalled (void);
 /* Appends each directory of the colon-separated environment variable VAR. */
 void fta_dirs_add_env (GPtrArray *dirs, const char *var);
 /* "dir1, dir2": for messages that say where something was looked for. */

@@ -18,9 +18,8 @@ fta_plugin_kind_name (FtaPluginKind k)
     return "unknown";
 }
 
-/* TRUE when this process is the binary in the build tree. */
-static gboolean
-running_uninstalled (void)
+gboolean
+fta_running_uninstalled (void)
 {
     char *exe = g_file_read_link ("/proc/self/exe", NULL);
     if (!exe)
@@ -67,7 +66,7 @@ fta_plugin_search_path (char **extra_dirs)
     fta_dirs_add_env (dirs, "FTA_PLUGIN_PATH");
     g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (),
                                              "ftrace-analyzer", "plugins", NULL));
-    if (running_uninstalled ())
+    if (fta_running_uninstalled ())
         g_ptr_array_add (dirs, g_build_filename (FTA_BUILDDIR, "plugins", ".libs",
                                                  NULL));
     else

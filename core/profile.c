@@ -248,7 +248,10 @@ fta_profile_dirs (void)
     fta_dirs_add_env (dirs, "FTA_PROFILE_PATH");
     g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (),
                                              "ftrace-analyzer", "profiles", NULL));
-    g_ptr_array_add (dirs, g_strdup (FTA_PROFILEDIR));
+    /* uninstalled, the source tree's profiles are the ones to use */
+    g_ptr_array_add (dirs, fta_running_uninstalled ()
+                               ? g_build_filename (FTA_SRCDIR, "config", NULL)
+                               : g_strdup (FTA_PROFILEDIR));
     return dirs;
 }
 

@@ -480,8 +480,13 @@ test_named_default (Fixture *f, gconstpointer data)
     GError *error = NULL;
     g_setenv ("FTA_PROFILE_PATH", f->dir, TRUE);
     /* An installed default.cfg, if any, is the same profile as the
-     * built-in one and takes its place. */
-    char *installed = g_build_filename (FTA_PROFILEDIR, "default.cfg", NULL);
+     * built-in one and takes its place (run from the build tree, the
+     * source tree's config/ is the installed directory). */
+    GPtrArray *dirs = fta_profile_dirs ();
+    const char *profiledir = g_ptr_array_index (dirs, dirs->len - 1);
+    g_assert_cmpstr (profiledir, ==, fta_running_uninstalled ()
+                                         ? FTA_SRCDIR "/config" : FTA_PROFILEDIR);
+    char *installed = g_build_filename (profiledir, "default.cfg", NULL);
     const char *source = g_file_test (installed, G_FILE_TEST_IS_REGULAR)
                              ? installed : "built-in default";
     const char *names[] = { "default", "default.cfg", NULL };
@@ -492,6 +497,14 @@ test_named_default (Fixture *f, gconstpointer data)
         check_default (p);
         fta_profile_free (p);
     }
+    if (fta_running_uninstalled ()) {
+        /* the shipped kvm profile is found by name before it is installed */
+        FtaProfile *p = fta_profile_load_named ("kvm", &error);
+        g_assert_no_error (error);
+        g_assert_true (g_str_has_suffix (p->source, "/config/kvm.cfg"));
+        fta_profile_free (p);
+    }
+    g_ptr_array_free (dirs, TRUE);
     g_free (installed);
 }
 
