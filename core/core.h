@@ -66,9 +66,9 @@ gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
  * its end.  FALSE at the end of the file. */
 gboolean fta_input_is_mapped (const FtaInput *in);
 gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsize *len);
-/* Everything before P (a pointer into the last run, or its end) is read:
- * it may be unmapped.  May be called from another thread than
- * fta_input_next_run, in file order. */
+/* Everything before P (a pointer into a run returned, or its end) is
+ * read: it may be unmapped.  Called from the thread that calls
+ * fta_input_next_run. */
 void fta_input_release_to (FtaInput *in, const char *p);
 gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far

@@ -76,6 +76,7 @@ struct _FtaPipeline {
     GThread *reader;
     gsize block_target;      /* a block is handed on once this full */
     gboolean mapped;         /* blocks are runs of the mapping */
+    gpointer consumed;       /* mapped: the end of the last block consumed */
 };
 
 static void
@@ -123,6 +124,11 @@ reader_main (gpointer data)
         while (!g_atomic_int_get (&pl->abort)
                && fta_input_next_run (pl->in, pl->block_target, &run, &n)) {
             Block *b = take_free (pl);
+            /* the reader unmaps what was consumed, not the consumer: it
+             * has time to spare */
+            const char *consumed = g_atomic_pointer_get (&pl->consumed);
+            if (consumed)
+                fta_input_release_to (pl->in, consumed);
             b->run = run;
             b->run_len = n;
             submit (pl, b);
@@ -320,7 +326,7 @@ fta_pipeline_release (FtaPipeline *pl, const FtaBatch *batch)
 {
     const Block *b = (const Block *) batch;
     if (b->run)
-        fta_input_release_to (pl->in, b->run + b->run_len);
+        g_atomic_pointer_set (&pl->consumed, (gpointer) (b->run + b->run_len));
     HANDED (batch);
     g_async_queue_push (pl->free_q, (gpointer) batch);
 }

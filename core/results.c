@@ -436,6 +436,7 @@ struct _FtaDist {
     guint64 count;
     gint64 sum, min, max;
     GArray *samples;  /* gint64, while exact */
+    gboolean sorted;  /* samples are in order: no add since the last sort */
     guint64 *buckets; /* 64 * SUB, once approximate */
 };
 
@@ -481,6 +482,7 @@ fta_dist_add (FtaDist *d, gint64 v)
         d->max = v;
     if (!d->buckets) {
         g_array_append_val (d->samples, v);
+        d->sorted = FALSE;
         if (d->samples->len <= EXACT_MAX)
             return;
         d->buckets = g_new0 (guint64, 64 * SUB);
@@ -518,7 +520,9 @@ fta_dist_percentile (FtaDist *d, double p)
     if (rank > d->count)
         rank = d->count;
     if (!d->buckets) {
-        qsort (d->samples->data, d->samples->len, sizeof (gint64), cmp_i64);
+        if (!d->sorted)
+            qsort (d->samples->data, d->samples->len, sizeof (gint64), cmp_i64);
+        d->sorted = TRUE;
         return g_array_index (d->samples, gint64, rank - 1);
     }
     guint64 seen = 0;
