@@ -274,7 +274,9 @@ fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
      * from a small trace) */
     const char *env = g_getenv ("FTA_PIPELINE_BLOCK");
     gint64 target = env ? g_ascii_strtoll (env, NULL, 10) : 0;
-    gsize full = pl->mapped ? FTA_MAP_BLOCK : FTA_PIPE_BLOCK;
+    /* a stream's buffer holds the longest line, but is handed on at the
+     * same size as a mapped run: parsed lines in flight cost memory too */
+    gsize full = FTA_MAP_BLOCK;
     pl->block_target = target > 0 && target < (gint64) full ? (gsize) target : full;
     pl->n_blocks = BLOCKS_PER_JOB * pl->n_workers;
     pl->blocks = g_new0 (Block, pl->n_blocks);
