@@ -293,7 +293,7 @@ rtrim (const char *s, const char *e)
 
 /* Reads the integer right after KEY at *pos (which must start with KEY);
  * advances *pos.  FALSE if KEY is not there. */
-static gboolean
+static inline G_ALWAYS_INLINE gboolean
 expect_int (const char **pos, const char *end, const char *key, gsize klen,
             gint64 *out)
 {
@@ -321,34 +321,29 @@ find_int (const char *s, const char *end, const char *key, gsize klen,
 gboolean
 fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
 {
+    static const gint64 scale[10] = { 1000000000, 100000000, 10000000, 1000000,
+                                      100000, 10000, 1000, 100, 10, 1 };
     const char *end = s + len;
-    gint64 sec = 0, frac = 0;
     const char *q = s;
-    if (q >= end || !is_digit (*q))
-        return FALSE;
-    while (q < end && is_digit (*q)) {
-        sec = sec * 10 + (*q++ - '0');
-        if (sec > G_MAXINT64 / 1000000000)
-            return FALSE;
-    }
-    if (q >= end || *q != '.')
-        return FALSE;
+    guint64 sec = 0;
+    while (q < end && (guint8) (*q - '0') < 10)
+        sec = sec * 10 + (guint8) (*q++ - '0');
+    if (q == s || q - s > 10 || q >= end || *q != '.')
+        return FALSE; /* 10 digits of seconds at most: no overflow */
     q++;
-    int digits = 0;
-    while (q < end && is_digit (*q)) {
-        if (digits < 9) {
-            frac = frac * 10 + (*q - '0');
-            digits++;
-        }
-        q++;
-    }
+    const char *f = q;
+    gint64 frac = 0;
+    while (q < end && q - f < 9 && (guint8) (*q - '0') < 10)
+        frac = frac * 10 + (guint8) (*q++ - '0');
+    gsize digits = q - f;
+    while (q < end && (guint8) (*q - '0') < 10)
+        q++; /* below a nanosecond */
     if (digits == 0 || q != end)
         return FALSE;
-    for (; digits < 9; digits++)
-        frac *= 10;
-    if (sec * 1000000000 > G_MAXINT64 - frac)
+    frac *= scale[digits];
+    if ((gint64) sec > (G_MAXINT64 - frac) / 1000000000)
         return FALSE;
-    *ns = sec * 1000000000 + frac;
+    *ns = (gint64) sec * 1000000000 + frac;
     return TRUE;
 }
 
@@ -445,7 +440,7 @@ find_anchor (const char *s, const char *end, const char *key, gsize klen,
 /* find_anchor for the common case first: a comm without a blank, so the
  * first blank starts KEY.  When it does, find_anchor would return it too
  * (the first KEY there is can only begin at the first blank). */
-static inline const char *
+static inline G_ALWAYS_INLINE const char *
 find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
                   const char *next, gsize nlen)
 {
@@ -1261,34 +1256,52 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
      * tracer) and "func <-parent" (function tracer) are not events.  perf
      * prefixes the subsystem ("sched:sched_switch:") and may append
      * modifiers ("cycles:ppp:"). */
-    const char *tok = q, *c = q;
-    gboolean inner_colon = FALSE;
-    for (; c < end && name_char[(guint8) *c]; c++) {
-        if (*c == ':') {
-            if (c + 1 == end || c[1] == ' ')
-                break;
-            inner_colon = TRUE;
+    /* the busiest events are named at once (as the scan below would) */
+    FtaEventType type = FTA_EV_NONE;
+    const char *c, *name, *name_end;
+    if (end - q > 14 && memcmp (q, "sched_", 6) == 0) {
+        if (memcmp (q + 6, "switch: ", 8) == 0)
+            type = FTA_EV_SCHED_SWITCH;
+        else if (memcmp (q + 6, "waking: ", 8) == 0)
+            type = FTA_EV_SCHED_WAKING;
+        else if (memcmp (q + 6, "wakeup: ", 8) == 0)
+            type = FTA_EV_SCHED_WAKEUP;
+    }
+    if (type != FTA_EV_NONE) {
+        name = q;
+        name_end = c = q + 12;
+    } else {
+        const char *tok = q;
+        c = q;
+        gboolean inner_colon = FALSE;
+        for (; c < end && name_char[(guint8) *c]; c++) {
+            if (*c == ':') {
+                if (c + 1 == end || c[1] == ' ')
+                    break;
+                inner_colon = TRUE;
+            }
         }
-    }
-    if (c == tok || c >= end || *c != ':' || *tok == ':') {
-        *why = "no 'event:' after the timestamp";
-        return FTA_LINE_UNPARSED;
-    }
-    const char *name_end = c, *name = tok;
-    while (inner_colon) {
-        const char *last = name_end;
-        while (last > tok && last[-1] != ':')
-            last--;
-        if (last > tok && is_modifier (last, name_end)) {
-            name_end = last - 1; /* drop ":ppp" */
-            continue;
+        if (c == tok || c >= end || *c != ':' || *tok == ':') {
+            *why = "no 'event:' after the timestamp";
+            return FTA_LINE_UNPARSED;
         }
-        name = last;
-        break;
-    }
-    if (name == name_end) {
-        *why = "no 'event:' after the timestamp";
-        return FTA_LINE_UNPARSED;
+        name_end = c;
+        name = tok;
+        while (inner_colon) {
+            const char *last = name_end;
+            while (last > tok && last[-1] != ':')
+                last--;
+            if (last > tok && is_modifier (last, name_end)) {
+                name_end = last - 1; /* drop ":ppp" */
+                continue;
+            }
+            name = last;
+            break;
+        }
+        if (name == name_end) {
+            *why = "no 'event:' after the timestamp";
+            return FTA_LINE_UNPARSED;
+        }
     }
     q = c + 1;
     while (q < end && *q == ' ')
@@ -1297,7 +1310,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     ev->name_len = name_end - name;
     ev->fields = q;
     ev->fields_len = end - q;
-    ev->type = classify (name, ev->name_len);
+    ev->type = type != FTA_EV_NONE ? type : classify (name, ev->name_len);
     if (ev->type == FTA_EV_OTHER)
         ev->name_id = intern (p, name, ev->name_len);
     else

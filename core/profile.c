@@ -249,9 +249,13 @@ fta_profile_dirs (void)
     g_ptr_array_add (dirs, g_build_filename (g_get_user_config_dir (),
                                              "ftrace-analyzer", "profiles", NULL));
     /* uninstalled, the source tree's profiles are the ones to use */
-    g_ptr_array_add (dirs, fta_running_uninstalled ()
-                               ? g_build_filename (FTA_SRCDIR, "config", NULL)
-                               : g_strdup (FTA_PROFILEDIR));
+    if (fta_running_uninstalled ()) {
+        char *src = realpath (FTA_SRCDIR, NULL);
+        g_ptr_array_add (dirs, g_build_filename (src ? src : FTA_SRCDIR, "config", NULL));
+        free (src);
+    } else {
+        g_ptr_array_add (dirs, g_strdup (FTA_PROFILEDIR));
+    }
     return dirs;
 }
 

@@ -3,6 +3,7 @@
  * case; the CLI cases run the built binary ($FTA_BIN) on tests/data. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -484,8 +485,15 @@ test_named_default (Fixture *f, gconstpointer data)
      * source tree's config/ is the installed directory). */
     GPtrArray *dirs = fta_profile_dirs ();
     const char *profiledir = g_ptr_array_index (dirs, dirs->len - 1);
-    g_assert_cmpstr (profiledir, ==, fta_running_uninstalled ()
-                                         ? FTA_SRCDIR "/config" : FTA_PROFILEDIR);
+    if (fta_running_uninstalled ()) {
+        char *src = realpath (FTA_SRCDIR, NULL);
+        char *config = g_build_filename (src, "config", NULL);
+        g_assert_cmpstr (profiledir, ==, config);
+        g_free (config);
+        free (src);
+    } else {
+        g_assert_cmpstr (profiledir, ==, FTA_PROFILEDIR);
+    }
     char *installed = g_build_filename (profiledir, "default.cfg", NULL);
     const char *source = g_file_test (installed, G_FILE_TEST_IS_REGULAR)
                              ? installed : "built-in default";
