@@ -70,6 +70,13 @@ gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsiz
  * read: it may be unmapped.  Called from the thread that calls
  * fta_input_next_run. */
 void fta_input_release_to (FtaInput *in, const char *p);
+/* Streams (not mapped): copies the next whole lines, at most CAP bytes,
+ * to OUT, with one memcpy and no per-line work; the last line of the
+ * input may lack its newline.  *LEN is 0 when the next line is longer
+ * than CAP (or its rest is being skipped): take it with
+ * fta_input_next_line.  FALSE at the end or on a read error (ERROR). */
+gboolean fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len,
+                               GError **error);
 gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far
  * into it the reading is (of a compressed file: the compressed bytes). */

@@ -368,6 +368,47 @@ next_streamed (FtaInput *in, const char **line, gsize *len,
 }
 
 gboolean
+fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len, GError **error)
+{
+    g_return_val_if_fail (!in->map, FALSE);
+    *len = 0;
+    if (!in->buf)
+        return FALSE;
+    for (;;) {
+        if (in->skipping)
+            return TRUE; /* the rest of an over-long line: fta_input_next_line */
+        gsize avail = in->fill - in->start;
+        gsize win = MIN (avail, cap);
+        const char *s = in->buf + in->start, *e = s + win;
+        while (e > s && e[-1] != '\n')
+            e--;
+        if (e > s) {
+            *len = (gsize) (e - s);
+        } else if (in->eof) {
+            if (avail == 0)
+                return FALSE;
+            if (avail > cap)
+                return TRUE; /* an over-long last line: fta_input_next_line */
+            *len = avail;
+            in->unterminated = TRUE;
+        } else if (avail >= cap || (in->start == 0 && in->fill == in->cap)) {
+            return TRUE; /* a line longer than CAP: fta_input_next_line */
+        } else {
+            gssize r = fill (in, error);
+            if (r == -1)
+                return FALSE;
+            if (r == 0)
+                in->eof = TRUE;
+            continue;
+        }
+        memcpy (out, s, *len);
+        in->start += *len;
+        in->pos = in->start;
+        return TRUE;
+    }
+}
+
+gboolean
 fta_input_next_line (FtaInput *in, const char **line, gsize *len,
                      gboolean *too_long, GError **error)
 {

@@ -1,11 +1,13 @@
 /* pipeline.c - lines parsed on worker threads, handed back in file order.
  *
- * A reader thread cuts the input into blocks of whole lines: of a mapped
- * file, runs of about FTA_MAP_BLOCK bytes of the mapping itself (nothing
- * is copied; the consumer unmaps what it has consumed); of pipes and
- * decompressed streams, the lines copied into buffers of FTA_PIPE_BLOCK
- * bytes.  Lines split exactly as they do on one thread.  A block goes to
- * the workers' queue and, in the same order, to the consumer's queue.  A
+ * A reader thread cuts the input into blocks of whole lines of about
+ * FTA_MAP_BLOCK bytes: of a mapped file, runs of the mapping itself
+ * (nothing is copied; the reader prefaults them, and unmaps what has been
+ * consumed); of pipes and decompressed streams, lines copied in bulk into
+ * buffers of FTA_PIPE_BLOCK bytes (a line longer than a block goes alone,
+ * as fta_input_next_line gives it).  Lines split exactly as they do on
+ * one thread.  A block goes to the workers' queue and, in the same order,
+ * to the consumer's queue.  A
  * worker parses every line of a block into its array of parsed lines with
  * a parser of its own; the consumer takes the blocks in file order,
  * waiting for each to be parsed, and gives it back to the reader once its
@@ -136,24 +138,29 @@ reader_main (gpointer data)
         reader_end (pl);
         return NULL;
     }
+    /* a stream: its lines copied in bulk; one longer than a block alone */
     Block *b = take_free (pl);
-    while (!g_atomic_int_get (&pl->abort)
-           && fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error)) {
-        if (b->fill + len + 1 > FTA_PIPE_BLOCK || b->fill >= pl->block_target) {
-            submit (pl, b);
-            b = take_free (pl);
+    while (!g_atomic_int_get (&pl->abort)) {
+        gsize n;
+        if (!fta_input_next_lines (pl->in, b->buf, pl->block_target, &n, &pl->error))
+            break;
+        if (n == 0) {
+            if (!fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error))
+                break;
+            if (too_long)
+                g_array_append_val (b->too_long, b->n_input);
+            memcpy (b->buf, line, len);
+            b->buf[len] = '\n';
+            b->fill = len + 1;
+            b->n_input = 1;
+        } else {
+            b->run = b->buf;
+            b->run_len = n;
         }
-        if (too_long)
-            g_array_append_val (b->too_long, b->n_input);
-        memcpy (b->buf + b->fill, line, len);
-        b->buf[b->fill + len] = '\n';
-        b->fill += len + 1;
-        b->n_input++;
-    }
-    if (b->n_input)
         submit (pl, b);
-    else
-        g_async_queue_push (pl->free_q, b);
+        b = take_free (pl);
+    }
+    g_async_queue_push (pl->free_q, b);
     reader_end (pl);
     return NULL;
 }
@@ -168,8 +175,9 @@ next_slot (Block *b, guint i)
     return &b->lines[i];
 }
 
-/* A run of the mapping: its lines are found here, as fta_input_next_line
- * would return them (a line longer than FTA_MAX_LINE is cut there). */
+/* A run of the mapping, or of lines copied from a stream: its lines are
+ * found here, as fta_input_next_line would return them (a line longer
+ * than FTA_MAX_LINE is cut there). */
 static void
 parse_run (FtaParser *p, Block *b)
 {
@@ -327,7 +335,7 @@ void
 fta_pipeline_release (FtaPipeline *pl, const FtaBatch *batch)
 {
     const Block *b = (const Block *) batch;
-    if (b->run)
+    if (pl->mapped && b->run)
         g_atomic_pointer_set (&pl->consumed, (gpointer) (b->run + b->run_len));
     HANDED (batch);
     g_async_queue_push (pl->free_q, (gpointer) batch);

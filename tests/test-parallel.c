@@ -88,6 +88,8 @@ check_file (const char *path)
     same_output ("-f json", quoted, 2, "1");
     same_output ("-f json", stdin_, 4, "0");
     same_output ("-f json", stdin_, 3, "65536");
+    /* every line longer than a block: each goes alone */
+    same_output ("-f json", stdin_, 2, "1");
     g_free (stdin_);
     g_free (quoted);
 }
