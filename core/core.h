@@ -59,7 +59,6 @@ FtaInput *fta_input_open (const char *path, GError **error);
  * first bytes are returned and the rest is skipped. */
 gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
                               gboolean *too_long, GError **error);
-/* TRUE once the last line returned had no terminating newline. */
 /* Mapped (regular, uncompressed) files only: the next run of whole lines,
  * from where the last line or run ended, of about TARGET bytes (more when
  * one line is longer).  It stays mapped until fta_input_release_to passes
@@ -77,6 +76,7 @@ void fta_input_release_to (FtaInput *in, const char *p);
  * fta_input_next_line.  FALSE at the end or on a read error (ERROR). */
 gboolean fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len,
                                GError **error);
+/* TRUE once the last line returned had no terminating newline. */
 gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far
  * into it the reading is (of a compressed file: the compressed bytes). */

@@ -122,13 +122,12 @@ get_cpu (FtaModel *m, gint32 cpu)
     return &g_array_index (m->cpus, Cpu, cpu);
 }
 
-/* The id of PID, given at first sight.  No allocation once the pid's
- * page exists. */
+/* The id of PID, given at first sight (a negative pid in the fields of a
+ * damaged line too: the model keeps it apart like any other).  No
+ * allocation once the pid's page exists. */
 static guint32
 task_id (FtaModel *m, gint32 pid)
 {
-    if (pid < 0)
-        return FTA_TASK_NONE;
     guint32 *slot;
     guint32 big = 0;
     if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
@@ -179,8 +178,6 @@ static Task *
 find_task (const FtaModel *m, gint32 pid)
 {
     guint32 id = FTA_TASK_NONE;
-    if (pid < 0)
-        return NULL;
     if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
         const guint32 *page = m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
         if (page)
@@ -443,7 +440,8 @@ reset (FtaModel *m)
 static void
 number_tasks (FtaModel *m, FtaEvent *ev)
 {
-    ev->task = task_id (m, ev->pid);
+    /* -1: the line has no task (a marker) */
+    ev->task = ev->pid == -1 ? FTA_TASK_NONE : task_id (m, ev->pid);
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
         ev->u.sw.prev_task = task_id (m, ev->u.sw.prev_pid);
@@ -531,7 +529,8 @@ by_pid (gconstpointer a, gconstpointer b)
 void
 fta_model_finish (FtaModel *m, gint64 end_ns)
 {
-    /* Publish in pid order, as always. */
+    /* Publish in pid order: output must not depend on the order of
+     * first sight. */
     GPtrArray *all = g_ptr_array_new ();
     for (guint i = 0; i < m->tasks->len; i++)
         if (g_ptr_array_index (m->tasks, i))

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * keep per-task state in arrays indexed by id (see fta_task_slot in
  * fta-plugin.h) instead of hashing the pid on every event.  An id stands
  * for a pid, exactly as the pid does: a reused pid keeps its id. */
-#define FTA_TASK_NONE G_MAXUINT32 /* no pid (absent, or negative) */
+#define FTA_TASK_NONE G_MAXUINT32 /* no task: the line's pid is -1 */
 
 /* Event types the core parses into typed fields.  Values are stable within
  * an ABI major version; new types are appended before FTA_EV_OTHER's
