@@ -328,8 +328,11 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
     guint64 sec = 0;
     while (q < end && (guint8) (*q - '0') < 10)
         sec = sec * 10 + (guint8) (*q++ - '0');
-    if (q == s || q - s > 10 || q >= end || *q != '.')
-        return FALSE; /* 10 digits of seconds at most: no overflow */
+    const char *lead = s;
+    while (lead < q - 1 && *lead == '0')
+        lead++; /* zero-padded seconds */
+    if (q == s || q - lead > 10 || q >= end || *q != '.')
+        return FALSE; /* 10 significant digits at most: no overflow */
     q++;
     const char *f = q;
     gint64 frac = 0;

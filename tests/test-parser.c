@@ -1012,6 +1012,7 @@ static const TimestampCase timestamp_cases[] = {
     { "/parser/parse-timestamp/nine-digits/leading-zeros", "501.000000001", TRUE, 501000000001 },
     { "/parser/parse-timestamp/large-seconds", "683201.354908", TRUE, 683201354908000 },
     { "/parser/parse-timestamp/zero", "0.000000", TRUE, 0 },
+    { "/parser/parse-timestamp/zero-padded", "0000000002227.513836", TRUE, 2227513836000 },
     { "/parser/parse-timestamp/one-digit", "1.5", TRUE, 1500000000 },
     { "/parser/parse-timestamp/three-digits", "7.250", TRUE, 7250000000 },
     { "/parser/parse-timestamp/junk/empty", "", FALSE, 0 },
