@@ -1292,7 +1292,9 @@ read_all (Engine *e, FtaInput *in, GError **error)
     gboolean split = FALSE;
 
     memset (&ev, 0, sizeof ev);
-    FtaProgress *progress = fta_progress_new (!e->quiet, fta_input_path (in),
+    /* not for `filter`: its lines stream to the terminal */
+    FtaProgress *progress = fta_progress_new (!e->quiet && !e->filter_lines,
+                                              fta_input_path (in),
                                               fta_input_size (in));
     while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
         line_no++;
