@@ -76,6 +76,9 @@ void fta_input_release_to (FtaInput *in, const char *p);
  * fta_input_next_line.  FALSE at the end or on a read error (ERROR). */
 gboolean fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len,
                                GError **error);
+/* The last N bytes of what fta_input_next_run or fta_input_next_lines
+ * just returned (whole lines) come again from the next call. */
+void fta_input_give_back (FtaInput *in, gsize n);
 /* TRUE once the last line returned had no terminating newline. */
 gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far

@@ -378,22 +378,8 @@ fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len, GError **e
         if (in->skipping)
             return TRUE; /* the rest of an over-long line: fta_input_next_line */
         gsize avail = in->fill - in->start;
-        gsize win = MIN (avail, cap);
-        const char *s = in->buf + in->start, *e = s + win;
-        while (e > s && e[-1] != '\n')
-            e--;
-        if (e > s) {
-            *len = (gsize) (e - s);
-        } else if (in->eof) {
-            if (avail == 0)
-                return FALSE;
-            if (avail > cap)
-                return TRUE; /* an over-long last line: fta_input_next_line */
-            *len = avail;
-            in->unterminated = TRUE;
-        } else if (avail >= cap || (in->start == 0 && in->fill == in->cap)) {
-            return TRUE; /* a line longer than CAP: fta_input_next_line */
-        } else {
+        if (avail < cap && !in->eof && !(in->start == 0 && in->fill == in->cap)) {
+            /* a pipe gives a little at a time: gather a whole block */
             gssize r = fill (in, error);
             if (r == -1)
                 return FALSE;
@@ -401,11 +387,38 @@ fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len, GError **e
                 in->eof = TRUE;
             continue;
         }
+        gsize win = MIN (avail, cap);
+        const char *s = in->buf + in->start, *e = s + win;
+        while (e > s && e[-1] != '\n')
+            e--;
+        if (e > s) {
+            *len = (gsize) (e - s);
+        } else if (!in->eof || avail > cap) {
+            return TRUE; /* a line longer than CAP: fta_input_next_line */
+        } else if (avail == 0) {
+            return FALSE;
+        } else {
+            *len = avail; /* the last line, without its newline */
+            in->unterminated = TRUE;
+        }
         memcpy (out, s, *len);
         in->start += *len;
         in->pos = in->start;
         return TRUE;
     }
+}
+
+void
+fta_input_give_back (FtaInput *in, gsize n)
+{
+    if (in->map) {
+        in->pos -= n;
+        in->bytes = in->pos;
+    } else {
+        in->start -= n;
+        in->pos = in->start;
+    }
+    in->unterminated = FALSE; /* the last line is to come again */
 }
 
 gboolean

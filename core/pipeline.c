@@ -37,6 +37,9 @@
 #define FTA_PIPE_BLOCK (4u << 20)
 #define FTA_MAP_BLOCK (1u << 20)
 #define BLOCKS_PER_JOB 4
+/* Parsed lines take far more memory than short lines of text: a block of
+ * blank lines is cut at this many. */
+#define LINES_PER_BLOCK 16384
 G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
 
 typedef struct {
@@ -105,6 +108,31 @@ take_free (FtaPipeline *pl)
     return b;
 }
 
+/* The length of the first LINES_PER_BLOCK lines of [S, S + N) when it
+ * holds more, else N.  Newlines are counted a word at a time (the reader
+ * thread has time to spare; a line-by-line search it has not). */
+static gsize
+cut_lines (const char *s, gsize n)
+{
+    const guint64 nl = 0x0a0a0a0a0a0a0a0aull, low = 0x7f7f7f7f7f7f7f7full;
+    gsize count = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        guint64 w;
+        memcpy (&w, s + i, 8);
+        guint64 x = w ^ nl; /* a zero byte where a newline was */
+        guint64 zero = (~(((x & low) + low) | x) & ~low) >> 7; /* 1 per zero byte */
+        count += (gsize) ((zero * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < n; i++)
+        count += s[i] == '\n';
+    if (G_LIKELY (count <= LINES_PER_BLOCK))
+        return n;
+    const char *p = s;
+    for (guint k = 0; k < LINES_PER_BLOCK; k++)
+        p = (const char *) memchr (p, '\n', s + n - p) + 1;
+    return (gsize) (p - s);
+}
+
 static void
 reader_end (FtaPipeline *pl)
 {
@@ -131,8 +159,11 @@ reader_main (gpointer data)
             const char *consumed = g_atomic_pointer_get (&pl->consumed);
             if (consumed)
                 fta_input_release_to (pl->in, consumed);
+            gsize k = cut_lines (run, n);
+            if (k < n)
+                fta_input_give_back (pl->in, n - k);
             b->run = run;
-            b->run_len = n;
+            b->run_len = k;
             submit (pl, b);
         }
         reader_end (pl);
@@ -154,8 +185,11 @@ reader_main (gpointer data)
             b->fill = len + 1;
             b->n_input = 1;
         } else {
+            gsize k = cut_lines (b->buf, n);
+            if (k < n)
+                fta_input_give_back (pl->in, n - k);
             b->run = b->buf;
-            b->run_len = n;
+            b->run_len = k;
         }
         submit (pl, b);
         b = take_free (pl);

@@ -182,6 +182,11 @@ test_long_and_truncated (void)
             g_string_append (s, "  late-4242  [001] d..2.   500.000001: late_event: a=1\n");
             g_string_append (s, "not a trace line\n");
         }
+        if (n == 4000) {
+            /* more blank lines than a block takes: the block is cut */
+            for (guint i = 0; i < 50000; i++)
+                g_string_append_c (s, '\n');
+        }
         if (n == 6000) {
             for (guint i = 0; i < (3u << 20); i++)
                 g_string_append_c (s, 'y');
