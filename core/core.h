@@ -118,8 +118,10 @@ const char *fta_input_compression (const FtaInput *in);
 
 typedef struct _FtaProgress FtaProgress;
 /* NULL (and the calls below no-ops) unless ENABLED and standard error is a
- * terminal.  TOTAL: the size of the file at PATH, 0 when unknown. */
-FtaProgress *fta_progress_new (gboolean enabled, const char *path, guint64 total);
+ * terminal (or FORCE).  TOTAL: the size of the file at PATH, 0 when
+ * unknown. */
+FtaProgress *fta_progress_new (gboolean enabled, gboolean force, const char *path,
+                               guint64 total);
 /* POS: how far into the file (fta_input_position); BYTES: the text read
  * (decompressed).  Cheap enough for every few thousand lines. */
 void fta_progress_update (FtaProgress *p, guint64 pos, guint64 bytes);

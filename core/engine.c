@@ -57,6 +57,7 @@ typedef struct {
     gboolean counts_only;   /* `events`: no model, no plugins */
     guint jobs;                          /* parse threads; 1 = none */
     gboolean quiet;                      /* -q: no progress either */
+    gboolean progress;                   /* --progress: without a terminal too */
     FILE *out;                           /* not owned */
     int write_errno;                     /* first write error, 0 = none */
     guint64 written_events, written_other;
@@ -1293,7 +1294,7 @@ read_all (Engine *e, FtaInput *in, GError **error)
 
     memset (&ev, 0, sizeof ev);
     /* not for `filter`: its lines stream to the terminal */
-    FtaProgress *progress = fta_progress_new (!e->quiet && !e->filter_lines,
+    FtaProgress *progress = fta_progress_new (!e->quiet && !e->filter_lines, e->progress,
                                               fta_input_path (in),
                                               fta_input_size (in));
     while (!e->write_errno && fta_input_next_line (in, &line, &len, &too_long, &err)) {
@@ -1504,6 +1505,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     e.filter_lines = rc->filter_lines;
     e.counts_only = rc->events_only != NULL;
     e.quiet = rc->quiet;
+    e.progress = rc->progress;
     e.jobs = rc->jobs > 0 ? rc->jobs : MAX (g_get_num_processors (), 1u);
 
     if (!setup_filters (&e, rc, error))

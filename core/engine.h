@@ -19,6 +19,7 @@ typedef struct {
     gint64 top;                  /* -1 = the profile's */
     const char *window;          /* --window seconds; NULL = the profile's */
     gboolean quiet;
+    gboolean progress;      /* --progress: also when stderr is no terminal */
     /* -j: threads that parse the input; 0 = one per online CPU, 1 = the
      * reading thread parses (no other thread). */
     guint jobs;

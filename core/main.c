@@ -13,7 +13,7 @@ static char *opt_sort; /* NULL: off; "": the default window */
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
 static gint opt_jobs = 0;
-static gboolean opt_quiet, opt_version;
+static gboolean opt_quiet, opt_progress, opt_version;
 
 static gboolean
 parse_sort (const char *name, const char *value, gpointer data, GError **error)
@@ -66,6 +66,8 @@ static GOptionEntry entries[] = {
       "thread); the results do not depend on N", "N" },
     { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
       "Search DIR for plugins first (repeatable)", "DIR" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
+      "Show progress on standard error even when it is not a terminal", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
       "Print no notes and no progress on standard error", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
@@ -380,6 +382,7 @@ main (int argc, char **argv)
         .top = opt_top,
         .window = opt_window,
         .quiet = opt_quiet,
+        .progress = opt_progress,
         .jobs = (guint) opt_jobs,
     };
     if (strcmp (cmd, "events") == 0)

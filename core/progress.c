@@ -1,8 +1,9 @@
 /* progress.c - how far the reading is, on standard error.
  *
- * Shown only when standard error is a terminal, from a second into the
- * run (a small trace never shows it), refreshed four times a second, and
- * erased at the end so that what follows starts on a clean line.
+ * Shown only when standard error is a terminal (or with --progress), from
+ * a second into the run (a small trace never shows it), refreshed four
+ * times a second, and erased at the end so that what follows starts on a
+ * clean line.
  * FTA_PROGRESS=always shows it anyway, at every update (for the tests).
  */
 #include "config.h"
@@ -27,11 +28,11 @@ struct _FtaProgress {
 };
 
 FtaProgress *
-fta_progress_new (gboolean enabled, const char *path, guint64 total)
+fta_progress_new (gboolean enabled, gboolean force, const char *path, guint64 total)
 {
-    const char *force = g_getenv ("FTA_PROGRESS");
-    gboolean always = force && g_strcmp0 (force, "always") == 0;
-    if (!enabled || (!always && !isatty (STDERR_FILENO)))
+    const char *env = g_getenv ("FTA_PROGRESS");
+    gboolean always = env && g_strcmp0 (env, "always") == 0;
+    if (!enabled || (!always && !force && !isatty (STDERR_FILENO)))
         return NULL;
     FtaProgress *p = g_new0 (FtaProgress, 1);
     p->name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);

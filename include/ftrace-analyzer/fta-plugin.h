@@ -18,8 +18,8 @@
  * Descriptors and FtaQuality only grow by appending fields, with a minor
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
  * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
- * fta_context_task_selected_id).  The core reads a field only from plugins whose abi_minor
- * has it.
+ * fta_context_task_selected_id).  The core reads a field only from
+ * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
