@@ -1230,13 +1230,17 @@ take_line (Engine *e, guint kind, FtaEvent *ev, const char *line, gsize len,
     }
 }
 
-/* The rest of IN parsed on E->jobs threads; the lines come back in file
- * order and go on exactly as read_all takes them. */
+/* The rest of IN parsed on worker threads; the lines come back in file
+ * order and go on exactly as read_all takes them.  Of E->jobs threads, an
+ * analysis keeps one for this thread's model and plugins (the serial part:
+ * sharing its core with a parser slows the whole run); `events` and
+ * `filter`, light here, parse on all of them. */
 static gboolean
 read_parallel (Engine *e, FtaInput *in, guint64 *line_no, FtaProgress *progress,
                GError **error)
 {
-    FtaPipeline *pl = fta_pipeline_start (in, e->parser, e->jobs);
+    guint workers = e->counts_only || e->filter_lines ? e->jobs : MAX (e->jobs - 1, 1u);
+    FtaPipeline *pl = fta_pipeline_start (in, e->parser, workers);
     const guint fixed = fta_parser_n_fixed_names ();
     /* per worker: its name ids -> the run's */
     GArray **ids = g_new (GArray *, e->jobs);

@@ -62,8 +62,9 @@ static GOptionEntry entries[] = {
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
-      "Parse the input on N threads (default: one per online CPU; 1: no other "
-      "thread); the results do not depend on N", "N" },
+      "Use N threads (default: one per online CPU; 1: no other thread): an "
+      "analysis parses on N-1 of them (at least one) beside the model and "
+      "plugins, events and filter on all N; the results do not depend on N", "N" },
     { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
       "Search DIR for plugins first (repeatable)", "DIR" },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
