@@ -122,31 +122,37 @@ get_cpu (FtaModel *m, gint32 cpu)
     return &g_array_index (m->cpus, Cpu, cpu);
 }
 
+/* PID's id + 1, 0 when it has none yet. */
+static guint32
+lookup_id (const FtaModel *m, gint32 pid)
+{
+    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
+        const guint32 *page = m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
+        return page ? page[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)] : 0;
+    }
+    return GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid)));
+}
+
 /* The id of PID, given at first sight (a negative pid in the fields of a
  * damaged line too: the model keeps it apart like any other).  No
  * allocation once the pid's page exists. */
 static guint32
 task_id (FtaModel *m, gint32 pid)
 {
-    guint32 *slot;
-    guint32 big = 0;
-    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
-        guint32 **page = &m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
-        if (G_UNLIKELY (!*page))
-            *page = g_new0 (guint32, 1u << PID_PAGE_BITS);
-        slot = &(*page)[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)];
-    } else {
-        big = GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid)));
-        slot = &big;
-    }
-    if (G_LIKELY (*slot))
-        return *slot - 1;
+    guint32 known = lookup_id (m, pid);
+    if (G_LIKELY (known))
+        return known - 1;
     guint32 id = m->pids->len;
     g_array_append_val (m->pids, pid);
     g_ptr_array_add (m->tasks, NULL);
-    *slot = id + 1;
-    if (slot == &big)
-        g_hash_table_insert (m->big_pids, GINT_TO_POINTER (pid), GUINT_TO_POINTER (big));
+    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
+        guint32 **page = &m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
+        if (!*page)
+            *page = g_new0 (guint32, 1u << PID_PAGE_BITS);
+        (*page)[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)] = id + 1;
+    } else {
+        g_hash_table_insert (m->big_pids, GINT_TO_POINTER (pid), GUINT_TO_POINTER (id + 1));
+    }
     return id;
 }
 
@@ -177,15 +183,8 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
 static Task *
 find_task (const FtaModel *m, gint32 pid)
 {
-    guint32 id = FTA_TASK_NONE;
-    if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
-        const guint32 *page = m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
-        if (page)
-            id = page[(guint32) pid & ((1u << PID_PAGE_BITS) - 1)] - 1;
-    } else {
-        id = GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid))) - 1;
-    }
-    return id < m->tasks->len ? g_ptr_array_index (m->tasks, id) : NULL;
+    guint32 known = lookup_id (m, pid);
+    return known ? g_ptr_array_index (m->tasks, known - 1) : NULL;
 }
 
 const char *
