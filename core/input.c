@@ -129,6 +129,16 @@ fta_input_bytes (const FtaInput *in)
     return in->bytes;
 }
 
+/* Just after the last newline in [S, S + N); S when there is none. */
+static const char *
+after_last_newline (const char *s, gsize n)
+{
+    const char *e = s + n;
+    while (e > s && e[-1] != '\n')
+        e--;
+    return e;
+}
+
 gboolean
 fta_input_is_mapped (const FtaInput *in)
 {
@@ -147,14 +157,12 @@ fta_input_next_run (FtaInput *in, gsize target, const char **data, gsize *len)
     if (left > target) {
         /* end after the last newline within TARGET, else after the first
          * one beyond it */
-        const char *nl = s + target;
-        while (nl > s && nl[-1] != '\n')
-            nl--; /* a line back: a few dozen bytes */
-        nl = nl > s ? nl - 1 : NULL;
-        if (!nl)
-            nl = memchr (s + target, '\n', left - target);
-        if (nl)
-            n = (gsize) (nl - s) + 1;
+        const char *e = after_last_newline (s, target);
+        if (e == s) {
+            const char *nl = memchr (s + target, '\n', left - target);
+            e = nl ? nl + 1 : s + left;
+        }
+        n = (gsize) (e - s);
     }
     in->unterminated = s[n - 1] != '\n';
 #ifdef MADV_POPULATE_READ
@@ -177,7 +185,9 @@ fta_input_release_to (FtaInput *in, const char *p)
     gsize page = (gsize) sysconf (_SC_PAGESIZE);
     gsize upto = ((gsize) (p - in->map) / page) * page;
     /* in steps of FTA_RELEASE: an munmap call per page would cost more
-     * than the memory it gives back */
+     * than the memory it gives back.  Unmapped: madvise(MADV_DONTNEED) on
+     * this private file mapping let the resident set grow with the file
+     * (measured). */
     if (upto >= in->released + FTA_RELEASE) {
         munmap ((void *) (in->map + in->released), upto - in->released);
         in->released = upto;
@@ -226,17 +236,8 @@ next_mapped (FtaInput *in, const char **line, gsize *len, gboolean *too_long)
     *too_long = n > FTA_MAX_LINE;
     if (*too_long)
         *len = FTA_MAX_LINE;
-    if (in->pos - in->released > FTA_RELEASE) {
-        gsize page = (gsize) sysconf (_SC_PAGESIZE);
-        /* never the page holding the line just returned */
-        gsize upto = ((gsize) (s - in->map) / page) * page;
-        if (upto > in->released) {
-            /* unmapped: madvise(MADV_DONTNEED) on this private file mapping
-             * let the resident set grow with the file (measured) */
-            munmap ((void *) (in->map + in->released), upto - in->released);
-            in->released = upto;
-        }
-    }
+    if (in->pos - in->released > FTA_RELEASE)
+        fta_input_release_to (in, s); /* never the line just returned */
     return TRUE;
 }
 
@@ -387,10 +388,8 @@ fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len, GError **e
                 in->eof = TRUE;
             continue;
         }
-        gsize win = MIN (avail, cap);
-        const char *s = in->buf + in->start, *e = s + win;
-        while (e > s && e[-1] != '\n')
-            e--;
+        const char *s = in->buf + in->start;
+        const char *e = after_last_newline (s, MIN (avail, cap));
         if (e > s) {
             *len = (gsize) (e - s);
         } else if (!in->eof || avail > cap) {
