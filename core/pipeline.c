@@ -7,9 +7,9 @@
  * buffers of FTA_PIPE_BLOCK bytes (a line longer than a block goes alone,
  * as fta_input_next_line gives it).  Lines split exactly as they do on
  * one thread.  A block goes to the workers' queue and, in the same order,
- * to the consumer's queue.  A
- * worker parses every line of a block into its array of parsed lines with
- * a parser of its own; the consumer takes the blocks in file order,
+ * to the consumer's queue.  A worker parses every line of a block into its
+ * array of parsed lines with a parser of its own; the consumer takes the
+ * blocks in file order,
  * waiting for each to be parsed, and gives it back to the reader once its
  * lines were consumed (the events point into it).  Memory: BLOCKS_PER_JOB
  * x N blocks and their parsed lines, whatever the size of the input.
@@ -47,12 +47,11 @@ G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
 
 typedef struct {
     FtaBatch batch;          /* first: a batch is its block */
-    char *buf;               /* copied lines, '\n'-separated */
-    gsize fill;
-    const char *run;         /* or a run of the mapped input */
+    char *buf;               /* a stream's lines, copied */
+    const char *run;         /* the lines: in buf, or in the mapped input */
     gsize run_len;
-    guint n_input;           /* lines in buf (a run's are counted when parsed) */
-    GArray *too_long;        /* guint: indexes of the lines cut short (buf) */
+    gboolean cut_short;      /* one line, cut at FTA_MAX_LINE by the line reader */
+    guint n_input;           /* lines in the run, counted when parsed */
     FtaParsedLine *lines;
     guint lines_cap;
     GPtrArray *names;        /* the batch's new names */
@@ -103,11 +102,10 @@ take_free (FtaPipeline *pl)
 {
     Block *b = g_async_queue_pop (pl->free_q);
     TAKEN (b);
-    b->fill = 0;
     b->run = NULL;
     b->run_len = 0;
+    b->cut_short = FALSE;
     b->n_input = 0;
-    g_array_set_size (b->too_long, 0);
     return b;
 }
 
@@ -196,19 +194,17 @@ reader_main (gpointer data)
         if (n == 0) {
             if (!fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error))
                 break;
-            if (too_long)
-                g_array_append_val (b->too_long, b->n_input);
             memcpy (b->buf, line, len);
-            b->buf[len] = '\n';
-            b->fill = len + 1;
-            b->n_input = 1;
+            b->buf[len] = '\n'; /* a blank line is a line too */
+            b->run_len = len + 1;
+            b->cut_short = too_long;
         } else {
             gsize k = cut_lines (b->buf, n);
             if (k < n)
                 fta_input_give_back (pl->in, n - k);
-            b->run = b->buf;
             b->run_len = k;
         }
+        b->run = b->buf;
         submit (pl, b);
         b = take_free (pl);
     }
@@ -227,9 +223,8 @@ next_slot (Block *b, guint i)
     return &b->lines[i];
 }
 
-/* A run of the mapping, or of lines copied from a stream: its lines are
- * found here, as fta_input_next_line would return them (a line longer
- * than FTA_MAX_LINE is cut there). */
+/* The block's lines are found here, as fta_input_next_line would return
+ * them (a line longer than FTA_MAX_LINE is cut there). */
 static void
 parse_run (FtaParser *p, Block *b)
 {
@@ -241,7 +236,7 @@ parse_run (FtaParser *p, Block *b)
         FtaParsedLine *r = next_slot (b, i++);
         r->line = s;
         r->why = NULL;
-        if (G_UNLIKELY (n > FTA_MAX_LINE)) {
+        if (G_UNLIKELY (n > FTA_MAX_LINE || b->cut_short)) {
             r->len = FTA_MAX_LINE;
             r->kind = FTA_LINE_TOO_LONG;
         } else {
@@ -258,33 +253,7 @@ parse_block (Worker *w, Block *b)
 {
     FtaParser *p = w->parser;
     guint n_before = fta_parser_n_names (p);
-    if (b->run) {
-        parse_run (p, b);
-        goto parsed;
-    }
-    if (b->lines_cap < b->n_input) {
-        g_free (b->lines);
-        b->lines_cap = MAX (b->n_input, b->lines_cap * 2);
-        b->lines = g_new (FtaParsedLine, b->lines_cap);
-    }
-    const char *s = b->buf, *end = b->buf + b->fill;
-    const guint *cut = (const guint *) (gpointer) b->too_long->data;
-    guint n_cut = b->too_long->len, k = 0;
-    for (guint i = 0; i < b->n_input; i++) {
-        const char *nl = memchr (s, '\n', end - s);
-        FtaParsedLine *r = &b->lines[i];
-        r->line = s;
-        r->len = (guint32) (nl - s);
-        r->why = NULL;
-        if (k < n_cut && cut[k] == i) {
-            k++;
-            r->kind = FTA_LINE_TOO_LONG;
-        } else {
-            r->kind = (guint8) fta_parser_parse_line (p, s, r->len, &r->ev, &r->why);
-        }
-        s = nl + 1;
-    }
-parsed:
+    parse_run (p, b);
     g_ptr_array_set_size (b->names, 0);
     for (guint id = n_before; id < fta_parser_n_names (p); id++)
         g_ptr_array_add (b->names, (gpointer) fta_parser_name (p, id));
@@ -343,7 +312,6 @@ fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
     for (guint i = 0; i < pl->n_blocks; i++) {
         Block *b = &pl->blocks[i];
         b->buf = pl->mapped ? NULL : g_malloc (FTA_PIPE_BLOCK);
-        b->too_long = g_array_new (FALSE, FALSE, sizeof (guint));
         b->names = g_ptr_array_new ();
         g_async_queue_push (pl->free_q, b);
     }
@@ -416,7 +384,6 @@ fta_pipeline_finish (FtaPipeline *pl, GError **error)
         Block *b = &pl->blocks[i];
         g_free (b->buf);
         g_free (b->lines);
-        g_array_free (b->too_long, TRUE);
         g_ptr_array_free (b->names, TRUE);
     }
     g_free (pl->blocks);
