@@ -1243,8 +1243,8 @@ read_parallel (Engine *e, FtaInput *in, guint64 *line_no, FtaProgress *progress,
     FtaPipeline *pl = fta_pipeline_start (in, e->parser, workers);
     const guint fixed = fta_parser_n_fixed_names ();
     /* per worker: its name ids -> the run's */
-    GArray **ids = g_new (GArray *, e->jobs);
-    for (guint w = 0; w < e->jobs; w++) {
+    GArray **ids = g_new (GArray *, workers);
+    for (guint w = 0; w < workers; w++) {
         ids[w] = g_array_new (FALSE, FALSE, sizeof (guint));
         for (guint i = 0; i < fixed; i++)
             g_array_append_val (ids[w], i);
@@ -1274,7 +1274,7 @@ read_parallel (Engine *e, FtaInput *in, guint64 *line_no, FtaProgress *progress,
         }
         fta_pipeline_release (pl, b);
     }
-    for (guint w = 0; w < e->jobs; w++)
+    for (guint w = 0; w < workers; w++)
         g_array_free (ids[w], TRUE);
     g_free (ids);
     return fta_pipeline_finish (pl, error);
