@@ -3,27 +3,56 @@
 
 #include "fta-test.h"
 
-int
-fta_test_run (const char *const *args, char **err_out)
+static FtaTestRun
+spawn (char **argv)
+{
+    FtaTestRun r = { 0 };
+    int status;
+    GError *error = NULL;
+    g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &status,
+                  &error);
+    g_assert_no_error (error);
+    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    return r;
+}
+
+FtaTestRun
+fta_test_run_argv (const char *const *args)
 {
     GPtrArray *argv = g_ptr_array_new ();
     g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
     for (const char *const *a = args; *a; a++)
         g_ptr_array_add (argv, (gpointer) *a);
     g_ptr_array_add (argv, NULL);
-    int status;
-    char *out = NULL, *err = NULL;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                  &err, &status, &error);
-    g_assert_no_error (error);
+    FtaTestRun r = spawn ((char **) argv->pdata);
     g_ptr_array_free (argv, TRUE);
-    g_free (out);
-    if (err_out)
-        *err_out = err;
-    else
-        g_free (err);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    return r;
+}
+
+FtaTestRun
+fta_test_run_sh (const char *cmd)
+{
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    return spawn ((char **) argv);
+}
+
+void
+fta_test_run_clear (FtaTestRun *r)
+{
+    g_free (r->out);
+    g_free (r->err);
+}
+
+int
+fta_test_run (const char *const *args, char **err_out)
+{
+    FtaTestRun r = fta_test_run_argv (args);
+    if (err_out) {
+        *err_out = r.err;
+        r.err = NULL;
+    }
+    fta_test_run_clear (&r);
+    return r.rc;
 }
 
 char *

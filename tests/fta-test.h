@@ -6,6 +6,20 @@
 #include <json-glib/json-glib.h>
 #include <glib.h>
 
+/* A finished run: exit status (128 + signal when killed) and what it
+ * printed. */
+typedef struct {
+    int rc;
+    char *out; /* owned */
+    char *err; /* owned */
+} FtaTestRun;
+
+/* Runs $FTA_BIN ARGS... (NULL-terminated). */
+FtaTestRun fta_test_run_argv (const char *const *args);
+/* Runs CMD with /bin/sh -c. */
+FtaTestRun fta_test_run_sh (const char *cmd);
+void fta_test_run_clear (FtaTestRun *r);
+
 /* Runs $FTA_BIN ARGS... (NULL-terminated); returns its exit status.  The
  * standard error is returned in *err_out (owned) when it is not NULL. */
 int fta_test_run (const char *const *args, char **err_out);

@@ -6,54 +6,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
-
-typedef struct {
-    int rc;
-    char *out;
-    char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-    g_free (r->out);
-    g_free (r->err);
-}
-
-/* Runs "$FTA_BIN ARGS..." (through the shell when SHELL_CMD is given). */
-static Run
-run_argv (const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    Run r = { 0 };
-    int status;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                  &r.out, &r.err, &status, &error);
-    g_assert_no_error (error);
-    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-    g_ptr_array_free (argv, TRUE);
-    return r;
-}
-
-static Run
-run_sh (const char *cmd)
-{
-    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-    Run r = { 0 };
-    int status;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out,
-                  &r.err, &status, &error);
-    g_assert_no_error (error);
-    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-    return r;
-}
 
 static char *
 tmp (const char *name)
@@ -70,9 +25,9 @@ corpus_text (const char *scenario)
     char *dst = g_strdup_printf ("%s/%s.txt", tmpdir, scenario);
     if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
-        Run r = run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
     }
     g_free (src);
@@ -94,11 +49,11 @@ analyze_json (const char *const *extra, const char *trace)
         g_ptr_array_add (a, (gpointer) *e);
     g_ptr_array_add (a, (gpointer) trace);
     g_ptr_array_add (a, NULL);
-    Run r = run_argv ((const char *const *) a->pdata);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
     if (r.rc)
         g_printerr ("%s", r.err);
     g_assert_cmpint (r.rc, ==, 0);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     JsonParser *p = json_parser_new ();
     GError *error = NULL;
     json_parser_load_from_file (p, out, &error);
@@ -151,11 +106,11 @@ test_empty (void)
 {
     char *path = tmp ("empty.txt");
     g_assert_true (g_file_set_contents (path, "", 0, NULL));
-    Run r = run_argv ((const char *[]) { path, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });
     g_assert_cmpint (r.rc, ==, 4);
     g_assert_nonnull (strstr (r.err, "is empty"));
     g_assert_cmpint (strlen (r.out), ==, 0);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (path);
 }
 
@@ -169,11 +124,11 @@ test_garbage (void)
     for (gsize i = 0; i < n; i++)
         buf[i] = (guchar) g_rand_int_range (rand, 0, 256);
     g_assert_true (g_file_set_contents (path, (char *) buf, n, NULL));
-    Run r = run_argv ((const char *[]) { path, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });
     g_assert_cmpint (r.rc, ==, 4);
     g_assert_nonnull (strstr (r.err, "no trace events found"));
     g_assert_nonnull (strstr (r.err, "Understood:"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (buf);
     g_rand_free (rand);
     g_free (path);
@@ -182,21 +137,21 @@ test_garbage (void)
 static void
 test_directory (void)
 {
-    Run r = run_argv ((const char *[]) { tmpdir, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { tmpdir, NULL });
     g_assert_cmpint (r.rc, ==, 3);
     g_assert_nonnull (strstr (r.err, "is a directory"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
 }
 
 static void
 test_missing (void)
 {
     char *path = tmp ("no-such-trace.txt");
-    Run r = run_argv ((const char *[]) { path, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });
     g_assert_cmpint (r.rc, ==, 3);
     g_assert_nonnull (strstr (r.err, "cannot open"));
     g_assert_nonnull (strstr (r.err, path));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (path);
 }
 
@@ -228,9 +183,9 @@ check_long_line (const char *trace, gboolean via_stdin)
         char *out = tmp ("long.json");
         char *cmd = g_strdup_printf ("'%s' -q -f json -o '%s' - < '%s'",
                                      g_getenv ("FTA_BIN"), out, trace);
-        Run r = run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
-        run_clear (&r);
+        fta_test_run_clear (&r);
         p = json_parser_new ();
         g_assert_true (json_parser_load_from_file (p, out, NULL));
         g_free (cmd);
@@ -290,15 +245,15 @@ test_odd_pids (void)
     char *kvm = g_test_build_filename (G_TEST_DIST, "..", "config", "kvm.cfg", NULL);
     char *dir = tmp ("odd-pids-out/");
     for (const char *const *j = (const char *[]) { "1", "2", NULL }; *j; j++) {
-        Run r = run_argv ((const char *[]) { "-q", "-j", *j, "-f", "text", "-f", "json",
+        FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "-j", *j, "-f", "text", "-f", "json",
                                              "-f", "csv", "-f", "gnuplot", "-f", "html",
                                              "-o", dir, path, NULL });
         g_assert_cmpint (r.rc, ==, 0);
-        run_clear (&r);
-        r = run_argv ((const char *[]) { "-q", "-j", *j, "-c", kvm, path, NULL });
+        fta_test_run_clear (&r);
+        r = fta_test_run_argv ((const char *[]) { "-q", "-j", *j, "-c", kvm, path, NULL });
         g_assert_cmpint (r.rc, ==, 0);
         g_assert_nonnull (strstr (r.out, "sched_switch"));
-        run_clear (&r);
+        fta_test_run_clear (&r);
     }
     g_free (dir);
     g_free (kvm);
@@ -357,11 +312,11 @@ test_usage (void)
         { { trace, trace, NULL }, 2, "exactly one trace" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-        Run r = run_argv (cases[i].args);
+        FtaTestRun r = fta_test_run_argv (cases[i].args);
         g_test_message ("case %u: rc %d, %s", i, r.rc, r.err);
         g_assert_cmpint (r.rc, ==, cases[i].rc);
         g_assert_nonnull (strstr (r.err, cases[i].msg));
-        run_clear (&r);
+        fta_test_run_clear (&r);
     }
     g_free (trace);
 }
@@ -369,12 +324,12 @@ test_usage (void)
 static void
 test_help (void)
 {
-    Run r = run_argv ((const char *[]) { "--help", NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "--help", NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.out, "Exit status"));
     g_assert_nonnull (strstr (r.out, "--comm"));
     g_assert_nonnull (strstr (r.out, "events TRACE"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
 }
 
 /* --- commands --------------------------------------------------------------- */
@@ -383,14 +338,14 @@ static void
 test_events (void)
 {
     char *trace = corpus_text ("lossy");
-    Run r = run_argv ((const char *[]) { "events", trace, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "events", trace, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     /* counts from lossy_ftrace_default.counts.txt */
     g_assert_nonnull (strstr (r.out, "1097  sched_switch"));
     g_assert_nonnull (strstr (r.out, "782  sched_wakeup\n"));
     g_assert_nonnull (strstr (r.out, "588  sched_waking"));
     g_assert_nonnull (strstr (r.out, "buffer-started markers: 1"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (trace);
 }
 
@@ -405,7 +360,7 @@ test_progress (void)
     for (const char *const *f = (const char *[]) { trace, gz, NULL }; *f; f++) {
         char *cmd = g_strdup_printf ("FTA_PROGRESS=always FTA_PIPELINE_BLOCK=4096 "
                                      "\"$FTA_BIN\" events -j 2 '%s'", *f);
-        Run r = run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
         g_assert_true (g_str_has_prefix (r.err, "\rftrace-analyzer: "));
         g_assert_nonnull (strstr (r.err, " MB/s"));
@@ -422,29 +377,29 @@ test_progress (void)
             }
         }
         g_assert_cmpuint (n, >=, 2);
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
         cmd = g_strdup_printf ("FTA_PROGRESS=always \"$FTA_BIN\" events -q -j 2 '%s'", *f);
-        r = run_sh (cmd);
+        r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
         g_assert_cmpstr (r.err, ==, "");
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
     }
     /* not a terminal: nothing; --progress asks for it anyway, but a run
      * this short ends before it shows; -q wins */
     for (const char *const *opt = (const char *[]) { "-j2", "--progress", NULL }; *opt; opt++) {
-        Run r = run_argv ((const char *[]) { "events", *opt, trace, NULL });
+        FtaTestRun r = fta_test_run_argv ((const char *[]) { "events", *opt, trace, NULL });
         g_assert_cmpint (r.rc, ==, 0);
         g_assert_cmpstr (r.err, ==, "");
-        run_clear (&r);
+        fta_test_run_clear (&r);
     }
     char *cmd = g_strdup_printf ("FTA_PROGRESS=always \"$FTA_BIN\" events --progress -q '%s'",
                                  trace);
-    Run r = run_sh (cmd);
+    FtaTestRun r = fta_test_run_sh (cmd);
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_cmpstr (r.err, ==, "");
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (gz);
     g_free (trace);
@@ -453,7 +408,7 @@ test_progress (void)
 static void
 test_plugins_list (void)
 {
-    Run r = run_argv ((const char *[]) { "plugins", NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "plugins", NULL });
     g_assert_cmpint (r.rc, ==, 0);
     for (const char *const *n = (const char *[]) { "switch", "wakeup", "text", "json", NULL };
          *n; n++) {
@@ -462,20 +417,20 @@ test_plugins_list (void)
         g_free (so);
     }
     g_assert_nonnull (strstr (r.out, "pretty"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
 }
 
 static void
 test_text_output (void)
 {
     char *trace = corpus_text ("qemu_tcg");
-    Run r = run_argv ((const char *[]) { "--top", "5", trace, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "--top", "5", trace, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.out, "(switch.tasks)"));
     g_assert_nonnull (strstr (r.out, "CPU 0/TCG"));
     g_assert_nonnull (strstr (r.out, "== Input quality =="));
     g_assert_nonnull (strstr (r.out, "more rows"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (trace);
 }
 
@@ -488,7 +443,7 @@ test_stdin_equals_file (void)
     char *out = tmp ("stdin.json");
     char *cmd = g_strdup_printf ("cat '%s' | '%s' -q -f json -o '%s' -", trace,
                                  g_getenv ("FTA_BIN"), out);
-    Run r = run_sh (cmd);
+    FtaTestRun r = fta_test_run_sh (cmd);
     g_assert_cmpint (r.rc, ==, 0);
     JsonParser *b = json_parser_new ();
     g_assert_true (json_parser_load_from_file (b, out, NULL));
@@ -497,7 +452,7 @@ test_stdin_equals_file (void)
     g_assert_true (json_node_equal (ta, tb));
     g_object_unref (a);
     g_object_unref (b);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (out);
     g_free (trace);
@@ -514,16 +469,16 @@ test_compressed (void)
     for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
         char *packed = tmp (tools[i]);
         char *cmd = g_strdup_printf ("%s -c < '%s' > '%s'", tools[i], trace, packed);
-        Run r = run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
         for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
             char *out = tmp ("packed.json");
             cmd = g_strdup_printf (via_pipe ? "cat '%s' | '%s' -q -f json -o '%s' -"
                                             : "'%2$s' -q -f json -o '%3$s' '%1$s'",
                                    packed, g_getenv ("FTA_BIN"), out);
-            r = run_sh (cmd);
+            r = fta_test_run_sh (cmd);
             g_assert_cmpint (r.rc, ==, 0);
             JsonParser *p = json_parser_new ();
             g_assert_true (json_parser_load_from_file (p, out, NULL));
@@ -538,20 +493,20 @@ test_compressed (void)
             g_assert_cmpstr (json_object_get_string_member (input, "compression"), ==,
                              tools[i]);
             g_object_unref (p);
-            run_clear (&r);
+            fta_test_run_clear (&r);
             g_free (cmd);
             g_free (out);
         }
         /* cut short: a clear error that says how to read what is there */
         char *cut = tmp ("cut");
         cmd = g_strdup_printf ("head -c 20000 '%s' > '%s'", packed, cut);
-        r = run_sh (cmd);
-        run_clear (&r);
-        r = run_argv ((const char *[]) { cut, NULL });
+        r = fta_test_run_sh (cmd);
+        fta_test_run_clear (&r);
+        r = fta_test_run_argv ((const char *[]) { cut, NULL });
         g_assert_cmpint (r.rc, ==, 3);
         g_assert_nonnull (strstr (r.err, "damaged or cut short"));
         g_assert_nonnull (strstr (r.err, tools[i]));
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
         g_free (cut);
         g_free (packed);
@@ -750,10 +705,10 @@ test_hand_trace (void)
     g_assert_cmpint (sum_col (p, "switch.comms", "sched_in"), ==, 2);
     g_object_unref (p);
 
-    Run run = run_argv ((const char *[]) { "--start", "100.5", "--end", "100.1", path, NULL });
+    FtaTestRun run = fta_test_run_argv ((const char *[]) { "--start", "100.5", "--end", "100.1", path, NULL });
     g_assert_cmpint (run.rc, ==, 2);
     g_assert_nonnull (strstr (run.err, "is after --end"));
-    run_clear (&run);
+    fta_test_run_clear (&run);
     g_free (path);
 }
 
@@ -783,8 +738,8 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/hand-trace/markers-windows-utf8", test_hand_trace);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    Run r = run_sh (cmd);
-    run_clear (&r);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (tmpdir);
     return rc;

@@ -7,54 +7,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
-
-typedef struct {
-    int rc;
-    char *out; /* owned */
-    char *err; /* owned */
-} Run;
-
-static void
-run_clear (Run *r)
-{
-    g_free (r->out);
-    g_free (r->err);
-}
-
-static Run
-run_spawn (char **argv)
-{
-    Run r = { 0 };
-    int status;
-    GError *error = NULL;
-    g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-                  &status, &error);
-    g_assert_no_error (error);
-    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-    return r;
-}
-
-/* "$FTA_BIN ARGS..." */
-static Run
-run_argv (const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    Run r = run_spawn ((char **) argv->pdata);
-    g_ptr_array_free (argv, TRUE);
-    return r;
-}
-
-static Run
-run_sh (const char *cmd)
-{
-    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-    return run_spawn ((char **) argv);
-}
 
 static char *
 tmp (const char *name)
@@ -71,9 +26,9 @@ corpus_text (const char *scenario)
     char *dst = g_strdup_printf ("%s/%s.txt", tmpdir, scenario);
     if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
-        Run r = run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         g_assert_cmpint (r.rc, ==, 0);
-        run_clear (&r);
+        fta_test_run_clear (&r);
         g_free (cmd);
     }
     g_free (src);
@@ -195,7 +150,7 @@ check_filter (const char *trace, const char *const *args, LinePred pred,
         g_ptr_array_add (a, (gpointer) *p);
     g_ptr_array_add (a, (gpointer) trace);
     g_ptr_array_add (a, NULL);
-    Run r = run_argv ((const char *const *) a->pdata);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
     g_assert_cmpint (r.rc, ==, 0);
     g_test_message ("%u event lines expected; %s", n, r.err);
     g_assert_cmpuint (n, >, 0);
@@ -203,7 +158,7 @@ check_filter (const char *trace, const char *const *args, LinePred pred,
     char *count = g_strdup_printf ("written (%u of ", n);
     g_assert_nonnull (strstr (r.err, count));
     g_free (count);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_ptr_array_free (a, TRUE);
     g_free (want);
 }
@@ -332,22 +287,22 @@ test_read_back (void)
     char *trace = corpus_text ("lossy");
     char *cmd = g_strdup_printf ("'%1$s' filter -q --comm 'sleeper A' '%2$s' "
                                  "| '%1$s' events -", g_getenv ("FTA_BIN"), trace);
-    Run r = run_sh (cmd);
+    FtaTestRun r = fta_test_run_sh (cmd);
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.out, " 0 not understood"));
     g_assert_nonnull (strstr (r.out, "buffer-started markers: 1"));
     /* 13 header lines and the marker */
     g_assert_nonnull (strstr (r.out, "392 events, 13 header"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (cmd);
 
     /* nothing filtered: the trace itself, byte for byte */
     char *all = read_text (trace);
-    r = run_argv ((const char *[]) { "filter", "-q", trace, NULL });
+    r = fta_test_run_argv ((const char *[]) { "filter", "-q", trace, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_cmpstr (r.out, ==, all);
     g_assert_cmpstr (r.err, ==, "");
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (all);
     g_free (trace);
 }
@@ -366,7 +321,7 @@ test_unparsed_and_output (void)
         "           taskB-102     [001] d..2.   100.000200: sched_waking: comm=taskA pid=101 prio=120 target_cpu=000\n";
     g_assert_true (g_file_set_contents (path, text, -1, NULL));
     char *out = tmp ("messy-out.txt");
-    Run r = run_argv (
+    FtaTestRun r = fta_test_run_argv (
         (const char *[]) { "filter", "--pid", "101", "-o", out, path, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_cmpstr (r.out, ==, "");
@@ -380,14 +335,14 @@ test_unparsed_and_output (void)
     g_assert_cmpstr (got, ==, want->str);
     g_string_free (want, TRUE);
     g_free (got);
-    run_clear (&r);
+    fta_test_run_clear (&r);
 
     /* an input without a final newline: the line is written whole */
     g_assert_true (g_file_set_contents (path, text, strlen (text) - 1, NULL));
-    r = run_argv ((const char *[]) { "filter", "-q", "--cpu", "1", path, NULL });
+    r = fta_test_run_argv ((const char *[]) { "filter", "-q", "--cpu", "1", path, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_true (g_str_has_suffix (r.out, "target_cpu=000\n"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_unlink (out);
     g_free (out);
     g_free (path);
@@ -421,17 +376,17 @@ test_usage (void)
         { { "filter", "-o", out, empty, NULL }, 4, "is empty" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-        Run r = run_argv (cases[i].args);
+        FtaTestRun r = fta_test_run_argv (cases[i].args);
         g_test_message ("case %u: rc %d, %s", i, r.rc, r.err);
         g_assert_cmpint (r.rc, ==, cases[i].rc);
         g_assert_nonnull (strstr (r.err, cases[i].msg));
-        run_clear (&r);
+        fta_test_run_clear (&r);
     }
     /* a failed run leaves no output file behind */
     g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 
     /* an unknown event matches nothing, and a note says so */
-    Run r = run_argv ((const char *[]) { "filter", "--events", "no_such_event", trace,
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "filter", "--events", "no_such_event", trace,
                                          NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.err, "no event of"));
@@ -441,13 +396,13 @@ test_usage (void)
     for (char **l = lines; *l; l++)
         g_assert_true (is_kept_always (*l));
     g_strfreev (lines);
-    run_clear (&r);
+    fta_test_run_clear (&r);
 
-    r = run_argv ((const char *[]) { "--help", NULL });
+    r = fta_test_run_argv ((const char *[]) { "--help", NULL });
     g_assert_nonnull (strstr (r.out, "filter TRACE"));
     g_assert_nonnull (strstr (r.out, "--events"));
     g_assert_nonnull (strstr (r.out, "--sort"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (out);
     g_free (missing);
     g_free (empty);
@@ -459,7 +414,7 @@ static void
 test_analyze_events (void)
 {
     char *trace = corpus_text ("lossy");
-    Run r = run_argv ((const char *[]) { "-q", "-f", "json", "--events", "sched_waking",
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "-f", "json", "--events", "sched_waking",
                                          trace, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     JsonParser *p = json_parser_new ();
@@ -478,7 +433,7 @@ test_analyze_events (void)
         n += json_array_get_int_element (json_array_get_array_element (rows, i), 1);
     g_assert_cmpint (n, ==, 588);
     g_object_unref (p);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (trace);
 }
 
@@ -563,7 +518,7 @@ disorder (const char *trace, const char *name, guint delay_cpu1, guint reverse)
 static JsonParser *
 analyze_json (const char *sort, const char *trace)
 {
-    Run r = run_argv ((const char *[]) { "-q", "-f", "json", sort ? sort : trace,
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "-f", "json", sort ? sort : trace,
                                          sort ? trace : NULL, NULL });
     if (r.rc)
         g_printerr ("%s", r.err);
@@ -572,7 +527,7 @@ analyze_json (const char *sort, const char *trace)
     GError *error = NULL;
     json_parser_load_from_data (p, r.out, -1, &error);
     g_assert_no_error (error);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     return p;
 }
 
@@ -619,10 +574,10 @@ check_sort (const char *scenario, guint delay_cpu1, guint reverse)
     char *orig = read_text (trace);
     const char *windows[] = { "--sort", "--sort=0.5", NULL };
     for (const char *const *w = windows; *w; w++) {
-        Run r = run_argv ((const char *[]) { "filter", "-q", *w, bad, NULL });
+        FtaTestRun r = fta_test_run_argv ((const char *[]) { "filter", "-q", *w, bad, NULL });
         g_assert_cmpint (r.rc, ==, 0);
         g_assert_cmpstr (r.out, ==, orig);
-        run_clear (&r);
+        fta_test_run_clear (&r);
     }
     g_free (orig);
 
@@ -632,19 +587,19 @@ check_sort (const char *scenario, guint delay_cpu1, guint reverse)
     g_assert_cmpint (quality (small, "out_of_order_unplaced"), <=,
                      quality (small, "events_behind"));
     g_object_unref (small);
-    Run r = run_argv ((const char *[]) { "--sort=0.000001", bad, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "--sort=0.000001", bad, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.out, "--sort could not place"));
-    run_clear (&r);
-    r = run_argv ((const char *[]) { "events", "--sort=0.000001", bad, NULL });
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "events", "--sort=0.000001", bad, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.out, "timestamps going back"));
     g_assert_nonnull (strstr (r.out, "--sort could not place"));
-    run_clear (&r);
-    r = run_argv ((const char *[]) { "filter", "--sort=0.000001", bad, NULL });
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "filter", "--sort=0.000001", bad, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     g_assert_nonnull (strstr (r.err, "came later than the window allows"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
 
     g_unlink (bad);
     g_free (bad);
@@ -693,9 +648,9 @@ test_sort_tiny (void)
     JsonParser *got = analyze_json ("--sort", bad);
     g_assert_cmpint (quality (got, "out_of_order"), >, 0);
     g_assert_true (json_node_equal (member (want, "tables"), member (got, "tables")));
-    Run r = run_argv ((const char *[]) { "filter", "-q", bad, "--sort", NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "filter", "-q", bad, "--sort", NULL });
     g_assert_cmpstr (r.out, ==, text);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_object_unref (want);
     g_object_unref (got);
     g_string_free (s, TRUE);
@@ -726,8 +681,8 @@ main (int argc, char **argv)
     g_test_add_func ("/sort/tiny", test_sort_tiny);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    Run r = run_sh (cmd);
-    run_clear (&r);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (tmpdir);
     return rc;

@@ -13,39 +13,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
-
-typedef struct {
-    int rc;
-    char *out;
-    char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-    g_free (r->out);
-    g_free (r->err);
-}
-
-static Run
-run_argv (const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    Run r = { 0 };
-    int status;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out,
-                  &r.err, &status, &error);
-    g_assert_no_error (error);
-    r.rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-    g_ptr_array_free (argv, TRUE);
-    return r;
-}
 
 static char *
 tmp (const char *name)
@@ -74,11 +44,11 @@ analyze (const char *const *extra, const char *trace)
         g_ptr_array_add (a, (gpointer) *e);
     g_ptr_array_add (a, (gpointer) trace);
     g_ptr_array_add (a, NULL);
-    Run r = run_argv ((const char *const *) a->pdata);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
     if (r.rc)
         g_printerr ("%s", r.err);
     g_assert_cmpint (r.rc, ==, 0);
-    run_clear (&r);
+    fta_test_run_clear (&r);
     JsonParser *p = json_parser_new ();
     GError *error = NULL;
     json_parser_load_from_file (p, out, &error);
@@ -581,11 +551,11 @@ test_hand_finding (void)
 
     /* a bad option is an error that names the plugin */
     char *bad = write_tmp ("bad.cfg", "plugins = { kvm = { steal_pct = 0.0; }; };\n");
-    Run r = run_argv ((const char *[]) { "-c", bad, trace, NULL });
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-c", bad, trace, NULL });
     g_assert_cmpint (r.rc, ==, 5);
     g_assert_nonnull (strstr (r.err, "kvm"));
     g_assert_nonnull (strstr (r.err, "steal_pct"));
-    run_clear (&r);
+    fta_test_run_clear (&r);
     g_free (bad);
     g_free (cfg25);
     g_free (cfg);
