@@ -214,11 +214,16 @@ struct _FtaContext {
     gint64 window_ns;       /* 0 = auto */
     GRegex *comm_re;        /* NULL = any */
     GHashTable *pids;       /* set of pid, NULL = any */
-    GHashTable *sel_cache;  /* pid -> Selection (engine.c) */
+    GHashTable *sel_cache;  /* pid -> Selection (context.c) */
     GPtrArray *sel_by_task; /* task id -> Selection */
     char *filter_text;
     const FtaModel *model;
 };
+
+/* An empty context reading names from MODEL; clear frees what it owns
+ * (filters, caches, output names). */
+void fta_context_init (FtaContext *ctx, const FtaModel *model);
+void fta_context_clear (FtaContext *ctx);
 
 /* Parses "1,2,5-7" into a set.  FALSE with error on junk. */
 GHashTable *fta_parse_int_set (const char *text, const char *what,

@@ -1,0 +1,227 @@
+/* bus.c - the plugins in use, and the way of every line from the read
+ * loop (or the --sort window) to them: counted, fed to the sched model,
+ * then passed to the analyzers subscribed to its type if the report
+ * filters let it through; the model's spans likewise.  `filter` writes
+ * the lines instead.
+ *
+ * Owns the engine's instances and subscriptions, and `filter`'s output
+ * stream state (out, write_errno, written_*).  Asks select.c what is
+ * reported.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "run.h"
+
+static gboolean
+check_kind (const FtaPlugin *p, FtaPluginKind want, GError **error)
+{
+    if (p->desc->kind == want)
+        return TRUE;
+    const char *kind = fta_plugin_kind_name (p->desc->kind);
+    g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                 "plugin '%s' (%s) is a%s %s, not a%s %s: list it under %s",
+                 p->desc->name, p->path, kind[0] == 'a' ? "n" : "", kind,
+                 want == FTA_PLUGIN_ANALYZER ? "n" : "", fta_plugin_kind_name (want),
+                 p->desc->kind == FTA_PLUGIN_SINK ? "'sinks' (or -f)"
+                 : p->desc->kind == FTA_PLUGIN_COMPARATOR ? "'compare' (the command)"
+                 : "'analyzers'");
+    return FALSE;
+}
+
+gboolean
+fta_bus_add_instance (FtaEngine *e, const char *name, FtaPluginKind want, GPtrArray *dirs,
+              const FtaProfile *profile, GError **error)
+{
+    for (guint i = 0; i < e->instances->len; i++) {
+        FtaInstance *in = g_ptr_array_index (e->instances, i);
+        if (strcmp (in->plugin->desc->name, name) == 0)
+            return check_kind (in->plugin, want, error); /* listed twice: run once */
+    }
+    FtaPlugin *p = fta_plugin_load (name, dirs, error);
+    if (!p)
+        return FALSE;
+    if (!check_kind (p, want, error)) {
+        fta_plugin_unload (p);
+        return FALSE;
+    }
+    FtaOptions *opts = fta_options_new (profile, p->desc, error);
+    if (!opts) {
+        fta_plugin_unload (p);
+        return FALSE;
+    }
+    FtaInstance *in = g_new0 (FtaInstance, 1);
+    in->plugin = p;
+    in->opts = opts;
+    g_ptr_array_add (e->instances, in);
+    return TRUE;
+}
+
+gboolean
+fta_bus_create_instances (FtaEngine *e, GError **error)
+{
+    for (guint i = 0; i < e->instances->len; i++) {
+        FtaInstance *in = g_ptr_array_index (e->instances, i);
+        const FtaPluginDescriptor *d = in->plugin->desc;
+        if (d->create) {
+            GError *err = NULL;
+            in->self = d->create (&e->ctx, in->opts, &err);
+            if (!in->self) {
+                g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
+                             "plugin '%s' (%s) could not start: %s", d->name,
+                             in->plugin->path, err ? err->message : "no reason given");
+                g_clear_error (&err);
+                return FALSE;
+            }
+        }
+        for (const FtaEventType *t = d->events; t && *t != FTA_EV_NONE; t++) {
+            if (*t >= FTA_EV__COUNT)
+                continue;
+            if ((*t == FTA_EV_SPAN && !d->on_span) || (*t != FTA_EV_SPAN && !d->on_event))
+                continue;
+            if (!e->subs[*t])
+                e->subs[*t] = g_ptr_array_new ();
+            g_ptr_array_add (e->subs[*t], in);
+        }
+    }
+    return TRUE;
+}
+
+/* Counts an event in the order the model sees it (after --sort). */
+static void
+count_event (FtaEngine *e, const FtaEvent *ev)
+{
+    FtaQuality *q = &e->q;
+    if (ev->name_id >= q->event_counts->len)
+        g_array_set_size (q->event_counts, ev->name_id + 1);
+    g_array_index (q->event_counts, guint64, ev->name_id)++;
+
+    if (ev->cpu >= 0 && ev->cpu < 4096) {
+        if ((guint) ev->cpu + 1 > q->n_cpus)
+            q->n_cpus = ev->cpu + 1;
+        if (ev->cpu < 256)
+            q->cpus_mask_words[ev->cpu / 64] |= 1ull << (ev->cpu % 64);
+    }
+    if (q->first_ts_ns < 0) {
+        q->first_ts_ns = ev->ts_ns;
+        q->last_ts_ns = ev->ts_ns;
+        e->start_ns = e->start_rel ? ev->ts_ns + e->start_off : e->start_off;
+        e->end_ns = e->end_rel ? ev->ts_ns + e->end_off : e->end_off;
+    } else if (ev->ts_ns > q->last_ts_ns) {
+        q->last_ts_ns = ev->ts_ns;
+    }
+}
+static void
+dispatch_event (FtaEngine *e, const FtaEvent *ev)
+{
+    GPtrArray *subs = e->subs[ev->type];
+    if (!subs)
+        return;
+    if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (ev->cpu)))
+        return;
+    if (!fta_select_in_window (e, ev->ts_ns))
+        return;
+    if (e->event_patterns && ev->type != FTA_EV_LOST && ev->type != FTA_EV_BUFFER_STARTED
+        && !fta_select_name (e, ev->name_id))
+        return;
+    for (guint i = 0; i < subs->len; i++) {
+        FtaInstance *in = g_ptr_array_index (subs, i);
+        in->plugin->desc->on_event (in->self, ev);
+    }
+}
+
+void
+fta_bus_dispatch_span (const FtaSpan *span, gpointer data)
+{
+    FtaEngine *e = data;
+    GPtrArray *subs = e->subs[FTA_EV_SPAN];
+    if (!subs)
+        return;
+    if (!e->cpus && !e->has_start && !e->has_end) {
+        for (guint i = 0; i < subs->len; i++) {
+            FtaInstance *in = g_ptr_array_index (subs, i);
+            in->plugin->desc->on_span (in->self, span);
+        }
+        return;
+    }
+    if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (span->cpu)))
+        return;
+    FtaSpan s = *span;
+    if (e->has_start && s.start_ns < e->start_ns)
+        s.start_ns = e->start_ns;
+    if (e->has_end && s.end_ns > e->end_ns) {
+        s.end_ns = e->end_ns;
+        s.flags |= FTA_SPAN_CLIPPED_END;
+    }
+    if (s.end_ns < s.start_ns || (s.end_ns == s.start_ns && span->end_ns != span->start_ns))
+        return;
+    for (guint i = 0; i < subs->len; i++) {
+        FtaInstance *in = g_ptr_array_index (subs, i);
+        in->plugin->desc->on_span (in->self, &s);
+    }
+}
+static void
+write_line (FtaEngine *e, const char *line, gsize len)
+{
+    if (e->write_errno)
+        return;
+    errno = 0;
+    if (fwrite (line, 1, len, e->out) != len || putc ('\n', e->out) == EOF)
+        e->write_errno = errno ? errno : EIO;
+}
+
+/* LINE is the text EV was parsed from (a HEADER line is only passed here
+ * by `filter`).  Called in file order, or in timestamp order with --sort. */
+void
+fta_bus_emit_line (gpointer engine, FtaLineKind kind, FtaEvent *ev, const char *line,
+                   gsize len)
+{
+    FtaEngine *e = engine;
+    FtaQuality *q = &e->q;
+    switch (kind) {
+    case FTA_LINE_EVENT:
+        count_event (e, ev);
+        if (e->filter_lines) {
+            if (fta_select_line (e, ev)) {
+                write_line (e, line, len);
+                e->written_events++;
+            }
+            return;
+        }
+        if (e->counts_only)
+            return;
+        fta_model_feed (e->model, ev);
+        dispatch_event (e, ev);
+        return;
+    case FTA_LINE_MARKER:
+        /* a marker has no timestamp of its own, and is no event: it
+         * counts in lost_markers / buffer_started only */
+        ev->ts_ns = q->last_ts_ns;
+        if (ev->type == FTA_EV_LOST) {
+            q->lost_markers++;
+            if (ev->u.marker.lost >= 0)
+                q->lost_events += ev->u.marker.lost;
+            else
+                q->lost_unknown++;
+        } else {
+            q->buffer_started++;
+        }
+        if (e->filter_lines)
+            break;
+        if (e->counts_only)
+            return;
+        fta_model_feed (e->model, ev);
+        dispatch_event (e, ev);
+        return;
+    case FTA_LINE_HEADER:
+        break;
+    case FTA_LINE_UNPARSED:
+        return;
+    }
+    /* `filter` keeps every header and marker, so its output read back
+     * still shows the losses */
+    write_line (e, line, len);
+    e->written_other++;
+}
