@@ -1,0 +1,398 @@
+/* fields.c - the typed fields of the events the core knows, as the
+ * kernel prints them ("prev_comm=A prev_pid=1 ..."), for every text
+ * format; trace-cmd's plugin forms are in format-tracecmd.c.  And the
+ * lookup of any field by name for plugins.
+ *
+ * Values may hold spaces: each is delimited by the known next key, never
+ * by a blank.
+ */
+#include "config.h"
+
+#include "parser-private.h"
+
+static FtaEventType
+fta_fields_classify (const char *n, gsize len)
+{
+    /* Length first, then bytes: no hashing for the common events. */
+    switch (len) {
+    case 12:
+        if (memcmp (n, "sched_switch", 12) == 0) return FTA_EV_SCHED_SWITCH;
+        if (memcmp (n, "sched_waking", 12) == 0) return FTA_EV_SCHED_WAKING;
+        if (memcmp (n, "sched_wakeup", 12) == 0) return FTA_EV_SCHED_WAKEUP;
+        if (memcmp (n, "softirq_exit", 12) == 0) return FTA_EV_SOFTIRQ_EXIT;
+        break;
+    case 13:
+        if (memcmp (n, "softirq_entry", 13) == 0) return FTA_EV_SOFTIRQ_ENTRY;
+        if (memcmp (n, "softirq_raise", 13) == 0) return FTA_EV_SOFTIRQ_RAISE;
+        break;
+    case 16:
+        if (memcmp (n, "sched_wakeup_new", 16) == 0) return FTA_EV_SCHED_WAKEUP_NEW;
+        if (memcmp (n, "irq_handler_exit", 16) == 0) return FTA_EV_IRQ_HANDLER_EXIT;
+        break;
+    case 17:
+        if (memcmp (n, "irq_handler_entry", 17) == 0) return FTA_EV_IRQ_HANDLER_ENTRY;
+        if (memcmp (n, "block_rq_complete", 17) == 0) return FTA_EV_BLOCK_RQ_COMPLETE;
+        break;
+    case 8:
+        if (memcmp (n, "kvm_exit", 8) == 0) return FTA_EV_KVM_EXIT;
+        break;
+    case 9:
+        if (memcmp (n, "kvm_entry", 9) == 0) return FTA_EV_KVM_ENTRY;
+        break;
+    case 14:
+        if (memcmp (n, "block_rq_issue", 14) == 0) return FTA_EV_BLOCK_RQ_ISSUE;
+        break;
+    case 15:
+        if (memcmp (n, "block_rq_insert", 15) == 0) return FTA_EV_BLOCK_RQ_INSERT;
+        break;
+    case 18:
+        if (memcmp (n, "kvm_userspace_exit", 18) == 0) return FTA_EV_KVM_USERSPACE_EXIT;
+        if (memcmp (n, "sched_migrate_task", 18) == 0) return FTA_EV_SCHED_MIGRATE_TASK;
+        if (memcmp (n, "sched_process_fork", 18) == 0) return FTA_EV_SCHED_PROCESS_FORK;
+        if (memcmp (n, "sched_process_exit", 18) == 0) return FTA_EV_SCHED_PROCESS_EXIT;
+        if (memcmp (n, "sched_process_exec", 18) == 0) return FTA_EV_SCHED_PROCESS_EXEC;
+        break;
+    }
+    return FTA_EV_OTHER;
+}
+
+/* The first KEY followed by an integer and then NEXT: the end of a comm
+ * that may itself hold KEY. */
+static const char *
+find_anchor (const char *s, const char *end, const char *key, gsize klen,
+             const char *next, gsize nlen)
+{
+    gint64 v;
+    for (const char *k = s; (k = find (k, end, key, klen)) != NULL; k++) {
+        const char *e = scan_int (k + klen, end, &v);
+        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+/* find_anchor for the common case first: a comm without a blank, so the
+ * first blank starts KEY.  When it does, find_anchor would return it too
+ * (the first KEY there is can only begin at the first blank). */
+static inline G_ALWAYS_INLINE const char *
+find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
+                  const char *next, gsize nlen)
+{
+    gint64 v;
+    const char *k = s;
+    while (k < end && *k != ' ')
+        k++;
+    if ((gsize) (end - k) > klen && memcmp (k, key, klen) == 0) {
+        const char *e = scan_int (k + klen, end, &v);
+        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+            return k;
+    }
+    return find_anchor (s, end, key, klen, next, nlen);
+}
+
+/* prev_state as a number ("trace-cmd report -R").  The bits changed
+ * between kernels; the values that occur alone tell them apart well:
+ * 256 (4.14+ TASK_REPORT_MAX) and 1024/2048/4096 (older TASK_STATE_MAX)
+ * are a preemption, 128 alone is 4.14+'s idle (I); other bits follow the
+ * classic "RSDTtXZxKWPN" order trace-cmd itself prints. */
+static guint32
+numeric_state (const char *s, const char *e)
+{
+    gint64 v;
+    if (!scan_int (s, e, &v) || v < 0)
+        return FTA_STATE_UNKNOWN;
+    if (v == 0)
+        return 0;
+    if (v == 256 || v == 1024 || v == 2048 || v == 4096)
+        return FTA_STATE_PREEMPT;
+    if (v == 128)
+        return FTA_STATE_I;
+    static const guint32 bits[] = { FTA_STATE_S, FTA_STATE_D, FTA_STATE_T, FTA_STATE_t,
+                                    FTA_STATE_X, FTA_STATE_Z, FTA_STATE_x, FTA_STATE_K,
+                                    FTA_STATE_W, FTA_STATE_P, FTA_STATE_N };
+    guint32 st = 0;
+    for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
+        if (v & (1 << i))
+            st |= bits[i];
+    if (v >> G_N_ELEMENTS (bits))
+        st |= FTA_STATE_UNKNOWN;
+    return st;
+}
+
+/* "prev_comm=A prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=B
+ *  next_pid=2 next_prio=120".  The comms are delimited by the next key, so
+ * "prev_comm=x ==> y prev_pid=..." keeps "x ==> y". */
+static gboolean
+parse_switch (FtaSwitchFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
+        return fta_tracecmd_switch (f, s, end);
+    const char *c = s + 10;
+    const char *k = find_anchor_fast (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->prev_comm, c, k - c);
+    s = k + 1;
+    if (!expect_int (&s, end, KEY ("prev_pid="), &v))
+        return FALSE;
+    f->prev_pid = (gint32) v;
+    if (!expect_int (&s, end, KEY (" prev_prio="), &v))
+        return FALSE;
+    f->prev_prio = (gint32) v;
+    if (end - s < 12 || memcmp (s, " prev_state=", 12) != 0)
+        return FALSE;
+    s += 12;
+    const char *st = s;
+    while (s < end && *s != ' ')
+        s++;
+    f->prev_state = is_digit (*st) ? numeric_state (st, s) : fta_parse_state (st, s - st);
+    /* "trace-cmd report -R" prints the raw fields without "==>" */
+    if (end - s >= 15 && memcmp (s, " ==> next_comm=", 15) == 0)
+        c = s + 15;
+    else if (end - s >= 11 && memcmp (s, " next_comm=", 11) == 0)
+        c = s + 11;
+    else
+        return FALSE;
+    k = find_anchor_fast (c, end, KEY (" next_pid="), KEY (" next_prio="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->next_comm, c, k - c);
+    s = k + 1;
+    if (!expect_int (&s, end, KEY ("next_pid="), &v))
+        return FALSE;
+    f->next_pid = (gint32) v;
+    if (!expect_int (&s, end, KEY (" next_prio="), &v))
+        return FALSE;
+    f->next_prio = (gint32) v;
+    /* a field may follow, junk may not: "next_prio=120\n\" is a line of
+     * a JavaScript string */
+    return s == end || *s == ' ';
+}
+
+/* "comm=NAME pid=N NEXT..." shared by wake, migrate, fork and exit events:
+ * the pid is the " pid=" followed by digits and then NEXT (" prio=", " 
+ * child_comm=") or the end, so a comm holding " pid=" stays whole.
+ * Returns the position after the pid. */
+static const char *
+parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
+                const char *end, const char *next, gsize next_len)
+{
+    gint64 v;
+    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+        return NULL;
+    const char *c = s + 5;
+    /* the common case: the first blank ends the comm */
+    const char *k = c;
+    while (k < end && *k != ' ')
+        k++;
+    if (end - k > 5 && memcmp (k, " pid=", 5) == 0) {
+        const char *e = scan_int (k + 5, end, &v);
+        if (e && (e == end || ((gsize) (end - e) >= next_len
+                               && memcmp (e, next, next_len) == 0))) {
+            copy_comm (comm, c, k - c);
+            *pid = (gint32) v;
+            return e;
+        }
+    }
+    for (k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
+        const char *e = scan_int (k + 5, end, &v);
+        if (!e || !(e == end || ((gsize) (end - e) >= next_len
+                                 && memcmp (e, next, next_len) == 0)))
+            continue;
+        copy_comm (comm, c, k - c);
+        *pid = (gint32) v;
+        return e;
+    }
+    return NULL;
+}
+
+static gboolean
+parse_wake (FtaWakeFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+        return fta_tracecmd_wake (f, s, end);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+    if (!s)
+        return FALSE;
+    /* the common case: " prio=N target_cpu=N" and nothing else */
+    if (end - s > 6 && memcmp (s, " prio=", 6) == 0) {
+        gint64 t;
+        const char *q = scan_int (s + 6, end, &v);
+        if (q && end - q > 12 && memcmp (q, " target_cpu=", 12) == 0
+            && scan_int (q + 12, end, &t) == end) {
+            f->prio = (gint32) v;
+            f->success = -1;
+            f->target_cpu = (gint32) t;
+            return TRUE;
+        }
+    }
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    f->success = find_int (s, end, KEY (" success="), &v) ? (gint32) v : -1;
+    f->target_cpu = -1;
+    const char *k = find (s, end, KEY (" target_cpu="));
+    if (k) {
+        const char *e = scan_int (k + 12, end, &v);
+        if (!e || !(e == end || *e == ' '))
+            return FALSE;
+        f->target_cpu = (gint32) v;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_migrate (FtaMigrateFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+    if (!s)
+        return FALSE;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    if (!find_int (s, end, KEY (" orig_cpu="), &v))
+        return FALSE;
+    f->orig_cpu = (gint32) v;
+    if (!find_int (s, end, KEY (" dest_cpu="), &v))
+        return FALSE;
+    f->dest_cpu = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+parse_fork (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    memset (f, 0, sizeof *f);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" child_comm="));
+    if (!s)
+        return FALSE;
+    if (end - s < 12 || memcmp (s, " child_comm=", 12) != 0)
+        return FALSE;
+    const char *c = s + 12;
+    const char *k = find (c, end, KEY (" child_pid="));
+    if (!k)
+        return FALSE;
+    copy_comm (f->child_comm, c, k - c);
+    if (!scan_int (k + 11, end, &v))
+        return FALSE;
+    f->child_pid = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+parse_exit (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    memset (f, 0, sizeof *f);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+    if (!s)
+        return FALSE;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    return TRUE;
+}
+
+/* "filename=/usr/bin/x pid=N old_pid=M": the file name may hold spaces. */
+static gboolean
+parse_exec (FtaProcessFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    memset (f, 0, sizeof *f);
+    const char *k = find (s, end, KEY (" pid="));
+    if (!k || !scan_int (k + 5, end, &v))
+        return FALSE;
+    f->pid = (gint32) v;
+    f->old_pid = find_int (k, end, KEY (" old_pid="), &v) ? (gint32) v : f->pid;
+    return TRUE;
+}
+
+static gboolean
+parse_irq (FtaIrqFields *f, const char *s, const char *end, gboolean entry)
+{
+    gint64 v;
+    if (!expect_int (&s, end, KEY ("irq="), &v))
+        return FALSE;
+    f->irq = (gint32) v;
+    f->handled = -1;
+    f->name[0] = '\0';
+    if (entry) {
+        if (end - s > 6 && memcmp (s, " name=", 6) == 0) {
+            gsize n = end - (s + 6);
+            if (n > sizeof f->name - 1)
+                n = sizeof f->name - 1;
+            memcpy (f->name, s + 6, n);
+            f->name[n] = '\0';
+        }
+    } else if (end - s > 5 && memcmp (s, " ret=", 5) == 0) {
+        s += 5;
+        f->handled = (end - s >= 7 && memcmp (s, "handled", 7) == 0) ? 1 : 0;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_softirq (FtaSoftirqFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    if (!expect_int (&s, end, KEY ("vec="), &v))
+        return FALSE;
+    f->vec = (gint32) v;
+    return TRUE;
+}
+
+static gboolean
+fta_fields_parse (FtaEvent *ev)
+{
+    const char *s = ev->fields, *end = ev->fields + ev->fields_len;
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH: return parse_switch (&ev->u.sw, s, end);
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW: return parse_wake (&ev->u.wake, s, end);
+    case FTA_EV_SCHED_MIGRATE_TASK: return parse_migrate (&ev->u.migrate, s, end);
+    case FTA_EV_SCHED_PROCESS_FORK: return parse_fork (&ev->u.proc, s, end);
+    case FTA_EV_SCHED_PROCESS_EXIT: return parse_exit (&ev->u.proc, s, end);
+    case FTA_EV_SCHED_PROCESS_EXEC: return parse_exec (&ev->u.proc, s, end);
+    case FTA_EV_IRQ_HANDLER_ENTRY: return parse_irq (&ev->u.irq, s, end, TRUE);
+    case FTA_EV_IRQ_HANDLER_EXIT: return parse_irq (&ev->u.irq, s, end, FALSE);
+    case FTA_EV_SOFTIRQ_ENTRY:
+    case FTA_EV_SOFTIRQ_EXIT:
+    case FTA_EV_SOFTIRQ_RAISE: return parse_softirq (&ev->u.softirq, s, end);
+    default: return TRUE;
+    }
+}
+
+/* --- field lookup for plugins ----------------------------------------------- */
+
+const char *
+fta_event_field (const FtaEvent *ev, const char *key, guint *len)
+{
+    if (!ev->fields || !key)
+        return NULL;
+    const char *s = ev->fields, *end = ev->fields + ev->fields_len;
+    gsize klen = strlen (key);
+    const char *q = s;
+    const char *val = NULL;
+    while ((q = find (q, end, key, klen)) != NULL) {
+        if ((q == s || q[-1] == ' ') && q + klen < end && q[klen] == '=') {
+            val = q + klen + 1;
+            break;
+        }
+        q++;
+    }
+    if (!val)
+        return NULL;
+    /* The value ends before the next " word=". */
+    const char *e = val;
+    while (e < end) {
+        if (*e == ' ') {
+            const char *w = e + 1;
+            while (w < end && (g_ascii_isalnum (*w) || *w == '_'))
+                w++;
+            if (w > e + 1 && w < end && *w == '=')
+                break;
+        }
+        e++;
+    }
+    *len = e - val;
+    return val;
+}

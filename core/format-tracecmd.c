@@ -1,0 +1,160 @@
+/* format-tracecmd.c - what `trace-cmd report` adds to the kernel's text:
+ * its header lines, its DROPPED markers, the fused CPU-and-flags column of
+ * `report -l`, and the forms its plugins print sched_switch and sched_wak*
+ * in.
+ */
+#include "config.h"
+
+#include "parser-private.h"
+
+/* trace-cmd report's header: "cpus=2", "version = 6", "CPU 3 is empty" */
+static gboolean
+fta_tracecmd_header (FtaParser *p, const char *s, const char *end)
+{
+    gint64 v;
+    gboolean yes = FALSE;
+    if (end - s > 5 && memcmp (s, "cpus=", 5) == 0)
+        yes = scan_int (s + 5, end, &v) == end;
+    else if (end - s > 10 && memcmp (s, "version = ", 10) == 0)
+        yes = scan_int (s + 10, end, &v) == end;
+    else if (end - s > 13 && memcmp (s, "CPU ", 4) == 0) {
+        const char *e = scan_int (s + 4, end, &v);
+        yes = e && end - e == 9 && memcmp (e, " is empty", 9) == 0;
+    }
+    if (yes)
+        p->tracecmd_header = TRUE;
+    return yes;
+}
+
+
+/* "CPU:0 [1806 EVENTS DROPPED]", "CPU:0 [EVENTS DROPPED]" */
+static gboolean
+fta_tracecmd_dropped (const char *s, const char *end, FtaEvent *ev)
+{
+    gint64 cpu, n;
+    if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
+        return FALSE;
+    const char *q = scan_int (s + 4, end, &cpu);
+    if (!q || !find (q, end, KEY ("EVENTS DROPPED]")))
+        return FALSE;
+    const char *b = memchr (q, '[', end - q);
+    ev->u.marker.lost = b && scan_int (b + 1, end, &n) ? n : -1;
+    ev->type = FTA_EV_LOST;
+    ev->cpu = (gint32) cpu;
+    return TRUE;
+}
+
+/* The fused "0d.h1" column: a CPU number, then flags. */
+static gboolean
+latency_column (const char *t, const char *e, gint64 *cpu)
+{
+    const char *f = scan_int (t, e, cpu);
+    return f && f < e && !is_digit (*f);
+}
+
+/* Before the fused "0d.h1" column of the latency form: "COMM-PID". */
+static gboolean
+latency_prefix (const char *s, const char *t)
+{
+    const char *e = rtrim (s, t);
+    const char *d = e;
+    while (d > s && is_digit (d[-1]))
+        d--;
+    return d < e && d > s && d[-1] == '-';
+}
+
+static gboolean
+fta_tracecmd_latency_column (const char *s, const char *t, const char *e, gint64 *cpu)
+{
+    return latency_column (t, e, cpu) && latency_prefix (s, t);
+}
+
+/* "COMM:PID [PRIO]" ending at END (trace-cmd's plugin form); the comm may
+ * hold ':' and spaces, so the pid is the digits after the last ':'. */
+static gboolean
+comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *pid,
+               gint32 *prio)
+{
+    gint64 v;
+    end = rtrim (s, end);
+    if (end - s < 5 || end[-1] != ']')
+        return FALSE;
+    const char *ob = end - 1;
+    while (ob > s && *ob != '[')
+        ob--;
+    if (*ob != '[' || !scan_int (ob + 1, end - 1, &v))
+        return FALSE;
+    *prio = (gint32) v;
+    const char *e = rtrim (s, ob);
+    const char *d = e;
+    while (d > s && is_digit (d[-1]))
+        d--;
+    if (d == e || d == s || d[-1] != ':' || !scan_int (d, e, &v))
+        return FALSE;
+    *pid = (gint32) v;
+    copy_comm (comm, s, d - 1 - s);
+    return TRUE;
+}
+
+/* trace-cmd: "PREV:PID [PRIO] STATE ==> NEXT:PID [PRIO]".  A comm may itself
+ * hold " ==> " ("x ==> y:10981 [120] S ==> b:1 [120]"): the separator is the
+ * one whose left side ends in ":PID [PRIO] STATE".  trace-cmd 3.1 labels the
+ * idle state I as W (W, TASK_WAKING, never ends a switch). */
+static gboolean
+fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end)
+{
+    /* trace-cmd's latency suffix: "... [120] Latency: 4024.977 usecs" */
+    const char *lat = find (s, end, KEY ("] Latency: "));
+    if (lat)
+        end = lat + 1;
+    for (const char *k = s; (k = find (k, end, KEY (" ==> "))) != NULL; k++) {
+        const char *st = k;
+        while (st > s && st[-1] != ' ')
+            st--;
+        if (st == s || st == k)
+            continue;
+        if (!comm_pid_prio (s, st, f->prev_comm, &f->prev_pid, &f->prev_prio))
+            continue;
+        if (!comm_pid_prio (k + 5, end, f->next_comm, &f->next_pid, &f->next_prio))
+            continue;
+        /* very old kernels print the state in parentheses: "(S)" */
+        const char *sb = st, *se = k;
+        if (se - sb >= 3 && *sb == '(' && se[-1] == ')') {
+            sb++;
+            se--;
+        }
+        guint32 state = fta_parse_state (sb, se - sb);
+        if (state & FTA_STATE_W)
+            state = (state & ~(guint32) FTA_STATE_W) | FTA_STATE_I;
+        f->prev_state = state;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* trace-cmd: "COMM:PID [PRIO] CPU:005", older "... success=1 CPU:000" */
+static gboolean
+fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end)
+{
+    gint64 v;
+    const char *k = end;
+    while (k > s && k[-1] != ' ')
+        k--;
+    if (end - k >= 5 && memcmp (k, "CPU:", 4) == 0 && scan_int (k + 4, end, &v) == end)
+        f->target_cpu = (gint32) v;
+    else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
+        f->target_cpu = (gint32) v; /* old kernels: "... success=1 [003]" */
+    else
+        return FALSE;
+    f->success = -1;
+    const char *e = rtrim (s, k);
+    const char *w = e;
+    while (w > s && w[-1] != ' ')
+        w--;
+    if (e - w > 8 && memcmp (w, "success=", 8) == 0 && scan_int (w + 8, e, &v)) {
+        f->success = (gint32) v;
+        e = rtrim (s, w);
+    }
+    return comm_pid_prio (s, e, f->comm, &f->pid, &f->prio);
+}
+

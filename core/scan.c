@@ -1,0 +1,89 @@
+/* scan.c - the shared scanning that is not inline: timestamps and
+ * prev_state letters. */
+#include "config.h"
+
+#include "parser.h"
+#include "scan.h"
+
+gboolean
+fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
+{
+    static const gint64 scale[10] = { 1000000000, 100000000, 10000000, 1000000,
+                                      100000, 10000, 1000, 100, 10, 1 };
+    const char *end = s + len;
+    const char *q = s;
+    guint64 sec = 0;
+    while (q < end && (guint8) (*q - '0') < 10)
+        sec = sec * 10 + (guint8) (*q++ - '0');
+    const char *lead = s;
+    while (lead < q - 1 && *lead == '0')
+        lead++; /* zero-padded seconds */
+    if (q == s || q - lead > 10 || q >= end || *q != '.')
+        return FALSE; /* 10 significant digits at most: no overflow */
+    q++;
+    const char *f = q;
+    gint64 frac = 0;
+    while (q < end && q - f < 9 && (guint8) (*q - '0') < 10)
+        frac = frac * 10 + (guint8) (*q++ - '0');
+    gsize digits = q - f;
+    while (q < end && (guint8) (*q - '0') < 10)
+        q++; /* below a nanosecond */
+    if (digits == 0 || q != end)
+        return FALSE;
+    frac *= scale[digits];
+    if ((gint64) sec > (G_MAXINT64 - frac) / 1000000000)
+        return FALSE;
+    *ns = (gint64) sec * 1000000000 + frac;
+    return TRUE;
+}
+
+
+guint32
+fta_parse_state (const char *s, gsize len)
+{
+    guint32 st = 0;
+    for (gsize i = 0; i < len; i++) {
+        switch (s[i]) {
+        case 'R': break;
+        case '+': st |= FTA_STATE_PREEMPT; break;
+        case '|': break;
+        case 'S': st |= FTA_STATE_S; break;
+        case 'D': st |= FTA_STATE_D; break;
+        case 'T': st |= FTA_STATE_T; break;
+        case 't': st |= FTA_STATE_t; break;
+        case 'X': st |= FTA_STATE_X; break;
+        case 'Z': st |= FTA_STATE_Z; break;
+        case 'P': st |= FTA_STATE_P; break;
+        case 'I': st |= FTA_STATE_I; break;
+        case 'K': st |= FTA_STATE_K; break;
+        case 'W': st |= FTA_STATE_W; break;
+        case 'N': st |= FTA_STATE_N; break;
+        case 'x': st |= FTA_STATE_x; break;
+        default: st |= FTA_STATE_UNKNOWN; break;
+        }
+    }
+    return st;
+}
+
+/* Finds the timestamp: the first "digits.digits:" token that follows a
+ * blank and is followed by a blank or the end.  Returns its start and sets
+ * *after to the position after the colon. */
+static const char *
+fta_scan_find_timestamp (const char *s, const char *end, gint64 *ns, const char **after)
+{
+    for (const char *c = s; (c = memchr (c, ':', end - c)) != NULL; c++) {
+        if (c + 1 < end && c[1] != ' ')
+            continue;
+        const char *t = c;
+        while (t > s && (is_digit (t[-1]) || t[-1] == '.'))
+            t--;
+        if (t == c || !(t == s || t[-1] == ' '))
+            continue;
+        if (fta_parse_timestamp (t, c - t, ns)) {
+            *after = c + 1;
+            return t;
+        }
+    }
+    return NULL;
+}
+

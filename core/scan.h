@@ -1,0 +1,119 @@
+/* scan.h - the scanning every text format shares: numbers, keys, comms,
+ * blanks (private to the parser's files).
+ *
+ * Inline, because the parser calls them several times a line.  None of
+ * them allocates, and all of them stop at END: lines are not
+ * NUL-terminated.
+ */
+#ifndef FTA_SCAN_H
+#define FTA_SCAN_H
+
+#include <string.h>
+
+#include <ftrace-analyzer/fta-event.h>
+
+static inline gboolean
+is_digit (char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Parses an optionally signed decimal at [s, end); sets *out and returns the
+ * position after it, or NULL when there is no digit.  A value too large
+ * for gint64 stops growing at its first 18 or 19 digits. */
+static inline const char *
+scan_int (const char *s, const char *end, gint64 *out)
+{
+    gboolean neg = FALSE;
+    if (s < end && (*s == '-' || *s == '+')) {
+        neg = *s == '-';
+        s++;
+    }
+    const char *d = s;
+    guint64 u = 0;
+    while (s < end && (guint8) (*s - '0') < 10)
+        u = u * 10 + (guint8) (*s++ - '0');
+    if (s == d)
+        return NULL;
+    gint64 v = (gint64) u;
+    if (G_UNLIKELY (s - d > 18)) {
+        v = 0;
+        for (const char *c = d; c < s; c++)
+            if (v < G_MAXINT64 / 10)
+                v = v * 10 + (*c - '0');
+    }
+    *out = neg ? -v : v;
+    return s;
+}
+
+/* memchr for the first byte, then memcmp: the haystacks here are a few
+ * dozen bytes, where memmem's set-up costs more than the search. */
+static inline const char *
+find (const char *s, const char *end, const char *needle, gsize nlen)
+{
+    if (s >= end || (gsize) (end - s) < nlen)
+        return NULL;
+    const char *last = end - nlen;
+    for (const char *c = s; c <= last; c++) {
+        c = memchr (c, needle[0], last - c + 1);
+        if (!c)
+            return NULL;
+        if (memcmp (c + 1, needle + 1, nlen - 1) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static inline void
+copy_comm (char dst[FTA_COMM_LEN], const char *s, gsize len)
+{
+    if (len > FTA_COMM_LEN - 1)
+        len = FTA_COMM_LEN - 1;
+    memcpy (dst, s, len);
+    dst[len] = '\0';
+}
+
+#define KEY(k) k, sizeof (k) - 1
+
+static inline const char *
+rtrim (const char *s, const char *e)
+{
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    return e;
+}
+
+/* Reads the integer right after KEY at *pos (which must start with KEY);
+ * advances *pos.  FALSE if KEY is not there. */
+static inline G_ALWAYS_INLINE gboolean
+expect_int (const char **pos, const char *end, const char *key, gsize klen,
+            gint64 *out)
+{
+    const char *s = *pos;
+    if ((gsize) (end - s) < klen || memcmp (s, key, klen) != 0)
+        return FALSE;
+    s = scan_int (s + klen, end, out);
+    if (!s)
+        return FALSE;
+    *pos = s;
+    return TRUE;
+}
+
+/* Finds KEY anywhere in [s, end) and reads the integer after it. */
+static inline gboolean
+find_int (const char *s, const char *end, const char *key, gsize klen,
+          gint64 *out)
+{
+    const char *k = find (s, end, key, klen);
+    if (!k)
+        return FALSE;
+    return scan_int (k + klen, end, out) != NULL;
+}
+
+/* Finds the timestamp: the first "digits.digits:" token that follows a
+ * blank and is followed by a blank or the end.  Returns its start and sets
+ * *after to the position after the colon. */
+static const char *fta_scan_find_timestamp (const char *s, const char *end, gint64 *ns,
+                                     const char **after);
+
+#endif /* FTA_SCAN_H */
