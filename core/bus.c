@@ -103,6 +103,15 @@ count_event (FtaEngine *e, const FtaEvent *ev)
             q->n_cpus = ev->cpu + 1;
         if (ev->cpu < 256)
             q->cpus_mask_words[ev->cpu / 64] |= 1ull << (ev->cpu % 64);
+        if ((guint) ev->cpu >= e->cpu_seen->len) {
+            guint old = e->cpu_seen->len;
+            g_byte_array_set_size (e->cpu_seen, ev->cpu + 1);
+            memset (e->cpu_seen->data + old, 0, ev->cpu + 1 - old);
+        }
+        if (!e->cpu_seen->data[ev->cpu]) {
+            e->cpu_seen->data[ev->cpu] = 1;
+            q->n_cpus_seen++;
+        }
     }
     if (q->first_ts_ns < 0) {
         q->first_ts_ns = ev->ts_ns;

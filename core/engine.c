@@ -104,6 +104,8 @@ fta_engine_init (FtaEngine *e)
     e->q.last_ts_ns = -1;
     e->q.entries_in_buffer = -1;
     e->q.entries_written = -1;
+    e->q.header_cpus = -1;
+    e->cpu_seen = g_byte_array_new ();
     e->parser = fta_parser_new ();
     e->model = fta_model_new (&e->q, fta_bus_dispatch_span, e);
     fta_context_init (&e->ctx, e->model);
@@ -138,6 +140,7 @@ fta_engine_clear (FtaEngine *e)
     g_array_free (e->q.event_counts, TRUE);
     g_ptr_array_free (e->q.event_names, TRUE);
     g_array_free (e->cpu_last_ts, TRUE);
+    g_byte_array_free (e->cpu_seen, TRUE);
     g_string_chunk_free (e->strings);
     g_strfreev (e->event_patterns);
     g_array_free (e->name_verdict, TRUE);
@@ -178,6 +181,29 @@ take_line (FtaEngine *e, guint kind, FtaEvent *ev, const char *line, gsize len,
     }
 }
 
+/* The CPUs that had events, as "0-3,8": a range for each run. */
+static const char *
+cpu_list (FtaEngine *e)
+{
+    GString *s = g_string_new (NULL);
+    const guint8 *seen = e->cpu_seen->data;
+    guint n = e->cpu_seen->len;
+    for (guint c = 0; c < n; c++) {
+        if (!seen[c])
+            continue;
+        guint last = c;
+        while (last + 1 < n && seen[last + 1])
+            last++;
+        g_string_append_printf (s, "%s%u", s->len ? "," : "", c);
+        if (last > c)
+            g_string_append_printf (s, "-%u", last);
+        c = last;
+    }
+    const char *list = g_string_chunk_insert (e->strings, s->str);
+    g_string_free (s, TRUE);
+    return list;
+}
+
 /* The rest of IN parsed on worker threads; the lines come back in file
  * order and go on exactly as read_all takes them.  Of E->jobs threads, an
  * analysis keeps one for this thread's model and plugins (the serial part:
@@ -208,7 +234,8 @@ read_parallel (FtaEngine *e, FtaInput *in, guint64 *line_no, FtaProgress *progre
             g_array_append_val (map, id);
         }
         if (b->has_entries)
-            fta_parser_set_entries (e->parser, b->entries_in_buffer, b->entries_written);
+            fta_parser_set_entries (e->parser, b->entries_in_buffer, b->entries_written,
+                                    b->header_cpus);
         const guint *to = (const guint *) (gpointer) map->data;
         FtaParsedLine *r = (FtaParsedLine *) b->lines, *end = r + b->n_lines;
         for (; r < end && !e->write_errno; r++) {
@@ -280,6 +307,8 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
     }
     q->entries_in_buffer = fta_parser_entries_in_buffer (e->parser);
     q->entries_written = fta_parser_entries_written (e->parser);
+    q->header_cpus = fta_parser_header_cpus (e->parser);
+    q->cpu_list = cpu_list (e);
     for (guint i = 0; i < fta_parser_n_names (e->parser); i++)
         g_ptr_array_add (q->event_names, (gpointer) fta_parser_name (e->parser, i));
     g_array_set_size (q->event_counts, MAX (q->event_counts->len, q->event_names->len));

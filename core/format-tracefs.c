@@ -29,6 +29,11 @@ fta_tracefs_header (FtaParser *p, const char *s, const char *end)
     p->entries_in_buffer = a;
     p->entries_written = b;
     p->entries_seen = TRUE;
+    /* "#P:2" after it: the CPUs the kernel had when it printed */
+    const char *cp = find (q, end, KEY ("#P:"));
+    gint64 n;
+    if (cp && scan_int (cp + 3, end, &n) && n > 0 && n <= 1 << 20)
+        p->header_cpus = n;
 }
 
 

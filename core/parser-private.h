@@ -28,6 +28,7 @@ struct _FtaParser {
     GPtrArray *names;  /* id -> name (owned by ids' keys) */
     gint64 entries_in_buffer;
     gint64 entries_written;
+    gint64 header_cpus;       /* "#P:N" of the header, -1 */
     const char *format;
     int variant;
     gboolean tracecmd_header; /* "cpus=N" or "version = N" seen */

@@ -91,6 +91,7 @@ fta_parser_new (void)
     intern (p, "[buffer started]", 16);
     p->entries_in_buffer = -1;
     p->entries_written = -1;
+    p->header_cpus = -1;
     return p;
 }
 
@@ -126,21 +127,23 @@ fta_parser_intern (FtaParser *p, const char *name)
 }
 
 gboolean
-fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written)
+fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written, gint64 *cpus)
 {
     if (!p->entries_seen)
         return FALSE;
     *in_buffer = p->entries_in_buffer;
     *written = p->entries_written;
+    *cpus = p->header_cpus;
     p->entries_seen = FALSE;
     return TRUE;
 }
 
 void
-fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written)
+fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written, gint64 cpus)
 {
     p->entries_in_buffer = in_buffer;
     p->entries_written = written;
+    p->header_cpus = cpus;
 }
 
 void
@@ -176,6 +179,12 @@ gint64
 fta_parser_entries_written (const FtaParser *p)
 {
     return p->entries_written;
+}
+
+gint64
+fta_parser_header_cpus (const FtaParser *p)
+{
+    return p->header_cpus;
 }
 
 const char *

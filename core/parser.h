@@ -29,6 +29,8 @@ const char *fta_parser_name (const FtaParser *p, guint id);
  * -1 when not seen. */
 gint64 fta_parser_entries_in_buffer (const FtaParser *p);
 gint64 fta_parser_entries_written (const FtaParser *p);
+/* "#P:N" on that header line: the CPUs the kernel had; -1 when absent. */
+gint64 fta_parser_header_cpus (const FtaParser *p);
 /* "tracefs", "trace-cmd", "perf-script" or "systrace-html" once an
  * event line was parsed; NULL before. */
 const char *fta_parser_format (const FtaParser *p);
@@ -48,8 +50,9 @@ guint fta_parser_n_fixed_names (void);
 guint fta_parser_intern (FtaParser *p, const char *name);
 /* The entries-in-buffer header values read since the last call: FALSE
  * when none was. */
-gboolean fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written);
-void fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written);
+gboolean fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *written,
+                                  gint64 *cpus);
+void fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written, gint64 cpus);
 
 /* Helpers shared with tests. */
 guint32 fta_parse_state (const char *s, gsize len);

@@ -263,7 +263,8 @@ parse_block (Worker *w, Block *b)
     b->batch.new_names = (const char *const *) b->names->pdata;
     b->batch.n_new_names = b->names->len;
     b->batch.has_entries = fta_parser_take_entries (p, &b->batch.entries_in_buffer,
-                                                    &b->batch.entries_written);
+                                                    &b->batch.entries_written,
+                                                    &b->batch.header_cpus);
 }
 
 static gpointer

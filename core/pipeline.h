@@ -31,6 +31,7 @@ typedef struct {
     guint64 input_bytes;     /* fta_input_bytes after the block */
     gboolean has_entries;    /* an entries-in-buffer header was read */
     gint64 entries_in_buffer, entries_written; /* the last one's */
+    gint64 header_cpus;      /* and its "#P:N", -1 */
 } FtaBatch;
 
 typedef struct _FtaPipeline FtaPipeline;

@@ -80,6 +80,7 @@ fta_results_own_quality (FtaResults *r)
     q->event_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
     q->first_ts_ns = q->last_ts_ns = -1;
     q->entries_in_buffer = q->entries_written = -1;
+    q->header_cpus = -1;
     r->own_quality = q;
     r->quality = q;
     return q;
@@ -101,6 +102,7 @@ fta_results_copy_quality (FtaResults *r, const FtaQuality *sq)
         q->format_variant = keep (r, sq->format_variant);
         q->compression = keep (r, sq->compression);
         q->profile = keep (r, sq->profile);
+        q->cpu_list = keep (r, sq->cpu_list);
         for (guint i = 0; i < sq->unparsed_examples->len; i++) {
             FtaUnparsed u = g_array_index (sq->unparsed_examples, FtaUnparsed, i);
             u.text = keep (r, u.text);

@@ -41,6 +41,7 @@ typedef struct {
     /* bus.c */
     GPtrArray *instances;                /* FtaInstance*, analyzers then sinks */
     GPtrArray *subs[FTA_EV__COUNT];      /* FtaInstance* per event type */
+    GByteArray *cpu_seen;                /* per CPU: 1 once it had an event */
     /* select.c */
     GHashTable *cpus;                    /* report filter, NULL = all */
     gboolean has_start, has_end;

@@ -177,6 +177,11 @@ load_quality (FtaResults *r, JsonObject *root, const char *path)
     q->first_ts_ns = member_int (o, "first_ts_ns", -1);
     q->last_ts_ns = member_int (o, "last_ts_ns", -1);
     q->n_cpus = member_int (o, "cpus", 0);
+    /* results saved before these keys: the CPUs below the highest */
+    q->n_cpus_seen = member_int (o, "cpus_seen", q->n_cpus);
+    q->header_cpus = member_int (o, "cpus_header", -1);
+    if ((v = member_str (o, "cpu_list")))
+        q->cpu_list = g_string_chunk_insert_const (s, v);
     q->inferred_switch_in = member_int (o, "inferred_switch_in", 0);
     q->inferred_switch_out = member_int (o, "inferred_switch_out", 0);
     q->switch_in_while_running = member_int (o, "switch_in_while_running", 0);

@@ -260,6 +260,34 @@ test_odd_pids (void)
     g_free (path);
 }
 
+/* CPUs seen apart from the highest CPU number and the header's #P: a
+ * trace with events on CPUs 86 and 300 only, of a 400-CPU host. */
+static void
+test_cpus_seen (void)
+{
+    static const char trace[] =
+        "# entries-in-buffer/entries-written: 3/3   #P:400\n"
+        "       a-1     [086] d..2.   100.000000: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+        "       b-2     [300] d..2.   100.000100: sched_switch: prev_comm=b prev_pid=2 prev_prio=120 prev_state=S ==> next_comm=a next_pid=1 next_prio=120\n"
+        "       a-1     [087] d..2.   100.000200: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=c next_pid=3 next_prio=120\n";
+    char *path = tmp ("cpus-seen.txt");
+    g_assert_true (g_file_set_contents (path, trace, -1, NULL));
+    for (const char *const *j = (const char *[]) { "1", "2", NULL }; *j; j++) {
+        JsonParser *p = analyze_json ((const char *[]) { "-j", *j, NULL }, path);
+        JsonObject *q = quality (p);
+        g_assert_cmpint (json_object_get_int_member (q, "cpus"), ==, 301);
+        g_assert_cmpint (json_object_get_int_member (q, "cpus_seen"), ==, 3);
+        g_assert_cmpstr (json_object_get_string_member (q, "cpu_list"), ==, "86-87,300");
+        g_assert_cmpint (json_object_get_int_member (q, "cpus_header"), ==, 400);
+        g_object_unref (p);
+    }
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "3 CPUs seen (86-87,300) of #P:400"));
+    fta_test_run_clear (&r);
+    g_free (path);
+}
+
 static void
 test_truncated_last_line (void)
 {
@@ -724,6 +752,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/bad-input/long-line", test_long_line);
     g_test_add_func ("/cli/bad-input/truncated-last-line", test_truncated_last_line);
     g_test_add_func ("/cli/bad-input/odd-pids", test_odd_pids);
+    g_test_add_func ("/cli/quality/cpus-seen", test_cpus_seen);
     g_test_add_func ("/cli/usage-errors", test_usage);
     g_test_add_func ("/cli/help", test_help);
     g_test_add_func ("/cli/events", test_events);

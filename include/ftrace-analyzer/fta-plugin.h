@@ -18,7 +18,8 @@
  * Descriptors and FtaQuality only grow by appending fields, with a minor
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
  * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
- * fta_context_task_selected_id).  The core reads a field only from
+ * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
+ * header_cpus).  The core reads a field only from
  * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -56,7 +57,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 3
+#define FTA_PLUGIN_ABI_MINOR 4
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

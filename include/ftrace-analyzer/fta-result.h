@@ -101,6 +101,10 @@ typedef struct {
     /* --sort: events that came later than the window allows, left in
      * arrival order (since ABI 1.1) */
     guint64 out_of_order_unplaced;
+    /* CPUs (since ABI 1.4): n_cpus above is the highest CPU seen + 1 */
+    guint n_cpus_seen;         /* CPUs with at least one event line */
+    const char *cpu_list;      /* those CPUs as a list: "0-63,86" */
+    gint64 header_cpus;        /* "#P:N" of the header, -1 when absent */
 } FtaQuality;
 
 /* --- building (analyzers) ------------------------------------------------ */

@@ -162,6 +162,8 @@ csv_quality (Csv *c, const FtaQuality *q, FILE *manifest, GError **error)
     csv_kv (f, "first_ts_ns", q->first_ts_ns);
     csv_kv (f, "last_ts_ns", q->last_ts_ns);
     csv_kv (f, "cpus", q->n_cpus);
+    csv_kv (f, "cpus_seen", q->n_cpus_seen);
+    csv_kv (f, "cpus_header", q->header_cpus);
     csv_kv (f, "inferred_switch_in", q->inferred_switch_in);
     csv_kv (f, "inferred_switch_out", q->inferred_switch_out);
     for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {

@@ -992,8 +992,14 @@ summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *or
     char *s = dur_text (span);
     card (out, "trace span", s, NULL);
     g_free (s);
-    s = g_strdup_printf ("%u", q->n_cpus);
-    card (out, "CPUs", s, NULL);
+    s = g_strdup_printf ("%u", q->n_cpus_seen ? q->n_cpus_seen : q->n_cpus);
+    char *label = NULL;
+    if (q->n_cpus_seen && q->n_cpus_seen != q->n_cpus && q->cpu_list)
+        label = g_strdup_printf ("CPUs seen: %s", q->cpu_list);
+    else if (q->header_cpus > 0 && q->header_cpus != q->n_cpus)
+        label = g_strdup_printf ("CPUs of #P:%" G_GINT64_FORMAT, q->header_cpus);
+    card (out, label ? label : "CPUs", s, NULL);
+    g_free (label);
     g_free (s);
     s = int_text ((gint64) q->lines_event);
     card (out, "events", s, NULL);
@@ -1105,12 +1111,10 @@ quality (FILE *out, const FtaQuality *q)
     kv_int (out, "first_ts_ns", "first timestamp, ns", q->first_ts_ns, FALSE);
     kv_int (out, "last_ts_ns", "latest timestamp, ns", q->last_ts_ns, FALSE);
     kv_int (out, "cpus", "highest CPU seen + 1", q->n_cpus, FALSE);
-    GString *seen = g_string_new (NULL);
-    for (guint c = 0; c < 256; c++)
-        if (q->cpus_mask_words[c / 64] & (G_GUINT64_CONSTANT (1) << (c % 64)))
-            g_string_append_printf (seen, "%s%u", seen->len ? "," : "", c);
-    kv_row (out, "cpus_seen", "CPUs with events", seen->str, FALSE);
-    g_string_free (seen, TRUE);
+    kv_int (out, "cpus_seen", "CPUs with events", q->n_cpus_seen, FALSE);
+    kv_row (out, "cpu_list", "which CPUs had events", q->cpu_list ? q->cpu_list : "", FALSE);
+    if (q->header_cpus >= 0)
+        kv_int (out, "cpus_header", "CPUs the header's #P: gives", q->header_cpus, FALSE);
     kv_int (out, "inferred_switch_in", "switch-ins the sched model inferred (never recorded)",
             q->inferred_switch_in, FALSE);
     kv_int (out, "inferred_switch_out", "switch-outs the sched model inferred",

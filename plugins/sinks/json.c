@@ -122,6 +122,10 @@ json_add_quality (JsonBuilder *b, const FtaQuality *q)
     json_member_int (b, "first_ts_ns", q->first_ts_ns);
     json_member_int (b, "last_ts_ns", q->last_ts_ns);
     json_member_int (b, "cpus", q->n_cpus);
+    json_member_int (b, "cpus_seen", q->n_cpus_seen);
+    json_builder_set_member_name (b, "cpu_list");
+    json_builder_add_string_value (b, q->cpu_list ? q->cpu_list : "");
+    json_member_int (b, "cpus_header", q->header_cpus);
     json_member_int (b, "inferred_switch_in", q->inferred_switch_in);
     json_member_int (b, "inferred_switch_out", q->inferred_switch_out);
     json_member_int (b, "switch_in_while_running", q->switch_in_while_running);

@@ -182,6 +182,24 @@ text_print_series (FILE *out, const FtaTable *t)
     g_free (vals);
 }
 
+/* "2 CPUs", or where the CPUs seen are not 0..N-1 or the header says
+ * more: "2 CPUs seen (86,300)", "62 CPUs seen (0-61) of #P:64". */
+static char *
+text_cpus (const FtaQuality *q)
+{
+    gboolean plain = (q->n_cpus_seen == q->n_cpus || !q->cpu_list)
+                     && (q->header_cpus < 0 || q->header_cpus == q->n_cpus);
+    if (plain)
+        return g_strdup_printf ("%u CPUs", q->n_cpus);
+    GString *s = g_string_new (NULL);
+    g_string_append_printf (s, "%u CPUs seen", q->n_cpus_seen);
+    if (q->cpu_list && strlen (q->cpu_list) <= 40)
+        g_string_append_printf (s, " (%s)", q->cpu_list);
+    if (q->header_cpus >= 0 && q->header_cpus != q->n_cpus_seen)
+        g_string_append_printf (s, " of #P:%" G_GINT64_FORMAT, q->header_cpus);
+    return g_string_free (s, FALSE);
+}
+
 static void
 text_print_quality (FILE *out, const FtaQuality *q)
 {
@@ -196,8 +214,10 @@ text_print_quality (FILE *out, const FtaQuality *q)
     }
     if (q->truncated_line)
         fprintf (out, "  the input ends without a newline (last line may be cut)\n");
-    fprintf (out, "  time: %.6f to %.6f (%.3f s), %u CPUs\n", q->first_ts_ns / 1e9,
-             q->last_ts_ns / 1e9, (q->last_ts_ns - q->first_ts_ns) / 1e9, q->n_cpus);
+    char *cpus = text_cpus (q);
+    fprintf (out, "  time: %.6f to %.6f (%.3f s), %s\n", q->first_ts_ns / 1e9,
+             q->last_ts_ns / 1e9, (q->last_ts_ns - q->first_ts_ns) / 1e9, cpus);
+    g_free (cpus);
     if (q->entries_in_buffer >= 0) {
         fprintf (out, "  ring buffer: %" G_GINT64_FORMAT " entries kept of %"
                  G_GINT64_FORMAT " written", q->entries_in_buffer, q->entries_written);
@@ -243,13 +263,15 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     (void) error;
     Text *t = self;
     const FtaQuality *q = fta_results_quality (r);
+    char *cpus = text_cpus (q);
     fprintf (out, "ftrace-analyzer: %s (%s%s%s%s%s, %" G_GUINT64_FORMAT " events, "
-             "%.3f s, %u CPUs), profile %s",
+             "%.3f s, %s), profile %s",
              q->input_path, q->format ? q->format : "?",
              q->format_variant && *q->format_variant ? ": " : "",
              q->format_variant ? q->format_variant : "", q->compression ? ", " : "",
              q->compression ? q->compression : "", q->lines_event,
-             (q->last_ts_ns - q->first_ts_ns) / 1e9, q->n_cpus, q->profile);
+             (q->last_ts_ns - q->first_ts_ns) / 1e9, cpus, q->profile);
+    g_free (cpus);
     const char *f = fta_context_filter_text (t->ctx);
     if (*f)
         fprintf (out, ", reporting %s", f);
