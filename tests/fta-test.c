@@ -63,6 +63,31 @@ fta_test_write (const char *dir, const char *name, const char *text)
     return path;
 }
 
+char *
+fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
+                          guint n_cpus, guint rounds)
+{
+    GString *t = g_string_new ("# entries-in-buffer/entries-written: 1/1   #P:1024\n");
+    for (guint i = 0; i < rounds; i++)
+        for (guint k = 0; k < n_cpus; k++) {
+            guint cpu = cpus[k], pid = 10000 + cpu;
+            gboolean in = i % 2 == 0; /* the task switches in, else out */
+            char idle[24], task[24], ts[32];
+            g_snprintf (idle, sizeof idle, "swapper/%u", cpu);
+            g_snprintf (task, sizeof task, "task%u", cpu);
+            g_ascii_formatd (ts, sizeof ts, "%.6f", 100 + i * 0.0025 + k * 1e-6);
+            g_string_append_printf (t, "%16s-%-5u [%03u] d..2. %s: sched_switch: "
+                                    "prev_comm=%s prev_pid=%u prev_prio=120 prev_state=%s "
+                                    "==> next_comm=%s next_pid=%u next_prio=120\n",
+                                    in ? idle : task, in ? 0 : pid, cpu, ts, in ? idle : task,
+                                    in ? 0 : pid, in ? "R" : "S", in ? task : idle,
+                                    in ? pid : 0);
+        }
+    char *path = fta_test_write (dir, name, t->str);
+    g_string_free (t, TRUE);
+    return path;
+}
+
 JsonObject *
 fta_test_root (JsonParser *p)
 {

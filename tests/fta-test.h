@@ -25,6 +25,11 @@ void fta_test_run_clear (FtaTestRun *r);
 int fta_test_run (const char *const *args, char **err_out);
 /* Writes TEXT to DIR/NAME and returns the path (owned). */
 char *fta_test_write (const char *dir, const char *name, const char *text);
+/* Writes DIR/NAME: a trace of N_CPUS CPUs (their numbers in CPUS), each
+ * running its own task half of every 5 ms for ROUNDS rounds.  Returns the
+ * path (owned). */
+char *fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
+                                guint n_cpus, guint rounds);
 JsonObject *fta_test_root (JsonParser *p);
 /* Rows of table NAME of a JSON result as hash tables, column name ->
  * JsonNode (owned by the document). */

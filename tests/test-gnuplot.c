@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *
 corpus (void)
 {
@@ -251,6 +253,64 @@ test_no_run (void)
     g_free (dir);
 }
 
+/* The heatmap's script for CPUS (run = false): its ytics line. */
+static char *
+heat_ytics (const guint *cpus, guint n, char **title)
+{
+    char *dir = g_dir_make_tmp ("fta-gph-XXXXXX", NULL);
+    char *out = g_strconcat (dir, "/", NULL);
+    char *trace = fta_test_write_cpu_trace (dir, "t.txt", cpus, n, 40);
+    char *cfg = g_build_filename (dir, "p.cfg", NULL);
+    g_assert_true (g_file_set_contents (
+        cfg, "plugins = { gnuplot = { run = false; }; };\n", -1, NULL));
+    const char *args[] = { "-q", "-c", cfg, "-f", "gnuplot", "-o", out, trace, NULL };
+    g_assert_cmpint (run (args, NULL), ==, 0);
+    char *gp = g_build_filename (dir, "report.timeline.cpu_busy.gp", NULL), *text;
+    g_assert_true (g_file_get_contents (gp, &text, NULL, NULL));
+    char *ytics = NULL;
+    char **lines = g_strsplit (text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix (*l, "set ytics ("))
+            ytics = g_strdup (*l);
+        if (g_str_has_prefix (*l, "set title ") && !*title)
+            *title = g_strdup (*l);
+    }
+    g_strfreev (lines);
+    g_assert_nonnull (ytics);
+    g_free (text);
+    rm_rf (dir);
+    g_free (gp);
+    g_free (cfg);
+    g_free (trace);
+    g_free (out);
+    g_free (dir);
+    return ytics;
+}
+
+/* A row per CPU seen, so 6-9 (no events) take no room; past 64, groups. */
+static void
+test_heatmap_rows (void)
+{
+    guint gap[] = { 0, 1, 2, 10, 11 };
+    char *title = NULL;
+    char *y = heat_ytics (gap, G_N_ELEMENTS (gap), &title);
+    g_assert_cmpstr (y, ==, "set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"10\" 3, \"11\" 4)");
+    g_assert_null (strstr (title, "each row"));
+    g_free (y);
+    g_free (title);
+    guint wide[130];
+    for (guint i = 0; i < G_N_ELEMENTS (wide); i++)
+        wide[i] = i;
+    title = NULL;
+    y = heat_ytics (wide, G_N_ELEMENTS (wide), &title);
+    /* 44 rows of 3 CPUs (the last one alone), a label on every other */
+    g_assert_true (g_str_has_prefix (y, "set ytics (\"0-2\" 0, \"6-8\" 2, "));
+    g_assert_true (g_str_has_suffix (y, ", \"126-128\" 42)"));
+    g_assert_nonnull (strstr (title, "each row 3 CPUs"));
+    g_free (y);
+    g_free (title);
+}
+
 static void
 test_needs_output (void)
 {
@@ -271,5 +331,6 @@ main (int argc, char **argv)
     g_test_add_func ("/gnuplot/svg", test_svg);
     g_test_add_func ("/gnuplot/no-run", test_no_run);
     g_test_add_func ("/gnuplot/needs-output", test_needs_output);
+    g_test_add_func ("/gnuplot/heatmap-rows", test_heatmap_rows);
     return g_test_run ();
 }

@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
 
 static int
@@ -282,6 +284,87 @@ test_series (void)
     g_free (trace);
 }
 
+/* The CPU heatmap of the report at OUT: the SVG text of timeline.cpu_busy's
+ * first heatmap (owned), and its row labels in order. */
+static char *
+heatmap_of (const char *html, GPtrArray *labels)
+{
+    const char *sec = strstr (html, "id=\"s-timeline.cpu_busy\"");
+    g_assert_nonnull (sec);
+    const char *svg = strstr (sec, "<svg class=\"chart heat\"");
+    g_assert_nonnull (svg);
+    const char *end = strstr (svg, "</svg>");
+    g_assert_nonnull (end);
+    for (const char *p = svg; (p = strstr (p, "<text class=\"yl\"")) && p < end; p++) {
+        const char *a = strchr (p, '>') + 1, *b = strstr (a, "</text>");
+        g_ptr_array_add (labels, unescape (a, b - a));
+    }
+    const char *legend = strstr (end, "</div>");
+    return g_strndup (svg, legend - svg);
+}
+
+static char *
+heat_report (const guint *cpus, guint n, const char *name)
+{
+    char *trace = fta_test_write_cpu_trace (tmpdir, name, cpus, n, 40);
+    char *out = g_strconcat (trace, ".html", NULL);
+    const char *args[] = { "report", "-q", trace, "-o", out, NULL };
+    g_assert_cmpint (run (NULL, args, NULL), ==, 0);
+    char *html = read_text (out);
+    g_unlink (out);
+    g_unlink (trace);
+    g_free (out);
+    g_free (trace);
+    return html;
+}
+
+/* CPUs 0-5 and 10-13: a row each, in order, the missing 6-9 marked and
+ * named, not drawn as idle. */
+static void
+test_heatmap_gap (void)
+{
+    guint cpus[] = { 0, 1, 2, 3, 4, 5, 10, 11, 12, 13 };
+    char *html = heat_report (cpus, G_N_ELEMENTS (cpus), "heat-gap.txt");
+    GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+    char *svg = heatmap_of (html, labels);
+    g_assert_cmpuint (labels->len, ==, G_N_ELEMENTS (cpus));
+    for (guint i = 0; i < labels->len; i++) {
+        char *want = g_strdup_printf ("cpu %u", cpus[i]);
+        g_assert_cmpstr (g_ptr_array_index (labels, i), ==, want);
+        g_free (want);
+    }
+    g_assert_nonnull (strstr (svg, "class=\"gap\""));
+    g_assert_nonnull (strstr (svg, "no events: cpu 6\u20139"));
+    g_assert_nonnull (strstr (svg, "not shown, no events: cpu 6\u20139"));
+    g_free (svg);
+    g_ptr_array_free (labels, TRUE);
+    g_free (html);
+}
+
+/* 130 CPUs: at most 64 rows, groups of 3 CPUs labelled by their range,
+ * each with a mean and a maximum band. */
+static void
+test_heatmap_wide (void)
+{
+    guint cpus[130];
+    for (guint i = 0; i < G_N_ELEMENTS (cpus); i++)
+        cpus[i] = i;
+    char *html = heat_report (cpus, G_N_ELEMENTS (cpus), "heat-wide.txt");
+    GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+    char *svg = heatmap_of (html, labels);
+    g_assert_cmpuint (labels->len, ==, 44); /* ceil (130 / 3) rows, each labelled */
+    g_assert_cmpstr (g_ptr_array_index (labels, 0), ==, "cpu 0\u20132");
+    g_assert_cmpstr (g_ptr_array_index (labels, 1), ==, "cpu 3\u20135");
+    g_assert_cmpstr (g_ptr_array_index (labels, 43), ==, "cpu 129");
+    g_assert_nonnull (strstr (svg, "each row: 3 CPUs, upper band their mean"));
+    g_assert_nonnull (strstr (svg, ": mean "));
+    g_assert_nonnull (strstr (svg, ": max "));
+    g_assert_null (strstr (svg, "class=\"gap\""));
+    g_free (svg);
+    g_ptr_array_free (labels, TRUE);
+    g_free (html);
+}
+
 /* report without -o writes report.html where it runs; -f is refused */
 static void
 test_default_output (void)
@@ -317,6 +400,8 @@ main (int argc, char **argv)
     g_test_add_func ("/html/corpus/qemu_tcg", test_corpus);
     g_test_add_func ("/html/escape", test_escape);
     g_test_add_func ("/html/series", test_series);
+    g_test_add_func ("/html/heatmap/gap", test_heatmap_gap);
+    g_test_add_func ("/html/heatmap/wide", test_heatmap_wide);
     g_test_add_func ("/html/report/default-output", test_default_output);
     int rc = g_test_run ();
     g_rmdir (tmpdir);

@@ -204,40 +204,124 @@ gp_panel_rate (GString *s, const FtaTable *t, const char *dat, guint col, const 
                             dat, GP_COL (col), gp_num (w, sizeof w, gp_window_s (t)));
 }
 
-/* heatmap: x time, y COL_KEY (cpu), colour COL_PCT */
-static void
+/* The heatmap shows a row per CPU (key) seen, in order, so CPUs without
+ * events take no room; past GP_HEAT_ROWS of them, a row per group of
+ * consecutive CPUs, its upper band their mean and its lower band their
+ * maximum.  The rows go into the script as a datablock. */
+#define GP_HEAT_ROWS 64
+
+static int
+gp_cmp_i64 (const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return x < y ? -1 : x > y;
+}
+
+/* heatmap: x time, y COL_KEY (cpu), colour COL_PCT; returns its rows */
+static guint
 gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
                   guint col_pct, const char *title)
 {
-    gint64 kmax = 0;
-    for (guint r = 0; r < fta_table_n_rows (t); r++)
-        kmax = MAX (kmax, fta_table_cell (t, r, col_key)->i);
-    char hw[G_ASCII_DTOSTR_BUF_SIZE], half[G_ASCII_DTOSTR_BUF_SIZE];
+    (void) dat;
+    guint nr = fta_table_n_rows (t);
+    gint64 wns = MAX (fta_table_window_ns (t), 1);
+    GArray *keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+    gint64 wmax = 0;
+    for (guint r = 0; r < nr; r++) {
+        gint64 k = fta_table_cell (t, r, col_key)->i;
+        g_array_append_val (keys, k);
+        wmax = MAX (wmax, fta_table_cell (t, r, 0)->i / wns);
+    }
+    g_array_sort (keys, gp_cmp_i64);
+    guint n = 0;
+    for (guint i = 0; i < keys->len; i++)
+        if (!n || g_array_index (keys, gint64, i) != g_array_index (keys, gint64, n - 1))
+            g_array_index (keys, gint64, n++) = g_array_index (keys, gint64, i);
+    g_array_set_size (keys, n);
+    guint g = n ? (n + GP_HEAT_ROWS - 1) / GP_HEAT_ROWS : 1;
+    guint rows = n ? (n + g - 1) / g : 1;
+    guint windows = (guint) wmax + 1;
+    double *sum = g_new0 (double, (gsize) rows * windows);
+    double *max = g_new0 (double, (gsize) rows * windows);
+    guint *cnt = g_new0 (guint, (gsize) rows * windows);
+    for (guint r = 0; r < nr; r++) {
+        gint64 k = fta_table_cell (t, r, col_key)->i;
+        gint64 *at = bsearch (&k, keys->data, n, sizeof (gint64), gp_cmp_i64);
+        const FtaValue *v = fta_table_cell (t, r, col_pct);
+        if (!at || v->is_null)
+            continue;
+        gsize cell = (gsize) ((at - (gint64 *) (gpointer) keys->data) / g) * windows
+                     + (gsize) (fta_table_cell (t, r, 0)->i / wns);
+        sum[cell] += v->d;
+        if (!cnt[cell]++ || v->d > max[cell])
+            max[cell] = v->d;
+    }
+    char hw[G_ASCII_DTOSTR_BUF_SIZE], x[G_ASCII_DTOSTR_BUF_SIZE], v[G_ASCII_DTOSTR_BUF_SIZE];
     char end[G_ASCII_DTOSTR_BUF_SIZE];
-    gp_num (half, sizeof half, gp_window_s (t) / 2);
+    g_string_append (s, "$heat << EOD\n");
+    for (guint row = 0; row < rows; row++)
+        for (guint w = 0; w < windows; w++) {
+            gsize cell = (gsize) row * windows + w;
+            if (!cnt[cell])
+                continue;
+            gp_num (x, sizeof x, (w + 0.5) * gp_window_s (t));
+            gp_num (v, sizeof v, sum[cell] / cnt[cell]);
+            g_string_append_printf (s, "%s %u %s", x, row, v);
+            gp_num (v, sizeof v, max[cell]);
+            g_string_append_printf (s, " %s\n", v);
+        }
+    g_string_append (s, "EOD\n");
     gp_panel_reset (s);
     g_string_append (s, "set title ");
-    gp_quote (s, title);
+    if (g > 1) {
+        char *t2 = g_strdup_printf ("%s: each row %u CPUs, upper band their mean, lower "
+                                    "band their maximum", title, g);
+        gp_quote (s, t2);
+        g_free (t2);
+    } else {
+        gp_quote (s, title);
+    }
     g_string_append_printf (
         s,
         "\nset xlabel \"time since trace start (s)\"\nset ylabel \"%s\"\nunset key; unset grid\n"
-        "set xrange [0:%s]; set yrange [-0.5:%" G_GINT64_FORMAT ".5]\n"
-        "set ytics %s\nset cbrange [0:100]; set cblabel \"busy %%\"\n"
+        "set xrange [0:%s]; set yrange [-0.5:%u.5]\n"
+        "set cbrange [0:100]; set cblabel \"busy %%\"\n"
         "set colorbox user origin graph 1.03, graph 0 size graph 0.025, graph 1\n"
         "set palette defined (0 \"#ffffff\", 25 \"#fee391\", 50 \"#fe9929\", 75 \"#cc4c02\", "
         "100 \"#662506\")\n"
-        "set style fill solid 1.0 noborder\n",
+        "set style fill solid 1.0 noborder\nset ytics (",
         strcmp (fta_table_column (t, col_key)->name, "cpu") == 0
             ? "CPU" : fta_table_column (t, col_key)->name,
-        gp_num (end, sizeof end, gp_last_end_s (t)), kmax,
-        kmax < 32 ? "1" : "autofreq");
+        gp_num (end, sizeof end, gp_last_end_s (t)), rows - 1);
+    guint every = (rows + 31) / 32;
+    for (guint row = 0; row < rows && n; row += every) {
+        gint64 a = g_array_index (keys, gint64, row * g);
+        gint64 b = g_array_index (keys, gint64, MIN ((row + 1) * g, n) - 1);
+        if (a == b)
+            g_string_append_printf (s, "%s\"%" G_GINT64_FORMAT "\" %u", row ? ", " : "", a, row);
+        else
+            g_string_append_printf (s, "%s\"%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\" %u",
+                                    row ? ", " : "", a, b, row);
+    }
+    g_string_append (s, ")\n");
     /* boxes a little wider than the window, so that antialiasing leaves no
      * seams between them */
     gp_num (hw, sizeof hw, gp_window_s (t) / 2 * 1.04);
-    g_string_append_printf (s,
-                            "plot \"%s\" using ($1+%s):%u:(%s):(0.52):%u with boxxyerror "
-                            "fillcolor palette\n",
-                            dat, half, GP_COL (col_key), hw, GP_COL (col_pct));
+    if (g > 1)
+        g_string_append_printf (s,
+                                "plot $heat using 1:($2+0.1667):(%s):(0.3334):3 with boxxyerror "
+                                "fillcolor palette, \\\n"
+                                "     $heat using 1:($2-0.3333):(%s):(0.1668):4 with boxxyerror "
+                                "fillcolor palette\n", hw, hw);
+    else
+        g_string_append_printf (s,
+                                "plot $heat using 1:2:(%s):(0.52):3 with boxxyerror "
+                                "fillcolor palette\n", hw);
+    g_free (sum);
+    g_free (max);
+    g_free (cnt);
+    g_array_free (keys, TRUE);
+    return rows;
 }
 
 /* Distinct values of integer column COL, in order of appearance, at most
@@ -442,13 +526,21 @@ gp_table (Gp *g, const FtaTable *t, Written *wr, GError **error)
                                "gnuplot %s)\n",
                             name, image, dat, script);
     guint c_key, c_pct;
-    gp_terminal (g, s, image, 1200, gp_is_hist (t) ? 600 : 500);
-    if (gp_is_hist (t))
+    if (gp_is_hist (t)) {
+        gp_terminal (g, s, image, 1200, 600);
         gp_panel_hist (s, t, dat, fta_table_title (t));
-    else if (gp_is_heatmap (t, &c_key, &c_pct))
-        gp_panel_heatmap (s, t, dat, c_key, c_pct, fta_table_title (t));
-    else
+    } else if (gp_is_heatmap (t, &c_key, &c_pct)) {
+        /* the terminal comes first: the panel is written aside, and the
+         * image grows with its rows (9 pixels each) */
+        GString *panel = g_string_new (NULL);
+        guint rows = gp_panel_heatmap (panel, t, dat, c_key, c_pct, fta_table_title (t));
+        gp_terminal (g, s, image, 1200, (int) CLAMP (160 + rows * 9, 500, 900));
+        g_string_append (s, panel->str);
+        g_string_free (panel, TRUE);
+    } else {
+        gp_terminal (g, s, image, 1200, 500);
         gp_panel_series (s, t, dat);
+    }
     g_string_append (s, "set output\n");
     gboolean ok = gp_write_file (g, script, s->str, error);
     g_string_free (s, TRUE);

@@ -705,13 +705,132 @@ heat_color (double f, char *buf, gsize n)
     g_snprintf (buf, n, "#%02x%02x%02x", r, g, b);
 }
 
+/* A heatmap shows a readable row per line up to HEAT_ROWS, then one row
+ * per group of consecutive lines (CPUs), coloured by the group's mean in
+ * its upper band and by its maximum in the lower one. */
+#define HEAT_ROWS 64
+
+/* "cpu 42" -> 42 and the length of "cpu "; -1 when NAME ends in no number
+ * after a blank. */
+static gint64
+heat_label_num (const char *name, gsize *prefix)
+{
+    gsize n = strlen (name), d = n;
+    while (d > 0 && g_ascii_isdigit (name[d - 1]))
+        d--;
+    if (d == n || d == 0 || name[d - 1] != ' ')
+        return -1;
+    *prefix = d;
+    return g_ascii_strtoll (name + d, NULL, 10);
+}
+
+typedef struct {
+    char *label;
+    GArray *sum, *max; /* double per cell */
+    GArray *count;     /* guint per cell: lines with a value there */
+    guint members;
+    gboolean gap_before; /* lines missing between this row and the one before */
+    char *gap;           /* what is missing: "cpu 88–299" */
+} HeatRow;
+
+static void
+heat_row_free (gpointer p)
+{
+    HeatRow *h = p;
+    g_free (h->label);
+    g_free (h->gap);
+    g_array_free (h->sum, TRUE);
+    g_array_free (h->max, TRUE);
+    g_array_free (h->count, TRUE);
+    g_free (h);
+}
+
+/* The rows of the heatmap of CH: its lines, or groups of G of them. */
+static GPtrArray *
+heat_rows (const Chart *ch, double x0, double window_s, guint cells, guint g)
+{
+    GPtrArray *rows = g_ptr_array_new_with_free_func (heat_row_free);
+    guint n = ch->lines->len;
+    gint64 prev_num = -1;
+    for (guint i = 0; i < n; i += g) {
+        HeatRow *h = g_new0 (HeatRow, 1);
+        h->sum = g_array_sized_new (FALSE, TRUE, sizeof (double), cells);
+        h->max = g_array_sized_new (FALSE, TRUE, sizeof (double), cells);
+        h->count = g_array_sized_new (FALSE, TRUE, sizeof (guint), cells);
+        g_array_set_size (h->sum, cells);
+        g_array_set_size (h->max, cells);
+        g_array_set_size (h->count, cells);
+        guint last = MIN (i + g, n) - 1;
+        const Line *first = g_ptr_array_index (ch->lines, i);
+        const Line *lastl = g_ptr_array_index (ch->lines, last);
+        gsize pre = 0, pre2 = 0;
+        gint64 a = heat_label_num (first->name, &pre), b = heat_label_num (lastl->name, &pre2);
+        if (last > i && a >= 0 && b >= 0)
+            h->label = g_strdup_printf ("%.*s%" G_GINT64_FORMAT "\u2013%" G_GINT64_FORMAT,
+                                        (int) pre, first->name, a, b);
+        else if (last > i)
+            h->label = g_strdup_printf ("%s \u2026 %s", first->name, lastl->name);
+        else
+            h->label = g_strdup (first->name);
+        if (a >= 0 && prev_num >= 0 && a > prev_num + 1) {
+            h->gap_before = TRUE;
+            if (a > prev_num + 2)
+                h->gap = g_strdup_printf ("%.*s%" G_GINT64_FORMAT "\u2013%" G_GINT64_FORMAT,
+                                          (int) pre, first->name, prev_num + 1, a - 1);
+            else
+                h->gap = g_strdup_printf ("%.*s%" G_GINT64_FORMAT, (int) pre, first->name,
+                                          prev_num + 1);
+        }
+        prev_num = b >= 0 ? b : -1;
+        h->members = last - i + 1;
+        for (guint m = i; m <= last; m++) {
+            const Line *l = g_ptr_array_index (ch->lines, m);
+            for (guint k = 0; k < l->x->len; k++) {
+                double cx = (g_array_index (l->x, double, k) - x0) / window_s;
+                if (!(cx >= -0.5) || cx >= cells - 0.5)
+                    continue;
+                guint c = (guint) lround (cx);
+                double v = g_array_index (l->y, double, k);
+                double *mx = &g_array_index (h->max, double, c);
+                guint *cnt = &g_array_index (h->count, guint, c);
+                g_array_index (h->sum, double, c) += v;
+                if (!*cnt || v > *mx)
+                    *mx = v;
+                (*cnt)++;
+            }
+        }
+        g_ptr_array_add (rows, h);
+    }
+    return rows;
+}
+
+static void
+heat_cell (FILE *out, const char *label, double x, double y, double w, double h,
+           double v, double ymax, gboolean title, FtaColumnType type, double at_s,
+           const char *what)
+{
+    char color[8];
+    heat_color (v / ymax, color, sizeof color);
+    fprintf (out, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\">",
+             num (x), num (y), num (w), num (h), color);
+    if (title) {
+        char *val = axis_value (type, v, v);
+        fputs ("<title>", out);
+        esc (out, label);
+        fprintf (out, " at %s s: %s", numg (at_s), what);
+        esc (out, val);
+        fputs ("</title>", out);
+        g_free (val);
+    }
+    fputs ("</rect>\n", out);
+}
+
 static void
 heatmap (FILE *out, const Chart *ch, double window_s)
 {
     guint n = ch->lines->len;
-    double rh = CLAMP (360.0 / n, 6, 18);
-    const double left = ML + 40, right = W - MR, top = MT, bottom = MT + n * rh;
-    const double H = bottom + MB;
+    guint g = (n + HEAT_ROWS - 1) / HEAT_ROWS; /* lines per row */
+    guint nrows = (n + g - 1) / g;
     double x0, x1, ymin, ymax;
     chart_range (ch, &x0, &x1, &ymin, &ymax);
     if (window_s <= 0) {
@@ -720,46 +839,61 @@ heatmap (FILE *out, const Chart *ch, double window_s)
             pts = MAX (pts, ((Line *) g_ptr_array_index (ch->lines, i))->x->len);
         window_s = pts > 1 ? (x1 - x0) / (pts - 1) : 1;
     }
+    guint cells = (guint) MAX (1, lround ((x1 - x0) / window_s) + 1);
     x1 = MAX (x1 + window_s, x0 + 1e-9);
     if (ymax <= 0)
         ymax = 1;
+    if (ch->type == FTA_COL_PERCENT)
+        ymax = MAX (ymax, 100); /* busy % reads against the whole scale */
+    GPtrArray *rows = heat_rows (ch, x0, window_s, cells, g);
+    double rh = CLAMP (512.0 / nrows, 8, 18);
+    const double left = ML + 40, right = W - MR, top = MT, bottom = MT + nrows * rh;
+    const double H = bottom + MB;
     double cw = window_s / (x1 - x0) * (right - left);
-    guint cells = 0;
-    for (guint i = 0; i < n; i++)
-        cells += ((Line *) g_ptr_array_index (ch->lines, i))->x->len;
+    gboolean titles = (gsize) nrows * cells <= 6000;
     fprintf (out, "<svg class=\"chart heat\" viewBox=\"0 0 %s %s\" role=\"img\">"
              "<title>", num (W), num (H));
     esc (out, ch->title);
     fputs ("</title>\n", out);
-    for (guint i = 0; i < n; i++) {
-        const Line *l = g_ptr_array_index (ch->lines, i);
-        double y = top + i * rh;
-        if (rh >= 9 || i % (guint) ceil (9 / rh) == 0) {
-            char *lab = g_utf8_substring (l->name, 0, MIN (g_utf8_strlen (l->name, -1), 20));
+    /* what has no value is grey: no event of that line in the window,
+     * which is not the same as idle (white) */
+    fprintf (out, "<rect class=\"nodata\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\"/>\n",
+             num (left), num (top), num (right - left), num (bottom - top));
+    guint label_every = rh >= 9 ? 1 : (guint) ceil (9 / rh);
+    for (guint r = 0; r < nrows; r++) {
+        const HeatRow *h = g_ptr_array_index (rows, r);
+        double y = top + r * rh;
+        if (r % label_every == 0) {
+            char *lab = g_utf8_substring (h->label, 0, MIN (g_utf8_strlen (h->label, -1), 20));
             fprintf (out, "<text class=\"yl\" x=\"%s\" y=\"%s\">", num (left - 6),
                      num (y + rh / 2 + 3.5));
             esc (out, lab);
             fputs ("</text>\n", out);
             g_free (lab);
         }
-        for (guint k = 0; k < l->x->len; k++) {
-            double v = g_array_index (l->y, double, k);
-            char color[8];
-            heat_color (v / ymax, color, sizeof color);
-            double px = left + (g_array_index (l->x, double, k) - x0) / (x1 - x0)
-                               * (right - left);
-            fprintf (out, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\">",
-                     num (px), num (y), num (cw + 0.3), num (rh), color);
-            if (cells <= 6000) {
-                char *val = axis_value (l->type, v, v);
-                fputs ("<title>", out);
-                esc (out, l->name);
-                fprintf (out, " at %s s: ", numg (g_array_index (l->x, double, k)));
-                esc (out, val);
-                fputs ("</title>", out);
-                g_free (val);
+        for (guint c = 0; c < cells; c++) {
+            guint cnt = g_array_index (h->count, guint, c);
+            if (!cnt)
+                continue;
+            double px = left + c * cw, at = x0 + c * window_s;
+            double mean = g_array_index (h->sum, double, c) / cnt;
+            if (h->members == 1) {
+                heat_cell (out, h->label, px, y, cw + 0.3, rh, mean, ymax, titles, ch->type,
+                           at, "");
+                continue;
             }
-            fputs ("</rect>\n", out);
+            double band = rh * 2 / 3;
+            heat_cell (out, h->label, px, y, cw + 0.3, band, mean, ymax, titles, ch->type,
+                       at, "mean ");
+            heat_cell (out, h->label, px, y + band, cw + 0.3, rh - band,
+                       g_array_index (h->max, double, c), ymax, titles, ch->type, at,
+                       "max ");
+        }
+        if (h->gap_before) {
+            fprintf (out, "<line class=\"gap\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\">"
+                     "<title>no events: ", num (left - 36), num (y), num (right), num (y));
+            esc (out, h->gap);
+            fputs ("</title></line>\n", out);
         }
     }
     x_ticks (out, x0, x1, left, right, bottom);
@@ -769,9 +903,31 @@ heatmap (FILE *out, const Chart *ch, double window_s)
     esc (out, lo);
     fputs ("</span><span class=\"grad\"></span><span>", out);
     esc (out, hi);
-    fputs ("</span></div>\n", out);
+    fputs ("</span><span class=\"nodata\"></span><span>no event in the window</span>", out);
+    if (g > 1) {
+        gsize pre;
+        const Line *l0 = g_ptr_array_index (ch->lines, 0);
+        gboolean cpus = heat_label_num (l0->name, &pre) >= 0 && pre == 4
+                        && strncmp (l0->name, "cpu ", 4) == 0;
+        fprintf (out, "<span>each row: %u %s, upper band their mean, lower band their "
+                 "maximum</span>", g, cpus ? "CPUs" : "lines");
+    }
+    GString *gaps = g_string_new (NULL);
+    for (guint r = 0; r < nrows; r++) {
+        const HeatRow *h = g_ptr_array_index (rows, r);
+        if (h->gap)
+            g_string_append_printf (gaps, "%s%s", gaps->len ? ", " : "", h->gap);
+    }
+    if (gaps->len) {
+        fputs ("<span>not shown, no events: ", out);
+        esc (out, gaps->str);
+        fputs ("</span>", out);
+    }
+    g_string_free (gaps, TRUE);
+    fputs ("</div>\n", out);
     g_free (lo);
     g_free (hi);
+    g_ptr_array_free (rows, TRUE);
 }
 
 static void
@@ -1233,7 +1389,12 @@ static const char css[] =
     "ul.legend{list-style:none;padding:0;margin:2px 0 0 84px;font-size:12px}\n"
     "ul.legend li{display:inline-block;margin-right:14px}\n"
     ".sw{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:5px}\n"
-    ".scale{display:flex;align-items:center;gap:6px;font-size:12px;margin-left:124px}\n"
+    ".scale{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:12px;"
+    "margin-left:124px}\n"
+    ".scale .nodata{display:inline-block;width:14px;height:10px;margin-left:12px;"
+    "background:#d4d4d4}\n"
+    "svg.chart .nodata{fill:#d4d4d4}\n"
+    "svg.chart .gap{stroke:#b00;stroke-width:1.2;stroke-dasharray:4 3}\n"
     ".scale .grad{display:inline-block;width:180px;height:10px;"
     "background:linear-gradient(to right,#f7fbff,#08306b)}\n"
     ".empty{color:var(--muted);font-style:italic}\n"
