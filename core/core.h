@@ -155,6 +155,9 @@ typedef struct {
 gboolean fta_running_uninstalled (void);
 /* Appends each directory of the colon-separated environment variable VAR. */
 void fta_dirs_add_env (GPtrArray *dirs, const char *var);
+/* Appends to OUT the names of the files in DIRS that end in SUFFIX, the
+ * suffix cut off (owned strings, repeats possible). */
+void fta_dirs_list_names (GPtrArray *out, GPtrArray *dirs, const char *suffix);
 /* "dir1, dir2": for messages that say where something was looked for. */
 char *fta_dirs_join (GPtrArray *dirs);
 /* The directories searched, in order (see fta-plugin.h). */
@@ -165,6 +168,9 @@ void fta_plugin_unload (FtaPlugin *p);
 const char *fta_plugin_kind_name (FtaPluginKind k);
 /* Every "*.so" in DIRS that loads, first of each name; FtaPlugin*. */
 GPtrArray *fta_plugin_discover (GPtrArray *dirs);
+/* The names of the "*.so" files in DIRS, without loading them (for "did
+ * you mean"); owned strings, repeats possible. */
+GPtrArray *fta_plugin_names (GPtrArray *dirs);
 
 /* --- profiles ------------------------------------------------------------- */
 
@@ -191,6 +197,9 @@ FtaProfile *fta_profile_load_named (const char *name, GError **error);
 void fta_profile_free (FtaProfile *p);
 /* Profile directories searched by -p and listed by `profiles`. */
 GPtrArray *fta_profile_dirs (void);
+/* "default" and the name of every "*.cfg" in those directories; owned
+ * strings, repeats possible. */
+GPtrArray *fta_profile_names (void);
 extern const char fta_default_profile[];
 
 /* Options of one plugin, from its profile section, checked against the

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "suggest.h"
 
 const char *
 fta_plugin_kind_name (FtaPluginKind k)
@@ -161,10 +162,15 @@ fta_plugin_load (const char *name, GPtrArray *dirs, GError **error)
         g_free (path);
     }
     char *where = fta_dirs_join (dirs);
+    GPtrArray *names = fta_plugin_names (dirs);
+    char *near = fta_suggest_clause (name, (const char *const *) names->pdata,
+                                     names->len);
     g_set_error (error, FTA_ERROR, FTA_EXIT_PLUGIN,
-                 "no plugin '%s' (looked for %s in: %s); 'ftrace-analyzer plugins' "
+                 "no plugin '%s'%s (looked for %s in: %s); 'ftrace-analyzer plugins' "
                  "lists what is installed, --plugin-dir adds a directory",
-                 name, file, where);
+                 name, near, file, where);
+    g_free (near);
+    g_ptr_array_free (names, TRUE);
     g_free (where);
     g_free (file);
     return NULL;
@@ -180,6 +186,30 @@ fta_plugin_unload (FtaPlugin *p)
     dlclose (p->handle);
     g_free (p->path);
     g_free (p);
+}
+
+void
+fta_dirs_list_names (GPtrArray *out, GPtrArray *dirs, const char *suffix)
+{
+    gsize n = strlen (suffix);
+    for (guint i = 0; i < dirs->len; i++) {
+        GDir *d = g_dir_open (g_ptr_array_index (dirs, i), 0, NULL);
+        if (!d)
+            continue;
+        const char *f;
+        while ((f = g_dir_read_name (d)))
+            if (g_str_has_suffix (f, suffix) && strlen (f) > n)
+                g_ptr_array_add (out, g_strndup (f, strlen (f) - n));
+        g_dir_close (d);
+    }
+}
+
+GPtrArray *
+fta_plugin_names (GPtrArray *dirs)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+    fta_dirs_list_names (out, dirs, ".so");
+    return out;
 }
 
 static int

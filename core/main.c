@@ -1,11 +1,15 @@
-/* main.c - the command line. */
+/* main.c - the command line: commands, their options and help, and the
+ * checks that turn a mistyped word into a usage error naming the nearest
+ * valid ones.  Everything else happens in the engine. */
 #include "config.h"
 
 #include <locale.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "core.h"
 #include "engine.h"
+#include "suggest.h"
 
 static char *opt_profile, *opt_config, *opt_comm, *opt_pid, *opt_cpu;
 static char *opt_start, *opt_end, *opt_output, *opt_window, *opt_events;
@@ -32,8 +36,8 @@ static GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
       "Use the profile in FILE", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_formats,
-      "Output format: text, json, csv, gnuplot or html (repeatable; replaces the "
-      "profile's sinks)",
+      "Output format: text, json, csv, gnuplot or html, case ignored (repeatable; "
+      "replaces the profile's sinks; default: from -o's extension, else the profile's)",
       "FMT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "Write output to PATH; a directory (DIR/) gets DIR/report.EXT per format",
@@ -76,30 +80,142 @@ static GOptionEntry entries[] = {
     { NULL }
 };
 
-static const char summary[] =
-    "Analyze a Linux ftrace text trace: who wakes whom, who switches, who\n"
-    "waits to run and for how long, with the input's quality accounted for.\n"
-    "\n"
-    "Commands:\n"
-    "  [analyze] TRACE|-   analyze TRACE (or standard input) with the profile\n"
-    "  report TRACE|-      the full report as one self-contained HTML file:\n"
-    "                      report.html, or the -o PATH (DIR/ gives DIR/report.html)\n"
-    "  compare BASE PROB   the same analysis of two traces (or saved -f json\n"
-    "                      results), joined by task name: deltas, new and\n"
-    "                      vanished tasks, regressions\n"
-    "  events TRACE|-      event names and counts, and the input's quality\n"
-    "  filter TRACE|-      the lines of TRACE that pass --comm, --pid, --cpu,\n"
-    "                      --start/--end and --events, unchanged; headers and\n"
-    "                      lost-event markers are always kept\n"
-    "  plugins             list the plugins found and their options\n"
-    "  profiles            list the profiles found";
+/* --- commands and their help --------------------------------------------- */
+
+/* Options that every run reading a trace takes. */
+#define RUN_OPTIONS " jobs progress quiet plugin-dir "
+#define FILTER_OPTIONS " profile config comm pid cpu start end events sort "
+#define REPORT_OPTIONS " output window top "
+
+typedef struct {
+    const char *name;
+    const char *params;  /* what follows the name on its usage line */
+    const char *summary; /* one line, for the list of commands */
+    const char *options; /* the long names of the options it takes */
+    const char *details; /* the rest of its help, examples last */
+} Command;
+
+static const Command commands[] = {
+    { "analyze", "TRACE|-",
+      "analyze a trace with the profile (the default command)",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format ",
+      "Runs the profile's analyzers over TRACE (a file, plain or compressed\n"
+      "with gzip, zstd or xz, or - for standard input) and writes their tables,\n"
+      "findings and the input's quality with the profile's output formats: text\n"
+      "on standard output unless -f or -o says otherwise.  Without -f, the\n"
+      "extension of -o NAME.EXT picks the format: .txt text, .json json, .csv\n"
+      "csv, .html html, .gp gnuplot.\n"
+      "\n"
+      "Filters (--comm, --pid, --cpu, --start/--end, --events) select what is\n"
+      "reported; the scheduler model always sees every event, so a filter never\n"
+      "changes the numbers of the tasks it keeps.\n"
+      "\n"
+      "Examples:\n"
+      "  ftrace-analyzer trace.txt\n"
+      "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
+      "  ftrace-analyzer -o result.json trace.txt\n"
+      "  cat /sys/kernel/tracing/trace | ftrace-analyzer -" },
+    { "report", "TRACE|-",
+      "the full report as one HTML file",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS,
+      "Analyzes TRACE as 'analyze' does and writes every table, chart, finding\n"
+      "and the input's quality into one HTML file that needs nothing else to\n"
+      "be read: report.html, or the -o PATH (a directory DIR/ gets\n"
+      "DIR/report.html).\n"
+      "\n"
+      "Examples:\n"
+      "  ftrace-analyzer report trace.txt\n"
+      "  ftrace-analyzer report trace.txt -o trace-report.html" },
+    { "compare", "BASELINE PROBLEM",
+      "what changed between two traces or saved results",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format ",
+      "Runs the same profile, with the same filters, on BASELINE and PROBLEM\n"
+      "(each a trace, or a result saved with -f json) and joins their tables by\n"
+      "task name: deltas, new and vanished tasks, and findings for\n"
+      "regressions.  The comparison is written like any result (-f, -o).\n"
+      "\n"
+      "Examples:\n"
+      "  ftrace-analyzer compare good.txt bad.txt\n"
+      "  ftrace-analyzer compare baseline.json bad.txt -o comparison.html" },
+    { "events", "TRACE|-",
+      "event names and counts, and the input's quality",
+      " sort " RUN_OPTIONS,
+      "Reads TRACE without running any analyzer and prints each event name\n"
+      "with its count, the input format, the line accounting (events, headers,\n"
+      "lines not understood, with examples), lost events and timestamps that\n"
+      "go back.  A quick look at what a trace holds.\n"
+      "\n"
+      "Example:\n"
+      "  ftrace-analyzer events trace.txt" },
+    { "filter", "TRACE|-",
+      "the lines that pass the filters, unchanged",
+      FILTER_OPTIONS " output jobs quiet ",
+      "Writes the lines of TRACE that pass --comm, --pid, --cpu, --start/--end\n"
+      "and --events, byte for byte, to standard output or -o PATH.  --comm and\n"
+      "--pid keep a line when its task or a task named in its fields matches\n"
+      "(both sides of a switch, the woken task, ...).  Header lines and\n"
+      "lost-event markers are always kept.  Exits 0 when no line matched (the\n"
+      "count on standard error says so).\n"
+      "\n"
+      "Examples:\n"
+      "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
+      "  ftrace-analyzer filter --events 'sched_*' trace.txt | ftrace-analyzer -" },
+    { "plugins", "",
+      "the plugins found, with their options",
+      " plugin-dir ",
+      "Lists the plugin path and every plugin found in it: name, kind\n"
+      "(analyzer, sink, comparator), summary, file and ABI, and the options it\n"
+      "takes in a profile's plugins.NAME section, with their defaults.\n"
+      "\n"
+      "Example:\n"
+      "  ftrace-analyzer plugins" },
+    { "profiles", "",
+      "the profiles found",
+      " ",
+      "Lists the profiles -p NAME finds, and the directories searched for them.\n"
+      "\n"
+      "Example:\n"
+      "  ftrace-analyzer profiles" },
+    { "help", "[COMMAND]",
+      "this help, or the help of COMMAND",
+      " ",
+      "Prints the help of COMMAND (the same as COMMAND --help), or without one\n"
+      "the help of the whole program.\n"
+      "\n"
+      "Example:\n"
+      "  ftrace-analyzer help compare" },
+};
+
+static const Command *
+find_command (const char *name)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        if (strcmp (commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static char *
+command_suggestion (const char *word)
+{
+    const char *names[G_N_ELEMENTS (commands)];
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        names[i] = commands[i].name;
+    return fta_suggest (word, names, G_N_ELEMENTS (commands));
+}
+
+static const char usage_lines[] =
+    "usage: ftrace-analyzer [analyze] [OPTION...] TRACE|-\n"
+    "       ftrace-analyzer report|events|filter [OPTION...] TRACE|-\n"
+    "       ftrace-analyzer compare [OPTION...] BASELINE PROBLEM\n"
+    "       ftrace-analyzer plugins|profiles\n"
+    "       ftrace-analyzer help [COMMAND]   (or COMMAND --help)\n";
 
 static const char description[] =
-    "TRACE is the text of 'cat /sys/kernel/tracing/trace' or trace_pipe.\n"
-    "Filters select what is reported; the scheduler model always sees every\n"
-    "event, so a filter never changes the numbers of the tasks it keeps.\n"
-    "In 'filter', --comm and --pid keep a line when its task or a task named\n"
-    "in its fields matches (both sides of a switch, the woken task, ...).\n"
+    "TRACE is the text of 'cat /sys/kernel/tracing/trace' or trace_pipe,\n"
+    "'trace-cmd report' or 'perf script', plain or compressed, or - for\n"
+    "standard input.  'ftrace-analyzer help COMMAND' (or COMMAND --help)\n"
+    "describes one command and the options it takes.\n"
     "\n"
     "--sort reorders traces whose CPUs were merged out of order before the\n"
     "model sees them (analyze, events, filter); events later than the window\n"
@@ -127,8 +243,136 @@ static const char description[] =
     "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
     "  ftrace-analyzer report trace.txt -o trace-report.html\n"
     "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
-    "  ftrace-analyzer compare good.txt bad.txt -f json -o comparison.json\n"
-    "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -";
+    "  ftrace-analyzer compare good.txt bad.txt -o comparison.json\n"
+    "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -\n"
+    "\n"
+    "The manual: man ftrace-analyzer.";
+
+/* The option context of CMD (NULL: the whole program): CMD's options are
+ * shown in its help, the others are hidden but still accepted. */
+static GOptionContext *
+command_context (const Command *cmd, GOptionEntry **owned)
+{
+    GString *params = g_string_new (NULL);
+    GString *summary = g_string_new (NULL);
+    GOptionContext *oc;
+    GOptionEntry *e = g_memdup2 (entries, sizeof entries);
+    if (!cmd) {
+        g_string_append (params, "[COMMAND] [TRACE|-]");
+        g_string_append (summary,
+                         "Analyze a Linux ftrace trace: who wakes whom, who switches, who\n"
+                         "waits to run and for how long, with the input's quality accounted\n"
+                         "for.\n\nCommands:\n");
+        for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
+            const Command *c = &commands[i];
+            char *head = g_strdup_printf ("%s%s%s", c->name, *c->params ? " " : "",
+                                          c->params);
+            g_string_append_printf (summary, "  %-25s %s\n", head, c->summary);
+            g_free (head);
+        }
+        g_string_truncate (summary, summary->len - 1);
+    } else {
+        g_string_printf (params, "%s%s%s", cmd->name, *cmd->params ? " " : "", cmd->params);
+        g_string_append_printf (summary, "%s: %s.", cmd->name, cmd->summary);
+        for (GOptionEntry *o = e; o->long_name; o++) {
+            char *word = g_strdup_printf (" %s ", o->long_name);
+            if (!strstr (cmd->options, word))
+                o->flags |= G_OPTION_FLAG_HIDDEN;
+            g_free (word);
+        }
+    }
+    oc = g_option_context_new (params->str);
+    g_option_context_set_summary (oc, summary->str);
+    if (cmd) {
+        char *d = g_strconcat (cmd->details,
+                               "\n\nExit status, environment and files: "
+                               "'ftrace-analyzer --help', man ftrace-analyzer.",
+                               NULL);
+        g_option_context_set_description (oc, d);
+        g_free (d);
+    } else {
+        g_option_context_set_description (oc, description);
+    }
+    g_option_context_add_main_entries (oc, e, NULL);
+    g_string_free (params, TRUE);
+    g_string_free (summary, TRUE);
+    *owned = e;
+    return oc;
+}
+
+static const GOptionEntry *
+find_entry (const char *long_name, char short_name)
+{
+    for (const GOptionEntry *o = entries; o->long_name; o++)
+        if ((long_name && strcmp (o->long_name, long_name) == 0)
+            || (!long_name && short_name && o->short_name == short_name))
+            return o;
+    return NULL;
+}
+
+static gboolean
+takes_value (const GOptionEntry *o)
+{
+    return o && o->arg != G_OPTION_ARG_NONE && !(o->flags & G_OPTION_FLAG_OPTIONAL_ARG);
+}
+
+/* Before GLib parses: finds the command (the first word that is no option
+ * nor an option's value) and reports an unknown long option with the
+ * nearest known ones.  FALSE after printing a usage error. */
+static gboolean
+prescan (int argc, char **argv, const Command **cmd, const char **first_word)
+{
+    *cmd = NULL;
+    *first_word = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp (a, "--") == 0) {
+            if (i + 1 < argc && !*first_word)
+                *first_word = argv[i + 1];
+            break;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            char *name = g_strndup (a + 2, strcspn (a + 2, "="));
+            const GOptionEntry *o = find_entry (name, 0);
+            gboolean known = o || strcmp (name, "help") == 0
+                             || strcmp (name, "help-all") == 0;
+            if (!known) {
+                /* candidates and word with their dashes, as typed */
+                char *names[G_N_ELEMENTS (entries) + 1];
+                guint n = 0;
+                for (const GOptionEntry *e = entries; e->long_name; e++)
+                    names[n++] = g_strconcat ("--", e->long_name, NULL);
+                names[n++] = g_strdup ("--help");
+                char *word = g_strconcat ("--", name, NULL);
+                char *near = fta_suggest_clause (word, (const char *const *) names, n);
+                g_printerr ("ftrace-analyzer: unknown option %s%s (see --help)\n", word,
+                            near);
+                for (guint k = 0; k < n; k++)
+                    g_free (names[k]);
+                g_free (near);
+                g_free (word);
+                g_free (name);
+                return FALSE;
+            }
+            if (!strchr (a, '=') && takes_value (o))
+                i++;
+            g_free (name);
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            const GOptionEntry *o = find_entry (NULL, a[1]);
+            if (!a[2] && takes_value (o))
+                i++;
+            continue;
+        }
+        if (!*first_word)
+            *first_word = a;
+        if (!*cmd)
+            *cmd = find_command (a);
+        break;
+    }
+    return TRUE;
+}
 
 static int
 die (GError *error)
@@ -272,15 +516,209 @@ print_events (const FtaResults *r, gpointer data)
     }
 }
 
+/* --- formats ------------------------------------------------------------------ */
+
+typedef struct {
+    GPtrArray *dirs;
+    GPtrArray *plugins; /* FtaPlugin*, every plugin found; NULL until needed */
+} PluginScan;
+
+static void
+scan_all (PluginScan *ps)
+{
+    if (!ps->plugins)
+        ps->plugins = fta_plugin_discover (ps->dirs);
+}
+
+static void
+scan_clear (PluginScan *ps)
+{
+    for (guint i = 0; ps->plugins && i < ps->plugins->len; i++)
+        fta_plugin_unload (g_ptr_array_index (ps->plugins, i));
+    if (ps->plugins)
+        g_ptr_array_free (ps->plugins, TRUE);
+    g_ptr_array_free (ps->dirs, TRUE);
+}
+
+/* The sink whose name or extension is WORD (case ignored), or NULL. */
+static const FtaPluginDescriptor *
+find_sink (PluginScan *ps, const char *word, gboolean by_extension)
+{
+    scan_all (ps);
+    for (guint i = 0; i < ps->plugins->len; i++) {
+        const FtaPluginDescriptor *d = ((FtaPlugin *) g_ptr_array_index (ps->plugins, i))->desc;
+        if (d->kind != FTA_PLUGIN_SINK)
+            continue;
+        if (by_extension ? d->extension && g_ascii_strcasecmp (d->extension, word) == 0
+                         : g_ascii_strcasecmp (d->name, word) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+/* "csv, gnuplot, html, json, text": the sinks found. */
+static char *
+sink_list (PluginScan *ps, GPtrArray *names_out)
+{
+    scan_all (ps);
+    GPtrArray *names = g_ptr_array_new ();
+    for (guint i = 0; i < ps->plugins->len; i++) {
+        const FtaPluginDescriptor *d = ((FtaPlugin *) g_ptr_array_index (ps->plugins, i))->desc;
+        if (d->kind == FTA_PLUGIN_SINK) {
+            g_ptr_array_add (names, (gpointer) d->name);
+            if (names_out) {
+                g_ptr_array_add (names_out, (gpointer) d->name);
+                if (d->extension)
+                    g_ptr_array_add (names_out, (gpointer) d->extension);
+            }
+        }
+    }
+    char *s = fta_list_join ((const char *const *) names->pdata, names->len);
+    g_ptr_array_free (names, TRUE);
+    return s;
+}
+
+/* -f FMT: a sink's name or its file extension ("txt", "gp"), case
+ * ignored.  Each is replaced by the sink's name; an unknown one is a
+ * usage error that lists the formats and the nearest names. */
+static int
+resolve_formats (PluginScan *ps, char **formats)
+{
+    for (char **f = formats; f && *f; f++) {
+        char *lower = g_ascii_strdown (*f, -1);
+        GPtrArray *files = fta_plugin_names (ps->dirs);
+        gboolean file = FALSE;
+        for (guint i = 0; i < files->len && !file; i++)
+            file = strcmp (g_ptr_array_index (files, i), lower) == 0;
+        g_ptr_array_free (files, TRUE);
+        const FtaPluginDescriptor *d = NULL;
+        if (file) {
+            /* a plugin of that name: it must load, and be a sink */
+            GError *error = NULL;
+            FtaPlugin *p = fta_plugin_load (lower, ps->dirs, &error);
+            if (!p) {
+                g_free (lower);
+                return die (error);
+            }
+            FtaPluginKind kind = p->desc->kind;
+            fta_plugin_unload (p);
+            if (kind != FTA_PLUGIN_SINK) {
+                char *list = sink_list (ps, NULL);
+                g_printerr ("ftrace-analyzer: -f %s: '%s' is %s %s, not an output format "
+                            "(formats: %s)\n", *f, lower,
+                            kind == FTA_PLUGIN_ANALYZER ? "an" : "a",
+                            fta_plugin_kind_name (kind), list);
+                g_free (list);
+                g_free (lower);
+                return FTA_EXIT_USAGE;
+            }
+        } else if (!(d = find_sink (ps, lower, TRUE))) {
+            GPtrArray *names = g_ptr_array_new ();
+            char *list = sink_list (ps, names);
+            char *near = fta_suggest_clause (lower, (const char *const *) names->pdata,
+                                             names->len);
+            g_printerr ("ftrace-analyzer: unknown output format '%s'%s (formats: %s; "
+                        "'ftrace-analyzer plugins' lists them)\n", *f, near, list);
+            g_free (near);
+            g_free (list);
+            g_ptr_array_free (names, TRUE);
+            g_free (lower);
+            return FTA_EXIT_USAGE;
+        }
+        g_free (*f);
+        *f = d ? g_strdup (d->name) : lower;
+        if (d)
+            g_free (lower);
+    }
+    return FTA_EXIT_OK;
+}
+
+/* The extension of -o PATH, lower case, or NULL (none, a directory, "-"). */
+static char *
+output_extension (const char *path)
+{
+    if (!path || strcmp (path, "-") == 0 || g_str_has_suffix (path, "/")
+        || g_file_test (path, G_FILE_TEST_IS_DIR))
+        return NULL;
+    char *base = g_path_get_basename (path);
+    const char *dot = strrchr (base, '.');
+    char *ext = dot && dot != base && dot[1] ? g_ascii_strdown (dot + 1, -1) : NULL;
+    g_free (base);
+    return ext;
+}
+
+/* -o NAME.EXT without -f: the sink that writes .EXT files, when one does.
+ * With one -f whose sink writes another extension: a warning. */
+static void
+formats_from_output (PluginScan *ps, const char *cmd, char ***formats, gboolean quiet)
+{
+    char *ext = output_extension (opt_output);
+    if (!ext)
+        return;
+    const FtaPluginDescriptor *by_ext = find_sink (ps, ext, TRUE);
+    if (strcmp (cmd, "report") == 0) {
+        if (by_ext && strcmp (by_ext->name, "html") != 0 && !quiet)
+            g_printerr ("ftrace-analyzer: warning: report writes HTML, also into %s "
+                        "(-f %s writes .%s files: ftrace-analyzer -f %s ...)\n",
+                        opt_output, by_ext->name, ext, by_ext->name);
+    } else if (!*formats) {
+        if (by_ext) {
+            *formats = g_new0 (char *, 2);
+            (*formats)[0] = g_strdup (by_ext->name);
+        }
+    } else if (by_ext && (*formats)[0] && !(*formats)[1]
+               && strcmp ((*formats)[0], by_ext->name) != 0 && !quiet) {
+        g_printerr ("ftrace-analyzer: warning: -f %s writes %s into %s, whose extension "
+                    "is that of -f %s\n", (*formats)[0], (*formats)[0], opt_output,
+                    by_ext->name);
+    }
+    g_free (ext);
+}
+
+static int
+usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    char *msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    g_printerr ("ftrace-analyzer: %s\n%s", msg, usage_lines);
+    g_free (msg);
+    return FTA_EXIT_USAGE;
+}
+
+static int
+cmd_help (int argc, char **argv, int arg)
+{
+    if (argc - arg > 1)
+        return usage_error ("help takes one command");
+    const Command *c = NULL;
+    if (argc - arg == 1 && !(c = find_command (argv[arg]))) {
+        char *near = command_suggestion (argv[arg]);
+        g_printerr ("ftrace-analyzer: no command '%s'%s%s%s\n%s", argv[arg],
+                    near ? "; did you mean " : "", near ? near : "", near ? "?" : "",
+                    usage_lines);
+        g_free (near);
+        return FTA_EXIT_USAGE;
+    }
+    GOptionEntry *owned;
+    GOptionContext *oc = command_context (c, &owned);
+    char *text = g_option_context_get_help (oc, TRUE, NULL);
+    g_print ("%s", text);
+    g_free (text);
+    g_option_context_free (oc);
+    g_free (owned);
+    return FTA_EXIT_OK;
+}
+
 int
 main (int argc, char **argv)
 {
     setlocale (LC_ALL, "");
     GError *error = NULL;
-    GOptionContext *oc = g_option_context_new ("[COMMAND] [TRACE|-]");
-    g_option_context_set_summary (oc, summary);
-    g_option_context_set_description (oc, description);
-    g_option_context_add_main_entries (oc, entries, NULL);
     /* GLib would take the trace after a bare --sort as its window */
     /* and "-j4" as "-j" followed by options, as make has it: --jobs=4 */
     GPtrArray *rewritten = g_ptr_array_new_with_free_func (g_free);
@@ -293,15 +731,24 @@ main (int argc, char **argv)
             g_ptr_array_add (rewritten, argv[i]);
         }
     }
-    if (!g_option_context_parse (oc, &argc, &argv, &error)) {
-        g_printerr ("ftrace-analyzer: %s (see --help)\n", error->message);
-        g_error_free (error);
-        g_option_context_free (oc);
+    const Command *command;
+    const char *first_word;
+    if (!prescan (argc, argv, &command, &first_word)) {
         g_ptr_array_free (rewritten, TRUE);
         return FTA_EXIT_USAGE;
     }
+    GOptionEntry *owned;
+    GOptionContext *oc = command_context (command, &owned);
+    gboolean parsed = g_option_context_parse (oc, &argc, &argv, &error);
     g_option_context_free (oc);
+    g_free (owned);
     g_ptr_array_free (rewritten, TRUE);
+    if (!parsed) {
+        g_printerr ("ftrace-analyzer: %s (see ftrace-analyzer %s%s--help)\n",
+                    error->message, command ? command->name : "", command ? " " : "");
+        g_error_free (error);
+        return FTA_EXIT_USAGE;
+    }
     if (opt_version) {
         g_print ("%s\n", PACKAGE_STRING);
         return FTA_EXIT_OK;
@@ -309,55 +756,57 @@ main (int argc, char **argv)
 
     const char *cmd = "analyze";
     int arg = 1;
-    if (argc > 1 && (strcmp (argv[1], "analyze") == 0 || strcmp (argv[1], "events") == 0
-                     || strcmp (argv[1], "report") == 0
-                     || strcmp (argv[1], "filter") == 0
-                     || strcmp (argv[1], "compare") == 0
-                     || strcmp (argv[1], "plugins") == 0
-                     || strcmp (argv[1], "profiles") == 0)) {
+    if (argc > 1 && find_command (argv[1])) {
         cmd = argv[1];
         arg = 2;
     }
+    if (strcmp (cmd, "help") == 0)
+        return cmd_help (argc, argv, arg);
     if (strcmp (cmd, "plugins") == 0)
         return cmd_plugins ();
     if (strcmp (cmd, "profiles") == 0)
         return cmd_profiles ();
+    /* a misspelt command reads as a trace that is not there */
+    if (arg == 1 && argc > 1 && strcmp (argv[1], "-") != 0
+        && !g_file_test (argv[1], G_FILE_TEST_EXISTS)) {
+        char *near = command_suggestion (argv[1]);
+        if (near) {
+            int code = usage_error ("no command or file '%s'; did you mean %s?", argv[1],
+                                    near);
+            g_free (near);
+            return code;
+        }
+    }
     gboolean compare = strcmp (cmd, "compare") == 0;
-    if (compare && argc - arg != 2) {
-        g_printerr ("ftrace-analyzer: compare takes two inputs\n"
-                    "usage: ftrace-analyzer compare [OPTIONS] BASELINE PROBLEM  "
-                    "(see --help)\n");
-        return FTA_EXIT_USAGE;
-    }
-    if (!compare && argc - arg != 1) {
-        g_printerr ("ftrace-analyzer: %s\n"
-                    "usage: ftrace-analyzer [analyze|report|events|filter] [OPTIONS] TRACE|-  "
-                    "(see --help)\n",
-                    argc - arg == 0 ? "no trace given" : "give exactly one trace");
-        return FTA_EXIT_USAGE;
-    }
-    if (opt_profile && opt_config) {
-        g_printerr ("ftrace-analyzer: use -p or -c, not both\n");
-        return FTA_EXIT_USAGE;
-    }
-    if (strcmp (cmd, "filter") == 0 && opt_formats) {
-        g_printerr ("ftrace-analyzer: filter writes the trace's own lines: -f does not "
-                    "apply (use analyze -f ... for a report)\n");
-        return FTA_EXIT_USAGE;
-    }
-    if (strcmp (cmd, "report") == 0 && opt_formats) {
-        g_printerr ("ftrace-analyzer: report writes HTML: -f does not apply (use "
-                    "analyze -f ... for other formats)\n");
-        return FTA_EXIT_USAGE;
-    }
-    if (opt_jobs < 0 || opt_jobs > 1024) {
-        g_printerr ("ftrace-analyzer: -j takes a number of threads from 1 to 1024 "
-                    "(0: one per online CPU)\n");
-        return FTA_EXIT_USAGE;
-    }
-    if (opt_top < -1) {
-        g_printerr ("ftrace-analyzer: --top must be 0 (all) or more\n");
-        return FTA_EXIT_USAGE;
+    if (compare && argc - arg != 2)
+        return usage_error ("compare takes two inputs, BASELINE and PROBLEM");
+    if (!compare && argc - arg != 1)
+        return usage_error ("%s", argc - arg == 0 ? "no trace given"
+                                                  : "give exactly one trace");
+    if (opt_profile && opt_config)
+        return usage_error ("use -p or -c, not both");
+    if (strcmp (cmd, "filter") == 0 && opt_formats)
+        return usage_error ("filter writes the trace's own lines: -f does not apply (use "
+                            "analyze -f ... for a report)");
+    if (strcmp (cmd, "report") == 0 && opt_formats)
+        return usage_error ("report writes HTML: -f does not apply (use analyze -f ... "
+                            "for other formats)");
+    if (opt_jobs < 0 || opt_jobs > 1024)
+        return usage_error ("-j takes a number of threads from 1 to 1024 (0: one per "
+                            "online CPU)");
+    if (opt_top < -1)
+        return usage_error ("--top must be 0 (all) or more");
+
+    gboolean analysis = strcmp (cmd, "analyze") == 0 || compare
+                        || strcmp (cmd, "report") == 0;
+    if (analysis) {
+        PluginScan ps = { fta_plugin_search_path (opt_plugin_dirs), NULL };
+        int code = resolve_formats (&ps, opt_formats);
+        if (code == FTA_EXIT_OK)
+            formats_from_output (&ps, cmd, &opt_formats, opt_quiet);
+        scan_clear (&ps);
+        if (code != FTA_EXIT_OK)
+            return code;
     }
 
     FtaProfile *profile = opt_config ? fta_profile_load_file (opt_config, &error)

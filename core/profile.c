@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "suggest.h"
 
 struct _FtaOptions {
     const FtaPluginDescriptor *desc;
@@ -259,6 +260,17 @@ fta_profile_dirs (void)
     return dirs;
 }
 
+GPtrArray *
+fta_profile_names (void)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (out, g_strdup ("default"));
+    GPtrArray *dirs = fta_profile_dirs ();
+    fta_dirs_list_names (out, dirs, ".cfg");
+    g_ptr_array_free (dirs, TRUE);
+    return out;
+}
+
 FtaProfile *
 fta_profile_load_named (const char *name, GError **error)
 {
@@ -283,10 +295,15 @@ fta_profile_load_named (const char *name, GError **error)
     }
     if (!found) {
         char *w = fta_dirs_join (dirs);
+        GPtrArray *names = fta_profile_names ();
+        char *near = fta_suggest_clause (name, (const char *const *) names->pdata,
+                                         names->len);
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
-                     "no profile '%s' (looked for %s in: %s); "
+                     "no profile '%s'%s (looked for %s in: %s); "
                      "'ftrace-analyzer profiles' lists them, -c FILE loads a file",
-                     name, file, w);
+                     name, near, file, w);
+        g_free (near);
+        g_ptr_array_free (names, TRUE);
         g_free (w);
     }
     g_ptr_array_free (dirs, TRUE);

@@ -329,14 +329,14 @@ test_usage (void)
         const char *msg;
     } cases[] = {
         { { NULL }, 2, "no trace given" },
-        { { "--no-such-option", trace, NULL }, 2, "Unknown option" },
+        { { "--no-such-option", trace, NULL }, 2, "unknown option --no-such-option" },
         { { "--pid", "12,x", trace, NULL }, 2, "bad --pid list" },
         { { "--cpu", "3-1", trace, NULL }, 2, "bad --cpu list" },
         { { "--comm", "([", trace, NULL }, 2, "bad --comm regular expression" },
         { { "--start", "soon", trace, NULL }, 2, "bad --start time" },
         { { "-p", "no-such-profile", trace, NULL }, 2, "no profile 'no-such-profile'" },
-        { { "-f", "no-such-sink", trace, NULL }, 5, "no plugin 'no-such-sink'" },
-        { { "-f", "switch", trace, NULL }, 5, "is an analyzer, not a sink" },
+        { { "-f", "no-such-sink", trace, NULL }, 2, "unknown output format 'no-such-sink'" },
+        { { "-f", "switch", trace, NULL }, 2, "is an analyzer, not an output format" },
         { { trace, trace, NULL }, 2, "exactly one trace" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
