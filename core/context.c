@@ -1,6 +1,6 @@
 /* context.c - the FtaContext calls plugins make while they run: the run's
  * settings, names of tasks, and whether a task is selected by --comm and
- * --pid.
+ * --pid, and whether a sink may colour its output.
  *
  * Owns the selection caches of the context (ctx->sel_cache,
  * ctx->sel_by_task); reads the sched model for names.  Set up by select.c
@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "core.h"
 
@@ -63,6 +64,17 @@ const char *
 fta_context_filter_text (const FtaContext *ctx)
 {
     return ctx->filter_text ? ctx->filter_text : "";
+}
+
+gboolean
+fta_context_use_color (const FtaContext *ctx, FILE *out)
+{
+    if (!out || fileno (out) != STDOUT_FILENO)
+        return FALSE;
+    if (ctx->color != FTA_COLOR_AUTO)
+        return ctx->color == FTA_COLOR_ALWAYS;
+    const char *no = g_getenv ("NO_COLOR"), *term = g_getenv ("TERM");
+    return !(no && *no) && g_strcmp0 (term, "dumb") != 0 && isatty (STDOUT_FILENO);
 }
 
 const char *

@@ -41,6 +41,12 @@ FtaResults *fta_results_copy (const FtaResults *r);
 FtaQuality *fta_results_own_quality (FtaResults *r);
 /* Gives R a copy of Q (NULL: an empty one) of its own. */
 FtaQuality *fta_results_copy_quality (FtaResults *r, const FtaQuality *q);
+/* A view of R holding only the tables and series whose full name matches
+ * one of the glob PATTERNS (a comparator's "compare.switch.tasks" is also
+ * matched as "switch.tasks"), R's findings and quality: it shares them with
+ * R, which must outlive it.  Free with fta_results_free_view. */
+FtaResults *fta_results_select (const FtaResults *r, char **patterns);
+void fta_results_free_view (FtaResults *view);
 /* TRUE when PATH holds a saved JSON result (a '{' document), not a trace. */
 gboolean fta_results_is_saved (const char *path);
 /* Reads a JSON document of the json sink back (tables, series, findings,
@@ -215,6 +221,13 @@ gboolean fta_profile_check_sections (const FtaProfile *p, GPtrArray *dirs,
 
 /* --- run context and filters ---------------------------------------------- */
 
+/* --color: auto colours a terminal only, and not with NO_COLOR set. */
+typedef enum {
+    FTA_COLOR_AUTO = 0,
+    FTA_COLOR_NEVER,
+    FTA_COLOR_ALWAYS,
+} FtaColor;
+
 struct _FtaContext {
     char *output_dir;       /* NULL = standard output */
     char *output_stem;
@@ -227,6 +240,7 @@ struct _FtaContext {
     GPtrArray *sel_by_task; /* task id -> Selection */
     char *filter_text;
     const FtaModel *model;
+    FtaColor color;         /* --color */
 };
 
 /* An empty context reading names from MODEL; clear frees what it owns

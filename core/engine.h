@@ -18,6 +18,10 @@ typedef struct {
     const char *sort;
     gint64 top;                  /* -1 = the profile's */
     const char *window;          /* --window seconds; NULL = the profile's */
+    /* --tables: glob patterns of the tables and series the sinks write
+     * ("wakeup.*"); NULL = all of them */
+    char **tables;
+    FtaColor color;              /* --color */
     gboolean quiet;
     gboolean progress;      /* --progress: also when stderr is no terminal */
     /* -j: threads that parse the input; 0 = one per online CPU, 1 = the

@@ -18,6 +18,9 @@ static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
 static gint opt_jobs = 0;
 static gboolean opt_quiet, opt_progress, opt_version;
+static char **opt_tables;
+static gboolean opt_wakeup_stats, opt_switch_stats, opt_cpu_stats;
+static char *opt_color;
 
 static gboolean
 parse_sort (const char *name, const char *value, gpointer data, GError **error)
@@ -65,6 +68,19 @@ static GOptionEntry entries[] = {
       "SECONDS" },
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },
+    { "tables", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_tables,
+      "Write only the tables and series whose name matches GLOB, e.g. 'wakeup.*' "
+      "(repeatable, or comma-separated; findings and input quality stay)", "GLOB" },
+    { "wakeup-stats", 0, 0, G_OPTION_ARG_NONE, &opt_wakeup_stats,
+      "Write only the wakeup tables (--tables 'wakeup.*')", NULL },
+    { "switch-stats", 0, 0, G_OPTION_ARG_NONE, &opt_switch_stats,
+      "Write only the context-switch tables (--tables 'switch.*')", NULL },
+    { "cpu-stats", 0, 0, G_OPTION_ARG_NONE, &opt_cpu_stats,
+      "Write only the per-CPU tables (--tables 'cpu.*')", NULL },
+    { "color", 0, 0, G_OPTION_ARG_STRING, &opt_color,
+      "Colour the severities of findings in text on a terminal: never, auto (the "
+      "default: on a terminal, unless NO_COLOR is set) or always; never in -o files",
+      "WHEN" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
       "Use N threads (default: one per online CPU; 1: no other thread): an "
       "analysis parses on N-1 of them (at least one) beside the model and "
@@ -85,7 +101,7 @@ static GOptionEntry entries[] = {
 /* Options that every run reading a trace takes. */
 #define RUN_OPTIONS " jobs progress quiet plugin-dir "
 #define FILTER_OPTIONS " profile config comm pid cpu start end events sort "
-#define REPORT_OPTIONS " output window top "
+#define REPORT_OPTIONS " output window top tables wakeup-stats switch-stats cpu-stats "
 
 typedef struct {
     const char *name;
@@ -98,17 +114,19 @@ typedef struct {
 static const Command commands[] = {
     { "analyze", "TRACE|-",
       "analyze a trace with the profile (the default command)",
-      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format ",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color ",
       "Runs the profile's analyzers over TRACE (a file, plain or compressed\n"
       "with gzip, zstd or xz, or - for standard input) and writes their tables,\n"
       "findings and the input's quality with the profile's output formats: text\n"
       "on standard output unless -f or -o says otherwise.  Without -f, the\n"
       "extension of -o NAME.EXT picks the format: .txt text, .json json, .csv\n"
-      "csv, .html html, .gp gnuplot.\n"
+      "csv, .html html, .gp gnuplot; .png and .svg draw the gnuplot overview\n"
+      "into that image (gnuplot must be installed).\n"
       "\n"
       "Filters (--comm, --pid, --cpu, --start/--end, --events) select what is\n"
       "reported; the scheduler model always sees every event, so a filter never\n"
-      "changes the numbers of the tasks it keeps.\n"
+      "changes the numbers of the tasks it keeps.  --tables (and --wakeup-stats,\n"
+      "--switch-stats, --cpu-stats) select which tables are written.\n"
       "\n"
       "Examples:\n"
       "  ftrace-analyzer trace.txt\n"
@@ -128,7 +146,7 @@ static const Command commands[] = {
       "  ftrace-analyzer report trace.txt -o trace-report.html" },
     { "compare", "BASELINE PROBLEM",
       "what changed between two traces or saved results",
-      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format ",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color ",
       "Runs the same profile, with the same filters, on BASELINE and PROBLEM\n"
       "(each a trace, or a result saved with -f json) and joins their tables by\n"
       "task name: deltas, new and vanished tasks, and findings for\n"
@@ -656,6 +674,9 @@ formats_from_output (PluginScan *ps, const char *cmd, char ***formats, gboolean 
     if (!ext)
         return;
     const FtaPluginDescriptor *by_ext = find_sink (ps, ext, TRUE);
+    /* an image: the gnuplot overview, drawn */
+    if (!by_ext && (strcmp (ext, "png") == 0 || strcmp (ext, "svg") == 0))
+        by_ext = find_sink (ps, "gnuplot", FALSE);
     if (strcmp (cmd, "report") == 0) {
         if (by_ext && strcmp (by_ext->name, "html") != 0 && !quiet)
             g_printerr ("ftrace-analyzer: warning: report writes HTML, also into %s "
@@ -797,6 +818,44 @@ main (int argc, char **argv)
     if (opt_top < -1)
         return usage_error ("--top must be 0 (all) or more");
 
+    FtaColor color = FTA_COLOR_AUTO;
+    if (opt_color) {
+        static const char *const whens[] = { "auto", "never", "always" };
+        guint i = 0;
+        while (i < G_N_ELEMENTS (whens) && strcmp (opt_color, whens[i]) != 0)
+            i++;
+        if (i == G_N_ELEMENTS (whens)) {
+            char *near = fta_suggest_clause (opt_color, whens, G_N_ELEMENTS (whens));
+            int code = usage_error ("bad --color '%s'%s (never, auto or always)", opt_color,
+                                    near);
+            g_free (near);
+            return code;
+        }
+        color = (FtaColor) i;
+    }
+    /* --tables a,b --tables c and the shortcuts: one list of patterns */
+    GPtrArray *tables = g_ptr_array_new_with_free_func (g_free);
+    for (char **t = opt_tables; t && *t; t++) {
+        char **parts = g_strsplit (*t, ",", -1);
+        for (char **p = parts; *p; p++)
+            if (*g_strstrip (*p))
+                g_ptr_array_add (tables, g_strdup (*p));
+        g_strfreev (parts);
+    }
+    if (opt_wakeup_stats)
+        g_ptr_array_add (tables, g_strdup ("wakeup.*"));
+    if (opt_switch_stats)
+        g_ptr_array_add (tables, g_strdup ("switch.*"));
+    if (opt_cpu_stats)
+        g_ptr_array_add (tables, g_strdup ("cpu.*"));
+    gboolean any_tables = tables->len > 0 || opt_tables;
+    g_ptr_array_add (tables, NULL);
+    char **table_patterns = (char **) g_ptr_array_free (tables, !any_tables);
+    if (opt_tables && !table_patterns[0]) {
+        g_strfreev (table_patterns);
+        return usage_error ("--tables takes table names or patterns, e.g. 'wakeup.*'");
+    }
+
     gboolean analysis = strcmp (cmd, "analyze") == 0 || compare
                         || strcmp (cmd, "report") == 0;
     if (analysis) {
@@ -831,6 +890,8 @@ main (int argc, char **argv)
         .sort = opt_sort,
         .top = opt_top,
         .window = opt_window,
+        .tables = table_patterns,
+        .color = color,
         .quiet = opt_quiet,
         .progress = opt_progress,
         .jobs = (guint) opt_jobs,
@@ -847,6 +908,7 @@ main (int argc, char **argv)
     int code = compare ? fta_engine_compare (&rc, argv[arg], argv[arg + 1], NULL, &error)
                        : fta_engine_run (&rc, &error);
     fta_profile_free (profile);
+    g_strfreev (table_patterns);
     if (code != FTA_EXIT_OK)
         return error ? die (error) : code;
     return FTA_EXIT_OK;

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "run.h"
+#include "suggest.h"
 
 /* -o PATH: a directory (existing, or named with a trailing '/') gets
  * DIR/report.EXT from each sink; a file name is the one sink's file, or
@@ -124,11 +125,40 @@ fta_output_note_filtered (const FtaEngine *e, const char *path)
                     "window (--sort=SECONDS)\n", q->out_of_order_unplaced);
 }
 
-/* Renders RESULTS with every sink instance of E to the run's output. */
+/* --tables patterns that match no table: likely a typo. */
+static void
+note_unmatched_tables (const FtaResults *results, char **patterns)
+{
+    guint n = fta_results_n_tables (results);
+    const char **names = g_new0 (const char *, n + 1);
+    for (guint i = 0; i < n; i++)
+        names[i] = fta_table_full_name (fta_results_table (results, i));
+    for (char **p = patterns; *p; p++) {
+        char *one[] = { *p, NULL };
+        FtaResults *v = fta_results_select (results, one);
+        gboolean seen = fta_results_n_tables (v) > 0;
+        fta_results_free_view (v);
+        if (seen)
+            continue;
+        char *near = fta_suggest_clause (*p, names, n);
+        g_printerr ("ftrace-analyzer: --tables: no table is named '%s'%s "
+                    "(-f json without --tables lists every table)\n", *p, near);
+        g_free (near);
+    }
+    g_free (names);
+}
+
+/* Renders RESULTS (only the tables --tables selects) with every sink
+ * instance of E to the run's output. */
 int
-fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults *results,
+fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults *all,
               GError **error)
 {
+    FtaResults *view = rc->tables ? fta_results_select (all, rc->tables) : NULL;
+    const FtaResults *results = view ? view : all;
+    if (view && !rc->quiet)
+        note_unmatched_tables (all, rc->tables);
+    int code = FTA_EXIT_OK;
     const char *output = fta_pick (rc->output, rc->profile->output);
     guint n_sinks = 0;
     for (guint i = 0; i < e->instances->len; i++)
@@ -141,8 +171,10 @@ fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults 
             continue;
         char *opened;
         FILE *out = fta_output_open (&e->ctx, output, d->extension, n_sinks > 1, &opened, error);
-        if (!out)
-            return FTA_EXIT_OUTPUT;
+        if (!out) {
+            code = FTA_EXIT_OUTPUT;
+            break;
+        }
         GError *err = NULL;
         gboolean ok = d->render (in->self, results, out, &err);
         if (fflush (out) != 0 && ok) {
@@ -159,12 +191,16 @@ fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults 
             g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
                          err ? err->message : "failed");
             g_clear_error (&err);
+            if (opened)
+                g_unlink (opened); /* no half-written output is left behind */
             g_free (opened);
-            return FTA_EXIT_OUTPUT;
+            code = FTA_EXIT_OUTPUT;
+            break;
         }
         if (opened && !rc->quiet)
             g_printerr ("ftrace-analyzer: wrote %s\n", opened);
         g_free (opened);
     }
-    return FTA_EXIT_OK;
+    fta_results_free_view (view);
+    return code;
 }

@@ -352,6 +352,40 @@ fta_results_find_table (const FtaResults *r, const char *full_name)
     return NULL;
 }
 
+FtaResults *
+fta_results_select (const FtaResults *r, char **patterns)
+{
+    FtaResults *v = g_new0 (FtaResults, 1);
+    v->tables = g_ptr_array_new ();
+    v->findings = g_ptr_array_ref (r->findings);
+    v->strings = g_string_chunk_new (64);
+    v->quality = r->quality;
+    for (guint i = 0; i < r->tables->len; i++) {
+        FtaTable *t = g_ptr_array_index (r->tables, i);
+        /* a comparator's "compare.switch.tasks" is also "switch.tasks" */
+        const char *dot = strchr (t->full_name, '.');
+        const char *inner = dot && strchr (dot + 1, '.') ? dot + 1 : NULL;
+        for (char **p = patterns; p && *p; p++)
+            if (g_pattern_match_simple (*p, t->full_name)
+                || (inner && g_pattern_match_simple (*p, inner))) {
+                g_ptr_array_add (v->tables, t);
+                break;
+            }
+    }
+    return v;
+}
+
+void
+fta_results_free_view (FtaResults *v)
+{
+    if (!v)
+        return;
+    g_ptr_array_free (v->tables, TRUE);
+    g_ptr_array_unref (v->findings);
+    g_string_chunk_free (v->strings);
+    g_free (v);
+}
+
 guint
 fta_results_n_findings (const FtaResults *r)
 {

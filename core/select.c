@@ -1,5 +1,5 @@
 /* select.c - what is reported: --comm, --pid, --cpu, --start/--end,
- * --events (their profile keys too), --top and --window.
+ * --events (their profile keys too), --top, --window and --color.
  *
  * Owns the engine's selection fields (cpus, the time window, the --events
  * verdicts, `filter`'s comm verdicts) and the filter fields of its
@@ -272,6 +272,7 @@ fta_select_setup (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     e->ctx.filter_text = g_strdup (text->len ? text->str + 1 : "");
     g_string_free (text, TRUE);
     e->ctx.top = rc->top >= 0 ? (guint) rc->top : (guint) p->top;
+    e->ctx.color = rc->color;
     const char *window = fta_pick (rc->window, p->window);
     if (ok && window) {
         char *endp;

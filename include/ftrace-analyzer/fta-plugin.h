@@ -19,7 +19,8 @@
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
  * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
  * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
- * header_cpus).  The core reads a field only from
+ * header_cpus; 1.5: fta_context_use_color).  The core reads a field only
+ * from
  * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -57,7 +58,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 4
+#define FTA_PLUGIN_ABI_MINOR 5
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -153,6 +154,11 @@ const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
 const char *fta_context_task_comm (const FtaContext *ctx, guint32 task);
 /* "--comm 'x' --pid 1,2" or "" : for headings. */
 const char *fta_context_filter_text (const FtaContext *ctx);
+/* TRUE when a sink may colour what it writes to OUT with terminal escape
+ * sequences (ABI 1.5): OUT is standard output, and --color=always, or
+ * --color=auto (the default) with standard output a terminal, NO_COLOR
+ * unset or empty and TERM not "dumb".  Never for a file of -o. */
+gboolean fta_context_use_color (const FtaContext *ctx, FILE *out);
 
 /* Per-task slots: a GPtrArray indexed by task id (see fta-event.h), one
  * pointer per task, NULL until set.  Pointers stay valid as the array

@@ -9,11 +9,17 @@
  * STEM.png: wakeup and switch rates, the per-CPU busy heatmap and the
  * latency histograms.  With gnuplot on PATH and run = true every script is
  * run in the output directory; otherwise STEM.README.txt says how.
+ *
+ * When the main output is STEM.png or STEM.svg (-o overview.png), it is
+ * the overview image itself: data and scripts go to a scratch directory,
+ * removed once gnuplot has drawn it, and without gnuplot it is an error.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <glib/gstdio.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
 
@@ -21,6 +27,7 @@
 
 typedef struct {
     const FtaContext *ctx;
+    const char *dir; /* where the files go: the output directory */
     gboolean svg, run;
 } Gp;
 
@@ -43,6 +50,7 @@ gp_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     }
     Gp *g = g_new0 (Gp, 1);
     g->ctx = ctx;
+    g->dir = fta_context_output_dir (ctx);
     g->svg = strcmp (format, "svg") == 0;
     g->run = fta_options_get_bool (opts, "run");
     return g;
@@ -75,7 +83,7 @@ gp_quote (GString *s, const char *text)
 static gboolean
 gp_write_file (Gp *g, const char *name, const char *text, GError **error)
 {
-    char *path = g_build_filename (fta_context_output_dir (g->ctx), name, NULL);
+    char *path = g_build_filename (g->dir, name, NULL);
     GError *e = NULL;
     gboolean ok = g_file_set_contents (path, text, -1, &e);
     if (!ok) {
@@ -630,7 +638,7 @@ gp_run (Gp *g, const char *gnuplot, const char *script, GError **error)
     char *err = NULL;
     int status = 0;
     GError *e = NULL;
-    if (!g_spawn_sync (fta_context_output_dir (g->ctx), (char **) argv, NULL,
+    if (!g_spawn_sync (g->dir, (char **) argv, NULL,
                        G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &e)) {
         g_set_error (error, GP_ERROR, 0, "cannot run %s %s: %s", gnuplot, script, e->message);
         g_error_free (e);
@@ -663,25 +671,117 @@ static gboolean
 gp_out_is (Gp *g, FILE *out, const char *name)
 {
     struct stat a, b;
-    char *path = g_build_filename (fta_context_output_dir (g->ctx), name, NULL);
+    char *path = g_build_filename (g->dir, name, NULL);
     gboolean same = fstat (fileno (out), &a) == 0 && stat (path, &b) == 0
                     && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
     g_free (path);
     return same;
 }
 
+/* The data and script of every series and histogram of R. */
 static gboolean
-gp_render (void *self, const FtaResults *r, FILE *out, GError **error)
+gp_tables (Gp *g, const FtaResults *r, Written *wr, GError **error)
 {
-    Gp *g = self;
-    Written wr = { g_ptr_array_new_with_free_func (g_free),
-                   g_ptr_array_new_with_free_func (g_free) };
     gboolean ok = TRUE;
     for (guint i = 0; i < fta_results_n_tables (r) && ok; i++) {
         const FtaTable *t = fta_results_table (r, i);
         if (fta_table_is_series (t) || gp_is_hist (t))
-            ok = gp_table (g, t, &wr, error);
+            ok = gp_table (g, t, wr, error);
     }
+    return ok;
+}
+
+/* Removes DIR and the files in it. */
+static void
+gp_remove_dir (const char *dir)
+{
+    GDir *d = g_dir_open (dir, 0, NULL);
+    const char *f;
+    while (d && (f = g_dir_read_name (d))) {
+        char *path = g_build_filename (dir, f, NULL);
+        g_unlink (path);
+        g_free (path);
+    }
+    if (d)
+        g_dir_close (d);
+    g_rmdir (dir);
+}
+
+/* The overview drawn in a scratch directory, its image copied to OUT. */
+static gboolean
+gp_render_image (Gp *g, const FtaResults *r, FILE *out, gboolean svg, GError **error)
+{
+    char *image = gp_name (g, NULL, svg ? "svg" : "png");
+    char *gnuplot = g->run ? g_find_program_in_path ("gnuplot") : NULL;
+    if (!gnuplot) {
+        g_set_error (error, GP_ERROR, 0, "drawing %s needs gnuplot%s: install it, or give "
+                     "-f gnuplot -o DIR/ for the data and scripts, to draw them elsewhere",
+                     image, g->run ? " on PATH" : " (the gnuplot sink's option run is false)");
+        g_free (image);
+        return FALSE;
+    }
+    GError *e = NULL;
+    char *tmp = g_dir_make_tmp ("ftrace-analyzer-XXXXXX", &e);
+    if (!tmp) {
+        g_set_error (error, GP_ERROR, 0, "cannot make a scratch directory: %s", e->message);
+        g_error_free (e);
+        g_free (gnuplot);
+        g_free (image);
+        return FALSE;
+    }
+    const char *dir = g->dir;
+    gboolean was_svg = g->svg;
+    g->dir = tmp;
+    g->svg = svg;
+    Written wr = { g_ptr_array_new_with_free_func (g_free),
+                   g_ptr_array_new_with_free_func (g_free) };
+    gboolean ok = gp_tables (g, r, &wr, error);
+    char *script = gp_name (g, NULL, "gp");
+    char *overview = ok ? gp_overview (g, r) : NULL;
+    ok = ok && gp_write_file (g, script, overview, error)
+         && gp_run (g, gnuplot, script, error);
+    if (ok) {
+        char *path = g_build_filename (tmp, image, NULL), *data = NULL;
+        gsize len = 0;
+        ok = g_file_get_contents (path, &data, &len, &e);
+        if (!ok) {
+            g_set_error (error, GP_ERROR, 0, "gnuplot drew no %s: %s", image, e->message);
+            g_clear_error (&e);
+        } else if (fwrite (data, 1, len, out) != len || fflush (out) != 0) {
+            g_set_error (error, GP_ERROR, 0, "cannot write %s: %s", image, g_strerror (errno));
+            ok = FALSE;
+        }
+        g_free (data);
+        g_free (path);
+    }
+    gp_remove_dir (tmp);
+    g->dir = dir;
+    g->svg = was_svg;
+    g_ptr_array_unref (wr.scripts);
+    g_ptr_array_unref (wr.images);
+    g_free (overview);
+    g_free (script);
+    g_free (tmp);
+    g_free (gnuplot);
+    g_free (image);
+    return ok;
+}
+
+static gboolean
+gp_render (void *self, const FtaResults *r, FILE *out, GError **error)
+{
+    Gp *g = self;
+    static const char *const images[] = { "png", "svg", "PNG", "SVG" };
+    for (guint k = 0; k < G_N_ELEMENTS (images); k++) {
+        char *image = gp_name (g, NULL, images[k]);
+        gboolean is = gp_out_is (g, out, image);
+        g_free (image);
+        if (is)
+            return gp_render_image (g, r, out, k % 2 == 1, error);
+    }
+    Written wr = { g_ptr_array_new_with_free_func (g_free),
+                   g_ptr_array_new_with_free_func (g_free) };
+    gboolean ok = gp_tables (g, r, &wr, error);
     char *overview = NULL, *script = gp_name (g, NULL, "gp");
     if (ok) {
         /* the main output is the overview script; written again as

@@ -285,10 +285,18 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
             text_print_table (out, tb, fta_context_top (t->ctx));
     }
     if (fta_results_n_findings (r)) {
+        /* severities in colour on a terminal: bold red, bold yellow, cyan */
+        static const char *const sgr[] = { "36", "1;33", "1;31" };
+        gboolean color = fta_context_use_color (t->ctx, out);
         fprintf (out, "\n== Findings ==\n");
         for (guint i = 0; i < fta_results_n_findings (r); i++) {
             const FtaFinding *fd = fta_results_finding (r, i);
-            fprintf (out, "  [%s] %s\n", fta_severity_name (fd->severity), fd->title);
+            guint sev = MIN ((guint) fd->severity, G_N_ELEMENTS (sgr) - 1);
+            if (color)
+                fprintf (out, "  \033[%sm[%s]\033[0m %s\n", sgr[sev],
+                         fta_severity_name (fd->severity), fd->title);
+            else
+                fprintf (out, "  [%s] %s\n", fta_severity_name (fd->severity), fd->title);
             for (guint k = 0; k < fd->evidence_keys->len; k++)
                 fprintf (out, "      %s: %s\n",
                          (const char *) g_ptr_array_index (fd->evidence_keys, k),
