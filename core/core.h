@@ -8,7 +8,7 @@
 
 #include "parser.h"
 
-/* Exit codes, documented in README and --help. */
+/* Exit codes, documented in ftrace-analyzer(1) and --help. */
 enum {
     FTA_EXIT_OK = 0,
     FTA_EXIT_OUTPUT = 1,   /* cannot write output, or an internal error */

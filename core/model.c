@@ -1,7 +1,7 @@
 /* model.c - the scheduler model: point events to task-state spans.
  *
  * Every sched event goes through here before any plugin sees it.  The
- * rules (also in README "Sched model"):
+ * rules (also in docs/sched-model.md):
  *  - sched_switch's prev is authoritative about who ran on that CPU.  If
  *    its switch-in was not recorded, the model infers one at the latest
  *    time known not to be later than the truth: no earlier than the task's

@@ -1,6 +1,8 @@
 /* fta-test.c - see fta-test.h. */
 #include <sys/wait.h>
 
+#include <glib/gstdio.h>
+
 #include "fta-test.h"
 
 static FtaTestRun
@@ -86,6 +88,34 @@ fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
     char *path = fta_test_write (dir, name, t->str);
     g_string_free (t, TRUE);
     return path;
+}
+
+JsonParser *
+fta_test_json (const char *dir, const char *const *args)
+{
+    char *out = g_build_filename (dir, "out.json", NULL);
+    GPtrArray *a = g_ptr_array_new ();
+    g_ptr_array_add (a, "-q");
+    g_ptr_array_add (a, "-f");
+    g_ptr_array_add (a, "json");
+    g_ptr_array_add (a, "-o");
+    g_ptr_array_add (a, out);
+    for (const char *const *s = args; s && *s; s++)
+        g_ptr_array_add (a, (gpointer) *s);
+    g_ptr_array_add (a, NULL);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
+    if (r.rc)
+        g_printerr ("%s", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_file (p, out, &error);
+    g_assert_no_error (error);
+    g_unlink (out);
+    g_free (out);
+    g_ptr_array_free (a, TRUE);
+    return p;
 }
 
 JsonObject *

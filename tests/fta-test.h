@@ -31,6 +31,10 @@ char *fta_test_write (const char *dir, const char *name, const char *text);
 char *fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
                                 guint n_cpus, guint rounds);
 JsonObject *fta_test_root (JsonParser *p);
+/* Runs $FTA_BIN -q -f json -o DIR/out.json ARGS... (NULL-terminated),
+ * which must succeed, and returns the document it wrote (the file is
+ * removed). */
+JsonParser *fta_test_json (const char *dir, const char *const *args);
 /* Rows of table NAME of a JSON result as hash tables, column name ->
  * JsonNode (owned by the document). */
 GPtrArray *fta_test_rows (JsonObject *doc, const char *name);

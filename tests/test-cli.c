@@ -38,28 +38,12 @@ corpus_text (const char *scenario)
 static JsonParser *
 analyze_json (const char *const *extra, const char *trace)
 {
-    char *out = tmp ("out.json");
     GPtrArray *a = g_ptr_array_new ();
-    g_ptr_array_add (a, "-q");
-    g_ptr_array_add (a, "-f");
-    g_ptr_array_add (a, "json");
-    g_ptr_array_add (a, "-o");
-    g_ptr_array_add (a, out);
     for (const char *const *e = extra; e && *e; e++)
         g_ptr_array_add (a, (gpointer) *e);
     g_ptr_array_add (a, (gpointer) trace);
     g_ptr_array_add (a, NULL);
-    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
-    g_free (out);
+    JsonParser *p = fta_test_json (tmpdir, (const char *const *) a->pdata);
     g_ptr_array_free (a, TRUE);
     return p;
 }

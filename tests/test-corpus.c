@@ -7,7 +7,7 @@
  *    nanoseconds, so each interval may differ by < 1 us.  Where the kernel
  *    never recorded a task's switch-in (R is then not compared) or wakeup (S
  *    and D are not compared), trace-cmd keeps the interval open until some
- *    later event of that task (see README, "Metric notes") while the sched
+ *    later event of that task (see docs/sched-model.md) while the sched
  *    model infers the switch-in or ends the sleep at sched_waking;
  *  - perf sched timehist -s (a separate recording of the same run): run
  *    time of the CPU-bound threads within 2%.

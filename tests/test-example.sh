@@ -1,11 +1,12 @@
 #!/bin/sh
-# The plugin example in README.md builds against the public headers alone,
-# loads with --plugin-dir, and counts what `events` counts.  (TAP)
+# The plugin example of docs/plugins.md builds against the public headers
+# alone, loads with --plugin-dir, and counts what `events` counts; the
+# manual page ftrace-analyzer-plugin(7) shows the same code.  (TAP)
 set -u
-echo "1..3"
+echo "1..4"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-readme="$FTA_TOP_SRCDIR/README.md"
+readme="$FTA_TOP_SRCDIR/docs/plugins.md"
 trace="$FTA_TOP_SRCDIR/tests/data/tiny-tracefs.txt"
 
 # the first ```c block after "A minimal analyzer"
@@ -15,13 +16,13 @@ if [ -s "$tmp/count.c" ] &&
    ${CC:-cc} -Wall -Werror -shared -fPIC -o "$tmp/count.so" "$tmp/count.c" \
      -I"$FTA_TOP_SRCDIR/include" $(${PKG_CONFIG:-pkg-config} --cflags glib-2.0) 2> "$tmp/cc.err"
 then
-  echo "ok 1 - the README example plugin compiles"
+  echo "ok 1 - the example plugin of docs/plugins.md compiles"
 else
-  echo "not ok 1 - the README example plugin compiles"
+  echo "not ok 1 - the example plugin of docs/plugins.md compiles"
   sed 's/^/# /' "$tmp/cc.err"
 fi
 
-# as in the README: the profile names the analyzer, the rest is the default
+# as in docs/plugins.md: the profile names the analyzer, the rest is the default
 printf 'analyzers = [ "count" ];\n' > "$tmp/my.cfg"
 if "$FTA_BIN" --plugin-dir "$tmp" -c "$tmp/my.cfg" -q "$trace" > "$tmp/out.txt" 2> "$tmp/run.err" &&
    grep -q '(count.switches)' "$tmp/out.txt" &&
@@ -40,4 +41,16 @@ if [ -n "$want" ] && [ "$got" = "$want" ]; then
   echo "ok 3 - it counts $want switches, as 'events' does"
 else
   echo "not ok 3 - it counts '$got' switches, 'events' says '$want'"
+fi
+
+# the manual page's example, its roff escapes undone, is the same code
+man="$FTA_TOP_SRCDIR/docs/man/ftrace-analyzer-plugin.7.in"
+sed -n '/^An analyzer that counts/,/^\.EE/p' "$man" | sed -e '1,3d' -e '$d' |
+  sed -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' | tr -d ' \n' > "$tmp/man.c"
+tr -d ' \n' < "$tmp/count.c" > "$tmp/doc.c"
+if [ -s "$tmp/man.c" ] && cmp -s "$tmp/man.c" "$tmp/doc.c"; then
+  echo "ok 4 - ftrace-analyzer-plugin(7) shows the same example"
+else
+  echo "not ok 4 - ftrace-analyzer-plugin(7) shows another example than docs/plugins.md"
+  diff "$tmp/doc.c" "$tmp/man.c" | sed 's/^/# /'
 fi

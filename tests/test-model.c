@@ -2,7 +2,7 @@
  *
  * Each case is a few tracefs lines, fed through the parser and the model as
  * the engine feeds them, and the spans worked out by hand from the rules in
- * core/model.c's header comment, the README's sched model section and the
+ * core/model.c's header comment, docs/sched-model.md and the
  * span flags of fta-event.h.  Times in the traces are 100.000000 s plus a
  * few microseconds, written T (us) below.
  */

@@ -570,7 +570,7 @@ counts_ts (const char *text, const char *key)
     return sec * 1000000000 + frac;
 }
 
-/* README "Time series": span / 100 rounded up to 1, 2 or 5 x 10^k ns. */
+/* docs/metrics.md, timeline: span / 100 rounded up to 1, 2 or 5 x 10^k ns. */
 static gint64
 expected_window (gint64 span)
 {

@@ -198,7 +198,7 @@ typedef enum {
 
 typedef enum {
     /* The Running span's switch-in was never recorded; its start was
-     * inferred (see README, "sched model"). */
+     * inferred (see docs/sched-model.md). */
     FTA_SPAN_INFERRED_START = 1u << 0,
     /* The trace ended while the task was in this state: end = last
      * timestamp of the trace, not a transition. */

@@ -135,7 +135,7 @@ gboolean fta_context_task_selected (const FtaContext *ctx, gint32 pid,
 gboolean fta_context_task_selected_id (const FtaContext *ctx, guint32 task,
                                        gint32 pid, const char *comm);
 /* --window in ns for time series; 0 = let the analyzer choose from the
- * trace's span (documented in README "Time series"). */
+ * trace's span (documented in docs/metrics.md, timeline). */
 gint64 fta_context_window_ns (const FtaContext *ctx);
 /* Where sinks that write more than their main output (one CSV per table,
  * plot data and scripts) put the other files: a directory, NULL when the

@@ -455,7 +455,7 @@ cpu_on_span (void *self, const FtaSpan *sp)
     c->busy += d;
     c->pressure += cpu_ivset_add (&c->busy_set, sp->start_ns, sp->end_ns, &c->rq_set);
     if (sp->flags & FTA_SPAN_TRUNCATED) {
-        /* not a complete run (README, "Partial intervals"), but the CPU
+        /* not a complete run (docs/sched-model.md, "Partial intervals"), but the CPU
          * was busy: in busy_ns, not in the per-task run times */
         c->busy_trunc += d;
         return;

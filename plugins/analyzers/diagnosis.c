@@ -5,7 +5,7 @@
  * missing (its analyzer is not in the profile) is skipped silently.  One
  * rule, priority inversion, needs what no table keeps and follows the
  * scheduler events itself.  Every threshold is an option; the rules, their
- * thresholds and severities are documented in README ("Diagnosis").
+ * thresholds and severities are documented in docs/diagnosis.md.
  *
  * Two symptoms are already reported by the analyzer that measures them and
  * are not repeated here: vCPU steal (kvm.vcpu-steal, with the preemptors

@@ -1,5 +1,5 @@
 /* compare.c - what changed between two result sets of the same profile
- * (README "Comparing two traces").
+ * (docs/compare.md).
  *
  * Generic: every table present in both results (series and tables keyed
  * by a time are left out) is joined on its key columns.  Pids change

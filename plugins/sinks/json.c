@@ -1,5 +1,5 @@
 /* json.c - the whole result as one JSON document (output contract v1,
- * see README "JSON output"). */
+ * see docs/json.md and its schema). */
 #include <json-glib/json-glib.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
