@@ -135,7 +135,9 @@ fta_results_copy (const FtaResults *src)
         g_ptr_array_add (r->tables, t);
         for (guint c = 0; c < st->columns->len; c++) {
             const FtaColumn *sc = &g_array_index (st->columns, FtaColumn, c);
-            fta_table_add_column (t, sc->name, sc->type, sc->key);
+            guint nc = fta_table_add_column (t, sc->name, sc->type, sc->key);
+            if (sc->display_unit)
+                fta_table_set_display_unit (t, nc, sc->display_unit);
         }
         for (guint row = 0; row < st->rows->len; row++) {
             guint n = fta_table_add_row (t);
@@ -206,6 +208,64 @@ fta_table_add_column (FtaTable *t, const char *name, FtaColumnType type,
     };
     g_array_append_val (t->columns, c);
     return t->columns->len - 1;
+}
+
+static const struct {
+    const char *name;
+    double ns;
+} display_units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+
+void
+fta_table_set_display_unit (FtaTable *t, guint col, const char *unit)
+{
+    g_return_if_fail (col < t->columns->len && unit);
+    FtaColumn *c = &g_array_index (t->columns, FtaColumn, col);
+    g_return_if_fail (c->type == FTA_COL_DURATION);
+    for (guint i = 0; i < G_N_ELEMENTS (display_units); i++)
+        if (strcmp (unit, display_units[i].name) == 0) {
+            c->display_unit = display_units[i].name;
+            return;
+        }
+    g_return_if_reached ();
+}
+
+const char *
+fta_column_display_unit (const FtaColumn *c)
+{
+    if (c->type == FTA_COL_DURATION)
+        return c->display_unit ? c->display_unit : "ms";
+    return c->type == FTA_COL_PERCENT ? "%" : NULL;
+}
+
+double
+fta_column_display_scale (const FtaColumn *c)
+{
+    const char *unit = fta_column_display_unit (c);
+    for (guint i = 0; c->type == FTA_COL_DURATION && i < G_N_ELEMENTS (display_units); i++)
+        if (strcmp (unit, display_units[i].name) == 0)
+            return display_units[i].ns;
+    return 1;
+}
+
+char *
+fta_column_display_name (const FtaColumn *c)
+{
+    if (c->type == FTA_COL_PERCENT)
+        return g_str_has_suffix (c->name, "pct") ? g_strdup (c->name)
+                                                 : g_strconcat (c->name, "_pct", NULL);
+    if (c->type != FTA_COL_DURATION)
+        return g_strdup (c->name);
+    const char *unit = fta_column_display_unit (c);
+    if (strcmp (c->name, "ns") == 0)
+        return g_strconcat ("time_", unit, NULL);
+    /* the last "ns" between underscores (or at an end) */
+    const char *at = NULL;
+    for (const char *p = c->name; (p = strstr (p, "ns")) != NULL; p += 2)
+        if ((p == c->name || p[-1] == '_') && (p[2] == '\0' || p[2] == '_'))
+            at = p;
+    if (!at)
+        return g_strconcat (c->name, "_", unit, NULL);
+    return g_strdup_printf ("%.*s%s%s", (int) (at - c->name), c->name, unit, at + 2);
 }
 
 guint

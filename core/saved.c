@@ -103,8 +103,13 @@ load_table (FtaResults *r, const char *full_name, JsonObject *o, gboolean series
             g_array_free (types, TRUE);
             goto bad;
         }
-        fta_table_add_column (t, member_str (co, "name"), type,
-                              member_int (co, "key", 0) != 0);
+        guint col = fta_table_add_column (t, member_str (co, "name"), type,
+                                          member_int (co, "key", 0) != 0);
+        const char *shown = member_str (co, "display_unit");
+        if (type == FTA_COL_DURATION && shown
+            && (!strcmp (shown, "ns") || !strcmp (shown, "us") || !strcmp (shown, "ms")
+                || !strcmp (shown, "s")))
+            fta_table_set_display_unit (t, col, shown);
         g_array_append_val (types, type);
     }
     for (guint i = 0; i < json_array_get_length (rows); i++) {

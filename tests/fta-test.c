@@ -1,4 +1,5 @@
 /* fta-test.c - see fta-test.h. */
+#include <string.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -116,6 +117,38 @@ fta_test_json (const char *dir, const char *const *args)
     g_free (out);
     g_ptr_array_free (a, TRUE);
     return p;
+}
+
+GPtrArray *
+fta_test_corpus_texts (const char *dir)
+{
+    char *src = g_test_build_filename (G_TEST_DIST, "data", "corpus", NULL);
+    GDir *d = g_dir_open (src, 0, NULL);
+    g_assert_nonnull (d);
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+    const char *f;
+    while ((f = g_dir_read_name (d)))
+        if (g_str_has_suffix (f, ".txt.gz") && !strstr (f, "oracle"))
+            g_ptr_array_add (names, g_strdup (f));
+    g_dir_close (d);
+    g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+    GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < names->len; i++) {
+        const char *gz = g_ptr_array_index (names, i);
+        char *in = g_build_filename (src, gz, NULL);
+        char *text = g_build_filename (dir, gz, NULL);
+        text[strlen (text) - 3] = '\0';
+        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", in, text);
+        FtaTestRun r = fta_test_run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        fta_test_run_clear (&r);
+        g_ptr_array_add (out, text);
+        g_free (cmd);
+        g_free (in);
+    }
+    g_ptr_array_unref (names);
+    g_free (src);
+    return out;
 }
 
 JsonObject *

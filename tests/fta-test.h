@@ -31,6 +31,9 @@ char *fta_test_write (const char *dir, const char *name, const char *text);
 char *fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
                                 guint n_cpus, guint rounds);
 JsonObject *fta_test_root (JsonParser *p);
+/* Every recording of tests/data/corpus (its *.txt.gz, oracles left out)
+ * decompressed into DIR: their paths, sorted by name (owned). */
+GPtrArray *fta_test_corpus_texts (const char *dir);
 /* Runs $FTA_BIN -q -f json -o DIR/out.json ARGS... (NULL-terminated),
  * which must succeed, and returns the document it wrote (the file is
  * removed). */

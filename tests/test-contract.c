@@ -345,33 +345,8 @@ main (int argc, char **argv)
     g_object_unref (sparser);
     g_free (sp);
     /* every recording of tests/data/corpus, in each of its renderings */
-    traces = g_ptr_array_new_with_free_func (g_free);
+    traces = fta_test_corpus_texts (tmpdir);
     results = g_ptr_array_new_with_free_func (g_object_unref);
-    char *dir = g_test_build_filename (G_TEST_DIST, "data", "corpus", NULL);
-    GDir *d = g_dir_open (dir, 0, NULL);
-    g_assert_nonnull (d);
-    const char *f;
-    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-    while ((f = g_dir_read_name (d)))
-        if (g_str_has_suffix (f, ".txt.gz") && !strstr (f, "oracle"))
-            g_ptr_array_add (names, g_strdup (f));
-    g_dir_close (d);
-    g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-    for (guint i = 0; i < names->len; i++) {
-        const char *gz = g_ptr_array_index (names, i);
-        char *in = g_build_filename (dir, gz, NULL);
-        char *out = g_build_filename (tmpdir, gz, NULL);
-        out[strlen (out) - 3] = '\0';
-        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", in, out);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
-        g_ptr_array_add (traces, out);
-        g_free (cmd);
-        g_free (in);
-    }
-    g_ptr_array_unref (names);
-    g_free (dir);
 
     g_test_add_func ("/contract/validator", test_validator);
     g_test_add_func ("/contract/corpus/schema", test_corpus_results);

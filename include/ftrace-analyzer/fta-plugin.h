@@ -19,8 +19,8 @@
  * bump (1.1: FtaQuality.out_of_order_unplaced; 1.2: the descriptor's
  * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
  * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
- * header_cpus; 1.5: fta_context_use_color).  The core reads a field only
- * from
+ * header_cpus; 1.5: fta_context_use_color, the display unit of duration
+ * columns, FtaColumn.display_unit).  The core reads a field only from
  * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:

@@ -23,8 +23,12 @@ typedef enum {
 typedef struct {
     const char *name;
     FtaColumnType type;
-    const char *unit; /* "ns", "%", or NULL */
+    const char *unit; /* "ns", "%", or NULL: the unit of the values */
     gboolean key;     /* part of the row's identity (pid, cpu, ...) */
+    /* Durations: the unit text and HTML show them in, "ns", "us", "ms" or
+     * "s", fixed by the table (fta_table_set_display_unit); NULL is "ms".
+     * Since ABI 1.5: read it with fta_column_display_unit. */
+    const char *display_unit;
 } FtaColumn;
 
 /* One cell.  A cell never set is null (is_null TRUE). */
@@ -125,6 +129,12 @@ guint fta_table_add_row (FtaTable *t);
 void fta_table_set_int (FtaTable *t, guint row, guint col, gint64 v);
 void fta_table_set_double (FtaTable *t, guint row, guint col, double v);
 void fta_table_set_string (FtaTable *t, guint row, guint col, const char *s);
+/* The unit a duration column is shown in by text and HTML (ABI 1.5): "ns",
+ * "us", "ms" (the default) or "s".  A column has one unit whatever its
+ * values and whatever the filters: choose it for what the column measures
+ * (latencies in us, totals in ms, times since the start in s).  JSON and
+ * CSV keep nanoseconds. */
+void fta_table_set_display_unit (FtaTable *t, guint col, const char *unit);
 /* Stable sort by COL, descending when DESCENDING; ties keep insert order. */
 void fta_table_sort (FtaTable *t, guint col, gboolean descending);
 
@@ -157,6 +167,17 @@ guint fta_table_n_rows (const FtaTable *t);
 const FtaValue *fta_table_cell (const FtaTable *t, guint row, guint col);
 
 const char *fta_column_type_name (FtaColumnType type);
+/* What a column's cells are shown in (ABI 1.5): its display unit for a
+ * duration, "%" for a percent, NULL for the others. */
+const char *fta_column_display_unit (const FtaColumn *c);
+/* Nanoseconds per display unit of a duration column; 1 for the others. */
+double fta_column_display_scale (const FtaColumn *c);
+/* The column's name with the unit it is shown in, for headings: the "ns"
+ * part of a duration's name becomes its display unit ("run_ns" ->
+ * "run_ms", "t_ns" -> "t_s", "run_ns_base" -> "run_ms_base", "ns" ->
+ * "time_ms"), or the unit is appended; a percent's ends in "_pct".  Owned
+ * by the caller. */
+char *fta_column_display_name (const FtaColumn *c);
 const char *fta_severity_name (FtaSeverity s);
 
 G_END_DECLS

@@ -861,9 +861,13 @@ blocking_lat_columns (FtaTable *t)
 {
     guint c = fta_table_add_column (t, "requests", FTA_COL_COUNT, FALSE);
     fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
-    fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE);
-    fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE);
-    fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE);
+    /* the latency of one request in us, their total in ms */
+    fta_table_set_display_unit (t, fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE),
+                                "us");
+    fta_table_set_display_unit (t, fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE),
+                                "us");
+    fta_table_set_display_unit (t, fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE),
+                                "us");
     return c;
 }
 
@@ -944,6 +948,8 @@ blocking_io_tables (Blocking *b, FtaResults *r)
     guint d_qn = fta_table_add_column (d, "queued", FTA_COL_COUNT, FALSE);
     guint d_qavg = fta_table_add_column (d, "queue_avg_ns", FTA_COL_DURATION, FALSE);
     guint d_qmax = fta_table_add_column (d, "queue_max_ns", FTA_COL_DURATION, FALSE);
+    fta_table_set_display_unit (d, d_qavg, "us");
+    fta_table_set_display_unit (d, d_qmax, "us");
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init (&it, b->reqs);

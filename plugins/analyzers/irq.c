@@ -563,6 +563,10 @@ irq_finish (void *self, FtaResults *r)
     c.avg = fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE);
     c.p99 = fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE);
     c.max = fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE);
+    /* one handler's time in us, the totals in ms */
+    fta_table_set_display_unit (t, c.avg, "us");
+    fta_table_set_display_unit (t, c.p99, "us");
+    fta_table_set_display_unit (t, c.max, "us");
     irq_add_nesting_columns (t, &c);
     guint c_unh = fta_table_add_column (t, "unhandled", FTA_COL_COUNT, FALSE);
     GHashTableIter it;
@@ -590,6 +594,12 @@ irq_finish (void *self, FtaResults *r)
     guint c_ravg = fta_table_add_column (st, "raise_latency_avg_ns", FTA_COL_DURATION, FALSE);
     guint c_rmax = fta_table_add_column (st, "raise_latency_max_ns", FTA_COL_DURATION, FALSE);
     guint c_rp99 = fta_table_add_column (st, "raise_latency_p99_ns", FTA_COL_DURATION, FALSE);
+    fta_table_set_display_unit (st, sc.avg, "us");
+    fta_table_set_display_unit (st, sc.max, "us");
+    fta_table_set_display_unit (st, sc.p99, "us");
+    fta_table_set_display_unit (st, c_ravg, "us");
+    fta_table_set_display_unit (st, c_rmax, "us");
+    fta_table_set_display_unit (st, c_rp99, "us");
     irq_add_nesting_columns (st, &sc);
     g_hash_table_iter_init (&it, q->stats[1]);
     while (g_hash_table_iter_next (&it, NULL, &v)) {

@@ -745,6 +745,7 @@ tl_finish (void *self, FtaResults *r)
     FtaTable *t = fta_results_add_series (r, "timeline", "events", title, w.window, tl->t0);
     g_free (title);
     guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    fta_table_set_display_unit (t, c_t, "s"); /* windows' starts: seconds in */
     guint c_m[TL_N_METRICS];
     for (TlMetric m = 0; m < TL_N_METRICS; m++)
         c_m[m] = fta_table_add_column (t, tl_metric_names[m], FTA_COL_COUNT, FALSE);
@@ -760,6 +761,7 @@ tl_finish (void *self, FtaResults *r)
     t = fta_results_add_series (r, "timeline", "cpu_busy", title, w.window, tl->t0);
     g_free (title);
     c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    fta_table_set_display_unit (t, c_t, "s");
     guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
     guint c_pct = fta_table_add_column (t, "busy_pct", FTA_COL_PERCENT, FALSE);
     guint c_busy = fta_table_add_column (t, "busy_ns", FTA_COL_DURATION, FALSE);
@@ -804,6 +806,7 @@ tl_finish (void *self, FtaResults *r)
     t = fta_results_add_series (r, "timeline", "tasks", title, w.window, tl->t0);
     g_free (title);
     c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    fta_table_set_display_unit (t, c_t, "s");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);

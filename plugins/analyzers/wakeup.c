@@ -245,6 +245,8 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t)
     guint c_comm = fta_table_add_column (h, "comm", FTA_COL_STRING, FALSE);
     guint c_lo = fta_table_add_column (h, "bucket_lo_ns", FTA_COL_DURATION, TRUE);
     guint c_hi = fta_table_add_column (h, "bucket_hi_ns", FTA_COL_DURATION, FALSE);
+    fta_table_set_display_unit (h, c_lo, "us");
+    fta_table_set_display_unit (h, c_hi, "us");
     guint c_n = fta_table_add_column (h, "count", FTA_COL_COUNT, FALSE);
     int t_pid = fta_table_column_index (t, "pid");
     gint64 done = 0;
@@ -285,6 +287,9 @@ wakeup_finish (void *self, FtaResults *r)
     guint c_p50 = fta_table_add_column (t, "latency_p50_ns", FTA_COL_DURATION, FALSE);
     guint c_p99 = fta_table_add_column (t, "latency_p99_ns", FTA_COL_DURATION, FALSE);
     guint c_max = fta_table_add_column (t, "latency_max_ns", FTA_COL_DURATION, FALSE);
+    /* latencies in us: a wakeup latency is microseconds to milliseconds */
+    for (guint c = c_avg; c <= c_max; c++)
+        fta_table_set_display_unit (t, c, "us");
     guint c_cnt = fta_table_add_column (t, "latency_count", FTA_COL_COUNT, FALSE);
     guint c_unk = fta_table_add_column (t, "latency_unknown", FTA_COL_COUNT, FALSE);
 

@@ -30,6 +30,7 @@ typedef struct {
     int col_b, col_p;
     Agg agg;
     gboolean additive; /* a sum over time: has a rate */
+    const char *shown; /* a duration's display unit: its deltas keep it */
 } Metric;
 
 typedef struct {
@@ -199,7 +200,8 @@ plan_metrics (const FtaTable *b, const FtaTable *p)
         int cp = col_of (p, col->name, col->type);
         if (cp < 0)
             continue;
-        Metric x = { col->name, col->type, (int) c, cp, agg_of (col->name), FALSE };
+        Metric x = { col->name, col->type, (int) c, cp, agg_of (col->name), FALSE,
+                     fta_column_display_unit (col) };
         x.additive = x.agg == AGG_SUM && col->type != FTA_COL_PERCENT;
         g_array_append_val (m, x);
     }
@@ -530,7 +532,10 @@ compare_table (Compare *c, const FtaResults *base, const FtaResults *prob,
     g_free (title);
     for (guint k = 0; k < nk; k++) {
         const KeyPart *kp = &g_array_index (keys, KeyPart, k);
-        fta_table_add_column (t, kp->name, kp->type, TRUE);
+        guint col = fta_table_add_column (t, kp->name, kp->type, TRUE);
+        if (kp->type == FTA_COL_DURATION)
+            fta_table_set_display_unit (
+                t, col, fta_column_display_unit (fta_table_column (tb, (guint) kp->col_b)));
     }
     guint c_status = fta_table_add_column (t, "status", FTA_COL_STRING, FALSE);
     guint *first = g_new (guint, nm + 1);
@@ -541,6 +546,8 @@ compare_table (Compare *c, const FtaResults *base, const FtaResults *prob,
         for (guint s = 0; s < 3; s++) {
             n = g_strdup_printf ("%s_%s", x->name, suffix[s]);
             guint col = fta_table_add_column (t, n, x->type, FALSE);
+            if (x->type == FTA_COL_DURATION)
+                fta_table_set_display_unit (t, col, x->shown);
             if (s == 0)
                 first[m] = col;
             g_free (n);

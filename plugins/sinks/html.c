@@ -12,9 +12,11 @@
  * section; the quality section holds every FtaQuality field.
  *
  * Each table shows its first --top rows; all rows follow in a collapsed
- * <details>.  Every numeric cell carries its exact value in data-v (and in
- * the title for durations, shown in a readable unit), which the sorting
- * script uses and scripts can read back.
+ * <details>.  A column's cells are in the one unit its heading names
+ * ("run (ms)"), fixed by its table; every numeric cell carries its exact
+ * value in data-v (and, for durations, in ns in the title), which the
+ * sorting script uses and scripts can read back.  The summary lines show
+ * numbers in a readable unit each.
  */
 #include <math.h>
 #include <string.h>
@@ -102,9 +104,62 @@ int_text (gint64 v)
     return g_string_free (s, FALSE);
 }
 
-/* The cell as shown, and its exact value for data-v. */
+static char *summary_text (const FtaColumn *c, const FtaValue *v, char **exact);
+
+/* A table's cell as shown, in the unit of its column's heading
+ * (fta_column_display_unit), and its exact value for data-v. */
 static char *
 cell_text (const FtaColumn *c, const FtaValue *v, char **exact)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    if (v && !v->is_null && c->type == FTA_COL_DURATION) {
+        const char *unit = fta_column_display_unit (c);
+        *exact = g_strdup_printf ("%" G_GINT64_FORMAT, v->i);
+        if (strcmp (unit, "ns") == 0)
+            return g_strdup (*exact);
+        return g_strdup (fmt_d (buf, sizeof buf, strcmp (unit, "us") == 0 ? "%.1f" : "%.3f",
+                                v->i / fta_column_display_scale (c)));
+    }
+    if (v && !v->is_null && c->type == FTA_COL_PERCENT) {
+        *exact = g_strdup (g_ascii_dtostr (buf, sizeof buf, v->d));
+        return g_strdup (fmt_d (buf, sizeof buf, "%.1f", v->d));
+    }
+    return summary_text (c, v, exact);
+}
+
+/* The heading of a table's column, its unit in parentheses: "run (ms)",
+ * "busy (%)", "latency p99 (µs)". */
+static char *
+col_heading (const FtaColumn *c)
+{
+    char *name = fta_column_display_name (c);
+    const char *unit = fta_column_display_unit (c);
+    if (!unit && c->type == FTA_COL_INT && g_str_has_suffix (c->name, "_ns"))
+        unit = "ns"; /* a timestamp (blocking.longest's start_ns) */
+    if (unit) {
+        /* the unit's part of the name goes into the parentheses */
+        const char *part = strcmp (unit, "%") == 0 ? "pct" : unit;
+        gsize n = strlen (name), k = strlen (part);
+        char *at = NULL;
+        for (char *p = name; (p = strstr (p, part)) != NULL; p++)
+            if ((p == name || p[-1] == '_') && (p[k] == '\0' || p[k] == '_'))
+                at = p;
+        if (at) {
+            memmove (at > name ? at - 1 : at, at + k, n - (at - name) - k + 1);
+        }
+    }
+    g_strdelimit (name, "_", ' ');
+    char *h = unit ? g_strdup_printf ("%s (%s)", name,
+                                      strcmp (unit, "us") == 0 ? "µs" : unit)
+                   : g_strdup (name);
+    g_free (name);
+    return h;
+}
+
+/* A cell in a readable unit for the summary lines (850 ns, 12.3 µs,
+ * 4.567 ms), and its exact value. */
+static char *
+summary_text (const FtaColumn *c, const FtaValue *v, char **exact)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     *exact = NULL;
@@ -129,7 +184,7 @@ cell_text (const FtaColumn *c, const FtaValue *v, char **exact)
 }
 
 static char *
-col_heading (const FtaColumn *c)
+summary_heading (const FtaColumn *c)
 {
     gsize n = strlen (c->name);
     if (c->type == FTA_COL_DURATION && g_str_has_suffix (c->name, "_ns"))
@@ -1106,8 +1161,8 @@ top_entry (FILE *out, const Section *s)
         }
         fputs ("</b>, ", out);
         const FtaColumn *mc = fta_table_column (t, metric);
-        char *exact, *text = cell_text (mc, fta_table_cell (t, 0, metric), &exact);
-        char *h = col_heading (mc);
+        char *exact, *text = summary_text (mc, fta_table_cell (t, 0, metric), &exact);
+        char *h = summary_heading (mc);
         esc (out, h);
         fputc (' ', out);
         esc (out, text);

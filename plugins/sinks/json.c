@@ -51,6 +51,11 @@ json_add_columns (JsonBuilder *b, const FtaTable *t)
             json_builder_add_null_value (b);
         json_builder_set_member_name (b, "key");
         json_builder_add_boolean_value (b, col->key);
+        if (col->type == FTA_COL_DURATION) {
+            /* the unit text and HTML show it in: added to version 1 */
+            json_builder_set_member_name (b, "display_unit");
+            json_builder_add_string_value (b, fta_column_display_unit (col));
+        }
         json_builder_end_object (b);
     }
     json_builder_end_array (b);

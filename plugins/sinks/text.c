@@ -1,8 +1,8 @@
 /* text.c - aligned, readable tables for a terminal.
  *
- * Durations are shown in one unit per column (us, ms or s, picked from the
- * column's largest value) with the unit in the text_heading.  Tables show the
- * first --top rows; the JSON sink has them all.
+ * Each column is shown in the one unit its table fixed (durations in us,
+ * ms or s, whatever their values), named in its heading ("run_ms").
+ * Tables show the first --top rows; the JSON sink has them all.
  */
 #include <string.h>
 
@@ -23,45 +23,21 @@ text_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     return t;
 }
 
-typedef struct {
-    const char *unit;
-    double div;
-    int decimals;
-} TextUnit;
-
-static TextUnit
-text_pick_unit (gint64 max)
-{
-    if (max < 10 * 1000000LL)
-        return (TextUnit) { "us", 1e3, 1 };
-    if (max < 1000 * 1000000000LL)
-        return (TextUnit) { "ms", 1e6, 3 };
-    return (TextUnit) { "s", 1e9, 3 };
-}
-
+/* A cell in the unit of its column (fta_column_display_unit): us with one
+ * decimal, ms and s with three, so every unit shows the microseconds. */
 static char *
-text_heading (const FtaColumn *c, const TextUnit *u)
-{
-    if (c->type == FTA_COL_DURATION) {
-        gsize n = strlen (c->name);
-        if (g_str_has_suffix (c->name, "_ns"))
-            n -= 3;
-        return g_strdup_printf ("%.*s_%s", (int) n, c->name, u->unit);
-    }
-    if (c->type == FTA_COL_PERCENT)
-        return g_strdup_printf ("%s%%", c->name);
-    return g_strdup (c->name);
-}
-
-static char *
-text_cell_text (const FtaColumn *c, const FtaValue *v, const TextUnit *u)
+text_cell_text (const FtaColumn *c, const FtaValue *v)
 {
     if (!v || v->is_null)
         return g_strdup ("-");
     switch (c->type) {
     case FTA_COL_STRING: return g_strdup (v->s);
     case FTA_COL_PERCENT: return g_strdup_printf ("%.1f", v->d);
-    case FTA_COL_DURATION: return g_strdup_printf ("%.*f", u->decimals, v->i / u->div);
+    case FTA_COL_DURATION: {
+        const char *unit = fta_column_display_unit (c);
+        int decimals = strcmp (unit, "ns") == 0 ? 0 : strcmp (unit, "us") == 0 ? 1 : 3;
+        return g_strdup_printf ("%.*f", decimals, v->i / fta_column_display_scale (c));
+    }
     default: return g_strdup_printf ("%" G_GINT64_FORMAT, v->i);
     }
 }
@@ -71,25 +47,15 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
 {
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
     guint shown = top && top < nr ? top : nr;
-    TextUnit *units = g_new0 (TextUnit, nc);
     int *width = g_new0 (int, nc);
     char ***cells = g_new0 (char **, shown + 1);
 
-    for (guint c = 0; c < nc; c++) {
-        gint64 max = 0;
-        for (guint r = 0; r < nr; r++) {
-            const FtaValue *v = fta_table_cell (t, r, c);
-            if (!v->is_null && v->i > max)
-                max = v->i;
-        }
-        units[c] = text_pick_unit (max);
-    }
     for (guint r = 0; r <= shown; r++) {
         cells[r] = g_new0 (char *, nc + 1);
         for (guint c = 0; c < nc; c++) {
             const FtaColumn *col = fta_table_column (t, c);
-            cells[r][c] = r == 0 ? text_heading (col, &units[c])
-                                 : text_cell_text (col, fta_table_cell (t, r - 1, c), &units[c]);
+            cells[r][c] = r == 0 ? fta_column_display_name (col)
+                                 : text_cell_text (col, fta_table_cell (t, r - 1, c));
             int w = (int) g_utf8_strlen (cells[r][c], -1);
             if (w > width[c])
                 width[c] = w;
@@ -122,7 +88,6 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
         g_strfreev (cells[r]);
     g_free (cells);
     g_free (width);
-    g_free (units);
 }
 
 static int
@@ -171,13 +136,15 @@ text_print_series (FILE *out, const FtaTable *t)
         qsort (vals, n, sizeof *vals, text_cmp_i64);
         const FtaValue *t0 = fta_table_cell (t, at, 0);
         double when = t0->is_null ? 0 : t0->i / 1e9;
-        double k = col->type == FTA_COL_PERCENT ? 1000.0 : 1.0;
+        double k = col->type == FTA_COL_PERCENT ? 1000.0 : fta_column_display_scale (col);
+        char *name = fta_column_display_name (col);
         if (col->type == FTA_COL_DURATION)
-            fprintf (out, "  %-24s %14.3f %14.3f %14.3f %12.3f   (ms)\n", col->name,
-                     vals[0] / 1e6, vals[n / 2] / 1e6, vals[n - 1] / 1e6, when);
-        else
-            fprintf (out, "  %-24s %14.6g %14.6g %14.6g %12.3f\n", col->name, vals[0] / k,
+            fprintf (out, "  %-24s %14.3f %14.3f %14.3f %12.3f\n", name, vals[0] / k,
                      vals[n / 2] / k, vals[n - 1] / k, when);
+        else
+            fprintf (out, "  %-24s %14.6g %14.6g %14.6g %12.3f\n", name, vals[0] / k,
+                     vals[n / 2] / k, vals[n - 1] / k, when);
+        g_free (name);
     }
     g_free (vals);
 }
