@@ -97,6 +97,17 @@ void fta_input_close (FtaInput *in);
 
 #define FTA_MAX_LINE (1u << 20) /* longer lines are reported, not parsed */
 
+/* --- binary files (sniff.c) ----------------------------------------------- */
+
+/* The first N bytes B of PATH: FALSE with ERROR (FTA_EXIT_INPUT) for a
+ * binary format this tool does not read (perf.data, ELF, CTF; a trace.dat
+ * when STREAM, read from a pipe), the message naming the command that
+ * makes text of it; *TRACEDAT for a trace.dat file. */
+gboolean fta_sniff (const guchar *b, gsize n, const char *path, gboolean stream,
+                    gboolean *tracedat, GError **error);
+/* The same for the first bytes of PATH when it is a regular file. */
+gboolean fta_sniff_path (const char *path, gboolean *tracedat, GError **error);
+
 /* --- compressed input (decompress.c) -------------------------------------- */
 
 typedef enum {

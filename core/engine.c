@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "pipeline.h"
+#include "reader-tracedat.h"
 #include "run.h"
 
 #define MAX_EXAMPLES 10
@@ -106,6 +107,8 @@ fta_engine_init (FtaEngine *e)
     e->q.entries_written = -1;
     e->q.header_cpus = -1;
     e->cpu_seen = g_byte_array_new ();
+    e->q.file_version = -1;
+    e->q.file_cpus = -1;
     e->parser = fta_parser_new ();
     e->model = fta_model_new (&e->q, fta_bus_dispatch_span, e);
     fta_context_init (&e->ctx, e->model);
@@ -317,6 +320,75 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
     return TRUE;
 }
 
+/* A trace.dat, record by record (reader-tracedat.c): its lines go on
+ * exactly as read_all takes a text's.  Decoding threads: as for text, an
+ * analysis keeps one thread for the model and the plugins. */
+static gboolean
+read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
+{
+    FtaQuality *q = &e->q;
+    guint text = 0;
+    guint64 types = 0;
+    if (e->filter_lines) {
+        text = FTA_TRACEDAT_LINES;
+    } else if (!e->counts_only) {
+        /* the field text of events without typed fields, for the plugins
+         * that read it */
+        text = FTA_TRACEDAT_FIELDS;
+        for (guint t = 0; t < FTA_EV__COUNT && t < 64; t++)
+            if (e->subs[t])
+                types |= G_GUINT64_CONSTANT (1) << t;
+    }
+    guint workers = e->jobs <= 1 ? 0
+                    : e->counts_only || e->filter_lines ? e->jobs : e->jobs - 1;
+    FtaTraceDat *t = fta_tracedat_open (rc->input_path, rc->buffer, e->parser, workers, text,
+                                        types, error);
+    if (!t)
+        return FALSE;
+    FtaLineKind kind;
+    FtaEvent *ev, header;
+    const char *line, *why;
+    gsize len;
+    guint64 line_no = 0;
+    memset (&header, 0, sizeof header);
+    while (!e->write_errno && fta_tracedat_next (t, &kind, &ev, &line, &len, &why)) {
+        line_no++;
+        if (!ev)
+            ev = &header;
+        ev->line_no = line_no;
+        take_line (e, kind, ev, line, len, why, line_no);
+    }
+    gboolean ok = fta_tracedat_finish (t, error);
+    if (ok && e->sorter)
+        fta_sorter_finish (e->sorter);
+    const FtaTraceDatInfo *info = fta_tracedat_info (t);
+    q->lines_total = line_no;
+    q->format = "trace.dat";
+    GString *v = g_string_new (NULL);
+    g_string_printf (v, "trace-cmd file version %d", info->file_version);
+    if (info->compression)
+        g_string_append_printf (v, ", %s-compressed", info->compression);
+    if (*info->buffer)
+        g_string_append_printf (v, ", buffer %s", info->buffer);
+    q->format_variant = g_string_chunk_insert (e->strings, v->str);
+    g_string_free (v, TRUE);
+    q->file_version = info->file_version;
+    q->file_cpus = info->cpus;
+    q->trace_clock = info->clock ? g_string_chunk_insert (e->strings, info->clock) : NULL;
+    q->tracecmd_version = info->tracecmd_version
+                          ? g_string_chunk_insert (e->strings, info->tracecmd_version)
+                          : NULL;
+    q->buffer = g_string_chunk_insert (e->strings, info->buffer);
+    q->buffers = g_string_chunk_insert (e->strings, info->buffers);
+    fta_tracedat_close (t);
+    if (!ok)
+        return FALSE;
+    for (guint i = 0; i < fta_parser_n_names (e->parser); i++)
+        g_ptr_array_add (q->event_names, (gpointer) fta_parser_name (e->parser, i));
+    g_array_set_size (q->event_counts, MAX (q->event_counts->len, q->event_names->len));
+    return TRUE;
+}
+
 static gboolean
 check_has_events (FtaEngine *e, const char *path, GError **error)
 {
@@ -391,8 +463,18 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     }
     e.q.input_path = rc->input_path;
     e.q.profile = p->source;
-    FtaInput *input = fta_input_open (rc->input_path, error);
-    if (!input)
+    gboolean tracedat = FALSE;
+    if (!fta_sniff_path (rc->input_path, &tracedat, error))
+        goto fail;
+    if (rc->buffer && *rc->buffer && !tracedat) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "--buffer %s: %s is not a trace.dat; buffers (instances recorded "
+                     "with trace-cmd record -B NAME) are read from a trace.dat only",
+                     rc->buffer, rc->input_path);
+        goto fail;
+    }
+    FtaInput *input = NULL;
+    if (!tracedat && !(input = fta_input_open (rc->input_path, error)))
         goto fail;
     if (rc->filter_lines) {
         /* opened once the input is known to open: a missing trace leaves
@@ -401,13 +483,19 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
                   && !g_file_test (rc->output, G_FILE_TEST_EXISTS);
         e.out = fta_output_open (NULL, rc->output, NULL, FALSE, &out_path, error);
         if (!e.out) {
-            fta_input_close (input);
+            if (input)
+                fta_input_close (input);
             goto fail;
         }
         setvbuf (e.out, NULL, _IOFBF, 1u << 20);
     }
-    gboolean read_ok = read_all (&e, input, error);
-    fta_input_close (input);
+    gboolean read_ok;
+    if (tracedat) {
+        read_ok = read_tracedat (&e, rc, error);
+    } else {
+        read_ok = read_all (&e, input, error);
+        fta_input_close (input);
+    }
     if (rc->filter_lines) {
         if (!fta_output_finish_filter (&e, out_path, read_ok, error))
             goto fail;

@@ -13,6 +13,9 @@ typedef struct {
     /* Filters: NULL = the profile's, "" = none. */
     const char *comm, *pids, *cpus, *start, *end;
     const char *events;          /* --events "a,b*": NULL = every event */
+    /* --buffer NAME: the instance of a trace.dat to read; NULL = the top
+     * buffer */
+    const char *buffer;
     /* --sort: NULL = off, "" = the default window (FTA_SORT_EVENTS
      * events), else seconds of trace time. */
     const char *sort;

@@ -247,7 +247,7 @@ static gboolean
 probe (FtaInput *in, GError **error)
 {
     in->probed = TRUE;
-    while (in->fill < 8) {
+    while (in->fill < 16) {
         gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
         if (r < 0 && errno == EINTR)
             continue;
@@ -260,6 +260,11 @@ probe (FtaInput *in, GError **error)
             break;
         in->fill += r;
     }
+    gboolean tracedat;
+    if (!fta_sniff ((guchar *) in->buf, in->fill,
+                    strcmp (in->path, "-") == 0 ? "standard input" : in->path, TRUE,
+                    &tracedat, error))
+        return FALSE;
     FtaCompression c = fta_compression_detect ((guchar *) in->buf, in->fill);
     if (c == FTA_COMPRESSION_NONE) {
         in->bytes += in->fill;

@@ -12,7 +12,7 @@
 #include "suggest.h"
 
 static char *opt_profile, *opt_config, *opt_comm, *opt_pid, *opt_cpu;
-static char *opt_start, *opt_end, *opt_output, *opt_window, *opt_events;
+static char *opt_start, *opt_end, *opt_output, *opt_window, *opt_events, *opt_buffer;
 static char *opt_sort; /* NULL: off; "": the default window */
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
@@ -63,6 +63,9 @@ static GOptionEntry entries[] = {
     { "sort", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_sort,
       "Put events back in timestamp order first, within 100000 events or "
       "(--sort=S) S seconds of trace time", "[SECONDS]" },
+    { "buffer", 0, 0, G_OPTION_ARG_STRING, &opt_buffer,
+      "Read buffer NAME of a trace.dat (an instance recorded with trace-cmd "
+      "record -B NAME; default: the top buffer)", "NAME" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &opt_window,
       "Time-series window in seconds (default: chosen from the trace's span)",
       "SECONDS" },
@@ -515,6 +518,14 @@ print_events (const FtaResults *r, gpointer data)
              "%u CPUs; %.6f s to %.6f s\n",
              q->lines_total, q->lines_event, q->lines_header, q->lines_unparsed,
              q->n_cpus, q->first_ts_ns / 1e9, q->last_ts_ns / 1e9);
+    if (q->file_version >= 0)
+        g_print ("trace.dat: version %d, %d CPUs, clock %s, written by trace-cmd %s; "
+                 "buffer %s%s%s\n", q->file_version, q->file_cpus,
+                 q->trace_clock ? q->trace_clock : "unknown",
+                 q->tracecmd_version ? q->tracecmd_version : "(unknown)",
+                 q->buffer && *q->buffer ? q->buffer : "top",
+                 q->buffers && *q->buffers ? "; instances: " : "",
+                 q->buffers && *q->buffers ? q->buffers : "");
     if (q->lost_markers || q->buffer_started)
         g_print ("lost-event markers: %" G_GUINT64_FORMAT " (%" G_GINT64_FORMAT
                  " events lost), buffer-started markers: %" G_GUINT64_FORMAT "\n",
@@ -887,6 +898,7 @@ main (int argc, char **argv)
         .start = opt_start,
         .end = opt_end,
         .events = opt_events,
+        .buffer = opt_buffer,
         .sort = opt_sort,
         .top = opt_top,
         .window = opt_window,

@@ -20,7 +20,8 @@
  * compare; 1.3: task ids in FtaEvent and FtaSpan, fta_context_task_comm,
  * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
  * header_cpus; 1.5: fta_context_use_color, the display unit of duration
- * columns, FtaColumn.display_unit).  The core reads a field only from
+ * columns, FtaColumn.display_unit; 1.6: FtaQuality's trace.dat fields,
+ * from file_version to buffers).  The core reads a field only from
  * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -58,7 +59,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 5
+#define FTA_PLUGIN_ABI_MINOR 6
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

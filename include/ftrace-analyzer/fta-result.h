@@ -70,7 +70,7 @@ typedef struct {
 typedef struct {
     const char *input_path;
     const char *format;        /* "tracefs", "trace-cmd", "perf-script",
-                                  "systrace-html" */
+                                  "systrace-html", "trace.dat" */
     const char *format_variant;/* "5-character flags column, TGID column" */
     const char *compression;   /* "gzip", "zstd", "xz", or NULL */
     const char *profile;       /* profile name or file */
@@ -109,6 +109,13 @@ typedef struct {
     guint n_cpus_seen;         /* CPUs with at least one event line */
     const char *cpu_list;      /* those CPUs as a list: "0-63,86" */
     gint64 header_cpus;        /* "#P:N" of the header, -1 when absent */
+    /* A trace-cmd trace.dat (since ABI 1.6); for text: -1 and NULL */
+    gint32 file_version;       /* trace.dat format version: 6, 7 */
+    gint32 file_cpus;          /* CPUs the file has data for */
+    const char *trace_clock;   /* "local", "x86-tsc" ... */
+    const char *tracecmd_version; /* of the trace-cmd that wrote the file */
+    const char *buffer;        /* the buffer read: "" is the top one */
+    const char *buffers;       /* the file's instances: "a, b", or "" */
 } FtaQuality;
 
 /* --- building (analyzers) ------------------------------------------------ */
