@@ -341,8 +341,10 @@ read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     }
     guint workers = e->jobs <= 1 ? 0
                     : e->counts_only || e->filter_lines ? e->jobs : e->jobs - 1;
-    FtaTraceDat *t = fta_tracedat_open (rc->input_path, rc->buffer, e->parser, workers, text,
-                                        types, error);
+    /* standard input redirected from a trace.dat: the same file again */
+    const char *path = strcmp (rc->input_path, "-") == 0 ? "/dev/stdin" : rc->input_path;
+    FtaTraceDat *t = fta_tracedat_open (path, rc->buffer, e->parser, workers, text, types,
+                                        error);
     if (!t)
         return FALSE;
     FtaLineKind kind;

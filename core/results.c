@@ -81,6 +81,7 @@ fta_results_own_quality (FtaResults *r)
     q->first_ts_ns = q->last_ts_ns = -1;
     q->entries_in_buffer = q->entries_written = -1;
     q->header_cpus = -1;
+    q->file_version = q->file_cpus = -1;
     r->own_quality = q;
     r->quality = q;
     return q;
@@ -103,6 +104,10 @@ fta_results_copy_quality (FtaResults *r, const FtaQuality *sq)
         q->compression = keep (r, sq->compression);
         q->profile = keep (r, sq->profile);
         q->cpu_list = keep (r, sq->cpu_list);
+        q->trace_clock = keep (r, sq->trace_clock);
+        q->tracecmd_version = keep (r, sq->tracecmd_version);
+        q->buffer = keep (r, sq->buffer);
+        q->buffers = keep (r, sq->buffers);
         for (guint i = 0; i < sq->unparsed_examples->len; i++) {
             FtaUnparsed u = g_array_index (sq->unparsed_examples, FtaUnparsed, i);
             u.text = keep (r, u.text);

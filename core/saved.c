@@ -164,6 +164,17 @@ load_quality (FtaResults *r, JsonObject *root, const char *path)
         q->compression = g_string_chunk_insert_const (s, v);
     if ((v = member_str (in, "profile")))
         q->profile = g_string_chunk_insert_const (s, v);
+    /* a trace.dat's */
+    q->file_version = (gint32) member_int (in, "file_version", -1);
+    q->file_cpus = (gint32) member_int (in, "file_cpus", -1);
+    if ((v = member_str (in, "trace_clock")))
+        q->trace_clock = g_string_chunk_insert_const (s, v);
+    if ((v = member_str (in, "tracecmd_version")))
+        q->tracecmd_version = g_string_chunk_insert_const (s, v);
+    if ((v = member_str (in, "buffer")))
+        q->buffer = g_string_chunk_insert_const (s, v);
+    if ((v = member_str (in, "buffers")))
+        q->buffers = g_string_chunk_insert_const (s, v);
     q->lines_total = member_int (o, "lines_total", 0);
     q->lines_header = member_int (o, "lines_header", 0);
     q->lines_event = member_int (o, "lines_event", 0);

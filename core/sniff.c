@@ -13,8 +13,9 @@
 #include "reader-tracedat.h"
 
 /* The `perf script` output the perf-script reader parses best: every
- * tracepoint's task, thread id, CPU, nanosecond time, name and fields. */
-#define PERF_SCRIPT_CMD "perf script --ns -F comm,tid,cpu,time,event,trace -i"
+ * tracepoint's task, process and thread id (the tgid the KVM grouping
+ * uses), CPU, nanosecond time, name and fields. */
+#define PERF_SCRIPT_CMD "perf script --ns -F comm,pid,tid,cpu,time,event,trace -i"
 
 gboolean
 fta_sniff (const guchar *b, gsize n, const char *path, gboolean stream, gboolean *tracedat,
@@ -31,6 +32,12 @@ fta_sniff (const guchar *b, gsize n, const char *path, gboolean stream, gboolean
                      "instead (a trace.dat is read by seeking in it), or pipe its text: "
                      "'trace-cmd report -t -i FILE | ftrace-analyzer -'",
                      path);
+        return FALSE;
+    }
+    if (n >= 3 && n < FTA_TRACEDAT_MAGIC_LEN && memcmp (b, FTA_TRACEDAT_MAGIC, n) == 0) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                     "%s is the start of a trace-cmd trace.dat cut short after %" G_GSIZE_FORMAT
+                     " bytes: it cannot be read", path, n);
         return FALSE;
     }
     if (n >= 8 && (memcmp (b, "PERFILE2", 8) == 0 || memcmp (b, "PERFFILE", 8) == 0)) {
@@ -62,9 +69,10 @@ gboolean
 fta_sniff_path (const char *path, gboolean *tracedat, GError **error)
 {
     *tracedat = FALSE;
-    if (strcmp (path, "-") == 0)
-        return TRUE;
-    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    /* standard input redirected from a file is that file (a pipe is
+     * looked at when its first bytes are read: see input.c) */
+    gboolean std = strcmp (path, "-") == 0;
+    int fd = std ? 0 : open (path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TRUE; /* fta_input_open says why */
     struct stat st;
@@ -75,6 +83,8 @@ fta_sniff_path (const char *path, gboolean *tracedat, GError **error)
             n = pread (fd, b, sizeof b, 0);
         while (n < 0 && errno == EINTR);
     }
-    close (fd);
-    return n <= 0 || fta_sniff (b, (gsize) n, path, FALSE, tracedat, error);
+    if (!std)
+        close (fd);
+    return n <= 0 || fta_sniff (b, (gsize) n, std ? "standard input" : path, FALSE, tracedat,
+                                error);
 }

@@ -150,6 +150,19 @@ csv_quality (Csv *c, const FtaQuality *q, FILE *manifest, GError **error)
     fputs ("\r\nformat,", f);
     csv_field (f, q->format ? q->format : "");
     fputs ("\r\n", f);
+    if (q->file_version >= 0) {
+        csv_kv (f, "file_version", q->file_version);
+        csv_kv (f, "file_cpus", q->file_cpus);
+        fputs ("trace_clock,", f);
+        csv_field (f, q->trace_clock ? q->trace_clock : "");
+        fputs ("\r\ntracecmd_version,", f);
+        csv_field (f, q->tracecmd_version ? q->tracecmd_version : "");
+        fputs ("\r\nbuffer,", f);
+        csv_field (f, q->buffer ? q->buffer : "");
+        fputs ("\r\nbuffers,", f);
+        csv_field (f, q->buffers ? q->buffers : "");
+        fputs ("\r\n", f);
+    }
     csv_kv (f, "lines_total", q->lines_total);
     csv_kv (f, "lines_header", q->lines_header);
     csv_kv (f, "lines_event", q->lines_event);

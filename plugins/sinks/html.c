@@ -1291,6 +1291,17 @@ quality (FILE *out, const FtaQuality *q)
             q->format_variant ? q->format_variant : "", FALSE);
     kv_row (out, "compression", "", q->compression ? q->compression : "none", FALSE);
     kv_row (out, "profile", "profile used", q->profile ? q->profile : "", FALSE);
+    if (q->file_version >= 0) {
+        kv_int (out, "file_version", "trace.dat format version", q->file_version, FALSE);
+        kv_int (out, "file_cpus", "CPUs the trace.dat has data for", q->file_cpus, FALSE);
+        kv_row (out, "trace_clock", "the clock of the timestamps",
+                q->trace_clock ? q->trace_clock : "unknown", FALSE);
+        kv_row (out, "tracecmd_version", "the trace-cmd that wrote it",
+                q->tracecmd_version ? q->tracecmd_version : "unknown", FALSE);
+        kv_row (out, "buffer", "the buffer read (empty: the top one)",
+                q->buffer ? q->buffer : "", FALSE);
+        kv_row (out, "buffers", "the file's instances", q->buffers ? q->buffers : "", FALSE);
+    }
     kv_int (out, "lines_total", "lines read", q->lines_total, FALSE);
     kv_int (out, "lines_event", "event lines", q->lines_event, FALSE);
     kv_int (out, "lines_header", "header and marker lines", q->lines_header, FALSE);

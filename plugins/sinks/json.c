@@ -193,6 +193,25 @@ json_render (void *self, const FtaResults *r, FILE *out, GError **error)
     json_builder_add_string_value (b, q->compression ? q->compression : "none");
     json_builder_set_member_name (b, "profile");
     json_builder_add_string_value (b, q->profile);
+    if (q->file_version >= 0) {
+        /* a trace.dat: what its header says */
+        json_member_int (b, "file_version", q->file_version);
+        json_member_int (b, "file_cpus", q->file_cpus);
+        json_builder_set_member_name (b, "trace_clock");
+        if (q->trace_clock)
+            json_builder_add_string_value (b, q->trace_clock);
+        else
+            json_builder_add_null_value (b);
+        json_builder_set_member_name (b, "tracecmd_version");
+        if (q->tracecmd_version)
+            json_builder_add_string_value (b, q->tracecmd_version);
+        else
+            json_builder_add_null_value (b);
+        json_builder_set_member_name (b, "buffer");
+        json_builder_add_string_value (b, q->buffer ? q->buffer : "");
+        json_builder_set_member_name (b, "buffers");
+        json_builder_add_string_value (b, q->buffers ? q->buffers : "");
+    }
     json_builder_end_object (b);
     json_add_quality (b, q);
 

@@ -243,6 +243,14 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     if (*f)
         fprintf (out, ", reporting %s", f);
     fputs ("\n", out);
+    if (q->file_version >= 0) {
+        gboolean inst = q->buffers && *q->buffers;
+        fprintf (out, "trace.dat: %d CPUs, clock %s, written by trace-cmd %s, buffer %s%s%s%s\n",
+                 q->file_cpus, q->trace_clock ? q->trace_clock : "unknown",
+                 q->tracecmd_version ? q->tracecmd_version : "(version not recorded)",
+                 q->buffer && *q->buffer ? q->buffer : "top", inst ? " (instances: " : "",
+                 inst ? q->buffers : "", inst ? ")" : "");
+    }
     for (guint i = 0; i < fta_results_n_tables (r); i++)
     {
         const FtaTable *tb = fta_results_table (r, i);

@@ -1,0 +1,548 @@
+/* test-tracedat.c - trace-cmd's binary trace.dat read directly, against
+ * trace-cmd's own text rendering of the same buffer, and binary files told
+ * apart.
+ *
+ * tests/data/tracedat/ (see its README.md): two-buffers.dat, a recording
+ * with the top buffer and an instance "irqs" (both lost events), the same
+ * file converted to format version 6 (two-buffers-v6.dat.xz), and for each
+ * buffer the text `trace-cmd report -t -N` printed for it (the oracle, read
+ * by the text parser).  With the shared corpus, every recorded *_trace.dat
+ * against its *_tracecmd_report_ns.txt.gz, and lossy against the counts
+ * tools/counts.awk made of trace-cmd's text.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "fta-test.h"
+
+static char *tmpdir;
+
+/* Lines of a message: each ends in a newline. */
+static guint
+lines_of (const char *s)
+{
+    guint n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static char *
+data (const char *name)
+{
+    return g_test_build_filename (G_TEST_DIST, "data", "tracedat", name, NULL);
+}
+
+/* The analysis of ARGS (before the trace) of TRACE as JSON; exit 0. */
+static JsonParser *
+analyze (const char *trace, const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) "-q");
+    g_ptr_array_add (argv, (gpointer) "-f");
+    g_ptr_array_add (argv, (gpointer) "json");
+    for (const char *const *a = args; a && *a; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+    g_ptr_array_add (argv, (gpointer) trace);
+    g_ptr_array_add (argv, NULL);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) argv->pdata);
+    g_ptr_array_free (argv, TRUE);
+    if (r.rc != 0)
+        g_printerr ("%s: %s", trace, r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_data (p, r.out, -1, &error);
+    g_assert_no_error (error);
+    fta_test_run_clear (&r);
+    return p;
+}
+
+static char *
+member_text (JsonParser *p, const char *name)
+{
+    JsonNode *n = json_object_get_member (fta_test_root (p), name);
+    g_assert_nonnull (n);
+    return json_to_string (n, FALSE);
+}
+
+static gint64
+quality_int (JsonParser *p, const char *name)
+{
+    JsonObject *q = json_object_get_object_member (fta_test_root (p), "quality");
+    g_assert_true (json_object_has_member (q, name));
+    return json_object_get_int_member (q, name);
+}
+
+/* The tables, findings and the quality's counts of the direct reading
+ * equal those of the text reading, table by table so that a failure
+ * names one. */
+static void
+assert_same_analysis (JsonParser *dat, JsonParser *txt, const char *what)
+{
+    JsonObject *td = json_object_get_object_member (fta_test_root (dat), "tables");
+    JsonObject *tt = json_object_get_object_member (fta_test_root (txt), "tables");
+    GList *names = json_object_get_members (tt);
+    g_assert_cmpuint (json_object_get_size (td), ==, json_object_get_size (tt));
+    for (GList *l = names; l; l = l->next) {
+        g_assert_true (json_object_has_member (td, l->data));
+        char *a = json_to_string (json_object_get_member (td, l->data), FALSE);
+        char *b = json_to_string (json_object_get_member (tt, l->data), FALSE);
+        if (strcmp (a, b) != 0)
+            g_printerr ("%s: table %s differs\n", what, (const char *) l->data);
+        g_assert_cmpstr (a, ==, b);
+        g_free (a);
+        g_free (b);
+    }
+    g_list_free (names);
+    char *fa = member_text (dat, "findings"), *fb = member_text (txt, "findings");
+    g_assert_cmpstr (fa, ==, fb);
+    g_free (fa);
+    g_free (fb);
+    static const char *const counts[] = {
+        "lines_total", "lines_event", "lines_header", "lines_unparsed", "lost_events",
+        "lost_markers", "lost_markers_without_count", "buffer_started", "out_of_order",
+        "first_ts_ns", "last_ts_ns", "cpus", "inferred_switch_in", "inferred_switch_out",
+        "model_resets",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+        g_assert_cmpint (quality_int (dat, counts[i]), ==, quality_int (txt, counts[i]));
+    JsonObject *qd = json_object_get_object_member (fta_test_root (dat), "quality");
+    JsonObject *qt = json_object_get_object_member (fta_test_root (txt), "quality");
+    char *ea = json_to_string (json_object_get_member (qd, "events_by_type"), FALSE);
+    char *eb = json_to_string (json_object_get_member (qt, "events_by_type"), FALSE);
+    g_assert_cmpstr (ea, ==, eb);
+    g_free (ea);
+    g_free (eb);
+}
+
+static const char *
+input_str (JsonParser *p, const char *name)
+{
+    JsonObject *in = json_object_get_object_member (fta_test_root (p), "input");
+    g_assert_true (json_object_has_member (in, name));
+    return json_object_get_string_member (in, name);
+}
+
+static gint64
+input_int (JsonParser *p, const char *name)
+{
+    JsonObject *in = json_object_get_object_member (fta_test_root (p), "input");
+    g_assert_true (json_object_has_member (in, name));
+    return json_object_get_int_member (in, name);
+}
+
+#ifdef HAVE_LIBTRACECMD
+
+/* The top buffer, and the instance with --buffer, give what trace-cmd's
+ * text of each gives. */
+static void
+test_buffers (gconstpointer which)
+{
+    const char *buffer = which;
+    char *dat = data ("two-buffers.dat");
+    char *name = g_strdup_printf ("two-buffers-%s.txt.gz", *buffer ? buffer : "top");
+    char *txt = data (name);
+    const char *args[] = { "--buffer", buffer, NULL };
+    JsonParser *d = analyze (dat, *buffer ? args : NULL);
+    JsonParser *t = analyze (txt, NULL);
+    assert_same_analysis (d, t, name);
+    g_assert_cmpstr (input_str (d, "format"), ==, "trace.dat");
+    g_assert_cmpstr (input_str (d, "buffer"), ==, buffer);
+    g_assert_cmpstr (input_str (d, "buffers"), ==, "irqs");
+    g_assert_cmpstr (input_str (d, "trace_clock"), ==, "local");
+    g_assert_cmpint (input_int (d, "file_version"), ==, 7);
+    g_assert_cmpint (input_int (d, "file_cpus"), ==, 2);
+    /* both buffers of this recording overflowed */
+    g_assert_cmpint (quality_int (d, "lost_markers"), >, 0);
+    g_object_unref (d);
+    g_object_unref (t);
+    g_free (dat);
+    g_free (name);
+    g_free (txt);
+}
+
+static void
+test_buffer_unknown (void)
+{
+    char *dat = data ("two-buffers.dat");
+    char *err;
+    const char *args[] = { "--buffer", "nope", dat, NULL };
+    g_assert_cmpint (fta_test_run (args, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "no buffer named 'nope'"));
+    g_assert_nonnull (strstr (err, "irqs"));
+    g_free (err);
+    /* a text trace has no buffers */
+    char *txt = data ("two-buffers-top.txt.gz");
+    const char *args2[] = { "--buffer", "irqs", txt, NULL };
+    g_assert_cmpint (fta_test_run (args2, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "not a trace.dat"));
+    g_free (err);
+    g_free (txt);
+    g_free (dat);
+}
+
+/* `filter` writes trace-cmd report's layout: with no filter, exactly what
+ * `trace-cmd report -t -N` printed for the buffer. */
+static void
+test_filter (gconstpointer which)
+{
+    const char *buffer = which;
+    char *dat = data ("two-buffers.dat");
+    char *name = g_strdup_printf ("two-buffers-%s.txt.gz", *buffer ? buffer : "top");
+    char *txt = data (name);
+    char *cmd = g_strdup_printf ("gzip -dc '%s'", txt);
+    FtaTestRun want = fta_test_run_sh (cmd);
+    g_assert_cmpint (want.rc, ==, 0);
+    const char *args[] = { "filter", "-q", "--buffer", buffer, dat, NULL };
+    FtaTestRun got = fta_test_run_argv (args);
+    g_assert_cmpint (got.rc, ==, 0);
+    g_assert_cmpstr (got.out, ==, want.out);
+    /* a selection: the lines of CPU 1, as the oracle has them */
+    char *part = g_build_filename (tmpdir, "part.txt", NULL);
+    const char *sel[] = { "filter", "-q", "--buffer", buffer, "--cpu", "1", "-o", part, dat, NULL };
+    g_assert_cmpint (fta_test_run (sel, NULL), ==, 0);
+    gint64 cpu1 = 0;
+    for (const char *l = want.out; (l = strstr (l, "] ")) != NULL; l++)
+        cpu1 += l >= want.out + 4 && memcmp (l - 4, "[001", 4) == 0;
+    JsonParser *t = analyze (part, NULL);
+    g_assert_cmpint (quality_int (t, "lines_event"), ==, cpu1);
+    g_assert_cmpint (cpu1, >, 0);
+    g_object_unref (t);
+    g_unlink (part);
+    g_free (part);
+    fta_test_run_clear (&want);
+    fta_test_run_clear (&got);
+    g_free (cmd);
+    g_free (dat);
+    g_free (name);
+    g_free (txt);
+}
+
+static char *
+unpack_v6 (void)
+{
+    char *xz = data ("two-buffers-v6.dat.xz");
+    char *out = g_build_filename (tmpdir, "two-buffers-v6.dat", NULL);
+    if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
+        char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
+        FtaTestRun r = fta_test_run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        fta_test_run_clear (&r);
+        g_free (cmd);
+    }
+    g_free (xz);
+    return out;
+}
+
+/* Format version 6 (metadata first, uncompressed) reads the same. */
+static void
+test_version6 (void)
+{
+    char *v6 = unpack_v6 ();
+    char *v7 = data ("two-buffers.dat");
+    for (int i = 0; i < 2; i++) {
+        const char *args[] = { "--buffer", i ? "irqs" : "", NULL };
+        JsonParser *a = analyze (v6, args), *b = analyze (v7, args);
+        assert_same_analysis (a, b, "version 6");
+        g_assert_cmpint (input_int (a, "file_version"), ==, 6);
+        g_object_unref (a);
+        g_object_unref (b);
+    }
+    g_free (v6);
+    g_free (v7);
+}
+
+/* The same output for every -j, for each command. */
+static void
+test_jobs (void)
+{
+    char *dat = data ("two-buffers.dat");
+    static const char *const cmds[][3] = {
+        { "analyze", "-f", "json" }, { "events", NULL, NULL }, { "filter", NULL, NULL },
+    };
+    for (guint c = 0; c < G_N_ELEMENTS (cmds); c++) {
+        char *first = NULL;
+        for (int j = 1; j <= 4; j++) {
+            char jobs[8];
+            g_snprintf (jobs, sizeof jobs, "-j%d", j);
+            const char *args[] = { cmds[c][0], "-q", jobs, "--buffer", "irqs",
+                                   cmds[c][1] ? cmds[c][1] : dat, cmds[c][1] ? cmds[c][2] : NULL,
+                                   cmds[c][1] ? dat : NULL, NULL };
+            FtaTestRun r = fta_test_run_argv (args);
+            g_assert_cmpint (r.rc, ==, 0);
+            if (!first)
+                first = g_strdup (r.out);
+            else
+                g_assert_cmpstr (r.out, ==, first);
+            fta_test_run_clear (&r);
+        }
+        g_free (first);
+    }
+    g_free (dat);
+}
+
+/* Cut short anywhere: a clear error (exit 3) and no output left behind,
+ * never a crash; or, where the cut took only what no event needs (the
+ * section names at the end of a version 7 file), exactly the output of the
+ * whole file. */
+static void
+test_truncated (void)
+{
+    char *v6 = unpack_v6 ();
+    char *v7 = data ("two-buffers.dat");
+    const char *files[] = { v6, v7 };
+    char *out = g_build_filename (tmpdir, "cut-out.txt", NULL);
+    char *cut = g_build_filename (tmpdir, "cut.dat", NULL);
+    for (guint f = 0; f < G_N_ELEMENTS (files); f++) {
+        gchar *whole;
+        gsize len;
+        g_assert_true (g_file_get_contents (files[f], &whole, &len, NULL));
+        const char *full_args[] = { "events", "-q", "--buffer", "irqs", files[f], NULL };
+        FtaTestRun full = fta_test_run_argv (full_args);
+        g_assert_cmpint (full.rc, ==, 0);
+        /* in the magic, the headers, the event formats, the options and
+         * the CPU data; the last bytes */
+        const gsize cuts[] = { 5, 40, 600, len / 8, len / 3, len / 2, len - 70000,
+                               len - 9000, len - 4096, len - 100, len - 1 };
+        for (guint i = 0; i < G_N_ELEMENTS (cuts); i++) {
+            if (cuts[i] >= len)
+                continue;
+            g_assert_true (g_file_set_contents (cut, whole, cuts[i], NULL));
+            const char *cmds[][6] = {
+                { "events", "-q", "--buffer", "irqs", cut, NULL },
+                { "-q", "-f", "json", cut, NULL, NULL },
+                { "filter", "-q", "-o", out, cut, NULL },
+            };
+            for (guint c = 0; c < G_N_ELEMENTS (cmds); c++) {
+                FtaTestRun r = fta_test_run_argv (cmds[c]);
+                if (r.rc == 0 && c == 0) {
+                    g_assert_cmpstr (r.out, ==, full.out);
+                } else if (r.rc == 0) {
+                    /* as above: the cut lost nothing */
+                } else {
+                    if (r.rc != 3)
+                        g_printerr ("%s cut at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                                    ": exit %d: %s\n", files[f], cuts[i], len, r.rc, r.err);
+                    g_assert_cmpint (r.rc, ==, 3);
+                    g_assert_true (strstr (r.err, "cut short") || strstr (r.err, "cannot be read"));
+                    g_assert_cmpuint (lines_of (r.err), ==, 1);
+                    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+                }
+                fta_test_run_clear (&r);
+                g_unlink (out);
+            }
+        }
+        fta_test_run_clear (&full);
+        g_free (whole);
+    }
+    g_unlink (cut);
+    g_free (cut);
+    g_free (out);
+    g_free (v6);
+    g_free (v7);
+}
+
+/* A trace.dat on a pipe: read from its path instead; standard input
+ * redirected from the file is read. */
+static void
+test_pipe (void)
+{
+    char *dat = data ("two-buffers.dat");
+    char *cmd = g_strdup_printf ("'%s' events -q - < '%s'", g_getenv ("FTA_BIN"), dat);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    const char *args[] = { "events", "-q", dat, NULL };
+    FtaTestRun direct = fta_test_run_argv (args);
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_cmpstr (r.out, ==, direct.out);
+    fta_test_run_clear (&r);
+    fta_test_run_clear (&direct);
+    g_free (cmd);
+    cmd = g_strdup_printf ("cat '%s' | '%s' -q -", dat, g_getenv ("FTA_BIN"));
+    r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 3);
+    g_assert_nonnull (strstr (r.err, "trace.dat read from a pipe"));
+    g_assert_nonnull (strstr (r.err, "trace-cmd report -t"));
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    g_free (dat);
+}
+
+static char *
+corpus (const char *rel)
+{
+    const char *dir = g_getenv ("FTA_CORPUS_DIR");
+    if (!dir || !*dir)
+        return NULL;
+    char *p = g_build_filename (dir, rel, NULL);
+    if (!g_file_test (p, G_FILE_TEST_EXISTS)) {
+        g_free (p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Every recorded *_trace.dat against trace-cmd report -t of it. */
+static void
+test_corpus (gconstpointer scenario)
+{
+    const char *s = scenario;
+    char *rel = g_strdup_printf ("recorded/%s/%s_trace.dat", s, s);
+    char *rel_txt = g_strdup_printf ("recorded/%s/%s_tracecmd_report_ns.txt.gz", s, s);
+    char *dat = corpus (rel), *txt = corpus (rel_txt);
+    if (!dat || !txt) {
+        g_test_skip ("no shared corpus");
+    } else {
+        JsonParser *d = analyze (dat, NULL), *t = analyze (txt, NULL);
+        assert_same_analysis (d, t, s);
+        g_object_unref (d);
+        g_object_unref (t);
+    }
+    g_free (rel);
+    g_free (rel_txt);
+    g_free (dat);
+    g_free (txt);
+}
+
+/* counts.awk's figure KEY (the number after it on its line), or -1. */
+static gint64
+counts_value (const char *text, const char *key, int field)
+{
+    char *k = g_strconcat ("\n", key, "\t", NULL);
+    const char *p = strstr (text, k);
+    gint64 v = -1;
+    if (p) {
+        char **f = g_strsplit (p + 1, "\t", 6);
+        if (g_strv_length (f) > (guint) field)
+            v = g_ascii_strtoll (f[field], NULL, 10);
+        g_strfreev (f);
+    }
+    g_free (k);
+    return v;
+}
+
+/* The lossy recording: the missed events of the trace.dat's pages are the
+ * DROPPED markers trace-cmd prints, with the same counts. */
+static void
+test_lossy (void)
+{
+    char *dat = corpus ("recorded/lossy/lossy_trace.dat");
+    char *counts = corpus ("recorded/lossy/lossy_tracecmd_report_ns.counts.txt");
+    if (!dat || !counts) {
+        g_test_skip ("no shared corpus");
+        g_free (dat);
+        g_free (counts);
+        return;
+    }
+    gchar *text;
+    g_assert_true (g_file_get_contents (counts, &text, NULL, NULL));
+    gint64 lines = counts_value (text, "dropped_event_lines", 1);
+    gint64 sum = counts_value (text, "dropped_event_lines", 3);
+    gint64 events = counts_value (text, "event_lines", 1);
+    g_assert_cmpint (lines, >, 0);
+    JsonParser *d = analyze (dat, NULL);
+    g_assert_cmpint (quality_int (d, "lost_markers"), ==, lines);
+    g_assert_cmpint (quality_int (d, "lost_events"), ==, sum);
+    g_assert_cmpint (quality_int (d, "lines_event"), ==, events);
+    g_assert_cmpint (quality_int (d, "model_resets"), ==, lines);
+    g_object_unref (d);
+    g_free (text);
+    g_free (dat);
+    g_free (counts);
+}
+
+#else /* !HAVE_LIBTRACECMD */
+
+/* Without libtracecmd: a clear error that says how to make text. */
+static void
+test_no_library (void)
+{
+    char *dat = data ("two-buffers.dat");
+    char *err;
+    const char *args[] = { dat, NULL };
+    g_assert_cmpint (fta_test_run (args, &err), ==, 3);
+    g_assert_nonnull (strstr (err, "trace-cmd report"));
+    g_assert_nonnull (strstr (err, "libtracecmd"));
+    g_free (err);
+    g_free (dat);
+}
+
+#endif
+
+/* perf.data, by its header: exit 3, one line naming the file type and the
+ * exact perf script command; the same on a pipe. */
+static void
+test_perf_data (void)
+{
+    char header[64] = "PERFILE2";
+    char *path = g_build_filename (tmpdir, "perf.data", NULL);
+    g_assert_true (g_file_set_contents (path, header, sizeof header, NULL));
+    char *err;
+    const char *args[] = { path, NULL };
+    g_assert_cmpint (fta_test_run (args, &err), ==, 3);
+    char *want = g_strdup_printf ("perf script --ns -F comm,pid,tid,cpu,time,event,trace -i %s",
+                                  path);
+    g_assert_nonnull (strstr (err, "perf.data file"));
+    g_assert_nonnull (strstr (err, want));
+    g_assert_cmpuint (lines_of (err), ==, 1);
+    g_free (err);
+    g_free (want);
+    const char *ev[] = { "events", path, NULL };
+    g_assert_cmpint (fta_test_run (ev, NULL), ==, 3);
+    char *cmd = g_strdup_printf ("'%s' - < '%s'", g_getenv ("FTA_BIN"), path);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 3);
+    g_assert_nonnull (strstr (r.err, "perf.data file"));
+    g_assert_nonnull (strstr (r.err, "perf script --ns -F comm,pid,tid,cpu,time,event,trace"));
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    /* an ELF file is no trace either */
+    memcpy (header, "\177ELF\002\001\001", 7);
+    g_assert_true (g_file_set_contents (path, header, sizeof header, NULL));
+    g_assert_cmpint (fta_test_run (args, &err), ==, 3);
+    g_assert_nonnull (strstr (err, "ELF"));
+    g_free (err);
+    g_unlink (path);
+    g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp ("fta-tracedat-XXXXXX", NULL);
+    g_assert_nonnull (tmpdir);
+#ifdef HAVE_LIBTRACECMD
+    g_test_add_data_func ("/tracedat/buffers/top", "", test_buffers);
+    g_test_add_data_func ("/tracedat/buffers/instance", "irqs", test_buffers);
+    g_test_add_func ("/tracedat/buffers/unknown", test_buffer_unknown);
+    g_test_add_data_func ("/tracedat/filter/top", "", test_filter);
+    g_test_add_data_func ("/tracedat/filter/instance", "irqs", test_filter);
+    g_test_add_func ("/tracedat/version6", test_version6);
+    g_test_add_func ("/tracedat/jobs", test_jobs);
+    g_test_add_func ("/tracedat/truncated", test_truncated);
+    g_test_add_func ("/tracedat/pipe", test_pipe);
+    static const char *const scenarios[] = { "cpu_contention", "io_block", "qemu_tcg",
+                                             "quiet", "lossy" };
+    for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++) {
+        char *name = g_strdup_printf ("/tracedat/corpus/%s", scenarios[i]);
+        g_test_add_data_func (name, scenarios[i], test_corpus);
+        g_free (name);
+    }
+    g_test_add_func ("/tracedat/lossy", test_lossy);
+#else
+    g_test_add_func ("/tracedat/no-library", test_no_library);
+#endif
+    g_test_add_func ("/tracedat/perf-data", test_perf_data);
+    int rc = g_test_run ();
+    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    g_free (tmpdir);
+    return rc;
+}
