@@ -151,6 +151,11 @@ typedef struct _FtaModel FtaModel;
 typedef void (*FtaSpanFunc) (const FtaSpan *span, gpointer data);
 
 FtaModel *fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data);
+/* Where the tgid of a task whose events give none comes from (a systrace
+ * PROCESS DUMP): FN (DATA, pid) is asked once, when the task is first
+ * seen; -1 for unknown. */
+typedef gint32 (*FtaTgidFunc) (gconstpointer data, gint32 pid);
+void fta_model_set_tgid_source (FtaModel *m, FtaTgidFunc fn, gconstpointer data);
 /* Feeds every event in file order (before plugins see it), and stamps
  * its task ids. */
 void fta_model_feed (FtaModel *m, FtaEvent *ev);

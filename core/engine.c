@@ -94,6 +94,13 @@ route_line (FtaEngine *e, FtaLineKind kind, FtaEvent *ev, const char *line, gsiz
 }
 /* --- set-up ----------------------------------------------------------------- */
 
+/* A systrace PROCESS DUMP's tgids, for the tasks whose lines have none. */
+static gint32
+dump_tgid (gconstpointer parser, gint32 pid)
+{
+    return fta_parser_dump_tgid (parser, pid);
+}
+
 void
 fta_engine_init (FtaEngine *e)
 {
@@ -111,6 +118,7 @@ fta_engine_init (FtaEngine *e)
     e->q.file_cpus = -1;
     e->parser = fta_parser_new ();
     e->model = fta_model_new (&e->q, fta_bus_dispatch_span, e);
+    fta_model_set_tgid_source (e->model, dump_tgid, e->parser);
     fta_context_init (&e->ctx, e->model);
     e->instances = g_ptr_array_new ();
     e->cpu_last_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -317,6 +325,7 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
     g_array_set_size (q->event_counts, MAX (q->event_counts->len, q->event_names->len));
     q->format = fta_parser_format (e->parser);
     q->format_variant = fta_parser_variant (e->parser);
+    q->process_dump_threads = fta_parser_dump_threads (e->parser);
     return TRUE;
 }
 

@@ -70,6 +70,8 @@ struct _FtaModel {
     FtaQuality *q;
     FtaSpanFunc fn;
     gpointer data;
+    FtaTgidFunc tgid_of;  /* NULL: tgids only from the events */
+    gconstpointer tgid_data;
 };
 
 static void
@@ -93,6 +95,13 @@ fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
     m->fn = fn;
     m->data = data;
     return m;
+}
+
+void
+fta_model_set_tgid_source (FtaModel *m, FtaTgidFunc fn, gconstpointer data)
+{
+    m->tgid_of = fn;
+    m->tgid_data = data;
 }
 
 void
@@ -166,7 +175,7 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
         t = g_new0 (Task, 1);
         t->pid = g_array_index (m->pids, gint32, id);
         t->id = id;
-        t->tgid = -1;
+        t->tgid = m->tgid_of ? m->tgid_of (m->tgid_data, t->pid) : -1;
         t->cpu = -1;
         t->state = MS_UNKNOWN;
         t->last_wakeup = -1;

@@ -38,6 +38,9 @@ struct _FtaParser {
     char *variant_text;       /* "5-character flags column, TGID column" */
     gboolean seen_event;
     gboolean entries_seen;    /* since fta_parser_take_entries */
+    /* systrace PROCESS DUMP: thread id -> its process (tgid) */
+    GHashTable *dump_tgids;
+    int dump_form;            /* 0 no header yet, 1 USER PID TID, 2 USER PID PPID */
 };
 
 /* Android systrace HTML: the ftrace text sits in <script class="trace-data">
@@ -50,6 +53,11 @@ enum {
     HTML_TEXT,
     HTML_JSON,
     HTML_JS_STRING,
+    /* a block that starts "PROCESS DUMP": a ps listing, "USER PID TID CMD"
+     * (threads) or "USER PID PPID VSZ RSS WCHAN PC S NAME ..." (processes) */
+    HTML_PROCESS_DUMP,
+    /* another non-trace block ("CGROUP DUMP") */
+    HTML_OTHER_DUMP,
 };
 
 /* The layout of the prefix before the timestamp. */
@@ -117,8 +125,13 @@ static gboolean fta_perf_is_modifier (const char *s, const char *e);
 
 /* The start of a systrace HTML file, at S (the first line's text). */
 static gboolean fta_systrace_starts (const char *s, const char *end);
-/* Steps the systrace HTML state for one line.  Returns TRUE when [*s,
- * *end) is trace text to parse (trimmed of the JavaScript line ending). */
-static gboolean fta_systrace_line (FtaParser *p, const char **s, const char **end);
+/* Steps the systrace HTML state for one line.  Returns SYSTRACE_TEXT when
+ * [*s, *end) is trace text to parse (trimmed of the JavaScript line
+ * ending), SYSTRACE_OTHER for the page and its other blocks (a PROCESS
+ * DUMP line is read into the thread -> process map), SYSTRACE_BAD with
+ * *WHY for a PROCESS DUMP line that is not one. */
+enum { SYSTRACE_OTHER = 0, SYSTRACE_TEXT, SYSTRACE_BAD };
+static int fta_systrace_line (FtaParser *p, const char **s, const char **end,
+                              const char **why);
 
 #endif /* FTA_PARSER_PRIVATE_H */

@@ -153,8 +153,26 @@ fta_parser_free (FtaParser *p)
         return;
     g_ptr_array_free (p->names, TRUE);
     g_hash_table_destroy (p->ids);
+    if (p->dump_tgids)
+        g_hash_table_destroy (p->dump_tgids);
     g_free (p->variant_text);
     g_free (p);
+}
+
+gint32
+fta_parser_dump_tgid (const FtaParser *p, gint32 pid)
+{
+    gpointer v;
+    if (!p->dump_tgids
+        || !g_hash_table_lookup_extended (p->dump_tgids, GINT_TO_POINTER (pid), NULL, &v))
+        return -1;
+    return GPOINTER_TO_INT (v);
+}
+
+guint
+fta_parser_dump_threads (const FtaParser *p)
+{
+    return p->dump_tgids ? g_hash_table_size (p->dump_tgids) : 0;
 }
 
 guint
@@ -276,7 +294,10 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     memset (&ev->u, 0, sizeof ev->u);
 
     if (p->html != HTML_NO || (!p->seen_event && fta_systrace_starts (s, end))) {
-        if (!fta_systrace_line (p, &s, &end))
+        int k = fta_systrace_line (p, &s, &end, why);
+        if (k == SYSTRACE_BAD)
+            return FTA_LINE_UNPARSED;
+        if (k != SYSTRACE_TEXT)
             return FTA_LINE_HEADER;
         if (s == end)
             return FTA_LINE_HEADER;
@@ -386,5 +407,9 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     }
     note_variant (p, variant);
     p->seen_event = TRUE;
+    /* systrace: a thread whose line gives no tgid, as the PROCESS DUMP
+     * listed it */
+    if (G_UNLIKELY (p->dump_tgids) && ev->tgid < 0 && ev->pid > 0)
+        ev->tgid = fta_parser_dump_tgid (p, ev->pid);
     return FTA_LINE_EVENT;
 }

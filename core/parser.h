@@ -54,6 +54,12 @@ gboolean fta_parser_take_entries (FtaParser *p, gint64 *in_buffer, gint64 *writt
                                   gint64 *cpus);
 void fta_parser_set_entries (FtaParser *p, gint64 in_buffer, gint64 written, gint64 cpus);
 
+/* Android systrace's PROCESS DUMP block: the process (tgid) of thread PID
+ * as the block lists it, -1 when it does not; and how many threads it
+ * lists. */
+gint32 fta_parser_dump_tgid (const FtaParser *p, gint32 pid);
+guint fta_parser_dump_threads (const FtaParser *p);
+
 /* Helpers shared with tests. */
 guint32 fta_parse_state (const char *s, gsize len);
 /* Parses "123.456789" to ns; FALSE on junk.  Fractions of 1..9 digits. */

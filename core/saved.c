@@ -189,6 +189,7 @@ load_quality (FtaResults *r, JsonObject *root, const char *path)
     q->out_of_order_cpu = member_int (o, "out_of_order_within_cpu", 0);
     q->events_behind = member_int (o, "events_behind", 0);
     q->out_of_order_unplaced = member_int (o, "out_of_order_unplaced", 0);
+    q->process_dump_threads = member_int (o, "process_dump_threads", 0);
     q->max_step_back_ns = member_int (o, "max_step_back_ns", 0);
     q->first_ts_ns = member_int (o, "first_ts_ns", -1);
     q->last_ts_ns = member_int (o, "last_ts_ns", -1);

@@ -21,7 +21,8 @@
  * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
  * header_cpus; 1.5: fta_context_use_color, the display unit of duration
  * columns, FtaColumn.display_unit; 1.6: FtaQuality's trace.dat fields,
- * from file_version to buffers).  The core reads a field only from
+ * from file_version to buffers, and process_dump_threads).  The core reads
+ * a field only from
  * plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:

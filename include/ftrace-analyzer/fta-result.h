@@ -116,6 +116,8 @@ typedef struct {
     const char *tracecmd_version; /* of the trace-cmd that wrote the file */
     const char *buffer;        /* the buffer read: "" is the top one */
     const char *buffers;       /* the file's instances: "a, b", or "" */
+    /* Android systrace: threads a PROCESS DUMP block lists (since ABI 1.6) */
+    guint64 process_dump_threads;
 } FtaQuality;
 
 /* --- building (analyzers) ------------------------------------------------ */

@@ -135,6 +135,8 @@ json_add_quality (JsonBuilder *b, const FtaQuality *q)
     json_member_int (b, "inferred_switch_out", q->inferred_switch_out);
     json_member_int (b, "switch_in_while_running", q->switch_in_while_running);
     json_member_int (b, "model_resets", q->model_resets);
+    if (q->process_dump_threads)
+        json_member_int (b, "process_dump_threads", q->process_dump_threads);
     json_builder_set_member_name (b, "truncated_last_line");
     json_builder_add_boolean_value (b, q->truncated_line != 0);
     json_builder_end_object (b);
