@@ -95,11 +95,10 @@ find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
  * 256 (4.14+ TASK_REPORT_MAX) and 1024/2048/4096 (older TASK_STATE_MAX)
  * are a preemption, 128 alone is 4.14+'s idle (I); other bits follow the
  * classic "RSDTtXZxKWPN" order trace-cmd itself prints. */
-static guint32
-numeric_state (const char *s, const char *e)
+guint32
+fta_state_from_number (gint64 v)
 {
-    gint64 v;
-    if (!scan_int (s, e, &v) || v < 0)
+    if (v < 0)
         return FTA_STATE_UNKNOWN;
     if (v == 0)
         return 0;
@@ -117,6 +116,15 @@ numeric_state (const char *s, const char *e)
     if (v >> G_N_ELEMENTS (bits))
         st |= FTA_STATE_UNKNOWN;
     return st;
+}
+
+static guint32
+numeric_state (const char *s, const char *e)
+{
+    gint64 v;
+    if (!scan_int (s, e, &v))
+        return FTA_STATE_UNKNOWN;
+    return fta_state_from_number (v);
 }
 
 /* "prev_comm=A prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=B

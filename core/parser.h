@@ -62,6 +62,9 @@ guint fta_parser_dump_threads (const FtaParser *p);
 
 /* Helpers shared with tests. */
 guint32 fta_parse_state (const char *s, gsize len);
+/* prev_state as a number when the kernel's letters are not known (trace-cmd
+ * report -R; a trace.dat whose format has no __print_flags): see fields.c. */
+guint32 fta_state_from_number (gint64 v);
 /* Parses "123.456789" to ns; FALSE on junk.  Fractions of 1..9 digits. */
 gboolean fta_parse_timestamp (const char *s, gsize len, gint64 *ns);
 const char *fta_event_type_name (FtaEventType t);

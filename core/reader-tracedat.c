@@ -345,8 +345,8 @@ find_flags (const struct tep_print_arg *a, StateMap *m, int depth)
     }
 }
 
-/* Numbers as trace-cmd prints them when the format has no letters: see
- * the numeric form in parser.c. */
+/* The letters of the recording's kernel; without them, the numbers as
+ * trace-cmd's raw form gives them (fta_state_from_number). */
 static guint32
 state_bits (const StateMap *m, gint64 v)
 {
@@ -364,22 +364,7 @@ state_bits (const StateMap *m, gint64 v)
             st |= FTA_STATE_UNKNOWN;
         return st;
     }
-    if (v == 0)
-        return 0;
-    if (v == 256 || v == 1024 || v == 2048 || v == 4096)
-        return FTA_STATE_PREEMPT;
-    if (v == 128)
-        return FTA_STATE_I;
-    static const guint32 bits[] = { FTA_STATE_S, FTA_STATE_D, FTA_STATE_T, FTA_STATE_t,
-                                    FTA_STATE_X, FTA_STATE_Z, FTA_STATE_x, FTA_STATE_K,
-                                    FTA_STATE_W, FTA_STATE_P, FTA_STATE_N };
-    guint32 st = 0;
-    for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
-        if (v & (1 << i))
-            st |= bits[i];
-    if (v >> G_N_ELEMENTS (bits))
-        st |= FTA_STATE_UNKNOWN;
-    return st;
+    return fta_state_from_number (v);
 }
 
 static FtaEventType
@@ -1088,6 +1073,8 @@ check_v6 (const char *path, int fd, guint64 file_size, GError **error)
 {
     Walk w = { fd, file_size, 0, FALSE };
     GString *why = g_string_new (NULL);
+    GArray *buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
     char b[16];
     guint64 n, v, m;
     guint8 endian;
@@ -1124,52 +1111,33 @@ check_v6 (const char *path, int fd, guint64 file_size, GError **error)
         || !wu64 (&w, &n) || !wskip (&w, n) || !wu32 (&w, &v))
         goto out;
     cpus = (guint32) v;
-    if (cpus > 65536)
+    if (cpus > 65536 || !wread (&w, b, 10))
         goto out;
-    if (!wread (&w, b, 10))
-        goto out;
-    GArray *buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
-    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
     if (memcmp (b, "options  ", 10) == 0) {
         for (;;) {
             guint16 id16;
             guint64 osize;
-            if (!wread (&w, &id16, 2)) {
-                g_array_free (buffers, TRUE);
-                g_ptr_array_free (names, TRUE);
+            if (!wread (&w, &id16, 2))
                 goto out;
-            }
             guint16 id = w.swap ? GUINT16_SWAP_LE_BE (id16) : id16;
             if (id == 0)
                 break;
-            if (!wu32 (&w, &osize)) {
-                g_array_free (buffers, TRUE);
-                g_ptr_array_free (names, TRUE);
+            if (!wu32 (&w, &osize))
                 goto out;
-            }
             guint64 start = w.pos;
             if (id == 3 && osize > 8) { /* TRACECMD_OPTION_BUFFER: offset, name */
                 guint64 off;
-                if (!wu64 (&w, &off) || !wstring (&w, name, sizeof name)) {
-                    g_array_free (buffers, TRUE);
-                    g_ptr_array_free (names, TRUE);
+                if (!wu64 (&w, &off) || !wstring (&w, name, sizeof name))
                     goto out;
-                }
                 g_array_append_val (buffers, off);
                 g_ptr_array_add (names, g_strdup (name));
             }
             w.pos = start;
-            if (!wskip (&w, osize)) {
-                g_array_free (buffers, TRUE);
-                g_ptr_array_free (names, TRUE);
+            if (!wskip (&w, osize))
                 goto out;
-            }
         }
-        if (!wread (&w, b, 10)) {
-            g_array_free (buffers, TRUE);
-            g_ptr_array_free (names, TRUE);
+        if (!wread (&w, b, 10))
             goto out;
-        }
     }
     w.pos -= 10;
     ok = check_flyrecord (&w, cpus, "", why);
@@ -1177,14 +1145,14 @@ check_v6 (const char *path, int fd, guint64 file_size, GError **error)
         w.pos = g_array_index (buffers, guint64, i);
         ok = w.pos < w.size && check_flyrecord (&w, cpus, g_ptr_array_index (names, i), why);
     }
-    g_array_free (buffers, TRUE);
-    g_ptr_array_free (names, TRUE);
 out:
     if (!ok)
         g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
                      "%s: this trace.dat is cut short%s%s: it cannot be read safely. "
                      "Record it again, or see what 'trace-cmd report -i %s' can still read",
                      path, why->len ? ": " : " (its metadata ends early)", why->str, path);
+    g_array_free (buffers, TRUE);
+    g_ptr_array_free (names, TRUE);
     g_string_free (why, TRUE);
     return ok;
 }
