@@ -386,28 +386,6 @@ corpus (const char *rel)
     return p;
 }
 
-/* Every recorded *_trace.dat against trace-cmd report -t of it. */
-static void
-test_corpus (gconstpointer scenario)
-{
-    const char *s = scenario;
-    char *rel = g_strdup_printf ("recorded/%s/%s_trace.dat", s, s);
-    char *rel_txt = g_strdup_printf ("recorded/%s/%s_tracecmd_report_ns.txt.gz", s, s);
-    char *dat = corpus (rel), *txt = corpus (rel_txt);
-    if (!dat || !txt) {
-        g_test_skip ("no shared corpus");
-    } else {
-        JsonParser *d = analyze (dat, NULL), *t = analyze (txt, NULL);
-        assert_same_analysis (d, t, s);
-        g_object_unref (d);
-        g_object_unref (t);
-    }
-    g_free (rel);
-    g_free (rel_txt);
-    g_free (dat);
-    g_free (txt);
-}
-
 /* counts.awk's figure KEY (the number after it on its line), or -1. */
 static gint64
 counts_value (const char *text, const char *key, int field)
@@ -423,6 +401,69 @@ counts_value (const char *text, const char *key, int field)
     }
     g_free (k);
     return v;
+}
+
+/* The "## events per type" section of a counts.awk file: name -> count. */
+static GHashTable *
+counts_per_type (const char *text)
+{
+    GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    const char *p = strstr (text, "\n## events per type\n");
+    g_assert_nonnull (p);
+    char **lines = g_strsplit (p + 21, "\n", -1);
+    for (guint i = 0; lines[i] && lines[i][0] && lines[i][0] != '#'; i++) {
+        char **f = g_strsplit (g_strstrip (lines[i]), "\t", 2);
+        if (g_strv_length (f) == 2)
+            g_hash_table_insert (h, g_strdup (f[1]),
+                                 GINT_TO_POINTER ((gint) g_ascii_strtoll (f[0], NULL, 10)));
+        g_strfreev (f);
+    }
+    g_strfreev (lines);
+    return h;
+}
+
+/* Every recorded *_trace.dat against trace-cmd report -t of it, and its
+ * events against the counts of the tracefs text of the same ring buffer
+ * (tools/counts.awk on *_ftrace_default.txt). */
+static void
+test_corpus (gconstpointer scenario)
+{
+    const char *s = scenario;
+    char *rel = g_strdup_printf ("recorded/%s/%s_trace.dat", s, s);
+    char *rel_txt = g_strdup_printf ("recorded/%s/%s_tracecmd_report_ns.txt.gz", s, s);
+    char *rel_counts = g_strdup_printf ("recorded/%s/%s_ftrace_default.counts.txt", s, s);
+    char *dat = corpus (rel), *txt = corpus (rel_txt), *counts = corpus (rel_counts);
+    if (!dat || !txt || !counts) {
+        g_test_skip ("no shared corpus");
+    } else {
+        JsonParser *d = analyze (dat, NULL), *t = analyze (txt, NULL);
+        assert_same_analysis (d, t, s);
+        gchar *text;
+        g_assert_true (g_file_get_contents (counts, &text, NULL, NULL));
+        GHashTable *want = counts_per_type (text);
+        JsonObject *q = json_object_get_object_member (fta_test_root (d), "quality");
+        JsonObject *by = json_object_get_object_member (q, "events_by_type");
+        g_assert_cmpuint (json_object_get_size (by), ==, g_hash_table_size (want));
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init (&it, want);
+        while (g_hash_table_iter_next (&it, &k, &v)) {
+            g_assert_true (json_object_has_member (by, k));
+            g_assert_cmpint (json_object_get_int_member (by, k), ==, GPOINTER_TO_INT (v));
+        }
+        g_assert_cmpint (quality_int (d, "lines_event"), ==,
+                         counts_value (text, "event_lines", 1));
+        g_hash_table_destroy (want);
+        g_free (text);
+        g_object_unref (d);
+        g_object_unref (t);
+    }
+    g_free (rel);
+    g_free (rel_txt);
+    g_free (rel_counts);
+    g_free (dat);
+    g_free (txt);
+    g_free (counts);
 }
 
 /* The lossy recording: the missed events of the trace.dat's pages are the
