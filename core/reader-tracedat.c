@@ -92,6 +92,8 @@ typedef struct {
     guint32 tep_id;   /* G_MAXUINT32: no event name (markers, unparsed) */
     guint32 text_off; /* in the block's arena */
     guint32 text_len;
+    guint32 name_off;   /* from text_off: the event's name, in the text so
+                           that a copy of the line (--sort) keeps it */
     guint32 fields_off; /* from text_off */
     guint32 fields_len;
     const char *why;  /* UNPARSED */
@@ -459,6 +461,7 @@ new_item (Block *b, FtaLineKind kind, gint32 cpu, gint64 ts)
     it->tep_id = G_MAXUINT32;
     it->text_off = b->arena->len;
     it->text_len = 0;
+    it->name_off = 0;
     it->fields_off = 0;
     it->fields_len = 0;
     it->why = NULL;
@@ -605,29 +608,33 @@ decode (Worker *w, Block *b, gint32 cpu, struct tep_record *r)
 
     if (t->text & FTA_TRACEDAT_LINES) {
         /* trace-cmd report -t's layout */
-        const char *name = ds->name;
-        gsize nl = strlen (name);
-        g_string_append_printf (b->arena, "%16s-%-5d [%03d] %5llu.%09llu: %s: %.*s",
-                                ev->comm, ev->pid, cpu, r->ts / 1000000000ull,
-                                r->ts % 1000000000ull, name, nl < 20 ? (int) (20 - nl) : 0,
+        g_string_append_printf (b->arena, "%16s-%-5d [%03d] %5llu.%09llu: ", ev->comm,
+                                ev->pid, cpu, r->ts / 1000000000ull, r->ts % 1000000000ull);
+        it->name_off = b->arena->len - it->text_off;
+        g_string_append_printf (b->arena, "%s: %.*s", ds->name,
+                                ds->name_len < 20 ? (int) (20 - ds->name_len) : 0,
                                 "                    ");
         render_info (w, r);
         it->fields_off = b->arena->len - it->text_off;
         g_string_append_len (b->arena, w->seq.buffer, w->seq.len);
         it->fields_len = w->seq.len;
-        item_text_end (b, it);
-    } else if ((t->text & FTA_TRACEDAT_FIELDS)
-               && (ds->type >= FTA_EV_KVM_ENTRY
-                   || (ds->type >= FTA_EV_SOFTIRQ_ENTRY && ds->type <= FTA_EV_SOFTIRQ_RAISE
-                       && (guint32) ev->u.softirq.vec >= 10))
-               && (t->field_types & (G_GUINT64_CONSTANT (1) << ds->type))) {
-        /* no typed fields (or a softirq vector without a name): the
-         * plugins read the field text, as the kernel's format prints it */
-        render_info (w, r);
-        g_string_append_len (b->arena, w->seq.buffer, w->seq.len);
-        it->fields_len = w->seq.len;
-        item_text_end (b, it);
+    } else {
+        g_string_append_len (b->arena, ds->name, ds->name_len);
+        g_string_append_len (b->arena, ": ", 2);
+        it->fields_off = b->arena->len - it->text_off;
+        if ((t->text & FTA_TRACEDAT_FIELDS)
+            && (ds->type >= FTA_EV_KVM_ENTRY
+                || (ds->type >= FTA_EV_SOFTIRQ_ENTRY && ds->type <= FTA_EV_SOFTIRQ_RAISE
+                    && (guint32) ev->u.softirq.vec >= 10))
+            && (t->field_types & (G_GUINT64_CONSTANT (1) << ds->type))) {
+            /* no typed fields (or a softirq vector without a name): the
+             * plugins read the field text, as the kernel's format prints it */
+            render_info (w, r);
+            g_string_append_len (b->arena, w->seq.buffer, w->seq.len);
+            it->fields_len = w->seq.len;
+        }
     }
+    item_text_end (b, it);
 }
 
 static Block *
@@ -930,7 +937,7 @@ fta_tracedat_next (FtaTraceDat *t, FtaLineKind *kind, FtaEvent **ev, const char 
         if (!*nid)
             *nid = fta_parser_intern (t->names, t->descs[it->tep_id].name) + 1;
         it->ev.name_id = *nid - 1;
-        it->ev.name = t->descs[it->tep_id].name;
+        it->ev.name = text + it->name_off;
         it->ev.name_len = t->descs[it->tep_id].name_len;
         it->ev.fields = text + it->fields_off;
         it->ev.fields_len = it->fields_len;

@@ -57,9 +57,10 @@ const FtaTraceDatInfo *fta_tracedat_info (const FtaTraceDat *t);
 
 /* The next line.  *EV (EVENT and MARKER) and *LINE stay valid until the
  * next call.  LINE is the header line, the marker line, or the event's
- * text (the whole line with FTA_TRACEDAT_LINES, else its field text, or
- * empty); for UNPARSED it says which record could not be decoded and *WHY
- * why.  FALSE at the end. */
+ * text (the whole line with FTA_TRACEDAT_LINES, else "NAME: " and its
+ * field text when rendered): the event's name and fields point into it;
+ * for UNPARSED it says which record could not be decoded and *WHY why.
+ * FALSE at the end. */
 gboolean fta_tracedat_next (FtaTraceDat *t, FtaLineKind *kind, FtaEvent **ev,
                             const char **line, gsize *len, const char **why);
 /* After the last line: FALSE with ERROR when a decoding thread could not
