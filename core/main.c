@@ -103,7 +103,7 @@ static GOptionEntry entries[] = {
 
 /* Options that every run reading a trace takes. */
 #define RUN_OPTIONS " jobs progress quiet plugin-dir "
-#define FILTER_OPTIONS " profile config comm pid cpu start end events sort "
+#define FILTER_OPTIONS " profile config comm pid cpu start end events sort buffer "
 #define REPORT_OPTIONS " output window top tables wakeup-stats switch-stats cpu-stats "
 
 typedef struct {
@@ -119,7 +119,9 @@ static const Command commands[] = {
       "analyze a trace with the profile (the default command)",
       FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color ",
       "Runs the profile's analyzers over TRACE (a file, plain or compressed\n"
-      "with gzip, zstd or xz, or - for standard input) and writes their tables,\n"
+      "with gzip, zstd or xz, or - for standard input; or trace-cmd's binary\n"
+      "trace.dat, read directly: --buffer NAME for an instance recorded with\n"
+      "trace-cmd record -B NAME) and writes their tables,\n"
       "findings and the input's quality with the profile's output formats: text\n"
       "on standard output unless -f or -o says otherwise.  Without -f, the\n"
       "extension of -o NAME.EXT picks the format: .txt text, .json json, .csv\n"
@@ -160,7 +162,7 @@ static const Command commands[] = {
       "  ftrace-analyzer compare baseline.json bad.txt -o comparison.html" },
     { "events", "TRACE|-",
       "event names and counts, and the input's quality",
-      " sort " RUN_OPTIONS,
+      " sort buffer " RUN_OPTIONS,
       "Reads TRACE without running any analyzer and prints each event name\n"
       "with its count, the input format, the line accounting (events, headers,\n"
       "lines not understood, with examples), lost events and timestamps that\n"
@@ -175,8 +177,9 @@ static const Command commands[] = {
       "and --events, byte for byte, to standard output or -o PATH.  --comm and\n"
       "--pid keep a line when its task or a task named in its fields matches\n"
       "(both sides of a switch, the woken task, ...).  Header lines and\n"
-      "lost-event markers are always kept.  Exits 0 when no line matched (the\n"
-      "count on standard error says so).\n"
+      "lost-event markers are always kept.  Of a trace.dat, the events are\n"
+      "written as 'trace-cmd report -t -N' prints them.  Exits 0 when no line\n"
+      "matched (the count on standard error says so).\n"
       "\n"
       "Examples:\n"
       "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
@@ -234,9 +237,21 @@ static const char usage_lines[] =
 
 static const char description[] =
     "TRACE is the text of 'cat /sys/kernel/tracing/trace' or trace_pipe,\n"
-    "'trace-cmd report' or 'perf script', plain or compressed, or - for\n"
-    "standard input.  'ftrace-analyzer help COMMAND' (or COMMAND --help)\n"
-    "describes one command and the options it takes.\n"
+    "'trace-cmd report' or 'perf script', or an Android systrace page, plain\n"
+    "or compressed, or - for standard input; or trace-cmd's binary trace.dat,\n"
+    "read directly.  A perf.data is refused with the 'perf script' command\n"
+    "that makes text of it.  'ftrace-analyzer help COMMAND' (or COMMAND\n"
+    "--help) describes one command and the options it takes.\n"
+    "\n"
+    "Recording with trace-cmd:\n"
+    "  trace-cmd record -b 65536 -e sched:sched_switch -e sched:sched_waking \\\n"
+    "    -e sched:sched_wakeup -e sched:sched_wakeup_new -e sched:sched_migrate_task \\\n"
+    "    -e sched:sched_process_fork -e sched:sched_process_exit \\\n"
+    "    -e sched:sched_process_exec -e irq sleep 10\n"
+    "  ftrace-analyzer trace.dat\n"
+    "-b is per CPU, in KB: a buffer that overflows loses events on that CPU,\n"
+    "reported as lost_events (the model starts over there); record again\n"
+    "with a larger -b or fewer events when it is not 0.\n"
     "\n"
     "--sort reorders traces whose CPUs were merged out of order before the\n"
     "model sees them (analyze, events, filter); events later than the window\n"
@@ -254,7 +269,8 @@ static const char description[] =
     "  0  success\n"
     "  1  output could not be written, or an internal error\n"
     "  2  bad command line or profile\n"
-    "  3  the input cannot be opened or read\n"
+    "  3  the input cannot be opened or read (also: a trace.dat cut short,\n"
+    "     a perf.data or another binary format)\n"
     "  4  the input holds no trace event\n"
     "  5  a plugin cannot be loaded or failed\n"
     "'filter' exits 0 when no line matched (the count on stderr says so).\n"
@@ -263,6 +279,7 @@ static const char description[] =
     "  ftrace-analyzer trace.txt\n"
     "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
     "  ftrace-analyzer report trace.txt -o trace-report.html\n"
+    "  ftrace-analyzer --buffer vm1 trace.dat\n"
     "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
     "  ftrace-analyzer compare good.txt bad.txt -o comparison.json\n"
     "  cat /sys/kernel/tracing/trace | ftrace-analyzer -f json -o out.json -\n"
