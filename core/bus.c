@@ -32,11 +32,11 @@ check_kind (const FtaPlugin *p, FtaPluginKind want, GError **error)
 }
 
 gboolean
-fta_bus_add_instance (FtaEngine *e, const char *name, FtaPluginKind want, GPtrArray *dirs,
-              const FtaProfile *profile, GError **error)
+fta_bus_add_instance (GPtrArray *instances, const char *name, FtaPluginKind want,
+                      GPtrArray *dirs, const FtaProfile *profile, GError **error)
 {
-    for (guint i = 0; i < e->instances->len; i++) {
-        FtaInstance *in = g_ptr_array_index (e->instances, i);
+    for (guint i = 0; i < instances->len; i++) {
+        FtaInstance *in = g_ptr_array_index (instances, i);
         if (strcmp (in->plugin->desc->name, name) == 0)
             return check_kind (in->plugin, want, error); /* listed twice: run once */
     }
@@ -55,7 +55,7 @@ fta_bus_add_instance (FtaEngine *e, const char *name, FtaPluginKind want, GPtrAr
     FtaInstance *in = g_new0 (FtaInstance, 1);
     in->plugin = p;
     in->opts = opts;
-    g_ptr_array_add (e->instances, in);
+    g_ptr_array_add (instances, in);
     return TRUE;
 }
 

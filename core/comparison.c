@@ -27,6 +27,7 @@ compare_input (const FtaRunConfig *rc, const char *path, int *code, GError **err
     one.events_only = NULL;
     one.filter_lines = FALSE;
     one.keep = &r;
+    one.on_results = NULL;
     *code = fta_engine_run (&one, error);
     if (*code != FTA_EXIT_OK) {
         fta_results_free (r);
@@ -58,7 +59,7 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
     }
     /* the comparator and the sinks first: a bad option is reported before
      * two traces are read */
-    if (!fta_bus_add_instance (&e, name, FTA_PLUGIN_COMPARATOR, dirs, p, error))
+    if (!fta_bus_add_instance (e.instances, name, FTA_PLUGIN_COMPARATOR, dirs, p, error))
         goto fail;
     FtaInstance *cmp = g_ptr_array_index (e.instances, 0);
     if (cmp->plugin->desc->abi_minor < 2 || !cmp->plugin->desc->compare) {
@@ -68,9 +69,9 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
         goto fail;
     }
     for (char **s = sinks; *s; s++)
-        if (!fta_bus_add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
+        if (!fta_bus_add_instance (e.instances, *s, FTA_PLUGIN_SINK, dirs, p, error))
             goto fail;
-    if (!fta_output_plan (&e, fta_pick (rc->output, p->output), error))
+    if (!fta_output_plan (&e, fta_pick (rc->output, p->output), NULL, error))
         goto fail;
     base = compare_input (rc, baseline, &code, error);
     if (!base)

@@ -16,6 +16,7 @@ enum {
     FTA_EXIT_INPUT = 3,    /* input cannot be opened or read */
     FTA_EXIT_NO_EVENTS = 4,/* input holds no trace event */
     FTA_EXIT_PLUGIN = 5,   /* a plugin cannot be loaded or failed */
+    FTA_EXIT_SOME_FAILED = 6, /* several traces: some could not be analyzed */
 };
 
 #define FTA_ERROR (fta_error_quark ())

@@ -134,8 +134,10 @@ fta_engine_clear (FtaEngine *e)
         FtaInstance *in = g_ptr_array_index (e->instances, i);
         if (in->self && in->plugin->desc->destroy)
             in->plugin->desc->destroy (in->self);
-        fta_options_free (in->opts);
-        fta_plugin_unload (in->plugin);
+        if (!in->borrowed) {
+            fta_options_free (in->opts);
+            fta_plugin_unload (in->plugin);
+        }
         g_free (in);
     }
     g_ptr_array_free (e->instances, TRUE);
@@ -426,6 +428,51 @@ check_has_events (FtaEngine *e, const char *path, GError **error)
     return FALSE;
 }
 
+void
+fta_plugin_set_free (FtaPluginSet *set)
+{
+    if (!set)
+        return;
+    for (guint i = 0; i < set->instances->len; i++) {
+        FtaInstance *in = g_ptr_array_index (set->instances, i);
+        fta_options_free (in->opts);
+        fta_plugin_unload (in->plugin);
+        g_free (in);
+    }
+    g_ptr_array_free (set->instances, TRUE);
+    g_free (set);
+}
+
+FtaPluginSet *
+fta_plugin_set_load (const FtaRunConfig *rc, GError **error)
+{
+    const FtaProfile *p = rc->profile;
+    char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
+    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    FtaPluginSet *set = g_new0 (FtaPluginSet, 1);
+    set->instances = g_ptr_array_new ();
+    gboolean ok = TRUE;
+    for (char **a = p->analyzers; ok && a && *a; a++)
+        ok = fta_bus_add_instance (set->instances, *a, FTA_PLUGIN_ANALYZER, dirs, p, error);
+    for (char **s = sinks; ok && !rc->keep && s && *s; s++)
+        ok = fta_bus_add_instance (set->instances, *s, FTA_PLUGIN_SINK, dirs, p, error);
+    if (ok) {
+        GPtrArray *names = g_ptr_array_new ();
+        for (guint i = 0; i < set->instances->len; i++)
+            g_ptr_array_add (names, (gpointer) ((FtaInstance *) g_ptr_array_index (
+                                                    set->instances, i))->plugin->desc->name);
+        g_ptr_array_add (names, NULL);
+        ok = fta_profile_check_sections (p, dirs, (char **) names->pdata, error);
+        g_ptr_array_free (names, TRUE);
+    }
+    g_ptr_array_free (dirs, TRUE);
+    if (!ok) {
+        fta_plugin_set_free (set);
+        return NULL;
+    }
+    return set;
+}
+
 int
 fta_engine_run (const FtaRunConfig *rc, GError **error)
 {
@@ -433,7 +480,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     fta_engine_init (&e);
     int code = FTA_EXIT_OK;
     FtaResults *results = NULL;
-    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    FtaPluginSet *own_set = NULL;
     const FtaProfile *p = rc->profile;
     char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
 
@@ -455,20 +502,20 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         goto fail;
     }
     if (plugins) {
-        for (char **a = p->analyzers; a && *a; a++)
-            if (!fta_bus_add_instance (&e, *a, FTA_PLUGIN_ANALYZER, dirs, p, error))
-                goto fail;
-        for (char **s = sinks; !rc->keep && s && *s; s++)
-            if (!fta_bus_add_instance (&e, *s, FTA_PLUGIN_SINK, dirs, p, error))
-                goto fail;
-        GPtrArray *names = g_ptr_array_new ();
-        for (guint i = 0; i < e.instances->len; i++)
-            g_ptr_array_add (names, (gpointer) ((FtaInstance *) g_ptr_array_index (
-                                                    e.instances, i))->plugin->desc->name);
-        g_ptr_array_add (names, NULL);
-        gboolean ok = fta_profile_check_sections (p, dirs, (char **) names->pdata, error);
-        g_ptr_array_free (names, TRUE);
-        if (!ok || (!rc->keep && !fta_output_plan (&e, fta_pick (rc->output, p->output), error))
+        const FtaPluginSet *set = rc->plugins;
+        if (!set && !(set = own_set = fta_plugin_set_load (rc, error)))
+            goto fail;
+        /* instances of their own: the plugins and options are the set's */
+        for (guint i = 0; i < set->instances->len; i++) {
+            const FtaInstance *t = g_ptr_array_index (set->instances, i);
+            FtaInstance *in = g_new0 (FtaInstance, 1);
+            in->plugin = t->plugin;
+            in->opts = t->opts;
+            in->borrowed = TRUE;
+            g_ptr_array_add (e.instances, in);
+        }
+        if ((!rc->keep && !fta_output_plan (&e, fta_pick (rc->output, p->output),
+                                            rc->output_stem, error))
             || !fta_bus_create_instances (&e, error))
             goto fail;
     }
@@ -536,6 +583,8 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         if (in->plugin->desc->kind != FTA_PLUGIN_SINK && in->plugin->desc->finish)
             in->plugin->desc->finish (in->self, results);
     }
+    if (rc->on_results)
+        rc->on_results (results, rc->results_data);
     if (rc->keep) {
         *rc->keep = fta_results_copy (results);
         goto done;
@@ -551,6 +600,6 @@ done:
     g_free (out_path);
     fta_results_free (results);
     fta_engine_clear (&e);
-    g_ptr_array_free (dirs, TRUE);
+    fta_plugin_set_free (own_set);
     return code;
 }

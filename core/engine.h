@@ -4,6 +4,10 @@
 
 #include "core.h"
 
+/* The analyzers and sinks of a profile, loaded and their options read
+ * once, for any number of runs (each creates its own instances). */
+typedef struct _FtaPluginSet FtaPluginSet;
+
 typedef struct {
     const char *input_path;      /* path or "-" */
     const FtaProfile *profile;   /* not owned */
@@ -41,6 +45,16 @@ typedef struct {
     /* When set, no sink runs: the analyzers' results are copied to *KEEP
      * (the caller frees them; `compare` runs this way). */
     FtaResults **keep;
+    /* Plugins loaded once for many runs (fta_plugin_set_load); NULL: the
+     * run loads its own. */
+    const FtaPluginSet *plugins;
+    /* With an output directory: the run's files are DIR/STEM.EXT; NULL:
+     * DIR/report.EXT. */
+    const char *output_stem;
+    /* Called with the analyzers' results (and the quality) once they are
+     * complete, before the sinks render them. */
+    void (*on_results) (const FtaResults *results, gpointer data);
+    gpointer results_data;
 } FtaRunConfig;
 
 /* --sort without a value: events kept pending.  A time window (--sort=S)
@@ -50,6 +64,20 @@ typedef struct {
 
 /* Returns an exit code (FTA_EXIT_*); sets ERROR unless it is FTA_EXIT_OK. */
 int fta_engine_run (const FtaRunConfig *rc, GError **error);
+
+/* RC's analyzers and sinks (-f, else the profile's; no sinks with
+ * RC->keep), loaded, their options checked, and every plugins.NAME
+ * section of the profile checked.  NULL with ERROR (an exit code). */
+FtaPluginSet *fta_plugin_set_load (const FtaRunConfig *rc, GError **error);
+void fta_plugin_set_free (FtaPluginSet *set);
+
+/* Analyzes each of the N_PATHS traces PATHS with RC (see batch.c): up to
+ * RC->jobs at once, the plugins loaded once, one result set per trace in
+ * RC->output (a directory) and an index of them all.  FTA_EXIT_OK when
+ * every trace was analyzed, FTA_EXIT_SOME_FAILED when some were not (the
+ * index says why), another code when none could start. */
+int fta_engine_run_many (const FtaRunConfig *rc, char **paths, guint n_paths,
+                         GError **error);
 
 /* `compare`: each of BASELINE and PROBLEM is analyzed with RC's profile
  * and filters (or read back, when it is a saved JSON result); the

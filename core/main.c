@@ -87,7 +87,8 @@ static GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
       "Use N threads (default: one per online CPU; 1: no other thread): an "
       "analysis parses on N-1 of them (at least one) beside the model and "
-      "plugins, events and filter on all N; the results do not depend on N", "N" },
+      "plugins, events and filter on all N; several traces: N at once; the "
+      "results do not depend on N", "N" },
     { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_plugin_dirs,
       "Search DIR for plugins first (repeatable)", "DIR" },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
@@ -133,10 +134,18 @@ static const Command commands[] = {
       "changes the numbers of the tasks it keeps.  --tables (and --wakeup-stats,\n"
       "--switch-stats, --cpu-stats) select which tables are written.\n"
       "\n"
+      "Several traces (-o DIR/ TRACE...): each is analyzed, up to -j at once,\n"
+      "into DIR/NAME.EXT (NAME: its file name without a compression suffix and\n"
+      "extension), and DIR/index.csv and DIR/index.json get a row per trace:\n"
+      "its span, events, losses, busy and runnable pressure per CPU, findings\n"
+      "by severity and the top finding, or the error that stopped it.  A trace\n"
+      "that fails stops no other; the exit status is then 6.\n"
+      "\n"
       "Examples:\n"
       "  ftrace-analyzer trace.txt\n"
       "  ftrace-analyzer --comm 'KVM' --top 10 trace.txt\n"
       "  ftrace-analyzer -o result.json trace.txt\n"
+      "  ftrace-analyzer -o results/ host1.txt.gz host2.txt.gz host3.txt\n"
       "  cat /sys/kernel/tracing/trace | ftrace-analyzer -" },
     { "report", "TRACE|-",
       "the full report as one HTML file",
@@ -144,11 +153,13 @@ static const Command commands[] = {
       "Analyzes TRACE as 'analyze' does and writes every table, chart, finding\n"
       "and the input's quality into one HTML file that needs nothing else to\n"
       "be read: report.html, or the -o PATH (a directory DIR/ gets\n"
-      "DIR/report.html).\n"
+      "DIR/report.html).  Several traces with -o DIR/: DIR/NAME.html each,\n"
+      "and the index, as for 'analyze'.\n"
       "\n"
       "Examples:\n"
       "  ftrace-analyzer report trace.txt\n"
-      "  ftrace-analyzer report trace.txt -o trace-report.html" },
+      "  ftrace-analyzer report trace.txt -o trace-report.html\n"
+      "  ftrace-analyzer report -o reports/ traces/*.txt" },
     { "compare", "BASELINE PROBLEM",
       "what changed between two traces or saved results",
       FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color ",
@@ -230,6 +241,7 @@ command_suggestion (const char *word)
 
 static const char usage_lines[] =
     "usage: ftrace-analyzer [analyze] [OPTION...] TRACE|-\n"
+    "       ftrace-analyzer [analyze|report] [OPTION...] -o DIR/ TRACE...\n"
     "       ftrace-analyzer report|events|filter [OPTION...] TRACE|-\n"
     "       ftrace-analyzer compare [OPTION...] BASELINE PROBLEM\n"
     "       ftrace-analyzer plugins|profiles\n"
@@ -273,6 +285,8 @@ static const char description[] =
     "     a perf.data or another binary format)\n"
     "  4  the input holds no trace event\n"
     "  5  a plugin cannot be loaded or failed\n"
+    "  6  several traces: some could not be analyzed (DIR/index.csv says\n"
+    "     which and why; the others were analyzed)\n"
     "'filter' exits 0 when no line matched (the count on stderr says so).\n"
     "\n"
     "Examples:\n"
@@ -829,9 +843,12 @@ main (int argc, char **argv)
     gboolean compare = strcmp (cmd, "compare") == 0;
     if (compare && argc - arg != 2)
         return usage_error ("compare takes two inputs, BASELINE and PROBLEM");
-    if (!compare && argc - arg != 1)
-        return usage_error ("%s", argc - arg == 0 ? "no trace given"
-                                                  : "give exactly one trace");
+    gboolean many_ok = strcmp (cmd, "analyze") == 0 || strcmp (cmd, "report") == 0;
+    if (!compare && (argc - arg == 0 || (argc - arg > 1 && !many_ok)))
+        return usage_error ("%s", argc - arg == 0
+                                      ? "no trace given"
+                                      : "give exactly one trace (analyze and report take "
+                                        "several, with -o DIR/)");
     if (opt_profile && opt_config)
         return usage_error ("use -p or -c, not both");
     if (strcmp (cmd, "filter") == 0 && opt_formats)
@@ -928,13 +945,15 @@ main (int argc, char **argv)
     if (strcmp (cmd, "events") == 0)
         rc.events_only = print_events;
     static char *report_formats[] = { (char *) "html", NULL };
+    gboolean many = !compare && argc - arg > 1;
     if (strcmp (cmd, "report") == 0) {
         rc.formats = report_formats;
-        if (!rc.output)
+        if (!rc.output && !many)
             rc.output = "report.html";
     }
     rc.filter_lines = strcmp (cmd, "filter") == 0;
     int code = compare ? fta_engine_compare (&rc, argv[arg], argv[arg + 1], NULL, &error)
+               : many  ? fta_engine_run_many (&rc, argv + arg, (guint) (argc - arg), &error)
                        : fta_engine_run (&rc, &error);
     fta_profile_free (profile);
     g_strfreev (table_patterns);

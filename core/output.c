@@ -17,10 +17,10 @@
 #include "suggest.h"
 
 /* -o PATH: a directory (existing, or named with a trailing '/') gets
- * DIR/report.EXT from each sink; a file name is the one sink's file, or
+ * DIR/report.EXT (DIR/STEM.EXT) from each sink; a file name is the one sink's file, or
  * PATH.EXT for each of several sinks. */
 gboolean
-fta_output_plan (FtaEngine *e, const char *output, GError **error)
+fta_output_plan (FtaEngine *e, const char *output, const char *stem, GError **error)
 {
     if (!output || strcmp (output, "-") == 0)
         return TRUE;
@@ -32,7 +32,7 @@ fta_output_plan (FtaEngine *e, const char *output, GError **error)
         }
         e->ctx.output_is_dir = TRUE;
         e->ctx.output_dir = g_strdup (output);
-        e->ctx.output_stem = g_strdup ("report");
+        e->ctx.output_stem = g_strdup (stem ? stem : "report");
         return TRUE;
     }
     e->ctx.output_dir = g_path_get_dirname (output);
@@ -53,7 +53,7 @@ fta_output_open (const FtaContext *ctx, const char *path, const char *ext, gbool
         return stdout;
     char *file;
     if (ctx && ctx->output_is_dir) {
-        char *name = g_strconcat ("report.", ext ? ext : "out", NULL);
+        char *name = g_strconcat (ctx->output_stem, ".", ext ? ext : "out", NULL);
         file = g_build_filename (path, name, NULL);
         g_free (name);
     } else {

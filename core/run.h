@@ -31,7 +31,12 @@ typedef struct {
     FtaPlugin *plugin;
     FtaOptions *opts;
     void *self;
+    gboolean borrowed;  /* plugin and opts belong to an FtaPluginSet */
 } FtaInstance;
+
+struct _FtaPluginSet {
+    GPtrArray *instances; /* FtaInstance*: plugin and options, never created */
+};
 
 typedef struct {
     FtaQuality q;
@@ -106,9 +111,9 @@ void fta_sorter_free (FtaSorter *s);
 
 /* --- bus.c --------------------------------------------------------------- */
 
-/* Loads plugin NAME (of kind WANT) with its options from PROFILE; a name
- * listed twice runs once. */
-gboolean fta_bus_add_instance (FtaEngine *e, const char *name, FtaPluginKind want,
+/* Loads plugin NAME (of kind WANT) with its options from PROFILE into
+ * INSTANCES (FtaInstance*); a name listed twice runs once. */
+gboolean fta_bus_add_instance (GPtrArray *instances, const char *name, FtaPluginKind want,
                                GPtrArray *dirs, const FtaProfile *profile,
                                GError **error);
 /* Creates every instance and subscribes it to its events. */
@@ -132,8 +137,10 @@ gboolean fta_select_line (FtaEngine *e, const FtaEvent *ev);
 
 /* --- output.c ------------------------------------------------------------ */
 
-/* -o PATH: where the sinks' files go (see fta_context_output_dir). */
-gboolean fta_output_plan (FtaEngine *e, const char *output, GError **error);
+/* -o PATH: where the sinks' files go (see fta_context_output_dir); in a
+ * directory, files are named STEM.EXT (NULL: report.EXT). */
+gboolean fta_output_plan (FtaEngine *e, const char *output, const char *stem,
+                          GError **error);
 /* PATH (NULL or "-": standard output), as planned for CTX (may be NULL):
  * the file a sink with extension EXT writes; *OPENED its name (owned by
  * the caller) unless it is standard output. */

@@ -321,7 +321,8 @@ test_usage (void)
         { { "-p", "no-such-profile", trace, NULL }, 2, "no profile 'no-such-profile'" },
         { { "-f", "no-such-sink", trace, NULL }, 2, "unknown output format 'no-such-sink'" },
         { { "-f", "switch", trace, NULL }, 2, "is an analyzer, not an output format" },
-        { { trace, trace, NULL }, 2, "exactly one trace" },
+        { { trace, trace, NULL }, 2, "name a directory for their results with -o DIR/" },
+        { { "events", trace, trace, NULL }, 2, "exactly one trace" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
         FtaTestRun r = fta_test_run_argv (cases[i].args);

@@ -47,6 +47,13 @@
  *   destroy (self)               always, if create succeeded.
  * Any callback may be NULL.  Event and span pointers are valid only during
  * the call.
+ *
+ * Threads: an instance (what create returned) is called on one thread
+ * only, from create to destroy.  When several traces are analyzed in one
+ * command, each trace gets instances of its own, and instances of the
+ * same plugin may run at the same time on different threads: keep every
+ * bit of state in the instance, none in static or global variables.  The
+ * plugin is loaded once for all of them.
  */
 #ifndef FTA_PLUGIN_H
 #define FTA_PLUGIN_H

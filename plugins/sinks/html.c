@@ -441,12 +441,13 @@ value_of (const FtaColumn *c, const FtaValue *v)
 }
 
 /* Coordinates and labels, locale-independent; a few rotating buffers so
- * one fprintf can take several. */
+ * one fprintf can take several, per thread (several traces may render at
+ * once). */
 static const char *
 num (double v)
 {
-    static char bufs[8][G_ASCII_DTOSTR_BUF_SIZE];
-    static guint next;
+    static __thread char bufs[8][G_ASCII_DTOSTR_BUF_SIZE];
+    static __thread guint next;
     char *b = bufs[next++ % G_N_ELEMENTS (bufs)];
     return g_ascii_formatd (b, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", v);
 }
@@ -454,8 +455,8 @@ num (double v)
 static const char *
 numg (double v)
 {
-    static char bufs[4][G_ASCII_DTOSTR_BUF_SIZE];
-    static guint next;
+    static __thread char bufs[4][G_ASCII_DTOSTR_BUF_SIZE];
+    static __thread guint next;
     char *b = bufs[next++ % G_N_ELEMENTS (bufs)];
     return g_ascii_formatd (b, G_ASCII_DTOSTR_BUF_SIZE, "%g", v);
 }
