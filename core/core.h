@@ -76,15 +76,22 @@ gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsiz
  * read: it may be unmapped.  Called from the thread that calls
  * fta_input_next_run. */
 void fta_input_release_to (FtaInput *in, const char *p);
-/* Streams (not mapped): copies the next whole lines, at most CAP bytes,
- * to OUT, with one memcpy and no per-line work; the last line of the
- * input may lack its newline.  *LEN is 0 when the next line is longer
- * than CAP (or its rest is being skipped): take it with
- * fta_input_next_line.  FALSE at the end or on a read error (ERROR). */
-gboolean fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len,
+/* Streams (not mapped): the next whole lines, read or decoded straight
+ * into OUT (CAP bytes), whose first CARRIED bytes are the start of a line
+ * the previous call left (its *REST bytes, moved there by the caller).
+ * Reads until OUT holds at least TARGET bytes and a newline (or CAP, or
+ * the end); *LEN is the length of the whole lines, and the bytes after
+ * them are the next call's CARRIED (fta_input_block_rest).  A line
+ * longer than CAP comes as its first CAP bytes with *CUT_SHORT set (its
+ * rest is skipped); the last line of the input may lack its newline.
+ * FALSE at the end or on a read error (ERROR). */
+gboolean fta_input_next_block (FtaInput *in, char *out, gsize cap, gsize target,
+                               gsize carried, gsize *len, gboolean *cut_short,
                                GError **error);
-/* The last N bytes of what fta_input_next_run or fta_input_next_lines
- * just returned (whole lines) come again from the next call. */
+/* The bytes after the whole lines of the last fta_input_next_block. */
+gsize fta_input_block_rest (const FtaInput *in);
+/* The last N bytes of what fta_input_next_run just returned (whole
+ * lines) come again from the next call. */
 void fta_input_give_back (FtaInput *in, gsize n);
 /* TRUE once the last line returned had no terminating newline. */
 gboolean fta_input_unterminated (const FtaInput *in);

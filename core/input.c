@@ -34,6 +34,7 @@ struct _FtaInput {
     gboolean eof;
     gboolean skipping;
     gboolean probed;       /* the first bytes were checked for compression */
+    gsize carry;           /* fta_input_next_block: bytes after the lines */
     FtaDecoder *decoder;   /* NULL for plain text */
     FtaCompression compression;
     /* both */
@@ -373,55 +374,117 @@ next_streamed (FtaInput *in, const char **line, gsize *len,
     }
 }
 
-gboolean
-fta_input_next_lines (FtaInput *in, char *out, gsize cap, gsize *len, GError **error)
+/* Up to N bytes of the stream into OUT: what the line reader holds
+ * first, then read or decoded straight into OUT.  0 at the end, -1 on
+ * error. */
+static gssize
+read_into (FtaInput *in, char *out, gsize n, GError **error)
 {
-    g_return_val_if_fail (!in->map, FALSE);
+    if (!in->probed && !probe (in, error))
+        return -1;
+    if (in->start < in->fill) {
+        gsize k = MIN (n, in->fill - in->start);
+        memcpy (out, in->buf + in->start, k);
+        in->start += k;
+        in->pos = in->start;
+        return (gssize) k;
+    }
+    if (in->eof)
+        return 0;
+    gssize r;
+    if (in->decoder) {
+        r = fta_decoder_read (in->decoder, out, n, error);
+    } else {
+        do
+            r = read (in->fd, out, n);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s", in->path,
+                         g_strerror (errno));
+    }
+    if (r > 0)
+        in->bytes += r;
+    if (r == 0)
+        in->eof = TRUE;
+    return r;
+}
+
+gboolean
+fta_input_next_block (FtaInput *in, char *out, gsize cap, gsize target, gsize carried,
+                      gsize *len, gboolean *cut_short, GError **error)
+{
+    g_return_val_if_fail (!in->map && carried < cap && target <= cap, FALSE);
     *len = 0;
+    *cut_short = FALSE;
     if (!in->buf)
         return FALSE;
+    gsize fill = carried;
+    /* the bytes searched for a newline so far: the carried ones may hold
+     * whole lines too (the caller cut a block short) */
+    gsize searched = 0;
+    const char *last_nl = NULL;
+    for (const char *p = out + fill; p > out; p--)
+        if (p[-1] == '\n') {
+            last_nl = p - 1;
+            break;
+        }
     for (;;) {
-        if (in->skipping)
-            return TRUE; /* the rest of an over-long line: fta_input_next_line */
-        gsize avail = in->fill - in->start;
-        if (avail < cap && !in->eof && !(in->start == 0 && in->fill == in->cap)) {
-            /* a pipe gives a little at a time: gather a whole block */
-            gssize r = fill (in, error);
-            if (r == -1)
-                return FALSE;
-            if (r == 0)
-                in->eof = TRUE;
-            continue;
-        }
-        const char *s = in->buf + in->start;
-        const char *e = after_last_newline (s, MIN (avail, cap));
-        if (e > s) {
-            *len = (gsize) (e - s);
-        } else if (!in->eof || avail > cap) {
-            return TRUE; /* a line longer than CAP: fta_input_next_line */
-        } else if (avail == 0) {
+        gsize want = fill < target ? target - fill : cap - fill;
+        if (want == 0 || (fill >= target && last_nl))
+            break;
+        gssize r = read_into (in, out + fill, want, error);
+        if (r < 0)
             return FALSE;
-        } else {
-            *len = avail; /* the last line, without its newline */
-            in->unterminated = TRUE;
+        if (r == 0)
+            break;
+        if (in->skipping) {
+            /* the rest of an over-long line already handed on */
+            const char *nl = memchr (out + fill, '\n', (gsize) r);
+            if (!nl)
+                continue;
+            in->skipping = FALSE;
+            gsize after = (gsize) (nl + 1 - (out + fill));
+            memmove (out + fill, nl + 1, (gsize) r - after);
+            r -= (gssize) after;
         }
-        memcpy (out, s, *len);
-        in->start += *len;
-        in->pos = in->start;
-        return TRUE;
+        searched = fill;
+        fill += (gsize) r;
+        for (const char *p = out + fill; p > out + searched; p--)
+            if (p[-1] == '\n') {
+                last_nl = p - 1;
+                break;
+            }
     }
+    if (fill == 0)
+        return FALSE;
+    if (last_nl) {
+        *len = (gsize) (last_nl + 1 - out);
+    } else if (fill == cap) {
+        /* one line longer than a block: its head now, the rest skipped */
+        *len = cap;
+        *cut_short = TRUE;
+        in->skipping = TRUE;
+    } else {
+        /* the end: the last line, without its newline */
+        *len = fill;
+        in->unterminated = TRUE;
+    }
+    in->carry = fill - *len;
+    return TRUE;
+}
+
+gsize
+fta_input_block_rest (const FtaInput *in)
+{
+    return in->carry;
 }
 
 void
 fta_input_give_back (FtaInput *in, gsize n)
 {
-    if (in->map) {
-        in->pos -= n;
-        in->bytes = in->pos;
-    } else {
-        in->start -= n;
-        in->pos = in->start;
-    }
+    g_return_if_fail (in->map);
+    in->pos -= n;
+    in->bytes = in->pos;
     in->unterminated = FALSE; /* the last line is to come again */
 }
 

@@ -3,10 +3,11 @@
  * A reader thread cuts the input into blocks of whole lines of about
  * FTA_MAP_BLOCK bytes: of a mapped file, runs of the mapping itself
  * (nothing is copied; the reader prefaults them, and unmaps what has been
- * consumed); of pipes and decompressed streams, lines copied in bulk into
- * buffers of FTA_PIPE_BLOCK bytes (a line longer than a block goes alone,
- * as fta_input_next_line gives it).  Lines split exactly as they do on
- * one thread.  A block goes to the workers' queue and, in the same order,
+ * consumed); of pipes and compressed files, buffers of FTA_PIPE_BLOCK
+ * bytes that read(2) or the decoder fill directly, the start of a line
+ * that does not fit moved on to the next block (a line longer than a
+ * block comes as its head, its rest skipped, as fta_input_next_line does
+ * it).  Lines split exactly as they do on one thread.  A block goes to the workers' queue and, in the same order,
  * to the consumer's queue.  A worker parses every line of a block into its
  * array of parsed lines with a parser of its own; the consumer takes the
  * blocks in file order,
@@ -47,7 +48,7 @@ G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
 
 typedef struct {
     FtaBatch batch;          /* first: a batch is its block */
-    char *buf;               /* a stream's lines, copied */
+    char *buf;               /* a stream's lines, read or decoded here */
     const char *run;         /* the lines: in buf, or in the mapped input */
     gsize run_len;
     gboolean cut_short;      /* one line, cut at FTA_MAX_LINE by the line reader */
@@ -161,9 +162,6 @@ static gpointer
 reader_main (gpointer data)
 {
     FtaPipeline *pl = data;
-    const char *line;
-    gsize len;
-    gboolean too_long;
     if (pl->mapped) {
         const char *run;
         gsize n;
@@ -185,26 +183,27 @@ reader_main (gpointer data)
         reader_end (pl);
         return NULL;
     }
-    /* a stream: its lines copied in bulk; one longer than a block alone */
+    /* a stream: read or decoded straight into the blocks; the start of a
+     * line that does not fit is moved to the next block */
     Block *b = take_free (pl);
+    const char *rest = NULL;
+    gsize n_rest = 0;
     while (!g_atomic_int_get (&pl->abort)) {
         gsize n;
-        if (!fta_input_next_lines (pl->in, b->buf, pl->block_target, &n, &pl->error))
+        gboolean cut_short;
+        /* REST lies beyond the lines of a block in flight, which nobody
+         * writes; B may be that very block, back already */
+        if (n_rest)
+            memmove (b->buf, rest, n_rest);
+        if (!fta_input_next_block (pl->in, b->buf, FTA_PIPE_BLOCK, pl->block_target, n_rest,
+                                   &n, &cut_short, &pl->error))
             break;
-        if (n == 0) {
-            if (!fta_input_next_line (pl->in, &line, &len, &too_long, &pl->error))
-                break;
-            memcpy (b->buf, line, len);
-            b->buf[len] = '\n'; /* a blank line is a line too */
-            b->run_len = len + 1;
-            b->cut_short = too_long;
-        } else {
-            gsize k = cut_lines (b->buf, n);
-            if (k < n)
-                fta_input_give_back (pl->in, n - k);
-            b->run_len = k;
-        }
+        gsize k = cut_short ? n : cut_lines (b->buf, n);
+        n_rest = fta_input_block_rest (pl->in) + (n - k);
+        rest = b->buf + k;
         b->run = b->buf;
+        b->run_len = k;
+        b->cut_short = cut_short;
         submit (pl, b);
         b = take_free (pl);
     }

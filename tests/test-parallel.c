@@ -154,7 +154,8 @@ test_commands (void)
     g_free (gz);
 }
 
-/* A line of more than 1 MiB, a second entries-in-buffer header, a name
+/* A line of more than 1 MiB (and one longer than a stream's block of 4
+ * MiB), a second entries-in-buffer header, a name
  * first seen late, and a last line cut short: the same quality (and
  * example line numbers) as on one thread. */
 static void
@@ -190,6 +191,12 @@ test_long_and_truncated (void)
         if (n == 6000) {
             for (guint i = 0; i < (3u << 20); i++)
                 g_string_append_c (s, 'y');
+            g_string_append (s, "\n");
+        }
+        if (n == 7000) {
+            /* longer than a stream's block: its head, the rest skipped */
+            for (guint i = 0; i < (5u << 20) + 7; i++)
+                g_string_append_c (s, 'z');
             g_string_append (s, "\n");
         }
     }
