@@ -13,9 +13,17 @@ struct _FtaTable {
     gint64 window_ns;
     gint64 start_ns;
     GArray *columns; /* FtaColumn, names owned by strings */
-    GPtrArray *rows; /* FtaValue[n_columns], owned */
+    GPtrArray *rows; /* FtaValue[n_columns], in the slabs */
+    /* Rows are cut from slabs of cells, each twice the size of the one
+     * before (up to SLAB_MAX_ROWS rows): a table of a row per task does
+     * not cost an allocation, a free and their overhead per row. */
+    GPtrArray *slabs;  /* FtaValue[], owned */
+    FtaValue *free_cells;
+    gsize n_free, slab_rows;
     GStringChunk *strings;
 };
+
+#define SLAB_MAX_ROWS 4096
 
 FtaResults *
 fta_results_new (void)
@@ -30,8 +38,7 @@ fta_results_new (void)
 static void
 table_free (FtaTable *t)
 {
-    for (guint i = 0; i < t->rows->len; i++)
-        g_free (g_ptr_array_index (t->rows, i));
+    g_ptr_array_free (t->slabs, TRUE);
     g_ptr_array_free (t->rows, TRUE);
     g_array_free (t->columns, TRUE);
     g_string_chunk_free (t->strings);
@@ -136,6 +143,7 @@ fta_results_copy (const FtaResults *src)
         t->start_ns = st->start_ns;
         t->columns = g_array_new (FALSE, TRUE, sizeof (FtaColumn));
         t->rows = g_ptr_array_new ();
+        t->slabs = g_ptr_array_new_with_free_func (g_free);
         t->strings = g_string_chunk_new (4096);
         g_ptr_array_add (r->tables, t);
         for (guint c = 0; c < st->columns->len; c++) {
@@ -151,7 +159,7 @@ fta_results_copy (const FtaResults *src)
             for (guint c = 0; c < st->columns->len; c++) {
                 dst[c] = sv[c];
                 if (!sv[c].is_null && sv[c].s)
-                    dst[c].s = g_string_chunk_insert_const (t->strings, sv[c].s);
+                    dst[c].s = g_string_chunk_insert (t->strings, sv[c].s);
             }
         }
     }
@@ -175,6 +183,7 @@ table_new (FtaResults *r, const char *plugin, const char *name,
     t->title = g_strdup (title ? title : t->full_name);
     t->columns = g_array_new (FALSE, TRUE, sizeof (FtaColumn));
     t->rows = g_ptr_array_new ();
+    t->slabs = g_ptr_array_new_with_free_func (g_free);
     t->strings = g_string_chunk_new (4096);
     g_ptr_array_add (r->tables, t);
     return t;
@@ -276,7 +285,17 @@ fta_column_display_name (const FtaColumn *c)
 guint
 fta_table_add_row (FtaTable *t)
 {
-    FtaValue *row = g_new0 (FtaValue, t->columns->len ? t->columns->len : 1);
+    gsize n = t->columns->len ? t->columns->len : 1;
+    if (t->n_free < n) {
+        t->slab_rows = CLAMP (t->slab_rows * 2, 16, SLAB_MAX_ROWS);
+        t->free_cells = g_new (FtaValue, n * t->slab_rows);
+        t->n_free = n * t->slab_rows;
+        g_ptr_array_add (t->slabs, t->free_cells);
+    }
+    FtaValue *row = t->free_cells;
+    t->free_cells += n;
+    t->n_free -= n;
+    memset (row, 0, n * sizeof *row);
     for (guint i = 0; i < t->columns->len; i++)
         row[i].is_null = TRUE;
     g_ptr_array_add (t->rows, row);
@@ -318,12 +337,15 @@ fta_table_set_string (FtaTable *t, guint row, guint col, const char *s)
     if (c && s) {
         c->is_null = FALSE;
         /* comms are bytes, and the kernel's 15-byte cut can split a
-         * character: tables hold valid UTF-8 for every sink */
+         * character: tables hold valid UTF-8 for every sink.  Copied
+         * as they come: looking each up to share the copies costs a hash
+         * of every string, which a table of a row per task pays for
+         * every task. */
         if (g_utf8_validate (s, -1, NULL)) {
-            c->s = g_string_chunk_insert_const (t->strings, s);
+            c->s = g_string_chunk_insert (t->strings, s);
         } else {
             char *v = g_utf8_make_valid (s, -1);
-            c->s = g_string_chunk_insert_const (t->strings, v);
+            c->s = g_string_chunk_insert (t->strings, v);
             g_free (v);
         }
     }
