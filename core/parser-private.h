@@ -41,6 +41,7 @@ struct _FtaParser {
     /* systrace PROCESS DUMP: thread id -> its process (tgid) */
     GHashTable *dump_tgids;
     int dump_form;            /* 0 no header yet, 1 USER PID TID, 2 USER PID PPID */
+    gboolean no_nul;          /* fta_parser_set_no_nul */
 };
 
 /* Android systrace HTML: the ftrace text sits in <script class="trace-data">

@@ -187,6 +187,12 @@ fta_parser_name (const FtaParser *p, guint id)
     return id < p->names->len ? g_ptr_array_index (p->names, id) : NULL;
 }
 
+void
+fta_parser_set_no_nul (FtaParser *p, gboolean no_nul)
+{
+    p->no_nul = no_nul;
+}
+
 gint64
 fta_parser_entries_in_buffer (const FtaParser *p)
 {
@@ -315,7 +321,7 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     if (line[0] == '\t' && p->format && strcmp (p->format, "perf-script") == 0
         && fta_perf_callchain (line, s, end))
         return FTA_LINE_HEADER;
-    if (memchr (s, '\0', end - s)) {
+    if (!p->no_nul && memchr (s, '\0', end - s)) {
         *why = "binary data (NUL byte)";
         return FTA_LINE_UNPARSED;
     }

@@ -45,6 +45,9 @@ const char *fta_parser_variant (const FtaParser *p);
  * first fta_parser_n_fixed_names ()) and the entries-in-buffer header. */
 FtaParser *fta_parser_new_worker (const FtaParser *main);
 gboolean fta_parser_can_split (const FtaParser *p);
+/* NO_NUL: the lines to come hold no NUL byte (the caller checked their
+ * whole block at once), so a line is not searched for one. */
+void fta_parser_set_no_nul (FtaParser *p, gboolean no_nul);
 guint fta_parser_n_fixed_names (void);
 /* NAME's id, interned when new. */
 guint fta_parser_intern (FtaParser *p, const char *name);

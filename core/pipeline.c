@@ -52,6 +52,7 @@ typedef struct {
     const char *run;         /* the lines: in buf, or in the mapped input */
     gsize run_len;
     gboolean cut_short;      /* one line, cut at FTA_MAX_LINE by the line reader */
+    gboolean has_nul;        /* a NUL byte somewhere in the run (or not looked for) */
     guint n_input;           /* lines in the run, counted when parsed */
     FtaParsedLine *lines;
     guint lines_cap;
@@ -106,18 +107,23 @@ take_free (FtaPipeline *pl)
     b->run = NULL;
     b->run_len = 0;
     b->cut_short = FALSE;
+    b->has_nul = TRUE;
     b->n_input = 0;
     return b;
 }
 
-/* Newlines in [S, S + N): sixteen bytes at a time where SSE2 is (every
- * x86-64), a byte at a time elsewhere. */
+/* Newlines in [S, S + N), and whether a NUL byte is there (*NUL):
+ * sixteen bytes at a time where SSE2 is (every x86-64), a byte at a time
+ * elsewhere. */
 static gsize
-count_newlines (const char *s, gsize n)
+count_newlines (const char *s, gsize n, gboolean *nul)
 {
     gsize count = 0, i = 0;
+    gboolean zero = FALSE;
 #ifdef __SSE2__
     const __m128i nl = _mm_set1_epi8 ('\n');
+    const __m128i z = _mm_setzero_si128 ();
+    __m128i zeros = _mm_setzero_si128 ();
     while (n - i >= 16) {
         /* per-byte counts, summed before they can wrap at 255 */
         __m128i acc = _mm_setzero_si128 ();
@@ -125,24 +131,30 @@ count_newlines (const char *s, gsize n)
         for (; i < stop; i += 16) {
             __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) (s + i));
             acc = _mm_sub_epi8 (acc, _mm_cmpeq_epi8 (v, nl));
+            zeros = _mm_or_si128 (zeros, _mm_cmpeq_epi8 (v, z));
         }
         __m128i sum = _mm_sad_epu8 (acc, _mm_setzero_si128 ());
         count += (gsize) _mm_cvtsi128_si64 (sum)
                  + (gsize) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (sum, sum));
     }
+    zero = _mm_movemask_epi8 (zeros) != 0;
 #endif
-    for (; i < n; i++)
+    for (; i < n; i++) {
         count += s[i] == '\n';
+        zero |= s[i] == '\0';
+    }
+    *nul = zero;
     return count;
 }
 
 /* The length of the first LINES_PER_BLOCK lines of [S, S + N) when it
- * holds more, else N.  The reader thread has time to spare for a count;
- * a line-by-line search it has not. */
+ * holds more, else N; *NUL: whether [S, S + N) holds a NUL byte.  The
+ * reader thread has time to spare for a count (and the parsers then need
+ * not search each line for a NUL); a line-by-line search it has not. */
 static gsize
-cut_lines (const char *s, gsize n)
+cut_lines (const char *s, gsize n, gboolean *nul)
 {
-    if (G_LIKELY (count_newlines (s, n) <= LINES_PER_BLOCK))
+    if (G_LIKELY (count_newlines (s, n, nul) <= LINES_PER_BLOCK))
         return n;
     const char *p = s;
     for (guint k = 0; k < LINES_PER_BLOCK; k++)
@@ -173,7 +185,7 @@ reader_main (gpointer data)
             const char *consumed = g_atomic_pointer_get (&pl->consumed);
             if (consumed)
                 fta_input_release_to (pl->in, consumed);
-            gsize k = cut_lines (run, n);
+            gsize k = cut_lines (run, n, &b->has_nul);
             if (k < n)
                 fta_input_give_back (pl->in, n - k);
             b->run = run;
@@ -198,7 +210,7 @@ reader_main (gpointer data)
         if (!fta_input_next_block (pl->in, b->buf, FTA_PIPE_BLOCK, pl->block_target, n_rest,
                                    &n, &cut_short, &pl->error))
             break;
-        gsize k = cut_short ? n : cut_lines (b->buf, n);
+        gsize k = cut_short ? n : cut_lines (b->buf, n, &b->has_nul);
         n_rest = fta_input_block_rest (pl->in) + (n - k);
         rest = b->buf + k;
         b->run = b->buf;
@@ -229,6 +241,7 @@ parse_run (FtaParser *p, Block *b)
 {
     const char *s = b->run, *end = b->run + b->run_len;
     guint i = 0;
+    fta_parser_set_no_nul (p, !b->has_nul);
     while (s < end) {
         const char *nl = memchr (s, '\n', end - s);
         gsize n = nl ? (gsize) (nl - s) : (gsize) (end - s);
@@ -244,6 +257,7 @@ parse_run (FtaParser *p, Block *b)
         }
         s = nl ? nl + 1 : end;
     }
+    fta_parser_set_no_nul (p, FALSE);
     b->n_input = i;
 }
 

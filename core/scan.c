@@ -12,18 +12,19 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
                                       100000, 10000, 1000, 100, 10, 1 };
     const char *end = s + len;
     const char *q = s;
+    while (q < end && *q == '0')
+        q++; /* zero-padded seconds */
+    const char *sig = q;
     guint64 sec = 0;
     while (q < end && (guint8) (*q - '0') < 10)
         sec = sec * 10 + (guint8) (*q++ - '0');
-    const char *lead = s;
-    while (lead < q - 1 && *lead == '0')
-        lead++; /* zero-padded seconds */
-    if (q == s || q - lead > 10 || q >= end || *q != '.')
+    if (q == s || q - sig > 10 || q >= end || *q != '.')
         return FALSE; /* 10 significant digits at most: no overflow */
     q++;
     const char *f = q;
+    const char *stop = end - f > 9 ? f + 9 : end;
     gint64 frac = 0;
-    while (q < end && q - f < 9 && (guint8) (*q - '0') < 10)
+    while (q < stop && (guint8) (*q - '0') < 10)
         frac = frac * 10 + (guint8) (*q++ - '0');
     gsize digits = q - f;
     while (q < end && (guint8) (*q - '0') < 10)
@@ -31,7 +32,9 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
     if (digits == 0 || q != end)
         return FALSE;
     frac *= scale[digits];
-    if ((gint64) sec > (G_MAXINT64 - frac) / 1000000000)
+    /* below that, no fraction can take it past G_MAXINT64 ns */
+    if (G_UNLIKELY (sec > G_MAXINT64 / 1000000000 - 1)
+        && (gint64) sec > (G_MAXINT64 - frac) / 1000000000)
         return FALSE;
     *ns = (gint64) sec * 1000000000 + frac;
     return TRUE;

@@ -155,7 +155,7 @@ test_commands (void)
 }
 
 /* A line of more than 1 MiB (and one longer than a stream's block of 4
- * MiB), a second entries-in-buffer header, a name
+ * MiB), a line with a NUL byte, a second entries-in-buffer header, a name
  * first seen late, and a last line cut short: the same quality (and
  * example line numbers) as on one thread. */
 static void
@@ -182,6 +182,9 @@ test_long_and_truncated (void)
             g_string_append (s, "\n# entries-in-buffer/entries-written: 11/22   #P:2\n");
             g_string_append (s, "  late-4242  [001] d..2.   500.000001: late_event: a=1\n");
             g_string_append (s, "not a trace line\n");
+            /* an event line with a NUL byte in it: not read as an event */
+            g_string_append (s, "  nul-4243  [001] d..2.   500.000002: late_event: a=");
+            g_string_append_len (s, "\0" "1\n", 3);
         }
         if (n == 4000) {
             /* more blank lines than a block takes: the block is cut */
