@@ -44,7 +44,7 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
     fta_engine_init (&e);
     int code = FTA_EXIT_OK;
     FtaResults *base = NULL, *prob = NULL, *out = NULL;
-    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs, rc->profile->plugin_dirs);
     const FtaProfile *p = rc->profile;
     char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
     const char *name = comparator ? comparator : "compare";

@@ -190,8 +190,11 @@ void fta_dirs_add_env (GPtrArray *dirs, const char *var);
 void fta_dirs_list_names (GPtrArray *out, GPtrArray *dirs, const char *suffix);
 /* "dir1, dir2": for messages that say where something was looked for. */
 char *fta_dirs_join (GPtrArray *dirs);
-/* The directories searched, in order (see fta-plugin.h). */
-GPtrArray *fta_plugin_search_path (char **extra_dirs);
+/* The directories searched, in order (see fta-plugin.h): EXTRA_DIRS
+ * (--plugin-dir), $FTA_PLUGIN_PATH, PROFILE_DIRS (the profile's
+ * plugin_dirs), the user's directory, the built-in one.  Either list may
+ * be NULL. */
+GPtrArray *fta_plugin_search_path (char **extra_dirs, char **profile_dirs);
 FtaPlugin *fta_plugin_load (const char *name, GPtrArray *dirs, GError **error);
 FtaPlugin *fta_plugin_load_file (const char *path, GError **error);
 void fta_plugin_unload (FtaPlugin *p);
@@ -217,6 +220,7 @@ typedef struct {
     char *end;
     char *output;     /* NULL = stdout */
     char *window;     /* seconds as text, NULL = auto */
+    char **plugin_dirs; /* plugin_dirs, made absolute; NULL-terminated */
 } FtaProfile;
 
 FtaProfile *fta_profile_load_file (const char *path, GError **error);

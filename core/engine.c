@@ -448,7 +448,7 @@ fta_plugin_set_load (const FtaRunConfig *rc, GError **error)
 {
     const FtaProfile *p = rc->profile;
     char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
-    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs);
+    GPtrArray *dirs = fta_plugin_search_path (rc->plugin_dirs, p->plugin_dirs);
     FtaPluginSet *set = g_new0 (FtaPluginSet, 1);
     set->instances = g_ptr_array_new ();
     gboolean ok = TRUE;

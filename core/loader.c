@@ -59,12 +59,14 @@ fta_dirs_join (GPtrArray *dirs)
 }
 
 GPtrArray *
-fta_plugin_search_path (char **extra_dirs)
+fta_plugin_search_path (char **extra_dirs, char **profile_dirs)
 {
     GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
     for (char **d = extra_dirs; d && *d; d++)
         g_ptr_array_add (dirs, g_strdup (*d));
     fta_dirs_add_env (dirs, "FTA_PLUGIN_PATH");
+    for (char **d = profile_dirs; d && *d; d++)
+        g_ptr_array_add (dirs, g_strdup (*d));
     g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (),
                                              "ftrace-analyzer", "plugins", NULL));
     if (fta_running_uninstalled ())

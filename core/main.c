@@ -197,13 +197,15 @@ static const Command commands[] = {
       "  ftrace-analyzer filter --events 'sched_*' trace.txt | ftrace-analyzer -" },
     { "plugins", "",
       "the plugins found, with their options",
-      " plugin-dir ",
+      " plugin-dir profile config ",
       "Lists the plugin path and every plugin found in it: name, kind\n"
       "(analyzer, sink, comparator), summary, file and ABI, and the options it\n"
-      "takes in a profile's plugins.NAME section, with their defaults.\n"
+      "takes in a profile's plugins.NAME section, with their defaults.  With -c\n"
+      "or -p, the profile's plugin_dirs are in the path.\n"
       "\n"
-      "Example:\n"
-      "  ftrace-analyzer plugins" },
+      "Examples:\n"
+      "  ftrace-analyzer plugins\n"
+      "  ftrace-analyzer plugins -c my.cfg" },
     { "profiles", "",
       "the profiles found",
       " ",
@@ -269,8 +271,8 @@ static const char description[] =
     "model sees them (analyze, events, filter); events later than the window\n"
     "allows stay in place and are counted in the input quality.\n"
     "\n"
-    "Plugins are searched in: --plugin-dir, $FTA_PLUGIN_PATH,\n"
-    "~/.local/share/ftrace-analyzer/plugins, then the installed plugin\n"
+    "Plugins are searched in: --plugin-dir, $FTA_PLUGIN_PATH, the profile's\n"
+    "plugin_dirs, ~/.local/share/ftrace-analyzer/plugins, then the installed plugin\n"
     "directory (the build tree's plugins/.libs when run uninstalled).\n"
     "Profiles: $FTA_PROFILE_PATH, ~/.config/ftrace-analyzer/profiles, the\n"
     "installed profile directory (the source tree's config/ when run\n"
@@ -444,10 +446,21 @@ print_option (const FtaOptionSpec *o)
              o->help ? o->help : "");
 }
 
+/* With -c or -p, the profile's plugin_dirs are searched too. */
 static int
 cmd_plugins (void)
 {
-    GPtrArray *dirs = fta_plugin_search_path (opt_plugin_dirs);
+    FtaProfile *profile = NULL;
+    if (opt_config || opt_profile) {
+        GError *error = NULL;
+        profile = opt_config ? fta_profile_load_file (opt_config, &error)
+                             : fta_profile_load_named (opt_profile, &error);
+        if (!profile)
+            return die (error);
+    }
+    GPtrArray *dirs = fta_plugin_search_path (opt_plugin_dirs,
+                                              profile ? profile->plugin_dirs : NULL);
+    fta_profile_free (profile);
     GPtrArray *plugins = fta_plugin_discover (dirs);
     g_print ("Plugin path:\n");
     for (guint i = 0; i < dirs->len; i++)
@@ -901,24 +914,28 @@ main (int argc, char **argv)
         return usage_error ("--tables takes table names or patterns, e.g. 'wakeup.*'");
     }
 
-    gboolean analysis = strcmp (cmd, "analyze") == 0 || compare
-                        || strcmp (cmd, "report") == 0;
-    if (analysis) {
-        PluginScan ps = { fta_plugin_search_path (opt_plugin_dirs), NULL };
-        int code = resolve_formats (&ps, opt_formats);
-        if (code == FTA_EXIT_OK)
-            formats_from_output (&ps, cmd, &opt_formats, opt_quiet);
-        scan_clear (&ps);
-        if (code != FTA_EXIT_OK)
-            return code;
-    }
-
+    /* the profile first: its plugin_dirs hold sinks -f may name */
     FtaProfile *profile = opt_config ? fta_profile_load_file (opt_config, &error)
                                      : fta_profile_load_named (opt_profile ? opt_profile
                                                                            : "default",
                                                                &error);
     if (!profile)
         return die (error);
+
+    gboolean analysis = strcmp (cmd, "analyze") == 0 || compare
+                        || strcmp (cmd, "report") == 0;
+    if (analysis) {
+        PluginScan ps = { fta_plugin_search_path (opt_plugin_dirs, profile->plugin_dirs),
+                          NULL };
+        int code = resolve_formats (&ps, opt_formats);
+        if (code == FTA_EXIT_OK)
+            formats_from_output (&ps, cmd, &opt_formats, opt_quiet);
+        scan_clear (&ps);
+        if (code != FTA_EXIT_OK) {
+            fta_profile_free (profile);
+            return code;
+        }
+    }
 
     FtaRunConfig rc = {
         .input_path = argv[arg],

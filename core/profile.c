@@ -18,7 +18,8 @@ struct _FtaOptions {
 };
 
 static const char *top_keys[] = { "analyzers", "sinks", "top", "filter",
-                                   "output", "window", "plugins", NULL };
+                                   "output", "window", "plugins", "plugin_dirs",
+                                   NULL };
 static const char *filter_keys[] = { "comm", "pids", "cpus", "start", "end",
                                      NULL };
 
@@ -87,6 +88,53 @@ read_name_list (FtaProfile *p, config_t *cfg, const char *key, char ***out,
     return TRUE;
 }
 
+/* plugin_dirs = [ "plugins", "/opt/x/lib" ]: searched after --plugin-dir
+ * and $FTA_PLUGIN_PATH, before the user's and the built-in directory.  A
+ * relative path is relative to the directory of the profile's file (of the
+ * current directory for a profile that is not a file), so a profile and
+ * its plugins move together. */
+static gboolean
+read_plugin_dirs (FtaProfile *p, config_t *cfg, GError **error)
+{
+    config_setting_t *s = config_lookup (cfg, "plugin_dirs");
+    if (!s)
+        return TRUE;
+    int type = config_setting_type (s);
+    if (type == CONFIG_TYPE_STRING)
+        return fail (error, p, s, "'plugin_dirs' must be a list of directories, "
+                     "e.g. plugin_dirs = [ \"%s\" ];", config_setting_get_string (s));
+    if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+        return fail (error, p, s, "'plugin_dirs' must be a list of directories, "
+                     "e.g. plugin_dirs = [ \"plugins\" ];");
+    const char *file = config_setting_source_file (s);
+    char *base = file ? g_path_get_dirname (file) : g_get_current_dir ();
+    if (!g_path_is_absolute (base)) {
+        char *cwd = g_get_current_dir ();
+        char *abs = g_build_filename (cwd, base, NULL);
+        g_free (cwd);
+        g_free (base);
+        base = abs;
+    }
+    GPtrArray *a = g_ptr_array_new_with_free_func (g_free);
+    for (int i = 0; i < config_setting_length (s); i++) {
+        const char *v = config_setting_get_string_elem (s, i);
+        if (!v || !*v) {
+            g_ptr_array_free (a, TRUE);
+            g_free (base);
+            return fail (error, p, s, "'plugin_dirs' must hold only directory names "
+                         "(non-empty strings)");
+        }
+        g_ptr_array_add (a, g_path_is_absolute (v) ? g_strdup (v)
+                                                   : g_build_filename (base, v, NULL));
+    }
+    g_free (base);
+    g_ptr_array_set_free_func (a, NULL);
+    g_ptr_array_add (a, NULL);
+    g_strfreev (p->plugin_dirs);
+    p->plugin_dirs = (char **) g_ptr_array_free (a, FALSE);
+    return TRUE;
+}
+
 /* A filter value may be written as a string or a number. */
 static gboolean
 read_text (FtaProfile *p, config_setting_t *s, char **out, GError **error)
@@ -122,11 +170,13 @@ check (FtaProfile *p, config_t *cfg, GError **error)
         config_setting_t *s = config_setting_get_elem (root, i);
         if (!in_list (config_setting_name (s), top_keys))
             return fail (error, p, s, "unknown key '%s' (known: analyzers, "
-                         "sinks, top, filter, output, window, plugins)",
+                         "sinks, top, filter, output, window, plugins, plugin_dirs)",
                          config_setting_name (s));
     }
     if (!read_name_list (p, cfg, "analyzers", &p->analyzers, error)
         || !read_name_list (p, cfg, "sinks", &p->sinks, error))
+        return FALSE;
+    if (!read_plugin_dirs (p, cfg, error))
         return FALSE;
     config_setting_t *s = config_lookup (cfg, "top");
     if (s) {
@@ -319,6 +369,7 @@ fta_profile_free (FtaProfile *p)
     config_destroy (&p->cfg);
     g_strfreev (p->analyzers);
     g_strfreev (p->sinks);
+    g_strfreev (p->plugin_dirs);
     g_free (p->comm);
     g_free (p->pids);
     g_free (p->cpus);

@@ -582,6 +582,43 @@ test_named_missing (Fixture *f, gconstpointer data)
     g_free (path);
 }
 
+/* plugin_dirs: relative to the profile's directory, absolute kept, in
+ * order; a string instead of a list is an error at its line. */
+static void
+test_plugin_dirs (Fixture *f, gconstpointer data)
+{
+    GError *error = NULL;
+    char *path = write_file (f, "dirs.cfg",
+                             "top = 3;\nplugin_dirs = [ \"plugins\", \"/opt/fta\", \"a/../b\" ];\n");
+    FtaProfile *p = fta_profile_load_file (path, &error);
+    g_assert_no_error (error);
+    char *rel = g_build_filename (f->dir, "plugins", NULL);
+    char *rel2 = g_build_filename (f->dir, "a/../b", NULL);
+    const char *const expect[] = { rel, "/opt/fta", rel2, NULL };
+    assert_strv (p->plugin_dirs, expect);
+    fta_profile_free (p);
+    g_free (rel);
+    g_free (rel2);
+    g_free (path);
+
+    /* the built-in default has none */
+    p = fta_profile_load_string (fta_default_profile, "built-in default", &error);
+    g_assert_no_error (error);
+    g_assert_null (p->plugin_dirs);
+    fta_profile_free (p);
+
+    path = write_file (f, "str.cfg", "top = 3;\nplugin_dirs = \"plugins\";\n");
+    g_assert_null (fta_profile_load_file (path, &error));
+    assert_error_at (error, path, 2, "'plugin_dirs' must be a list of directories");
+    g_clear_error (&error);
+    g_free (path);
+    path = write_file (f, "num.cfg", "\nplugin_dirs = [ 1 ];\n");
+    g_assert_null (fta_profile_load_file (path, &error));
+    assert_error_at (error, path, 2, "'plugin_dirs' must hold only directory names");
+    g_clear_error (&error);
+    g_free (path);
+}
+
 /* --- the command line ------------------------------------------------------- */
 
 typedef struct {
@@ -821,6 +858,7 @@ main (int argc, char **argv)
     add ("/config/options/double-from-int", NULL, test_options_double_from_int);
     add ("/config/options/unknown", NULL, test_options_unknown);
     add ("/config/options/type-mismatch", NULL, test_options_type);
+    add ("/config/file/plugin-dirs", NULL, test_plugin_dirs);
     add ("/config/named/default", NULL, test_named_default);
     add ("/config/named/from-path", NULL, test_named_from_path);
     add ("/config/named/missing", NULL, test_named_missing);

@@ -3,7 +3,7 @@
 # alone, loads with --plugin-dir, and counts what `events` counts; the
 # manual page ftrace-analyzer-plugin(7) shows the same code.  (TAP)
 set -u
-echo "1..4"
+echo "1..5"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 readme="$FTA_TOP_SRCDIR/docs/plugins.md"
@@ -53,4 +53,18 @@ if [ -s "$tmp/man.c" ] && cmp -s "$tmp/man.c" "$tmp/doc.c"; then
 else
   echo "not ok 4 - ftrace-analyzer-plugin(7) shows another example than docs/plugins.md"
   diff "$tmp/doc.c" "$tmp/man.c" | sed 's/^/# /'
+fi
+
+# a profile naming its plugin directory, relative to itself: -c alone
+mkdir -p "$tmp/prof/mine"
+cp "$tmp/count.so" "$tmp/prof/mine/" 2>/dev/null
+printf 'plugin_dirs = [ "mine" ];\nanalyzers = [ "count" ];\n' > "$tmp/prof/p.cfg"
+if (cd / && env -u FTA_PLUGIN_PATH "$FTA_BIN" -c "$tmp/prof/p.cfg" -q "$trace") \
+     > "$tmp/out2.txt" 2> "$tmp/run2.err" &&
+   grep -q '(count.switches)' "$tmp/out2.txt"
+then
+  echo "ok 5 - a profile's plugin_dirs find it with -c alone"
+else
+  echo "not ok 5 - a profile's plugin_dirs find it with -c alone"
+  sed 's/^/# /' "$tmp/run2.err"
 fi

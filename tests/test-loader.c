@@ -330,7 +330,7 @@ test_search_path (Fixture *f, gconstpointer data)
     char *extra[] = { "/first", "/second", NULL };
     /* Empty elements of the variable mean nothing. */
     g_setenv ("FTA_PLUGIN_PATH", "/env-a::/env-b:", TRUE);
-    GPtrArray *dirs = fta_plugin_search_path (extra);
+    GPtrArray *dirs = fta_plugin_search_path (extra, NULL);
     assert_dir (dirs, 0, "/first");
     assert_dir (dirs, 1, "/second");
     assert_dir (dirs, 2, "/env-a");
@@ -344,8 +344,19 @@ test_search_path (Fixture *f, gconstpointer data)
     g_assert_cmpuint (dirs->len, ==, 6);
     g_ptr_array_free (dirs, TRUE);
 
+    /* a profile's plugin_dirs come after the variable, before the user's */
+    char *prof[] = { "/prof-a", "/prof-b", NULL };
+    dirs = fta_plugin_search_path (extra, prof);
+    assert_dir (dirs, 3, "/env-b");
+    assert_dir (dirs, 4, "/prof-a");
+    assert_dir (dirs, 5, "/prof-b");
+    assert_dir (dirs, 6, user);
+    assert_dir (dirs, 7, build);
+    g_assert_cmpuint (dirs->len, ==, 8);
+    g_ptr_array_free (dirs, TRUE);
+
     g_unsetenv ("FTA_PLUGIN_PATH");
-    dirs = fta_plugin_search_path (NULL);
+    dirs = fta_plugin_search_path (NULL, NULL);
     assert_dir (dirs, 0, user);
     assert_dir (dirs, 1, build);
     g_assert_cmpuint (dirs->len, ==, 2);

@@ -6,8 +6,9 @@
  * "switch.so".  The core finds it in the plugin path, in this order:
  *   1. each --plugin-dir DIR, in the order given;
  *   2. each directory of $FTA_PLUGIN_PATH (colon-separated);
- *   3. $XDG_DATA_HOME/ftrace-analyzer/plugins (~/.local/share/...);
- *   4. the build tree's plugins/.libs when the binary runs uninstalled,
+ *   3. each of the profile's plugin_dirs (relative to the profile's file);
+ *   4. $XDG_DATA_HOME/ftrace-analyzer/plugins (~/.local/share/...);
+ *   5. the build tree's plugins/.libs when the binary runs uninstalled,
  *      otherwise $(pkglibdir) (e.g. /usr/local/lib/ftrace-analyzer).
  * The first file with the exact name wins.
  *
