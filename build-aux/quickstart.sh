@@ -18,7 +18,7 @@ esac
 
 packages="build-essential autoconf automake libtool pkg-config gzip
   libglib2.0-dev libconfig-dev libjson-glib-dev zlib1g-dev libzstd-dev liblzma-dev
-  zstd xz-utils gnuplot-nox groff-base libtracecmd-dev libtraceevent-dev"
+  zstd xz-utils gnuplot-nox groff-base libtracecmd-dev libtracefs-dev libtraceevent-dev"
 # the HTML report's test opens it in a headless browser
 [ "$mode" = check ] && packages="$packages chromium"
 missing=""

@@ -37,6 +37,8 @@ data (const char *name)
     return g_test_build_filename (G_TEST_DIST, "data", "tracedat", name, NULL);
 }
 
+#ifdef HAVE_LIBTRACECMD
+
 /* The analysis of ARGS (before the trace) of TRACE as JSON; exit 0. */
 static JsonParser *
 analyze (const char *trace, const char *const *args)
@@ -136,7 +138,6 @@ input_int (JsonParser *p, const char *name)
     return json_object_get_int_member (in, name);
 }
 
-#ifdef HAVE_LIBTRACECMD
 
 /* The top buffer, and the instance with --buffer, give what trace-cmd's
  * text of each gives. */
