@@ -167,6 +167,7 @@ fta_results_copy (const FtaResults *src)
         const FtaFinding *sf = g_ptr_array_index (src->findings, i);
         FtaFinding *f = fta_results_add_finding (r, sf->severity, sf->code, sf->title,
                                                  sf->cause, sf->advice);
+        f->cost_ns = sf->cost_ns;
         for (guint k = 0; k < sf->evidence_keys->len; k++)
             fta_finding_add_evidence (f, g_ptr_array_index (sf->evidence_keys, k),
                                       g_ptr_array_index (sf->evidence_values, k));
@@ -405,6 +406,12 @@ fta_results_add_finding (FtaResults *r, FtaSeverity severity,
     f->owner = r;
     g_ptr_array_add (r->findings, f);
     return f;
+}
+
+void
+fta_finding_set_cost (FtaFinding *f, gint64 cost_ns)
+{
+    f->cost_ns = MAX (cost_ns, 0);
 }
 
 void

@@ -242,6 +242,8 @@ load_findings (FtaResults *r, JsonArray *a)
                                                  member_str (o, "title"),
                                                  member_str (o, "cause"),
                                                  member_str (o, "advice"));
+        if (json_object_has_member (o, "cost_ns"))
+            fta_finding_set_cost (f, json_object_get_int_member (o, "cost_ns"));
         JsonObject *ev = member_obj (o, "evidence");
         GList *keys = ev ? json_object_get_members (ev) : NULL;
         for (GList *l = keys; l; l = l->next)

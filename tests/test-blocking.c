@@ -370,6 +370,7 @@ test_hand_tasks (void)
             g_assert_true (g_str_has_prefix (json_object_get_string_member (ev, "d_share"),
                                              "13.3%"));
             g_assert_cmpstr (json_object_get_string_member (ev, "d_total"), ==, "8.000 ms");
+            g_assert_cmpint (json_object_get_int_member (o, "cost_ns"), ==, 8000000);
             g_assert_true (g_str_has_prefix (json_object_get_string_member (ev, "top_waker"),
                                              "kworker/0:1-50 (2 of 3"));
             /* appA's own timed requests: 0.5 + 2 + 1 + 1 ms */

@@ -75,7 +75,8 @@ doc_with (const char *key, const char *value)
                     "[{\"name\":\"t_ns\",\"type\":\"duration\",\"unit\":\"ns\",\"key\":true}],"
                     "\"rows\":[[0]]}}" },
         { "findings", "[{\"severity\":\"warning\",\"code\":\"cpu.imbalance\",\"title\":\"x\","
-                      "\"evidence\":{\"cpu\":\"1\"},\"cause\":\"c\",\"advice\":\"a\"}]" },
+                      "\"evidence\":{\"cpu\":\"1\"},\"cause\":\"c\",\"advice\":\"a\","
+                      "\"cost_ns\":0}]" },
     };
     GString *s = g_string_new ("{");
     for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
@@ -129,6 +130,9 @@ test_validator (void)
                       "\"cause\":\"\",\"advice\":\"\"}]", "not one of the values" },
         { "findings", "[{\"severity\":\"info\",\"code\":\"a.b\",\"title\":\"x\","
                       "\"evidence\":{\"n\":1},\"cause\":\"\",\"advice\":\"\"}]", "not of type" },
+        { "findings", "[{\"severity\":\"info\",\"code\":\"a.b\",\"title\":\"x\","
+                      "\"evidence\":{},\"cause\":\"\",\"advice\":\"\",\"cost_ns\":-1}]",
+          "below the minimum" },
         { "quality", "{\"lines_total\":-1}", "below the minimum" },
         { "input", "{\"path\":\"t\"}", "\"format\" is missing" },
     };

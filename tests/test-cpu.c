@@ -294,6 +294,8 @@ test_partition (void)
     g_assert_cmpstr (json_object_get_string_member (evd, "idlest_busy_pct"), ==, "16.7");
     g_assert_cmpstr (json_object_get_string_member (evd, "busiest_runnable_pressure_pct"),
                      ==, "15.8");
+    /* the cost: A's 300 us queued, less than CPU 1's idle time */
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 300 * US);
     g_ptr_array_unref (tc);
     g_ptr_array_unref (rows);
     g_object_unref (p);

@@ -183,6 +183,14 @@ one (JsonParser *p, const char *code, const char *sev)
     return f;
 }
 
+/* The finding's cost_ns. */
+static gint64
+cost (JsonObject *f)
+{
+    g_assert_true (json_object_has_member (f, "cost_ns"));
+    return json_object_get_int_member (f, "cost_ns");
+}
+
 static void
 none (JsonParser *p, const char *code)
 {
@@ -209,6 +217,7 @@ test_lost (void)
     /* 5 x 4 lines each side */
     JsonParser *p = analyze (s, NULL, NULL);
     JsonObject *f = one (p, "diagnosis.lost-events", "critical");
+    g_assert_cmpint (cost (f), ==, 0);
     g_assert_cmpstr (evidence (f, "lost_events"), ==, "100");
     g_assert_cmpstr (evidence (f, "lost_pct"), ==, "71.429");
     g_assert_cmpstr (evidence (f, "lost_markers"), ==, "2");
@@ -244,6 +253,8 @@ test_vcpu_contention (void)
     g_assert_cmpstr (evidence (f, "cpu"), ==, "0");
     g_assert_cmpstr (evidence (f, "busy_pct"), ==, "100.0");
     g_assert_nonnull (strstr (evidence (f, "vcpu_threads"), "CPU 1/KVM-1002"));
+    /* the cost: the time a vCPU was queued, 1 ms to 100 ms */
+    g_assert_cmpint (cost (f), ==, 99000000);
     g_object_unref (p);
     /* with a pressure threshold of 60% it still fires, as a warning:
      * 99 < 2.5 x 60 */
@@ -280,6 +291,9 @@ test_wakeup_rate (void)
     g_assert_cmpstr (evidence (f, "wakeups"), ==, "1000");
     g_assert_cmpstr (evidence (f, "wakeups_per_s"), ==, "10008");
     g_assert_true (g_str_has_prefix (evidence (f, "top_waker"), "<idle>-0"));
+    /* the cost: its wait for the CPU (runnable from the sched_wakeup, 1 us
+     * after the waking, to the switch-in at 5 us) */
+    g_assert_cmpint (cost (f), ==, 1000 * 4000);
     g_object_unref (p);
     /* wakeup_rate_hz = 6000: 10008 >= 6000 but < 12000: information */
     p = analyze (s, "wakeup_rate_hz = 6000.0;", NULL);
@@ -307,6 +321,9 @@ test_d_blocks (void)
     g_assert_cmpstr (evidence (f, "d_count"), ==, "99");
     g_assert_cmpstr (evidence (f, "d_per_s"), ==, "999");
     g_assert_nonnull (strstr (json_object_get_string_member (f, "cause"), "I/O wait"));
+    /* the cost: 99 episodes from the switch-out (105 us) to the next
+     * sched_wakeup (1001 us) */
+    g_assert_cmpint (cost (f), ==, 99 * 896000);
     g_object_unref (p);
     g_string_truncate (s, 0);
     periodic (s, "dd", 3000, 25000, 40, 5, 0, 100, "D", FALSE);
@@ -390,6 +407,8 @@ test_irq_storm (void)
     g_assert_cmpstr (evidence (f, "irqs"), ==, "200");
     g_assert_cmpstr (evidence (f, "irqs_per_s"), ==, "20096");
     g_assert_nonnull (strstr (evidence (f, "top_irq"), "virtio0-input.0"));
+    /* the cost: 200 handlers of 2 us */
+    g_assert_cmpint (cost (f), ==, 200 * 2000);
     g_object_unref (p);
     g_string_truncate (s, 0);
     irq_trace (s, 500, 100000, NULL, 0, 0);
@@ -414,6 +433,8 @@ test_migrations (void)
     g_assert_cmpstr (evidence (f, "migrations"), ==, "99");
     g_assert_cmpstr (evidence (f, "migrations_per_s"), ==, "100");
     g_assert_cmpstr (evidence (f, "vcpu"), ==, "yes");
+    /* the cost: its wait for the CPU, 4 us after each of 100 wakeups */
+    g_assert_cmpint (cost (f), ==, 100 * 4000);
     g_object_unref (p);
     g_string_truncate (s, 0);
     periodic (s, "worker", 5000, 10000, 100, 5, 0, 100, "S", TRUE);
@@ -462,6 +483,8 @@ test_priority_inversion (void)
     g_assert_cmpstr (evidence (f, "times_passed_over"), ==, "15");
     g_assert_cmpstr (evidence (f, "longest_wait_at_such_switch"), ==, "0.299 ms");
     g_assert_cmpstr (evidence (f, "last_switched_in"), ==, "low2-4002 (prio 120)");
+    /* the cost: 5 waits from the wakeup (t + 1 us) to the switch-in (t + 400) */
+    g_assert_cmpint (cost (f), ==, 5 * 399000);
     g_object_unref (p);
     g_string_free (s, TRUE);
     s = inversion_trace (110);
@@ -488,6 +511,8 @@ test_latency_tail (void)
     g_assert_cmpstr (evidence (f, "latency_p50"), ==, "0.010 ms");
     g_assert_cmpstr (evidence (f, "latency_p99"), ==, "5.000 ms");
     g_assert_cmpstr (evidence (f, "samples"), ==, "100");
+    /* the cost: the wait after its wakeups, 98 x 10 us + 2 x 5 ms */
+    g_assert_cmpint (cost (f), ==, 98 * 10000 + 2 * 5000000);
     g_object_unref (p);
     g_string_truncate (s, 0);
     periodic (s, "tail", 6000, 10000, 100, 1000, 5000, 100, "S", FALSE);

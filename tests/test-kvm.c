@@ -515,6 +515,8 @@ test_hand_finding (void)
     JsonObject *f = finding (p, "kvm.vcpu-steal", 0);
     /* 52.9% is under twice the threshold */
     g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "warning");
+    /* the cost: A0's wait */
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 3708000);
     const char *title = json_object_get_string_member (f, "title");
     g_assert_nonnull (strstr (title, "VM 1000 (qemu-system-x86)"));
     g_assert_nonnull (strstr (title, "1 vCPU thread waited"));
@@ -543,6 +545,7 @@ test_hand_finding (void)
     f = finding (p, "kvm.vcpu-steal", 0);
     g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "critical");
     g_assert_nonnull (strstr (json_object_get_string_member (f, "title"), "2 vCPU threads"));
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 3708000 + 1915000);
     ev = json_object_get_object_member (f, "evidence");
     g_assert_true (json_object_has_member (ev, "vCPU 1 (CPU 1/KVM, pid 1004)"));
     /* A1 was preempted by its own VM's qemu thread */

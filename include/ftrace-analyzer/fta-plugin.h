@@ -22,7 +22,8 @@
  * fta_context_task_selected_id; 1.4: FtaQuality's n_cpus_seen, cpu_list,
  * header_cpus; 1.5: fta_context_use_color, the display unit of duration
  * columns, FtaColumn.display_unit; 1.6: FtaQuality's trace.dat fields,
- * from file_version to buffers, and process_dump_threads).  The core reads
+ * from file_version to buffers, and process_dump_threads; 1.7:
+ * FtaFinding.cost_ns and fta_finding_set_cost).  The core reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -68,7 +69,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 6
+#define FTA_PLUGIN_ABI_MINOR 7
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

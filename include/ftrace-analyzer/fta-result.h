@@ -57,6 +57,11 @@ typedef struct {
     GPtrArray *evidence_keys;   /* (const char *) */
     GPtrArray *evidence_values; /* (const char *), same length */
     void *owner;                /* private to the core */
+    /* What the finding is about in time (since ABI 1.7): the CPU time or
+     * the wait it says was lost, in ns, over the trace (or the reported
+     * window); 0 when it names no such cost.  Set with
+     * fta_finding_set_cost; findings are ranked by severity, then by it. */
+    gint64 cost_ns;
 } FtaFinding;
 
 /* An example of a line the parser could not read. */
@@ -152,6 +157,8 @@ FtaFinding *fta_results_add_finding (FtaResults *r, FtaSeverity severity,
                                      const char *cause, const char *advice);
 void fta_finding_add_evidence (FtaFinding *f, const char *key,
                                const char *value);
+/* The finding's cost in ns (ABI 1.7); negative values are taken as 0. */
+void fta_finding_set_cost (FtaFinding *f, gint64 cost_ns);
 
 /* --- reading (sinks) ----------------------------------------------------- */
 

@@ -1056,6 +1056,7 @@ blocking_findings (Blocking *b, FtaResults *r)
         FtaFinding *f = fta_results_add_finding (
             r, share >= 50 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
             "blocking.d-state-share", title, cause, advice);
+        fta_finding_set_cost (f, k->d_total_ns);
         char *s;
         s = g_strdup_printf ("%d", k->pid);
         fta_finding_add_evidence (f, "pid", s);

@@ -537,6 +537,8 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
         "See cpu.task_cpus for the tasks on the busy CPU and their CPUs; check their "
         "affinity (taskset -p PID, cpuset cgroups) and IRQ affinity "
         "(/proc/irq/*/smp_affinity_list).");
+    /* the cost: the wait on the busy CPU that the idle one could have taken */
+    fta_finding_set_cost (f, waited ? MIN (hi->pressure, lo->idle) : 0);
     g_free (title);
     cpu_evidence (f, "busiest_cpu", g_strdup_printf ("%u", hi_i));
     cpu_evidence (f, "busiest_busy_pct", g_strdup_printf ("%.1f", hp));

@@ -26,6 +26,7 @@ typedef struct {
     guint64 count;     /* switches to a lower-priority task while it waited;
                           0 until the first */
     gint64 longest_ns; /* longest it had waited at such a switch */
+    gint64 waited_ns;  /* the whole of the waits in which it was passed over */
     gint64 first_ns;
     gint32 cpu;        /* the CPU of the last one */
     gint32 low_pid, low_prio;
@@ -41,6 +42,7 @@ typedef struct _DiagTask DiagTask;
 struct _DiagTask {
     guint32 task;
     gboolean waiting;
+    gboolean passed;   /* passed over in the wait in progress */
     gint32 prio;
     gint32 cpu;
     gint64 since_ns;
@@ -173,14 +175,16 @@ diag_link (Diag *d, DiagTask *t)
     *head = t;
 }
 
-/* TASK runs (or is not known to wait any more). */
+/* TASK runs at TS (or is not known to wait any more). */
 static inline void
-diag_unwait (Diag *d, guint32 task)
+diag_unwait (Diag *d, guint32 task, gint64 ts)
 {
     DiagTask *t = fta_task_slot (d->tasks, task);
     if (t && t->waiting) {
         diag_unlink (d, t);
         t->waiting = FALSE;
+        if (t->passed && ts > t->since_ns)
+            t->inv.waited_ns += ts - t->since_ns;
     }
 }
 
@@ -215,6 +219,7 @@ diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts
         return;
     }
     t->waiting = TRUE;
+    t->passed = FALSE;
     t->prio = prio;
     t->cpu = cpu;
     t->since_ns = ts;
@@ -258,6 +263,7 @@ diag_passed (Diag *d, DiagTask *w, const FtaEvent *ev)
     g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
     inv->prio = w->prio;
     inv->count++;
+    w->passed = TRUE;
     inv->longest_ns = MAX (inv->longest_ns, ev->ts_ns - w->since_ns);
     inv->cpu = ev->cpu;
     inv->low_pid = s->next_pid;
@@ -293,7 +299,7 @@ diag_on_event (void *self, const FtaEvent *ev)
     }
     /* a task that records an event is running, not waiting */
     if (ev->pid > 0)
-        diag_unwait (d, ev->task);
+        diag_unwait (d, ev->task, ev->ts_ns);
     switch (ev->type) {
     case FTA_EV_SCHED_WAKEUP:
     case FTA_EV_SCHED_WAKEUP_NEW:
@@ -310,7 +316,7 @@ diag_on_event (void *self, const FtaEvent *ev)
     }
     case FTA_EV_SCHED_SWITCH: {
         const FtaSwitchFields *s = &ev->u.sw;
-        diag_unwait (d, s->next_task);
+        diag_unwait (d, s->next_task, ev->ts_ns);
         if (s->next_pid > 0)
             diag_passed_over (d, ev);
         if (s->prev_pid > 0 && fta_state_is_preempted (s->prev_state))
@@ -421,6 +427,24 @@ is_vcpu (const FtaTable *vcpus, gint32 pid)
     return FALSE;
 }
 
+/* The time PID waited for a CPU over the trace (switch.tasks' runnable_ns),
+ * 0 when the table is missing or has no such row. */
+static gint64
+task_wait_ns (const FtaResults *r, gint64 pid)
+{
+    const FtaTable *t = tab (r, "switch.tasks");
+    int c_pid = t ? fta_table_column_index (t, "pid") : -1;
+    int c_rbl = t ? fta_table_column_index (t, "runnable_ns") : -1;
+    if (c_pid < 0 || c_rbl < 0)
+        return 0;
+    for (guint i = 0; i < fta_table_n_rows (t); i++)
+        if (fta_table_cell (t, i, (guint) c_pid)->i == pid) {
+            const FtaValue *v = fta_table_cell (t, i, (guint) c_rbl);
+            return v->is_null ? 0 : v->i;
+        }
+    return 0;
+}
+
 /* --- the rules ------------------------------------------------------------------ */
 
 /* One CPU saturated, tasks queued on it, vCPU threads among its tasks. */
@@ -474,6 +498,7 @@ rule_vcpu_contention (Diag *d, FtaResults *r)
             "off those CPUs (isolcpus=, systemd CPUAffinity=, emulatorpin), and check "
             "kvm.preemptors for who takes the CPU.");
         g_free (title);
+        fta_finding_set_cost (f, ci (cpus, i, "runnable_pressure_ns"));
         ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, cpu));
         ev_add (f, "busy_pct", g_strdup_printf ("%.1f", busy));
         ev_add (f, "runnable_pressure_pct", g_strdup_printf ("%.1f", press));
@@ -550,6 +575,7 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
             "iothread and aio=native, vhost-net with multiqueue (ethtool -L), interrupt "
             "coalescing (ethtool -C); see wakeup.pairs for who wakes it.");
         g_free (title);
+        fta_finding_set_cost (f, task_wait_ns (r, pid));
         ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
         fta_finding_add_evidence (f, "comm", comm);
         ev_add (f, "wakeups", g_strdup_printf ("%" G_GINT64_FORMAT, w));
@@ -598,6 +624,7 @@ rule_d_blocks (Diag *d, FtaResults *r)
             "blocking.tasks, blocking.wakers and blocking.io; for locks, "
             "cat /proc/PID/stack or perf lock.");
         g_free (title);
+        fta_finding_set_cost (f, ci (t, i, "d_total_ns"));
         ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
         fta_finding_add_evidence (f, "comm", comm);
         ev_add (f, "d_count", g_strdup_printf ("%" G_GINT64_FORMAT, c));
@@ -745,6 +772,7 @@ rule_migrations (Diag *d, FtaResults *r)
                  : "Give the task a CPU set (taskset -pc CPUS PID, cpuset cgroups), or "
                    "leave it if it runs well; see migration.matrix for the moves.");
         g_free (title);
+        fta_finding_set_cost (f, task_wait_ns (r, pid));
         ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
         fta_finding_add_evidence (f, "comm", comm);
         ev_add (f, "migrations", g_strdup_printf ("%" G_GINT64_FORMAT, m));
@@ -797,6 +825,7 @@ rule_priority_inversion (Diag *d, FtaResults *r)
             "tasks they wait behind, use priority-inheriting locks (PTHREAD_PRIO_INHERIT), "
             "and check RT throttling (/proc/sys/kernel/sched_rt_runtime_us).");
         g_free (title);
+        fta_finding_set_cost (f, inv->waited_ns);
         ev_add (f, "pid", g_strdup_printf ("%d", inv->pid));
         fta_finding_add_evidence (f, "comm", inv->comm);
         ev_add (f, "prio", g_strdup_printf ("%d", inv->prio));
@@ -857,6 +886,7 @@ rule_irq_storm (Diag *d, FtaResults *r)
             "/proc/irq/N/smp_affinity_list), or move latency-sensitive tasks off that CPU; "
             "in a VM prefer virtio with vhost and posted interrupts.");
         g_free (title);
+        fta_finding_set_cost (f, acc[1]);
         ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, acc[4]));
         ev_add (f, "irqs", g_strdup_printf ("%" G_GINT64_FORMAT, acc[0]));
         ev_add (f, "irqs_per_s", g_strdup_printf ("%.0f", rate));
@@ -914,6 +944,8 @@ rule_latency_tail (Diag *d, FtaResults *r)
             "irq.long-*); raise its priority (chrt -f -p N PID, or a lower nice), give it "
             "dedicated CPUs (taskset, isolcpus=), or move the neighbours away.");
         g_free (title);
+        /* the cost: the wait after all its wakeups */
+        fta_finding_set_cost (f, ci (t, i, "latency_avg_ns") * ci (t, i, "latency_count"));
         ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pid")));
         fta_finding_add_evidence (f, "comm", cs (t, i, "comm"));
         ev_add (f, "latency_p50", ms (p50));

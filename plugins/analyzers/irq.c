@@ -479,6 +479,8 @@ irq_long_finding (FtaResults *r, GHashTable *stats, gboolean soft, gint64 warn_n
              : "See irq.irq_cpus for the CPU that pays; set the IRQ's affinity "
                "(/proc/irq/N/smp_affinity) away from latency-sensitive CPUs, or check "
                "the driver.");
+    /* the cost: the CPU time the worst handler took */
+    fta_finding_set_cost (f, fta_dist_sum (worst->dist));
     char *val = g_strdup_printf ("%d", worst->id);
     fta_finding_add_evidence (f, soft ? "vec" : "irq", val);
     g_free (val);

@@ -1300,6 +1300,11 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     FtaFinding *f = fta_results_add_finding (
         r, top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
         "kvm.vcpu-steal", title, cause->str, advice);
+    /* the cost: the time the VM's vCPUs above the threshold waited */
+    gint64 waited = 0;
+    for (guint i = 0; i < bad->len; i++)
+        waited += ((KvmThread *) g_ptr_array_index (bad, i))->runnable_ns;
+    fta_finding_set_cost (f, waited);
     char *vmv = g_strdup_printf ("%d", m->vm);
     fta_finding_add_evidence (f, "vm", vmv);
     g_free (vmv);

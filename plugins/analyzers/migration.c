@@ -43,6 +43,7 @@ typedef struct {
     MigrationMove last_mig;  /* from = -1: none yet */
     MigrationMove last_chg;
     gint32 run_cpu;          /* CPU of the latest Running span, -1 none */
+    gint64 runnable_ns;      /* time waiting for a CPU (Runnable spans) */
     /* sched_wakeup rule: the latest migrate, not yet resolved */
     gboolean pending;
     gint32 pending_from, pending_to;
@@ -319,6 +320,10 @@ static void
 migration_on_span (void *self, const FtaSpan *sp)
 {
     Migration *m = self;
+    if (sp->state == FTA_TASK_RUNNABLE && sp->end_ns > sp->start_ns) {
+        migration_task (m, sp->pid, sp->task, NULL)->runnable_ns += sp->end_ns - sp->start_ns;
+        return;
+    }
     if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
         return;
     MigrationTask *t = migration_task (m, sp->pid, sp->task, NULL);
@@ -392,6 +397,11 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
         "on one CPU stops the bouncing; for latency-critical threads consider isolating "
         "their CPUs.");
     g_free (title);
+    /* the cost: the time the bouncing tasks waited for a CPU */
+    gint64 waited = 0;
+    for (guint i = 0; i < bouncers->len; i++)
+        waited += ((MigrationTask *) g_ptr_array_index (bouncers, i))->runnable_ns;
+    fta_finding_set_cost (f, waited);
     char *v = g_strdup_printf ("%u", bouncers->len);
     fta_finding_add_evidence (f, "tasks", v);
     g_free (v);

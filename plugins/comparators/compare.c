@@ -645,6 +645,7 @@ new_findings (const FtaResults *base, const FtaResults *prob, FtaResults *out)
         char *title = g_strdup_printf ("Only in the problem trace: %s", f->title);
         FtaFinding *n = fta_results_add_finding (out, FTA_SEVERITY_INFO, "compare.new-finding",
                                                  title, f->cause, f->advice);
+        fta_finding_set_cost (n, f->cost_ns);
         fta_finding_add_evidence (n, "code", f->code);
         for (guint k = 0; k < f->evidence_keys->len; k++)
             fta_finding_add_evidence (n, g_ptr_array_index (f->evidence_keys, k),

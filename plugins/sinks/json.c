@@ -350,6 +350,7 @@ json_findings (JsonOut *o, const FtaResults *r)
         jo_close (o, '}');
         jo_str (o, "cause", f->cause);
         jo_str (o, "advice", f->advice);
+        jo_int (o, "cost_ns", f->cost_ns);
         jo_close (o, '}');
     }
     jo_close (o, ']');
