@@ -13,7 +13,10 @@
  *  - A sleep ends at sched_wakeup (the task is enqueued), or at
  *    sched_waking when the trace has no sched_wakeup for it; the Runnable
  *    span that follows carries the sched_waking time for latency.
- *  - LOST / buffer-started markers reset all state: no span crosses them.
+ *  - A LOST / buffer-started marker of CPU N resets what depends on N:
+ *    its current task and the tasks last known there (no span of theirs
+ *    crosses it); a marker without a CPU resets every CPU.  A woken task
+ *    waiting on N keeps its certain wait, with an inferred end.
  *  - pid 0 (the per-CPU idle tasks) has no spans.
  */
 #include "config.h"
@@ -428,19 +431,48 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
         t->cpu = w->target_cpu;
 }
 
+/* A lost-event or buffer-started marker for CPU (all CPUs when -1): what
+ * the events lost there could have changed is forgotten, the rest stays.
+ * That is the CPU's current task and every task last known there (running,
+ * queued or switched out there).  A woken task still waiting there gets
+ * the part of its wait that is certain -- up to the CPU's last recorded
+ * event -- as a Runnable span with an inferred end, so that its wakeup
+ * counts as one whose latency is unknown. */
 static void
-reset (FtaModel *m)
+reset_task (FtaModel *m, Task *t, gint64 certain)
 {
+    if ((t->state == MS_WAITING || t->state == MS_UNKNOWN) && t->has_waking) {
+        if (t->state == MS_WAITING)
+            emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts,
+                  FTA_SPAN_NO_WAKEUP);
+        t->state = MS_RUNNABLE;
+        t->reason = FTA_RUNNABLE_WOKEN;
+        t->since = t->waking_ts;
+    }
+    if (t->state == MS_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED)
+        emit (m, t, FTA_TASK_RUNNABLE, t->since, MAX (certain, t->since),
+              FTA_SPAN_INFERRED_END);
+    t->state = MS_UNKNOWN;
+    t->has_waking = FALSE;
+    t->last_wakeup = -1;
+}
+
+static void
+reset (FtaModel *m, gint32 cpu)
+{
+    gboolean all = cpu < 0 || (guint) cpu >= m->cpus->len;
     for (guint i = 0; i < m->tasks->len; i++) {
         Task *t = g_ptr_array_index (m->tasks, i);
-        if (!t)
+        if (!t || (!all && t->cpu != cpu))
             continue;
-        t->state = MS_UNKNOWN;
-        t->has_waking = FALSE;
-        t->last_wakeup = -1;
+        gint64 certain = t->cpu >= 0 && (guint) t->cpu < m->cpus->len
+                             ? g_array_index (m->cpus, Cpu, t->cpu).last_ts
+                             : -1;
+        reset_task (m, t, certain);
     }
     for (guint i = 0; i < m->cpus->len; i++)
-        cpu_reset (&g_array_index (m->cpus, Cpu, i));
+        if (all || i == (guint) cpu)
+            cpu_reset (&g_array_index (m->cpus, Cpu, i));
     m->q->model_resets++;
 }
 
@@ -481,7 +513,7 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
 {
     number_tasks (m, ev);
     if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
-        reset (m);
+        reset (m, ev->cpu);
         return;
     }
     Cpu *c = get_cpu (m, ev->cpu);

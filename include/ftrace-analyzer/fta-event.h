@@ -51,7 +51,8 @@ typedef enum {
     /* Any event the core has no typed fields for: see FtaEvent.name. */
     FTA_EV_OTHER,
     /* Markers: "CPU:N [LOST M EVENTS]" (lost = M, or -1 when unknown) and
-     * "##### CPU N buffer started ####".  The sched model resets at both. */
+     * "##### CPU N buffer started ####".  The sched model resets what
+     * depends on CPU N at both (every CPU when cpu is -1). */
     FTA_EV_LOST,
     FTA_EV_BUFFER_STARTED,
     /* Pseudo type used only in subscriptions: the task-state spans
@@ -217,7 +218,8 @@ typedef enum {
 
 /* Task T was in STATE from start_ns to end_ns.  Published by the core when
  * the span ends.  A span never crosses a lost-event or buffer-started
- * marker: the model drops open state there instead. */
+ * marker of its CPU (of any CPU when the marker names none): the model
+ * drops the open state that depends on that CPU there instead. */
 typedef struct {
     gint64 start_ns;
     gint64 end_ns;

@@ -9,8 +9,9 @@
  *    the run still going on when the trace ends (busy_truncated_ns; it is
  *    not in switch.tasks run_ns, which counts complete runs only);
  *  - unknown: before the CPU's first recorded sched_switch (who ran is not
- *    known); from a lost-event or buffer-started marker to the CPU's next
- *    switch (the model drops its state there); and a run the model dropped
+ *    known); from a lost-event or buffer-started marker of that CPU (of
+ *    any CPU when it names none) to the CPU's next switch (the model drops
+ *    that CPU's state there); and a run the model dropped
  *    (a task seen switched in elsewhere while it ran here);
  *  - idle: the rest, i.e. time after a switch whose occupant is known and
  *    not covered by a Running span.
@@ -291,20 +292,19 @@ cpu_irq_reset (CpuCpu *c)
 static void
 cpu_marker (Cpu *s, const FtaEvent *ev)
 {
-    /* The model drops every task's state at a marker: the run in progress
-     * on each CPU is not published, so its time is not known. */
+    /* The model drops the state of the marker's CPU (of every CPU when the
+     * marker names none): the run in progress there is not published, so
+     * its time is not known.  Other CPUs lost nothing. */
     for (guint i = 0; i < s->cpus->len; i++) {
         CpuCpu *c = g_ptr_array_index (s->cpus, i);
-        if (!c)
+        if (!c || (ev->cpu >= 0 && (guint) ev->cpu != i))
             continue;
         if (c->seen) {
             c->known = FALSE;
             cpu_fill (c, ev->ts_ns);
         }
         c->cur_pid = -1;
-        /* only the marker's CPU lost events: pairs elsewhere stay valid */
-        if (ev->cpu < 0 || (guint) ev->cpu == i)
-            cpu_irq_reset (c);
+        cpu_irq_reset (c);
     }
 }
 
