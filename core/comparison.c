@@ -88,6 +88,9 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
     char *both = g_strdup_printf ("%s vs %s", baseline, problem);
     q->input_path = g_string_chunk_insert_const (out->strings, both);
     g_free (both);
+    /* sinks show each input's summary and quality beside the comparison */
+    fta_results_add_input (out, "baseline", base);
+    fta_results_add_input (out, "problem", prob);
     cmp->plugin->desc->compare (cmp->self, base, prob, out);
     code = fta_output_render_sinks (&e, rc, out, error);
     goto done;

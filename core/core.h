@@ -31,6 +31,9 @@ struct _FtaResults {
     GStringChunk *strings;
     const FtaQuality *quality; /* owned by the engine, or own_quality */
     FtaQuality *own_quality;   /* saved copies: freed with the results */
+    /* A comparison's inputs (borrowed: they outlive R), and their roles */
+    GPtrArray *inputs;         /* (const FtaResults *), or NULL */
+    GPtrArray *input_roles;    /* (const char *), in strings */
 };
 
 FtaResults *fta_results_new (void);
@@ -48,6 +51,10 @@ FtaQuality *fta_results_copy_quality (FtaResults *r, const FtaQuality *q);
  * R, which must outlive it.  Free with fta_results_free_view. */
 FtaResults *fta_results_select (const FtaResults *r, char **patterns);
 void fta_results_free_view (FtaResults *view);
+/* Names IN, one of the results R was made from, as ROLE ("baseline",
+ * "problem"): sinks show each input's summary and quality.  IN is
+ * borrowed and must outlive R. */
+void fta_results_add_input (FtaResults *r, const char *role, const FtaResults *in);
 /* TRUE when PATH holds a saved JSON result (a '{' document), not a trace. */
 gboolean fta_results_is_saved (const char *path);
 /* Reads a JSON document of the json sink back (tables, series, findings,

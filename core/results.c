@@ -21,6 +21,7 @@ struct _FtaTable {
     FtaValue *free_cells;
     gsize n_free, slab_rows;
     GStringChunk *strings;
+    gboolean omit_empty; /* text and HTML leave it out when it has no rows */
 };
 
 #define SLAB_MAX_ROWS 4096
@@ -62,6 +63,10 @@ fta_results_free (FtaResults *r)
         g_free (f);
     }
     g_ptr_array_free (r->findings, TRUE);
+    if (r->inputs) {
+        g_ptr_array_free (r->inputs, TRUE);
+        g_ptr_array_free (r->input_roles, TRUE);
+    }
     if (r->own_quality) {
         g_array_free (r->own_quality->unparsed_examples, TRUE);
         g_ptr_array_free (r->own_quality->event_names, TRUE);
@@ -151,7 +156,9 @@ fta_results_copy (const FtaResults *src)
             guint nc = fta_table_add_column (t, sc->name, sc->type, sc->key);
             if (sc->display_unit)
                 fta_table_set_display_unit (t, nc, sc->display_unit);
+            fta_table_set_column_rank (t, nc, sc->rank);
         }
+        t->omit_empty = st->omit_empty;
         for (guint row = 0; row < st->rows->len; row++) {
             guint n = fta_table_add_row (t);
             FtaValue *dst = g_ptr_array_index (t->rows, n);
@@ -244,6 +251,51 @@ fta_table_set_display_unit (FtaTable *t, guint col, const char *unit)
     g_return_if_reached ();
 }
 
+void
+fta_table_set_column_rank (FtaTable *t, guint col, guint rank)
+{
+    g_return_if_fail (col < t->columns->len);
+    g_array_index (t->columns, FtaColumn, col).rank = rank;
+}
+
+void
+fta_table_set_omit_empty (FtaTable *t, gboolean omit)
+{
+    t->omit_empty = omit;
+}
+
+gboolean
+fta_table_omit_empty (const FtaTable *t)
+{
+    return t->omit_empty;
+}
+
+void
+fta_results_add_input (FtaResults *r, const char *role, const FtaResults *in)
+{
+    if (!r->inputs) {
+        r->inputs = g_ptr_array_new ();
+        r->input_roles = g_ptr_array_new ();
+    }
+    g_ptr_array_add (r->inputs, (gpointer) in);
+    g_ptr_array_add (r->input_roles, (gpointer) keep (r, role));
+}
+
+guint
+fta_results_n_inputs (const FtaResults *r)
+{
+    return r->inputs ? r->inputs->len : 0;
+}
+
+const FtaResults *
+fta_results_input (const FtaResults *r, guint i, const char **role)
+{
+    g_return_val_if_fail (i < fta_results_n_inputs (r), NULL);
+    if (role)
+        *role = g_ptr_array_index (r->input_roles, i);
+    return g_ptr_array_index (r->inputs, i);
+}
+
 const char *
 fta_column_display_unit (const FtaColumn *c)
 {
@@ -265,9 +317,15 @@ fta_column_display_scale (const FtaColumn *c)
 char *
 fta_column_display_name (const FtaColumn *c)
 {
-    if (c->type == FTA_COL_PERCENT)
-        return g_str_has_suffix (c->name, "pct") ? g_strdup (c->name)
-                                                 : g_strconcat (c->name, "_pct", NULL);
+    if (c->type == FTA_COL_PERCENT) {
+        /* "latency_avg_ns_delta_pct": a percent of a time is not in ns */
+        GString *n = g_string_new (c->name);
+        for (char *p; (p = strstr (n->str, "_ns_")) != NULL;)
+            g_string_erase (n, p - n->str, 3);
+        if (!g_str_has_suffix (n->str, "pct") && !strstr (n->str, "_pct_"))
+            g_string_append (n, "_pct");
+        return g_string_free (n, FALSE);
+    }
     if (c->type != FTA_COL_DURATION)
         return g_strdup (c->name);
     const char *unit = fta_column_display_unit (c);
@@ -454,6 +512,10 @@ fta_results_select (const FtaResults *r, char **patterns)
     v->findings = g_ptr_array_ref (r->findings);
     v->strings = g_string_chunk_new (64);
     v->quality = r->quality;
+    if (r->inputs) {
+        v->inputs = g_ptr_array_copy (r->inputs, NULL, NULL);
+        v->input_roles = g_ptr_array_copy (r->input_roles, NULL, NULL);
+    }
     for (guint i = 0; i < r->tables->len; i++) {
         FtaTable *t = g_ptr_array_index (r->tables, i);
         /* a comparator's "compare.switch.tasks" is also "switch.tasks" */
@@ -476,6 +538,10 @@ fta_results_free_view (FtaResults *v)
         return;
     g_ptr_array_free (v->tables, TRUE);
     g_ptr_array_unref (v->findings);
+    if (v->inputs) {
+        g_ptr_array_free (v->inputs, TRUE);
+        g_ptr_array_free (v->input_roles, TRUE);
+    }
     g_string_chunk_free (v->strings);
     g_free (v);
 }

@@ -4,10 +4,13 @@
  * JSON result in place of a trace. */
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+
+#include "fta-test.h"
 
 static char *tmpdir;
 
@@ -282,7 +285,13 @@ check_all_same (JsonObject *doc)
     JsonObject *tables = json_object_get_object_member (doc, "tables");
     GList *names = json_object_get_members (tables);
     g_assert_cmpuint (g_list_length (names), >, 5);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                          json_object_get_object_member (tables, "compare.regressions"),
+                          "rows")), ==, 0);
     for (GList *l = names; l; l = l->next) {
+        if (strcmp (l->data, "compare.inputs") == 0
+            || strcmp (l->data, "compare.regressions") == 0)
+            continue; /* no rows joined: the overview and the regressions */
         JsonObject *t = json_object_get_object_member (tables, l->data);
         JsonArray *cols = json_object_get_array_member (t, "columns");
         guint st = G_MAXUINT;
@@ -314,12 +323,231 @@ test_itself (void)
     check_all_same (root (jp2));
     JsonNode *t1 = json_object_get_member (root (jp), "tables");
     JsonNode *t2 = json_object_get_member (root (jp2), "tables");
+    /* the overview names the saved file: alike but for the input's path */
+    GHashTable *i1 = row_where (root (jp), "compare.inputs", "role", "baseline");
+    GHashTable *i2 = row_where (root (jp2), "compare.inputs", "role", "baseline");
+    g_assert_cmpstr (str_of (i2, "input"), ==, saved);
+    static const char *const same[] = { "span_ns", "cpus", "events", "lost_events",
+                                        "critical", "warning", "info" };
+    for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+        g_assert_cmpint (int_of (i1, same[i]), ==, int_of (i2, same[i]));
+    g_assert_cmpstr (str_of (i1, "busy_by_cpu"), ==, str_of (i2, "busy_by_cpu"));
+    g_hash_table_unref (i1);
+    g_hash_table_unref (i2);
+    json_object_remove_member (json_node_get_object (t1), "compare.inputs");
+    json_object_remove_member (json_node_get_object (t2), "compare.inputs");
     g_assert_true (json_node_equal (t1, t2));
     g_object_unref (jp2);
     g_unlink (saved);
     g_free (saved);
     g_object_unref (jp);
     g_free (qemu);
+}
+
+
+/* --- both traces side by side, regressions by cost ---------------------------- */
+
+static double
+dbl_of (GHashTable *row, const char *col)
+{
+    JsonNode *n = g_hash_table_lookup (row, col);
+    g_assert_nonnull (n);
+    g_assert_false (JSON_NODE_HOLDS_NULL (n));
+    return json_node_get_double (n);
+}
+
+/* Findings of the analysis of TRACE with CFG, by severity. */
+static void
+findings_of (const char *trace, const char *cfg, guint sev[3])
+{
+    char *out = g_build_filename (tmpdir, "one.json", NULL);
+    const char *args[] = { "-q", "-c", cfg, "-f", "json", "-o", out, trace, NULL };
+    g_assert_cmpint (run_argv (args, NULL), ==, 0);
+    JsonParser *p = json_parser_new ();
+    g_assert_true (json_parser_load_from_file (p, out, NULL));
+    JsonArray *fs = json_object_get_array_member (root (p), "findings");
+    sev[0] = sev[1] = sev[2] = 0;
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        const char *s = json_object_get_string_member (json_array_get_object_element (fs, i),
+                                                       "severity");
+        sev[strcmp (s, "critical") == 0 ? 2 : strcmp (s, "warning") == 0 ? 1 : 0]++;
+    }
+    g_object_unref (p);
+    g_unlink (out);
+    g_free (out);
+}
+
+/* Baseline: A runs 1000 us, B 500 us, then idle; problem: A 2000 us, C
+ * 500 us.  One CPU, both traces 3 ms from their first switch, which
+ * leaves no time unknown: busy 1.5 ms = 50% and 2.5 ms = 83.3%. */
+static void
+test_inputs (void)
+{
+    GString *b = g_string_new ("# tracer: nop\n");
+    sw (b, 0, "swapper/0", 0, "A", 100);
+    sw (b, 1000, "A", 100, "B", 200);
+    sw (b, 1500, "B", 200, "swapper/0", 0);
+    ev (b, 3000, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    GString *p = g_string_new ("# tracer: nop\n");
+    sw (p, 0, "swapper/0", 0, "A", 300);
+    sw (p, 2000, "A", 300, "C", 400);
+    sw (p, 2500, "C", 400, "swapper/0", 0);
+    ev (p, 3000, "<idle>", 0, "tick_stop: success=1 dependency=NONE");
+    char *base = write_tmp ("base.txt", b->str), *prob = write_tmp ("prob.txt", p->str);
+    char *cfg = write_tmp ("cmp.cfg", "analyzers = [ \"switch\", \"cpu\" ];\n"
+                                      "plugins = { compare = { min_abs_ms = 0.1; }; };\n");
+    const char *extra[] = { "-c", cfg, NULL };
+    JsonParser *jp = compare (base, prob, extra);
+    JsonObject *doc = root (jp);
+
+    const char *paths[] = { base, prob };
+    const gint64 busy_ns[] = { 1500000, 2500000 };
+    const char *roles[] = { "baseline", "problem" };
+    for (guint i = 0; i < 2; i++) {
+        GHashTable *r = row_where (doc, "compare.inputs", "role", roles[i]);
+        g_assert_cmpstr (str_of (r, "input"), ==, paths[i]);
+        g_assert_cmpstr (str_of (r, "format"), ==, "tracefs");
+        g_assert_cmpint (int_of (r, "span_ns"), ==, 3000000);
+        g_assert_cmpint (int_of (r, "cpus"), ==, 1);
+        g_assert_cmpint (int_of (r, "events"), ==, 4);
+        g_assert_cmpfloat_with_epsilon (dbl_of (r, "busy_pct"), busy_ns[i] / 3e4, 1e-9);
+        g_assert_cmpfloat_with_epsilon (dbl_of (r, "busy_min_pct"), busy_ns[i] / 3e4, 1e-9);
+        g_assert_cmpfloat_with_epsilon (dbl_of (r, "busy_max_pct"), busy_ns[i] / 3e4, 1e-9);
+        char *by = g_strdup_printf ("0: %.0f%%", busy_ns[i] / 3e4);
+        g_assert_cmpstr (str_of (r, "busy_by_cpu"), ==, by);
+        g_free (by);
+        g_assert_cmpfloat_with_epsilon (dbl_of (r, "runnable_pressure_pct"), 0, 1e-9);
+        g_assert_cmpint (int_of (r, "lost_events"), ==, 0);
+        guint sev[3];
+        findings_of (paths[i], cfg, sev);
+        g_assert_cmpint (int_of (r, "critical"), ==, sev[2]);
+        g_assert_cmpint (int_of (r, "warning"), ==, sev[1]);
+        g_assert_cmpint (int_of (r, "info"), ==, sev[0]);
+        g_hash_table_unref (r);
+    }
+
+    /* more run: A's 1 ms more over 3 ms is 333.3 ms per second of trace,
+     * C's new 0.5 ms 166.7 ms; A first, in the table and the findings */
+    GPtrArray *regs = fta_test_rows (doc, "compare.regressions");
+    g_assert_cmpuint (regs->len, >=, 2);
+    GHashTable *r0 = g_ptr_array_index (regs, 0), *r1 = g_ptr_array_index (regs, 1);
+    g_assert_cmpstr (str_of (r0, "kind"), ==, "more run");
+    g_assert_cmpstr (str_of (r0, "who"), ==, "A");
+    g_assert_cmpstr (str_of (r0, "metric"), ==, "run_ns");
+    g_assert_cmpstr (str_of (r0, "table"), ==, "switch.tasks");
+    g_assert_cmpint (int_of (r0, "cost_ns_per_sec"), ==, 333333333);
+    g_assert_cmpint (int_of (r0, "base_ns"), ==, 1000000);
+    g_assert_cmpint (int_of (r0, "problem_ns"), ==, 2000000);
+    gboolean c_found = FALSE;
+    for (guint i = 1; i < regs->len; i++) {
+        GHashTable *r = g_ptr_array_index (regs, i);
+        if (strcmp (str_of (r, "who"), "C") == 0 && strcmp (str_of (r, "metric"), "run_ns") == 0) {
+            g_assert_cmpint (int_of (r, "cost_ns_per_sec"), ==, 166666667);
+            g_assert_true (is_null (r, "base_ns"));
+            c_found = TRUE;
+        }
+    }
+    g_assert_true (c_found);
+    (void) r1;
+    g_ptr_array_unref (regs);
+    g_object_unref (jp);
+    g_string_free (b, TRUE);
+    g_string_free (p, TRUE);
+    g_free (base);
+    g_free (prob);
+    g_free (cfg);
+}
+
+/* Regressions come costliest first, and their findings in that order. */
+static void
+test_by_cost (void)
+{
+    char *quiet = corpus ("quiet_ftrace_default.txt.gz");
+    char *busy = corpus ("cpu_contention_ftrace_default.txt.gz");
+    JsonParser *jp = compare (quiet, busy, NULL);
+    JsonObject *doc = root (jp);
+    GPtrArray *regs = fta_test_rows (doc, "compare.regressions");
+    g_assert_cmpuint (regs->len, >, 3);
+    gint64 last = G_MAXINT64;
+    for (guint i = 0; i < regs->len; i++) {
+        GHashTable *r = g_ptr_array_index (regs, i);
+        if (is_null (r, "cost_ns_per_sec"))
+            break;
+        gint64 c = int_of (r, "cost_ns_per_sec");
+        g_assert_cmpint (c, <=, last);
+        last = c;
+    }
+    /* the CPU hog's wait tops both */
+    GHashTable *top = g_ptr_array_index (regs, 0);
+    g_assert_cmpstr (str_of (top, "who"), ==, "stress-ng-cpu");
+    JsonArray *fs = json_object_get_array_member (doc, "findings");
+    JsonObject *f0 = json_array_get_object_element (fs, 0);
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (f0, "title"),
+                                     "stress-ng-cpu"));
+    g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (f0, "evidence"), "metric"),
+                     ==, str_of (top, "metric"));
+    /* empty in both traces: still in JSON */
+    g_assert_true (json_object_has_member (json_object_get_object_member (doc, "tables"),
+                                           "compare.kvm.vcpus"));
+    g_ptr_array_unref (regs);
+    g_object_unref (jp);
+    g_free (quiet);
+    g_free (busy);
+}
+
+/* The text of a comparison of corpus recordings: no line over 160
+ * columns, both traces first, no table empty on both sides. */
+static void
+test_text_width (void)
+{
+    static const char *const pairs[][3] = {
+        { "quiet_ftrace_default.txt.gz", "cpu_contention_ftrace_default.txt.gz", NULL },
+        { "quiet_ftrace_default.txt.gz", "io_block_ftrace_default.txt.gz", NULL },
+        { "quiet_ftrace_default.txt.gz", "qemu_tcg_ftrace_default.txt.gz", "kvm" },
+        { "quiet_ftrace_default.txt.gz", "lossy_ftrace_default.txt.gz", NULL },
+        { "qemu_tcg_ftrace_default.txt.gz", "cpu_contention_ftrace_default.txt.gz", NULL },
+        { "io_block_ftrace_default.txt.gz", "qemu_tcg_tracecmd_report.txt.gz", "kvm" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++) {
+        /* short links: a path is never cut, so keep it within the line */
+        char *a = corpus (pairs[i][0]), *b = corpus (pairs[i][1]);
+        char *la = g_build_filename (tmpdir, "a.txt.gz", NULL);
+        char *lb = g_build_filename (tmpdir, "b.txt.gz", NULL);
+        g_unlink (la);
+        g_unlink (lb);
+        g_assert_cmpint (symlink (a, la), ==, 0);
+        g_assert_cmpint (symlink (b, lb), ==, 0);
+        const char *args[] = { "compare", "-q", "-p", pairs[i][2] ? pairs[i][2] : "default",
+                               la, lb, NULL };
+        FtaTestRun r = fta_test_run_argv (args);
+        g_test_message ("%s vs %s", pairs[i][0], pairs[i][1]);
+        g_assert_cmpint (r.rc, ==, 0);
+        char **lines = g_strsplit (r.out, "\n", -1);
+        guint n = 0, sections = 0;
+        for (char **l = lines; *l; l++, n++) {
+            glong w = g_utf8_strlen (*l, -1);
+            if (w > 160)
+                g_test_message ("line %u: %ld columns: %s", n + 1, w, *l);
+            g_assert_cmpint (w, <=, 160);
+            g_assert_cmpstr (*l, !=, "  (no rows)");
+            if (g_str_has_prefix (*l, "== ") && sections++ == 0)
+                g_assert_true (g_str_has_suffix (*l, "(compare.inputs) =="));
+        }
+        g_assert_true (g_str_has_prefix (r.out, "ftrace-analyzer: comparison of 2 traces"));
+        g_assert_nonnull (strstr (r.out, "(compare.regressions) =="));
+        g_assert_nonnull (strstr (r.out, "== Input quality: baseline =="));
+        g_assert_nonnull (strstr (r.out, "== Input quality: problem =="));
+        g_assert_cmpuint (n, >, 20);
+        g_strfreev (lines);
+        fta_test_run_clear (&r);
+        g_unlink (la);
+        g_unlink (lb);
+        g_free (la);
+        g_free (lb);
+        g_free (a);
+        g_free (b);
+    }
 }
 
 static void
@@ -348,6 +576,9 @@ main (int argc, char **argv)
     g_test_add_func ("/compare/usage", test_usage);
     g_test_add_func ("/compare/corpus/contention", test_contention);
     g_test_add_func ("/compare/corpus/itself", test_itself);
+    g_test_add_func ("/compare/inputs", test_inputs);
+    g_test_add_func ("/compare/corpus/by-cost", test_by_cost);
+    g_test_add_func ("/compare/corpus/text-width", test_text_width);
     int rc = g_test_run ();
     char *files[] = { "base.txt", "prob.txt", "cmp.cfg" };
     for (guint i = 0; i < G_N_ELEMENTS (files); i++) {

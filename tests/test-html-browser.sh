@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$build/tests"
 report="$tmp/report.html"
 shot="$build/tests/report.png"
-echo "1..8"
+echo "1..9"
 
 if "$FTA_BIN" report -q "$src/tests/data/corpus/qemu_tcg_ftrace_default.txt.gz" \
      -o "$report"; then
@@ -91,10 +91,20 @@ if [ -s "$cshot" ] && grep -q '<section id="compare">' "$tmp/cdom.html" &&
 else
   echo "not ok 7 - comparison rendered, naming the CPU hog"
 fi
+# titled as a comparison, each input's tiles and quality
+if grep -q '<h1>ftrace-analyzer comparison</h1>' "$tmp/cdom.html" &&
+   [ "$(grep -c 'class="input-role">baseline: ' "$tmp/cdom.html")" = 2 ] &&
+   [ "$(grep -c 'class="input-role">problem: ' "$tmp/cdom.html")" = 2 ] &&
+   [ "$(grep -o '<div class="cards">' "$tmp/cdom.html" | wc -l)" = 2 ] &&
+   [ "$(grep -o '<table class="kv quality">' "$tmp/cdom.html" | wc -l)" = 2 ]; then
+  echo "ok 8 - comparison: both traces' summaries and quality"
+else
+  echo "not ok 8 - comparison: both traces' summaries and quality"
+fi
 errors=$(grep -E 'CONSOLE|Uncaught|:ERROR:.*file://' "$tmp/c.err" || true)
 if [ -z "$errors" ]; then
-  echo "ok 8 - comparison: no console errors"
+  echo "ok 9 - comparison: no console errors"
 else
-  echo "not ok 8 - comparison: console errors"
+  echo "not ok 9 - comparison: console errors"
   printf '%s\n' "$errors" | sed 's/^/# /'
 fi

@@ -184,6 +184,48 @@ check_heading (Check *k, const Table *t, guint col, const char *heading, const c
 
 /* --- text ---------------------------------------------------------------- */
 
+/* Whether HEADING is how text heads column C: its name, a duration's
+ * "ns" part in a display unit ("run_ns_base" as "run_ms_base"), a
+ * percent's without "_ns" ("latency_avg_ns_delta_pct" as
+ * "latency_avg_delta_pct"). */
+static gboolean
+names_column (const Col *c, const char *heading)
+{
+    if (strcmp (c->type, "percent") == 0) {
+        GString *n = g_string_new (c->name);
+        for (char *p; (p = strstr (n->str, "_ns_")) != NULL;)
+            g_string_erase (n, p - n->str, 3);
+        if (!g_str_has_suffix (n->str, "pct") && !strstr (n->str, "_pct_"))
+            g_string_append (n, "_pct");
+        gboolean same = strcmp (n->str, heading) == 0;
+        g_string_free (n, TRUE);
+        return same;
+    }
+    if (strcmp (c->type, "duration") != 0)
+        return strcmp (c->name, heading) == 0;
+    static const char *const units[] = { "ns", "us", "ms", "s" };
+    gboolean same = FALSE;
+    for (guint u = 0; u < G_N_ELEMENTS (units) && !same; u++) {
+        char *a = g_strdup_printf ("%s_%s", c->name, units[u]);
+        char *b = g_strdup_printf ("time_%s", units[u]);
+        same = strcmp (heading, a) == 0 || (strcmp (c->name, "ns") == 0 && strcmp (heading, b) == 0);
+        g_free (a);
+        g_free (b);
+        /* the last "ns" between underscores or at an end */
+        const char *at = NULL;
+        for (const char *p = c->name; (p = strstr (p, "ns")) != NULL; p += 2)
+            if ((p == c->name || p[-1] == '_') && (p[2] == '\0' || p[2] == '_'))
+                at = p;
+        if (at && !same) {
+            char *d = g_strdup_printf ("%.*s%s%s", (int) (at - c->name), c->name, units[u],
+                                       at + 2);
+            same = strcmp (heading, d) == 0;
+            g_free (d);
+        }
+    }
+    return same;
+}
+
 static void
 check_text (Check *k, GHashTable *tables, const char *text, GPtrArray *headers_out)
 {
@@ -252,19 +294,39 @@ check_text (Check *k, GHashTable *tables, const char *text, GPtrArray *headers_o
         for (char **p = h; *p; p++)
             if (**p)
                 g_ptr_array_add (heads, *p);
-        if (heads->len != t->cols->len) {
-            bad (k, t->name, "%u headings for %u columns: %s", heads->len, t->cols->len, l[1]);
+        /* a narrow table shows some columns, in order, every key among them */
+        guint *col_of = g_new (guint, heads->len + 1), next = 0;
+        gboolean ok = heads->len > 0;
+        for (guint i = 0; i < heads->len && ok; i++) {
+            while (next < t->cols->len
+                   && !names_column (&g_array_index (t->cols, Col, next),
+                                     g_ptr_array_index (heads, i))) {
+                if (g_array_index (t->cols, Col, next).key) {
+                    bad (k, t->name, "key %s not shown", g_array_index (t->cols, Col, next).name);
+                    ok = FALSE;
+                }
+                next++;
+            }
+            if (next == t->cols->len) {
+                bad (k, t->name, "heading \"%s\" names no column after the previous one: %s",
+                     (char *) g_ptr_array_index (heads, i), l[1]);
+                ok = FALSE;
+            }
+            col_of[i] = next++;
+        }
+        if (!ok) {
+            g_free (col_of);
             g_ptr_array_free (heads, TRUE);
             g_strfreev (h);
             continue;
         }
         GString *re = g_string_new ("^");
-        for (guint c = 0; c < t->cols->len; c++) {
-            const char *heading = g_ptr_array_index (heads, c);
+        for (guint i = 0; i < heads->len; i++) {
+            const char *heading = g_ptr_array_index (heads, i);
             if (headers_out)
                 g_ptr_array_add (headers_out, g_strdup_printf ("%s:%s", t->name, heading));
-            check_heading (k, t, c, heading, unit_of (heading, "_"),
-                           shown_unit (&g_array_index (t->cols, Col, c)));
+            check_heading (k, t, col_of[i], heading, unit_of (heading, "_"),
+                           shown_unit (&g_array_index (t->cols, Col, col_of[i])));
         }
         /* each row: the JSON's strings literally, numbers captured */
         for (guint r = 0; l[2 + r] && g_str_has_prefix (l[2 + r], "  ")
@@ -276,7 +338,8 @@ check_text (Check *k, GHashTable *tables, const char *text, GPtrArray *headers_o
             }
             JsonArray *row = json_array_get_array_element (t->rows, r);
             g_string_assign (re, "^");
-            for (guint c = 0; c < t->cols->len; c++) {
+            for (guint i = 0; i < heads->len; i++) {
+                guint c = col_of[i];
                 const Col *col = &g_array_index (t->cols, Col, c);
                 JsonNode *cell = json_array_get_element (row, c);
                 g_string_append (re, " +");
@@ -294,10 +357,10 @@ check_text (Check *k, GHashTable *tables, const char *text, GPtrArray *headers_o
             if (!g_regex_match (rx, l[2 + r], 0, &m)) {
                 bad (k, t->name, "row %u is not the JSON's: %s", r, l[2 + r]);
             } else {
-                for (guint c = 0; c < t->cols->len; c++) {
-                    char *cell = g_match_info_fetch (m, (int) c + 1);
-                    check_cell (k, t, c, json_array_get_element (row, c), cell,
-                                unit_of (g_ptr_array_index (heads, c), "_"));
+                for (guint i = 0; i < heads->len; i++) {
+                    char *cell = g_match_info_fetch (m, (int) i + 1);
+                    check_cell (k, t, col_of[i], json_array_get_element (row, col_of[i]), cell,
+                                unit_of (g_ptr_array_index (heads, i), "_"));
                     g_free (cell);
                 }
             }
@@ -305,6 +368,7 @@ check_text (Check *k, GHashTable *tables, const char *text, GPtrArray *headers_o
             g_regex_unref (rx);
         }
         g_string_free (re, TRUE);
+        g_free (col_of);
         g_ptr_array_free (heads, TRUE);
         g_strfreev (h);
     }
@@ -354,16 +418,30 @@ check_html (Check *k, GHashTable *tables, const char *html)
         char *head = g_strndup (tab, body ? body - tab : (gssize) strlen (tab));
         GMatchInfo *m;
         GPtrArray *units = g_ptr_array_new_with_free_func (g_free);
+        /* the first table may show some columns: in order, every key */
+        GArray *col_of = g_array_new (FALSE, FALSE, sizeof (guint));
+        guint next = 0;
+        gboolean ok = TRUE;
         g_regex_match (th, head, 0, &m);
         while (g_match_info_matches (m)) {
-            guint c = units->len;
             char *name = g_match_info_fetch (m, 1), *heading = g_match_info_fetch (m, 2);
             char *unit = html_unit (heading);
-            if (c < t->cols->len) {
-                const Col *col = &g_array_index (t->cols, Col, c);
-                if (strcmp (name, col->name) != 0)
-                    bad (k, t->name, "heading %u is of %s, not %s", c, name, col->name);
-                check_heading (k, t, c, heading, unit, shown_unit (col));
+            while (next < t->cols->len
+                   && strcmp (g_array_index (t->cols, Col, next).name, name) != 0) {
+                if (g_array_index (t->cols, Col, next).key) {
+                    bad (k, t->name, "key %s not shown", g_array_index (t->cols, Col, next).name);
+                    ok = FALSE;
+                }
+                next++;
+            }
+            if (next < t->cols->len) {
+                check_heading (k, t, next, heading, unit,
+                               shown_unit (&g_array_index (t->cols, Col, next)));
+                g_array_append_val (col_of, next);
+                next++;
+            } else {
+                bad (k, t->name, "heading of %s: no such column after the previous one", name);
+                ok = FALSE;
             }
             g_ptr_array_add (units, unit);
             g_free (name);
@@ -371,21 +449,22 @@ check_html (Check *k, GHashTable *tables, const char *html)
             g_match_info_next (m, NULL);
         }
         g_match_info_free (m);
-        if (units->len != t->cols->len)
-            bad (k, t->name, "%u headings for %u columns", units->len, t->cols->len);
+        if (!units->len)
+            bad (k, t->name, "no headings");
         guint r = 0;
         g_regex_match (tr, body ? body : "", 0, &m);
-        while (g_match_info_matches (m) && units->len == t->cols->len
+        while (g_match_info_matches (m) && ok && units->len
                && r < json_array_get_length (t->rows)) {
             char *cells = g_match_info_fetch (m, 1);
             JsonArray *row = json_array_get_array_element (t->rows, r);
             GMatchInfo *cm;
             guint c = 0;
             g_regex_match (td, cells, 0, &cm);
-            while (g_match_info_matches (cm) && c < t->cols->len) {
+            while (g_match_info_matches (cm) && c < col_of->len) {
                 char *attrs = g_match_info_fetch (cm, 1), *text = g_match_info_fetch (cm, 2);
-                const Col *col = &g_array_index (t->cols, Col, c);
-                JsonNode *cell = json_array_get_element (row, c);
+                guint ci = g_array_index (col_of, guint, c);
+                const Col *col = &g_array_index (t->cols, Col, ci);
+                JsonNode *cell = json_array_get_element (row, ci);
                 if (strcmp (col->type, "count") == 0 && !JSON_NODE_HOLDS_NULL (cell)) {
                     /* thin spaces group the digits of counts */
                     char **parts = g_strsplit (text, "\u2009", -1);
@@ -394,20 +473,21 @@ check_html (Check *k, GHashTable *tables, const char *html)
                     g_strfreev (parts);
                 }
                 if (strcmp (col->type, "string") != 0)
-                    check_cell (k, t, c, cell, text, g_ptr_array_index (units, c));
+                    check_cell (k, t, ci, cell, text, g_ptr_array_index (units, c));
                 g_free (attrs);
                 g_free (text);
                 c++;
                 g_match_info_next (cm, NULL);
             }
             g_match_info_free (cm);
-            if (c != t->cols->len)
+            if (c != col_of->len)
                 bad (k, t->name, "row %u has %u cells", r, c);
             g_free (cells);
             r++;
             g_match_info_next (m, NULL);
         }
         g_match_info_free (m);
+        g_array_free (col_of, TRUE);
         g_ptr_array_unref (units);
         g_free (head);
         g_free (tab);

@@ -23,7 +23,9 @@
  * header_cpus; 1.5: fta_context_use_color, the display unit of duration
  * columns, FtaColumn.display_unit; 1.6: FtaQuality's trace.dat fields,
  * from file_version to buffers, and process_dump_threads; 1.7:
- * FtaFinding.cost_ns and fta_finding_set_cost).  The core reads
+ * FtaFinding.cost_ns and fta_finding_set_cost; 1.8: column ranks,
+ * FtaColumn.rank, tables omitted when empty, a comparison's inputs,
+ * fta_results_input).  The core reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -69,7 +71,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 7
+#define FTA_PLUGIN_ABI_MINOR 8
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

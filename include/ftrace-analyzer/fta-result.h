@@ -29,7 +29,14 @@ typedef struct {
      * "s", fixed by the table (fta_table_set_display_unit); NULL is "ms".
      * Since ABI 1.5: read it with fta_column_display_unit. */
     const char *display_unit;
+    /* Since ABI 1.8: which columns a narrow rendering keeps.  Text fits a
+     * table to its width by taking keys first, then columns by rising
+     * rank (equal ranks together, in table order); FTA_RANK_DETAIL: only
+     * in CSV, JSON and HTML's complete table.  0, the default, for all. */
+    guint rank;
 } FtaColumn;
+
+#define FTA_RANK_DETAIL G_MAXUINT
 
 /* One cell.  A cell never set is null (is_null TRUE). */
 typedef struct {
@@ -149,6 +156,11 @@ void fta_table_set_string (FtaTable *t, guint row, guint col, const char *s);
  * (latencies in us, totals in ms, times since the start in s).  JSON and
  * CSV keep nanoseconds. */
 void fta_table_set_display_unit (FtaTable *t, guint col, const char *unit);
+/* The rank of a column (ABI 1.8, FtaColumn.rank). */
+void fta_table_set_column_rank (FtaTable *t, guint col, guint rank);
+/* Text and HTML leave the table out when it has no rows; CSV and JSON
+ * keep it (ABI 1.8). */
+void fta_table_set_omit_empty (FtaTable *t, gboolean omit);
 /* Stable sort by COL, descending when DESCENDING; ties keep insert order. */
 void fta_table_sort (FtaTable *t, guint col, gboolean descending);
 
@@ -169,10 +181,17 @@ const FtaTable *fta_results_find_table (const FtaResults *r,
 guint fta_results_n_findings (const FtaResults *r);
 const FtaFinding *fta_results_finding (const FtaResults *r, guint i);
 const FtaQuality *fta_results_quality (const FtaResults *r);
+/* The results a comparison was made from (ABI 1.8): 0 for an analysis,
+ * 2 for `compare`, input 0 the baseline.  ROLE, when not NULL, gets the
+ * input's part ("baseline", "problem").  Each has its own quality and
+ * findings. */
+guint fta_results_n_inputs (const FtaResults *r);
+const FtaResults *fta_results_input (const FtaResults *r, guint i, const char **role);
 
 const char *fta_table_full_name (const FtaTable *t); /* "plugin.name" */
 const char *fta_table_title (const FtaTable *t);
 gboolean fta_table_is_series (const FtaTable *t);
+gboolean fta_table_omit_empty (const FtaTable *t); /* ABI 1.8 */
 gint64 fta_table_window_ns (const FtaTable *t);
 gint64 fta_table_start_ns (const FtaTable *t);
 guint fta_table_n_columns (const FtaTable *t);

@@ -20,6 +20,7 @@
 typedef struct {
     double min_delta_pct, min_abs_ms, min_delta_points;
     char **wait, **load;
+    GPtrArray *rises; /* Rise*, of the comparison under way */
 } Compare;
 
 typedef enum { AGG_SUM, AGG_MAX, AGG_MIN } Agg;
@@ -341,9 +342,33 @@ metric_words (const char *n)
 }
 
 typedef struct {
-    Joined *j;
+    gboolean in_base; /* the row is in the baseline */
     double base, prob, delta;
+    double cost; /* ns per second of trace, NAN when not a sum of time */
+    char *label;
 } Hit;
+
+/* The rows of one table whose metric rose past the thresholds: one
+ * finding, and rows of compare.regressions. */
+typedef struct {
+    gboolean load;
+    char *table;
+    Metric m;
+    GArray *hits; /* Hit, the largest rise first */
+    double cost;  /* the largest of the hits' costs, or NAN */
+    double delta; /* ... and of their rises, for ties */
+} Rise;
+
+static void
+rise_free (gpointer p)
+{
+    Rise *r = p;
+    for (guint h = 0; h < r->hits->len; h++)
+        g_free (g_array_index (r->hits, Hit, h).label);
+    g_array_free (r->hits, TRUE);
+    g_free (r->table);
+    g_free (r);
+}
 
 static int
 by_delta (gconstpointer a, gconstpointer b)
@@ -352,8 +377,25 @@ by_delta (gconstpointer a, gconstpointer b)
     return (x->delta < y->delta) - (x->delta > y->delta);
 }
 
-/* One finding per metric of a table: the rows whose value rose past the
- * thresholds, the largest rise first. */
+/* Costs first, largest first; then the rest by their rise. */
+static int
+by_cost (double ca, double da, double cb, double db)
+{
+    gboolean ha = !isnan (ca), hb = !isnan (cb);
+    if (ha != hb)
+        return hb - ha;
+    if (ha && ca != cb)
+        return (ca < cb) - (ca > cb);
+    return (da < db) - (da > db);
+}
+
+static int
+rise_by_cost (gconstpointer a, gconstpointer b)
+{
+    const Rise *x = *(Rise *const *) a, *y = *(Rise *const *) b;
+    return by_cost (x->cost, x->delta, y->cost, y->delta);
+}
+
 /* "955.00 ms/s" or "12.0/s": an additive value per second of trace. */
 static void
 fmt_rate (char *buf, gsize n, const Metric *m, double v, double span)
@@ -367,9 +409,11 @@ fmt_rate (char *buf, gsize n, const Metric *m, double v, double span)
     }
 }
 
+/* The rows whose value of metric M rose past the thresholds, kept in
+ * c->rises; findings are made once every table is compared, by cost. */
 static void
-find_rises (Compare *c, FtaResults *out, const char *table, GPtrArray *rows, GArray *keys,
-            const Metric *m, guint mi, double scale, double sb, double sp, gboolean load)
+find_rises (Compare *c, const char *table, GPtrArray *rows, GArray *keys, const Metric *m,
+            guint mi, double scale, double sb, double sp, gboolean load)
 {
     GArray *hits = g_array_new (FALSE, FALSE, sizeof (Hit));
     for (guint r = 0; r < rows->len; r++) {
@@ -390,7 +434,9 @@ find_rises (Compare *c, FtaResults *out, const char *table, GPtrArray *rows, GAr
                  && (b <= 0 || delta / b * 100.0 >= c->min_delta_pct);
         }
         if (ok) {
-            Hit h = { j, b, p, delta };
+            Hit h = { j->seen[0], b, p, delta, NAN, row_label (j, keys) };
+            if (m->additive && m->type == FTA_COL_DURATION && sb > 0 && sp > 0)
+                h.cost = p / sp - b / sb;
             g_array_append_val (hits, h);
         }
     }
@@ -399,43 +445,77 @@ find_rises (Compare *c, FtaResults *out, const char *table, GPtrArray *rows, GAr
         return;
     }
     g_array_sort (hits, by_delta);
-    const Hit *top = &g_array_index (hits, Hit, 0);
-    char *who = row_label (top->j, keys);
+    Rise *rise = g_new0 (Rise, 1);
+    rise->load = load;
+    rise->table = g_strdup (table);
+    rise->m = *m;
+    rise->hits = hits;
+    rise->cost = NAN;
+    rise->delta = g_array_index (hits, Hit, 0).delta;
+    for (guint h = 0; h < hits->len; h++) {
+        double x = g_array_index (hits, Hit, h).cost;
+        if (!isnan (x) && (isnan (rise->cost) || x > rise->cost))
+            rise->cost = x;
+    }
+    g_ptr_array_add (c->rises, rise);
+}
+
+/* "+955.0 ms per second of trace" */
+static void
+fmt_cost (char *buf, gsize n, double cost)
+{
+    static const Metric ns = { .type = FTA_COL_DURATION };
+    char v[32];
+    fmt_value (v, sizeof v, &ns, cost);
+    g_snprintf (buf, n, "%s%s per second of trace", cost >= 0 ? "+" : "", v);
+}
+
+static void
+add_finding (FtaResults *out, const Rise *rise, double sb, double sp)
+{
+    const Metric *m = &rise->m;
+    const Hit *top = &g_array_index (rise->hits, Hit, 0);
     char bv[32], pv[32], dv[32];
     fmt_value (bv, sizeof bv, m, top->base);
     fmt_value (pv, sizeof pv, m, top->prob);
     const char *words = metric_words (m->name);
     GString *title = g_string_new (NULL);
-    if (load && !top->j->seen[0])
-        g_string_printf (title, "%s appeared and took %s of %s", who, pv, words);
-    else if (!top->j->seen[0])
-        g_string_printf (title, "%s appeared with %s of %s", who, pv, words);
+    if (rise->load && !top->in_base)
+        g_string_printf (title, "%s appeared and took %s of %s", top->label, pv, words);
+    else if (!top->in_base)
+        g_string_printf (title, "%s appeared with %s of %s", top->label, pv, words);
     else
-        g_string_printf (title, "%s of %s rose from %s to %s", words, who, bv, pv);
-    if (hits->len > 1)
-        g_string_append_printf (title, " (and %u more)", hits->len - 1);
-    g_string_append_printf (title, " [%s]", table);
+        g_string_printf (title, "%s of %s rose from %s to %s", words, top->label, bv, pv);
+    if (rise->hits->len > 1)
+        g_string_append_printf (title, " (and %u more)", rise->hits->len - 1);
+    g_string_append_printf (title, " [%s]", rise->table);
     FtaFinding *f = fta_results_add_finding (
-        out, FTA_SEVERITY_WARNING, load ? "compare.more-load" : "compare.regression",
+        out, FTA_SEVERITY_WARNING, rise->load ? "compare.more-load" : "compare.regression",
         title->str,
-        load ? "The problem trace has work the baseline has not, or more of it: it "
-               "competes with everything else for the CPUs."
-             : "In the problem trace this waits longer than in the baseline (over "
-               "the same length of trace, for sums of time).",
-        load ? "Find out what started it (the new task's parent, a cron job, a "
-               "changed configuration); limit it (nice, cgroup cpu.max) or move it "
-               "to other CPUs (taskset, cpusets)."
-             : "Look at what ran instead: the CPU hogs of the problem trace, and the "
-               "compare.* tables of the tasks that grew.");
-    fta_finding_add_evidence (f, "table", table);
+        rise->load ? "The problem trace has work the baseline has not, or more of it: it "
+                     "competes with everything else for the CPUs."
+                   : "In the problem trace this waits longer than in the baseline (over "
+                     "the same length of trace, for sums of time).",
+        rise->load ? "Find out what started it (the new task's parent, a cron job, a "
+                     "changed configuration); limit it (nice, cgroup cpu.max) or move it "
+                     "to other CPUs (taskset, cpusets)."
+                   : "Look at what ran instead: the CPU hogs of the problem trace, and the "
+                     "compare.* tables of the tasks that grew.");
+    fta_finding_add_evidence (f, "table", rise->table);
     fta_finding_add_evidence (f, "metric", m->name);
-    for (guint h = 0; h < hits->len && h < EVIDENCE_ROWS; h++) {
-        const Hit *x = &g_array_index (hits, Hit, h);
-        char *label = row_label (x->j, keys);
+    if (!isnan (rise->cost)) {
+        /* the time the rise adds over the problem trace's length */
+        char cv[64];
+        fmt_cost (cv, sizeof cv, rise->cost);
+        fta_finding_add_evidence (f, "cost", cv);
+        fta_finding_set_cost (f, (gint64) llround (rise->cost * sp));
+    }
+    for (guint h = 0; h < rise->hits->len && h < EVIDENCE_ROWS; h++) {
+        const Hit *x = &g_array_index (rise->hits, Hit, h);
         fmt_value (bv, sizeof bv, m, x->base);
         fmt_value (pv, sizeof pv, m, x->prob);
         fmt_value (dv, sizeof dv, m, x->prob - x->base);
-        char *text = g_strdup_printf ("%s -> %s (%s%s)", x->j->seen[0] ? bv : "absent",
+        char *text = g_strdup_printf ("%s -> %s (%s%s)", x->in_base ? bv : "absent",
                                       pv, x->prob >= x->base ? "+" : "", dv);
         if (m->additive && sb > 0 && sp > 0 && sb != sp) {
             char rb[48], rp[48];
@@ -445,13 +525,10 @@ find_rises (Compare *c, FtaResults *out, const char *table, GPtrArray *rows, GAr
             g_free (text);
             text = more;
         }
-        fta_finding_add_evidence (f, label, text);
+        fta_finding_add_evidence (f, x->label, text);
         g_free (text);
-        g_free (label);
     }
     g_string_free (title, TRUE);
-    g_free (who);
-    g_array_free (hits, TRUE);
 }
 
 static void
@@ -467,6 +544,62 @@ by_score (gconstpointer a, gconstpointer b)
     if (x->score != y->score)
         return (x->score < y->score) - (x->score > y->score);
     return (x->order > y->order) - (x->order < y->order);
+}
+
+typedef struct {
+    guint m, group;
+    double score;
+} Importance;
+
+static int
+by_importance (gconstpointer a, gconstpointer b)
+{
+    const Importance *x = a, *y = b;
+    if (x->group != y->group)
+        return (x->group > y->group) - (x->group < y->group);
+    return (x->score < y->score) - (x->score > y->score);
+}
+
+/* What a narrow rendering keeps (FtaColumn.rank): the metrics that
+ * changed, those of load first, then of wait, then the other times, percents,
+ * counts; sums of time by their change per second of trace, the others by
+ * their change; of each its base, problem and delta.  Relative changes
+ * and unchanged metrics stay in CSV and JSON. */
+static void
+rank_columns (Compare *c, FtaTable *t, GArray *metrics, GPtrArray *rows, const guint *first,
+              double sb, double sp)
+{
+    GArray *imp = g_array_new (FALSE, FALSE, sizeof (Importance));
+    for (guint m = 0; m < metrics->len; m++) {
+        const Metric *x = &g_array_index (metrics, Metric, m);
+        gboolean time_rate = x->type == FTA_COL_DURATION && x->additive && sb > 0 && sp > 0;
+        Importance i = { m, x->type == FTA_COL_DURATION ? (time_rate ? 2 : 3)
+                            : x->type == FTA_COL_PERCENT ? 4 : 5, 0 };
+        if (matches (c->load, x->name))
+            i.group = 0;
+        else if (matches (c->wait, x->name))
+            i.group = 1;
+        gboolean changed = FALSE;
+        for (guint r = 0; r < rows->len; r++) {
+            const Joined *j = g_ptr_array_index (rows, r);
+            const Num *nb = &j->v[0][m], *np = &j->v[1][m];
+            double b = num (nb, x), p = num (np, x);
+            changed |= nb->set != np->set || b != p;
+            i.score += time_rate ? fabs (p / sp - b / sb) : fabs (p - b);
+        }
+        guint last = first[m] + (x->additive ? 4 : 3);
+        for (guint col = first[m]; col <= last; col++)
+            fta_table_set_column_rank (t, col, FTA_RANK_DETAIL);
+        if (changed)
+            g_array_append_val (imp, i);
+    }
+    g_array_sort (imp, by_importance);
+    for (guint k = 0; k < imp->len; k++) {
+        guint m = g_array_index (imp, Importance, k).m;
+        for (guint col = first[m]; col < first[m] + 3; col++)
+            fta_table_set_column_rank (t, col, 1 + k);
+    }
+    g_array_free (imp, TRUE);
 }
 
 static void
@@ -614,14 +747,16 @@ compare_table (Compare *c, const FtaResults *base, const FtaResults *prob,
                               : same        ? "same"
                                             : "changed");
     }
+    rank_columns (c, t, metrics, rows, first, sb, sp);
+    fta_table_set_omit_empty (t, !fta_table_n_rows (tb) && !fta_table_n_rows (tp));
     g_free (first);
 
     for (guint m = 0; m < nm; m++) {
         const Metric *x = &g_array_index (metrics, Metric, m);
         if (matches (c->load, x->name))
-            find_rises (c, out, fta_table_full_name (tb), rows, keys, x, m, scale, sb, sp, TRUE);
+            find_rises (c, fta_table_full_name (tb), rows, keys, x, m, scale, sb, sp, TRUE);
         else if (matches (c->wait, x->name))
-            find_rises (c, out, fta_table_full_name (tb), rows, keys, x, m, scale, sb, sp, FALSE);
+            find_rises (c, fta_table_full_name (tb), rows, keys, x, m, scale, sb, sp, FALSE);
     }
     g_ptr_array_free (rows, TRUE);
     g_hash_table_destroy (index);
@@ -655,11 +790,215 @@ new_findings (const FtaResults *base, const FtaResults *prob, FtaResults *out)
     g_hash_table_destroy (seen);
 }
 
+/* --- both traces side by side --------------------------------------------- */
+
+static gint64
+cell_i (const FtaTable *t, guint row, int col)
+{
+    const FtaValue *v = col >= 0 ? fta_table_cell (t, row, (guint) col) : NULL;
+    return v && !v->is_null ? v->i : 0;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+/* One row per input: what it is, how busy its CPUs were, how much waited
+ * for them, what it lost and what it found.  Busy and pressure come from
+ * cpu.cpus when the profile ran the cpu analyzer. */
+static void
+input_row (FtaTable *t, const char *role, const FtaResults *r)
+{
+    const FtaQuality *q = fta_results_quality (r);
+    guint row = fta_table_add_row (t), c = 0;
+    fta_table_set_string (t, row, c++, role);
+    fta_table_set_string (t, row, c++, q->input_path ? q->input_path : "");
+    fta_table_set_string (t, row, c++, q->format ? q->format : "");
+    if (q->first_ts_ns >= 0)
+        fta_table_set_int (t, row, c, q->last_ts_ns - q->first_ts_ns);
+    c++;
+    fta_table_set_int (t, row, c++, q->n_cpus_seen ? q->n_cpus_seen : q->n_cpus);
+    fta_table_set_int (t, row, c++, (gint64) q->lines_event);
+
+    const FtaTable *cpus = fta_results_find_table (r, "cpu.cpus");
+    int c_busy = cpus ? fta_table_column_index (cpus, "busy_ns") : -1;
+    int c_idle = cpus ? fta_table_column_index (cpus, "idle_ns") : -1;
+    int c_press = cpus ? fta_table_column_index (cpus, "runnable_pressure_ns") : -1;
+    int c_cpu = cpus ? fta_table_column_index (cpus, "cpu") : -1;
+    guint n = cpus && c_busy >= 0 && c_idle >= 0 ? fta_table_n_rows (cpus) : 0;
+    double busy = 0, obs = 0, press = 0;
+    double *pct = g_new (double, n + 1);
+    guint np = 0;
+    GString *by = g_string_new (NULL);
+    for (guint i = 0; i < n; i++) {
+        double b = (double) cell_i (cpus, i, c_busy), o = b + (double) cell_i (cpus, i, c_idle);
+        busy += b;
+        obs += o;
+        press += (double) cell_i (cpus, i, c_press);
+        if (o <= 0)
+            continue;
+        pct[np++] = 100.0 * b / o;
+        if (n <= 8)
+            g_string_append_printf (by, "%s%" G_GINT64_FORMAT ": %.0f%%", by->len ? ", " : "",
+                                    cell_i (cpus, i, c_cpu), 100.0 * b / o);
+    }
+    if (np) {
+        qsort (pct, np, sizeof *pct, cmp_double);
+        if (n > 8)
+            g_string_printf (by, "min %.0f%%, median %.0f%%, p90 %.0f%%, max %.0f%%", pct[0],
+                             pct[np / 2], pct[MIN (np - 1, np * 9 / 10)], pct[np - 1]);
+        fta_table_set_string (t, row, c, by->str);
+        fta_table_set_double (t, row, c + 1, 100.0 * busy / obs);
+        fta_table_set_double (t, row, c + 2, pct[0]);
+        fta_table_set_double (t, row, c + 3, pct[np - 1]);
+        if (c_press >= 0) {
+            fta_table_set_double (t, row, c + 4, 100.0 * press / obs);
+            fta_table_set_int (t, row, c + 5, (gint64) press);
+        }
+    }
+    c += 6;
+    g_string_free (by, TRUE);
+    g_free (pct);
+    fta_table_set_int (t, row, c++, q->lost_events);
+    guint sev[3] = { 0 };
+    for (guint i = 0; i < fta_results_n_findings (r); i++)
+        sev[CLAMP (fta_results_finding (r, i)->severity, 0, 2)]++;
+    for (int k = 2; k >= 0; k--)
+        fta_table_set_int (t, row, c++, sev[k]);
+}
+
+typedef struct {
+    const char *name;
+    FtaColumnType type;
+    guint rank;
+} ColSpec;
+
+static void
+add_columns (FtaTable *t, const ColSpec *cols, guint n, gboolean first_is_key)
+{
+    for (guint i = 0; i < n; i++) {
+        guint col = fta_table_add_column (t, cols[i].name, cols[i].type, first_is_key && !i);
+        fta_table_set_column_rank (t, col, cols[i].rank);
+    }
+}
+
+static void
+add_inputs (const FtaResults *base, const FtaResults *prob, FtaResults *out)
+{
+    FtaTable *t = fta_results_add_table (
+        out, "compare", "inputs",
+        "Both traces side by side (busy and runnable pressure: shares of the CPUs' "
+        "observed time)");
+    static const ColSpec cols[] = {
+        { "role", FTA_COL_STRING, 0 },         { "input", FTA_COL_STRING, 4 },
+        { "format", FTA_COL_STRING, 5 },       { "span_ns", FTA_COL_DURATION, 0 },
+        { "cpus", FTA_COL_INT, 0 },            { "events", FTA_COL_COUNT, 0 },
+        { "busy_by_cpu", FTA_COL_STRING, 0 },  { "busy_pct", FTA_COL_PERCENT, 1 },
+        { "busy_min_pct", FTA_COL_PERCENT, 3 }, { "busy_max_pct", FTA_COL_PERCENT, 3 },
+        { "runnable_pressure_pct", FTA_COL_PERCENT, 0 },
+        { "runnable_pressure_ns", FTA_COL_DURATION, 2 },
+        { "lost_events", FTA_COL_COUNT, 0 },   { "critical", FTA_COL_COUNT, 0 },
+        { "warning", FTA_COL_COUNT, 0 },       { "info", FTA_COL_COUNT, 0 },
+    };
+    add_columns (t, cols, G_N_ELEMENTS (cols), TRUE);
+    fta_table_set_display_unit (t, 3, "s");
+    input_row (t, "baseline", base);
+    input_row (t, "problem", prob);
+}
+
+/* --- regressions by cost ---------------------------------------------------- */
+
+static FtaTable *
+regressions_table (FtaResults *out)
+{
+    FtaTable *t = fta_results_add_table (
+        out, "compare", "regressions",
+        "Regressions, costliest first (cost: the rise of a sum of time per second of "
+        "trace)");
+    static const ColSpec cols[] = {
+        { "kind", FTA_COL_STRING, 0 },        { "who", FTA_COL_STRING, 0 },
+        { "what", FTA_COL_STRING, 0 },        { "cost_ns_per_sec", FTA_COL_DURATION, 0 },
+        { "base_ns", FTA_COL_DURATION, 1 },   { "problem_ns", FTA_COL_DURATION, 1 },
+        { "base_pct", FTA_COL_PERCENT, 2 },   { "problem_pct", FTA_COL_PERCENT, 2 },
+        { "table", FTA_COL_STRING, 3 },       { "metric", FTA_COL_STRING, 4 },
+    };
+    add_columns (t, cols, G_N_ELEMENTS (cols), FALSE);
+    fta_table_set_omit_empty (t, TRUE);
+    return t;
+}
+
+/* "more run", "more blocked" or "more wait" */
+static const char *
+kind_of (const Rise *rise)
+{
+    const char *n = rise->m.name;
+    if (rise->load)
+        return "more run";
+    if (g_str_has_prefix (n, "d_") || strstr (n, "blocked"))
+        return "more blocked";
+    return "more wait";
+}
+
+typedef struct {
+    const Rise *rise;
+    const Hit *hit;
+} RegRow;
+
+static int
+regrow_by_cost (gconstpointer a, gconstpointer b)
+{
+    const RegRow *x = a, *y = b;
+    return by_cost (x->hit->cost, x->hit->delta, y->hit->cost, y->hit->delta);
+}
+
+static void
+fill_regressions (FtaTable *t, GPtrArray *rises)
+{
+    GArray *all = g_array_new (FALSE, FALSE, sizeof (RegRow));
+    for (guint i = 0; i < rises->len; i++) {
+        const Rise *rise = g_ptr_array_index (rises, i);
+        for (guint h = 0; h < rise->hits->len; h++) {
+            RegRow rr = { rise, &g_array_index (rise->hits, Hit, h) };
+            g_array_append_val (all, rr);
+        }
+    }
+    g_array_sort (all, regrow_by_cost);
+    for (guint i = 0; i < all->len; i++) {
+        const RegRow *rr = &g_array_index (all, RegRow, i);
+        const Metric *m = &rr->rise->m;
+        guint row = fta_table_add_row (t);
+        fta_table_set_string (t, row, 0, kind_of (rr->rise));
+        fta_table_set_string (t, row, 1, rr->hit->label);
+        fta_table_set_string (t, row, 2, metric_words (m->name));
+        if (!isnan (rr->hit->cost))
+            fta_table_set_int (t, row, 3, (gint64) llround (rr->hit->cost));
+        if (m->type == FTA_COL_DURATION) {
+            if (rr->hit->in_base)
+                fta_table_set_int (t, row, 4, (gint64) rr->hit->base);
+            fta_table_set_int (t, row, 5, (gint64) rr->hit->prob);
+        } else if (m->type == FTA_COL_PERCENT) {
+            if (rr->hit->in_base)
+                fta_table_set_double (t, row, 6, rr->hit->base);
+            fta_table_set_double (t, row, 7, rr->hit->prob);
+        }
+        fta_table_set_string (t, row, 8, rr->rise->table);
+        fta_table_set_string (t, row, 9, m->name);
+    }
+    g_array_free (all, TRUE);
+}
+
 static void
 compare_compare (void *self, const FtaResults *base, const FtaResults *prob,
                  FtaResults *out)
 {
     Compare *c = self;
+    double sb = span_s (base), sp = span_s (prob);
+    add_inputs (base, prob, out);
+    FtaTable *reg = regressions_table (out);
+    c->rises = g_ptr_array_new_with_free_func (rise_free);
     for (guint i = 0; i < fta_results_n_tables (base); i++) {
         const FtaTable *tb = fta_results_table (base, i);
         if (fta_table_is_series (tb))
@@ -668,6 +1007,13 @@ compare_compare (void *self, const FtaResults *base, const FtaResults *prob,
         if (tp && !fta_table_is_series (tp))
             compare_table (c, base, prob, tb, tp, out);
     }
+    /* the regressions by what they cost, their findings in that order */
+    g_ptr_array_sort (c->rises, rise_by_cost);
+    fill_regressions (reg, c->rises);
+    for (guint i = 0; i < c->rises->len; i++)
+        add_finding (out, g_ptr_array_index (c->rises, i), sb, sp);
+    g_ptr_array_free (c->rises, TRUE);
+    c->rises = NULL;
     new_findings (base, prob, out);
 }
 

@@ -217,6 +217,9 @@ static const KnownSection known_sections[] = {
       "much CPU time they took." },
     { "kvm", "vms", "Virtual machines", "KVM/QEMU guests: vCPU threads, their steal "
       "time and who preempted them, the VMs' other threads." },
+    { "compare", "compare", "Comparison", "Both traces side by side, the regressions by "
+      "what they cost, then the tables of both joined row by row (all columns under "
+      "\"every column\", and in -f csv or json)." },
 };
 
 static const char *const reserved_ids[] = { "summary", "recommendations", "quality",
@@ -296,6 +299,8 @@ build_sections (const FtaResults *r, GPtrArray *series)
             g_ptr_array_add (series, (gpointer) t);
             continue;
         }
+        if (!fta_table_n_rows (t) && fta_table_omit_empty (t))
+            continue;
         const char *full = fta_table_full_name (t), *dot = strchr (full, '.');
         char *prefix = dot ? g_strndup (full, dot - full) : g_strdup (full);
         Section *s = g_hash_table_lookup (by_prefix, prefix);
@@ -322,14 +327,36 @@ col_numeric (const FtaColumn *c)
     return c->type != FTA_COL_STRING;
 }
 
+/* The ranks of columns the first table shows (FtaColumn.rank): a
+ * comparison's three most changed metrics, every column of the others. */
+#define SHOWN_RANK 3
+
+/* A column of the table shown first; ALL: of the complete one. */
+static gboolean
+col_shown (const FtaColumn *c, gboolean all)
+{
+    return all || c->key || c->rank <= SHOWN_RANK;
+}
+
+static gboolean
+has_details (const FtaTable *t)
+{
+    for (guint c = 0; c < fta_table_n_columns (t); c++)
+        if (!col_shown (fta_table_column (t, c), FALSE))
+            return TRUE;
+    return FALSE;
+}
+
 static void
-table_rows (FILE *out, const FtaTable *t, guint from, guint to)
+table_rows (FILE *out, const FtaTable *t, guint from, guint to, gboolean all)
 {
     guint nc = fta_table_n_columns (t);
     for (guint r = from; r < to; r++) {
         fputs ("<tr>", out);
         for (guint c = 0; c < nc; c++) {
             const FtaColumn *col = fta_table_column (t, c);
+            if (!col_shown (col, all))
+                continue;
             const FtaValue *v = fta_table_cell (t, r, c);
             char *exact;
             char *text = cell_text (col, v, &exact);
@@ -350,7 +377,7 @@ table_rows (FILE *out, const FtaTable *t, guint from, guint to)
 }
 
 static void
-table_one (FILE *out, const FtaTable *t, guint from, guint to, const char *cls)
+table_one (FILE *out, const FtaTable *t, guint from, guint to, const char *cls, gboolean all)
 {
     guint nc = fta_table_n_columns (t);
     fprintf (out, "<div class=\"tw\"><table class=\"data %s\" data-table=\"", cls);
@@ -358,6 +385,8 @@ table_one (FILE *out, const FtaTable *t, guint from, guint to, const char *cls)
     fputs ("\"><thead><tr>", out);
     for (guint c = 0; c < nc; c++) {
         const FtaColumn *col = fta_table_column (t, c);
+        if (!col_shown (col, all))
+            continue;
         char *h = col_heading (col);
         fprintf (out, "<th class=\"%s%s\" data-col=\"", col_numeric (col) ? "n" : "s",
                  col->key ? " key" : "");
@@ -371,7 +400,7 @@ table_one (FILE *out, const FtaTable *t, guint from, guint to, const char *cls)
         g_free (h);
     }
     fputs ("</tr></thead>\n<tbody>\n", out);
-    table_rows (out, t, from, to);
+    table_rows (out, t, from, to, all);
     fputs ("</tbody></table></div>\n", out);
 }
 
@@ -386,7 +415,7 @@ table_block (FILE *out, const FtaTable *t, guint top, gboolean collapsed)
     if (collapsed) { /* a series' numbers, under its charts */
         fprintf (out, "\"><details class=\"all\"><summary>Data: all %u rows</summary>\n",
                  nr);
-        table_one (out, t, 0, nr, "sortable");
+        table_one (out, t, 0, nr, "sortable", TRUE);
         fputs ("</details></div>\n", out);
         return;
     }
@@ -400,11 +429,15 @@ table_block (FILE *out, const FtaTable *t, guint top, gboolean collapsed)
         fputs ("<p class=\"empty\">No rows.</p></div>\n", out);
         return;
     }
-    table_one (out, t, 0, shown, "sortable top");
-    if (shown < nr) {
-        fprintf (out, "<details class=\"all\"><summary>All %u rows (%u more)</summary>\n",
-                 nr, nr - shown);
-        table_one (out, t, 0, nr, "sortable");
+    gboolean details = has_details (t);
+    table_one (out, t, 0, shown, "sortable top", FALSE);
+    if (shown < nr || details) {
+        if (shown < nr)
+            fprintf (out, "<details class=\"all\"><summary>All %u rows (%u more)%s</summary>\n",
+                     nr, nr - shown, details ? ", every column" : "");
+        else
+            fputs ("<details class=\"all\"><summary>Every column</summary>\n", out);
+        table_one (out, t, 0, nr, "sortable", TRUE);
         fputs ("</details>\n", out);
     }
     fputs ("</div>\n", out);
@@ -1175,31 +1208,26 @@ top_entry (FILE *out, const Section *s)
     }
 }
 
+/* "baseline: PATH", heading what follows of a comparison's input I. */
+static const FtaResults *
+input_heading (FILE *out, const FtaResults *r, guint i)
+{
+    const char *role;
+    const FtaResults *in = fta_results_input (r, i, &role);
+    fputs ("<h3 class=\"input-role\">", out);
+    esc (out, role);
+    fputs (": <code>", out);
+    esc (out, fta_results_quality (in)->input_path);
+    fputs ("</code></h3>\n", out);
+    return in;
+}
+
+/* The tiles of one result: span, CPUs, events, findings, losses. */
 static void
-summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *order)
+summary_cards (FILE *out, const FtaResults *r)
 {
     const FtaQuality *q = fta_results_quality (r);
-    fputs ("<section id=\"summary\"><h2>Summary</h2>\n<p class=\"input\">", out);
-    esc (out, q->input_path);
-    fputs (" — ", out);
-    esc (out, q->format ? q->format : "unknown format");
-    if (q->format_variant && *q->format_variant) {
-        fputs (" (", out);
-        esc (out, q->format_variant);
-        fputs (")", out);
-    }
-    if (q->compression) {
-        fputs (", ", out);
-        esc (out, q->compression);
-    }
-    fputs (", profile ", out);
-    esc (out, q->profile);
-    const char *filt = fta_context_filter_text (h->ctx);
-    if (*filt) {
-        fputs (", reporting ", out);
-        esc (out, filt);
-    }
-    fputs ("</p>\n<div class=\"cards\">\n", out);
+    fputs ("<div class=\"cards\">\n", out);
     gint64 span = q->first_ts_ns >= 0 ? q->last_ts_ns - q->first_ts_ns : 0;
     char *s = dur_text (span);
     card (out, "trace span", s, NULL);
@@ -1233,6 +1261,39 @@ summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *or
     card (out, "lines not understood", s, q->lines_unparsed ? "warn" : NULL);
     g_free (s);
     fputs ("</div>\n", out);
+}
+
+static void
+summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *order)
+{
+    const FtaQuality *q = fta_results_quality (r);
+    fputs ("<section id=\"summary\"><h2>Summary</h2>\n<p class=\"input\">", out);
+    esc (out, q->input_path);
+    fputs (" — ", out);
+    esc (out, q->format ? q->format : "unknown format");
+    if (q->format_variant && *q->format_variant) {
+        fputs (" (", out);
+        esc (out, q->format_variant);
+        fputs (")", out);
+    }
+    if (q->compression) {
+        fputs (", ", out);
+        esc (out, q->compression);
+    }
+    fputs (", profile ", out);
+    esc (out, q->profile);
+    const char *filt = fta_context_filter_text (h->ctx);
+    if (*filt) {
+        fputs (", reporting ", out);
+        esc (out, filt);
+    }
+    fputs ("</p>\n", out);
+    if (!fta_results_n_inputs (r))
+        summary_cards (out, r);
+    for (guint i = 0; i < fta_results_n_inputs (r); i++) {
+        const FtaResults *in = input_heading (out, r, i);
+        summary_cards (out, in);
+    }
 
     if (order->len) {
         fputs ("<h3>Top findings</h3>\n<ol class=\"top-findings\">\n", out);
@@ -1282,10 +1343,9 @@ kv_int (FILE *out, const char *key, const char *help, gint64 v, gboolean warn_if
 }
 
 static void
-quality (FILE *out, const FtaQuality *q)
+quality_of (FILE *out, const FtaQuality *q)
 {
-    fputs ("<section id=\"quality\"><h2>Input quality</h2>\n"
-           "<div class=\"tw\"><table class=\"kv quality\">\n", out);
+    fputs ("<div class=\"tw\"><table class=\"kv quality\">\n", out);
     kv_row (out, "input_path", "the trace read", q->input_path, FALSE);
     kv_row (out, "format", "text format detected", q->format ? q->format : "", FALSE);
     kv_row (out, "format_variant", "columns of that format",
@@ -1376,7 +1436,21 @@ quality (FILE *out, const FtaQuality *q)
         fputs ("</td></tr>\n", out);
         g_free (t);
     }
-    fputs ("</tbody></table></div>\n</section>\n", out);
+    fputs ("</tbody></table></div>\n", out);
+}
+
+/* One result's quality, or each input's of a comparison. */
+static void
+quality (FILE *out, const FtaResults *r)
+{
+    fputs ("<section id=\"quality\"><h2>Input quality</h2>\n", out);
+    if (!fta_results_n_inputs (r))
+        quality_of (out, fta_results_quality (r));
+    for (guint i = 0; i < fta_results_n_inputs (r); i++) {
+        const FtaResults *in = input_heading (out, r, i);
+        quality_of (out, fta_results_quality (in));
+    }
+    fputs ("</section>\n", out);
 }
 
 /* --- the page -------------------------------------------------------------- */
@@ -1519,10 +1593,12 @@ html_render (void *self, const FtaResults *r, FILE *out, GError **error)
     fputs ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            "<meta name=\"generator\" content=\"ftrace-analyzer\">\n"
-           "<title>ftrace-analyzer report: ", out);
+           "<title>ftrace-analyzer ", out);
+    const char *kind = fta_results_n_inputs (r) ? "comparison" : "report";
+    fprintf (out, "%s: ", kind);
     esc (out, q->input_path);
     fprintf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><h1>"
-             "ftrace-analyzer report</h1><p>", css);
+             "ftrace-analyzer %s</h1><p>", css, kind);
     esc (out, q->input_path);
     fputs ("</p></header>\n<nav><a href=\"#summary\">Summary</a>", out);
     for (guint i = 0; i < secs->len; i++) {
@@ -1553,7 +1629,7 @@ html_render (void *self, const FtaResults *r, FILE *out, GError **error)
         fputs ("</section>\n", out);
     }
     recommendations (out, r, order);
-    quality (out, q);
+    quality (out, r);
     fprintf (out, "<footer>Written by ftrace-analyzer. Tables show their first %s rows; "
              "the JSON output (-f json) has every row and column in numbers "
              "(durations in ns).</footer>\n</main>\n<script>\n%s</script>\n</body>\n"

@@ -11,15 +11,24 @@
 typedef struct {
     const FtaContext *ctx;
     gboolean quality;
+    guint width; /* 0: no limit */
 } Text;
 
 static void *
 text_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
-    (void) error;
     Text *t = g_new0 (Text, 1);
     t->ctx = ctx;
     t->quality = fta_options_get_bool (opts, "quality");
+    gint64 w = fta_options_get_int (opts, "width");
+    if (w != 0 && w < 40) {
+        g_set_error (error, g_quark_from_static_string ("fta-text"), 1,
+                     "text: width %" G_GINT64_FORMAT " is too narrow: give 40 or more, or 0 "
+                     "for no limit", w);
+        g_free (t);
+        return NULL;
+    }
+    t->width = (guint) w;
     return t;
 }
 
@@ -42,10 +51,57 @@ text_cell_text (const FtaColumn *c, const FtaValue *v)
     }
 }
 
+static int
+text_cmp_rank (const void *a, const void *b, void *data)
+{
+    const FtaTable *t = data;
+    guint x = *(const guint *) a, y = *(const guint *) b;
+    guint rx = fta_table_column (t, x)->rank, ry = fta_table_column (t, y)->rank;
+    if (fta_table_column (t, x)->key)
+        rx = 0;
+    if (fta_table_column (t, y)->key)
+        ry = 0;
+    return rx != ry ? (rx > ry) - (rx < ry) : (x > y) - (x < y);
+}
+
+/* Which columns fit in LIMIT characters (0: all but details): the keys,
+ * then columns by rising rank, a rank's columns all or none. */
+static gboolean *
+text_fit_columns (const FtaTable *t, const int *width, guint limit)
+{
+    guint nc = fta_table_n_columns (t);
+    gboolean *show = g_new0 (gboolean, nc);
+    guint *order = g_new (guint, nc);
+    for (guint c = 0; c < nc; c++)
+        order[c] = c;
+    g_qsort_with_data (order, nc, sizeof *order, text_cmp_rank, (gpointer) t);
+    guint used = 1;
+    for (guint i = 0; i < nc;) {
+        const FtaColumn *col = fta_table_column (t, order[i]);
+        guint rank = col->key ? 0 : col->rank, j = i, need = 0;
+        for (; j < nc; j++) {
+            const FtaColumn *cj = fta_table_column (t, order[j]);
+            if ((cj->key ? 0 : cj->rank) != rank)
+                break;
+            need += 1 + (guint) width[order[j]];
+        }
+        if (rank != FTA_RANK_DETAIL && (rank == 0 || !limit || used + need <= limit)) {
+            for (guint k = i; k < j; k++)
+                show[order[k]] = TRUE;
+            used += need;
+        }
+        i = j;
+    }
+    g_free (order);
+    return show;
+}
+
 static void
-text_print_table (FILE *out, const FtaTable *t, guint top)
+text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
 {
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
+    if (nr == 0 && fta_table_omit_empty (t))
+        return;
     guint shown = top && top < nr ? top : nr;
     int *width = g_new0 (int, nc);
     char ***cells = g_new0 (char **, shown + 1);
@@ -61,6 +117,13 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
                 width[c] = w;
         }
     }
+    gboolean *show = text_fit_columns (t, width, limit);
+    guint hidden = 0, last = 0;
+    for (guint c = 0; c < nc; c++) {
+        hidden += !show[c];
+        if (show[c])
+            last = c;
+    }
     fprintf (out, "\n== %s (%s) ==\n", fta_table_title (t), fta_table_full_name (t));
     if (nr == 0) {
         fprintf (out, "  (no rows)\n");
@@ -69,13 +132,15 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
             fputs (" ", out);
             for (guint c = 0; c < nc; c++) {
                 const FtaColumn *col = fta_table_column (t, c);
+                if (!show[c])
+                    continue;
                 int pad = width[c] - (int) g_utf8_strlen (cells[r][c], -1);
                 gboolean left = col->type == FTA_COL_STRING;
                 fputs (" ", out);
                 if (!left)
                     fprintf (out, "%*s", pad, "");
                 fputs (cells[r][c], out);
-                if (left && c + 1 < nc)
+                if (left && c < last)
                     fprintf (out, "%*s", pad, "");
             }
             fputs ("\n", out);
@@ -83,7 +148,10 @@ text_print_table (FILE *out, const FtaTable *t, guint top)
         if (shown < nr)
             fprintf (out, "  ... %u more rows (--top 0 shows all, -f json has all)\n",
                      nr - shown);
+        if (hidden)
+            fprintf (out, "  ... %u more columns (-f csv and -f json have them)\n", hidden);
     }
+    g_free (show);
     for (guint r = 0; r <= shown; r++)
         g_strfreev (cells[r]);
     g_free (cells);
@@ -167,17 +235,62 @@ text_cpus (const FtaQuality *q)
     return g_string_free (s, FALSE);
 }
 
+/* TEXT after FIRST (printed as is), wrapped at spaces to WIDTH columns
+ * (0: one line), continued lines indented by INDENT spaces. */
 static void
-text_print_quality (FILE *out, const FtaQuality *q)
+text_wrap (FILE *out, const char *first, const char *text, guint indent, guint width)
 {
-    fprintf (out, "\n== Input quality ==\n");
+    fputs (first, out);
+    glong col = g_utf8_strlen (first, -1);
+    const char *p = text;
+    gboolean line_start = TRUE;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        glong w = g_utf8_strlen (p, e - p);
+        if (width && !line_start && col + 1 + w > (glong) width) {
+            fprintf (out, "\n%*s", (int) indent, "");
+            col = indent;
+            line_start = TRUE;
+        }
+        if (!line_start) {
+            fputc (' ', out);
+            col++;
+        }
+        fwrite (p, 1, (gsize) (e - p), out);
+        col += w;
+        line_start = FALSE;
+        p = e;
+    }
+    fputc ('\n', out);
+}
+
+static void
+text_print_quality (FILE *out, const FtaQuality *q, const char *role, guint width)
+{
+    if (role)
+        fprintf (out, "\n== Input quality: %s ==\n  %s\n", role, q->input_path);
+    else
+        fprintf (out, "\n== Input quality ==\n");
     fprintf (out, "  lines: %" G_GUINT64_FORMAT " total = %" G_GUINT64_FORMAT
              " events + %" G_GUINT64_FORMAT " header/markers + %" G_GUINT64_FORMAT
              " not understood\n",
              q->lines_total, q->lines_event, q->lines_header, q->lines_unparsed);
     for (guint i = 0; i < q->unparsed_examples->len; i++) {
         const FtaUnparsed *u = &g_array_index (q->unparsed_examples, FtaUnparsed, i);
-        fprintf (out, "    line %" G_GUINT64_FORMAT " (%s): %s\n", u->line, u->why, u->text);
+        char *head = g_strdup_printf ("    line %" G_GUINT64_FORMAT " (%s): ", u->line, u->why);
+        glong room = (glong) width - g_utf8_strlen (head, -1);
+        if (width && room > 10 && g_utf8_strlen (u->text, -1) > room)
+            fprintf (out, "%s%.*s...\n", head,
+                     (int) (g_utf8_offset_to_pointer (u->text, room - 3) - u->text), u->text);
+        else
+            fprintf (out, "%s%s\n", head, u->text);
+        g_free (head);
     }
     if (q->truncated_line)
         fprintf (out, "  the input ends without a newline (last line may be cut)\n");
@@ -211,17 +324,16 @@ text_print_quality (FILE *out, const FtaQuality *q)
              " resets at markers\n",
              q->inferred_switch_in, q->inferred_switch_out, q->switch_in_while_running,
              q->model_resets);
-    fprintf (out, "  events:");
-    guint shown = 0;
+    GString *ev = g_string_new (NULL);
     for (guint i = 0; i < q->event_counts->len && i < q->event_names->len; i++) {
         guint64 n = g_array_index (q->event_counts, guint64, i);
         if (!n)
             continue;
-        fprintf (out, "%s %s %" G_GUINT64_FORMAT, shown ? "," : "",
-                 (const char *) g_ptr_array_index (q->event_names, i), n);
-        shown++;
+        g_string_append_printf (ev, "%s%s %" G_GUINT64_FORMAT, ev->len ? ", " : "",
+                                (const char *) g_ptr_array_index (q->event_names, i), n);
     }
-    fputs ("\n", out);
+    text_wrap (out, "  events: ", ev->str, 4, width);
+    g_string_free (ev, TRUE);
 }
 
 static gboolean
@@ -230,20 +342,41 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     (void) error;
     Text *t = self;
     const FtaQuality *q = fta_results_quality (r);
+    guint n_in = fta_results_n_inputs (r);
     char *cpus = text_cpus (q);
-    fprintf (out, "ftrace-analyzer: %s (%s%s%s%s%s, %" G_GUINT64_FORMAT " events, "
-             "%.3f s, %s), profile %s",
-             q->input_path, q->format ? q->format : "?",
-             q->format_variant && *q->format_variant ? ": " : "",
-             q->format_variant ? q->format_variant : "", q->compression ? ", " : "",
-             q->compression ? q->compression : "", q->lines_event,
-             (q->last_ts_ns - q->first_ts_ns) / 1e9, cpus, q->profile);
+    GString *line = g_string_new (NULL);
+    if (n_in)
+        g_string_printf (line, "comparison of %u traces, profile %s", n_in, q->profile);
+    else
+        g_string_printf (line, "%s (%s%s%s%s%s, %" G_GUINT64_FORMAT " events, "
+                         "%.3f s, %s), profile %s",
+                         q->input_path, q->format ? q->format : "?",
+                         q->format_variant && *q->format_variant ? ": " : "",
+                         q->format_variant ? q->format_variant : "", q->compression ? ", " : "",
+                         q->compression ? q->compression : "", q->lines_event,
+                         (q->last_ts_ns - q->first_ts_ns) / 1e9, cpus, q->profile);
     g_free (cpus);
     const char *f = fta_context_filter_text (t->ctx);
     if (*f)
-        fprintf (out, ", reporting %s", f);
-    fputs ("\n", out);
-    if (q->file_version >= 0) {
+        g_string_append_printf (line, ", reporting %s", f);
+    text_wrap (out, "ftrace-analyzer: ", line->str, 2, t->width);
+    g_string_free (line, TRUE);
+    for (guint i = 0; i < n_in; i++) {
+        const char *role;
+        const FtaQuality *iq = fta_results_quality (fta_results_input (r, i, &role));
+        char *c = text_cpus (iq);
+        char *head = g_strdup_printf ("  %-9s", role);
+        char *what = g_strdup_printf ("%s (%s%s%s, %" G_GUINT64_FORMAT " events, %.3f s, %s)",
+                                      iq->input_path, iq->format ? iq->format : "?",
+                                      iq->compression ? ", " : "",
+                                      iq->compression ? iq->compression : "", iq->lines_event,
+                                      (iq->last_ts_ns - iq->first_ts_ns) / 1e9, c);
+        text_wrap (out, head, what, 12, t->width);
+        g_free (what);
+        g_free (head);
+        g_free (c);
+    }
+    if (!n_in && q->file_version >= 0) {
         gboolean inst = q->buffers && *q->buffers;
         fprintf (out, "trace.dat: %d CPUs, clock %s, written by trace-cmd %s, buffer %s%s%s%s\n",
                  q->file_cpus, q->trace_clock ? q->trace_clock : "unknown",
@@ -257,7 +390,7 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         if (fta_table_is_series (tb))
             text_print_series (out, tb);
         else
-            text_print_table (out, tb, fta_context_top (t->ctx));
+            text_print_table (out, tb, fta_context_top (t->ctx), t->width);
     }
     if (fta_results_n_findings (r)) {
         /* severities in colour on a terminal: bold red, bold yellow, cyan */
@@ -267,23 +400,35 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         for (guint i = 0; i < fta_results_n_findings (r); i++) {
             const FtaFinding *fd = fta_results_finding (r, i);
             guint sev = MIN ((guint) fd->severity, G_N_ELEMENTS (sgr) - 1);
+            char *head;
             if (color)
-                fprintf (out, "  \033[%sm[%s]\033[0m %s\n", sgr[sev],
-                         fta_severity_name (fd->severity), fd->title);
+                head = g_strdup_printf ("  \033[%sm[%s]\033[0m ", sgr[sev],
+                                        fta_severity_name (fd->severity));
             else
-                fprintf (out, "  [%s] %s\n", fta_severity_name (fd->severity), fd->title);
-            for (guint k = 0; k < fd->evidence_keys->len; k++)
-                fprintf (out, "      %s: %s\n",
-                         (const char *) g_ptr_array_index (fd->evidence_keys, k),
-                         (const char *) g_ptr_array_index (fd->evidence_values, k));
+                head = g_strdup_printf ("  [%s] ", fta_severity_name (fd->severity));
+            text_wrap (out, head, fd->title, 6, t->width ? t->width + (color ? 11 : 0) : 0);
+            g_free (head);
+            for (guint k = 0; k < fd->evidence_keys->len; k++) {
+                head = g_strdup_printf ("      %s: ",
+                                        (const char *) g_ptr_array_index (fd->evidence_keys, k));
+                text_wrap (out, head, g_ptr_array_index (fd->evidence_values, k), 8, t->width);
+                g_free (head);
+            }
             if (fd->cause && *fd->cause)
-                fprintf (out, "    likely cause: %s\n", fd->cause);
+                text_wrap (out, "    likely cause: ", fd->cause, 6, t->width);
             if (fd->advice && *fd->advice)
-                fprintf (out, "    try: %s\n", fd->advice);
+                text_wrap (out, "    try: ", fd->advice, 6, t->width);
         }
     }
-    if (t->quality)
-        text_print_quality (out, q);
+    if (t->quality && n_in) {
+        for (guint i = 0; i < n_in; i++) {
+            const char *role;
+            const FtaResults *in = fta_results_input (r, i, &role);
+            text_print_quality (out, fta_results_quality (in), role, t->width);
+        }
+    } else if (t->quality) {
+        text_print_quality (out, q, NULL, t->width);
+    }
     return !ferror (out);
 }
 
@@ -295,6 +440,8 @@ text_destroy (void *self)
 
 static const FtaOptionSpec text_options[] = {
     { "quality", FTA_OPT_BOOL, "true", "print the input-quality section" },
+    { "width", FTA_OPT_INT, "160",
+      "fit tables and text to this many columns (0: no limit; tables keep their keys)" },
     { NULL }
 };
 
