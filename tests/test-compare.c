@@ -449,6 +449,11 @@ test_inputs (void)
     }
     g_assert_true (c_found);
     (void) r1;
+    /* the finding of the costliest rise first; its cost is A's 1 ms more */
+    JsonObject *f0 = json_array_get_object_element (
+        json_object_get_array_member (doc, "findings"), 0);
+    g_assert_cmpstr (json_object_get_string_member (f0, "code"), ==, "compare.more-load");
+    g_assert_cmpint (json_object_get_int_member (f0, "cost_ns"), ==, 1000000);
     g_ptr_array_unref (regs);
     g_object_unref (jp);
     g_string_free (b, TRUE);
