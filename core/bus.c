@@ -141,6 +141,29 @@ dispatch_event (FtaEngine *e, const FtaEvent *ev)
     }
 }
 
+/* S was clipped from a span FULL ns long: its holders, scaled to the part
+ * kept (what each held of that part is not known; its share is). */
+static void
+scale_holders (FtaEngine *e, FtaSpan *s, gint64 full)
+{
+    if (!e->holders)
+        e->holders = g_array_new (FALSE, FALSE, sizeof (FtaHolder));
+    g_array_set_size (e->holders, s->n_holders);
+    gint64 kept = s->end_ns - s->start_ns, given = 0;
+    guint largest = 0;
+    for (guint i = 0; i < s->n_holders; i++) {
+        FtaHolder *h = &g_array_index (e->holders, FtaHolder, i);
+        *h = s->holders[i];
+        h->ns = full > 0 ? (gint64) ((double) h->ns * kept / full) : 0;
+        given += h->ns;
+        if (h->ns > g_array_index (e->holders, FtaHolder, largest).ns)
+            largest = i;
+    }
+    /* rounding: the holders still sum to the span */
+    g_array_index (e->holders, FtaHolder, largest).ns += kept - given;
+    s->holders = (const FtaHolder *) e->holders->data;
+}
+
 void
 fta_bus_dispatch_span (const FtaSpan *span, gpointer data)
 {
@@ -166,6 +189,8 @@ fta_bus_dispatch_span (const FtaSpan *span, gpointer data)
     }
     if (s.end_ns < s.start_ns || (s.end_ns == s.start_ns && span->end_ns != span->start_ns))
         return;
+    if (s.n_holders && s.end_ns - s.start_ns != span->end_ns - span->start_ns)
+        scale_holders (e, &s, span->end_ns - span->start_ns);
     for (guint i = 0; i < subs->len; i++) {
         FtaInstance *in = g_ptr_array_index (subs, i);
         in->plugin->desc->on_span (in->self, &s);

@@ -146,6 +146,8 @@ fta_engine_clear (FtaEngine *e)
             g_ptr_array_free (e->subs[i], TRUE);
     if (e->cpus)
         g_hash_table_destroy (e->cpus);
+    if (e->holders)
+        g_array_free (e->holders, TRUE);
     fta_context_clear (&e->ctx);
     fta_model_free (e->model);
     fta_parser_free (e->parser);

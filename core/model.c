@@ -18,6 +18,14 @@
  *    crosses it); a marker without a CPU resets every CPU.  A woken task
  *    waiting on N keeps its certain wait, with an inferred end.
  *  - pid 0 (the per-CPU idle tasks) has no spans.
+ *  - Wait attribution: while a task is Runnable (or woken, before its
+ *    sched_wakeup), it is queued on one CPU, and every stretch of that
+ *    CPU's time is charged to the task that held it.  A stretch ends at a
+ *    sched_switch on that CPU and is held by its prev (authoritative), or
+ *    by the task the model believes runs there when the waiter leaves the
+ *    queue in between (migrated, run elsewhere, end of trace).  Each
+ *    sched_switch costs O(tasks queued on that CPU); nothing is allocated
+ *    per event once a task's holder array has grown.
  */
 #include "config.h"
 
@@ -50,6 +58,16 @@ typedef struct {
     gint64 last_wakeup;
     char comm[FTA_COMM_LEN];
     char waker_comm[FTA_COMM_LEN];
+    /* wait attribution: the CPU whose queue it is on (-1: none), its
+     * index in that Cpu.queue, time charged up to; the holders so far */
+    gint32 q_cpu;
+    guint q_index;
+    gint64 q_mark;
+    gint32 preempted_by_pid;
+    guint32 preempted_by_task;
+    FtaHolder *hold;
+    guint n_hold, cap_hold;
+    guint last_hold; /* index of the holder charged last */
 } Task;
 
 typedef struct {
@@ -57,6 +75,8 @@ typedef struct {
     gint32 run_pid;     /* pid of the latest run of events on this CPU */
     gint64 run_prev_ts; /* last event before that run (another pid) */
     gint64 last_ts;
+    guint32 cur_task;   /* task id of cur_pid, FTA_TASK_NONE if none */
+    GPtrArray *queue;   /* Task* queued here for wait attribution */
 } Cpu;
 
 /* pid -> task id: two levels of PID_PAGE ids (id + 1, 0 = none) for the
@@ -70,6 +90,7 @@ struct _FtaModel {
     GArray *pids;         /* id -> gint32 pid */
     GPtrArray *tasks;     /* id -> Task* (owned), NULL until modelled */
     GArray *cpus;      /* Cpu */
+    char empty_comm[FTA_COMM_LEN];
     FtaQuality *q;
     FtaSpanFunc fn;
     gpointer data;
@@ -84,6 +105,7 @@ cpu_reset (Cpu *c)
     c->run_pid = -1;
     c->run_prev_ts = -1;
     c->last_ts = -1;
+    c->cur_task = FTA_TASK_NONE;
 }
 
 FtaModel *
@@ -116,7 +138,14 @@ fta_model_free (FtaModel *m)
         g_free (m->pid_pages[i]);
     g_hash_table_destroy (m->big_pids);
     g_array_free (m->pids, TRUE);
+    for (guint i = 0; i < m->tasks->len; i++) {
+        Task *t = g_ptr_array_index (m->tasks, i);
+        if (t)
+            g_free (t->hold);
+    }
     g_ptr_array_free (m->tasks, TRUE);
+    for (guint i = 0; i < m->cpus->len; i++)
+        g_ptr_array_free (g_array_index (m->cpus, Cpu, i).queue, TRUE);
     g_array_free (m->cpus, TRUE);
     g_free (m);
 }
@@ -129,6 +158,7 @@ get_cpu (FtaModel *m, gint32 cpu)
     while (m->cpus->len <= (guint) cpu) {
         Cpu c;
         cpu_reset (&c);
+        c.queue = g_ptr_array_new ();
         g_array_append_val (m->cpus, c);
     }
     return &g_array_index (m->cpus, Cpu, cpu);
@@ -185,6 +215,9 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
         t->waker_pid = -1;
         t->waker_id = FTA_TASK_NONE;
         t->waker_cpu = -1;
+        t->q_cpu = -1;
+        t->preempted_by_pid = -1;
+        t->preempted_by_task = FTA_TASK_NONE;
         g_ptr_array_index (m->tasks, id) = t;
     }
     if (comm && comm[0])
@@ -211,6 +244,151 @@ fta_model_task_comm (const FtaModel *m, guint32 task)
 {
     Task *t = task < m->tasks->len ? g_ptr_array_index (m->tasks, task) : NULL;
     return t && t->comm[0] ? t->comm : NULL;
+}
+
+/* --- wait attribution -------------------------------------------------------- */
+
+/* Adds NS of T's wait to holder PID (task id TASK): pid 0 idle, -1
+ * unknown.  Allocates only when T has more holders than ever before. */
+static void
+hold_charge (Task *t, gint32 pid, guint32 task, gint64 ns)
+{
+    if (ns <= 0)
+        return;
+    if (pid <= 0) {
+        pid = pid < 0 ? -1 : 0;
+        task = FTA_TASK_NONE;
+    }
+    guint i = t->last_hold;
+    if (i >= t->n_hold || t->hold[i].pid != pid || t->hold[i].task != task) {
+        for (i = 0; i < t->n_hold; i++)
+            if (t->hold[i].pid == pid && t->hold[i].task == task)
+                break;
+        if (i == t->n_hold) {
+            if (t->n_hold == t->cap_hold) {
+                t->cap_hold = t->cap_hold ? 2 * t->cap_hold : 4;
+                t->hold = g_renew (FtaHolder, t->hold, t->cap_hold);
+            }
+            t->hold[i] = (FtaHolder) { .pid = pid, .task = task, .ns = 0, .comm = NULL };
+            t->n_hold++;
+        }
+    }
+    t->hold[i].ns += ns;
+    t->last_hold = i;
+}
+
+/* Takes EXCESS back from T's holders, the one charged last first: the
+ * wait ended before the time charged (an inferred switch-in). */
+static void
+hold_trim (Task *t, gint64 excess)
+{
+    guint i = t->last_hold;
+    for (guint step = 0; excess > 0 && step <= t->n_hold; step++) {
+        if (i < t->n_hold) {
+            gint64 take = MIN (excess, t->hold[i].ns);
+            t->hold[i].ns -= take;
+            excess -= take;
+        }
+        i = step < t->n_hold ? t->n_hold - 1 - step : 0;
+    }
+    guint k = 0;
+    for (guint j = 0; j < t->n_hold; j++)
+        if (t->hold[j].ns > 0)
+            t->hold[k++] = t->hold[j];
+    t->n_hold = k;
+    t->last_hold = k ? k - 1 : 0;
+}
+
+static void
+queue_leave (FtaModel *m, Task *t)
+{
+    if (t->q_cpu < 0)
+        return;
+    GPtrArray *q = g_array_index (m->cpus, Cpu, t->q_cpu).queue;
+    g_ptr_array_remove_index_fast (q, t->q_index);
+    if (t->q_index < q->len)
+        ((Task *) g_ptr_array_index (q, t->q_index))->q_index = t->q_index;
+    t->q_cpu = -1;
+}
+
+/* T waits on CPU from TS (charged from there); -1: a CPU not known. */
+static void
+queue_join (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
+{
+    queue_leave (m, t);
+    t->q_mark = ts;
+    /* may grow m->cpus: callers hold no Cpu pointer across this */
+    const Cpu *c = get_cpu (m, cpu);
+    if (!c)
+        return;
+    GPtrArray *q = c->queue;
+    t->q_cpu = cpu;
+    t->q_index = q->len;
+    g_ptr_array_add (q, t);
+}
+
+/* A wait begins at TS on CPU: no holders yet. */
+static void
+queue_enter (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
+{
+    t->n_hold = 0;
+    t->last_hold = 0;
+    queue_join (m, t, cpu, ts);
+}
+
+/* T's wait is charged up to UPTO: the rest of the stretch to the task the
+ * model believes holds T's CPU, or taken back when charged beyond UPTO. */
+static void
+queue_settle (FtaModel *m, Task *t, gint64 upto)
+{
+    if (t->q_mark > upto) {
+        hold_trim (t, t->q_mark - upto);
+    } else if (t->q_cpu >= 0) {
+        const Cpu *c = &g_array_index (m->cpus, Cpu, t->q_cpu);
+        hold_charge (t, c->cur_pid, c->cur_task, upto - t->q_mark);
+    } else {
+        hold_charge (t, -1, FTA_TASK_NONE, upto - t->q_mark);
+    }
+    t->q_mark = upto;
+}
+
+/* The stretch of C's time up to UPTO was held by PID (TASK): charged to
+ * every task queued there. */
+static void
+cpu_charge (Cpu *c, gint64 upto, gint32 pid, guint32 task)
+{
+    for (guint i = 0; i < c->queue->len; i++) {
+        Task *t = g_ptr_array_index (c->queue, i);
+        if (upto > t->q_mark) {
+            hold_charge (t, pid, task, upto - t->q_mark);
+            t->q_mark = upto;
+        }
+    }
+}
+
+/* A waiting task moved to CPU at TS: what it waited on its old CPU stays
+ * charged there. */
+static void
+queue_move (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
+{
+    if (t->q_cpu == cpu)
+        return;
+    queue_settle (m, t, ts);
+    queue_join (m, t, cpu, ts);
+}
+
+static void
+queue_clear (FtaModel *m)
+{
+    for (guint i = 0; i < m->cpus->len; i++) {
+        GPtrArray *q = g_array_index (m->cpus, Cpu, i).queue;
+        for (guint j = 0; j < q->len; j++) {
+            Task *t = g_ptr_array_index (q, j);
+            t->q_cpu = -1;
+            t->n_hold = 0;
+        }
+        g_ptr_array_set_size (q, 0);
+    }
 }
 
 static FtaTaskState
@@ -248,7 +426,22 @@ emit (FtaModel *m, const Task *t, FtaTaskState state, gint64 start,
         .waker_comm = NULL,
         .task = t->id,
         .waker_task = FTA_TASK_NONE,
+        .preempted_by_pid = -1,
+        .preempted_by_task = FTA_TASK_NONE,
     };
+    if (state == FTA_TASK_RUNNABLE) {
+        for (guint i = 0; i < t->n_hold; i++) {
+            const Task *h = t->hold[i].task < m->tasks->len
+                                ? g_ptr_array_index (m->tasks, t->hold[i].task) : NULL;
+            t->hold[i].comm = h ? h->comm : m->empty_comm;
+        }
+        s.holders = t->n_hold ? t->hold : NULL;
+        s.n_holders = t->n_hold;
+        if (t->reason == FTA_RUNNABLE_PREEMPTED) {
+            s.preempted_by_pid = t->preempted_by_pid;
+            s.preempted_by_task = t->preempted_by_task;
+        }
+    }
     if (state == FTA_TASK_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED) {
         s.waker_pid = t->waker_pid;
         s.waker_task = t->waker_id;
@@ -266,6 +459,7 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
 {
     switch (t->state) {
     case MS_RUNNABLE:
+        queue_settle (m, t, ts);
         emit (m, t, FTA_TASK_RUNNABLE, t->since, ts, flags);
         break;
     case MS_WAITING:
@@ -274,6 +468,7 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
             emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts,
                   FTA_SPAN_NO_WAKEUP);
             t->reason = FTA_RUNNABLE_WOKEN;
+            queue_settle (m, t, ts);
             emit (m, t, FTA_TASK_RUNNABLE, t->waking_ts, ts, flags);
         } else {
             emit (m, t, waiting_state (t->prev_state), t->since, ts,
@@ -283,6 +478,7 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
     case MS_UNKNOWN:
         if (t->has_waking && t->waking_ts <= ts) {
             t->reason = FTA_RUNNABLE_WOKEN;
+            queue_settle (m, t, ts);
             emit (m, t, FTA_TASK_RUNNABLE, t->waking_ts, ts, flags);
         }
         break;
@@ -290,6 +486,8 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
         break;
     }
     t->has_waking = FALSE;
+    queue_leave (m, t);
+    t->n_hold = 0;
 }
 
 /* The CPU's current task per the model is not the prev of this switch:
@@ -319,7 +517,9 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         /* idle is switched out while the model believed a task ran here:
          * that task's switch to idle was not recorded */
         gint64 lower = c->run_pid == 0 ? c->run_prev_ts : c->last_ts;
-        end_other_run (m, c, ev->cpu, 0, lower >= 0 ? MIN (lower, ts) : ts);
+        gint64 at = lower >= 0 ? MIN (lower, ts) : ts;
+        cpu_charge (c, at, c->cur_pid, c->cur_task);
+        end_other_run (m, c, ev->cpu, 0, at);
     }
     if (sw->prev_pid != 0) {
         Task *p = get_task_id (m, sw->prev_task, sw->prev_comm);
@@ -342,6 +542,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
                 lower = p->waking_ts;
             if (lower < 0 || lower > ts)
                 lower = ts;
+            cpu_charge (c, lower, c->cur_pid, c->cur_task);
             end_other_run (m, c, ev->cpu, p->pid, lower);
             if (p->state != MS_RUNNING)
                 close_waiting (m, p, lower, FTA_SPAN_INFERRED_END);
@@ -351,6 +552,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         }
         /* else: the CPU's first switch since the trace (or a reset) began;
          * the task ran since an unknown time: no span. */
+        queue_leave (m, p);
         p->cpu = ev->cpu;
         p->since = ts;
         p->prev_state = sw->prev_state;
@@ -358,6 +560,8 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         if (fta_state_is_preempted (sw->prev_state)) {
             p->state = MS_RUNNABLE;
             p->reason = FTA_RUNNABLE_PREEMPTED;
+            p->preempted_by_pid = sw->next_pid;
+            p->preempted_by_task = sw->next_pid > 0 ? sw->next_task : FTA_TASK_NONE;
         } else if (sw->prev_state & (FTA_STATE_X | FTA_STATE_Z | FTA_STATE_x)) {
             p->state = MS_DEAD;
         } else {
@@ -365,12 +569,18 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         }
     }
 
+    /* the stretch since the last switch here was the prev's */
+    cpu_charge (c, ts, sw->prev_pid, sw->prev_task);
+    if (sw->prev_pid != 0 && fta_state_is_preempted (sw->prev_state))
+        queue_enter (m, g_ptr_array_index (m->tasks, sw->prev_task), ev->cpu, ts);
+
     if (sw->next_pid != 0) {
         Task *n = get_task_id (m, sw->next_task, sw->next_comm);
         if (n->state == MS_RUNNING) {
             /* running elsewhere (or here) per the model: a switch-out was
              * lost; the span in progress is dropped, not guessed. */
             m->q->switch_in_while_running++;
+            queue_leave (m, n);
         } else {
             close_waiting (m, n, ts, 0);
         }
@@ -381,6 +591,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         n->prev_state = 0;
     }
     c->cur_pid = sw->next_pid;
+    c->cur_task = sw->next_task;
 }
 
 static void
@@ -401,6 +612,7 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
     if (ev->pid == 0)
         g_snprintf (t->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
+    queue_enter (m, t, w->target_cpu >= 0 ? w->target_cpu : t->cpu, ev->ts_ns);
 }
 
 static void
@@ -429,6 +641,7 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
     t->prev_state = 0;
     if (w->target_cpu >= 0)
         t->cpu = w->target_cpu;
+    queue_enter (m, t, t->cpu, ts);
 }
 
 /* A lost-event or buffer-started marker for CPU (all CPUs when -1): what
@@ -470,6 +683,7 @@ reset (FtaModel *m, gint32 cpu)
                              : -1;
         reset_task (m, t, certain);
     }
+    queue_clear (m);
     for (guint i = 0; i < m->cpus->len; i++)
         if (all || i == (guint) cpu)
             cpu_reset (&g_array_index (m->cpus, Cpu, i));
@@ -538,13 +752,19 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
         break;
     case FTA_EV_SCHED_MIGRATE_TASK: {
         Task *t = get_task_id (m, ev->u.migrate.task, ev->u.migrate.comm);
-        if (t->state != MS_RUNNING)
+        if (t->state != MS_RUNNING) {
             t->cpu = ev->u.migrate.dest_cpu;
+            if (t->state == MS_RUNNABLE || t->has_waking) {
+                queue_move (m, t, t->cpu, ev->ts_ns);
+            }
+        }
         break;
     }
     case FTA_EV_SCHED_PROCESS_FORK: {
         Task *t = get_task_id (m, ev->u.proc.child_task, ev->u.proc.child_comm);
         t->state = MS_UNKNOWN;
+        if (!t->has_waking)
+            queue_leave (m, t);
         break;
     }
     default:
@@ -555,6 +775,7 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
         if (t)
             t->tgid = ev->tgid;
     }
+    c = get_cpu (m, ev->cpu); /* a migration may have grown m->cpus */
     if (ev->ts_ns > c->last_ts)
         c->last_ts = ev->ts_ns;
 }
@@ -591,6 +812,7 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
             emit (m, t, FTA_TASK_RUNNING, t->since, end_ns, FTA_SPAN_TRUNCATED);
             break;
         case MS_RUNNABLE:
+            queue_settle (m, t, end_ns);
             emit (m, t, FTA_TASK_RUNNABLE, t->since, end_ns, FTA_SPAN_TRUNCATED);
             break;
         case MS_WAITING:
@@ -602,5 +824,6 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
         }
         t->state = MS_UNKNOWN;
     }
+    queue_clear (m);
     g_ptr_array_free (all, TRUE);
 }

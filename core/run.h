@@ -47,6 +47,7 @@ typedef struct {
     GPtrArray *instances;                /* FtaInstance*, analyzers then sinks */
     GPtrArray *subs[FTA_EV__COUNT];      /* FtaInstance* per event type */
     GByteArray *cpu_seen;                /* per CPU: 1 once it had an event */
+    GArray *holders;                     /* FtaHolder: a clipped span's, scaled */
     /* select.c */
     GHashTable *cpus;                    /* report filter, NULL = all */
     gboolean has_start, has_end;

@@ -79,7 +79,7 @@ assert_strv (char **got, const char *const *expect)
 static void
 check_default (FtaProfile *p)
 {
-    const char *analyzers[] = { "switch", "wakeup", "cpu", "blocking",
+    const char *analyzers[] = { "switch", "wakeup", "wait", "cpu", "blocking",
                                 "migration", "irq", "kvm", "timeline", "diagnosis",
                                 NULL };
     const char *sinks[] = { "text", NULL };

@@ -216,6 +216,20 @@ typedef enum {
     FTA_SPAN_CLIPPED_END = 1u << 4,
 } FtaSpanFlags;
 
+/* Who held a CPU while a task waited for it (ABI 1.9): one entry of
+ * FtaSpan.holders.  pid 0 is the CPU's idle task (the task was queued on
+ * a CPU that idled: a wakeup that did not run at once), pid -1 a time
+ * when the model did not know what the CPU ran (before its first
+ * sched_switch, or after a lost-events marker); task is FTA_TASK_NONE
+ * for both.  comm points to an FTA_COMM_LEN buffer ("" for idle and
+ * unknown), valid during the callback. */
+typedef struct {
+    gint32 pid;
+    guint32 task;
+    gint64 ns;
+    const char *comm;
+} FtaHolder;
+
 /* Task T was in STATE from start_ns to end_ns.  Published by the core when
  * the span ends.  A span never crosses a lost-event or buffer-started
  * marker of its CPU (of any CPU when the marker names none): the model
@@ -241,6 +255,20 @@ typedef struct {
     const char *waker_comm;/* or NULL */
     guint32 task;          /* task id of pid (ABI 1.3) */
     guint32 waker_task;    /* of waker_pid; FTA_TASK_NONE when unknown */
+    /* RUNNABLE (ABI 1.9): who held the CPU the task was queued on, split
+     * by time (see docs/sched-model.md): the CPU it was preempted on or
+     * woken onto, then each CPU sched_migrate_task moved it to, and the
+     * CPU it finally ran on.  The ns sum to end_ns - start_ns of the
+     * interval the model made (--start/--end clipping scales them to the
+     * clipped span).  One entry per holder, in order of first charge;
+     * NULL and 0 for other states. */
+    const FtaHolder *holders;
+    guint32 n_holders;
+    /* RUNNABLE preempted (ABI 1.9): the task switched in in its place
+     * (next of the sched_switch that began the span); -1 / FTA_TASK_NONE
+     * otherwise, and 0 when that was the idle task. */
+    gint32 preempted_by_pid;
+    guint32 preempted_by_task;
 } FtaSpan;
 
 G_END_DECLS

@@ -25,7 +25,8 @@
  * from file_version to buffers, and process_dump_threads; 1.7:
  * FtaFinding.cost_ns and fta_finding_set_cost; 1.8: column ranks,
  * FtaColumn.rank, tables omitted when empty, a comparison's inputs,
- * fta_results_input).  The core reads
+ * fta_results_input; 1.9: FtaSpan's holders, n_holders, preempted_by_pid
+ * and preempted_by_task, FtaHolder).  The core reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -71,7 +72,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 8
+#define FTA_PLUGIN_ABI_MINOR 9
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

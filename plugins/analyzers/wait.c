@@ -1,0 +1,252 @@
+/* wait.c - who held the CPU while a task waited for it.
+ *
+ * The core's sched model splits every Runnable span among the tasks that
+ * held the CPU the task was queued on (FtaSpan.holders, see
+ * docs/sched-model.md); this analyzer sums them per task and holder.  As
+ * switch.tasks, it counts complete spans only: the interval still open at
+ * the end of the trace is left out, so a task's holders sum to its
+ * runnable_ns there.
+ */
+#include <string.h>
+
+#include <ftrace-analyzer/ftrace-analyzer.h>
+
+/* Keys of the holders of one task: task id + 2 for tasks, and these. */
+#define WAIT_KEY_UNKNOWN 0u
+#define WAIT_KEY_IDLE 1u
+
+typedef struct {
+    gint32 pid; /* 0 idle, -1 unknown */
+    char comm[FTA_COMM_LEN];
+    gint64 ns;
+    guint64 preemptions;
+} WaitHolder;
+
+typedef struct {
+    gint32 pid;
+    char comm[FTA_COMM_LEN];
+    guint64 waits, preempted;
+    gint64 runnable_ns, held_ns, idle_ns, unknown_ns;
+    GHashTable *holders; /* key (see above) -> WaitHolder* (owned) */
+} WaitTask;
+
+typedef struct {
+    const FtaContext *ctx;
+    gint64 holders_per_task;
+    GPtrArray *slots; /* task id -> WaitTask* (owned) */
+} Wait;
+
+static void
+wait_task_free (gpointer p)
+{
+    WaitTask *t = p;
+    if (!t)
+        return;
+    g_hash_table_destroy (t->holders);
+    g_free (t);
+}
+
+static void *
+wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
+{
+    gint64 n = fta_options_get_int (o, "holders");
+    if (n < 0) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "plugins.wait: holders must be 0 (all) or more");
+        return NULL;
+    }
+    Wait *w = g_new0 (Wait, 1);
+    w->ctx = ctx;
+    w->holders_per_task = n;
+    w->slots = g_ptr_array_new_with_free_func (wait_task_free);
+    return w;
+}
+
+static void
+wait_destroy (void *self)
+{
+    Wait *w = self;
+    g_ptr_array_free (w->slots, TRUE);
+    g_free (w);
+}
+
+static WaitHolder *
+wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
+{
+    guint key = pid < 0 ? WAIT_KEY_UNKNOWN : pid == 0 ? WAIT_KEY_IDLE : task + 2;
+    WaitHolder *h = g_hash_table_lookup (t->holders, GUINT_TO_POINTER (key));
+    if (!h) {
+        h = g_new0 (WaitHolder, 1);
+        h->pid = pid < 0 ? -1 : pid;
+        g_strlcpy (h->comm, pid < 0 ? "<unknown>" : pid == 0 ? "<idle>" : comm ? comm : "",
+                   FTA_COMM_LEN);
+        g_hash_table_insert (t->holders, GUINT_TO_POINTER (key), h);
+    } else if (pid > 0 && comm && comm[0]) {
+        memcpy (h->comm, comm, FTA_COMM_LEN); /* the latest name */
+    }
+    return h;
+}
+
+static void
+wait_on_span (void *self, const FtaSpan *sp)
+{
+    Wait *w = self;
+    if (sp->state != FTA_TASK_RUNNABLE || sp->pid <= 0 || (sp->flags & FTA_SPAN_TRUNCATED))
+        return;
+    WaitTask *t = fta_task_slot (w->slots, sp->task);
+    if (!t) {
+        t = g_new0 (WaitTask, 1);
+        t->pid = sp->pid;
+        t->holders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+        fta_task_slot_set (w->slots, sp->task, t);
+    }
+    memcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    t->waits++;
+    t->runnable_ns += sp->end_ns - sp->start_ns;
+    for (guint i = 0; i < sp->n_holders; i++) {
+        const FtaHolder *fh = &sp->holders[i];
+        WaitHolder *h = wait_holder (t, fh->pid, fh->task, fh->comm);
+        h->ns += fh->ns;
+        if (fh->pid > 0)
+            t->held_ns += fh->ns;
+        else if (fh->pid == 0)
+            t->idle_ns += fh->ns;
+        else
+            t->unknown_ns += fh->ns;
+    }
+    if (sp->reason == FTA_RUNNABLE_PREEMPTED && sp->preempted_by_pid >= 0) {
+        t->preempted++;
+        wait_holder (t, sp->preempted_by_pid, sp->preempted_by_task,
+                     sp->preempted_by_pid > 0
+                         ? fta_context_task_comm (w->ctx, sp->preempted_by_task) : NULL)
+            ->preemptions++;
+    }
+}
+
+static int
+wait_holder_cmp (gconstpointer a, gconstpointer b)
+{
+    const WaitHolder *x = *(WaitHolder *const *) a, *y = *(WaitHolder *const *) b;
+    if (x->ns != y->ns)
+        return (x->ns < y->ns) - (x->ns > y->ns);
+    if (x->preemptions != y->preemptions)
+        return (x->preemptions < y->preemptions) - (x->preemptions > y->preemptions);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+wait_task_cmp (gconstpointer a, gconstpointer b)
+{
+    const WaitTask *x = *(WaitTask *const *) a, *y = *(WaitTask *const *) b;
+    if (x->runnable_ns != y->runnable_ns)
+        return (x->runnable_ns < y->runnable_ns) - (x->runnable_ns > y->runnable_ns);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* T's holders, most time first. */
+static GPtrArray *
+wait_sorted_holders (const WaitTask *t)
+{
+    GPtrArray *a = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, t->holders);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+        g_ptr_array_add (a, v);
+    g_ptr_array_sort (a, wait_holder_cmp);
+    return a;
+}
+
+static void
+wait_finish (void *self, FtaResults *r)
+{
+    Wait *w = self;
+    GPtrArray *tasks = g_ptr_array_new ();
+    for (guint i = 0; i < w->slots->len; i++) {
+        WaitTask *t = g_ptr_array_index (w->slots, i);
+        if (t && fta_context_task_selected_id (w->ctx, i, t->pid, t->comm))
+            g_ptr_array_add (tasks, t);
+    }
+    g_ptr_array_sort (tasks, wait_task_cmp);
+
+    FtaTable *tt = fta_results_add_table (r, "wait", "tasks",
+                                          "Time waiting for a CPU, by what the CPU did "
+                                          "meanwhile");
+    guint c_pid = fta_table_add_column (tt, "pid", FTA_COL_INT, TRUE);
+    guint c_comm = fta_table_add_column (tt, "comm", FTA_COL_STRING, FALSE);
+    guint c_waits = fta_table_add_column (tt, "waits", FTA_COL_COUNT, FALSE);
+    guint c_pre = fta_table_add_column (tt, "preempted", FTA_COL_COUNT, FALSE);
+    guint c_rbl = fta_table_add_column (tt, "runnable_ns", FTA_COL_DURATION, FALSE);
+    guint c_held = fta_table_add_column (tt, "held_ns", FTA_COL_DURATION, FALSE);
+    guint c_idle = fta_table_add_column (tt, "idle_ns", FTA_COL_DURATION, FALSE);
+    guint c_unk = fta_table_add_column (tt, "unknown_ns", FTA_COL_DURATION, FALSE);
+    guint c_tpid = fta_table_add_column (tt, "top_holder_pid", FTA_COL_INT, FALSE);
+    guint c_tcomm = fta_table_add_column (tt, "top_holder_comm", FTA_COL_STRING, FALSE);
+    guint c_tns = fta_table_add_column (tt, "top_holder_ns", FTA_COL_DURATION, FALSE);
+
+    FtaTable *ht = fta_results_add_table (r, "wait", "holders",
+                                          "Who held the CPU while each task waited for it");
+    guint h_pid = fta_table_add_column (ht, "pid", FTA_COL_INT, TRUE);
+    guint h_comm = fta_table_add_column (ht, "comm", FTA_COL_STRING, FALSE);
+    guint h_hpid = fta_table_add_column (ht, "holder_pid", FTA_COL_INT, TRUE);
+    guint h_hcomm = fta_table_add_column (ht, "holder_comm", FTA_COL_STRING, FALSE);
+    guint h_ns = fta_table_add_column (ht, "wait_ns", FTA_COL_DURATION, FALSE);
+    guint h_share = fta_table_add_column (ht, "share_pct", FTA_COL_PERCENT, FALSE);
+    guint h_pre = fta_table_add_column (ht, "preemptions", FTA_COL_COUNT, FALSE);
+
+    for (guint i = 0; i < tasks->len; i++) {
+        WaitTask *t = g_ptr_array_index (tasks, i);
+        GPtrArray *hs = wait_sorted_holders (t);
+        guint row = fta_table_add_row (tt);
+        fta_table_set_int (tt, row, c_pid, t->pid);
+        fta_table_set_string (tt, row, c_comm, t->comm);
+        fta_table_set_int (tt, row, c_waits, t->waits);
+        fta_table_set_int (tt, row, c_pre, t->preempted);
+        fta_table_set_int (tt, row, c_rbl, t->runnable_ns);
+        fta_table_set_int (tt, row, c_held, t->held_ns);
+        fta_table_set_int (tt, row, c_idle, t->idle_ns);
+        fta_table_set_int (tt, row, c_unk, t->unknown_ns);
+        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
+            WaitHolder *h = g_ptr_array_index (hs, 0);
+            fta_table_set_int (tt, row, c_tpid, h->pid);
+            fta_table_set_string (tt, row, c_tcomm, h->comm);
+            fta_table_set_int (tt, row, c_tns, h->ns);
+        }
+        for (guint j = 0; j < hs->len; j++) {
+            if (w->holders_per_task && j >= w->holders_per_task)
+                break;
+            WaitHolder *h = g_ptr_array_index (hs, j);
+            guint hr = fta_table_add_row (ht);
+            fta_table_set_int (ht, hr, h_pid, t->pid);
+            fta_table_set_string (ht, hr, h_comm, t->comm);
+            fta_table_set_int (ht, hr, h_hpid, h->pid);
+            fta_table_set_string (ht, hr, h_hcomm, h->comm);
+            fta_table_set_int (ht, hr, h_ns, h->ns);
+            fta_table_set_double (ht, hr, h_share,
+                                  t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0);
+            fta_table_set_int (ht, hr, h_pre, h->preemptions);
+        }
+        g_ptr_array_free (hs, TRUE);
+    }
+    g_ptr_array_free (tasks, TRUE);
+}
+
+static const FtaOptionSpec wait_options[] = {
+    { "holders", FTA_OPT_INT, "5",
+      "rows of wait.holders per task: its N largest holders (0 = all)" },
+    { NULL }
+};
+
+static const FtaEventType wait_events[] = { FTA_EV_SPAN, FTA_EV_NONE };
+
+FTA_PLUGIN_DEFINE (
+    .name = "wait",
+    .kind = FTA_PLUGIN_ANALYZER,
+    .summary = "who held the CPU while each task waited for it (wait attribution)",
+    .options = wait_options,
+    .events = wait_events,
+    .create = wait_create,
+    .on_span = wait_on_span,
+    .finish = wait_finish,
+    .destroy = wait_destroy,
+);

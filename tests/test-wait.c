@@ -1,0 +1,766 @@
+/* test-wait.c - wait attribution: who held the CPU while a task waited.
+ *
+ * Hand-made traces fed through the parser and the sched model, with the
+ * holders of each Runnable span worked out by hand (times are 100 s plus
+ * the microseconds written T (us) below); and an independent replay on
+ * every recording of tests/data/corpus: a per-CPU timeline of who ran,
+ * built from the sched_switch events alone (a stretch of a CPU's time
+ * between two switches belongs to the later switch's prev), and each
+ * task's queue CPU from its own events (the CPU it was preempted on, its
+ * wakeup's target, sched_migrate_task's dest).  For every Runnable span
+ * the model publishes, its holders must sum to its length within 1 us,
+ * and per task the replay's largest holders must be the model's.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "core.h"
+#include "fta-test.h"
+
+#define BASE_NS G_GINT64_CONSTANT (100000000000)
+#define T(us) (BASE_NS + (gint64) (us) * 1000)
+
+/* One Runnable span as published, holders copied. */
+typedef struct {
+    gint32 pid;
+    gint64 start_ns, end_ns;
+    guint32 reason, flags;
+    gint32 preempted_by;
+    GArray *holders; /* FtaHolder, comm set to NULL */
+} GotWait;
+
+typedef struct {
+    GArray *waits; /* GotWait */
+    GArray *markers; /* gint64: the timestamps of markers */
+} Got;
+
+static void
+got_clear (Got *g)
+{
+    for (guint i = 0; i < g->waits->len; i++)
+        g_array_free (g_array_index (g->waits, GotWait, i).holders, TRUE);
+    g_array_free (g->waits, TRUE);
+    g_array_free (g->markers, TRUE);
+}
+
+static void
+on_span (const FtaSpan *sp, gpointer data)
+{
+    Got *g = data;
+    if (sp->state != FTA_TASK_RUNNABLE) {
+        g_assert_cmpuint (sp->n_holders, ==, 0);
+        return;
+    }
+    GotWait w = { .pid = sp->pid, .start_ns = sp->start_ns, .end_ns = sp->end_ns,
+                  .reason = sp->reason, .flags = sp->flags,
+                  .preempted_by = sp->preempted_by_pid };
+    w.holders = g_array_new (FALSE, FALSE, sizeof (FtaHolder));
+    for (guint i = 0; i < sp->n_holders; i++) {
+        FtaHolder h = sp->holders[i];
+        g_assert_nonnull (h.comm);
+        if (h.pid <= 0)
+            g_assert_cmpstr (h.comm, ==, "");
+        h.comm = NULL;
+        g_array_append_val (w.holders, h);
+    }
+    g_array_append_val (g->waits, w);
+}
+
+/* Parser and model over the lines of TEXT (or the NULL-terminated LINES),
+ * as the engine feeds them; calls EACH (if any) with every event after the
+ * model saw it. */
+typedef void (*EachEvent) (const FtaEvent *ev, gpointer data);
+
+static void
+feed (Got *g, const char *text, const char *const *lines, EachEvent each, gpointer data)
+{
+    FtaQuality q;
+    memset (&q, 0, sizeof q);
+    FtaParser *p = fta_parser_new ();
+    FtaModel *m = fta_model_new (&q, on_span, g);
+    g->waits = g_array_new (FALSE, TRUE, sizeof (GotWait));
+    g->markers = g_array_new (FALSE, FALSE, sizeof (gint64));
+    gint64 last_ts = -1;
+    const char *pos = text;
+    for (guint n = 0;; n++) {
+        const char *line;
+        gsize len;
+        if (lines) {
+            if (!lines[n])
+                break;
+            line = lines[n];
+            len = strlen (line);
+        } else {
+            if (!*pos)
+                break;
+            const char *nl = strchr (pos, '\n');
+            line = pos;
+            len = nl ? (gsize) (nl - pos) : strlen (pos);
+            pos = nl ? nl + 1 : pos + len;
+        }
+        FtaEvent ev;
+        const char *why = NULL;
+        memset (&ev, 0, sizeof ev);
+        ev.line_no = n + 1;
+        switch (fta_parser_parse_line (p, line, len, &ev, &why)) {
+        case FTA_LINE_EVENT:
+            fta_model_feed (m, &ev);
+            if (ev.ts_ns > last_ts)
+                last_ts = ev.ts_ns;
+            if (each)
+                each (&ev, data);
+            break;
+        case FTA_LINE_MARKER:
+            ev.ts_ns = last_ts;
+            g_array_append_val (g->markers, last_ts);
+            fta_model_feed (m, &ev);
+            if (each)
+                each (&ev, data);
+            break;
+        default:
+            break;
+        }
+    }
+    g_assert_cmpint (last_ts, >=, 0);
+    fta_model_finish (m, last_ts);
+    fta_model_free (m);
+    fta_parser_free (p);
+}
+
+/* "pid:us pid:us ..." of a span's holders, in the order published. */
+static char *
+holders_text (const GotWait *w)
+{
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < w->holders->len; i++) {
+        const FtaHolder *h = &g_array_index (w->holders, FtaHolder, i);
+        g_string_append_printf (s, "%s%d:%" G_GINT64_FORMAT, i ? " " : "", h->pid,
+                                h->ns / 1000);
+        if (h->ns % 1000)
+            g_string_append_printf (s, ".%03d", (int) (h->ns % 1000));
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* Every Runnable span: holders sum to its length (within 1 us). */
+static void
+check_sums (const Got *g)
+{
+    for (guint i = 0; i < g->waits->len; i++) {
+        const GotWait *w = &g_array_index (g->waits, GotWait, i);
+        gint64 sum = 0;
+        for (guint j = 0; j < w->holders->len; j++) {
+            const FtaHolder *h = &g_array_index (w->holders, FtaHolder, j);
+            g_assert_cmpint (h->ns, >, 0);
+            sum += h->ns;
+        }
+        gint64 len = w->end_ns - w->start_ns, diff = sum - len;
+        if (diff > 1000 || diff < -1000) {
+            g_autofree char *ht = holders_text (w);
+            g_test_message ("pid %d waited %" G_GINT64_FORMAT " ns from %" G_GINT64_FORMAT
+                            ", holders sum to %" G_GINT64_FORMAT ": %s",
+                            w->pid, len, w->start_ns, sum, ht);
+            g_test_fail ();
+        }
+    }
+}
+
+/* --- hand-made traces -------------------------------------------------------- */
+
+typedef struct {
+    gint32 pid;
+    gint64 start_us, end_us;
+    const char *holders; /* holders_text of the span */
+    gint32 preempted_by; /* -1 unless preempted */
+} WaitExp;
+
+typedef struct {
+    const char *path;
+    const char *const *lines;
+    const WaitExp *waits; /* ends with pid 0 */
+} WaitCase;
+
+#define SW(cpu, us, pc, pp, ps, nc, np)                                                 \
+    "          " pc "-" #pp "     [00" #cpu "] d..2.   100." us ": sched_switch: prev_comm=" pc \
+    " prev_pid=" #pp " prev_prio=120 prev_state=" ps " ==> next_comm=" nc " next_pid=" #np   \
+    " next_prio=120"
+
+/* A preempted on CPU 0 by B, moved to CPU 1 while it waits, run there
+ * after C: 50 us of B (CPU 0), then 50 us of C (CPU 1). */
+static const char *const migrate_lines[] = {
+    SW (0, "000100", "swapper/0", 0, "R", "taskA", 101),
+    SW (1, "000100", "swapper/1", 0, "R", "taskC", 103),
+    SW (0, "000200", "taskA", 101, "R", "taskB", 102),
+    "          <idle>-0       [001] d..2.   100.000250: sched_migrate_task: comm=taskA pid=101 prio=120 orig_cpu=0 dest_cpu=1",
+    SW (1, "000300", "taskC", 103, "R+", "taskA", 101),
+    SW (1, "000400", "taskA", 101, "S", "taskC", 103),
+    SW (0, "000500", "taskB", 102, "S", "swapper/0", 0),
+    NULL
+};
+static const WaitExp migrate_waits[] = {
+    { 101, 200, 300, "102:50 103:50", 102 },
+    { 103, 300, 400, "101:100", 101 },
+    { 0 }
+};
+
+/* A woken onto CPU 1, which idles: the whole wait is idle's.  D woken
+ * onto CPU 0 while B runs, B then sleeps and CPU 0 idles before D runs:
+ * 30 us of B, 20 of idle. */
+static const char *const idle_lines[] = {
+    SW (1, "000100", "swapper/1", 0, "R", "taskC", 103),
+    SW (0, "000100", "swapper/0", 0, "R", "taskB", 102),
+    SW (1, "000150", "taskC", 103, "S", "swapper/1", 0),
+    "           taskB-102     [000] d..2.   100.000200: sched_waking: comm=taskA pid=101 prio=120 target_cpu=001",
+    "           taskB-102     [000] d..3.   100.000200: sched_wakeup: comm=taskA pid=101 prio=120 target_cpu=001",
+    "           taskB-102     [000] d..2.   100.000200: sched_waking: comm=taskD pid=104 prio=120 target_cpu=000",
+    "           taskB-102     [000] d..3.   100.000200: sched_wakeup: comm=taskD pid=104 prio=120 target_cpu=000",
+    SW (0, "000230", "taskB", 102, "S", "swapper/0", 0),
+    SW (0, "000250", "swapper/0", 0, "R", "taskD", 104),
+    SW (1, "000260", "swapper/1", 0, "R", "taskA", 101),
+    SW (1, "000300", "taskA", 101, "S", "swapper/1", 0),
+    SW (0, "000300", "taskD", 104, "S", "swapper/0", 0),
+    NULL
+};
+static const WaitExp idle_waits[] = {
+    { 101, 200, 260, "0:60", -1 },
+    { 104, 200, 250, "102:30 0:20", -1 },
+    { 0 }
+};
+
+/* Events lost on CPU 0 while A waits there: no span crosses the marker,
+ * so that wait is not published.  After it, A waits again (C holds the
+ * CPU); E is woken onto CPU 1 before the model knows again who runs
+ * there, and the switch that runs E says F did. */
+static const char *const lost_lines[] = {
+    SW (0, "000100", "swapper/0", 0, "R", "taskA", 101),
+    SW (0, "000200", "taskA", 101, "R", "taskB", 102),
+    "CPU:0 [LOST 12 EVENTS]",
+    SW (0, "000400", "taskB", 102, "R", "taskA", 101),
+    SW (0, "000500", "taskA", 101, "R", "taskC", 103),
+    SW (0, "000600", "taskC", 103, "S", "taskA", 101),
+    "           taskA-101     [000] d..2.   100.000650: sched_waking: comm=taskE pid=105 prio=120 target_cpu=001",
+    "           taskA-101     [000] d..3.   100.000650: sched_wakeup: comm=taskE pid=105 prio=120 target_cpu=001",
+    SW (1, "000680", "taskF", 106, "R", "taskE", 105),
+    SW (1, "000700", "taskE", 105, "S", "taskF", 106),
+    SW (0, "000700", "taskA", 101, "S", "swapper/0", 0),
+    NULL
+};
+static const WaitExp lost_waits[] = {
+    { 102, 400, 700, NULL, 101 }, /* truncated at the end: not compared */
+    { 101, 500, 600, "103:100", 103 },
+    { 105, 650, 680, "106:30", -1 },
+    { 106, 680, 700, "105:20", 105 },
+    { 0 }
+};
+
+/* An inferred switch-in: B was woken onto CPU 0 at 150 while A ran; B is
+ * switched out at 400 with no switch-in recorded, so the model infers it
+ * at A's last event (300): B waited 150 us, all of it A's. */
+static const char *const inferred_lines[] = {
+    SW (0, "000100", "swapper/0", 0, "R", "taskA", 101),
+    "           taskA-101     [000] d..2.   100.000150: sched_waking: comm=taskB pid=102 prio=120 target_cpu=000",
+    "           taskA-101     [000] d..3.   100.000150: sched_wakeup: comm=taskB pid=102 prio=120 target_cpu=000",
+    "           taskA-101     [000] d.h1.   100.000300: irq_handler_entry: irq=36 name=virtio1-req.0",
+    SW (0, "000400", "taskB", 102, "S", "swapper/0", 0),
+    NULL
+};
+static const WaitExp inferred_waits[] = {
+    { 102, 150, 300, "101:150", -1 },
+    { 0 }
+};
+
+static const WaitCase wait_cases[] = {
+    { "/wait/model/migration-during-wait", migrate_lines, migrate_waits },
+    { "/wait/model/wakeup-onto-idle", idle_lines, idle_waits },
+    { "/wait/model/lost-events-marker", lost_lines, lost_waits },
+    { "/wait/model/inferred-switch-in", inferred_lines, inferred_waits },
+};
+
+static int
+cmp_str (const void *a, const void *b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+test_wait_case (gconstpointer data)
+{
+    const WaitCase *c = data;
+    Got g;
+    feed (&g, NULL, c->lines, NULL, NULL);
+    check_sums (&g);
+    GString *want = g_string_new (NULL), *got = g_string_new (NULL);
+    for (const WaitExp *e = c->waits; e->pid; e++)
+        g_string_append_printf (want, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s\n",
+                                e->pid, e->start_us, e->end_us, e->preempted_by,
+                                e->holders ? e->holders : "*");
+    for (guint i = 0; i < g.waits->len; i++) {
+        const GotWait *w = &g_array_index (g.waits, GotWait, i);
+        const WaitExp *e = c->waits;
+        while (e->pid && !(e->pid == w->pid && T (e->start_us) == w->start_ns))
+            e++;
+        g_autofree char *ht = holders_text (w);
+        g_string_append_printf (got, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s\n",
+                                w->pid, (w->start_ns - BASE_NS) / 1000,
+                                (w->end_ns - BASE_NS) / 1000, w->preempted_by,
+                                e->pid && !e->holders ? "*" : ht);
+    }
+    /* the same spans, in any order */
+    g_auto (GStrv) wl = g_strsplit (want->str, "\n", -1);
+    g_auto (GStrv) gl = g_strsplit (got->str, "\n", -1);
+    qsort (wl, g_strv_length (wl), sizeof (char *), cmp_str);
+    qsort (gl, g_strv_length (gl), sizeof (char *), cmp_str);
+    g_autofree char *ws = g_strjoinv ("\n", wl), *gs = g_strjoinv ("\n", gl);
+    g_assert_cmpstr (gs, ==, ws);
+    g_string_free (want, TRUE);
+    g_string_free (got, TRUE);
+    got_clear (&g);
+}
+
+/* --- the replay ------------------------------------------------------------ */
+
+typedef struct {
+    gint64 ts;
+    gint32 prev, next;
+    guint ev;      /* its index in the CPU's events */
+    guint markers; /* markers seen before it */
+} Switch;
+
+typedef struct {
+    gint64 ts;
+    gint32 pid;
+} Ev;
+
+/* The replay's holder of a stretch it cannot tell (see replay_held), and
+ * not a holder: the time of stretches it read past a contradiction. */
+#define AMBIGUOUS G_MININT32
+#define CONTRADICTED (G_MININT32 + 1)
+
+typedef struct {
+    gint64 ts;
+    gint32 cpu;
+} QueueAt;
+
+typedef struct {
+    GArray *cpus;      /* GArray* of Switch, per CPU */
+    GArray *events;    /* GArray* of Ev, per CPU: every event's time and pid */
+    GHashTable *queue; /* pid -> GArray* of QueueAt, in event order */
+    GHashTable *since; /* pid -> GArray* of gint64: its switch-outs and wakeups */
+    guint markers;
+} Replay;
+
+static GArray *
+replay_cpu (Replay *r, gint32 cpu)
+{
+    while (r->cpus->len <= (guint) cpu) {
+        GArray *a = g_array_new (FALSE, FALSE, sizeof (Switch));
+        g_array_append_val (r->cpus, a);
+        a = g_array_new (FALSE, FALSE, sizeof (Ev));
+        g_array_append_val (r->events, a);
+    }
+    return g_array_index (r->cpus, GArray *, cpu);
+}
+
+static void
+replay_since (Replay *r, gint32 pid, gint64 ts)
+{
+    GArray *a = g_hash_table_lookup (r->since, GINT_TO_POINTER (pid));
+    if (!a) {
+        a = g_array_new (FALSE, FALSE, sizeof (gint64));
+        g_hash_table_insert (r->since, GINT_TO_POINTER (pid), a);
+    }
+    g_array_append_val (a, ts);
+}
+
+/* The latest of PID's switch-outs and wakeups before TS (the switch at TS
+ * is its own), or -1. */
+static gint64
+replay_since_before (Replay *r, gint32 pid, gint64 ts)
+{
+    GArray *a = g_hash_table_lookup (r->since, GINT_TO_POINTER (pid));
+    gint64 best = -1;
+    for (guint i = a ? a->len : 0; i-- > 0;) {
+        gint64 t = g_array_index (a, gint64, i);
+        if (t < ts) {
+            best = t;
+            break;
+        }
+    }
+    return best;
+}
+
+static void
+replay_queue (Replay *r, gint32 pid, gint64 ts, gint32 cpu)
+{
+    if (pid <= 0 || cpu < 0)
+        return;
+    GArray *a = g_hash_table_lookup (r->queue, GINT_TO_POINTER (pid));
+    if (!a) {
+        a = g_array_new (FALSE, FALSE, sizeof (QueueAt));
+        g_hash_table_insert (r->queue, GINT_TO_POINTER (pid), a);
+    }
+    QueueAt q = { ts, cpu };
+    g_array_append_val (a, q);
+}
+
+static void
+replay_event (const FtaEvent *ev, gpointer data)
+{
+    Replay *r = data;
+    if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
+        r->markers++;
+        return;
+    }
+    if (ev->cpu < 0)
+        return;
+    replay_cpu (r, ev->cpu);
+    GArray *evs = g_array_index (r->events, GArray *, ev->cpu);
+    Ev e = { ev->ts_ns, ev->pid };
+    g_array_append_val (evs, e);
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH: {
+        Switch s = { ev->ts_ns, ev->u.sw.prev_pid, ev->u.sw.next_pid, evs->len - 1, r->markers };
+        g_array_append_val (replay_cpu (r, ev->cpu), s);
+        if (fta_state_is_preempted (ev->u.sw.prev_state))
+            replay_queue (r, ev->u.sw.prev_pid, ev->ts_ns, ev->cpu);
+        replay_since (r, ev->u.sw.prev_pid, ev->ts_ns);
+        break;
+    }
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        replay_queue (r, ev->u.wake.pid, ev->ts_ns, ev->u.wake.target_cpu);
+        replay_since (r, ev->u.wake.pid, ev->ts_ns);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        replay_queue (r, ev->u.migrate.pid, ev->ts_ns, ev->u.migrate.dest_cpu);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+add_held (GHashTable *h, gint32 who, gint64 ns)
+{
+    if (ns <= 0)
+        return;
+    gint64 *p = g_hash_table_lookup (h, GINT_TO_POINTER (who));
+    if (!p) {
+        p = g_new0 (gint64, 1);
+        g_hash_table_insert (h, GINT_TO_POINTER (who), p);
+    }
+    *p += ns;
+}
+
+/* Adds to H (holder pid -> gint64* ns) who held CPU from A to B.  A
+ * stretch between switches K-1 and K belongs to K's prev.  Where K's prev
+ * is not K-1's next, a switch was never recorded: the stretch is K-1's
+ * next's up to the last sign of something else (an event on that CPU from
+ * another task than K's prev, K's prev's own last switch-out or wakeup),
+ * K's prev's after.  Across a marker, the replay cannot tell. */
+static void
+replay_held (Replay *r, GHashTable *h, gint32 cpu, gint64 a, gint64 b)
+{
+    GArray *sw = (guint) cpu < r->cpus->len ? g_array_index (r->cpus, GArray *, cpu) : NULL;
+    guint n = sw ? sw->len : 0;
+    /* the first switch after A */
+    guint lo = 0, hi = n;
+    while (lo < hi) {
+        guint mid = (lo + hi) / 2;
+        if (g_array_index (sw, Switch, mid).ts <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (guint k = lo; a < b; k++) {
+        gint64 end = b;
+        gint32 who;
+        if (k < n) {
+            const Switch *s = &g_array_index (sw, Switch, k);
+            end = MIN (s->ts, b);
+            who = s->prev;
+            const Switch *before = k > 0 ? &g_array_index (sw, Switch, k - 1) : NULL;
+            if (before && before->markers != s->markers) {
+                who = AMBIGUOUS;
+            } else if (before && before->next != who) {
+                add_held (h, CONTRADICTED, end - a);
+                GArray *evs = g_array_index (r->events, GArray *, cpu);
+                gint64 x = before->ts;
+                for (guint e = s->ev; e-- > before->ev;) {
+                    if (g_array_index (evs, Ev, e).pid != who) {
+                        x = MAX (x, g_array_index (evs, Ev, e).ts);
+                        break;
+                    }
+                }
+                x = MAX (x, replay_since_before (r, who, s->ts));
+                x = MIN (x, s->ts);
+                if (a < x) {
+                    gint64 upto = MIN (x, end);
+                    add_held (h, before->next, upto - a);
+                    a = upto;
+                }
+            }
+        } else {
+            who = n ? g_array_index (sw, Switch, n - 1).next : -1;
+        }
+        add_held (h, who, end - a);
+        a = end;
+    }
+}
+
+/* The replay's holders of PID's wait from A to B. */
+static void
+replay_wait (Replay *r, GHashTable *h, gint32 pid, gint64 a, gint64 b)
+{
+    GArray *q = g_hash_table_lookup (r->queue, GINT_TO_POINTER (pid));
+    gint32 cpu = -1;
+    guint k = 0;
+    /* the queue CPU at A: the last change at or before it */
+    for (; q && k < q->len && g_array_index (q, QueueAt, k).ts <= a; k++)
+        cpu = g_array_index (q, QueueAt, k).cpu;
+    while (a < b) {
+        gint64 end = b;
+        if (q && k < q->len && g_array_index (q, QueueAt, k).ts < b)
+            end = g_array_index (q, QueueAt, k).ts;
+        if (end > a) {
+            if (cpu >= 0) {
+                replay_held (r, h, cpu, a, end);
+            } else {
+                gint64 *ns = g_hash_table_lookup (h, GINT_TO_POINTER (-1));
+                if (!ns) {
+                    ns = g_new0 (gint64, 1);
+                    g_hash_table_insert (h, GINT_TO_POINTER (-1), ns);
+                }
+                *ns += end - a;
+            }
+        }
+        a = end;
+        if (q && k < q->len && g_array_index (q, QueueAt, k).ts <= a)
+            cpu = g_array_index (q, QueueAt, k++).cpu;
+    }
+}
+
+typedef struct {
+    gint32 pid;
+    gint64 ns;
+} Held;
+
+static int
+held_cmp (gconstpointer a, gconstpointer b)
+{
+    const Held *x = a, *y = b;
+    if (x->ns != y->ns)
+        return (x->ns < y->ns) - (x->ns > y->ns);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* H (holder pid -> gint64*) as Held, most first. */
+static GArray *
+held_sorted (GHashTable *h)
+{
+    GArray *a = g_array_new (FALSE, FALSE, sizeof (Held));
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, h);
+    while (g_hash_table_iter_next (&it, &k, &v)) {
+        Held x = { GPOINTER_TO_INT (k), *(gint64 *) v };
+        g_array_append_val (a, x);
+    }
+    g_array_sort (a, held_cmp);
+    return a;
+}
+
+static gint64
+held_of (GHashTable *h, gint32 pid)
+{
+    gint64 *ns = g_hash_table_lookup (h, GINT_TO_POINTER (pid));
+    return ns ? *ns : 0;
+}
+
+static GHashTable *
+per_task (GHashTable *tasks, gint32 pid)
+{
+    GHashTable *h = g_hash_table_lookup (tasks, GINT_TO_POINTER (pid));
+    if (!h) {
+        h = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+        g_hash_table_insert (tasks, GINT_TO_POINTER (pid), h);
+    }
+    return h;
+}
+
+static char *tmpdir;
+
+static void
+test_replay (gconstpointer data)
+{
+    const char *path = data;
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    Replay r = { g_array_new (FALSE, FALSE, sizeof (GArray *)),
+                 g_array_new (FALSE, FALSE, sizeof (GArray *)),
+                 g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                        (GDestroyNotify) g_array_unref),
+                 g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                        (GDestroyNotify) g_array_unref), 0 };
+    Got g;
+    feed (&g, text, NULL, replay_event, &r);
+    check_sums (&g);
+
+    /* per task: holder pid -> ns, the model's and the replay's */
+    GHashTable *model = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                               (GDestroyNotify) g_hash_table_unref);
+    GHashTable *replay = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                (GDestroyNotify) g_hash_table_unref);
+    GHashTable *runnable = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    gint64 total = 0, off = 0, ambiguous = 0, contradicted = 0;
+    for (guint i = 0; i < g.waits->len; i++) {
+        const GotWait *w = &g_array_index (g.waits, GotWait, i);
+        GHashTable *mh = per_task (model, w->pid), *rh = per_task (replay, w->pid);
+        for (guint j = 0; j < w->holders->len; j++) {
+            const FtaHolder *h = &g_array_index (w->holders, FtaHolder, j);
+            gint64 *ns = g_hash_table_lookup (mh, GINT_TO_POINTER (h->pid));
+            if (!ns) {
+                ns = g_new0 (gint64, 1);
+                g_hash_table_insert (mh, GINT_TO_POINTER (h->pid), ns);
+            }
+            *ns += h->ns;
+        }
+        /* the replay of this interval alone, to measure how much of it
+         * the two charge differently */
+        GHashTable *one = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+        replay_wait (&r, one, w->pid, w->start_ns, w->end_ns);
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init (&it, one);
+        while (g_hash_table_iter_next (&it, &k, &v)) {
+            gint64 *ns = g_hash_table_lookup (rh, k);
+            if (!ns) {
+                ns = g_new0 (gint64, 1);
+                g_hash_table_insert (rh, k, ns);
+            }
+            *ns += *(gint64 *) v;
+            gint64 mine = 0;
+            for (guint j = 0; j < w->holders->len; j++)
+                if (g_array_index (w->holders, FtaHolder, j).pid == GPOINTER_TO_INT (k))
+                    mine += g_array_index (w->holders, FtaHolder, j).ns;
+            if (GPOINTER_TO_INT (k) == AMBIGUOUS)
+                ambiguous += *(gint64 *) v;
+            else if (GPOINTER_TO_INT (k) == CONTRADICTED)
+                contradicted += *(gint64 *) v;
+            else if (*(gint64 *) v > mine)
+                off += *(gint64 *) v - mine;
+        }
+        g_hash_table_unref (one);
+        gint64 *run = g_hash_table_lookup (runnable, GINT_TO_POINTER (w->pid));
+        if (!run) {
+            run = g_new0 (gint64, 1);
+            g_hash_table_insert (runnable, GINT_TO_POINTER (w->pid), run);
+        }
+        *run += w->end_ns - w->start_ns;
+        total += w->end_ns - w->start_ns;
+    }
+    g_test_message ("%s: %u waits, %.3f s; the replay cannot tell %.3f ms, reads %.3f ms "
+                    "past a contradiction, charges %.3f ms elsewhere", path, g.waits->len,
+                    total / 1e9, ambiguous / 1e6, contradicted / 1e6, off / 1e6);
+    /* Where the switches agree with each other, so do the two, up to the
+     * part of a stretch a task saw before it left the CPU (the model
+     * charges it to whom it believes runs there, the replay to the next
+     * switch's prev): within 1 us per interval.  Past a contradiction,
+     * the two may split a stretch at different points. */
+    g_assert_cmpint (off, <=, contradicted + (gint64) g.waits->len * 1000);
+
+    /* per task: the replay's largest holders are the model's */
+    GHashTableIter it;
+    gpointer k, v;
+    guint checked = 0;
+    g_hash_table_iter_init (&it, replay);
+    while (g_hash_table_iter_next (&it, &k, &v)) {
+        gint32 pid = GPOINTER_TO_INT (k);
+        gint64 run = *(gint64 *) g_hash_table_lookup (runnable, k);
+        GHashTable *mh = g_hash_table_lookup (model, k);
+        GArray *rs = held_sorted (v), *ms = held_sorted (mh);
+        gint64 tol = MAX (run / 100, 1000) + held_of (v, AMBIGUOUS) + held_of (v, CONTRADICTED);
+        if (run >= 1000000 && rs->len && ms->len) {
+            guint top = 0;
+            while (top + 1 < rs->len && (g_array_index (rs, Held, top).pid == AMBIGUOUS
+                                         || g_array_index (rs, Held, top).pid == CONTRADICTED))
+                top++;
+            const Held *rt = &g_array_index (rs, Held, top), *mt = &g_array_index (ms, Held, 0);
+            /* the same top holder, unless the replay's top two tie */
+            guint second = top + 1;
+            while (second < rs->len && (g_array_index (rs, Held, second).pid == AMBIGUOUS
+                                        || g_array_index (rs, Held, second).pid == CONTRADICTED))
+                second++;
+            gboolean tie = second < rs->len
+                           && rt->ns - g_array_index (rs, Held, second).ns <= tol;
+            if (rt->pid != mt->pid && !tie) {
+                g_test_message ("pid %d: the replay's largest holder is %d (%" G_GINT64_FORMAT
+                                " ns), the model's %d (%" G_GINT64_FORMAT " ns)",
+                                pid, rt->pid, rt->ns, mt->pid, mt->ns);
+                g_test_fail ();
+            }
+            for (guint j = 0; j < rs->len && j < 3; j++) {
+                const Held *x = &g_array_index (rs, Held, j);
+                if (x->pid == AMBIGUOUS || x->pid == CONTRADICTED)
+                    continue;
+                gint64 d = x->ns - held_of (mh, x->pid);
+                if (d > tol || d < -tol) {
+                    g_test_message ("pid %d: holder %d held %" G_GINT64_FORMAT
+                                    " ns in the replay, %" G_GINT64_FORMAT " in the model",
+                                    pid, x->pid, x->ns, held_of (mh, x->pid));
+                    g_test_fail ();
+                }
+            }
+            checked++;
+        }
+        g_array_free (rs, TRUE);
+        g_array_free (ms, TRUE);
+    }
+    g_assert_cmpuint (checked, >, 0);
+
+    g_hash_table_unref (model);
+    g_hash_table_unref (replay);
+    g_hash_table_unref (runnable);
+    for (guint i = 0; i < r.cpus->len; i++) {
+        g_array_free (g_array_index (r.cpus, GArray *, i), TRUE);
+        g_array_free (g_array_index (r.events, GArray *, i), TRUE);
+    }
+    g_array_free (r.cpus, TRUE);
+    g_array_free (r.events, TRUE);
+    g_hash_table_unref (r.queue);
+    g_hash_table_unref (r.since);
+    got_clear (&g);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (wait_cases); i++)
+        g_test_add_data_func (wait_cases[i].path, &wait_cases[i], test_wait_case);
+    tmpdir = g_dir_make_tmp ("fta-wait-XXXXXX", NULL);
+    g_assert_nonnull (tmpdir);
+    GPtrArray *texts = fta_test_corpus_texts (tmpdir);
+    for (guint i = 0; i < texts->len; i++) {
+        const char *p = g_ptr_array_index (texts, i);
+        g_autofree char *base = g_path_get_basename (p);
+        char *dot = strstr (base, ".txt");
+        if (dot)
+            *dot = 0;
+        g_autofree char *tp = g_strdup_printf ("/wait/replay/%s", base);
+        g_test_add_data_func (tp, p, test_replay);
+    }
+    int rc = g_test_run ();
+    for (guint i = 0; i < texts->len; i++)
+        g_unlink (g_ptr_array_index (texts, i));
+    g_ptr_array_free (texts, TRUE);
+    g_rmdir (tmpdir);
+    g_free (tmpdir);
+    return rc;
+}
