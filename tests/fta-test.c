@@ -91,6 +91,136 @@ fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
     return path;
 }
 
+int
+fta_test_run_in (const char *cwd, const char *const *args, char **err_out)
+{
+    GPtrArray *argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+    g_ptr_array_add (argv, NULL);
+    int status;
+    char *err = NULL;
+    GError *error = NULL;
+    g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                  NULL, &err, &status, &error);
+    g_assert_no_error (error);
+    g_ptr_array_free (argv, TRUE);
+    if (err_out)
+        *err_out = err;
+    else
+        g_free (err);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+char *
+fta_test_corpus (const char *name)
+{
+    return g_test_build_filename (G_TEST_DIST, "data", "corpus", name, NULL);
+}
+
+char *
+fta_test_corpus_text (const char *dir, const char *scenario)
+{
+    char *gz = g_strdup_printf ("%s_ftrace_default.txt.gz", scenario);
+    char *src = fta_test_corpus (gz);
+    char *dst = g_strdup_printf ("%s/%s.txt", dir, scenario);
+    if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
+        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
+        FtaTestRun r = fta_test_run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        fta_test_run_clear (&r);
+        g_free (cmd);
+    }
+    g_free (src);
+    g_free (gz);
+    return dst;
+}
+
+/* The arguments of an analysis into OUT with FORMAT; the profile written
+ * to DIR when given: its path in *CFG (owned). */
+static GPtrArray *
+analysis_args (const char *dir, const char *profile, const char *format, const char *out,
+               const char *trace, const char *const *extra, char **cfg)
+{
+    GPtrArray *a = g_ptr_array_new ();
+    g_ptr_array_add (a, "-q");
+    *cfg = NULL;
+    if (profile) {
+        *cfg = fta_test_write (dir, "test.cfg", profile);
+        g_ptr_array_add (a, "-c");
+        g_ptr_array_add (a, *cfg);
+    }
+    g_ptr_array_add (a, "-f");
+    g_ptr_array_add (a, (gpointer) format);
+    g_ptr_array_add (a, "-o");
+    g_ptr_array_add (a, (gpointer) out);
+    for (const char *const *e = extra; e && *e; e++)
+        g_ptr_array_add (a, (gpointer) *e);
+    g_ptr_array_add (a, (gpointer) trace);
+    g_ptr_array_add (a, NULL);
+    return a;
+}
+
+/* Runs an analysis that must succeed and returns what it wrote to OUT (the
+ * file is removed). */
+static char *
+analysis_output (const char *dir, const char *profile, const char *format, const char *trace,
+                 const char *const *extra)
+{
+    char *name = g_strdup_printf ("out.%s", strcmp (format, "text") ? format : "txt");
+    char *out = g_build_filename (dir, name, NULL);
+    char *cfg;
+    GPtrArray *a = analysis_args (dir, profile, format, out, trace, extra, &cfg);
+    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
+    if (r.rc)
+        g_printerr ("%s", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    char *text = NULL;
+    GError *error = NULL;
+    g_file_get_contents (out, &text, NULL, &error);
+    g_assert_no_error (error);
+    g_unlink (out);
+    g_ptr_array_free (a, TRUE);
+    g_free (cfg);
+    g_free (out);
+    g_free (name);
+    return text;
+}
+
+JsonParser *
+fta_test_analyze (const char *dir, const char *profile, const char *trace,
+                  const char *const *extra)
+{
+    char *text = analysis_output (dir, profile, "json", trace, extra);
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_data (p, text, -1, &error);
+    g_assert_no_error (error);
+    g_free (text);
+    return p;
+}
+
+char *
+fta_test_analyze_text (const char *dir, const char *profile, const char *trace,
+                       const char *const *extra)
+{
+    return analysis_output (dir, profile, "text", trace, extra);
+}
+
+JsonObject *
+fta_test_finding (JsonObject *doc, const char *code)
+{
+    JsonArray *f = json_object_get_array_member (doc, "findings");
+    for (guint i = 0; i < json_array_get_length (f); i++) {
+        JsonObject *o = json_array_get_object_element (f, i);
+        if (strcmp (json_object_get_string_member (o, "code"), code) == 0)
+            return o;
+    }
+    return NULL;
+}
+
 JsonParser *
 fta_test_json (const char *dir, const char *const *args)
 {
@@ -157,12 +287,10 @@ fta_test_root (JsonParser *p)
     return json_node_get_object (json_parser_get_root (p));
 }
 
-GPtrArray *
-fta_test_rows (JsonObject *doc, const char *name)
+/* The rows of a table or series object T, column name -> JsonNode. */
+static GPtrArray *
+rows_by_name (JsonObject *t)
 {
-    JsonObject *tables = json_object_get_object_member (doc, "tables");
-    g_assert_true (json_object_has_member (tables, name));
-    JsonObject *t = json_object_get_object_member (tables, name);
     JsonArray *cols = json_object_get_array_member (t, "columns");
     JsonArray *rows = json_object_get_array_member (t, "rows");
     GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
@@ -178,6 +306,27 @@ fta_test_rows (JsonObject *doc, const char *name)
         g_ptr_array_add (out, h);
     }
     return out;
+}
+
+GPtrArray *
+fta_test_rows (JsonObject *doc, const char *name)
+{
+    JsonObject *tables = json_object_get_object_member (doc, "tables");
+    g_assert_true (json_object_has_member (tables, name));
+    return rows_by_name (json_object_get_object_member (tables, name));
+}
+
+GPtrArray *
+fta_test_series_rows (JsonObject *doc, const char *name, gint64 *window, gint64 *start)
+{
+    JsonObject *all = json_object_get_object_member (doc, "series");
+    g_assert_true (json_object_has_member (all, name));
+    JsonObject *t = json_object_get_object_member (all, name);
+    if (window)
+        *window = json_object_get_int_member (t, "window_ns");
+    if (start)
+        *start = json_object_get_int_member (t, "start_ns");
+    return rows_by_name (t);
 }
 
 gint64
@@ -201,5 +350,46 @@ fta_test_cell_str (GHashTable *row, const char *col)
 {
     JsonNode *n = g_hash_table_lookup (row, col);
     g_assert_nonnull (n);
-    return json_node_get_string (n);
+    return JSON_NODE_HOLDS_NULL (n) ? NULL : json_node_get_string (n);
+}
+
+GString *
+fta_test_trace_new (void)
+{
+    return g_string_new ("# tracer: nop\n"
+                         "#\n"
+                         "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+                         "#              | |         |   |||||     |         |\n");
+}
+
+void
+fta_test_ev (GString *s, int us, int cpu, const char *comm, int pid, const char *what)
+{
+    g_string_append_printf (s, "%16s-%-7d [%03d] d..2. %6d.%06d: %s\n", comm, pid, cpu,
+                            100 + us / 1000000, us % 1000000, what);
+}
+
+void
+fta_test_sw (GString *s, int us, int cpu, const char *prev, int prev_pid, const char *state,
+             const char *next, int next_pid)
+{
+    char *what = g_strdup_printf ("sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 "
+                                  "prev_state=%s ==> next_comm=%s next_pid=%d next_prio=120",
+                                  prev, prev_pid, state, next, next_pid);
+    fta_test_ev (s, us, cpu, prev_pid ? prev : "<idle>", prev_pid, what);
+    g_free (what);
+}
+
+void
+fta_test_wake (GString *s, int us, int cpu, const char *by, int by_pid, const char *comm,
+               int pid, int target)
+{
+    char *what = g_strdup_printf ("sched_waking: comm=%s pid=%d prio=120 target_cpu=%03d",
+                                  comm, pid, target);
+    fta_test_ev (s, us, cpu, by, by_pid, what);
+    g_free (what);
+    what = g_strdup_printf ("sched_wakeup: comm=%s pid=%d prio=120 target_cpu=%03d", comm,
+                            pid, target);
+    fta_test_ev (s, us + 1, cpu, by, by_pid, what);
+    g_free (what);
 }

@@ -30,6 +30,15 @@ char *fta_test_write (const char *dir, const char *name, const char *text);
  * path (owned). */
 char *fta_test_write_cpu_trace (const char *dir, const char *name, const guint *cpus,
                                 guint n_cpus, guint rounds);
+/* Runs $FTA_BIN ARGS... (NULL-terminated) in CWD (NULL: here), its standard
+ * output dropped; returns its exit status, standard error in *ERR_OUT
+ * (owned) when it is not NULL. */
+int fta_test_run_in (const char *cwd, const char *const *args, char **err_out);
+/* The path of tests/data/corpus/NAME (owned). */
+char *fta_test_corpus (const char *name);
+/* tests/data/corpus/SCENARIO_ftrace_default.txt.gz decompressed into DIR
+ * (once): its path (owned). */
+char *fta_test_corpus_text (const char *dir, const char *scenario);
 JsonObject *fta_test_root (JsonParser *p);
 /* Every recording of tests/data/corpus (its *.txt.gz, oracles left out)
  * decompressed into DIR: their paths, sorted by name (owned). */
@@ -38,12 +47,39 @@ GPtrArray *fta_test_corpus_texts (const char *dir);
  * which must succeed, and returns the document it wrote (the file is
  * removed). */
 JsonParser *fta_test_json (const char *dir, const char *const *args);
+/* Analyzes TRACE: $FTA_BIN -q [-c PROFILE] -f json -o DIR/out.json EXTRA...
+ * TRACE, where PROFILE is the text of a profile written to DIR (none when
+ * NULL).  The run must succeed; returns the document. */
+JsonParser *fta_test_analyze (const char *dir, const char *profile, const char *trace,
+                              const char *const *extra);
+/* The same with -f text: the text output (owned). */
+char *fta_test_analyze_text (const char *dir, const char *profile, const char *trace,
+                             const char *const *extra);
+/* The first finding of a JSON result whose code is CODE, or NULL. */
+JsonObject *fta_test_finding (JsonObject *doc, const char *code);
 /* Rows of table NAME of a JSON result as hash tables, column name ->
  * JsonNode (owned by the document). */
 GPtrArray *fta_test_rows (JsonObject *doc, const char *name);
-/* A cell: -1 for null. */
+/* Rows of series NAME, as fta_test_rows; its window and start in *WINDOW
+ * and *START when not NULL. */
+GPtrArray *fta_test_series_rows (JsonObject *doc, const char *name, gint64 *window,
+                                 gint64 *start);
+/* A cell: -1 (NULL for a string) for null. */
 gint64 fta_test_cell_int (GHashTable *row, const char *col);
 double fta_test_cell_pct (GHashTable *row, const char *col);
 const char *fta_test_cell_str (GHashTable *row, const char *col);
+
+/* Hand-made traces in the tracefs text format, times 100 s plus US
+ * microseconds. */
+GString *fta_test_trace_new (void);
+/* One event line of COMM-PID on CPU: "WHAT" after the timestamp. */
+void fta_test_ev (GString *s, int us, int cpu, const char *comm, int pid, const char *what);
+/* sched_switch from PREV (state STATE) to NEXT; pid 0 is <idle>. */
+void fta_test_sw (GString *s, int us, int cpu, const char *prev, int prev_pid,
+                  const char *state, const char *next, int next_pid);
+/* sched_waking and, 1 us later, sched_wakeup of COMM/PID onto TARGET, by
+ * BY/BY_PID running on CPU. */
+void fta_test_wake (GString *s, int us, int cpu, const char *by, int by_pid, const char *comm,
+                    int pid, int target);
 
 #endif /* FTA_TEST_H */

@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
 
 /* --- running the CLI ---------------------------------------------------------- */
@@ -65,11 +67,10 @@ analyze (const char *trace, const char *profile_extra, const char *extra)
     return p;
 }
 
-static JsonObject *
-doc_of (JsonParser *p)
-{
-    return json_node_get_object (json_parser_get_root (p));
-}
+#define doc_of fta_test_root
+#define rows_of(p, table) fta_test_rows (fta_test_root (p), table)
+#define cell_int fta_test_cell_int
+#define cell_str fta_test_cell_str
 
 static gboolean
 has_table (JsonParser *p, const char *table)
@@ -78,47 +79,6 @@ has_table (JsonParser *p, const char *table)
                                    table);
 }
 
-/* Rows of a table as hash tables column name -> JsonNode. */
-static GPtrArray *
-rows_of (JsonParser *p, const char *table)
-{
-    JsonObject *tables = json_object_get_object_member (doc_of (p), "tables");
-    g_assert_true (json_object_has_member (tables, table));
-    JsonObject *t = json_object_get_object_member (tables, table);
-    JsonArray *cols = json_object_get_array_member (t, "columns");
-    JsonArray *rows = json_object_get_array_member (t, "rows");
-    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-    for (guint i = 0; i < json_array_get_length (rows); i++) {
-        JsonArray *r = json_array_get_array_element (rows, i);
-        GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
-        for (guint c = 0; c < json_array_get_length (cols); c++) {
-            JsonObject *col = json_array_get_object_element (cols, c);
-            g_hash_table_insert (h, (gpointer) json_object_get_string_member (col, "name"),
-                                 json_array_get_element (r, c));
-        }
-        g_ptr_array_add (out, h);
-    }
-    return out;
-}
-
-/* -1 for a null cell */
-static gint64
-cell_int (GHashTable *row, const char *col)
-{
-    JsonNode *n = g_hash_table_lookup (row, col);
-    if (!n)
-        g_error ("no column %s", col);
-    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_int (n);
-}
-
-static const char *
-cell_str (GHashTable *row, const char *col)
-{
-    JsonNode *n = g_hash_table_lookup (row, col);
-    if (!n)
-        g_error ("no column %s", col);
-    return JSON_NODE_HOLDS_NULL (n) ? NULL : json_node_get_string (n);
-}
 
 /* The row whose KEY column is V (and KEY2 is V2 when KEY2 is given). */
 static GHashTable *

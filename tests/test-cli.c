@@ -16,36 +16,12 @@ tmp (const char *name)
     return g_build_filename (tmpdir, name, NULL);
 }
 
-/* Decompresses a recording of tests/data/corpus into the tmp dir. */
-static char *
-corpus_text (const char *scenario)
-{
-    char *gz = g_strdup_printf ("%s_ftrace_default.txt.gz", scenario);
-    char *src = g_test_build_filename (G_TEST_DIST, "data", "corpus", gz, NULL);
-    char *dst = g_strdup_printf ("%s/%s.txt", tmpdir, scenario);
-    if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
-        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
-        g_free (cmd);
-    }
-    g_free (src);
-    g_free (gz);
-    return dst;
-}
+#define corpus_text(scenario) fta_test_corpus_text (tmpdir, scenario)
 
 static JsonParser *
 analyze_json (const char *const *extra, const char *trace)
 {
-    GPtrArray *a = g_ptr_array_new ();
-    for (const char *const *e = extra; e && *e; e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    g_ptr_array_add (a, (gpointer) trace);
-    g_ptr_array_add (a, NULL);
-    JsonParser *p = fta_test_json (tmpdir, (const char *const *) a->pdata);
-    g_ptr_array_free (a, TRUE);
-    return p;
+    return fta_test_analyze (tmpdir, NULL, trace, extra);
 }
 
 static JsonObject *

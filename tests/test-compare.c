@@ -14,35 +14,10 @@
 
 static char *tmpdir;
 
-static int
-run_argv (const char *const *args, char **err_out)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    int status;
-    char *err = NULL;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                  NULL, &err, &status, &error);
-    g_assert_no_error (error);
-    g_ptr_array_free (argv, TRUE);
-    if (err_out)
-        *err_out = err;
-    else
-        g_free (err);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-static char *
-write_tmp (const char *name, const char *text)
-{
-    char *path = g_build_filename (tmpdir, name, NULL);
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-    return path;
-}
+#define run_argv fta_test_run
+#define write_tmp(name, text) fta_test_write (tmpdir, name, text)
+#define root fta_test_root
+#define corpus fta_test_corpus
 
 /* `compare` of A and B with the extra arguments: the JSON document. */
 static JsonParser *
@@ -75,12 +50,6 @@ compare (const char *a, const char *b, const char *const *extra)
     g_free (err);
     g_ptr_array_free (args, TRUE);
     return p;
-}
-
-static JsonObject *
-root (JsonParser *p)
-{
-    return json_node_get_object (json_parser_get_root (p));
 }
 
 /* Table NAME's row whose column KEY is VALUE, as column -> JsonNode. */
@@ -133,21 +102,17 @@ str_of (GHashTable *row, const char *col)
 
 /* --- hand-made pair ---------------------------------------------------------- */
 
+/* Everything on CPU 0; every switch out is to sleep. */
 static void
 ev (GString *s, int us, const char *comm, int pid, const char *what)
 {
-    g_string_append_printf (s, "%16s-%-7d [000] d..2. %6d.%06d: %s\n", comm, pid,
-                            100 + us / 1000000, us % 1000000, what);
+    fta_test_ev (s, us, 0, comm, pid, what);
 }
 
 static void
 sw (GString *s, int us, const char *prev, int prev_pid, const char *next, int next_pid)
 {
-    char *what = g_strdup_printf ("sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 "
-                                  "prev_state=S ==> next_comm=%s next_pid=%d next_prio=120",
-                                  prev, prev_pid, next, next_pid);
-    ev (s, us, prev_pid ? prev : "<idle>", prev_pid, what);
-    g_free (what);
+    fta_test_sw (s, us, 0, prev, prev_pid, "S", next, next_pid);
 }
 
 /* Baseline: A (pid 100) runs 1000 us, B (pid 200) 500 us.  Problem: A
@@ -234,14 +199,6 @@ test_hand (void)
 }
 
 /* --- the corpus ------------------------------------------------------------ */
-
-static char *
-corpus (const char *name)
-{
-    char *path = g_build_filename (g_getenv ("FTA_TOP_SRCDIR"), "tests", "data", "corpus",
-                                   name, NULL);
-    return path;
-}
 
 static void
 test_contention (void)

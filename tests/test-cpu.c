@@ -25,6 +25,11 @@
 #define cell fta_test_cell_int
 #define cell_pct fta_test_cell_pct
 #define cell_str fta_test_cell_str
+#define finding fta_test_finding
+#define trace_new fta_test_trace_new
+#define ev fta_test_ev
+#define sw fta_test_sw
+#define wake fta_test_wake
 
 static char *tmpdir;
 
@@ -32,50 +37,16 @@ static char *tmpdir;
 
 /* --- running the CLI ------------------------------------------------------- */
 
-/* Profile for the run: the switch plugin (for its run_ns) and cpu. */
-static char *
-profile (const char *cpu_options)
-{
-    char *text = g_strdup_printf ("analyzers = [ \"switch\", \"cpu\" ];\n"
-                                  "plugins = { cpu = { %s }; };\n",
-                                  cpu_options ? cpu_options : "");
-    char *path = write_tmp ("cpu.cfg", text);
-    g_free (text);
-    return path;
-}
-
-/* Analyzes TRACE with the extra arguments; returns the JSON document. */
+/* Analyzes TRACE with the switch plugin (for its run_ns) and cpu with
+ * CPU_OPTIONS, and the extra arguments; returns the JSON document. */
 static JsonParser *
 analyze (const char *trace, const char *cpu_options, const char *const *extra)
 {
-    char *cfg = profile (cpu_options);
-    char *out = g_build_filename (tmpdir, "out.json", NULL);
-    GPtrArray *a = g_ptr_array_new ();
-    g_ptr_array_add (a, "-q");
-    g_ptr_array_add (a, "-c");
-    g_ptr_array_add (a, cfg);
-    g_ptr_array_add (a, "-f");
-    g_ptr_array_add (a, "json");
-    g_ptr_array_add (a, "-o");
-    g_ptr_array_add (a, out);
-    for (const char *const *e = extra; e && *e; e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    g_ptr_array_add (a, (gpointer) trace);
-    g_ptr_array_add (a, NULL);
-    char *err = NULL;
-    int rc = run_argv ((const char *const *) a->pdata, &err);
-    if (rc)
-        g_printerr ("%s", err);
-    g_assert_cmpint (rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
-    g_free (err);
-    g_ptr_array_free (a, TRUE);
-    g_free (out);
-    g_free (cfg);
+    char *profile = g_strdup_printf ("analyzers = [ \"switch\", \"cpu\" ];\n"
+                                     "plugins = { cpu = { %s }; };\n",
+                                     cpu_options ? cpu_options : "");
+    JsonParser *p = fta_test_analyze (tmpdir, profile, trace, extra);
+    g_free (profile);
     return p;
 }
 
@@ -86,18 +57,6 @@ cpu_row (GPtrArray *rows, gint64 cpu)
         if (cell (g_ptr_array_index (rows, i), "cpu") == cpu)
             return g_ptr_array_index (rows, i);
     g_assert_not_reached ();
-    return NULL;
-}
-
-static JsonObject *
-finding (JsonObject *doc, const char *code)
-{
-    JsonArray *f = json_object_get_array_member (doc, "findings");
-    for (guint i = 0; i < json_array_get_length (f); i++) {
-        JsonObject *o = json_array_get_object_element (f, i);
-        if (strcmp (json_object_get_string_member (o, "code"), code) == 0)
-            return o;
-    }
     return NULL;
 }
 
@@ -114,49 +73,6 @@ switch_run_total (JsonObject *doc)
 }
 
 /* --- writing hand traces ------------------------------------------------------ */
-
-static GString *
-trace_new (void)
-{
-    return g_string_new ("# tracer: nop\n"
-                         "#\n"
-                         "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
-                         "#              | |         |   |||||     |         |\n");
-}
-
-/* One event line at 100 s + US microseconds. */
-static void
-ev (GString *s, int us, int cpu, const char *comm, int pid, const char *what)
-{
-    g_string_append_printf (s, "%16s-%-7d [%03d] d..2. %6d.%06d: %s\n", comm, pid, cpu,
-                            100 + us / 1000000, us % 1000000, what);
-}
-
-static void
-sw (GString *s, int us, int cpu, const char *prev, int prev_pid, const char *state,
-    const char *next, int next_pid)
-{
-    char *what = g_strdup_printf ("sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 "
-                                  "prev_state=%s ==> next_comm=%s next_pid=%d next_prio=120",
-                                  prev, prev_pid, state, next, next_pid);
-    ev (s, us, cpu, prev_pid ? prev : "<idle>", prev_pid, what);
-    g_free (what);
-}
-
-/* sched_waking and, 1 us later, sched_wakeup of COMM/PID, target CPU. */
-static void
-wake (GString *s, int us, int cpu, const char *by, int by_pid, const char *comm, int pid,
-      int target)
-{
-    char *what = g_strdup_printf ("sched_waking: comm=%s pid=%d prio=120 target_cpu=%03d",
-                                  comm, pid, target);
-    ev (s, us, cpu, by, by_pid, what);
-    g_free (what);
-    what = g_strdup_printf ("sched_wakeup: comm=%s pid=%d prio=120 target_cpu=%03d", comm,
-                            pid, target);
-    ev (s, us + 1, cpu, by, by_pid, what);
-    g_free (what);
-}
 
 /* --- hand trace 1: the partition, interrupts, pressure ------------------------- */
 

@@ -13,6 +13,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
 
 /* --- writing traces ---------------------------------------------------------- */
@@ -88,13 +90,7 @@ periodic (GString *s, const char *comm, int pid, gint64 period, int n, gint64 la
 
 /* --- running the CLI ------------------------------------------------------------ */
 
-static char *
-write_tmp (const char *name, const char *text)
-{
-    char *path = g_build_filename (tmpdir, name, NULL);
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-    return path;
-}
+#define write_tmp(name, text) fta_test_write (tmpdir, name, text)
 
 /* Analyzes TRACE (a path) with the default analyzers and diagnosis OPTIONS
  * (libconfig text, may be NULL) plus EXTRA arguments; returns the JSON. */
@@ -102,27 +98,8 @@ static JsonParser *
 analyze_path (const char *trace, const char *options, const char *extra)
 {
     char *text = g_strdup_printf ("plugins = { diagnosis = { %s }; };\n", options ? options : "");
-    char *cfg = write_tmp ("diag.cfg", text);
-    char *out = g_build_filename (tmpdir, "out.json", NULL);
-    const char *argv[] = { g_getenv ("FTA_BIN"), "-q", "-c", cfg, "-f", "json", "-o", out,
-                           extra ? extra : trace, extra ? trace : NULL, NULL };
-    int status;
-    char *err = NULL;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
-                  &status, &error);
-    g_assert_no_error (error);
-    if (!g_spawn_check_wait_status (status, NULL))
-        g_printerr ("%s", err);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-    JsonParser *p = json_parser_new ();
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
-    g_unlink (cfg);
-    g_free (err);
-    g_free (out);
-    g_free (cfg);
+    const char *args[] = { extra, NULL };
+    JsonParser *p = fta_test_analyze (tmpdir, text, trace, args);
     g_free (text);
     return p;
 }

@@ -17,24 +17,7 @@ tmp (const char *name)
     return g_build_filename (tmpdir, name, NULL);
 }
 
-/* A recording of tests/data/corpus, decompressed into the tmp dir. */
-static char *
-corpus_text (const char *scenario)
-{
-    char *gz = g_strdup_printf ("%s_ftrace_default.txt.gz", scenario);
-    char *src = g_test_build_filename (G_TEST_DIST, "data", "corpus", gz, NULL);
-    char *dst = g_strdup_printf ("%s/%s.txt", tmpdir, scenario);
-    if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
-        char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
-        g_free (cmd);
-    }
-    g_free (src);
-    g_free (gz);
-    return dst;
-}
+#define corpus_text(scenario) fta_test_corpus_text (tmpdir, scenario)
 
 static char *
 read_text (const char *path)

@@ -11,30 +11,10 @@
 
 #include "fta-test.h"
 
-static char *
-corpus (void)
-{
-    return g_test_build_filename (G_TEST_DIST, "data", "corpus",
-                                  "qemu_tcg_ftrace_default.txt.gz", NULL);
-}
+#define corpus() fta_test_corpus ("qemu_tcg_ftrace_default.txt.gz")
 
 /* Runs the CLI with ARGS; returns the exit status, standard error in ERR. */
-static int
-run (const char *const *args, char **err)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    int status;
-    GError *error = NULL;
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                  NULL, err, &status, &error);
-    g_assert_no_error (error);
-    g_ptr_array_free (argv, TRUE);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
+#define run(args, err) fta_test_run_in (NULL, args, err)
 
 /* gnuplot's messages reach the CLI's standard error: none may be a
  * warning or an error */

@@ -10,27 +10,7 @@
 
 static char *tmpdir;
 
-static int
-run (const char *cwd, const char *const *args, char **err_out)
-{
-    GPtrArray *argv = g_ptr_array_new ();
-    g_ptr_array_add (argv, (gpointer) g_getenv ("FTA_BIN"));
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add (argv, (gpointer) *a);
-    g_ptr_array_add (argv, NULL);
-    int status;
-    char *err = NULL;
-    GError *error = NULL;
-    g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                  NULL, &err, &status, &error);
-    g_assert_no_error (error);
-    g_ptr_array_free (argv, TRUE);
-    if (err_out)
-        *err_out = err;
-    else
-        g_free (err);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
-}
+#define run fta_test_run_in
 
 static char *
 read_text (const char *path)

@@ -17,52 +17,16 @@
 
 static char *tmpdir;
 
-static char *
-tmp (const char *name)
-{
-    return g_build_filename (tmpdir, name, NULL);
-}
-
-static char *
-write_tmp (const char *name, const char *text)
-{
-    char *path = tmp (name);
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-    return path;
-}
+#define write_tmp(name, text) fta_test_write (tmpdir, name, text)
+#define root fta_test_root
+#define cell_int fta_test_cell_int
+#define cell_str fta_test_cell_str
 
 /* Runs the CLI with -f json and EXTRA options on TRACE. */
 static JsonParser *
 analyze (const char *const *extra, const char *trace)
 {
-    char *out = tmp ("out.json");
-    GPtrArray *a = g_ptr_array_new ();
-    for (const char *const *e = (const char *[]) { "-q", "-f", "json", "-o", out, NULL }; *e;
-         e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    for (const char *const *e = extra; e && *e; e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    g_ptr_array_add (a, (gpointer) trace);
-    g_ptr_array_add (a, NULL);
-    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
-    g_free (out);
-    g_ptr_array_free (a, TRUE);
-    return p;
-}
-
-static JsonObject *
-root (JsonParser *p)
-{
-    return json_node_get_object (json_parser_get_root (p));
+    return fta_test_analyze (tmpdir, NULL, trace, extra);
 }
 
 static gboolean
@@ -98,22 +62,6 @@ row_at (JsonParser *p, const char *name, guint i)
                                     json_array_get_object_element (cols, c), "name"),
                              json_array_get_element (r, c));
     return h;
-}
-
-static gint64
-cell_int (GHashTable *row, const char *c)
-{
-    JsonNode *n = g_hash_table_lookup (row, c);
-    g_assert_nonnull (n);
-    return JSON_NODE_HOLDS_NULL (n) ? -1 : json_node_get_int (n);
-}
-
-static const char *
-cell_str (GHashTable *row, const char *c)
-{
-    JsonNode *n = g_hash_table_lookup (row, c);
-    g_assert_nonnull (n);
-    return JSON_NODE_HOLDS_NULL (n) ? NULL : json_node_get_string (n);
 }
 
 /* The one row whose integer columns K1 (and K2, if given) have these

@@ -24,6 +24,12 @@
 #define cell fta_test_cell_int
 #define cell_pct fta_test_cell_pct
 #define cell_str fta_test_cell_str
+#define finding fta_test_finding
+#define series_rows fta_test_series_rows
+#define trace_new fta_test_trace_new
+#define ev fta_test_ev
+#define sw fta_test_sw
+#define wake fta_test_wake
 
 static char *tmpdir;
 
@@ -31,138 +37,24 @@ static char *tmpdir;
 
 /* --- running the CLI ------------------------------------------------------- */
 
-/* Profile for the run: switch and cpu (for the numbers the series are
- * compared with), and timeline with OPTIONS. */
+/* The profile for a run: switch and cpu (for the numbers the series are
+ * compared with), and timeline with OPTIONS (owned). */
 static char *
 profile (const char *options)
 {
-    char *text = g_strdup_printf ("analyzers = [ \"switch\", \"cpu\", \"timeline\" ];\n"
-                                  "plugins = { timeline = { %s }; };\n",
-                                  options ? options : "");
-    char *path = write_tmp ("timeline.cfg", text);
-    g_free (text);
-    return path;
+    return g_strdup_printf ("analyzers = [ \"switch\", \"cpu\", \"timeline\" ];\n"
+                            "plugins = { timeline = { %s }; };\n",
+                            options ? options : "");
 }
 
 /* Analyzes TRACE with the extra arguments; returns the JSON document. */
 static JsonParser *
 analyze (const char *trace, const char *options, const char *const *extra)
 {
-    char *cfg = profile (options);
-    char *out = g_build_filename (tmpdir, "out.json", NULL);
-    GPtrArray *a = g_ptr_array_new ();
-    g_ptr_array_add (a, "-q");
-    g_ptr_array_add (a, "-c");
-    g_ptr_array_add (a, cfg);
-    g_ptr_array_add (a, "-f");
-    g_ptr_array_add (a, "json");
-    g_ptr_array_add (a, "-o");
-    g_ptr_array_add (a, out);
-    for (const char *const *e = extra; e && *e; e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    g_ptr_array_add (a, (gpointer) trace);
-    g_ptr_array_add (a, NULL);
-    char *err = NULL;
-    int rc = run_argv ((const char *const *) a->pdata, &err);
-    if (rc)
-        g_printerr ("%s", err);
-    g_assert_cmpint (rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
-    g_free (err);
-    g_ptr_array_free (a, TRUE);
-    g_free (out);
-    g_free (cfg);
+    char *text = profile (options);
+    JsonParser *p = fta_test_analyze (tmpdir, text, trace, extra);
+    g_free (text);
     return p;
-}
-
-static JsonObject *
-finding (JsonObject *doc, const char *code)
-{
-    JsonArray *f = json_object_get_array_member (doc, "findings");
-    for (guint i = 0; i < json_array_get_length (f); i++) {
-        JsonObject *o = json_array_get_object_element (f, i);
-        if (strcmp (json_object_get_string_member (o, "code"), code) == 0)
-            return o;
-    }
-    return NULL;
-}
-
-/* --- writing hand traces ------------------------------------------------------ */
-
-static GString *
-trace_new (void)
-{
-    return g_string_new ("# tracer: nop\n"
-                         "#\n"
-                         "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
-                         "#              | |         |   |||||     |         |\n");
-}
-
-/* One event line at 100 s + US microseconds. */
-static void
-ev (GString *s, int us, int cpu, const char *comm, int pid, const char *what)
-{
-    g_string_append_printf (s, "%16s-%-7d [%03d] d..2. %6d.%06d: %s\n", comm, pid, cpu,
-                            100 + us / 1000000, us % 1000000, what);
-}
-
-static void
-sw (GString *s, int us, int cpu, const char *prev, int prev_pid, const char *state,
-    const char *next, int next_pid)
-{
-    char *what = g_strdup_printf ("sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 "
-                                  "prev_state=%s ==> next_comm=%s next_pid=%d next_prio=120",
-                                  prev, prev_pid, state, next, next_pid);
-    ev (s, us, cpu, prev_pid ? prev : "<idle>", prev_pid, what);
-    g_free (what);
-}
-
-/* sched_waking and, 1 us later, sched_wakeup of COMM/PID, target CPU. */
-static void
-wake (GString *s, int us, int cpu, const char *by, int by_pid, const char *comm, int pid,
-      int target)
-{
-    char *what = g_strdup_printf ("sched_waking: comm=%s pid=%d prio=120 target_cpu=%03d",
-                                  comm, pid, target);
-    ev (s, us, cpu, by, by_pid, what);
-    g_free (what);
-    what = g_strdup_printf ("sched_wakeup: comm=%s pid=%d prio=120 target_cpu=%03d", comm,
-                            pid, target);
-    ev (s, us + 1, cpu, by, by_pid, what);
-    g_free (what);
-}
-
-/* Rows of series NAME, as rows_of; its window and start in *WINDOW and
- * *START. */
-static GPtrArray *
-series_rows (JsonObject *doc, const char *name, gint64 *window, gint64 *start)
-{
-    JsonObject *all = json_object_get_object_member (doc, "series");
-    g_assert_true (json_object_has_member (all, name));
-    JsonObject *t = json_object_get_object_member (all, name);
-    if (window)
-        *window = json_object_get_int_member (t, "window_ns");
-    if (start)
-        *start = json_object_get_int_member (t, "start_ns");
-    JsonArray *cols = json_object_get_array_member (t, "columns");
-    JsonArray *rows = json_object_get_array_member (t, "rows");
-    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-    for (guint i = 0; i < json_array_get_length (rows); i++) {
-        JsonArray *r = json_array_get_array_element (rows, i);
-        GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
-        for (guint c = 0; c < json_array_get_length (cols); c++)
-            g_hash_table_insert (
-                h,
-                (gpointer) json_object_get_string_member (
-                    json_array_get_object_element (cols, c), "name"),
-                json_array_get_element (r, c));
-        g_ptr_array_add (out, h);
-    }
-    return out;
 }
 
 static gint64
@@ -178,28 +70,10 @@ column_sum (GPtrArray *rows, const char *col)
 static char *
 analyze_text (const char *trace, const char *options, const char *const *extra)
 {
-    char *cfg = profile (options);
-    char *out = g_build_filename (tmpdir, "out.txt", NULL);
-    GPtrArray *a = g_ptr_array_new ();
-    g_ptr_array_add (a, "-q");
-    g_ptr_array_add (a, "-c");
-    g_ptr_array_add (a, cfg);
-    g_ptr_array_add (a, "-f");
-    g_ptr_array_add (a, "text");
-    g_ptr_array_add (a, "-o");
-    g_ptr_array_add (a, out);
-    for (const char *const *e = extra; e && *e; e++)
-        g_ptr_array_add (a, (gpointer) *e);
-    g_ptr_array_add (a, (gpointer) trace);
-    g_ptr_array_add (a, NULL);
-    g_assert_cmpint (run_argv ((const char *const *) a->pdata, NULL), ==, 0);
-    char *text;
-    g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
-    g_unlink (out);
-    g_ptr_array_free (a, TRUE);
-    g_free (out);
-    g_free (cfg);
-    return text;
+    char *text = profile (options);
+    char *out = fta_test_analyze_text (tmpdir, text, trace, extra);
+    g_free (text);
+    return out;
 }
 
 /* --- hand trace 1 ----------------------------------------------------------------- */
