@@ -662,12 +662,16 @@ reset_task (FtaModel *m, Task *t, gint64 certain)
         t->reason = FTA_RUNNABLE_WOKEN;
         t->since = t->waking_ts;
     }
-    if (t->state == MS_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED)
+    if (t->state == MS_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED) {
+        queue_settle (m, t, MAX (certain, t->since));
         emit (m, t, FTA_TASK_RUNNABLE, t->since, MAX (certain, t->since),
               FTA_SPAN_INFERRED_END);
+    }
     t->state = MS_UNKNOWN;
     t->has_waking = FALSE;
     t->last_wakeup = -1;
+    queue_leave (m, t);
+    t->n_hold = 0;
 }
 
 static void
@@ -683,10 +687,15 @@ reset (FtaModel *m, gint32 cpu)
                              : -1;
         reset_task (m, t, certain);
     }
-    queue_clear (m);
-    for (guint i = 0; i < m->cpus->len; i++)
-        if (all || i == (guint) cpu)
-            cpu_reset (&g_array_index (m->cpus, Cpu, i));
+    for (guint i = 0; i < m->cpus->len; i++) {
+        if (all || i == (guint) cpu) {
+            /* the tasks still waiting there: the CPU's holder is known up
+             * to its last event, and from the next switch on */
+            Cpu *c = &g_array_index (m->cpus, Cpu, i);
+            cpu_charge (c, c->last_ts, c->cur_pid, c->cur_task);
+            cpu_reset (c);
+        }
+    }
     m->q->model_resets++;
 }
 

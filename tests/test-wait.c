@@ -234,12 +234,15 @@ static const WaitExp idle_waits[] = {
 
 /* Events lost on CPU 0 while A waits there: no span crosses the marker,
  * so that wait is not published.  After it, A waits again (C holds the
- * CPU); E is woken onto CPU 1 before the model knows again who runs
- * there, and the switch that runs E says F did. */
+ * CPU).  F waits on CPU 1 across the marker, which says nothing of CPU 1:
+ * its wait is G's.  E is woken onto CPU 1, and the switch that runs E
+ * says F held it. */
 static const char *const lost_lines[] = {
     SW (0, "000100", "swapper/0", 0, "R", "taskA", 101),
+    SW (1, "000150", "taskF", 106, "R", "taskG", 107),
     SW (0, "000200", "taskA", 101, "R", "taskB", 102),
     "CPU:0 [LOST 12 EVENTS]",
+    SW (1, "000300", "taskG", 107, "S", "taskF", 106),
     SW (0, "000400", "taskB", 102, "R", "taskA", 101),
     SW (0, "000500", "taskA", 101, "R", "taskC", 103),
     SW (0, "000600", "taskC", 103, "S", "taskA", 101),
@@ -254,6 +257,7 @@ static const WaitExp lost_waits[] = {
     { 102, 400, 700, NULL, 101 }, /* truncated at the end: not compared */
     { 101, 500, 600, "103:100", 103 },
     { 105, 650, 680, "106:30", -1 },
+    { 106, 150, 300, "107:150", 107 },
     { 106, 680, 700, "105:20", 105 },
     { 0 }
 };
