@@ -26,6 +26,9 @@
  *    queue in between (migrated, run elsewhere, end of trace).  Each
  *    sched_switch costs O(tasks queued on that CPU); nothing is allocated
  *    per event once a task's holder array has grown.
+ *  - An event whose timestamp is behind its CPU's latest one, or behind
+ *    the trace's first, is taken at that time: spans on a CPU never
+ *    overlap, and none starts before the trace.
  */
 #include "config.h"
 
@@ -95,6 +98,11 @@ struct _FtaModel {
     FtaSpanFunc fn;
     gpointer data;
     FtaTgidFunc tgid_of;  /* NULL: tgids only from the events */
+    /* The time of the event being fed, never behind its CPU's latest
+     * event nor the trace's first one: a timestamp that steps back never
+     * makes a span start before the run it follows ended, nor before the
+     * trace began. */
+    gint64 now;
     gconstpointer tgid_data;
 };
 
@@ -511,7 +519,7 @@ static void
 on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
 {
     const FtaSwitchFields *sw = &ev->u.sw;
-    gint64 ts = ev->ts_ns;
+    gint64 ts = m->now;
 
     if (sw->prev_pid == 0 && c->cur_pid > 0) {
         /* idle is switched out while the model believed a task ran here:
@@ -604,7 +612,7 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE || t->has_waking)
         return;
     t->has_waking = TRUE;
-    t->waking_ts = ev->ts_ns;
+    t->waking_ts = m->now;
     t->waker_pid = ev->pid;
     t->waker_id = ev->task;
     t->waker_cpu = ev->cpu;
@@ -612,7 +620,7 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
     if (ev->pid == 0)
         g_snprintf (t->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
-    queue_enter (m, t, w->target_cpu >= 0 ? w->target_cpu : t->cpu, ev->ts_ns);
+    queue_enter (m, t, w->target_cpu >= 0 ? w->target_cpu : t->cpu, m->now);
 }
 
 static void
@@ -622,7 +630,7 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
     if (w->pid == 0 || w->success == 0)
         return;
     Task *t = get_task_id (m, w->task, w->comm);
-    gint64 ts = ev->ts_ns;
+    gint64 ts = m->now;
     t->last_wakeup = ts;
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE) {
         t->has_waking = FALSE;
@@ -742,6 +750,9 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
     Cpu *c = get_cpu (m, ev->cpu);
     if (!c)
         return;
+    m->now = MAX (ev->ts_ns, c->last_ts);
+    if (m->now < m->q->first_ts_ns)
+        m->now = m->q->first_ts_ns;
     /* Which task ran last on this CPU, and since when others did not. */
     if (ev->pid != c->run_pid) {
         c->run_prev_ts = c->last_ts;
@@ -764,7 +775,7 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
         if (t->state != MS_RUNNING) {
             t->cpu = ev->u.migrate.dest_cpu;
             if (t->state == MS_RUNNABLE || t->has_waking) {
-                queue_move (m, t, t->cpu, ev->ts_ns);
+                queue_move (m, t, t->cpu, m->now);
             }
         }
         break;
@@ -785,8 +796,7 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
             t->tgid = ev->tgid;
     }
     c = get_cpu (m, ev->cpu); /* a migration may have grown m->cpus */
-    if (ev->ts_ns > c->last_ts)
-        c->last_ts = ev->ts_ns;
+    c->last_ts = m->now;
 }
 
 static int

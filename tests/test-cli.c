@@ -701,6 +701,56 @@ test_hand_trace (void)
     g_free (path);
 }
 
+/* A new task's sched_wakeup_new is its wakeup, with a latency, as perf
+ * sched latency counts it (the kernel emits no sched_waking for it).
+ * bash (4242) forks 4300 at T100 and wakes it new at T120 onto CPU 1;
+ * 4300 is switched in at T400: latency 280 us.  4300 wakes bash at T500
+ * (a sched_waking, so wakeups are counted from sched_waking), and bash
+ * never runs: no latency for it.  wakeup.comms: "bash" woken twice. */
+static const char new_task_trace[] =
+    "# tracer: nop\n"
+    "            bash-4242    [000] .....   100.000100: sched_process_fork: comm=bash pid=4242 child_comm=bash child_pid=4300\n"
+    "            bash-4242    [000] d..2.   100.000120: sched_wakeup_new: comm=bash pid=4300 prio=120 target_cpu=001\n"
+    "          <idle>-0       [001] d..2.   100.000400: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=bash next_pid=4300 next_prio=120\n"
+    "            bash-4300    [001] d..2.   100.000500: sched_waking: comm=bash pid=4242 prio=120 target_cpu=000\n"
+    "            bash-4300    [001] d..2.   100.000700: sched_switch: prev_comm=bash prev_pid=4300 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
+
+static void
+test_wakeup_new (void)
+{
+    char *path = tmp ("new-task.txt");
+    g_assert_true (g_file_set_contents (path, new_task_trace, -1, NULL));
+    JsonParser *p = analyze_json (NULL, path);
+    JsonArray *r = wakeup_row (p, 4300);
+    g_assert_nonnull (r);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "wakeups")), ==, 1);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_count")),
+                     ==, 1);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_max_ns")),
+                     ==, 280000);
+    r = wakeup_row (p, 4242);
+    g_assert_nonnull (r);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "wakeups")), ==, 1);
+    g_assert_cmpint (json_array_get_int_element (r, col (p, "wakeup.tasks", "latency_count")),
+                     ==, 0);
+    g_assert_cmpint (sum_col (p, "wakeup.comms", "wakeups"), ==, 2);
+    /* the pair parent -> child */
+    JsonArray *pairs = rows (p, "wakeup.pairs");
+    gboolean found = FALSE;
+    for (guint i = 0; i < json_array_get_length (pairs); i++) {
+        JsonArray *pr = json_array_get_array_element (pairs, i);
+        if (json_array_get_int_element (pr, col (p, "wakeup.pairs", "waker_pid")) == 4242
+            && json_array_get_int_element (pr, col (p, "wakeup.pairs", "wakee_pid")) == 4300) {
+            g_assert_cmpint (json_array_get_int_element (pr, col (p, "wakeup.pairs", "count")),
+                             ==, 1);
+            found = TRUE;
+        }
+    }
+    g_assert_true (found);
+    g_object_unref (p);
+    g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -726,6 +776,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/filter/pid", test_filter_pid);
     g_test_add_func ("/cli/filter/cpu-and-window", test_filter_cpu_and_window);
     g_test_add_func ("/cli/hand-trace/markers-windows-utf8", test_hand_trace);
+    g_test_add_func ("/cli/hand-trace/wakeup-new", test_wakeup_new);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     FtaTestRun r = fta_test_run_sh (cmd);

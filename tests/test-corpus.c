@@ -46,6 +46,60 @@ data_file (const char *name)
     return g_test_build_filename (G_TEST_DIST, "data", "corpus", name, NULL);
 }
 
+/* The text of C's trace, decompressed. */
+static char *
+trace_text (const Case *c)
+{
+    char *gz = g_strdup_printf ("%s_%s.txt.gz", c->scenario, c->variant);
+    char *path = data_file (gz);
+    const char *corpus = g_getenv ("FTA_CORPUS_DIR");
+    if (!g_file_test (path, G_FILE_TEST_EXISTS) && corpus && *corpus) {
+        g_free (path);
+        path = g_build_filename (corpus, "recorded", c->scenario, gz, NULL);
+    }
+    char *cmd = g_strdup_printf ("gzip -dc '%s'", path);
+    char *text = NULL, *err = NULL;
+    g_assert_cmpint (run_sh (cmd, &text, &err), ==, 0);
+    g_free (err);
+    g_free (cmd);
+    g_free (path);
+    g_free (gz);
+    return text;
+}
+
+/* sched_wakeup_new lines per wakee comm, from the text: "comm=X pid=" in
+ * tracefs and perf text, "X:PID [PRIO]" in trace-cmd report's. */
+static GHashTable *
+wakeup_new_per_comm (const Case *c)
+{
+    GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    char *text = trace_text (c);
+    static const char key[] = "sched_wakeup_new:";
+    for (const char *at = strstr (text, key); at; at = strstr (at + 1, key)) {
+        const char *eol = strchr (at, '\n');
+        if (!eol)
+            eol = at + strlen (at);
+        const char *s = at + strlen (key), *e = NULL;
+        while (*s == ' ')
+            s++;
+        if (g_str_has_prefix (s, "comm=")) {
+            s += 5;
+            e = strstr (s, " pid=");
+        } else {
+            const char *br = strstr (s, " [");
+            for (const char *q = s; br && q < br; q++)
+                if (*q == ':')
+                    e = q;
+        }
+        g_assert_true (e && e < eol);
+        char *comm = g_strndup (s, e - s);
+        gpointer n = g_hash_table_lookup (h, comm);
+        g_hash_table_replace (h, comm, GINT_TO_POINTER (GPOINTER_TO_INT (n) + 1));
+    }
+    g_free (text);
+    return h;
+}
+
 static JsonObject *
 analyze (const Case *c, JsonParser **parser_out)
 {
@@ -265,8 +319,19 @@ test_counts (gconstpointer data)
     g_assert_cmpint (got_pre, ==, want_pre);
     g_assert_cmpint (got_vol, ==, want_vol);
 
-    /* wakeups per comm (sched_waking) */
+    /* wakeups per comm: sched_waking, and sched_wakeup_new (which has no
+     * sched_waking) */
     GHashTable *waking = counts_section (counts, "sched_waking per comm");
+    GHashTable *born = wakeup_new_per_comm (c);
+    GHashTableIter bit;
+    gpointer bk, bv;
+    g_hash_table_iter_init (&bit, born);
+    while (g_hash_table_iter_next (&bit, &bk, &bv)) {
+        gpointer had = g_hash_table_lookup (waking, bk);
+        g_hash_table_replace (waking, g_strdup (bk),
+                              GINT_TO_POINTER (GPOINTER_TO_INT (had) + GPOINTER_TO_INT (bv)));
+    }
+    g_hash_table_unref (born);
     GPtrArray *wcomms = rows_of (doc, "wakeup.comms");
     matched = 0;
     for (guint i = 0; i < wcomms->len; i++) {
@@ -386,11 +451,7 @@ static GHashTable *
 crossing_waits (const Case *c)
 {
     GHashTable *h = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-    char *gz = g_strdup_printf ("%s_%s.txt.gz", c->scenario, c->variant);
-    char *path = data_file (gz);
-    char *cmd = g_strdup_printf ("gzip -dc '%s'", path);
-    char *text = NULL, *err = NULL;
-    g_assert_cmpint (run_sh (cmd, &text, &err), ==, 0);
+    char *text = trace_text (c);
     GHashTable *open = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     for (char *next, *line = text; line && *line; line = next) {
         next = strchr (line, '\n');
@@ -451,10 +512,6 @@ crossing_waits (const Case *c)
     }
     g_hash_table_unref (open);
     g_free (text);
-    g_free (err);
-    g_free (cmd);
-    g_free (path);
-    g_free (gz);
     return h;
 }
 

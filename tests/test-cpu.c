@@ -346,6 +346,109 @@ test_dropped_run (void)
     g_free (trace);
 }
 
+/* --- hand trace: a CPU idle since the start of a trace that lost nothing ------ */
+
+/* CPU 0: A runs 0-600: busy 600.  CPU 1: its idle task takes an interrupt
+ * at 100-110, is switched out for B at 500; B runs 500-550; idle 550-600.
+ * When the header says nothing was overwritten (entries-in-buffer =
+ * entries-written) and there is no marker, CPU 1 idled from the start:
+ * idle 500 + 50, unknown 0, busy_pct 50/600.  When it says events were
+ * overwritten, who ran before 500 is not known: unknown 500, idle 50,
+ * busy_pct 50%. */
+static char *
+idle_start_trace (const char *entries)
+{
+    GString *s = g_string_new (NULL);
+    g_string_append_printf (s, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %s   #P:2\n"
+                               "#\n", entries);
+    sw (s, 0, 0, "swapper/0", 0, "R", "A", 101);
+    ev (s, 100, 1, "<idle>", 0, "irq_handler_entry: irq=36 name=virtio1");
+    ev (s, 110, 1, "<idle>", 0, "irq_handler_exit: irq=36 ret=handled");
+    sw (s, 500, 1, "swapper/1", 0, "R", "B", 102);
+    sw (s, 550, 1, "B", 102, "S", "swapper/1", 0);
+    sw (s, 600, 0, "A", 101, "S", "swapper/0", 0);
+    char *path = write_tmp ("idle-start.txt", s->str);
+    g_string_free (s, TRUE);
+    return path;
+}
+
+static void
+test_idle_start (void)
+{
+    const CpuExp cpu0 = { .cpu = 0, .busy = 600, .switches = 2, .events = 2 };
+    const CpuExp lossless = { .cpu = 1, .busy = 50, .idle = 550, .irq = 10, .switches = 2,
+                              .events = 4, .irqs = 1 };
+    const CpuExp overwritten = { .cpu = 1, .busy = 50, .idle = 50, .unknown = 500, .irq = 10,
+                                 .switches = 2, .events = 4, .irqs = 1 };
+    char *trace = idle_start_trace ("6/6");
+    JsonParser *p = analyze (trace, NULL, NULL);
+    GPtrArray *rows = rows_of (root (p), "cpu.cpus");
+    check_cpu (rows, &cpu0);
+    check_cpu (rows, &lossless);
+    g_ptr_array_unref (rows);
+    g_object_unref (p);
+    g_free (trace);
+
+    trace = idle_start_trace ("6/9");
+    p = analyze (trace, NULL, NULL);
+    rows = rows_of (root (p), "cpu.cpus");
+    check_cpu (rows, &cpu0);
+    check_cpu (rows, &overwritten);
+    g_ptr_array_unref (rows);
+    g_object_unref (p);
+    g_free (trace);
+}
+
+/* --- hand traces: a timestamp one step back ------------------------------------ */
+
+/* CPU 0: A 100-300, then B is switched in at 300 and out at 299, one
+ * microsecond back, for C, which runs to 500.  Taken at 300, B's run is
+ * empty and C runs 300-500: busy 400 = the span, no overlap; run_ns A 200,
+ * C 200.  A, preempted at 300, waits while C runs: pressure 200. */
+static void
+test_step_back (void)
+{
+    GString *s = trace_new ();
+    sw (s, 100, 0, "swapper/0", 0, "R", "A", 101);
+    sw (s, 300, 0, "A", 101, "R", "B", 102);
+    sw (s, 299, 0, "B", 102, "S", "C", 103);
+    sw (s, 500, 0, "C", 103, "S", "swapper/0", 0);
+    char *trace = write_tmp ("step-back.txt", s->str);
+    g_string_free (s, TRUE);
+    JsonParser *p = analyze (trace, NULL, NULL);
+    GPtrArray *rows = rows_of (root (p), "cpu.cpus");
+    const CpuExp cpu0 = { .cpu = 0, .busy = 400, .switches = 4, .events = 4, .pressure = 200 };
+    check_cpu (rows, &cpu0);
+    g_assert_cmpint (switch_run_total (root (p)), ==, 400 * US);
+    g_ptr_array_unref (rows);
+    g_object_unref (p);
+    g_free (trace);
+}
+
+/* The trace begins at T100 (CPU 1's interrupt); CPU 0's switch-in of A is
+ * stamped T99, one step behind it, and A sleeps at T500: A ran the whole
+ * 400 us span, not 401.  CPU 1 never switches: unknown 400. */
+static void
+test_step_back_start (void)
+{
+    GString *s = trace_new ();
+    ev (s, 100, 1, "<idle>", 0, "irq_handler_entry: irq=36 name=virtio1");
+    sw (s, 99, 0, "swapper/0", 0, "R", "A", 101);
+    sw (s, 500, 0, "A", 101, "S", "swapper/0", 0);
+    char *trace = write_tmp ("step-back-start.txt", s->str);
+    g_string_free (s, TRUE);
+    JsonParser *p = analyze (trace, NULL, NULL);
+    GPtrArray *rows = rows_of (root (p), "cpu.cpus");
+    const CpuExp cpu0 = { .cpu = 0, .busy = 400, .switches = 2, .events = 2 };
+    const CpuExp cpu1 = { .cpu = 1, .unknown = 400, .events = 1, .irq_unpaired = 1 };
+    check_cpu (rows, &cpu0);
+    check_cpu (rows, &cpu1);
+    g_assert_cmpint (switch_run_total (root (p)), ==, 400 * US);
+    g_ptr_array_unref (rows);
+    g_object_unref (p);
+    g_free (trace);
+}
+
 /* --- hand trace 4: shares, and pressure counts time, not tasks ------------------- */
 
 /* CPU 0: H runs 0-300; J is woken onto CPU 0 at 101 and K at 151; J runs
@@ -674,6 +777,9 @@ main (int argc, char **argv)
     g_test_add_func ("/cpu/hand/window", test_window);
     g_test_add_func ("/cpu/hand/marker", test_marker);
     g_test_add_func ("/cpu/hand/dropped-run", test_dropped_run);
+    g_test_add_func ("/cpu/hand/idle-since-start", test_idle_start);
+    g_test_add_func ("/cpu/hand/step-back", test_step_back);
+    g_test_add_func ("/cpu/hand/step-back-at-start", test_step_back_start);
     g_test_add_func ("/cpu/hand/shares-and-pressure", test_shares);
     for (guint i = 0; i < G_N_ELEMENTS (recordings); i++) {
         char *tp = g_strdup_printf ("/cpu/corpus/%s/%s", recordings[i].scenario,

@@ -544,6 +544,29 @@ static const char *const out_of_order_lines[] = {
     NULL
 };
 
+/* One microsecond back on CPU 0 (B's switch-out at T299 after its switch-in
+ * at T300), and a line behind the trace's first (CPU 0's switch at T99
+ * after CPU 1's event at T100): each is taken at the latest time already
+ * seen, so no run starts before the one it follows ended, nor before the
+ * trace. */
+static const char *const step_back_lines[] = {
+    "          <idle>-0       [001] d.h1.   100.000100: irq_handler_entry: irq=36 name=virtio1-req.0",
+    "          <idle>-0       [000] d..2.   100.000099: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=taskA next_pid=101 next_prio=120",
+    "           taskA-101     [000] d..2.   100.000300: sched_switch: prev_comm=taskA prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=taskB next_pid=102 next_prio=120",
+    "           taskB-102     [000] d..2.   100.000299: sched_switch: prev_comm=taskB prev_pid=102 prev_prio=120 prev_state=S ==> next_comm=taskC next_pid=103 next_prio=120",
+    "           taskC-103     [000] d..2.   100.000500: sched_switch: prev_comm=taskC prev_pid=103 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+    NULL
+};
+static const SpanExp step_back_spans[] = {
+    RUNNING (101, "taskA", 100, 300, 0, 0),
+    RUNNING (102, "taskB", 300, 300, 0, 0),
+    RUNNING (103, "taskC", 300, 500, 0, 0),
+    WAITING (FTA_TASK_SLEEPING, 101, "taskA", 300, 500, 0, FTA_STATE_S, TR),
+    WAITING (FTA_TASK_SLEEPING, 102, "taskB", 300, 500, 0, FTA_STATE_S, TR),
+    WAITING (FTA_TASK_SLEEPING, 103, "taskC", 500, 500, 0, FTA_STATE_S, TR),
+    END_SPANS
+};
+
 #define CASE(p, l, s) .path = p, .lines = l, .spans = s
 
 /* Quality counters not named are expected to stay 0. */
@@ -584,6 +607,7 @@ static const ModelCase model_cases[] = {
     { CASE ("/model/finish/pid-order", truncated_lines, NULL), .check_finish_order = TRUE },
     { CASE ("/model/wakeup-new", wakeup_new_lines, wakeup_new_spans) },
     { CASE ("/model/migrate", migrate_lines, migrate_spans) },
+    { CASE ("/model/step-back", step_back_lines, step_back_spans) },
     { CASE ("/model/out-of-order", out_of_order_lines, NULL),
       .inferred_switch_in = ANY_COUNT, .inferred_switch_out = ANY_COUNT,
       .switch_in_while_running = ANY_COUNT },
@@ -624,6 +648,7 @@ static void
 model_setup (ModelFixture *f, gconstpointer data)
 {
     memset (&f->quality, 0, sizeof f->quality);
+    f->quality.first_ts_ns = -1;
     f->parser = fta_parser_new ();
     f->model = fta_model_new (&f->quality, on_span, f);
     f->spans = g_array_new (FALSE, TRUE, sizeof (GotSpan));
@@ -652,6 +677,9 @@ run_trace (ModelFixture *f, const char *const *lines)
         ev.line_no = i + 1;
         switch (fta_parser_parse_line (f->parser, lines[i], strlen (lines[i]), &ev, &why)) {
         case FTA_LINE_EVENT:
+            /* as the engine counts it before the model sees it */
+            if (f->quality.first_ts_ns < 0)
+                f->quality.first_ts_ns = ev.ts_ns;
             fta_model_feed (f->model, &ev);
             if (ev.ts_ns > last_ts)
                 last_ts = ev.ts_ns;

@@ -9,7 +9,10 @@
  *    the run still going on when the trace ends (busy_truncated_ns; it is
  *    not in switch.tasks run_ns, which counts complete runs only);
  *  - unknown: before the CPU's first recorded sched_switch (who ran is not
- *    known); from a lost-event or buffer-started marker of that CPU (of
+ *    known) -- unless the trace lost nothing (no marker, and the header's
+ *    entries-in-buffer equal entries-written, or a trace-cmd rendering,
+ *    which marks every loss) and that switch is the idle task's
+ *    switch-out with no other task's event before it: then it idled; from a lost-event or buffer-started marker of that CPU (of
  *    any CPU when it names none) to the CPU's next switch (the model drops
  *    that CPU's state there); and a run the model dropped
  *    (a task seen switched in elsewhere while it ran here);
@@ -57,6 +60,10 @@ typedef struct {
     gboolean known;     /* a switch since the start or the last marker */
     gint64 head, cursor;
     gint32 cur_pid;     /* next_pid of the last switch */
+    gboolean busy_before;  /* an event of a task other than idle before
+                              the first switch */
+    gboolean idle_before;  /* the first switch is the idle task's
+                              switch-out, and nothing else ran before it */
     gboolean cur_seen;  /* a Running span of cur_pid here since that switch */
     gint64 busy, busy_trunc, idle, unknown, overlap;
     guint64 switches, events;
@@ -101,6 +108,10 @@ typedef struct {
     GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
     GPtrArray *tasks;     /* task id -> CpuTask*, owned; NULL until it ran */
     gint64 first_ts, last_ts; /* the range seen: events and span ends */
+    /* Without --start, --end or --cpu: the trace's first timestamp (its
+     * first event's), below which no time is counted; else G_MININT64. */
+    gboolean whole;
+    gint64 floor;
 } Cpu;
 
 static void
@@ -141,6 +152,10 @@ cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->tasks = g_ptr_array_new_with_free_func (cpu_task_free);
     s->first_ts = G_MAXINT64;
     s->last_ts = G_MININT64;
+    const char *filters = fta_context_filter_text (ctx);
+    s->whole = !strstr (filters, "--start") && !strstr (filters, "--end")
+               && !strstr (filters, "--cpu");
+    s->floor = G_MININT64;
     return s;
 }
 
@@ -369,16 +384,24 @@ cpu_on_event (void *self, const FtaEvent *ev)
         cpu_marker (s, ev);
         return;
     }
+    if (s->whole && s->floor == G_MININT64)
+        s->floor = ev->ts_ns;
     CpuCpu *c = cpu_get (s, ev->cpu);
     if (!c)
         return;
-    cpu_range (s, ev->ts_ns, ev->ts_ns);
+    /* a line behind the trace's first counts from there, as the model
+     * takes it */
+    gint64 ts = MAX (ev->ts_ns, s->floor);
+    cpu_range (s, ts, ts);
     c->events++;
+    if (ev->pid != 0 && !c->switches)
+        c->busy_before = TRUE;
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
-        c->switches++;
-        cpu_start (c, ev->ts_ns);
-        cpu_fill (c, ev->ts_ns);
+        if (!c->switches++)
+            c->idle_before = ev->u.sw.prev_pid == 0 && !c->busy_before;
+        cpu_start (c, ts);
+        cpu_fill (c, ts);
         c->known = TRUE;
         c->cur_pid = ev->u.sw.next_pid;
         c->cur_seen = FALSE;
@@ -642,6 +665,16 @@ cpu_finish (void *self, FtaResults *r)
     guint c_sun = fta_table_add_column (t, "softirq_unpaired", FTA_COL_COUNT, FALSE);
     guint c_ovl = fta_table_add_column (t, "overlap_ns", FTA_COL_DURATION, FALSE);
 
+    /* Nothing overwritten, nothing lost: a CPU whose first event is its
+     * idle task's switch-out idled from the start of the trace.  The
+     * tracefs header says so (entries-in-buffer = entries-written);
+     * trace-cmd marks every page that lost events, also the overwritten
+     * ones at the start, so its renderings without a marker lost nothing. */
+    gboolean lossless
+        = q && !q->lost_markers && !q->buffer_started && !strstr (filters, "--start")
+          && ((q->entries_in_buffer >= 0 && q->entries_in_buffer == q->entries_written)
+              || (q->format && (strcmp (q->format, "trace-cmd") == 0
+                                || strcmp (q->format, "trace.dat") == 0)));
     for (guint i = 0; i < s->cpus->len; i++) {
         CpuCpu *c = g_ptr_array_index (s->cpus, i);
         if (!c)
@@ -649,7 +682,10 @@ cpu_finish (void *self, FtaResults *r)
         if (!c->seen) {
             c->unknown = range;
         } else {
-            c->unknown += c->head - s->first_ts;
+            if (lossless && c->idle_before)
+                c->idle += c->head - s->first_ts;
+            else
+                c->unknown += c->head - s->first_ts;
             cpu_fill (c, s->last_ts);
         }
         /* entries still open at the end have no exit to pair with */

@@ -544,19 +544,23 @@ kvm_on_event (void *self, const FtaEvent *ev)
         break;
     }
     case FTA_EV_SCHED_WAKING:
-    case FTA_EV_SCHED_WAKEUP: {
+    case FTA_EV_SCHED_WAKEUP:
+    case FTA_EV_SCHED_WAKEUP_NEW: {
         const FtaWakeFields *w = &ev->u.wake;
         if (w->pid <= 0)
             break;
         KvmThread *t = kvm_thread (k, w->task, w->pid);
         kvm_set_comm (t, w->comm);
         /* counted as wakeup.tasks counts them: sched_waking when the trace
-         * has it, else successful sched_wakeup */
+         * has it, else successful sched_wakeup; sched_wakeup_new (which
+         * has no sched_waking) either way */
         if (ev->type == FTA_EV_SCHED_WAKING) {
             t->waking++;
             k->total_waking++;
         } else if (w->success != 0) {
             t->wakeup++;
+            if (ev->type == FTA_EV_SCHED_WAKEUP_NEW)
+                t->waking++;
         }
         break;
     }
@@ -1442,7 +1446,8 @@ static const FtaOptionSpec kvm_options[] = {
 
 static const FtaEventType kvm_events[] = {
     FTA_EV_SCHED_SWITCH, FTA_EV_SCHED_MIGRATE_TASK, FTA_EV_SCHED_WAKING,
-    FTA_EV_SCHED_WAKEUP, FTA_EV_SCHED_PROCESS_FORK, FTA_EV_SCHED_PROCESS_EXEC,
+    FTA_EV_SCHED_WAKEUP, FTA_EV_SCHED_WAKEUP_NEW, FTA_EV_SCHED_PROCESS_FORK,
+    FTA_EV_SCHED_PROCESS_EXEC,
     FTA_EV_KVM_ENTRY, FTA_EV_KVM_EXIT, FTA_EV_KVM_USERSPACE_EXIT,
     FTA_EV_LOST, FTA_EV_BUFFER_STARTED, FTA_EV_SPAN, FTA_EV_NONE
 };

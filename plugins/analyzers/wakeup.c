@@ -2,8 +2,11 @@
  *
  * A wakeup is counted once: from sched_waking when the trace has any,
  * otherwise from sched_wakeup (old kernels, or tracing set up without
- * sched_waking).  Latency is sched_waking (or sched_wakeup) to switch-in,
- * taken from the core's Runnable spans of woken tasks.  Each latency also
+ * sched_waking).  A new task's first wakeup is its sched_wakeup_new (the
+ * kernel emits no sched_waking for it), counted either way, as perf sched
+ * latency counts it.  Latency is sched_waking (or sched_wakeup, or
+ * sched_wakeup_new) to switch-in, taken from the core's Runnable spans of
+ * woken and new tasks.  Each latency also
  * goes into a fixed array of log2 buckets per task, for the histogram of
  * the tasks woken most (wakeup.latency_hist).
  */
@@ -185,6 +188,7 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     Wakeup *w = self;
     const FtaWakeFields *f = &ev->u.wake;
     gboolean waking = ev->type == FTA_EV_SCHED_WAKING;
+    gboolean new_task = ev->type == FTA_EV_SCHED_WAKEUP_NEW;
     if (!waking && f->success == 0)
         return;
     WakeTask *t = wakeup_task (w, f->pid, f->task, f->comm);
@@ -194,9 +198,14 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     } else {
         t->wakeup++;
     }
+    if (new_task)
+        t->waking++; /* no sched_waking comes for it */
     guint64 *c = wakeup_task_comm (w, t, f->pid, f->comm);
-    if (c)
+    if (c) {
         c[waking ? 0 : 1]++;
+        if (new_task)
+            c[0]++;
+    }
     if (!w->pairs_table)
         return;
     WakePair *p = wakeup_pair (w, t, ev->pid);
@@ -205,9 +214,9 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
     wakeup_copy_comm (p->waker_comm, wc ? wc : ev->comm);
     memcpy (p->wakee_comm, f->comm, FTA_COMM_LEN);
-    if (waking)
+    if (waking || new_task)
         p->waking++;
-    else
+    if (!waking)
         p->wakeup++;
 }
 
@@ -215,7 +224,7 @@ static void
 wakeup_on_span (void *self, const FtaSpan *sp)
 {
     Wakeup *w = self;
-    if (sp->state != FTA_TASK_RUNNABLE || sp->reason != FTA_RUNNABLE_WOKEN
+    if (sp->state != FTA_TASK_RUNNABLE || sp->reason == FTA_RUNNABLE_PREEMPTED
         || (sp->flags & FTA_SPAN_TRUNCATED) || sp->waking_ns < 0)
         return;
     WakeTask *t = wakeup_task (w, sp->pid, sp->task, NULL);
@@ -387,7 +396,7 @@ static const FtaOptionSpec wakeup_options[] = {
 };
 
 static const FtaEventType wakeup_events[] = {
-    FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP, FTA_EV_SPAN, FTA_EV_NONE
+    FTA_EV_SCHED_WAKING, FTA_EV_SCHED_WAKEUP, FTA_EV_SCHED_WAKEUP_NEW, FTA_EV_SPAN, FTA_EV_NONE
 };
 
 FTA_PLUGIN_DEFINE (
