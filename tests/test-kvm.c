@@ -967,6 +967,159 @@ test_profile (void)
     g_free (dir);
 }
 
+
+/* --- kvm.vms: a VM's vCPUs and CPUs; kvm.vm_steal --------------------------- */
+
+/* The series' rows of VM, in window order, as column name -> node. */
+static GPtrArray *
+steal_rows (JsonParser *p, gint64 vm)
+{
+    GPtrArray *all = fta_test_series_rows (root (p), "kvm.vm_steal", NULL, NULL);
+    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+    for (guint i = 0; i < all->len; i++)
+        if (cell_int (g_ptr_array_index (all, i), "vm") == vm)
+            g_ptr_array_add (out, g_hash_table_ref (g_ptr_array_index (all, i)));
+    g_ptr_array_unref (all);
+    return out;
+}
+
+/* The hand-made host in 1 ms windows (see the timeline above the trace).
+ * VM A's vCPUs, run / runnable in us per window:
+ *   0-1 ms: A0 1000 + A1 1000 / 0
+ *   1-2:    A0 10 + A1 1000 / A0 990
+ *   2-3:    A1 700 / A0 1000 + A1 195
+ *   3-4:    A0 590 + A1 310 / A0 10 + 400, A1 690
+ *   4-5:    A0 700 / A0 300 + A1 1000
+ *   5-6:    A0 10 + A1 970 / A1 30
+ *   6-7:    nothing
+ *   7-8:    A0 990 / A0 8
+ *   8-9:    0 / A0 1000
+ * which add up to the 7280 and 5623 of kvm.vms.  VM B: B0 ran 3600-4300. */
+static void
+test_hand_vms (void)
+{
+    char *trace = hand_trace (TRUE);
+    JsonParser *p = analyze ((const char *[]) { "--window", "0.001", NULL }, trace);
+    GHashTable *a = must_row (p, "kvm.vms", "vm", 1000, NULL, 0);
+    g_assert_cmpstr (cell_str (a, "vcpu_ids"), ==, "0-1");
+    g_assert_cmpstr (cell_str (a, "cpus"), ==, "0-1"); /* A1 moved to CPU 0 */
+    g_assert_cmpint (cell_int (a, "cpu_count"), ==, 2);
+    GHashTable *b = must_row (p, "kvm.vms", "vm", 1010, NULL, 0);
+    g_assert_cmpstr (cell_str (b, "vcpu_ids"), ==, "0");
+    g_assert_cmpstr (cell_str (b, "cpus"), ==, "0");
+    g_assert_cmpint (cell_int (b, "cpu_count"), ==, 1);
+
+    static const gint64 run[] = { 2000, 1010, 700, 900, 700, 980, 0, 990, 0 };
+    static const gint64 wait[] = { 0, 990, 1195, 1100, 1300, 30, 0, 8, 1000 };
+    GPtrArray *ra = steal_rows (p, 1000);
+    g_assert_cmpuint (ra->len, ==, G_N_ELEMENTS (run));
+    for (guint i = 0; i < ra->len; i++) {
+        GHashTable *r = g_ptr_array_index (ra, i);
+        g_assert_cmpint (cell_int (r, "t_ns"), ==, (gint64) i * 1000000);
+        g_assert_cmpint (cell_int (r, "run_ns"), ==, run[i] * 1000);
+        g_assert_cmpint (cell_int (r, "runnable_ns"), ==, wait[i] * 1000);
+        if (run[i] + wait[i])
+            g_assert_cmpfloat_with_epsilon (fta_test_cell_pct (r, "steal_pct"),
+                                            100.0 * wait[i] / (run[i] + wait[i]), 1e-9);
+        else
+            g_assert_cmpfloat (fta_test_cell_pct (r, "steal_pct"), ==, -1); /* null */
+        g_assert_cmpstr (cell_str (r, "name"), ==, "qemu-system-x86");
+    }
+    GPtrArray *rb = steal_rows (p, 1010);
+    g_assert_cmpuint (rb->len, ==, G_N_ELEMENTS (run));
+    for (guint i = 0; i < rb->len; i++) {
+        GHashTable *r = g_ptr_array_index (rb, i);
+        g_assert_cmpint (cell_int (r, "run_ns"), ==, i == 3 ? 400000 : i == 4 ? 300000 : 0);
+        g_assert_cmpint (cell_int (r, "runnable_ns"), ==, 0);
+    }
+    g_ptr_array_unref (ra);
+    g_ptr_array_unref (rb);
+    g_hash_table_unref (a);
+    g_hash_table_unref (b);
+    g_object_unref (p);
+    g_free (trace);
+}
+
+/* A wide host of tests/data/wide: its copies run in step, so each of its
+ * VMs has the numbers of the one VM of the cut of the recording it was
+ * made from (lines FROM to TO after the header), on CPUs 2k and 2k+1. */
+static void
+check_wide (const char *file, guint from, guint to, guint copies)
+{
+    char *wide = g_test_build_filename (G_TEST_DIST, "data", "wide", file, NULL);
+    char *src = g_test_build_filename (G_TEST_DIST, "data", "corpus",
+                                       "qemu_tcg_ftrace_tgid_noirqinfo.txt.gz", NULL);
+    char *one = g_build_filename (tmpdir, "cut.txt", NULL);
+    char *cmd = g_strdup_printf ("(gzip -dc '%s' | head -n 6; gzip -dc '%s' | sed -n %u,%up) "
+                                 "> '%s'", src, src, from, to, one);
+    FtaTestRun c = fta_test_run_sh (cmd);
+    g_assert_cmpint (c.rc, ==, 0);
+    fta_test_run_clear (&c);
+    JsonParser *pw = analyze (NULL, wide), *p1 = analyze (NULL, one);
+    g_assert_cmpint (json_object_get_int_member (
+                         json_object_get_object_member (root (pw), "quality"), "cpus_seen"),
+                     ==, 2 * copies);
+    g_assert_cmpuint (n_rows (p1, "kvm.vms"), ==, 1);
+    g_assert_cmpuint (n_rows (pw, "kvm.vms"), ==, copies);
+    GHashTable *base = row_at (p1, "kvm.vms", 0);
+    gint64 vm0 = cell_int (base, "vm");
+    g_assert_cmpstr (cell_str (base, "vcpu_ids"), ==, "0-1");
+    GPtrArray *s1 = steal_rows (p1, vm0);
+    g_assert_cmpuint (s1->len, >, 0);
+    for (guint k = 0; k < copies; k++) {
+        GHashTable *r = must_row (pw, "kvm.vms", "vm", vm0 + 32768 * (gint64) k, NULL, 0);
+        static const char *const same[] = { "vcpus", "run_ns", "runnable_ns", "preempted" };
+        for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+            g_assert_cmpint (cell_int (r, same[i]), ==, cell_int (base, same[i]));
+        g_assert_cmpfloat (fta_test_cell_pct (r, "steal_pct"), ==, fta_test_cell_pct (base, "steal_pct"));
+        g_assert_cmpstr (cell_str (r, "vcpu_ids"), ==, "0-1");
+        char *cpus = g_strdup_printf ("%u-%u", 2 * k, 2 * k + 1);
+        g_assert_cmpstr (cell_str (r, "cpus"), ==, cpus);
+        g_assert_cmpint (cell_int (r, "cpu_count"), ==, 2);
+        /* over time too: the same windows, the same numbers */
+        GPtrArray *sw = steal_rows (pw, vm0 + 32768 * (gint64) k);
+        g_assert_cmpuint (sw->len, ==, s1->len);
+        for (guint i = 0; i < sw->len; i++) {
+            GHashTable *x = g_ptr_array_index (sw, i), *y = g_ptr_array_index (s1, i);
+            g_assert_cmpint (cell_int (x, "t_ns"), ==, cell_int (y, "t_ns"));
+            g_assert_cmpint (cell_int (x, "run_ns"), ==, cell_int (y, "run_ns"));
+            g_assert_cmpint (cell_int (x, "runnable_ns"), ==, cell_int (y, "runnable_ns"));
+        }
+        g_ptr_array_unref (sw);
+        g_free (cpus);
+        g_hash_table_unref (r);
+    }
+    /* and the windows add up to the table */
+    gint64 run = 0, wait = 0;
+    for (guint i = 0; i < s1->len; i++) {
+        run += cell_int (g_ptr_array_index (s1, i), "run_ns");
+        wait += cell_int (g_ptr_array_index (s1, i), "runnable_ns");
+    }
+    g_assert_cmpint (run, ==, cell_int (base, "run_ns"));
+    g_assert_cmpint (wait, ==, cell_int (base, "runnable_ns"));
+    g_ptr_array_unref (s1);
+    g_hash_table_unref (base);
+    g_object_unref (pw);
+    g_object_unref (p1);
+    g_unlink (one);
+    g_free (one);
+    g_free (cmd);
+    g_free (src);
+    g_free (wide);
+}
+
+static void
+test_wide_64 (void)
+{
+    check_wide ("qemu_tcg_64cpus.txt.xz", 7, 2200, 32);
+}
+
+static void
+test_wide_384 (void)
+{
+    check_wide ("qemu_tcg_384cpus.txt.xz", 1600, 1900, 192);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -984,6 +1137,9 @@ main (int argc, char **argv)
     g_test_add_func ("/kvm/qemu_tcg/no-fork-events", test_qemu_tcg_proximity);
     g_test_add_func ("/kvm/qemu_tcg/window", test_qemu_tcg_window);
     g_test_add_func ("/kvm/profile", test_profile);
+    g_test_add_func ("/kvm/hand/vms", test_hand_vms);
+    g_test_add_func ("/kvm/wide/64", test_wide_64);
+    g_test_add_func ("/kvm/wide/384", test_wide_384);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     char *av[] = { "/bin/sh", "-c", cmd, NULL };

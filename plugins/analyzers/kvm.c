@@ -67,6 +67,9 @@ typedef struct {
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
     guint64 *cpus;    /* bit per CPU it ran on */
     guint cpu_words;
+    /* vCPU-like threads: run and runnable time per bucket of Kvm.res ns,
+     * interleaved (KVM_BUCKETS pairs); NULL until its first */
+    gint64 *buckets;
     /* its preemptions by preemptor pid (KvmPair* of Kvm.pairs): open
      * addressing, pair_mask + 1 slots at most half full; NULL until the
      * first */
@@ -125,8 +128,17 @@ typedef struct {
     gboolean has_guest;
 } KvmVm;
 
+/* Per-VM steal over time: run and runnable time of the vCPUs in buckets
+ * of res ns from t0, res 10^k ns (or --window x 10^k), ten times wider
+ * whenever a time would fall past the last bucket: memory stays bounded
+ * whatever the trace's length. */
+#define KVM_BUCKETS 1000
+
 typedef struct {
     const FtaContext *ctx;
+    gint64 t0, t_last;   /* G_MININT64 until the first event */
+    gint64 res;          /* bucket width, ns */
+    gint64 asked_ns;     /* --window, 0 without */
     double steal_pct;
     gint64 min_runnable_ns;
     gint64 pid_gap;
@@ -199,6 +211,7 @@ kvm_thread_free (gpointer p)
 {
     KvmThread *t = p;
     g_free (t->cpus);
+    g_free (t->buckets);
     g_free (t->pairs);
     for (guint i = 0; i < 2; i++)
         if (t->exit_recs[i])
@@ -295,6 +308,9 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     k->steal_pct = pct;
     k->min_runnable_ns = min_ms * 1000000;
     k->pid_gap = gap;
+    k->t0 = k->t_last = G_MININT64;
+    k->asked_ns = fta_context_window_ns (ctx);
+    k->res = k->asked_ns > 0 ? k->asked_ns : 1000;
     k->threads = g_ptr_array_new_with_free_func (kvm_thread_free);
     k->slots = g_ptr_array_new ();
     k->pairs = g_ptr_array_new_with_free_func (g_free);
@@ -529,6 +545,9 @@ static void
 kvm_on_event (void *self, const FtaEvent *ev)
 {
     Kvm *k = self;
+    if (G_UNLIKELY (k->t0 == G_MININT64))
+        k->t0 = ev->ts_ns; /* the windows' start */
+    k->t_last = MAX (k->t_last, ev->ts_ns);
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
         kvm_on_switch (k, ev);
@@ -593,6 +612,51 @@ kvm_on_event (void *self, const FtaEvent *ev)
     }
 }
 
+/* Ten times wider buckets for every thread. */
+static void
+kvm_widen (Kvm *k)
+{
+    k->res *= 10;
+    for (guint i = 0; i < k->threads->len; i++) {
+        gint64 *b = ((KvmThread *) g_ptr_array_index (k->threads, i))->buckets;
+        if (!b)
+            continue;
+        /* bucket n takes 10n .. 10n + 9, all read before it is written */
+        for (guint n = 0; n < KVM_BUCKETS / 10; n++) {
+            gint64 run = 0, wait = 0;
+            for (guint j = 0; j < 10; j++) {
+                run += b[2 * (10 * n + j)];
+                wait += b[2 * (10 * n + j) + 1];
+            }
+            b[2 * n] = run;
+            b[2 * n + 1] = wait;
+        }
+        memset (b + 2 * (KVM_BUCKETS / 10), 0,
+                2 * (KVM_BUCKETS - KVM_BUCKETS / 10) * sizeof *b);
+    }
+}
+
+/* T ran (WHICH 0) or waited for a CPU (1) from S to E. */
+static void
+kvm_bucket_add (Kvm *k, KvmThread *t, gint64 s, gint64 e, guint which)
+{
+    if (k->t0 == G_MININT64)
+        k->t0 = s;
+    s = MAX (s, k->t0);
+    if (e <= s)
+        return;
+    k->t_last = MAX (k->t_last, e);
+    while ((e - 1 - k->t0) / k->res >= KVM_BUCKETS)
+        kvm_widen (k);
+    if (!t->buckets)
+        t->buckets = g_new0 (gint64, 2 * KVM_BUCKETS);
+    gint64 b0 = (s - k->t0) / k->res, b1 = (e - 1 - k->t0) / k->res;
+    for (gint64 b = b0; b <= b1; b++) {
+        gint64 lo = k->t0 + b * k->res, hi = lo + k->res;
+        t->buckets[2 * b + which] += MIN (e, hi) - MAX (s, lo);
+    }
+}
+
 static void
 kvm_on_span (void *self, const FtaSpan *sp)
 {
@@ -614,6 +678,8 @@ kvm_on_span (void *self, const FtaSpan *sp)
     if (sp->flags & FTA_SPAN_TRUNCATED)
         return;
     gint64 d = sp->end_ns - sp->start_ns;
+    if ((sp->state == FTA_TASK_RUNNING || sp->state == FTA_TASK_RUNNABLE) && kvm_vcpu_like (t))
+        kvm_bucket_add (k, t, sp->start_ns, sp->end_ns, sp->state == FTA_TASK_RUNNABLE);
     switch (sp->state) {
     case FTA_TASK_RUNNING:
         t->run_ns += d;
@@ -844,17 +910,17 @@ kvm_grouping_text (guint by)
     return g_string_free (s, FALSE);
 }
 
-/* "0-3,6" */
+/* "0-3,6": the set bits of WORDS (N of them) as ranges. */
 static char *
-kvm_cpu_list (const KvmThread *t)
+kvm_bits_text (const guint64 *words, guint n)
 {
     GString *s = g_string_new (NULL);
-    gint64 n = (gint64) t->cpu_words * 64;
-    for (gint64 c = 0; c < n; c++) {
-        if (!(t->cpus[c / 64] & (1ull << (c % 64))))
+    gint64 end = (gint64) n * 64;
+    for (gint64 c = 0; c < end; c++) {
+        if (!(words[c / 64] & (1ull << (c % 64))))
             continue;
         gint64 e = c;
-        while (e + 1 < n && (t->cpus[(e + 1) / 64] & (1ull << ((e + 1) % 64))))
+        while (e + 1 < end && (words[(e + 1) / 64] & (1ull << ((e + 1) % 64))))
             e++;
         g_string_append_printf (s, "%s%" G_GINT64_FORMAT, s->len ? "," : "", c);
         if (e > c)
@@ -862,6 +928,13 @@ kvm_cpu_list (const KvmThread *t)
         c = e;
     }
     return g_string_free (s, FALSE);
+}
+
+/* "0-3,6" */
+static char *
+kvm_cpu_list (const KvmThread *t)
+{
+    return kvm_bits_text (t->cpus, t->cpu_words);
 }
 
 static gint32
@@ -1013,7 +1086,46 @@ kvm_vm_cmp (gconstpointer a, gconstpointer b)
 }
 
 static void
-kvm_table_vms (FtaResults *r, GPtrArray *vms, const char *how)
+kvm_bit_set (guint64 **words, guint *n, gint64 bit)
+{
+    guint w = (guint) (bit / 64);
+    if (w >= *n) {
+        guint m = MAX (w + 1, *n * 2);
+        *words = g_renew (guint64, *words, m);
+        memset (*words + *n, 0, (m - *n) * sizeof (guint64));
+        *n = m;
+    }
+    (*words)[w] |= 1ull << (bit % 64);
+}
+
+/* VM M's vCPUs (of VCPUS) as their numbers, and the CPUs they ran on. */
+static void
+kvm_vm_spread (const KvmVm *m, GPtrArray *vcpus, char **ids, char **cpus, guint *n_cpus)
+{
+    guint64 *idw = NULL, *cw = NULL;
+    guint idn = 0, cn = 0;
+    for (guint i = 0; i < vcpus->len; i++) {
+        const KvmThread *t = g_ptr_array_index (vcpus, i);
+        if (t->vm != m->vm)
+            continue;
+        if (kvm_vcpu_index (t) >= 0)
+            kvm_bit_set (&idw, &idn, kvm_vcpu_index (t));
+        for (guint w = 0; w < t->cpu_words; w++)
+            for (guint b = 0; b < 64; b++)
+                if (t->cpus[w] & (1ull << b))
+                    kvm_bit_set (&cw, &cn, (gint64) w * 64 + b);
+    }
+    *ids = kvm_bits_text (idw, idn);
+    *cpus = kvm_bits_text (cw, cn);
+    *n_cpus = 0;
+    for (guint w = 0; w < cn; w++)
+        *n_cpus += (guint) __builtin_popcountll (cw[w]);
+    g_free (idw);
+    g_free (cw);
+}
+
+static void
+kvm_table_vms (FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
 {
     char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
     FtaTable *t = fta_results_add_table (r, "kvm", "vms", title);
@@ -1032,6 +1144,9 @@ kvm_table_vms (FtaResults *r, GPtrArray *vms, const char *how)
     guint c_em = fta_table_add_column (t, "emulator_run_ns", FTA_COL_DURATION, FALSE);
     guint c_gst = fta_table_add_column (t, "guest_ns", FTA_COL_DURATION, FALSE);
     guint c_grp = fta_table_add_column (t, "grouping", FTA_COL_STRING, FALSE);
+    guint c_ids = fta_table_add_column (t, "vcpu_ids", FTA_COL_STRING, FALSE);
+    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
+    guint c_ncpu = fta_table_add_column (t, "cpu_count", FTA_COL_COUNT, FALSE);
     for (guint i = 0; i < vms->len; i++) {
         KvmVm *m = g_ptr_array_index (vms, i);
         guint row = fta_table_add_row (t);
@@ -1054,7 +1169,82 @@ kvm_table_vms (FtaResults *r, GPtrArray *vms, const char *how)
         char *g = kvm_grouping_text (m->by);
         fta_table_set_string (t, row, c_grp, g);
         g_free (g);
+        char *ids, *cpus;
+        guint n_cpus;
+        kvm_vm_spread (m, vcpus, &ids, &cpus, &n_cpus);
+        fta_table_set_string (t, row, c_ids, ids);
+        fta_table_set_string (t, row, c_cpus, cpus);
+        fta_table_set_int (t, row, c_ncpu, n_cpus);
+        g_free (ids);
+        g_free (cpus);
     }
+}
+
+/* SPAN / 100 rounded up to 1, 2 or 5 x 10^k, a multiple of RES (10^j, or
+ * --window x 10^j). */
+static gint64
+kvm_pick_window (gint64 span, gint64 res)
+{
+    gint64 raw = MAX ((span + 99) / 100, 1), p = 1;
+    while (p <= G_MAXINT64 / 10 && p * 10 <= raw)
+        p *= 10;
+    gint64 w = raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+    w = MAX (w, res);
+    return (w + res - 1) / res * res;
+}
+
+/* kvm.vm_steal: per window and VM, its vCPUs' run and runnable time and
+ * the steal share.  Only when there are VMs. */
+static void
+kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
+{
+    if (!vms->len || k->t0 == G_MININT64)
+        return;
+    gint64 span = MAX (k->t_last - k->t0, 1);
+    gint64 w = k->asked_ns > 0 ? MAX (k->asked_ns, k->res) : kvm_pick_window (span, k->res);
+    if (w % k->res)
+        w = (w + k->res - 1) / k->res * k->res;
+    guint per = (guint) (w / k->res), n = (guint) ((span + w - 1) / w);
+    const FtaQuality *q = fta_results_quality (r);
+    gint64 first = q && q->first_ts_ns >= 0 ? MIN (q->first_ts_ns, k->t0) : k->t0;
+    char *title = g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms)",
+                                   w / 1e6);
+    FtaTable *t = fta_results_add_series (r, "kvm", "vm_steal", title, w, k->t0);
+    g_free (title);
+    guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
+    fta_table_set_display_unit (t, c_t, "s");
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
+    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
+    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
+    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
+    gint64 *sum = g_new (gint64, 2 * (gsize) n);
+    for (guint v = 0; v < vms->len; v++) {
+        const KvmVm *m = g_ptr_array_index (vms, v);
+        memset (sum, 0, 2 * (gsize) n * sizeof *sum);
+        for (guint i = 0; i < vcpus->len; i++) {
+            const KvmThread *x = g_ptr_array_index (vcpus, i);
+            if (x->vm != m->vm || !x->buckets)
+                continue;
+            for (guint b = 0; b < KVM_BUCKETS; b++) {
+                guint win = MIN (b / per, n - 1);
+                sum[2 * win] += x->buckets[2 * b];
+                sum[2 * win + 1] += x->buckets[2 * b + 1];
+            }
+        }
+        for (guint i = 0; i < n; i++) {
+            guint row = fta_table_add_row (t);
+            fta_table_set_int (t, row, c_t, k->t0 - first + (gint64) i * w);
+            fta_table_set_int (t, row, c_vm, m->vm);
+            if (m->name)
+                fta_table_set_string (t, row, c_name, m->name);
+            if (sum[2 * i] + sum[2 * i + 1] > 0)
+                fta_table_set_double (t, row, c_pct, kvm_share (sum[2 * i], sum[2 * i + 1]));
+            fta_table_set_int (t, row, c_run, sum[2 * i]);
+            fta_table_set_int (t, row, c_rbl, sum[2 * i + 1]);
+        }
+    }
+    g_free (sum);
 }
 
 static int
@@ -1403,10 +1593,11 @@ kvm_finish (void *self, FtaResults *r)
     GPtrArray *pairs = kvm_vcpu_pairs (k);
     kvm_table_vcpus (k, r, vcpus, how);
     kvm_table_preemptors (k, r, pairs);
-    kvm_table_vms (r, vm_list, how);
+    kvm_table_vms (r, vm_list, vcpus, how);
     kvm_table_threads (r, others, how);
     if (k->has_kvm_events)
         kvm_table_exits (k, r);
+    kvm_series_steal (k, r, vm_list, vcpus);
     for (guint i = 0; i < vm_list->len; i++)
         kvm_find_steal (k, r, g_ptr_array_index (vm_list, i), vcpus, pairs);
 
