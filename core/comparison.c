@@ -92,6 +92,7 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
     fta_results_add_input (out, "baseline", base);
     fta_results_add_input (out, "problem", prob);
     cmp->plugin->desc->compare (cmp->self, base, prob, out);
+    fta_results_sort_findings (out);
     code = fta_output_render_sinks (&e, rc, out, error);
     goto done;
 

@@ -42,6 +42,12 @@ fta_context_top (const FtaContext *ctx)
     return ctx->top;
 }
 
+gboolean
+fta_context_summary (const FtaContext *ctx)
+{
+    return ctx->summary;
+}
+
 gint64
 fta_context_window_ns (const FtaContext *ctx)
 {

@@ -41,6 +41,10 @@ void fta_results_free (FtaResults *r);
 /* A copy of R that outlives the run that made it: tables, series,
  * findings and the quality. */
 FtaResults *fta_results_copy (const FtaResults *r);
+/* Puts the findings in the order every sink shows them: the most severe
+ * first, then the most costly (cost_ns), the first added first among
+ * equals. */
+void fta_results_sort_findings (FtaResults *r);
 /* Gives R an empty quality of its own (for copies and loaded results). */
 FtaQuality *fta_results_own_quality (FtaResults *r);
 /* Gives R a copy of Q (NULL: an empty one) of its own. */
@@ -276,6 +280,7 @@ struct _FtaContext {
     char *filter_text;
     const FtaModel *model;
     FtaColor color;         /* --color */
+    gboolean summary;       /* --summary: text's first screen only */
 };
 
 /* An empty context reading names from MODEL; clear frees what it owns

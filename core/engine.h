@@ -29,6 +29,7 @@ typedef struct {
      * ("wakeup.*"); NULL = all of them */
     char **tables;
     FtaColor color;              /* --color */
+    gboolean summary;            /* --summary: the text's first screen only */
     gboolean quiet;
     gboolean progress;      /* --progress: also when stderr is no terminal */
     /* -j: threads that parse the input; 0 = one per online CPU, 1 = the

@@ -17,7 +17,7 @@ static char *opt_sort; /* NULL: off; "": the default window */
 static char **opt_formats, **opt_plugin_dirs;
 static gint opt_top = -1;
 static gint opt_jobs = 0;
-static gboolean opt_quiet, opt_progress, opt_version;
+static gboolean opt_quiet, opt_progress, opt_version, opt_summary;
 static char **opt_tables;
 static gboolean opt_wakeup_stats, opt_switch_stats, opt_cpu_stats;
 static char *opt_color;
@@ -71,6 +71,9 @@ static GOptionEntry entries[] = {
       "SECONDS" },
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },
+    { "summary", 0, 0, G_OPTION_ARG_NONE, &opt_summary,
+      "Print only the first screen of the text output: the input, the findings "
+      "one line each, the top of each table", NULL },
     { "tables", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_tables,
       "Write only the tables and series whose name matches GLOB, e.g. 'wakeup.*' "
       "(repeatable, or comma-separated; findings and input quality stay)", "GLOB" },
@@ -118,7 +121,7 @@ typedef struct {
 static const Command commands[] = {
     { "analyze", "TRACE|-",
       "analyze a trace with the profile (the default command)",
-      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color ",
+      FILTER_OPTIONS REPORT_OPTIONS RUN_OPTIONS " format color summary ",
       "Runs the profile's analyzers over TRACE (a file, plain or compressed\n"
       "with gzip, zstd or xz, or - for standard input; or trace-cmd's binary\n"
       "trace.dat, read directly: --buffer NAME for an instance recorded with\n"
@@ -936,6 +939,25 @@ main (int argc, char **argv)
             return code;
         }
     }
+    if (opt_summary) {
+        const char *why = NULL;
+        for (char **f = opt_formats; f && *f && !why; f++)
+            if (strcmp (*f, "text") != 0)
+                why = *f;
+        if (strcmp (cmd, "analyze") != 0 || why) {
+            fta_profile_free (profile);
+            g_strfreev (table_patterns);
+            if (why)
+                return usage_error ("--summary is the first screen of the text output: "
+                                    "it does not go with -f %s", why);
+            return usage_error ("--summary is the first screen of analyze's text output: "
+                                "%s does not take it", cmd);
+        }
+        if (!opt_formats) {
+            opt_formats = g_new0 (char *, 2);
+            opt_formats[0] = g_strdup ("text");
+        }
+    }
 
     FtaRunConfig rc = {
         .input_path = argv[arg],
@@ -955,6 +977,7 @@ main (int argc, char **argv)
         .window = opt_window,
         .tables = table_patterns,
         .color = color,
+        .summary = opt_summary,
         .quiet = opt_quiet,
         .progress = opt_progress,
         .jobs = (guint) opt_jobs,

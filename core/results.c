@@ -466,6 +466,24 @@ fta_results_add_finding (FtaResults *r, FtaSeverity severity,
     return f;
 }
 
+static int
+finding_cmp (gconstpointer a, gconstpointer b)
+{
+    const FtaFinding *x = *(const FtaFinding *const *) a;
+    const FtaFinding *y = *(const FtaFinding *const *) b;
+    if (x->severity != y->severity)
+        return (int) y->severity - (int) x->severity;
+    return (y->cost_ns > x->cost_ns) - (y->cost_ns < x->cost_ns);
+}
+
+void
+fta_results_sort_findings (FtaResults *r)
+{
+    /* g_ptr_array_sort is a stable merge sort: among findings of one
+     * severity and cost, the analyzers' own order is kept */
+    g_ptr_array_sort (r->findings, finding_cmp);
+}
+
 void
 fta_finding_set_cost (FtaFinding *f, gint64 cost_ns)
 {

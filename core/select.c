@@ -1,5 +1,6 @@
 /* select.c - what is reported: --comm, --pid, --cpu, --start/--end,
- * --events (their profile keys too), --top, --window and --color.
+ * --events (their profile keys too), --top, --window, --color and
+ * --summary.
  *
  * Owns the engine's selection fields (cpus, the time window, the --events
  * verdicts, `filter`'s comm verdicts) and the filter fields of its
@@ -273,6 +274,7 @@ fta_select_setup (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     g_string_free (text, TRUE);
     e->ctx.top = rc->top >= 0 ? (guint) rc->top : (guint) p->top;
     e->ctx.color = rc->color;
+    e->ctx.summary = rc->summary;
     const char *window = fta_pick (rc->window, p->window);
     if (ok && window) {
         char *endp;

@@ -26,7 +26,8 @@
  * FtaFinding.cost_ns and fta_finding_set_cost; 1.8: column ranks,
  * FtaColumn.rank, tables omitted when empty, a comparison's inputs,
  * fta_results_input; 1.9: FtaSpan's holders, n_holders, preempted_by_pid
- * and preempted_by_task, FtaHolder).  The core reads
+ * and preempted_by_task, FtaHolder; 1.10: fta_context_summary).  The core
+ * reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -72,7 +73,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 9
+#define FTA_PLUGIN_ABI_MINOR 10
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -140,6 +141,9 @@ const char *fta_options_get_string (const FtaOptions *opts, const char *name);
 
 /* The run's settings. */
 guint fta_context_top (const FtaContext *ctx);      /* --top, 0 = all */
+/* --summary (ABI 1.10): TRUE when the text output is its first screen only
+ * (the input, the findings one line each, the top of each table). */
+gboolean fta_context_summary (const FtaContext *ctx);
 /* TRUE when the task passes --comm / --pid (always TRUE without them).
  * The regex runs once per distinct (pid, comm). */
 gboolean fta_context_task_selected (const FtaContext *ctx, gint32 pid,

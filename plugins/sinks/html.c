@@ -1054,14 +1054,14 @@ series_block (FILE *out, const FtaTable *t)
 
 /* --- findings -------------------------------------------------------------- */
 
+/* The findings in the order the core gives them, the most severe first
+ * (and the text and JSON show them in): their indices. */
 static GPtrArray *
-findings_by_severity (const FtaResults *r)
+findings_in_order (const FtaResults *r)
 {
     GPtrArray *f = g_ptr_array_new ();
-    for (int sev = FTA_SEVERITY_CRITICAL; sev >= FTA_SEVERITY_INFO; sev--)
-        for (guint i = 0; i < fta_results_n_findings (r); i++)
-            if ((int) fta_results_finding (r, i)->severity == sev)
-                g_ptr_array_add (f, GUINT_TO_POINTER (i));
+    for (guint i = 0; i < fta_results_n_findings (r); i++)
+        g_ptr_array_add (f, GUINT_TO_POINTER (i));
     return f;
 }
 
@@ -1588,7 +1588,7 @@ html_render (void *self, const FtaResults *r, FILE *out, GError **error)
     guint top = fta_context_top (h->ctx);
     GPtrArray *series = g_ptr_array_new ();
     GPtrArray *secs = build_sections (r, series);
-    GPtrArray *order = findings_by_severity (r);
+    GPtrArray *order = findings_in_order (r);
 
     fputs ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -336,11 +336,140 @@ text_print_quality (FILE *out, const FtaQuality *q, const char *role, guint widt
     g_string_free (ev, TRUE);
 }
 
-static gboolean
-text_render (void *self, const FtaResults *r, FILE *out, GError **error)
+/* The first screen is read on a terminal of 100 columns: its lines are
+ * cut there, and at most this many findings are listed one a line. */
+#define SCREEN_COLS 100
+#define SCREEN_FINDINGS 12
+
+/* Writes PREFIX (PREFIX_COLS columns wide) and TEXT on one line of at
+ * most SCREEN_COLS columns, TEXT cut with an ellipsis where it would run
+ * over. */
+static void
+text_screen_line (FILE *out, const char *prefix, glong prefix_cols, const char *text)
 {
-    (void) error;
-    Text *t = self;
+    glong room = SCREEN_COLS - prefix_cols;
+    fputs (prefix, out);
+    if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) <= room) {
+        fprintf (out, "%s\n", text);
+        return;
+    }
+    const char *end = g_utf8_offset_to_pointer (text, MAX (room - 1, 0));
+    fprintf (out, "%.*s\u2026\n", (int) (end - text), text);
+}
+
+/* A value in a unit that reads well alone: 850 ns, 12.3 us, 4.567 ms,
+ * 1.234 s, 48.7%. */
+static char *
+text_readable (const FtaColumn *c, const FtaValue *v)
+{
+    if (c->type == FTA_COL_PERCENT)
+        return g_strdup_printf ("%.1f%%", v->d);
+    if (c->type != FTA_COL_DURATION)
+        return text_cell_text (c, v);
+    double a = v->i < 0 ? -(double) v->i : (double) v->i;
+    if (a < 1e3)
+        return g_strdup_printf ("%" G_GINT64_FORMAT " ns", v->i);
+    if (a < 1e6)
+        return g_strdup_printf ("%.1f us", v->i / 1e3);
+    if (a < 1e9)
+        return g_strdup_printf ("%.3f ms", v->i / 1e6);
+    return g_strdup_printf ("%.3f s", v->i / 1e9);
+}
+
+/* The metric the table is ranked by: a duration, else a percent, else a
+ * count that never grows down the rows and is not constant (a count can
+ * fall with the time ranked by); else the first of them. */
+static int
+text_rank_column (const FtaTable *t)
+{
+    int first = -1, best = -1;
+    static const int pref[] = { [FTA_COL_DURATION] = 3, [FTA_COL_PERCENT] = 2,
+                                [FTA_COL_COUNT] = 1 };
+    guint nr = fta_table_n_rows (t);
+    for (guint c = 0; c < fta_table_n_columns (t); c++) {
+        const FtaColumn *col = fta_table_column (t, c);
+        if (col->key || (col->type != FTA_COL_DURATION && col->type != FTA_COL_COUNT
+                         && col->type != FTA_COL_PERCENT))
+            continue;
+        if (fta_table_cell (t, 0, c)->is_null)
+            continue;
+        if (first < 0)
+            first = (int) c;
+        gboolean ranked = TRUE, varies = FALSE;
+        for (guint r = 1; r < nr && ranked; r++) {
+            const FtaValue *a = fta_table_cell (t, r - 1, c), *b = fta_table_cell (t, r, c);
+            double x = col->type == FTA_COL_PERCENT ? a->d : (double) a->i;
+            double y = col->type == FTA_COL_PERCENT ? b->d : (double) b->i;
+            ranked = !a->is_null && !b->is_null && y <= x;
+            varies |= y < x;
+        }
+        if (ranked && varies
+            && (best < 0 || pref[col->type] > pref[fta_table_column (t, best)->type]))
+            best = (int) c;
+    }
+    return best >= 0 ? best : first;
+}
+
+/* "switch.tasks: stress-ng-cpu (pid 14048), run 8.693 s": the first row of
+ * the first table of each analyzer that has one, in words. */
+static guint
+text_print_tops (FILE *out, const FtaResults *r)
+{
+    GHashTable *done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    guint lines = 0;
+    for (guint i = 0; i < fta_results_n_tables (r); i++) {
+        const FtaTable *t = fta_results_table (r, i);
+        const char *name = fta_table_full_name (t);
+        const char *dot = strchr (name, '.');
+        char *prefix = g_strndup (name, dot ? (gsize) (dot - name) : strlen (name));
+        int metric = fta_table_is_series (t) || !fta_table_n_rows (t)
+                             || g_hash_table_contains (done, prefix)
+                         ? -1
+                         : text_rank_column (t);
+        if (metric < 0) {
+            g_free (prefix);
+            continue;
+        }
+        g_hash_table_add (done, prefix);
+        int label = -1, id = -1;
+        for (guint c = 0; c < fta_table_n_columns (t); c++) {
+            const FtaColumn *col = fta_table_column (t, c);
+            if (fta_table_cell (t, 0, c)->is_null)
+                continue;
+            if (col->type == FTA_COL_STRING && label < 0)
+                label = (int) c;
+            else if (col->type == FTA_COL_INT && col->key && id < 0)
+                id = (int) c;
+        }
+        GString *s = g_string_new (NULL);
+        if (label >= 0)
+            g_string_append (s, fta_table_cell (t, 0, label)->s);
+        if (id >= 0)
+            g_string_append_printf (s, "%s%s %" G_GINT64_FORMAT "%s", label >= 0 ? " (" : "",
+                                    fta_table_column (t, id)->name,
+                                    fta_table_cell (t, 0, id)->i, label >= 0 ? ")" : "");
+        const FtaColumn *mc = fta_table_column (t, metric);
+        char *v = text_readable (mc, fta_table_cell (t, 0, metric));
+        gsize n = strlen (mc->name);
+        if (mc->type == FTA_COL_DURATION && g_str_has_suffix (mc->name, "_ns"))
+            n -= 3;
+        g_string_append_printf (s, "%s%.*s %s", s->len ? ", " : "", (int) n, mc->name, v);
+        char *head = g_strdup_printf ("  %s: ", name);
+        text_screen_line (out, head, g_utf8_strlen (head, -1), s->str);
+        lines++;
+        g_free (head);
+        g_free (v);
+        g_string_free (s, TRUE);
+    }
+    g_hash_table_destroy (done);
+    return lines;
+}
+
+/* The input line: what was read, how much, and the filters; a
+ * comparison's inputs one a line. */
+static void
+text_print_input (FILE *out, const Text *t, const FtaResults *r)
+{
     const FtaQuality *q = fta_results_quality (r);
     guint n_in = fta_results_n_inputs (r);
     char *cpus = text_cpus (q);
@@ -359,7 +488,9 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     const char *f = fta_context_filter_text (t->ctx);
     if (*f)
         g_string_append_printf (line, ", reporting %s", f);
-    text_wrap (out, "ftrace-analyzer: ", line->str, 2, t->width);
+    /* the first line of the first screen */
+    text_wrap (out, "ftrace-analyzer: ", line->str, 2,
+               n_in ? t->width : t->width ? MIN (t->width, SCREEN_COLS) : SCREEN_COLS);
     g_string_free (line, TRUE);
     for (guint i = 0; i < n_in; i++) {
         const char *role;
@@ -384,42 +515,105 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
                  q->buffer && *q->buffer ? q->buffer : "top", inst ? " (instances: " : "",
                  inst ? q->buffers : "", inst ? ")" : "");
     }
-    for (guint i = 0; i < fta_results_n_tables (r); i++)
-    {
+}
+
+/* "[critical]" in bold red on a terminal, bold yellow, cyan. */
+static char *
+text_badge (const Text *t, FILE *out, FtaSeverity s)
+{
+    static const char *const sgr[] = { "36", "1;33", "1;31" };
+    guint sev = MIN ((guint) s, G_N_ELEMENTS (sgr) - 1);
+    if (fta_context_use_color (t->ctx, out))
+        return g_strdup_printf ("  \033[%sm[%s]\033[0m ", sgr[sev], fta_severity_name (s));
+    return g_strdup_printf ("  [%s] ", fta_severity_name (s));
+}
+
+/* The first screen: the findings one a line, most severe first (the
+ * results come sorted), then the top of each table. */
+static void
+text_print_screen (FILE *out, const Text *t, const FtaResults *r)
+{
+    guint n = fta_results_n_findings (r), nsev[3] = { 0 };
+    for (guint i = 0; i < n; i++)
+        nsev[MIN ((guint) fta_results_finding (r, i)->severity, 2u)]++;
+    if (n)
+        fprintf (out, "\n== Findings: %u critical, %u warning, %u info ==\n", nsev[2], nsev[1],
+                 nsev[0]);
+    else
+        fprintf (out, "\n== Findings: none ==\n  nothing crossed a threshold of the "
+                 "analyzers that ran\n");
+    guint shown = n > SCREEN_FINDINGS ? SCREEN_FINDINGS - 1 : n;
+    for (guint i = 0; i < shown; i++) {
+        const FtaFinding *fd = fta_results_finding (r, i);
+        char *badge = text_badge (t, out, fd->severity);
+        /* the badge's escape sequences take no column */
+        text_screen_line (out, badge, 5 + strlen (fta_severity_name (fd->severity)),
+                          fd->title[0] ? fd->title : fd->code);
+        g_free (badge);
+    }
+    if (shown < n) {
+        guint rest[3] = { 0 };
+        for (guint i = shown; i < n; i++)
+            rest[MIN ((guint) fta_results_finding (r, i)->severity, 2u)]++;
+        fprintf (out, "  ... %u more: %u critical, %u warning, %u info (all of them below "
+                 "and in -f json)\n", n - shown, rest[2], rest[1], rest[0]);
+    }
+    fprintf (out, "\n== Top of each table ==\n");
+    if (!text_print_tops (out, r))
+        fprintf (out, "  (no table has rows)\n");
+}
+
+/* Every finding with its evidence, likely cause and what to try. */
+static void
+text_print_findings (FILE *out, const Text *t, const FtaResults *r)
+{
+    if (!fta_results_n_findings (r))
+        return;
+    gboolean color = fta_context_use_color (t->ctx, out);
+    fprintf (out, "\n== Findings ==\n");
+    for (guint i = 0; i < fta_results_n_findings (r); i++) {
+        const FtaFinding *fd = fta_results_finding (r, i);
+        char *head = text_badge (t, out, fd->severity);
+        text_wrap (out, head, fd->title, 6, t->width ? t->width + (color ? 11 : 0) : 0);
+        g_free (head);
+        for (guint k = 0; k < fd->evidence_keys->len; k++) {
+            head = g_strdup_printf ("      %s: ",
+                                    (const char *) g_ptr_array_index (fd->evidence_keys, k));
+            text_wrap (out, head, g_ptr_array_index (fd->evidence_values, k), 8, t->width);
+            g_free (head);
+        }
+        if (fd->cause && *fd->cause)
+            text_wrap (out, "    likely cause: ", fd->cause, 6, t->width);
+        if (fd->advice && *fd->advice)
+            text_wrap (out, "    try: ", fd->advice, 6, t->width);
+    }
+}
+
+static gboolean
+text_render (void *self, const FtaResults *r, FILE *out, GError **error)
+{
+    (void) error;
+    Text *t = self;
+    const FtaQuality *q = fta_results_quality (r);
+    guint n_in = fta_results_n_inputs (r);
+    text_print_input (out, t, r);
+    /* a comparison opens with its inputs side by side and its regressions,
+     * tables of their own: its findings follow them */
+    if (!n_in)
+        text_print_screen (out, t, r);
+    if (fta_context_summary (t->ctx))
+        return !ferror (out);
+    if (!n_in)
+        text_print_findings (out, t, r);
+    for (guint i = 0; i < fta_results_n_tables (r); i++) {
         const FtaTable *tb = fta_results_table (r, i);
         if (fta_table_is_series (tb))
             text_print_series (out, tb);
         else
             text_print_table (out, tb, fta_context_top (t->ctx), t->width);
     }
-    if (fta_results_n_findings (r)) {
-        /* severities in colour on a terminal: bold red, bold yellow, cyan */
-        static const char *const sgr[] = { "36", "1;33", "1;31" };
-        gboolean color = fta_context_use_color (t->ctx, out);
-        fprintf (out, "\n== Findings ==\n");
-        for (guint i = 0; i < fta_results_n_findings (r); i++) {
-            const FtaFinding *fd = fta_results_finding (r, i);
-            guint sev = MIN ((guint) fd->severity, G_N_ELEMENTS (sgr) - 1);
-            char *head;
-            if (color)
-                head = g_strdup_printf ("  \033[%sm[%s]\033[0m ", sgr[sev],
-                                        fta_severity_name (fd->severity));
-            else
-                head = g_strdup_printf ("  [%s] ", fta_severity_name (fd->severity));
-            text_wrap (out, head, fd->title, 6, t->width ? t->width + (color ? 11 : 0) : 0);
-            g_free (head);
-            for (guint k = 0; k < fd->evidence_keys->len; k++) {
-                head = g_strdup_printf ("      %s: ",
-                                        (const char *) g_ptr_array_index (fd->evidence_keys, k));
-                text_wrap (out, head, g_ptr_array_index (fd->evidence_values, k), 8, t->width);
-                g_free (head);
-            }
-            if (fd->cause && *fd->cause)
-                text_wrap (out, "    likely cause: ", fd->cause, 6, t->width);
-            if (fd->advice && *fd->advice)
-                text_wrap (out, "    try: ", fd->advice, 6, t->width);
-        }
-    }
+    if (n_in)
+        text_print_findings (out, t, r);
     if (t->quality && n_in) {
         for (guint i = 0; i < n_in; i++) {
             const char *role;

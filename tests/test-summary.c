@@ -1,0 +1,227 @@
+/* test-summary.c - the answer first: the text output opens with one
+ * screen (the input, the findings most severe first, the top of each
+ * table), --summary prints only that screen, and every rendering lists the
+ * findings in the same order. */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <glib.h>
+
+#include "fta-test.h"
+
+static char *tmpdir;
+static GPtrArray *corpus; /* decompressed recordings, owned */
+
+/* The rows LINE takes on a terminal COLS wide. */
+static guint
+screen_rows (const char *line, guint cols)
+{
+    glong w = g_utf8_validate (line, -1, NULL) ? g_utf8_strlen (line, -1) : (glong) strlen (line);
+    return w ? (guint) ((w + cols - 1) / cols) : 1;
+}
+
+static int
+severity_rank (const char *name)
+{
+    return strcmp (name, "critical") == 0 ? 2 : strcmp (name, "warning") == 0 ? 1 : 0;
+}
+
+/* The title after "  [SEVERITY] " at the start of LINE, and its
+ * severity in *SEV; NULL when LINE is no finding's line. */
+static const char *
+finding_line (const char *line, int *sev)
+{
+    static const char *const names[] = { "info", "warning", "critical" };
+    for (int s = 0; s < 3; s++) {
+        char *head = g_strdup_printf ("  [%s] ", names[s]);
+        gboolean is = g_str_has_prefix (line, head);
+        g_free (head);
+        if (is) {
+            *sev = s;
+            return line + strlen (names[s]) + 5;
+        }
+    }
+    return NULL;
+}
+
+/* The severities of the finding lines of TEXT, in order. */
+static GArray *
+text_severities (const char *text)
+{
+    GArray *sev = g_array_new (FALSE, FALSE, sizeof (int));
+    char **lines = g_strsplit (text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        int s;
+        if (finding_line (*l, &s))
+            g_array_append_val (sev, s);
+    }
+    g_strfreev (lines);
+    return sev;
+}
+
+/* The findings of a JSON result: severities and titles, in order. */
+static void
+json_findings (JsonParser *p, GArray *sev, GPtrArray *titles)
+{
+    JsonArray *f = json_object_get_array_member (fta_test_root (p), "findings");
+    for (guint i = 0; i < json_array_get_length (f); i++) {
+        JsonObject *o = json_array_get_object_element (f, i);
+        int s = severity_rank (json_object_get_string_member (o, "severity"));
+        g_array_append_val (sev, s);
+        g_ptr_array_add (titles, g_strdup (json_object_get_string_member (o, "title")));
+    }
+}
+
+static void
+assert_descending (GArray *sev, const char *what)
+{
+    for (guint i = 1; i < sev->len; i++)
+        if (g_array_index (sev, int, i) > g_array_index (sev, int, i - 1))
+            g_error ("%s: finding %u is more severe than the one before it", what, i + 1);
+}
+
+/* Every corpus recording, with the default and the kvm profile: --summary
+ * fits a screen of 40 rows at 100 columns, lists the findings most severe
+ * first, and is the beginning of the full text output. */
+static void
+test_screen_every_corpus_file (void)
+{
+    for (guint i = 0; i < corpus->len; i++) {
+        const char *path = g_ptr_array_index (corpus, i);
+        for (guint kvm = 0; kvm < 2; kvm++) {
+            const char *pf = kvm ? "kvm" : "default";
+            FtaTestRun s = fta_test_run_argv (
+                (const char *[]) { "-q", "-p", pf, "--summary", path, NULL });
+            g_assert_cmpint (s.rc, ==, 0);
+            char **lines = g_strsplit (s.out, "\n", -1);
+            guint rows = 0, n = g_strv_length (lines);
+            for (guint k = 0; k + 1 < n || (k < n && *lines[k]); k++) {
+                rows += screen_rows (lines[k], 100);
+                /* the input line names the path, which can be long */
+                if (k > 0 && screen_rows (lines[k], 100) > 1)
+                    g_error ("%s -p %s: line %u runs over 100 columns: %s", path, pf, k + 1,
+                             lines[k]);
+            }
+            if (rows > 40)
+                g_error ("%s -p %s: --summary takes %u rows at 100 columns", path, pf, rows);
+            g_strfreev (lines);
+            g_assert_nonnull (strstr (s.out, "\n== Findings"));
+            g_assert_nonnull (strstr (s.out, "\n== Top of each table ==\n"));
+            g_assert_null (strstr (s.out, "(switch.tasks) =="));
+            g_assert_null (strstr (s.out, "== Input quality =="));
+            GArray *sev = text_severities (s.out);
+            assert_descending (sev, path);
+            g_array_free (sev, TRUE);
+
+            /* the full output opens with the same screen, tables after it */
+            FtaTestRun full = fta_test_run_argv ((const char *[]) { "-q", "-p", pf, path, NULL });
+            g_assert_cmpint (full.rc, ==, 0);
+            g_assert_true (g_str_has_prefix (full.out, s.out));
+            const char *tables = strstr (full.out, " (switch.tasks) ==");
+            g_assert_nonnull (tables);
+            g_assert_true (tables > full.out + strlen (s.out));
+            fta_test_run_clear (&full);
+            fta_test_run_clear (&s);
+        }
+    }
+}
+
+/* JSON, text and HTML list the findings in one order, most severe first:
+ * the JSON's titles are those of the text's lines (cut at 100 columns)
+ * and of the HTML's articles, in the same order. */
+static void
+test_same_order_everywhere (void)
+{
+    for (guint i = 0; i < corpus->len; i++) {
+        const char *path = g_ptr_array_index (corpus, i);
+        JsonParser *p = fta_test_json (tmpdir, (const char *[]) { path, NULL });
+        GArray *sev = g_array_new (FALSE, FALSE, sizeof (int));
+        GPtrArray *titles = g_ptr_array_new_with_free_func (g_free);
+        json_findings (p, sev, titles);
+        assert_descending (sev, path);
+
+        FtaTestRun s = fta_test_run_argv ((const char *[]) { "-q", "--summary", "--color",
+                                                             "never", path, NULL });
+        g_assert_cmpint (s.rc, ==, 0);
+        char **lines = g_strsplit (s.out, "\n", -1);
+        guint k = 0;
+        for (char **l = lines; *l; l++) {
+            int level;
+            const char *title = finding_line (*l, &level);
+            if (!title)
+                continue;
+            g_assert_cmpuint (k, <, titles->len);
+            g_assert_cmpint (level, ==, g_array_index (sev, int, k));
+            char *shown = g_strdup (title);
+            char *cut = strstr (shown, "\u2026");
+            if (cut)
+                *cut = '\0';
+            g_assert_true (g_str_has_prefix (g_ptr_array_index (titles, k), shown));
+            g_free (shown);
+            k++;
+        }
+        /* all of them, or the first ones and a line for the rest */
+        g_assert_true (k == titles->len || strstr (s.out, " more: "));
+        g_strfreev (lines);
+        fta_test_run_clear (&s);
+
+        char *html = g_build_filename (tmpdir, "order.html", NULL);
+        FtaTestRun h = fta_test_run_argv ((const char *[]) { "-q", "report", "-o", html,
+                                                             path, NULL });
+        g_assert_cmpint (h.rc, ==, 0);
+        char *doc = NULL;
+        g_assert_true (g_file_get_contents (html, &doc, NULL, NULL));
+        const char *at = strstr (doc, "<section id=\"recommendations\">");
+        g_assert_nonnull (at);
+        for (guint f = 0; f < titles->len; f++) {
+            at = strstr (at, "<article class=\"finding sev-");
+            g_assert_nonnull (at);
+            at += strlen ("<article class=\"finding sev-");
+            static const char *const names[] = { "info", "warning", "critical" };
+            g_assert_true (g_str_has_prefix (at, names[g_array_index (sev, int, f)]));
+        }
+        g_assert_null (strstr (at, "<article class=\"finding sev-"));
+        g_free (doc);
+        fta_test_run_clear (&h);
+        g_free (html);
+
+        g_ptr_array_free (titles, TRUE);
+        g_array_free (sev, TRUE);
+        g_object_unref (p);
+    }
+}
+
+static void
+test_usage (void)
+{
+    const char *path = g_ptr_array_index (corpus, 0);
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "--summary", "-f", "json", path, NULL });
+    g_assert_cmpint (r.rc, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--summary"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "report", "--summary", path, NULL });
+    g_assert_cmpint (r.rc, ==, 2);
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "--summary", "-f", "text", path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp ("fta-summary-XXXXXX", NULL);
+    corpus = fta_test_corpus_texts (tmpdir);
+    g_test_add_func ("/summary/screen/every-corpus-file", test_screen_every_corpus_file);
+    g_test_add_func ("/summary/findings/same-order-everywhere", test_same_order_everywhere);
+    g_test_add_func ("/summary/usage", test_usage);
+    int rc = g_test_run ();
+    g_ptr_array_free (corpus, TRUE);
+    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    g_free (tmpdir);
+    return rc;
+}
