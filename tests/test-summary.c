@@ -67,6 +67,14 @@ json_findings (JsonParser *p, GArray *sev, GPtrArray *titles)
     for (guint i = 0; i < json_array_get_length (f); i++) {
         JsonObject *o = json_array_get_object_element (f, i);
         int s = severity_rank (json_object_get_string_member (o, "severity"));
+        /* within a severity, the most costly first */
+        gint64 cost = json_object_get_int_member (o, "cost_ns");
+        if (i > 0) {
+            JsonObject *b = json_array_get_object_element (f, i - 1);
+            if (severity_rank (json_object_get_string_member (b, "severity")) == s
+                && json_object_get_int_member (b, "cost_ns") < cost)
+                g_error ("finding %u costs more than the one before it", i + 1);
+        }
         g_array_append_val (sev, s);
         g_ptr_array_add (titles, g_strdup (json_object_get_string_member (o, "title")));
     }
@@ -126,7 +134,8 @@ test_screen_every_corpus_file (void)
     }
 }
 
-/* JSON, text and HTML list the findings in one order, most severe first:
+/* JSON, text and HTML list the findings in one order, most severe first,
+ * then most costly:
  * the JSON's titles are those of the text's lines (cut at 100 columns)
  * and of the HTML's articles, in the same order. */
 static void
