@@ -270,6 +270,70 @@ fta_table_omit_empty (const FtaTable *t)
     return t->omit_empty;
 }
 
+FtaTable *
+fta_results_add_table_spec (FtaResults *r, const char *plugin, const FtaTableSpec *spec)
+{
+    FtaTable *t = table_new (r, plugin, spec->name, spec->title);
+    for (guint i = 0; i < spec->n_columns; i++) {
+        const FtaColumnSpec *cs = &spec->columns[i];
+        guint col = fta_table_add_column (t, cs->name, cs->type, cs->key);
+        if (cs->display_unit)
+            fta_table_set_display_unit (t, col, cs->display_unit);
+        if (cs->rank)
+            fta_table_set_column_rank (t, col, cs->rank);
+    }
+    t->omit_empty = spec->omit_empty;
+    return t;
+}
+
+guint
+fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
+                        gconstpointer data)
+{
+    g_return_val_if_fail (spec->n_columns == t->columns->len, 0);
+    guint r = fta_table_add_row (t);
+    const char *base = row;
+    GString *scratch = NULL;
+    for (guint i = 0; i < spec->n_columns; i++) {
+        const FtaColumnSpec *cs = &spec->columns[i];
+        const char *f = base + cs->offset;
+        FtaValue v = { .is_null = TRUE };
+        if (cs->get) {
+            if (!scratch)
+                scratch = g_string_sized_new (64);
+            g_string_truncate (scratch, 0);
+            cs->get (row, data, &v, scratch);
+        } else {
+            v.is_null = FALSE;
+            switch (cs->field) {
+            case FTA_FIELD_INT32: v.i = *(const gint32 *) f; break;
+            case FTA_FIELD_UINT32: v.i = *(const guint32 *) f; break;
+            case FTA_FIELD_INT64: v.i = *(const gint64 *) f; break;
+            case FTA_FIELD_UINT64: v.i = (gint64) *(const guint64 *) f; break;
+            case FTA_FIELD_DOUBLE: v.d = *(const double *) f; break;
+            case FTA_FIELD_STRING: v.s = *(const char *const *) f; break;
+            case FTA_FIELD_CHARS: v.s = f; break;
+            case FTA_FIELD_NONE: v.is_null = TRUE; break;
+            }
+            if (v.s == NULL && (cs->field == FTA_FIELD_STRING))
+                v.is_null = TRUE;
+        }
+        if (v.is_null)
+            continue;
+        if (cs->type == FTA_COL_STRING)
+            fta_table_set_string (t, r, i, v.s);
+        else if (cs->type == FTA_COL_PERCENT)
+            fta_table_set_double (t, r, i, cs->get || cs->field == FTA_FIELD_DOUBLE ? v.d
+                                                                                 : (double) v.i);
+        else
+            fta_table_set_int (t, r, i, cs->field == FTA_FIELD_DOUBLE && !cs->get ? (gint64) v.d
+                                                                                 : v.i);
+    }
+    if (scratch)
+        g_string_free (scratch, TRUE);
+    return r;
+}
+
 void
 fta_results_add_input (FtaResults *r, const char *role, const FtaResults *in)
 {

@@ -26,8 +26,9 @@
  * FtaFinding.cost_ns and fta_finding_set_cost; 1.8: column ranks,
  * FtaColumn.rank, tables omitted when empty, a comparison's inputs,
  * fta_results_input; 1.9: FtaSpan's holders, n_holders, preempted_by_pid
- * and preempted_by_task, FtaHolder; 1.10: fta_context_summary).  The core
- * reads
+ * and preempted_by_task, FtaHolder; 1.10: fta_context_summary; 1.11:
+ * tables declared as data, FtaColumnSpec, FtaTableSpec,
+ * fta_results_add_table_spec and fta_table_add_row_from).  The core reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -73,7 +74,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 10
+#define FTA_PLUGIN_ABI_MINOR 11
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

@@ -164,6 +164,67 @@ void fta_table_set_omit_empty (FtaTable *t, gboolean omit);
 /* Stable sort by COL, descending when DESCENDING; ties keep insert order. */
 void fta_table_sort (FtaTable *t, guint col, gboolean descending);
 
+/* --- tables declared as data (since ABI 1.11) -----------------------------
+ *
+ * A table's columns as an array of FtaColumnSpec, and each row filled from
+ * one struct of the analyzer's: a column names the field it reads
+ * (FTA_FIELD_* and its offset, G_STRUCT_OFFSET) or a callback.  Columns
+ * keep the spec's order, so a column's index is its place in the array.
+ *
+ *   static const FtaColumnSpec cols[] = {
+ *       { "pid", FTA_COL_INT, .key = TRUE,
+ *         .field = FTA_FIELD_INT32, .offset = G_STRUCT_OFFSET (My, pid) },
+ *       { "run_ns", FTA_COL_DURATION,
+ *         .field = FTA_FIELD_INT64, .offset = G_STRUCT_OFFSET (My, run_ns) },
+ *       { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = my_avg },
+ *   };
+ *   static const FtaTableSpec spec = { "tasks", "My tasks", cols,
+ *                                      G_N_ELEMENTS (cols) };
+ *   FtaTable *t = fta_results_add_table_spec (r, "my", &spec);
+ *   for (...) fta_table_add_row_from (t, &spec, &my, NULL);
+ */
+typedef enum {
+    FTA_FIELD_NONE = 0, /* no field: the column's get callback fills it */
+    FTA_FIELD_INT32,
+    FTA_FIELD_UINT32,
+    FTA_FIELD_INT64,
+    FTA_FIELD_UINT64,
+    FTA_FIELD_DOUBLE,
+    FTA_FIELD_STRING,   /* const char *; NULL is a null cell */
+    FTA_FIELD_CHARS,    /* a NUL-terminated char array in the struct */
+} FtaFieldKind;
+
+typedef struct {
+    const char *name;
+    FtaColumnType type;
+    gboolean key;
+    const char *display_unit; /* durations: "ns", "us", "ms", "s"; NULL: "ms" */
+    guint rank;               /* FtaColumn.rank */
+    FtaFieldKind field;
+    gsize offset;             /* of the field in the row struct */
+    /* When set, fills the cell instead of the field: ROW is the struct,
+     * DATA what fta_table_add_row_from was given.  V arrives null; set
+     * v->is_null FALSE with v->i, v->d or v->s.  A string may be built in
+     * SCRATCH (emptied before each call): it is copied. */
+    void (*get) (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch);
+} FtaColumnSpec;
+
+typedef struct {
+    const char *name;  /* the table's name within the plugin */
+    const char *title;
+    const FtaColumnSpec *columns;
+    guint n_columns;
+    gboolean omit_empty; /* fta_table_set_omit_empty */
+} FtaTableSpec;
+
+/* Creates table "PLUGIN.<spec name>" with SPEC's columns. */
+FtaTable *fta_results_add_table_spec (FtaResults *r, const char *plugin,
+                                      const FtaTableSpec *spec);
+/* Appends a row filled from ROW (a struct) by SPEC, the spec the table was
+ * made from; returns the row's index. */
+guint fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
+                              gconstpointer data);
+
 FtaFinding *fta_results_add_finding (FtaResults *r, FtaSeverity severity,
                                      const char *code, const char *title,
                                      const char *cause, const char *advice);

@@ -365,79 +365,217 @@ irq_trace_has (const FtaResults *r, const char *event)
     return FALSE;
 }
 
-static char *
-irq_names (const IrqStat *s)
+static void
+irq_names (const IrqStat *s, GString *g)
 {
-    GString *g = g_string_new (NULL);
     for (guint i = 0; i < s->n_names; i++)
         g_string_append_printf (g, "%s%s", i ? ", " : "", s->names[i]);
     if (s->more_names)
         g_string_append (g, ", ...");
-    return g_string_free (g, FALSE);
 }
 
-/* The columns both tables share, in DESIGN.md's order up to max_ns. */
-typedef struct {
-    guint id, name, count, total, avg, p99, max, nested, nested_ns, un_entry, un_exit;
-} IrqCols;
+/* --- the tables' columns ----------------------------------------------------- */
+
+#define STAT(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (IrqStat, member)
 
 static void
-irq_fill_row (FtaTable *t, const IrqCols *c, guint row, IrqStat *s)
+irq_get_names (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    char *names = irq_names (s);
-    fta_table_set_int (t, row, c->id, s->id);
-    fta_table_set_string (t, row, c->name, names);
-    g_free (names);
-    fta_table_set_int (t, row, c->count, s->count);
-    fta_table_set_int (t, row, c->total, s->total_ns);
+    (void) data;
+    irq_names (row, scratch);
+    v->is_null = FALSE;
+    v->s = scratch->str;
+}
+
+static void
+irq_get_cpu_names (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    irq_get_names (((const IrqCpuStat *) row)->stat, data, v, scratch);
+}
+
+/* avg, p99 and max of the handlers timed; null when none was */
+static void
+irq_get_avg (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const IrqStat *s = row;
+    (void) data, (void) scratch;
     if (s->count) {
-        fta_table_set_int (t, row, c->avg, s->total_ns / (gint64) s->count);
-        fta_table_set_int (t, row, c->p99, fta_dist_percentile (s->dist, 99));
-        fta_table_set_int (t, row, c->max, fta_dist_max (s->dist));
+        v->is_null = FALSE;
+        v->i = s->total_ns / (gint64) s->count;
     }
-    fta_table_set_int (t, row, c->nested, s->nested);
-    fta_table_set_int (t, row, c->nested_ns, s->nested_ns);
-    fta_table_set_int (t, row, c->un_entry, s->unmatched_entry);
-    fta_table_set_int (t, row, c->un_exit, s->unmatched_exit);
 }
 
 static void
-irq_add_nesting_columns (FtaTable *t, IrqCols *c)
+irq_get_p99 (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    c->nested = fta_table_add_column (t, "nested", FTA_COL_COUNT, FALSE);
-    c->nested_ns = fta_table_add_column (t, "nested_ns", FTA_COL_DURATION, FALSE);
-    c->un_entry = fta_table_add_column (t, "unmatched_entry", FTA_COL_COUNT, FALSE);
-    c->un_exit = fta_table_add_column (t, "unmatched_exit", FTA_COL_COUNT, FALSE);
+    const IrqStat *s = row;
+    (void) data, (void) scratch;
+    if (s->count) {
+        v->is_null = FALSE;
+        v->i = fta_dist_percentile (s->dist, 99);
+    }
+}
+
+static void
+irq_get_max (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const IrqStat *s = row;
+    (void) data, (void) scratch;
+    if (s->count) {
+        v->is_null = FALSE;
+        v->i = fta_dist_max (s->dist);
+    }
+}
+
+/* Softirq raises: only when the trace has softirq_raise (DATA points to
+ * that gboolean); latencies null when no raise was followed by an entry. */
+static void
+irq_get_raises (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    if (*(const gboolean *) data) {
+        v->is_null = FALSE;
+        v->i = (gint64) ((const IrqStat *) row)->raises;
+    }
+}
+
+static guint64
+irq_raised (gconstpointer row, gconstpointer data)
+{
+    const IrqStat *s = row;
+    return *(const gboolean *) data && s->raise_latency ? fta_dist_count (s->raise_latency) : 0;
+}
+
+static void
+irq_get_raise_avg (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    guint64 n = irq_raised (row, data);
+    (void) scratch;
+    if (n) {
+        v->is_null = FALSE;
+        v->i = fta_dist_sum (((const IrqStat *) row)->raise_latency) / (gint64) n;
+    }
+}
+
+static void
+irq_get_raise_max (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    if (irq_raised (row, data)) {
+        v->is_null = FALSE;
+        v->i = fta_dist_max (((const IrqStat *) row)->raise_latency);
+    }
+}
+
+static void
+irq_get_raise_p99 (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    if (irq_raised (row, data)) {
+        v->is_null = FALSE;
+        v->i = fta_dist_percentile (((const IrqStat *) row)->raise_latency, 99);
+    }
+}
+
+/* DESIGN.md's order up to max_ns, then the nesting columns both share;
+ * one handler's time in us, the totals in ms. */
+static const FtaColumnSpec irq_columns[] = {
+    { "irq", FTA_COL_INT, TRUE, STAT (FTA_FIELD_INT32, id) },
+    { "name", FTA_COL_STRING, .get = irq_get_names },
+    { "count", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, count) },
+    { "total_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, total_ns) },
+    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_avg },
+    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_p99 },
+    { "max_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_max },
+    { "nested", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, nested) },
+    { "nested_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, nested_ns) },
+    { "unmatched_entry", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unmatched_entry) },
+    { "unmatched_exit", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unmatched_exit) },
+    { "unhandled", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unhandled) },
+};
+
+static const FtaColumnSpec softirq_columns[] = {
+    { "vec", FTA_COL_INT, TRUE, STAT (FTA_FIELD_INT32, id) },
+    { "name", FTA_COL_STRING, .get = irq_get_names },
+    { "count", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, count) },
+    { "total_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, total_ns) },
+    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_avg },
+    { "max_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_max },
+    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_p99 },
+    { "raise_count", FTA_COL_COUNT, .get = irq_get_raises },
+    { "raise_latency_avg_ns", FTA_COL_DURATION, .display_unit = "us",
+      .get = irq_get_raise_avg },
+    { "raise_latency_max_ns", FTA_COL_DURATION, .display_unit = "us",
+      .get = irq_get_raise_max },
+    { "raise_latency_p99_ns", FTA_COL_DURATION, .display_unit = "us",
+      .get = irq_get_raise_p99 },
+    { "nested", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, nested) },
+    { "nested_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, nested_ns) },
+    { "unmatched_entry", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unmatched_entry) },
+    { "unmatched_exit", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unmatched_exit) },
+};
+
+#define PER_CPU(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (IrqCpuStat, member)
+
+static const FtaColumnSpec irq_cpu_columns[] = {
+    { "irq", FTA_COL_INT, TRUE, PER_CPU (FTA_FIELD_INT32, id) },
+    { "cpu", FTA_COL_INT, TRUE, PER_CPU (FTA_FIELD_INT32, cpu) },
+    { "count", FTA_COL_COUNT, PER_CPU (FTA_FIELD_UINT64, count) },
+    { "total_ns", FTA_COL_DURATION, PER_CPU (FTA_FIELD_INT64, total_ns) },
+    { "name", FTA_COL_STRING, .get = irq_get_cpu_names },
+};
+
+static const FtaColumnSpec softirq_cpu_columns[] = {
+    { "vec", FTA_COL_INT, TRUE, PER_CPU (FTA_FIELD_INT32, id) },
+    { "cpu", FTA_COL_INT, TRUE, PER_CPU (FTA_FIELD_INT32, cpu) },
+    { "count", FTA_COL_COUNT, PER_CPU (FTA_FIELD_UINT64, count) },
+    { "total_ns", FTA_COL_DURATION, PER_CPU (FTA_FIELD_INT64, total_ns) },
+    { "name", FTA_COL_STRING, .get = irq_get_cpu_names },
+};
+
+static const FtaTableSpec irq_tables[2] = {
+    { "irqs", "Hard IRQ handlers", irq_columns, G_N_ELEMENTS (irq_columns) },
+    { "softirqs", "Softirqs", softirq_columns, G_N_ELEMENTS (softirq_columns) },
+};
+
+static const FtaTableSpec irq_cpu_tables[2] = {
+    { "irq_cpus", "Hard IRQ time per IRQ and CPU", irq_cpu_columns,
+      G_N_ELEMENTS (irq_cpu_columns) },
+    { "softirq_cpus", "Softirq time per vector and CPU", softirq_cpu_columns,
+      G_N_ELEMENTS (softirq_cpu_columns) },
+};
+
+/* The column index of NAME in SPEC. */
+static guint
+irq_col (const FtaTableSpec *spec, const char *name)
+{
+    for (guint i = 0; i < spec->n_columns; i++)
+        if (strcmp (spec->columns[i].name, name) == 0)
+            return i;
+    g_return_val_if_reached (0);
+}
+
+/* Sorted by total, then by id (and CPU), whatever the order of filling. */
+static void
+irq_sort (FtaTable *t, const FtaTableSpec *spec, gboolean per_cpu)
+{
+    if (per_cpu)
+        fta_table_sort (t, irq_col (spec, "cpu"), FALSE);
+    fta_table_sort (t, 0, FALSE);
+    fta_table_sort (t, irq_col (spec, "total_ns"), TRUE);
 }
 
 static void
 irq_cpu_table (Irq *q, FtaResults *r, gboolean soft)
 {
-    FtaTable *t = fta_results_add_table (r, "irq", soft ? "softirq_cpus" : "irq_cpus",
-                                         soft ? "Softirq time per vector and CPU"
-                                              : "Hard IRQ time per IRQ and CPU");
-    guint c_id = fta_table_add_column (t, soft ? "vec" : "irq", FTA_COL_INT, TRUE);
-    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
-    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
-    guint c_tot = fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
-    guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
+    const FtaTableSpec *spec = &irq_cpu_tables[soft];
+    FtaTable *t = fta_results_add_table_spec (r, "irq", spec);
     for (guint i = 0; i < q->per_cpu->len; i++) {
         IrqCpuStat *pc = g_ptr_array_index (q->per_cpu, i);
-        if (pc->stat->soft != soft)
-            continue;
-        guint row = fta_table_add_row (t);
-        char *names = irq_names (pc->stat);
-        fta_table_set_int (t, row, c_id, pc->id);
-        fta_table_set_int (t, row, c_cpu, pc->cpu);
-        fta_table_set_int (t, row, c_n, pc->count);
-        fta_table_set_int (t, row, c_tot, pc->total_ns);
-        fta_table_set_string (t, row, c_name, names);
-        g_free (names);
+        if (pc->stat->soft == soft)
+            fta_table_add_row_from (t, spec, pc, NULL);
     }
-    /* stable sorts: by total, then IRQ, then CPU, whatever the order above */
-    fta_table_sort (t, c_cpu, FALSE);
-    fta_table_sort (t, c_id, FALSE);
-    fta_table_sort (t, c_tot, TRUE);
+    irq_sort (t, spec, TRUE);
 }
 
 static void
@@ -461,7 +599,9 @@ irq_long_finding (FtaResults *r, GHashTable *stats, gboolean soft, gint64 warn_n
     }
     if (!worst)
         return;
-    char *names = irq_names (worst);
+    GString *g = g_string_new (NULL);
+    irq_names (worst, g);
+    char *names = g_string_free (g, FALSE);
     char *title = g_strdup_printf (
         soft ? "Softirq %s ran for up to %.3f ms at a time"
              : "Interrupt handler %s ran for up to %.3f ms at a time",
@@ -556,70 +696,16 @@ irq_finish (void *self, FtaResults *r)
     }
     gboolean raises = irq_trace_has (r, "softirq_raise");
 
-    FtaTable *t = fta_results_add_table (r, "irq", "irqs", "Hard IRQ handlers");
-    IrqCols c;
-    c.id = fta_table_add_column (t, "irq", FTA_COL_INT, TRUE);
-    c.name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
-    c.count = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
-    c.total = fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
-    c.avg = fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE);
-    c.p99 = fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE);
-    c.max = fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE);
-    /* one handler's time in us, the totals in ms */
-    fta_table_set_display_unit (t, c.avg, "us");
-    fta_table_set_display_unit (t, c.p99, "us");
-    fta_table_set_display_unit (t, c.max, "us");
-    irq_add_nesting_columns (t, &c);
-    guint c_unh = fta_table_add_column (t, "unhandled", FTA_COL_COUNT, FALSE);
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, q->stats[0]);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        IrqStat *s = v;
-        guint row = fta_table_add_row (t);
-        irq_fill_row (t, &c, row, s);
-        fta_table_set_int (t, row, c_unh, s->unhandled);
+    for (int soft = 0; soft < 2; soft++) {
+        const FtaTableSpec *spec = &irq_tables[soft];
+        FtaTable *t = fta_results_add_table_spec (r, "irq", spec);
+        GHashTableIter it;
+        gpointer v;
+        g_hash_table_iter_init (&it, q->stats[soft]);
+        while (g_hash_table_iter_next (&it, NULL, &v))
+            fta_table_add_row_from (t, spec, v, &raises);
+        irq_sort (t, spec, FALSE);
     }
-    fta_table_sort (t, c.id, FALSE);
-    fta_table_sort (t, c.total, TRUE);
-
-    FtaTable *st = fta_results_add_table (r, "irq", "softirqs", "Softirqs");
-    IrqCols sc;
-    sc.id = fta_table_add_column (st, "vec", FTA_COL_INT, TRUE);
-    sc.name = fta_table_add_column (st, "name", FTA_COL_STRING, FALSE);
-    sc.count = fta_table_add_column (st, "count", FTA_COL_COUNT, FALSE);
-    sc.total = fta_table_add_column (st, "total_ns", FTA_COL_DURATION, FALSE);
-    sc.avg = fta_table_add_column (st, "avg_ns", FTA_COL_DURATION, FALSE);
-    sc.max = fta_table_add_column (st, "max_ns", FTA_COL_DURATION, FALSE);
-    sc.p99 = fta_table_add_column (st, "p99_ns", FTA_COL_DURATION, FALSE);
-    guint c_rn = fta_table_add_column (st, "raise_count", FTA_COL_COUNT, FALSE);
-    guint c_ravg = fta_table_add_column (st, "raise_latency_avg_ns", FTA_COL_DURATION, FALSE);
-    guint c_rmax = fta_table_add_column (st, "raise_latency_max_ns", FTA_COL_DURATION, FALSE);
-    guint c_rp99 = fta_table_add_column (st, "raise_latency_p99_ns", FTA_COL_DURATION, FALSE);
-    fta_table_set_display_unit (st, sc.avg, "us");
-    fta_table_set_display_unit (st, sc.max, "us");
-    fta_table_set_display_unit (st, sc.p99, "us");
-    fta_table_set_display_unit (st, c_ravg, "us");
-    fta_table_set_display_unit (st, c_rmax, "us");
-    fta_table_set_display_unit (st, c_rp99, "us");
-    irq_add_nesting_columns (st, &sc);
-    g_hash_table_iter_init (&it, q->stats[1]);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        IrqStat *s = v;
-        guint row = fta_table_add_row (st);
-        irq_fill_row (st, &sc, row, s);
-        if (!raises)
-            continue;
-        fta_table_set_int (st, row, c_rn, s->raises);
-        guint64 n = s->raise_latency ? fta_dist_count (s->raise_latency) : 0;
-        if (n) {
-            fta_table_set_int (st, row, c_ravg, fta_dist_sum (s->raise_latency) / (gint64) n);
-            fta_table_set_int (st, row, c_rmax, fta_dist_max (s->raise_latency));
-            fta_table_set_int (st, row, c_rp99, fta_dist_percentile (s->raise_latency, 99));
-        }
-    }
-    fta_table_sort (st, sc.id, FALSE);
-    fta_table_sort (st, sc.total, TRUE);
 
     if (q->cpus_tables) {
         irq_cpu_table (q, r, FALSE);
