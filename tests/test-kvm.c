@@ -472,15 +472,21 @@ test_hand_finding (void)
     JsonObject *ev = json_object_get_object_member (f, "evidence");
     g_assert_true (json_object_has_member (ev, "vCPU 0 (CPU 0/KVM, pid 1003)"));
     g_assert_false (json_object_has_member (ev, "vCPU 1 (CPU 1/KVM, pid 1004)"));
-    /* A0's preemptors by wait: stress 3000 (2000 us), stress 3001 (1000),
-     * VM B's vCPU (700) */
-    const char *top = json_object_get_string_member (ev, "top preemptors");
+    /* who held A0's CPU while it waited: stress 3000 (1010-3010), stress
+     * 3001 (8000-9000), VM B's vCPU (3600-4300), idle (7002-7010) */
+    const char *top = json_object_get_string_member (ev, "top holders");
     g_assert_nonnull (top);
-    const char *s1 = strstr (top, "stress[3000]: 1 preemption, 2.0 ms waited");
-    const char *s2 = strstr (top, "stress[3001]: 1 preemption, 1.0 ms waited");
-    const char *s3 = strstr (top, "CPU 0/KVM[1012] (another VM's thread): 1 preemption, "
-                                  "700 us waited");
+    const char *s1 = strstr (top, "stress[3000]: held the CPU 2.0 ms of the wait, 1 preemption");
+    const char *s2 = strstr (top, "stress[3001]: held the CPU 1.0 ms of the wait, 1 preemption");
+    const char *s3 = strstr (top, "CPU 0/KVM[1012] (another VM's thread): held the CPU 700 us "
+                                  "of the wait, 1 preemption");
     g_assert_true (s1 && s2 && s3 && s1 < s2 && s2 < s3);
+    g_assert_nonnull (strstr (json_object_get_string_member (ev, "vCPU 0 (CPU 0/KVM, pid 1003)"),
+                              "held by stress[3000] 2.0 ms, stress[3001] 1.0 ms, "
+                              "CPU 0/KVM[1012] 700 us"));
+    /* the preemptions: a second number */
+    g_assert_nonnull (strstr (json_object_get_string_member (ev, "top preemptors"),
+                              "stress[3000]: 1 preemption"));
     g_assert_nonnull (strstr (json_object_get_string_member (f, "cause"), "Other VMs'"));
     g_assert_nonnull (strstr (json_object_get_string_member (f, "advice"), "isolcpus"));
     g_object_unref (p);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -600,6 +601,74 @@ per_task (GHashTable *tasks, gint32 pid)
 
 static char *tmpdir;
 
+/* The holder named I-th (0, 1) after "held by " in VALUE: its position,
+ * or NULL. */
+static const char *
+named_at (const char *value, gint32 pid)
+{
+    const char *held = strstr (value, "held by ");
+    if (!held)
+        return NULL;
+    g_autofree char *tag = g_strdup_printf ("[%d] ", pid);
+    return strstr (held, tag);
+}
+
+/* The findings that name holders (kvm.vcpu-steal per vCPU, wait.contention
+ * per task) name, for every task they list, the replay's two largest in
+ * that order (either order when the two are within the tolerance). */
+static void
+check_findings (const char *path, GHashTable *replay, GHashTable *runnable)
+{
+    g_autofree char *base = g_path_get_basename (path);
+    gboolean vm = g_str_has_prefix (base, "qemu_tcg_ftrace_default");
+    if (!vm && !g_str_has_prefix (base, "cpu_contention_ftrace_default"))
+        return;
+    JsonParser *p = fta_test_json (tmpdir, (const char *[]) { "-p", vm ? "kvm" : "default",
+                                                              path, NULL });
+    JsonArray *fs = json_object_get_array_member (fta_test_root (p), "findings");
+    guint named = 0;
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        JsonObject *f = json_array_get_object_element (fs, i);
+        const char *code = json_object_get_string_member (f, "code");
+        if (strcmp (code, "kvm.vcpu-steal") != 0 && strcmp (code, "wait.contention") != 0)
+            continue;
+        JsonObject *ev = json_object_get_object_member (f, "evidence");
+        GList *keys = json_object_get_members (ev);
+        for (GList *l = keys; l; l = l->next) {
+            const char *key = l->data, *pid_at = strstr (key, "pid ");
+            if (!pid_at)
+                continue;
+            gint32 pid = atoi (pid_at + 4);
+            const char *value = json_object_get_string_member (ev, key);
+            GHashTable *rh = g_hash_table_lookup (replay, GINT_TO_POINTER (pid));
+            g_assert_nonnull (rh);
+            GArray *rs = held_sorted (rh);
+            GArray *top = g_array_new (FALSE, FALSE, sizeof (Held));
+            for (guint j = 0; j < rs->len && top->len < 2; j++)
+                if (g_array_index (rs, Held, j).pid > CONTRADICTED)
+                    g_array_append_val (top, g_array_index (rs, Held, j));
+            gint64 run = *(gint64 *) g_hash_table_lookup (runnable, GINT_TO_POINTER (pid));
+            gint64 tol = MAX (run / 100, 1000) + held_of (rh, CONTRADICTED);
+            g_assert_cmpuint (top->len, ==, 2);
+            const Held *a = &g_array_index (top, Held, 0), *b = &g_array_index (top, Held, 1);
+            const char *pa = named_at (value, a->pid), *pb = named_at (value, b->pid);
+            g_test_message ("%s %s: %s (replay: %d %.3f ms, %d %.3f ms)", code, key, value,
+                            a->pid, a->ns / 1e6, b->pid, b->ns / 1e6);
+            g_assert_nonnull (pa);
+            g_assert_nonnull (pb);
+            if (a->ns - b->ns > tol)
+                g_assert_true (pa < pb);
+            named++;
+            g_array_free (top, TRUE);
+            g_array_free (rs, TRUE);
+        }
+        g_list_free (keys);
+    }
+    /* both vCPUs; the four CPU hogs and more */
+    g_assert_cmpuint (named, >=, vm ? 2 : 4);
+    g_object_unref (p);
+}
+
 static void
 test_replay (gconstpointer data)
 {
@@ -727,6 +796,7 @@ test_replay (gconstpointer data)
         g_array_free (ms, TRUE);
     }
     g_assert_cmpuint (checked, >, 0);
+    check_findings (path, replay, runnable);
 
     g_hash_table_unref (model);
     g_hash_table_unref (replay);

@@ -496,7 +496,7 @@ rule_vcpu_contention (Diag *d, FtaResults *r)
             "Give the VMs fewer vCPUs, or pin each vCPU to its own host CPU "
             "(virsh vcpupin DOM VCPU CPU; <cputune><vcpupin/> in libvirt), keep host work "
             "off those CPUs (isolcpus=, systemd CPUAffinity=, emulatorpin), and check "
-            "kvm.preemptors for who takes the CPU.");
+            "kvm.holders for who holds the CPU while the vCPUs wait.");
         g_free (title);
         fta_finding_set_cost (f, ci (cpus, i, "runnable_pressure_ns"));
         ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, cpu));
@@ -940,7 +940,7 @@ rule_latency_tail (Diag *d, FtaResults *r)
             "Occasional long waits for a CPU after wakeup: the task's CPU is sometimes "
             "busy with other work (CPU-bound neighbours, long IRQ or softirq handlers, "
             "RT tasks) that it does not preempt.",
-            "See which tasks run on its CPU when it waits (kvm.preemptors, cpu.task_cpus, "
+            "See which tasks run on its CPU when it waits (wait.holders, cpu.task_cpus, "
             "irq.long-*); raise its priority (chrt -f -p N PID, or a lower nice), give it "
             "dedicated CPUs (taskset, isolcpus=), or move the neighbours away.");
         g_free (title);

@@ -75,6 +75,10 @@ typedef struct {
      * first */
     KvmPair **pairs;
     guint pair_mask, n_pairs;
+    /* who held its CPU while it waited (FtaSpan.holders): holder key
+     * (task id + 2, 1 idle, 0 unknown) -> KvmHold* (owned); NULL until the
+     * first */
+    GHashTable *holds;
     /* the preemption whose Runnable span is still open */
     KvmPair *pending;
     gint64 pending_ts;
@@ -106,6 +110,14 @@ struct KvmPair {
     guint64 count;
     gint64 ns;
 };
+
+/* Time a holder held a thread's CPU while the thread waited. */
+typedef struct {
+    gint32 pid; /* 0 idle, -1 unknown */
+    guint32 task;
+    char comm[FTA_COMM_LEN];
+    gint64 ns;
+} KvmHold;
 
 #define KVM_USERSPACE (1u << 31)
 
@@ -140,6 +152,7 @@ typedef struct {
     gint64 res;          /* bucket width, ns */
     gint64 asked_ns;     /* --window, 0 without */
     double steal_pct;
+    gint64 holders;      /* rows of kvm.holders per vCPU, of kvm.vm_holders per VM */
     gint64 min_runnable_ns;
     gint64 pid_gap;
     GPtrArray *threads;  /* KvmThread* (owned), in order of first sight */
@@ -213,6 +226,8 @@ kvm_thread_free (gpointer p)
     g_free (t->cpus);
     g_free (t->buckets);
     g_free (t->pairs);
+    if (t->holds)
+        g_hash_table_destroy (t->holds);
     for (guint i = 0; i < 2; i++)
         if (t->exit_recs[i])
             g_ptr_array_free (t->exit_recs[i], TRUE);
@@ -306,6 +321,7 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     Kvm *k = g_new0 (Kvm, 1);
     k->ctx = ctx;
     k->steal_pct = pct;
+    k->holders = MAX (fta_options_get_int (opts, "holders"), 0);
     k->min_runnable_ns = min_ms * 1000000;
     k->pid_gap = gap;
     k->t0 = k->t_last = G_MININT64;
@@ -657,6 +673,32 @@ kvm_bucket_add (Kvm *k, KvmThread *t, gint64 s, gint64 e, guint which)
     }
 }
 
+/* Adds the holders of SP, a complete Runnable span of T. */
+static void
+kvm_add_holders (KvmThread *t, const FtaSpan *sp)
+{
+    if (!sp->n_holders)
+        return;
+    if (!t->holds)
+        t->holds = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint i = 0; i < sp->n_holders; i++) {
+        const FtaHolder *h = &sp->holders[i];
+        guint key = h->pid < 0 ? 0 : h->pid == 0 ? 1 : h->task + 2;
+        KvmHold *x = g_hash_table_lookup (t->holds, GUINT_TO_POINTER (key));
+        if (!x) {
+            x = g_new0 (KvmHold, 1);
+            x->pid = h->pid < 0 ? -1 : h->pid;
+            x->task = h->task;
+            g_strlcpy (x->comm, h->pid < 0 ? "<unknown>" : h->pid == 0 ? "<idle>" : h->comm,
+                       FTA_COMM_LEN);
+            g_hash_table_insert (t->holds, GUINT_TO_POINTER (key), x);
+        } else if (h->pid > 0 && h->comm[0]) {
+            memcpy (x->comm, h->comm, FTA_COMM_LEN);
+        }
+        x->ns += h->ns;
+    }
+}
+
 static void
 kvm_on_span (void *self, const FtaSpan *sp)
 {
@@ -690,6 +732,7 @@ kvm_on_span (void *self, const FtaSpan *sp)
             t->preempted_wait_ns += d;
         if (pr)
             pr->ns += d;
+        kvm_add_holders (t, sp);
         break;
     case FTA_TASK_SLEEPING:
         t->sleep_ns += d;
@@ -1389,6 +1432,148 @@ kvm_culprit_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* Who held the CPUs of the THREADS while they waited, summed over them,
+ * most time first, with their preemptions of them (from PAIRS). */
+static GArray *
+kvm_culprits (GPtrArray *threads, GPtrArray *pairs)
+{
+    GArray *culprits = g_array_new (FALSE, TRUE, sizeof (KvmCulprit));
+    GHashTable *at = g_hash_table_new (g_direct_hash, g_direct_equal); /* pid -> index + 1 */
+    for (guint i = 0; i < threads->len; i++) {
+        KvmThread *t = g_ptr_array_index (threads, i);
+        if (!t->holds)
+            continue;
+        GHashTableIter it;
+        gpointer v;
+        g_hash_table_iter_init (&it, t->holds);
+        while (g_hash_table_iter_next (&it, NULL, &v)) {
+            KvmHold *h = v;
+            if (h->pid < 0)
+                continue;
+            guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (at, GINT_TO_POINTER (h->pid)));
+            if (!idx) {
+                g_array_set_size (culprits, culprits->len + 1);
+                KvmCulprit *c = &g_array_index (culprits, KvmCulprit, culprits->len - 1);
+                c->pid = h->pid;
+                c->task = h->task;
+                g_strlcpy (c->comm, h->comm, FTA_COMM_LEN);
+                idx = culprits->len;
+                g_hash_table_insert (at, GINT_TO_POINTER (h->pid), GUINT_TO_POINTER (idx));
+            }
+            g_array_index (culprits, KvmCulprit, idx - 1).ns += h->ns;
+        }
+    }
+    for (guint i = 0; i < pairs->len; i++) {
+        KvmPair *p = g_ptr_array_index (pairs, i);
+        gboolean hit = FALSE;
+        for (guint j = 0; j < threads->len && !hit; j++)
+            hit = g_ptr_array_index (threads, j) == p->thread;
+        guint idx = hit ? GPOINTER_TO_UINT (g_hash_table_lookup (at,
+                                                                 GINT_TO_POINTER (p->preemptor)))
+                        : 0;
+        if (idx)
+            g_array_index (culprits, KvmCulprit, idx - 1).count += p->count;
+    }
+    g_hash_table_destroy (at);
+    g_array_sort (culprits, kvm_culprit_cmp);
+    return culprits;
+}
+
+/* kvm.holders (per vCPU) and kvm.vm_holders (per VM): who held the vCPUs'
+ * CPUs while they waited, marked when the holder is the VM's own thread. */
+static void
+kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
+                   GPtrArray *pairs)
+{
+    FtaTable *t = fta_results_add_table (r, "kvm", "holders",
+                                         "Who held the vCPUs' CPUs while they waited for one");
+    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
+    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
+    guint c_vp = fta_table_add_column (t, "vcpu_pid", FTA_COL_INT, TRUE);
+    guint c_vc = fta_table_add_column (t, "vcpu_comm", FTA_COL_STRING, FALSE);
+    guint c_hp = fta_table_add_column (t, "holder_pid", FTA_COL_INT, TRUE);
+    guint c_hc = fta_table_add_column (t, "holder_comm", FTA_COL_STRING, FALSE);
+    guint c_ns = fta_table_add_column (t, "wait_ns", FTA_COL_DURATION, FALSE);
+    guint c_sh = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
+    guint c_pre = fta_table_add_column (t, "preemptions", FTA_COL_COUNT, FALSE);
+    guint c_same = fta_table_add_column (t, "same_vm", FTA_COL_STRING, FALSE);
+    guint c_role = fta_table_add_column (t, "holder_role", FTA_COL_STRING, FALSE);
+    FtaTable *v = fta_results_add_table (r, "kvm", "vm_holders",
+                                         "Who held the CPUs of each VM's vCPUs while they "
+                                         "waited for one");
+    guint v_vm = fta_table_add_column (v, "vm", FTA_COL_INT, TRUE);
+    guint v_hp = fta_table_add_column (v, "holder_pid", FTA_COL_INT, TRUE);
+    guint v_hc = fta_table_add_column (v, "holder_comm", FTA_COL_STRING, FALSE);
+    guint v_ns = fta_table_add_column (v, "wait_ns", FTA_COL_DURATION, FALSE);
+    guint v_sh = fta_table_add_column (v, "share_pct", FTA_COL_PERCENT, FALSE);
+    guint v_pre = fta_table_add_column (v, "preemptions", FTA_COL_COUNT, FALSE);
+    guint v_same = fta_table_add_column (v, "same_vm", FTA_COL_STRING, FALSE);
+    guint v_role = fta_table_add_column (v, "holder_role", FTA_COL_STRING, FALSE);
+
+    for (guint m = 0; m < vm_list->len; m++) {
+        const KvmVm *vm = g_ptr_array_index (vm_list, m);
+        GPtrArray *mine = g_ptr_array_new ();
+        gint64 runnable = 0;
+        for (guint i = 0; i < vcpus->len; i++) {
+            KvmThread *x = g_ptr_array_index (vcpus, i);
+            if (x->vm != vm->vm)
+                continue;
+            g_ptr_array_add (mine, x);
+            runnable += x->runnable_ns;
+            GPtrArray *one = g_ptr_array_new ();
+            g_ptr_array_add (one, x);
+            GArray *cs = kvm_culprits (one, pairs);
+            for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
+                KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
+                KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
+                guint row = fta_table_add_row (t);
+                fta_table_set_int (t, row, c_vm, x->vm);
+                if (kvm_vcpu_index (x) >= 0)
+                    fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (x));
+                fta_table_set_int (t, row, c_vp, x->pid);
+                fta_table_set_string (t, row, c_vc, x->comm);
+                fta_table_set_int (t, row, c_hp, c->pid);
+                fta_table_set_string (t, row, c_hc, c->comm);
+                fta_table_set_int (t, row, c_ns, c->ns);
+                fta_table_set_double (t, row, c_sh,
+                                      x->runnable_ns > 0 ? 100.0 * c->ns / x->runnable_ns : 0);
+                fta_table_set_int (t, row, c_pre, c->count);
+                fta_table_set_string (t, row, c_same, o && o->vm == x->vm ? "yes" : "no");
+                if (o && o->vm >= 0)
+                    fta_table_set_string (t, row, c_role, kvm_role_names[o->role]);
+            }
+            g_array_free (cs, TRUE);
+            g_ptr_array_free (one, TRUE);
+        }
+        GArray *cs = kvm_culprits (mine, pairs);
+        for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
+            KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
+            KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
+            guint row = fta_table_add_row (v);
+            fta_table_set_int (v, row, v_vm, vm->vm);
+            fta_table_set_int (v, row, v_hp, c->pid);
+            fta_table_set_string (v, row, v_hc, c->comm);
+            fta_table_set_int (v, row, v_ns, c->ns);
+            fta_table_set_double (v, row, v_sh, runnable > 0 ? 100.0 * c->ns / runnable : 0);
+            fta_table_set_int (v, row, v_pre, c->count);
+            fta_table_set_string (v, row, v_same, o && o->vm == vm->vm ? "yes" : "no");
+            if (o && o->vm >= 0)
+                fta_table_set_string (v, row, v_role, kvm_role_names[o->role]);
+        }
+        g_array_free (cs, TRUE);
+        g_ptr_array_free (mine, TRUE);
+    }
+}
+
+static int
+kvm_count_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmCulprit *x = a, *y = b;
+    if (x->count != y->count)
+        return (x->count < y->count) - (x->count > y->count);
+    return kvm_culprit_cmp (a, b);
+}
+
 static int
 kvm_share_cmp (gconstpointer a, gconstpointer b)
 {
@@ -1419,32 +1604,10 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     KvmThread *worst = g_ptr_array_index (bad, 0);
     double top = kvm_share (worst->run_ns, worst->runnable_ns);
 
-    /* preemptors of the affected vCPUs, summed over them */
-    GArray *culprits = g_array_new (FALSE, TRUE, sizeof (KvmCulprit));
+    /* who held the affected vCPUs' CPUs while they waited, summed over
+     * them, most time first; their preemptions a second number */
+    GArray *culprits = kvm_culprits (bad, pairs);
     gboolean own = FALSE, other_vm = FALSE;
-    for (guint i = 0; i < pairs->len; i++) {
-        KvmPair *p = g_ptr_array_index (pairs, i);
-        KvmThread *v = p->thread;
-        gboolean hit = FALSE;
-        for (guint j = 0; j < bad->len && !hit; j++)
-            hit = g_ptr_array_index (bad, j) == v;
-        if (!hit)
-            continue;
-        KvmCulprit *c = NULL;
-        for (guint j = 0; j < culprits->len && !c; j++)
-            if (g_array_index (culprits, KvmCulprit, j).pid == p->preemptor)
-                c = &g_array_index (culprits, KvmCulprit, j);
-        if (!c) {
-            g_array_set_size (culprits, culprits->len + 1);
-            c = &g_array_index (culprits, KvmCulprit, culprits->len - 1);
-            c->pid = p->preemptor;
-            c->task = p->preemptor_task;
-            g_strlcpy (c->comm, p->comm, FTA_COMM_LEN);
-        }
-        c->count += p->count;
-        c->ns += p->ns;
-    }
-    g_array_sort (culprits, kvm_culprit_cmp);
     GString *names = g_string_new (NULL), *list = g_string_new (NULL);
     for (guint j = 0; j < culprits->len && j < 3; j++) {
         KvmCulprit *c = &g_array_index (culprits, KvmCulprit, j);
@@ -1458,10 +1621,10 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
             other_vm = TRUE;
         }
         char *d = kvm_dur (c->ns);
-        g_string_append_printf (names, "%s%s[%d]", j ? ", " : "", c->comm, c->pid);
-        g_string_append_printf (list, "%s%s[%d]%s: %" G_GUINT64_FORMAT " preemption%s, %s "
-                                "waited", j ? "; " : "", c->comm, c->pid, whose, c->count,
-                                c->count == 1 ? "" : "s", d);
+        g_string_append_printf (names, "%s%s[%d] (%s)", j ? ", " : "", c->comm, c->pid, d);
+        g_string_append_printf (list, "%s%s[%d]%s: held the CPU %s of the wait, %"
+                                G_GUINT64_FORMAT " preemption%s", j ? "; " : "", c->comm,
+                                c->pid, whose, d, c->count, c->count == 1 ? "" : "s");
         g_free (d);
     }
 
@@ -1474,8 +1637,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
                                    "tasks on their CPUs; the guest sees this as steal time, "
                                    "and whatever the vCPU was running is delayed.");
     if (names->len)
-        g_string_append_printf (cause, " Most of the wait followed preemptions by %s.",
-                                names->str);
+        g_string_append_printf (cause, " While they waited, their CPUs ran %s.", names->str);
     if (own)
         g_string_append (cause, " Some of them are this VM's own qemu, I/O or vhost threads "
                          "sharing the vCPUs' CPUs.");
@@ -1509,9 +1671,24 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
                                            t->pid)
                         : g_strdup_printf ("vCPU (%s, pid %d)", t->comm, t->pid);
         char *a = kvm_dur (t->runnable_ns), *b = kvm_dur (t->run_ns + t->runnable_ns);
+        GPtrArray *one = g_ptr_array_new ();
+        g_ptr_array_add (one, t);
+        GArray *mine = kvm_culprits (one, pairs);
+        g_ptr_array_free (one, TRUE);
+        GString *held = g_string_new (NULL);
+        for (guint j = 0; j < mine->len && j < 3; j++) {
+            KvmCulprit *c = &g_array_index (mine, KvmCulprit, j);
+            char *d = kvm_dur (c->ns);
+            g_string_append_printf (held, "%s%s[%d] %s", j ? ", " : "; held by ", c->comm,
+                                    c->pid, d);
+            g_free (d);
+        }
+        g_array_free (mine, TRUE);
         char *val = g_strdup_printf ("runnable %s of %s wanted (%.1f%%), preempted %"
-                                     G_GUINT64_FORMAT " times", a, b,
-                                     kvm_share (t->run_ns, t->runnable_ns), t->preempted);
+                                     G_GUINT64_FORMAT " times%s", a, b,
+                                     kvm_share (t->run_ns, t->runnable_ns), t->preempted,
+                                     held->str);
+        g_string_free (held, TRUE);
         fta_finding_add_evidence (f, key, val);
         g_free (key);
         g_free (a);
@@ -1524,7 +1701,21 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
         g_free (more);
     }
     if (list->len)
-        fta_finding_add_evidence (f, "top preemptors", list->str);
+        fta_finding_add_evidence (f, "top holders", list->str);
+    /* the preemptors by count: a second number, not who took the time */
+    g_array_sort (culprits, kvm_count_cmp);
+    GString *pre = g_string_new (NULL);
+    for (guint j = 0, n = 0; j < culprits->len && n < 3; j++) {
+        KvmCulprit *c = &g_array_index (culprits, KvmCulprit, j);
+        if (!c->count)
+            break;
+        g_string_append_printf (pre, "%s%s[%d]: %" G_GUINT64_FORMAT " preemption%s",
+                                n++ ? "; " : "", c->comm, c->pid, c->count,
+                                c->count == 1 ? "" : "s");
+    }
+    if (pre->len)
+        fta_finding_add_evidence (f, "top preemptors", pre->str);
+    g_string_free (pre, TRUE);
     g_free (title);
     g_string_free (cause, TRUE);
     g_string_free (names, TRUE);
@@ -1593,6 +1784,7 @@ kvm_finish (void *self, FtaResults *r)
     GPtrArray *pairs = kvm_vcpu_pairs (k);
     kvm_table_vcpus (k, r, vcpus, how);
     kvm_table_preemptors (k, r, pairs);
+    kvm_table_holders (k, r, vcpus, vm_list, pairs);
     kvm_table_vms (r, vm_list, vcpus, how);
     kvm_table_threads (r, others, how);
     if (k->has_kvm_events)
@@ -1629,6 +1821,8 @@ static const FtaOptionSpec kvm_options[] = {
       "to run (critical at twice that)" },
     { "min_runnable_ms", FTA_OPT_INT, "10",
       "... and waited at least this long (ms), so short traces do not alarm" },
+    { "holders", FTA_OPT_INT, "5",
+      "rows of kvm.holders per vCPU and of kvm.vm_holders per VM: the largest holders" },
     { "pid_gap", FTA_OPT_INT, "64",
       "without TGID column or fork events: a qemu/vCPU thread more than this many pids "
       "after the previous one starts another VM" },

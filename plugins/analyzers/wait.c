@@ -26,13 +26,15 @@ typedef struct {
     gint32 pid;
     char comm[FTA_COMM_LEN];
     guint64 waits, preempted;
-    gint64 runnable_ns, held_ns, idle_ns, unknown_ns;
+    gint64 runnable_ns, held_ns, idle_ns, unknown_ns, run_ns;
     GHashTable *holders; /* key (see above) -> WaitHolder* (owned) */
 } WaitTask;
 
 typedef struct {
     const FtaContext *ctx;
     gint64 holders_per_task;
+    double contention_pct, contention_capacity_pct;
+    gint64 contention_min_ns;
     GPtrArray *slots; /* task id -> WaitTask* (owned) */
 } Wait;
 
@@ -55,9 +57,21 @@ wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
                      "plugins.wait: holders must be 0 (all) or more");
         return NULL;
     }
+    double pct = fta_options_get_double (o, "contention_pct");
+    double cap = fta_options_get_double (o, "contention_capacity_pct");
+    gint64 min_ms = fta_options_get_int (o, "contention_min_ms");
+    if (pct <= 0 || pct > 100 || cap <= 0 || cap > 100 || min_ms < 0) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "plugins.wait: contention_pct and contention_capacity_pct must be in "
+                     "(0, 100], contention_min_ms 0 or more");
+        return NULL;
+    }
     Wait *w = g_new0 (Wait, 1);
     w->ctx = ctx;
     w->holders_per_task = n;
+    w->contention_pct = pct;
+    w->contention_capacity_pct = cap;
+    w->contention_min_ns = min_ms * 1000000;
     w->slots = g_ptr_array_new_with_free_func (wait_task_free);
     return w;
 }
@@ -91,7 +105,8 @@ static void
 wait_on_span (void *self, const FtaSpan *sp)
 {
     Wait *w = self;
-    if (sp->state != FTA_TASK_RUNNABLE || sp->pid <= 0 || (sp->flags & FTA_SPAN_TRUNCATED))
+    if ((sp->state != FTA_TASK_RUNNABLE && sp->state != FTA_TASK_RUNNING) || sp->pid <= 0
+        || (sp->flags & FTA_SPAN_TRUNCATED))
         return;
     WaitTask *t = fta_task_slot (w->slots, sp->task);
     if (!t) {
@@ -101,6 +116,10 @@ wait_on_span (void *self, const FtaSpan *sp)
         fta_task_slot_set (w->slots, sp->task, t);
     }
     memcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (sp->state == FTA_TASK_RUNNING) {
+        t->run_ns += sp->end_ns - sp->start_ns;
+        return;
+    }
     t->waits++;
     t->runnable_ns += sp->end_ns - sp->start_ns;
     for (guint i = 0; i < sp->n_holders; i++) {
@@ -157,6 +176,130 @@ wait_sorted_holders (const WaitTask *t)
     return a;
 }
 
+/* "2.345 s", "12.3 ms", "450 us" */
+static char *
+wait_dur (gint64 ns)
+{
+    if (ns >= 1000000000)
+        return g_strdup_printf ("%.3f s", ns / 1e9);
+    if (ns >= 1000000)
+        return g_strdup_printf ("%.1f ms", ns / 1e6);
+    return g_strdup_printf ("%.0f us", ns / 1e3);
+}
+
+static double
+wait_share (const WaitTask *t)
+{
+    gint64 wanted = t->run_ns + t->runnable_ns;
+    return wanted > 0 ? 100.0 * t->runnable_ns / wanted : 0;
+}
+
+/* vCPU threads ("CPU n/KVM", "CPU n/TCG") are kvm.vcpu-steal's. */
+static gboolean
+wait_is_vcpu (const char *comm)
+{
+    if (strncmp (comm, "CPU ", 4) != 0 || !g_ascii_isdigit (comm[4]))
+        return FALSE;
+    const char *p = comm + 4;
+    while (g_ascii_isdigit (*p))
+        p++;
+    return *p == '/';
+}
+
+static int
+wait_cost_cmp (gconstpointer a, gconstpointer b)
+{
+    const WaitTask *x = *(WaitTask *const *) a, *y = *(WaitTask *const *) b;
+    if (x->runnable_ns != y->runnable_ns)
+        return (x->runnable_ns < y->runnable_ns) - (x->runnable_ns > y->runnable_ns);
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* One finding for the tasks that waited for a CPU a large share of the
+ * time they wanted to run, each with the tasks that held its CPU, most
+ * wait first.  Harm is the time lost: a warning when it is at least
+ * contention_capacity_pct of the CPUs' time over the trace (critical at
+ * twice that), else info. */
+static void
+wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
+{
+    GPtrArray *bad = g_ptr_array_new ();
+    gint64 cost = 0;
+    for (guint i = 0; i < tasks->len; i++) {
+        WaitTask *t = g_ptr_array_index (tasks, i);
+        if (t->runnable_ns >= w->contention_min_ns && t->runnable_ns > 0
+            && wait_share (t) >= w->contention_pct && !wait_is_vcpu (t->comm)) {
+            g_ptr_array_add (bad, t);
+            cost += t->runnable_ns;
+        }
+    }
+    if (!bad->len) {
+        g_ptr_array_free (bad, TRUE);
+        return;
+    }
+    g_ptr_array_sort (bad, wait_cost_cmp);
+    double top = 0;
+    for (guint i = 0; i < bad->len; i++)
+        top = MAX (top, wait_share (g_ptr_array_index (bad, i)));
+    const FtaQuality *q = fta_results_quality (r);
+    double capacity = q && q->first_ts_ns >= 0 && q->last_ts_ns > q->first_ts_ns
+                          ? (double) (q->last_ts_ns - q->first_ts_ns) * MAX (q->n_cpus_seen, 1)
+                          : 0;
+    double lost_pct = capacity > 0 ? 100.0 * cost / capacity : 0;
+    FtaSeverity sev = lost_pct >= 2 * w->contention_capacity_pct ? FTA_SEVERITY_CRITICAL
+                      : lost_pct >= w->contention_capacity_pct   ? FTA_SEVERITY_WARNING
+                                                                  : FTA_SEVERITY_INFO;
+    char *total = wait_dur (cost);
+    char *title = g_strdup_printf ("%u task%s waited for a CPU up to %.1f%% of the time they "
+                                   "wanted to run (%s in all)", bad->len,
+                                   bad->len == 1 ? "" : "s", top, total);
+    g_free (total);
+    FtaFinding *f = fta_results_add_finding (
+        r, sev, "wait.contention", title,
+        "More tasks wanted to run than there were CPUs for them: each waited while the tasks "
+        "named held its CPU (time held, then how often they preempted it).",
+        "Look at the holders first: if they are CPU-bound work that can wait, lower their "
+        "priority (nice, SCHED_IDLE) or confine them to other CPUs (taskset, cpusets, "
+        "systemd AllowedCPUs=); if the waiting task matters, give it CPUs of its own or a "
+        "higher priority. A holder of \"<idle>\" is a wakeup the idle CPU was slow to act "
+        "on (deep C-states; see cpuidle).");
+    fta_finding_set_cost (f, cost);
+    char *lost = g_strdup_printf ("%.1f", lost_pct);
+    fta_finding_add_evidence (f, "wait_vs_cpu_time_pct", lost);
+    g_free (lost);
+    for (guint i = 0; i < bad->len && i < 8; i++) {
+        WaitTask *t = g_ptr_array_index (bad, i);
+        GPtrArray *hs = wait_sorted_holders (t);
+        char *a = wait_dur (t->runnable_ns), *b = wait_dur (t->run_ns + t->runnable_ns);
+        GString *val = g_string_new (NULL);
+        g_string_append_printf (val, "runnable %s of %s wanted (%.1f%%)", a, b, wait_share (t));
+        for (guint j = 0; j < hs->len && j < 3; j++) {
+            WaitHolder *h = g_ptr_array_index (hs, j);
+            if (h->ns <= 0)
+                break;
+            char *d = wait_dur (h->ns);
+            g_string_append_printf (val, "%s%s[%d] %s (%" G_GUINT64_FORMAT " preemption%s)",
+                                    j ? ", " : "; held by ", h->comm, h->pid, d,
+                                    h->preemptions, h->preemptions == 1 ? "" : "s");
+            g_free (d);
+        }
+        char *key = g_strdup_printf ("%s (pid %d)", t->comm, t->pid);
+        fta_finding_add_evidence (f, key, val->str);
+        g_free (key);
+        g_free (a);
+        g_free (b);
+        g_string_free (val, TRUE);
+        g_ptr_array_free (hs, TRUE);
+    }
+    if (bad->len > 8) {
+        char *more = g_strdup_printf ("%u", bad->len - 8);
+        fta_finding_add_evidence (f, "more tasks above the threshold", more);
+        g_free (more);
+    }
+    g_free (title);
+    g_ptr_array_free (bad, TRUE);
+}
+
 static void
 wait_finish (void *self, FtaResults *r)
 {
@@ -164,7 +307,7 @@ wait_finish (void *self, FtaResults *r)
     GPtrArray *tasks = g_ptr_array_new ();
     for (guint i = 0; i < w->slots->len; i++) {
         WaitTask *t = g_ptr_array_index (w->slots, i);
-        if (t && fta_context_task_selected_id (w->ctx, i, t->pid, t->comm))
+        if (t && t->waits && fta_context_task_selected_id (w->ctx, i, t->pid, t->comm))
             g_ptr_array_add (tasks, t);
     }
     g_ptr_array_sort (tasks, wait_task_cmp);
@@ -228,12 +371,20 @@ wait_finish (void *self, FtaResults *r)
         }
         g_ptr_array_free (hs, TRUE);
     }
+    wait_find_contention (w, r, tasks);
     g_ptr_array_free (tasks, TRUE);
 }
 
 static const FtaOptionSpec wait_options[] = {
     { "holders", FTA_OPT_INT, "5",
       "rows of wait.holders per task: its N largest holders (0 = all)" },
+    { "contention_pct", FTA_OPT_DOUBLE, "25",
+      "wait.contention: a task that waited for a CPU this share (%) of the time it wanted "
+      "to run ..." },
+    { "contention_min_ms", FTA_OPT_INT, "100", "... and at least this long (ms)" },
+    { "contention_capacity_pct", FTA_OPT_DOUBLE, "10",
+      "... is a warning when such waits add up to this share (%) of the CPUs' time over "
+      "the trace (critical at twice that), else info" },
     { NULL }
 };
 
