@@ -182,6 +182,9 @@ void fta_model_feed (FtaModel *m, FtaEvent *ev);
 void fta_model_finish (FtaModel *m, gint64 end_ns);
 const char *fta_model_comm (const FtaModel *m, gint32 pid);
 const char *fta_model_task_comm (const FtaModel *m, guint32 task);
+/* Task ids are 0 .. fta_model_n_tasks - 1; the pid of one. */
+guint fta_model_n_tasks (const FtaModel *m);
+gint32 fta_model_task_pid (const FtaModel *m, guint32 task);
 void fta_model_free (FtaModel *m);
 
 /* --- plugins ---------------------------------------------------------------- */

@@ -571,6 +571,10 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
             fta_output_note_filtered (&e, out_path);
         goto done;
     }
+    if (!rc->events_only && !fta_select_check_window (&e, rc->input_path, error))
+        goto fail;
+    if (!rc->quiet && !rc->events_only)
+        fta_output_note_unmatched_tasks (&e, rc->input_path);
     if (e.q.first_ts_ns >= 0)
         fta_model_finish (e.model, e.q.last_ts_ns);
 

@@ -254,6 +254,18 @@ fta_model_task_comm (const FtaModel *m, guint32 task)
     return t && t->comm[0] ? t->comm : NULL;
 }
 
+guint
+fta_model_n_tasks (const FtaModel *m)
+{
+    return m->pids->len;
+}
+
+gint32
+fta_model_task_pid (const FtaModel *m, guint32 task)
+{
+    return task < m->pids->len ? g_array_index (m->pids, gint32, task) : -1;
+}
+
 /* --- wait attribution -------------------------------------------------------- */
 
 /* Adds NS of T's wait to holder PID (task id TASK): pid 0 idle, -1

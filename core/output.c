@@ -109,6 +109,71 @@ fta_output_note_unmatched_events (const FtaEngine *e, const char *path)
 }
 
 void
+fta_output_note_unmatched_tasks (const FtaEngine *e, const char *path)
+{
+    const FtaContext *ctx = &e->ctx;
+    if ((!ctx->comm_re && !ctx->pids) || !e->model)
+        return;
+    guint n = fta_model_n_tasks (e->model);
+    GPtrArray *comms = g_ptr_array_new ();
+    for (guint id = 0; id < n; id++) {
+        gint32 pid = fta_model_task_pid (e->model, id);
+        const char *comm = fta_model_task_comm (e->model, id);
+        if (pid <= 0 || !comm)
+            continue;
+        if (fta_context_task_selected_id (ctx, id, pid, comm)) {
+            g_ptr_array_free (comms, TRUE);
+            return;
+        }
+        g_ptr_array_add (comms, (gpointer) comm);
+    }
+    if (ctx->comm_re) {
+        const char *re = g_regex_get_pattern (ctx->comm_re);
+        char *near = fta_suggest_nearest (re, (const char *const *) comms->pdata,
+                                          comms->len, 5);
+        g_printerr ("ftrace-analyzer: --comm '%s'%s matches no task of %s%s%s\n", re,
+                    ctx->pids ? " with --pid" : "", path, near ? "; nearest comms: " : "",
+                    near ? near : "");
+        g_free (near);
+    } else {
+        /* the pids nearest to the lowest one asked for, with their comms */
+        GList *asked = g_hash_table_get_keys (ctx->pids);
+        gint64 want = G_MAXINT32;
+        for (GList *l = asked; l; l = l->next)
+            want = MIN (want, GPOINTER_TO_INT (l->data));
+        g_list_free (asked);
+        GString *s = g_string_new (NULL);
+        guint32 chosen[3];
+        guint n_chosen = 0;
+        while (n_chosen < G_N_ELEMENTS (chosen)) {
+            guint32 best = FTA_TASK_NONE;
+            gint64 bd = G_MAXINT64;
+            for (guint id = 0; id < n; id++) {
+                gint32 pid = fta_model_task_pid (e->model, id);
+                gint64 d = ABS ((gint64) pid - want);
+                gboolean taken = FALSE;
+                for (guint k = 0; k < n_chosen; k++)
+                    taken |= fta_model_task_pid (e->model, chosen[k]) == pid;
+                if (pid > 0 && !taken && fta_model_task_comm (e->model, id) && d < bd) {
+                    bd = d;
+                    best = id;
+                }
+            }
+            if (best == FTA_TASK_NONE)
+                break;
+            chosen[n_chosen++] = best;
+            g_string_append_printf (s, "%s%d (%s)", s->len ? ", " : "",
+                                    fta_model_task_pid (e->model, best),
+                                    fta_model_task_comm (e->model, best));
+        }
+        g_printerr ("ftrace-analyzer: --pid matches no task of %s%s%s\n", path,
+                    s->len ? "; nearest pids: " : "", s->str);
+        g_string_free (s, TRUE);
+    }
+    g_ptr_array_free (comms, TRUE);
+}
+
+void
 fta_output_note_filtered (const FtaEngine *e, const char *path)
 {
     const FtaQuality *q = &e->q;

@@ -131,6 +131,9 @@ void fta_bus_dispatch_span (const FtaSpan *span, gpointer data);
 /* The report filters of RC over its profile's, --sort, --top, --window. */
 gboolean fta_select_setup (FtaEngine *e, const FtaRunConfig *rc, GError **error);
 gboolean fta_select_in_window (const FtaEngine *e, gint64 ts);
+/* FALSE with a usage error giving the trace's span when --start/--end
+ * lie wholly outside the trace read: nothing would be reported. */
+gboolean fta_select_check_window (const FtaEngine *e, const char *path, GError **error);
 /* --events: NAME_ID passes (the patterns run once per name). */
 gboolean fta_select_name (FtaEngine *e, guint32 name_id);
 /* `filter`: the event line passes every filter given. */
@@ -155,6 +158,9 @@ gboolean fta_output_finish_filter (FtaEngine *e, const char *path, gboolean read
 int fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc,
                              const FtaResults *results, GError **error);
 void fta_output_note_unmatched_events (const FtaEngine *e, const char *path);
+/* --comm/--pid that no task of the trace passes: a note naming the
+ * nearest comms (or pids). */
+void fta_output_note_unmatched_tasks (const FtaEngine *e, const char *path);
 void fta_output_note_filtered (const FtaEngine *e, const char *path);
 
 #endif /* FTA_RUN_H */

@@ -74,6 +74,26 @@ parse_time (const char *text, const char *what, gboolean *rel, gint64 *ns,
     return TRUE;
 }
 gboolean
+fta_select_check_window (const FtaEngine *e, const char *path, GError **error)
+{
+    const FtaQuality *q = &e->q;
+    if (q->first_ts_ns < 0)
+        return TRUE;
+    gboolean after = e->has_start && e->start_ns > q->last_ts_ns;
+    gboolean before = e->has_end && e->end_ns < q->first_ts_ns;
+    if (!after && !before)
+        return TRUE;
+    g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                 "%s %.6f is %s the trace: %s spans %.6f to %.6f s (+0 to +%.3f); "
+                 "give a time within it, as printed or +SECONDS from its start",
+                 after ? "--start" : "--end", (after ? e->start_ns : e->end_ns) / 1e9,
+                 after ? "after the end of" : "before the start of", path,
+                 q->first_ts_ns / 1e9, q->last_ts_ns / 1e9,
+                 (q->last_ts_ns - q->first_ts_ns) / 1e9);
+    return FALSE;
+}
+
+gboolean
 fta_select_in_window (const FtaEngine *e, gint64 ts)
 {
     return (!e->has_start || ts >= e->start_ns) && (!e->has_end || ts <= e->end_ns);

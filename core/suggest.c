@@ -100,6 +100,45 @@ fta_suggest_clause (const char *word, const char *const *candidates, gssize n)
     return out;
 }
 
+typedef struct {
+    guint dist;
+    const char *name;
+} Near;
+
+static int
+by_dist (gconstpointer a, gconstpointer b)
+{
+    const Near *x = a, *y = b;
+    if (x->dist != y->dist)
+        return x->dist < y->dist ? -1 : 1;
+    return strcmp (x->name, y->name);
+}
+
+char *
+fta_suggest_nearest (const char *word, const char *const *candidates, gssize n, guint k)
+{
+    gsize nc = count (candidates, n);
+    GArray *near = g_array_new (FALSE, FALSE, sizeof (Near));
+    for (gsize i = 0; i < nc; i++) {
+        if (!candidates[i])
+            continue;
+        Near x = { osa_distance (word, candidates[i]), candidates[i] };
+        g_array_append_val (near, x);
+    }
+    g_array_sort (near, by_dist);
+    GString *s = g_string_new (NULL);
+    guint shown = 0;
+    for (guint i = 0; i < near->len && shown < k; i++) {
+        const Near *x = &g_array_index (near, Near, i);
+        if (i && strcmp (x->name, g_array_index (near, Near, i - 1).name) == 0)
+            continue;
+        g_string_append_printf (s, "%s'%s'", shown ? ", " : "", x->name);
+        shown++;
+    }
+    g_array_free (near, TRUE);
+    return g_string_free (s, shown == 0);
+}
+
 static int
 by_str (gconstpointer a, gconstpointer b)
 {

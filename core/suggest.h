@@ -15,6 +15,12 @@ char *fta_suggest (const char *word, const char *const *candidates, gssize n);
  * a message.  Free with g_free. */
 char *fta_suggest_clause (const char *word, const char *const *candidates, gssize n);
 
+/* The K distinct names of CANDIDATES (N, or NULL-terminated) nearest to
+ * WORD, however far, nearest first, as "'a', 'b'"; NULL when there are
+ * none.  Free with g_free. */
+char *fta_suggest_nearest (const char *word, const char *const *candidates, gssize n,
+                           guint k);
+
 /* CANDIDATES (N, or NULL-terminated) sorted and joined with ", ". */
 char *fta_list_join (const char *const *candidates, gssize n);
 

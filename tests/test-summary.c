@@ -216,6 +216,79 @@ test_usage (void)
     fta_test_run_clear (&r);
 }
 
+/* Two tasks on CPU 0 from 100.000100 to 100.012500 s (the golden trace's
+ * shape): "make" pid 500 and "gcc" pid 501. */
+static const char hand_trace[] =
+    "# tracer: nop\n"
+    "#\n"
+    "            make-500     [000] d..2. 100.000100: sched_switch: prev_comm=make "
+    "prev_pid=500 prev_prio=120 prev_state=S ==> next_comm=gcc next_pid=501 next_prio=120\n"
+    "             gcc-501     [000] d..2. 100.005000: sched_waking: comm=make pid=500 "
+    "prio=120 target_cpu=000\n"
+    "             gcc-501     [000] d..2. 100.009000: sched_switch: prev_comm=gcc "
+    "prev_pid=501 prev_prio=120 prev_state=R ==> next_comm=make next_pid=500 next_prio=120\n"
+    "            make-500     [000] d..2. 100.012500: sched_switch: prev_comm=make "
+    "prev_pid=500 prev_prio=120 prev_state=S ==> next_comm=gcc next_pid=501 next_prio=120\n";
+
+/* --start/--end wholly outside the trace: exit 2 and the trace's span;
+ * partly outside: fine. */
+static void
+test_window_outside (void)
+{
+    char *path = fta_test_write (tmpdir, "hand.txt", hand_trace);
+    struct {
+        const char *opt, *value;
+        int rc;
+        const char *says;
+    } cases[] = {
+        { "--start", "+100", 2, "--start 200.000100 is after the end of the trace" },
+        { "--start", "100.0126", 2, "after the end" },
+        { "--end", "99.5", 2, "--end 99.500000 is before the start of the trace" },
+        { "--start", "100.012", 0, NULL },
+        { "--end", "100.0002", 0, NULL },
+        { "--start", "+0", 0, NULL },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        FtaTestRun r = fta_test_run_argv (
+            (const char *[]) { cases[i].opt, cases[i].value, "--summary", path, NULL });
+        g_test_message ("%s %s: rc %d, %s", cases[i].opt, cases[i].value, r.rc, r.err);
+        g_assert_cmpint (r.rc, ==, cases[i].rc);
+        if (cases[i].says) {
+            g_assert_nonnull (strstr (r.err, cases[i].says));
+            g_assert_nonnull (strstr (r.err, "spans 100.000100 to 100.012500 s (+0 to +0.012)"));
+            g_assert_cmpstr (r.out, ==, "");
+        }
+        fta_test_run_clear (&r);
+    }
+    g_free (path);
+}
+
+/* --comm/--pid that match no task: a note with the nearest names; none
+ * when a task matches, or with -q. */
+static void
+test_no_task_matches (void)
+{
+    char *path = fta_test_write (tmpdir, "hand.txt", hand_trace);
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { "--comm", "^mak$", path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.err, "--comm '^mak$' matches no task of"));
+    g_assert_nonnull (strstr (r.err, "nearest comms: 'make', 'gcc'"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "--pid", "502", path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.err, "--pid matches no task of"));
+    g_assert_nonnull (strstr (r.err, "nearest pids: 501 (gcc), 500 (make)"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "--comm", "gc", path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_null (strstr (r.err, "matches no task"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "-q", "--comm", "xyz", path, NULL });
+    g_assert_cmpstr (r.err, ==, "");
+    fta_test_run_clear (&r);
+    g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -225,6 +298,8 @@ main (int argc, char **argv)
     g_test_add_func ("/summary/screen/every-corpus-file", test_screen_every_corpus_file);
     g_test_add_func ("/summary/findings/same-order-everywhere", test_same_order_everywhere);
     g_test_add_func ("/summary/usage", test_usage);
+    g_test_add_func ("/summary/filters/window-outside-the-trace", test_window_outside);
+    g_test_add_func ("/summary/filters/no-task-matches", test_no_task_matches);
     int rc = g_test_run ();
     g_ptr_array_free (corpus, TRUE);
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
