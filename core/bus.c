@@ -76,6 +76,8 @@ fta_bus_create_instances (FtaEngine *e, GError **error)
                 return FALSE;
             }
         }
+        if (d->abi_minor >= 12 && d->event_names && d->event_names[0] && d->on_event)
+            e->by_name = TRUE;
         for (const FtaEventType *t = d->events; t && *t != FTA_EV_NONE; t++) {
             if (*t >= FTA_EV__COUNT)
                 continue;
@@ -87,6 +89,60 @@ fta_bus_create_instances (FtaEngine *e, GError **error)
         }
     }
     return TRUE;
+}
+
+static gboolean
+subscribed_to_type (const FtaPluginDescriptor *d, FtaEventType type)
+{
+    for (const FtaEventType *t = d->events; t && *t != FTA_EV_NONE; t++)
+        if (*t == type)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean
+subscribed_to_name (const FtaPluginDescriptor *d, const char *name)
+{
+    if (d->abi_minor < 12 || !name)
+        return FALSE;
+    for (const char *const *p = d->event_names; p && *p; p++)
+        if (g_pattern_match_simple (*p, name))
+            return TRUE;
+    return FALSE;
+}
+
+static void
+free_subs (gpointer subs)
+{
+    if (subs)
+        g_ptr_array_free (subs, TRUE);
+}
+
+/* The instances EV's name goes to: worked out at the name's first event,
+ * kept for the others (an interned name always has the same type). */
+static GPtrArray *
+subs_of_name (FtaEngine *e, const FtaEvent *ev)
+{
+    if (!e->subs_by_name)
+        e->subs_by_name = g_ptr_array_new_with_free_func (free_subs);
+    if (ev->name_id < e->subs_by_name->len) {
+        GPtrArray *subs = g_ptr_array_index (e->subs_by_name, ev->name_id);
+        if (subs)
+            return subs;
+    } else {
+        g_ptr_array_set_size (e->subs_by_name, ev->name_id + 1);
+    }
+    const char *name = fta_parser_name (e->parser, ev->name_id);
+    GPtrArray *subs = g_ptr_array_new ();
+    for (guint i = 0; i < e->instances->len; i++) {
+        FtaInstance *in = g_ptr_array_index (e->instances, i);
+        const FtaPluginDescriptor *d = in->plugin->desc;
+        if (d->on_event
+            && (subscribed_to_type (d, ev->type) || subscribed_to_name (d, name)))
+            g_ptr_array_add (subs, in);
+    }
+    g_ptr_array_index (e->subs_by_name, ev->name_id) = subs;
+    return subs;
 }
 
 /* Counts an event in the order the model sees it (after --sort). */
@@ -125,8 +181,11 @@ count_event (FtaEngine *e, const FtaEvent *ev)
 static void
 dispatch_event (FtaEngine *e, const FtaEvent *ev)
 {
-    GPtrArray *subs = e->subs[ev->type];
-    if (!subs)
+    /* markers have no name of their own to subscribe to */
+    GPtrArray *subs = e->by_name && ev->type != FTA_EV_LOST && ev->type != FTA_EV_BUFFER_STARTED
+                          ? subs_of_name (e, ev)
+                          : e->subs[ev->type];
+    if (!subs || !subs->len)
         return;
     if (e->cpus && !g_hash_table_contains (e->cpus, GINT_TO_POINTER (ev->cpu)))
         return;

@@ -235,6 +235,7 @@ typedef struct {
     char *output;     /* NULL = stdout */
     char *window;     /* seconds as text, NULL = auto */
     char **plugin_dirs; /* plugin_dirs, made absolute; NULL-terminated */
+    char *comparator;   /* the plugin `compare` runs, NULL = "compare" */
 } FtaProfile;
 
 FtaProfile *fta_profile_load_file (const char *path, GError **error);

@@ -144,6 +144,8 @@ fta_engine_clear (FtaEngine *e)
     for (guint i = 0; i < FTA_EV__COUNT; i++)
         if (e->subs[i])
             g_ptr_array_free (e->subs[i], TRUE);
+    if (e->subs_by_name)
+        g_ptr_array_free (e->subs_by_name, TRUE);
     if (e->cpus)
         g_hash_table_destroy (e->cpus);
     if (e->holders)
@@ -349,7 +351,7 @@ read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
          * that read it */
         text = FTA_TRACEDAT_FIELDS;
         for (guint t = 0; t < FTA_EV__COUNT && t < 64; t++)
-            if (e->subs[t])
+            if (e->subs[t] || e->by_name)
                 types |= G_GUINT64_CONSTANT (1) << t;
     }
     guint workers = e->jobs <= 1 ? 0

@@ -404,3 +404,160 @@ fta_event_field (const FtaEvent *ev, const char *key, guint *len)
     *len = e - val;
     return val;
 }
+
+/* --- field handles: the field index (ABI 1.7) ---------------------------------
+ *
+ * What the first event of a name says about KEY is kept per interned name
+ * id: whether the event has it, where it was in the last line (the next
+ * line of a fixed-width format has it at the same offset), and the key
+ * that follows it, whose " next=" ends the value.  A lookup then compares
+ * at the remembered offset, else searches " key=" up to the field only,
+ * and finds the end with one search of " next=" over the value: never a
+ * scan of the whole line, key by key. */
+
+typedef struct {
+    guint8 state;      /* FIELD_UNKNOWN, FIELD_AT, FIELD_ABSENT */
+    guint32 hint;      /* offset of "key=" in the latest line */
+    const char *next;  /* " next=", interned; NULL: the value runs to the end */
+    guint next_len;
+} FieldAt;
+
+enum { FIELD_UNKNOWN = 0, FIELD_AT, FIELD_ABSENT };
+
+struct _FtaField {
+    char *key;
+    char *needle;      /* " key=" */
+    gsize klen;        /* of "key" */
+    GArray *at;        /* FieldAt per name id */
+};
+
+FtaField *
+fta_field_new (const char *key)
+{
+    g_return_val_if_fail (key && *key, NULL);
+    FtaField *f = g_new0 (FtaField, 1);
+    f->key = g_strdup (key);
+    f->needle = g_strconcat (" ", key, "=", NULL);
+    f->klen = strlen (key);
+    f->at = g_array_new (FALSE, TRUE, sizeof (FieldAt));
+    return f;
+}
+
+void
+fta_field_free (FtaField *f)
+{
+    if (!f)
+        return;
+    g_free (f->key);
+    g_free (f->needle);
+    g_array_free (f->at, TRUE);
+    g_free (f);
+}
+
+/* The end of the value at VAL: before the next " word=", or END. */
+static const char *
+field_value_end (const char *val, const char *end)
+{
+    for (const char *e = val; e < end; e++) {
+        if (*e != ' ')
+            continue;
+        const char *w = e + 1;
+        while (w < end && (g_ascii_isalnum (*w) || *w == '_'))
+            w++;
+        if (w > e + 1 && w < end && *w == '=')
+            return e;
+    }
+    return end;
+}
+
+/* Reads what the first event of its name says about F's key. */
+static void
+field_resolve (FtaField *f, FieldAt *at, const FtaEvent *ev)
+{
+    guint len;
+    const char *val = fta_event_field (ev, f->key, &len);
+    if (!val) {
+        at->state = FIELD_ABSENT;
+        return;
+    }
+    at->state = FIELD_AT;
+    at->hint = (guint32) (val - f->klen - 1 - ev->fields);
+    const char *e = val + len, *end = ev->fields + ev->fields_len;
+    if (e < end) {
+        const char *w = e + 1;
+        while (w < end && *w != '=')
+            w++;
+        char *next = g_strndup (e, w + 1 - e); /* " next=" */
+        at->next = g_intern_string (next);
+        at->next_len = (guint) (w + 1 - e);
+        g_free (next);
+    }
+}
+
+const char *
+fta_field_get (FtaField *f, const FtaEvent *ev, guint *len)
+{
+    if (!f || !ev->fields || ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED)
+        return NULL;
+    if (ev->name_id >= f->at->len)
+        g_array_set_size (f->at, ev->name_id + 1);
+    FieldAt *at = &g_array_index (f->at, FieldAt, ev->name_id);
+    if (G_UNLIKELY (at->state == FIELD_UNKNOWN))
+        field_resolve (f, at, ev);
+    if (at->state == FIELD_ABSENT)
+        return NULL;
+    const char *s = ev->fields, *end = s + ev->fields_len;
+    const char *key = f->needle + 1;
+    gsize kl = f->klen + 1; /* "key=" */
+    const char *k = s + at->hint;
+    if (!(k + kl <= end && (k == s || k[-1] == ' ') && memcmp (k, key, kl) == 0)) {
+        if ((gsize) (end - s) >= kl && memcmp (s, key, kl) == 0) {
+            k = s;
+        } else {
+            k = find (s, end, f->needle, kl + 1);
+            if (!k)
+                return NULL;
+            k++;
+        }
+        at->hint = (guint32) (k - s);
+    }
+    const char *val = k + kl;
+    const char *e = NULL;
+    if (at->next) {
+        e = find (val, end, at->next, at->next_len);
+        if (!e)
+            e = field_value_end (val, end);
+    } else {
+        e = field_value_end (val, end);
+    }
+    *len = (guint) (e - val);
+    return val;
+}
+
+gboolean
+fta_field_get_int (FtaField *f, const FtaEvent *ev, gint64 *value)
+{
+    guint len;
+    const char *v = fta_field_get (f, ev, &len);
+    if (!v || !len)
+        return FALSE;
+    const char *end = v + len;
+    gboolean neg = *v == '-';
+    if (neg)
+        v++;
+    guint64 n = 0;
+    const char *d = v;
+    if (end - v > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+        for (d = v + 2; d < end && g_ascii_isxdigit (*d); d++)
+            n = n * 16 + (guint64) g_ascii_xdigit_value (*d);
+        if (d == v + 2)
+            return FALSE;
+    } else {
+        for (; d < end && g_ascii_isdigit (*d); d++)
+            n = n * 10 + (guint64) (*d - '0');
+        if (d == v)
+            return FALSE;
+    }
+    *value = neg ? -(gint64) n : (gint64) n;
+    return TRUE;
+}

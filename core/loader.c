@@ -58,6 +58,14 @@ fta_dirs_join (GPtrArray *dirs)
     return g_string_free (w, FALSE);
 }
 
+/* Functions of the plugin API that nothing in the core calls: named here
+ * so that the linker keeps their files in the binary, which plugins
+ * resolve them against. */
+typedef void (*FtaApiFunc) (void);
+const FtaApiFunc fta_plugin_api_only[] = {
+    (FtaApiFunc) fta_tasks_new,
+};
+
 GPtrArray *
 fta_plugin_search_path (char **extra_dirs, char **profile_dirs)
 {

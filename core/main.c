@@ -993,7 +993,8 @@ main (int argc, char **argv)
             rc.output = "report.html";
     }
     rc.filter_lines = strcmp (cmd, "filter") == 0;
-    int code = compare ? fta_engine_compare (&rc, argv[arg], argv[arg + 1], NULL, &error)
+    int code = compare ? fta_engine_compare (&rc, argv[arg], argv[arg + 1],
+                                                  profile->comparator, &error)
                : many  ? fta_engine_run_many (&rc, argv + arg, (guint) (argc - arg), &error)
                        : fta_engine_run (&rc, &error);
     fta_profile_free (profile);

@@ -19,7 +19,7 @@ struct _FtaOptions {
 
 static const char *top_keys[] = { "analyzers", "sinks", "top", "filter",
                                    "output", "window", "plugins", "plugin_dirs",
-                                   NULL };
+                                   "comparator", NULL };
 static const char *filter_keys[] = { "comm", "pids", "cpus", "start", "end",
                                      NULL };
 
@@ -170,7 +170,7 @@ check (FtaProfile *p, config_t *cfg, GError **error)
         config_setting_t *s = config_setting_get_elem (root, i);
         if (!in_list (config_setting_name (s), top_keys))
             return fail (error, p, s, "unknown key '%s' (known: analyzers, "
-                         "sinks, top, filter, output, window, plugins, plugin_dirs)",
+                         "sinks, top, filter, output, window, plugins, plugin_dirs, comparator)",
                          config_setting_name (s));
     }
     if (!read_name_list (p, cfg, "analyzers", &p->analyzers, error)
@@ -192,6 +192,16 @@ check (FtaProfile *p, config_t *cfg, GError **error)
     s = config_lookup (cfg, "output");
     if (s && !read_text (p, s, &p->output, error))
         return FALSE;
+    s = config_lookup (cfg, "comparator");
+    if (s) {
+        const char *v = config_setting_type (s) == CONFIG_TYPE_STRING
+                            ? config_setting_get_string (s) : NULL;
+        if (!v || !*v)
+            return fail (error, p, s, "'comparator' must be the name of a comparator "
+                         "plugin, e.g. comparator = \"compare\";");
+        g_free (p->comparator);
+        p->comparator = g_strdup (v);
+    }
     s = config_lookup (cfg, "window");
     if (s && !read_text (p, s, &p->window, error))
         return FALSE;
@@ -370,6 +380,7 @@ fta_profile_free (FtaProfile *p)
     g_strfreev (p->analyzers);
     g_strfreev (p->sinks);
     g_strfreev (p->plugin_dirs);
+    g_free (p->comparator);
     g_free (p->comm);
     g_free (p->pids);
     g_free (p->cpus);

@@ -46,6 +46,12 @@ typedef struct {
     /* bus.c */
     GPtrArray *instances;                /* FtaInstance*, analyzers then sinks */
     GPtrArray *subs[FTA_EV__COUNT];      /* FtaInstance* per event type */
+    /* With a plugin that subscribes by name (ABI 1.7), events go by their
+     * interned name id instead: the instances subscribed to the name's
+     * type or to a pattern it matches, in the instances' order, resolved
+     * at the name's first event (NULL until then). */
+    gboolean by_name;
+    GPtrArray *subs_by_name;             /* name id -> GPtrArray* (owned) */
     GByteArray *cpu_seen;                /* per CPU: 1 once it had an event */
     GArray *holders;                     /* FtaHolder: a clipped span's, scaled */
     /* select.c */

@@ -180,6 +180,26 @@ typedef struct {
  * and its length in *len, or NULL.  Not for hot paths. */
 const char *fta_event_field (const FtaEvent *ev, const char *key, guint *len);
 
+/* A field read by name (ABI 1.12), for events the core has no typed
+ * fields for: a plugin makes one handle per key at create, and reads the
+ * key of any event with it.  The handle learns, at the first event of each
+ * name, whether that event has the key, where it is and which key follows
+ * it: a later read compares at the offset the key had in the previous line
+ * of that name, else searches up to the key only, and ends the value at
+ * the following key — no scan of the whole line, no allocation, no
+ * pattern.  The value is as fta_event_field gives it: a pointer into the
+ * event, not terminated, its length in *len; NULL when the event has no
+ * such field.  A handle belongs to one plugin instance (not thread-safe);
+ * free it at destroy. */
+typedef struct _FtaField FtaField;
+FtaField *fta_field_new (const char *key);
+const char *fta_field_get (FtaField *field, const FtaEvent *ev, guint *len);
+/* The value as a decimal (optionally negative) or 0x hexadecimal integer:
+ * its leading digits ("4096 [ns]" is 4096).  FALSE when the event has no
+ * such field or it starts with no digit. */
+gboolean fta_field_get_int (FtaField *field, const FtaEvent *ev, gint64 *value);
+void fta_field_free (FtaField *field);
+
 /* Task states of the sched model. */
 typedef enum {
     FTA_TASK_RUNNING = 0,  /* on CPU span.cpu */

@@ -28,7 +28,9 @@
  * fta_results_input; 1.9: FtaSpan's holders, n_holders, preempted_by_pid
  * and preempted_by_task, FtaHolder; 1.10: fta_context_summary; 1.11:
  * tables declared as data, FtaColumnSpec, FtaTableSpec,
- * fta_results_add_table_spec and fta_table_add_row_from).  The core reads
+ * fta_results_add_table_spec and fta_table_add_row_from; 1.12: per-task
+ * state, FtaTasks; events by name, the descriptor's event_names, and
+ * fields by name, FtaField).  The core reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -74,7 +76,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 11
+#define FTA_PLUGIN_ABI_MINOR 12
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -122,6 +124,13 @@ typedef struct {
     /* comparators (since ABI 1.2) */
     void (*compare) (void *self, const FtaResults *baseline,
                      const FtaResults *problem, FtaResults *out);
+    /* Events by name (since ABI 1.12): names as the trace prints them, '*'
+     * matching any run of characters ("block_rq_*"), NULL-terminated; may
+     * be NULL.  on_event gets every event whose name matches one, besides
+     * the types of events[] (an event matching both comes once).  The
+     * core matches each distinct name once, at its first event, not per
+     * line.  Read the fields of such events with FtaField. */
+    const char *const *event_names;
 } FtaPluginDescriptor;
 
 #define FTA_PLUGIN_DEFINE(...)                                            \
@@ -178,6 +187,39 @@ const char *fta_context_filter_text (const FtaContext *ctx);
  * --color=auto (the default) with standard output a terminal, NO_COLOR
  * unset or empty and TERM not "dumb".  Never for a file of -o. */
 gboolean fta_context_use_color (const FtaContext *ctx, FILE *out);
+
+/* Per-task state (ABI 1.12): "my state for this task", kept by the core
+ * the way the sched model keeps its own.  A state is STATE_SIZE bytes,
+ * zeroed, created at the task's first sight (INIT, if not NULL, is called
+ * on it then, with the task's pid) and owned by the
+ * FtaTasks: CLEAR (may be NULL) frees what it points to before the state
+ * is freed.  States never move: a pointer stays valid until
+ * fta_tasks_free.
+ *
+ * A task is its task id (FtaEvent.task, FtaSpan.task, the fields' *_task):
+ * dense, found in one array index on every event, and right even where a
+ * pid is reused for a new task.  The idle task (pid 0) is one task per
+ * CPU, as in the kernel: give the CPU it runs on (an event's cpu, a
+ * span's cpu); for other pids CPU is not used.  A pid that comes without
+ * an id (FTA_TASK_NONE) is found by pid, more slowly.
+ *
+ * finish walks the states with fta_tasks_nth (0 .. fta_tasks_count - 1) in
+ * the order they were created: the order of first sight in the trace,
+ * the same on every run and with any -j. */
+typedef struct _FtaTasks FtaTasks;
+typedef void (*FtaTaskInit) (gpointer state, gint32 pid);
+FtaTasks *fta_tasks_new (gsize state_size, FtaTaskInit init,
+                         GDestroyNotify clear);
+/* The state of the task, created at first sight.  Never NULL. */
+gpointer fta_tasks_get (FtaTasks *tasks, guint32 task, gint32 pid,
+                        gint32 cpu);
+/* The state of the task, or NULL when it has none yet. */
+gpointer fta_tasks_find (const FtaTasks *tasks, guint32 task, gint32 pid,
+                         gint32 cpu);
+guint fta_tasks_count (const FtaTasks *tasks);
+gpointer fta_tasks_nth (const FtaTasks *tasks, guint i);
+/* CLEAR on every state, then frees them all.  NULL is allowed. */
+void fta_tasks_free (FtaTasks *tasks);
 
 /* Per-task slots: a GPtrArray indexed by task id (see fta-event.h), one
  * pointer per task, NULL until set.  Pointers stay valid as the array

@@ -102,8 +102,7 @@ typedef struct {
     const FtaContext *ctx;
     guint longest_n;
     double finding_pct;
-    GPtrArray *tasks;   /* task id -> BlockingTask*, owned; NULL until its
-                           first sleep */
+    FtaTasks *tasks;    /* BlockingTask per task, from its first sleep */
     GHashTable *wakers; /* &key -> BlockingWaker*, owned */
     BlockingEpisode *heap; /* min-heap of the longest episodes, longest_n slots */
     guint heap_len;
@@ -114,7 +113,7 @@ typedef struct {
     GHashTable *io_tasks; /* BlockingIoTask* set, owned */
     GHashTable *devs;     /* &dev -> BlockingDev*, owned */
     BlockingDev *last_dev; /* the device of the latest event */
-    GPtrArray *io_last;    /* task id -> BlockingIoTask* it issued to last */
+    FtaTasks *io_last;     /* per task: the BlockingIoTask* it issued to last */
     BlockingReq *free_reqs;
     guint64 io_unparsed, io_unparsed_line;
 } Blocking;
@@ -159,14 +158,17 @@ blocking_io_task_equal (gconstpointer a, gconstpointer b)
 }
 
 static void
-blocking_task_free (gpointer p)
+blocking_task_init (gpointer state, gint32 pid)
+{
+    ((BlockingTask *) state)->pid = pid;
+}
+
+static void
+blocking_task_clear (gpointer p)
 {
     BlockingTask *t = p;
-    if (!t)
-        return;
     if (t->d_dist)
         fta_dist_free (t->d_dist);
-    g_free (t);
 }
 
 static void
@@ -216,7 +218,7 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     b->ctx = ctx;
     b->longest_n = (guint) n;
     b->finding_pct = pct;
-    b->tasks = g_ptr_array_new_with_free_func (blocking_task_free);
+    b->tasks = fta_tasks_new (sizeof (BlockingTask), blocking_task_init, blocking_task_clear);
     b->wakers = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     b->heap = g_new0 (BlockingEpisode, MAX (b->longest_n, 1));
     b->seen_lo = G_MAXINT64;
@@ -225,22 +227,16 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     b->io_tasks = g_hash_table_new_full (blocking_io_task_hash, blocking_io_task_equal,
                                          blocking_io_task_free, NULL);
     b->devs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, blocking_dev_free);
-    b->io_last = g_ptr_array_new ();
+    b->io_last = fta_tasks_new (sizeof (BlockingIoTask *), NULL, NULL);
     return b;
 }
 
 /* --- D episodes ------------------------------------------------------------ */
 
 static BlockingTask *
-blocking_task (Blocking *b, guint32 task, gint32 pid)
+blocking_task (Blocking *b, guint32 task, gint32 pid, gint32 cpu)
 {
-    BlockingTask *t = fta_task_slot (b->tasks, task);
-    if (!t) {
-        t = g_new0 (BlockingTask, 1);
-        t->pid = pid;
-        fta_task_slot_set (b->tasks, task, t);
-    }
-    return t;
+    return fta_tasks_get (b->tasks, task, pid, cpu);
 }
 
 /* Sets T's comm to COMM (NUL-terminated), cut and padded as the kernel
@@ -365,11 +361,11 @@ blocking_on_span (void *self, const FtaSpan *sp)
     if (sp->end_ns > b->seen_hi)
         b->seen_hi = sp->end_ns;
 
-    BlockingTask *t = fta_task_slot (b->tasks, sp->task);
+    BlockingTask *t = fta_tasks_find (b->tasks, sp->task, sp->pid, sp->cpu);
     if (!t) {
         if (sp->state != FTA_TASK_BLOCKED && sp->state != FTA_TASK_SLEEPING)
             return;
-        t = blocking_task (b, sp->task, sp->pid);
+        t = blocking_task (b, sp->task, sp->pid, sp->cpu);
     }
     if (t->pending) {
         /* the span after an episode: Runnable from the episode's end when
@@ -505,9 +501,10 @@ blocking_dev (Blocking *b, guint64 dev)
 
 /* The issuing task PID (task id TASK) on DEV. */
 static BlockingIoTask *
-blocking_io_task (Blocking *b, guint64 dev, guint32 task, gint32 pid)
+blocking_io_task (Blocking *b, guint64 dev, guint32 task, gint32 pid, gint32 cpu)
 {
-    BlockingIoTask *t = fta_task_slot (b->io_last, task);
+    BlockingIoTask **last = fta_tasks_get (b->io_last, task, pid, cpu);
+    BlockingIoTask *t = *last;
     if (t && t->dev == dev)
         return t;
     BlockingIoTask key = { .dev = dev, .pid = pid };
@@ -519,8 +516,7 @@ blocking_io_task (Blocking *b, guint64 dev, guint32 task, gint32 pid)
         t->lat = fta_dist_new ();
         g_hash_table_add (b->io_tasks, t);
     }
-    if (task != FTA_TASK_NONE)
-        fta_task_slot_set (b->io_last, task, t);
+    *last = t;
     return t;
 }
 
@@ -597,7 +593,7 @@ blocking_on_issue (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
 {
     BlockingDev *d = blocking_dev (b, rq->dev);
     d->issues++;
-    BlockingIoTask *t = blocking_io_task (b, rq->dev, ev->task, ev->pid);
+    BlockingIoTask *t = blocking_io_task (b, rq->dev, ev->task, ev->pid, ev->cpu);
     t->issues++;
     blocking_copy_comm (t->comm, rq->comm, rq->comm_len);
     if (rq->nr == 0) {
@@ -742,9 +738,9 @@ blocking_task_table (Blocking *b, FtaResults *r)
     guint c_nowk = fta_table_add_column (t, "d_no_waker", FTA_COL_COUNT, FALSE);
     guint c_scnt = fta_table_add_column (t, "sleep_count", FTA_COL_COUNT, FALSE);
 
-    for (guint i = 0; i < b->tasks->len; i++) {
-        BlockingTask *k = g_ptr_array_index (b->tasks, i);
-        if (!k || (!k->d_count && !k->sleep_count)
+    for (guint i = 0; i < fta_tasks_count (b->tasks); i++) {
+        BlockingTask *k = fta_tasks_nth (b->tasks, i);
+        if ((!k->d_count && !k->sleep_count)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
         guint row = fta_table_add_row (t);
@@ -1010,9 +1006,9 @@ blocking_findings (Blocking *b, FtaResults *r)
     GPtrArray *hits = g_ptr_array_new ();
     GHashTableIter it;
     gpointer v;
-    for (guint i = 0; i < b->tasks->len; i++) {
-        BlockingTask *k = g_ptr_array_index (b->tasks, i);
-        if (k && k->d_count && 100.0 * k->d_total_ns / span >= b->finding_pct
+    for (guint i = 0; i < fta_tasks_count (b->tasks); i++) {
+        BlockingTask *k = fta_tasks_nth (b->tasks, i);
+        if (k->d_count && 100.0 * k->d_total_ns / span >= b->finding_pct
             && fta_context_task_selected (b->ctx, k->pid, k->comm))
             g_ptr_array_add (hits, k);
     }
@@ -1104,11 +1100,8 @@ blocking_finish (void *self, FtaResults *r)
 {
     Blocking *b = self;
     /* episodes whose next span never came (end of the trace, --end) */
-    for (guint i = 0; i < b->tasks->len; i++) {
-        BlockingTask *k = g_ptr_array_index (b->tasks, i);
-        if (k)
-            blocking_settle (b, k, -1, NULL);
-    }
+    for (guint i = 0; i < fta_tasks_count (b->tasks); i++)
+        blocking_settle (b, fta_tasks_nth (b->tasks, i), -1, NULL);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init (&it, b->wakers);
@@ -1143,8 +1136,8 @@ static void
 blocking_destroy (void *self)
 {
     Blocking *b = self;
-    g_ptr_array_free (b->tasks, TRUE);
-    g_ptr_array_free (b->io_last, TRUE);
+    fta_tasks_free (b->tasks);
+    fta_tasks_free (b->io_last);
     g_hash_table_destroy (b->wakers);
     g_hash_table_destroy (b->reqs);
     g_hash_table_destroy (b->io_tasks);

@@ -106,7 +106,7 @@ typedef struct {
     double imbalance_pct;
     gboolean task_table;
     GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
-    GPtrArray *tasks;     /* task id -> CpuTask*, owned; NULL until it ran */
+    FtaTasks *tasks;      /* CpuTask per task that ran */
     gint64 first_ts, last_ts; /* the range seen: events and span ends */
     /* Without --start, --end or --cpu: the trace's first timestamp (its
      * first event's), below which no time is counted; else G_MININT64. */
@@ -126,13 +126,15 @@ cpu_cpu_free (gpointer p)
 }
 
 static void
-cpu_task_free (gpointer p)
+cpu_task_init (gpointer state, gint32 pid)
 {
-    CpuTask *t = p;
-    if (!t)
-        return;
-    g_free (t->cpus);
-    g_free (t);
+    ((CpuTask *) state)->pid = pid;
+}
+
+static void
+cpu_task_clear (gpointer state)
+{
+    g_free (((CpuTask *) state)->cpus);
 }
 
 static void *
@@ -149,7 +151,7 @@ cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->imbalance_pct = imb;
     s->task_table = fta_options_get_bool (opts, "task_cpus");
     s->cpus = g_ptr_array_new_with_free_func (cpu_cpu_free);
-    s->tasks = g_ptr_array_new_with_free_func (cpu_task_free);
+    s->tasks = fta_tasks_new (sizeof (CpuTask), cpu_task_init, cpu_task_clear);
     s->first_ts = G_MAXINT64;
     s->last_ts = G_MININT64;
     const char *filters = fta_context_filter_text (ctx);
@@ -423,13 +425,8 @@ cpu_on_event (void *self, const FtaEvent *ev)
 static CpuTaskCpu *
 cpu_task_cpu (Cpu *s, const FtaSpan *sp)
 {
-    CpuTask *k = fta_task_slot (s->tasks, sp->task);
-    if (!k) {
-        k = g_new0 (CpuTask, 1);
-        k->pid = sp->pid;
-        k->id = sp->task;
-        fta_task_slot_set (s->tasks, sp->task, k);
-    }
+    CpuTask *k = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
+    k->id = sp->task;
     if (k->n_cpus && k->cpus[k->last].cpu == sp->cpu)
         return &k->cpus[k->last];
     for (guint i = 0; i < k->n_cpus; i++)
@@ -599,10 +596,8 @@ cpu_task_table (Cpu *s, FtaResults *r)
     guint c_share = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
 
     GPtrArray *rows = g_ptr_array_new ();
-    for (guint i = 0; i < s->tasks->len; i++) {
-        CpuTask *task = g_ptr_array_index (s->tasks, i);
-        if (!task)
-            continue;
+    for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
+        CpuTask *task = fta_tasks_nth (s->tasks, i);
         task->total_ns = 0;
         for (guint j = 0; j < task->n_cpus; j++) {
             CpuTaskCpu *k = &task->cpus[j];
@@ -720,7 +715,7 @@ cpu_destroy (void *self)
 {
     Cpu *s = self;
     g_ptr_array_free (s->cpus, TRUE);
-    g_ptr_array_free (s->tasks, TRUE);
+    fta_tasks_free (s->tasks);
     g_free (s);
 }
 

@@ -76,12 +76,19 @@ typedef struct {
     gint64 tail_min_us, tail_min_samples;
     double lost_pct;
     /* priority inversion state */
-    GPtrArray *tasks;   /* task id -> DiagTask*, owned; NULL until it waits */
+    FtaTasks *tasks;           /* DiagTask per task, of pids > 0 */
     /* 2 * cpu + (0 for real-time, 1 for other waiters) -> the first
      * DiagTask of that list, or NULL */
     GPtrArray *waiters;
     DiagTask *other_waiters[2]; /* on CPUs outside 0 .. DIAG_MAX_CPUS - 1 */
 } Diag;
+
+static void
+diag_task_init (gpointer state, gint32 pid)
+{
+    DiagTask *t = state;
+    t->inv.pid = pid;
+}
 
 static void *
 diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
@@ -122,7 +129,7 @@ diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
         g_free (d);
         return NULL;
     }
-    d->tasks = g_ptr_array_new_with_free_func (g_free);
+    d->tasks = fta_tasks_new (sizeof (DiagTask), diag_task_init, NULL);
     d->waiters = g_ptr_array_new ();
     return d;
 }
@@ -131,7 +138,7 @@ static void
 diag_destroy (void *self)
 {
     Diag *d = self;
-    g_ptr_array_free (d->tasks, TRUE);
+    fta_tasks_free (d->tasks);
     g_ptr_array_free (d->waiters, TRUE);
     g_free (d);
 }
@@ -175,11 +182,11 @@ diag_link (Diag *d, DiagTask *t)
     *head = t;
 }
 
-/* TASK runs at TS (or is not known to wait any more). */
+/* TASK (of PID) runs at TS (or is not known to wait any more). */
 static inline void
-diag_unwait (Diag *d, guint32 task, gint64 ts)
+diag_unwait (Diag *d, guint32 task, gint32 pid, gint32 cpu, gint64 ts)
 {
-    DiagTask *t = fta_task_slot (d->tasks, task);
+    DiagTask *t = fta_tasks_find (d->tasks, task, pid, cpu);
     if (t && t->waiting) {
         diag_unlink (d, t);
         t->waiting = FALSE;
@@ -207,13 +214,8 @@ diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts
 {
     if (pid <= 0 || cpu < 0)
         return;
-    DiagTask *t = fta_task_slot (d->tasks, task);
-    if (!t) {
-        t = g_new0 (DiagTask, 1);
-        t->task = task;
-        t->inv.pid = pid;
-        fta_task_slot_set (d->tasks, task, t);
-    }
+    DiagTask *t = fta_tasks_get (d->tasks, task, pid, cpu);
+    t->task = task;
     if (t->waiting) {
         diag_move (d, t, cpu, prio);
         return;
@@ -299,7 +301,7 @@ diag_on_event (void *self, const FtaEvent *ev)
     }
     /* a task that records an event is running, not waiting */
     if (ev->pid > 0)
-        diag_unwait (d, ev->task, ev->ts_ns);
+        diag_unwait (d, ev->task, ev->pid, ev->cpu, ev->ts_ns);
     switch (ev->type) {
     case FTA_EV_SCHED_WAKEUP:
     case FTA_EV_SCHED_WAKEUP_NEW:
@@ -309,14 +311,15 @@ diag_on_event (void *self, const FtaEvent *ev)
                        ev->ts_ns);
         break;
     case FTA_EV_SCHED_MIGRATE_TASK: {
-        DiagTask *t = fta_task_slot (d->tasks, ev->u.migrate.task);
+        DiagTask *t = fta_tasks_find (d->tasks, ev->u.migrate.task, ev->u.migrate.pid,
+                                      ev->u.migrate.orig_cpu);
         if (t && t->waiting)
             diag_move (d, t, ev->u.migrate.dest_cpu, t->prio);
         break;
     }
     case FTA_EV_SCHED_SWITCH: {
         const FtaSwitchFields *s = &ev->u.sw;
-        diag_unwait (d, s->next_task, ev->ts_ns);
+        diag_unwait (d, s->next_task, s->next_pid, ev->cpu, ev->ts_ns);
         if (s->next_pid > 0)
             diag_passed_over (d, ev);
         if (s->prev_pid > 0 && fta_state_is_preempted (s->prev_state))
@@ -799,9 +802,9 @@ static void
 rule_priority_inversion (Diag *d, FtaResults *r)
 {
     GPtrArray *all = g_ptr_array_new ();
-    for (guint i = 0; i < d->tasks->len; i++) {
-        DiagTask *t = g_ptr_array_index (d->tasks, i);
-        Inversion *inv = t ? &t->inv : NULL;
+    for (guint i = 0; i < fta_tasks_count (d->tasks); i++) {
+        DiagTask *t = fta_tasks_nth (d->tasks, i);
+        Inversion *inv = &t->inv;
         if (inv && (gint64) inv->count >= d->inversion_min &&
             fta_context_task_selected (d->ctx, inv->pid, inv->comm))
             g_ptr_array_add (all, inv);

@@ -155,8 +155,7 @@ typedef struct {
     gint64 holders;      /* rows of kvm.holders per vCPU, of kvm.vm_holders per VM */
     gint64 min_runnable_ns;
     gint64 pid_gap;
-    GPtrArray *threads;  /* KvmThread* (owned), in order of first sight */
-    GPtrArray *slots;    /* task id -> KvmThread* of threads */
+    FtaTasks *threads;      /* KvmThread per task (pids > 0), in order of first sight */
     GPtrArray *pairs;    /* KvmPair* (owned) */
     GPtrArray *exits;    /* KvmExit* (owned) */
     GHashTable *reason_ids; /* reason (owned) -> id + 1 */
@@ -220,7 +219,7 @@ kvm_classify (const char *comm)
 /* --- per-thread state ------------------------------------------------------- */
 
 static void
-kvm_thread_free (gpointer p)
+kvm_thread_clear (gpointer p)
 {
     KvmThread *t = p;
     g_free (t->cpus);
@@ -231,13 +230,12 @@ kvm_thread_free (gpointer p)
     for (guint i = 0; i < 2; i++)
         if (t->exit_recs[i])
             g_ptr_array_free (t->exit_recs[i], TRUE);
-    g_free (t);
 }
 
-static KvmThread *
-kvm_thread_new (Kvm *k, guint32 task, gint32 pid)
+static void
+kvm_thread_init (gpointer state, gint32 pid)
 {
-    KvmThread *t = g_new0 (KvmThread, 1);
+    KvmThread *t = state;
     t->pid = pid;
     t->tgid = -1;
     t->parent = -1;
@@ -247,17 +245,13 @@ kvm_thread_new (Kvm *k, guint32 task, gint32 pid)
     t->entry_cpu = -1;
     t->vm = -1;
     t->cls = kvm_classify ("");
-    g_ptr_array_add (k->threads, t);
-    fta_task_slot_set (k->slots, task, t);
-    return t;
 }
 
-/* The thread of TASK, the task id of PID (> 0). */
+/* The thread of TASK, the task id of PID (> 0: no idle task here). */
 static inline KvmThread *
 kvm_thread (Kvm *k, guint32 task, gint32 pid)
 {
-    KvmThread *t = fta_task_slot (k->slots, task);
-    return G_LIKELY (t) ? t : kvm_thread_new (k, task, pid);
+    return fta_tasks_get (k->threads, task, pid, -1);
 }
 
 static void
@@ -327,8 +321,7 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     k->t0 = k->t_last = G_MININT64;
     k->asked_ns = fta_context_window_ns (ctx);
     k->res = k->asked_ns > 0 ? k->asked_ns : 1000;
-    k->threads = g_ptr_array_new_with_free_func (kvm_thread_free);
-    k->slots = g_ptr_array_new ();
+    k->threads = fta_tasks_new (sizeof (KvmThread), kvm_thread_init, kvm_thread_clear);
     k->pairs = g_ptr_array_new_with_free_func (g_free);
     k->exits = g_ptr_array_new_with_free_func (g_free);
     k->reason_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -550,8 +543,8 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
 static void
 kvm_reset (Kvm *k)
 {
-    for (guint i = 0; i < k->threads->len; i++) {
-        KvmThread *t = g_ptr_array_index (k->threads, i);
+    for (guint i = 0; i < fta_tasks_count (k->threads); i++) {
+        KvmThread *t = fta_tasks_nth (k->threads, i);
         t->pending = NULL;
         t->entry_ts = t->exit_ts = t->uexit_ts = -1;
     }
@@ -633,8 +626,8 @@ static void
 kvm_widen (Kvm *k)
 {
     k->res *= 10;
-    for (guint i = 0; i < k->threads->len; i++) {
-        gint64 *b = ((KvmThread *) g_ptr_array_index (k->threads, i))->buckets;
+    for (guint i = 0; i < fta_tasks_count (k->threads); i++) {
+        gint64 *b = ((KvmThread *) fta_tasks_nth (k->threads, i))->buckets;
         if (!b)
             continue;
         /* bucket n takes 10n .. 10n + 9, all read before it is written */
@@ -762,7 +755,7 @@ kvm_parent (Kvm *k, const KvmThread *t)
         return NULL;
     if (t->tgid >= 0 && t->tgid == t->pid)
         return NULL; /* a process leader: forked, not a thread */
-    KvmThread *p = fta_task_slot (k->slots, t->parent_task);
+    KvmThread *p = fta_tasks_find (k->threads, t->parent_task, t->parent, -1);
     if (p && t->tgid >= 0 && p->tgid >= 0 && p->tgid != t->tgid)
         return NULL;
     return p;
@@ -886,8 +879,8 @@ static GPtrArray *
 kvm_group (Kvm *k)
 {
     GPtrArray *all = g_ptr_array_new ();
-    for (guint i = 0; i < k->threads->len; i++)
-        g_ptr_array_add (all, g_ptr_array_index (k->threads, i));
+    for (guint i = 0; i < fta_tasks_count (k->threads); i++)
+        g_ptr_array_add (all, fta_tasks_nth (k->threads, i));
     g_ptr_array_sort (all, kvm_by_pid);
 
     /* VM pids: the processes of vCPU, qemu and iothread threads, and the
@@ -1336,7 +1329,7 @@ kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
         KvmThread *v = p->thread;
-        KvmThread *o = p->preemptor > 0 ? fta_task_slot (k->slots, p->preemptor_task)
+        KvmThread *o = p->preemptor > 0 ? fta_tasks_find (k->threads, p->preemptor_task, p->preemptor, -1)
                                         : NULL;
         guint row = fta_table_add_row (t);
         fta_table_set_int (t, row, c_vm, v->vm);
@@ -1525,7 +1518,7 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
             GArray *cs = kvm_culprits (one, pairs);
             for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
                 KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
-                KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
+                KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
                 guint row = fta_table_add_row (t);
                 fta_table_set_int (t, row, c_vm, x->vm);
                 if (kvm_vcpu_index (x) >= 0)
@@ -1548,7 +1541,7 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
         GArray *cs = kvm_culprits (mine, pairs);
         for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
             KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
-            KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
+            KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
             guint row = fta_table_add_row (v);
             fta_table_set_int (v, row, v_vm, vm->vm);
             fta_table_set_int (v, row, v_hp, c->pid);
@@ -1611,7 +1604,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     GString *names = g_string_new (NULL), *list = g_string_new (NULL);
     for (guint j = 0; j < culprits->len && j < 3; j++) {
         KvmCulprit *c = &g_array_index (culprits, KvmCulprit, j);
-        KvmThread *o = c->pid > 0 ? fta_task_slot (k->slots, c->task) : NULL;
+        KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
         const char *whose = "";
         if (o && o->vm == m->vm) {
             whose = " (this VM's own thread)";
@@ -1806,8 +1799,7 @@ static void
 kvm_destroy (void *self)
 {
     Kvm *k = self;
-    g_ptr_array_free (k->threads, TRUE);
-    g_ptr_array_free (k->slots, TRUE);
+    fta_tasks_free (k->threads);
     g_ptr_array_free (k->pairs, TRUE);
     g_ptr_array_free (k->exits, TRUE);
     g_ptr_array_free (k->reasons, TRUE);

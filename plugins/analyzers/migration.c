@@ -74,10 +74,7 @@ typedef struct {
     gboolean matrix_table;
     gint64 window_ns;
     guint64 min_bounces;
-    /* pid -> MigrationTask*, owned; filled at first sight, read by finish
-     * and for pids without a task id */
-    GHashTable *tasks;
-    GPtrArray *slots;  /* task id -> MigrationTask*, in tasks */
+    FtaTasks *tasks;   /* MigrationTask per task */
     GHashTable *cells; /* &key -> MigrationCell*, owned */
     /* from CPU -> GPtrArray of to CPU -> MigrationCell*, in cells */
     GPtrArray *matrix;
@@ -90,6 +87,15 @@ migration_row_free (gpointer row)
 {
     if (row)
         g_ptr_array_free (row, TRUE);
+}
+
+static void
+migration_task_init (gpointer state, gint32 pid)
+{
+    MigrationTask *t = state;
+    t->pid = pid;
+    t->last_mig.from = t->last_chg.from = -1;
+    t->run_cpu = -1;
 }
 
 static void *
@@ -109,49 +115,11 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     m->matrix_table = fta_options_get_bool (opts, "matrix");
     m->window_ns = (gint64) (ms * 1e6 + 0.5);
     m->min_bounces = (guint64) min;
-    m->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-    m->slots = g_ptr_array_new ();
+    m->tasks = fta_tasks_new (sizeof (MigrationTask), migration_task_init, NULL);
     m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     m->matrix = g_ptr_array_new_with_free_func (migration_row_free);
     m->cpus = g_array_new (FALSE, FALSE, sizeof (MigrationCpu));
     return m;
-}
-
-static MigrationTask *
-migration_task_slow (Migration *m, gint32 pid, guint32 task)
-{
-    MigrationTask *t = g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
-    if (!t) {
-        t = g_new0 (MigrationTask, 1);
-        t->pid = pid;
-        t->last_mig.from = t->last_chg.from = -1;
-        t->run_cpu = -1;
-        g_hash_table_insert (m->tasks, GINT_TO_POINTER (pid), t);
-    }
-    if (task != FTA_TASK_NONE)
-        fta_task_slot_set (m->slots, task, t);
-    return t;
-}
-
-/* PID's state (TASK is its id), created at first sight. */
-static inline MigrationTask *
-migration_task (Migration *m, gint32 pid, guint32 task, const char *comm)
-{
-    MigrationTask *t = fta_task_slot (m->slots, task);
-    if (G_UNLIKELY (!t))
-        t = migration_task_slow (m, pid, task);
-    if (comm && comm[0])
-        g_strlcpy (t->comm, comm, FTA_COMM_LEN);
-    return t;
-}
-
-/* PID's state, or NULL when it has none yet. */
-static inline MigrationTask *
-migration_task_find (const Migration *m, gint32 pid, guint32 task)
-{
-    if (G_LIKELY (task != FTA_TASK_NONE))
-        return fta_task_slot (m->slots, task);
-    return g_hash_table_lookup (m->tasks, GINT_TO_POINTER (pid));
 }
 
 static MigrationCell *
@@ -229,7 +197,9 @@ static void
 migration_on_migrate (Migration *m, const FtaEvent *ev)
 {
     const FtaMigrateFields *f = &ev->u.migrate;
-    MigrationTask *t = migration_task (m, f->pid, f->task, f->comm);
+    MigrationTask *t = fta_tasks_get (m->tasks, f->task, f->pid, f->orig_cpu);
+    if (f->comm[0])
+        g_strlcpy (t->comm, f->comm, FTA_COMM_LEN);
     t->migrations++;
     if (migration_bounce (m, &t->last_mig, f->orig_cpu, f->dest_cpu, ev->ts_ns))
         t->bounces_mig++;
@@ -283,7 +253,8 @@ migration_on_event (void *self, const FtaEvent *ev)
     case FTA_EV_SCHED_WAKEUP_NEW: {
         if (!m->n_pending || ev->u.wake.success == 0)
             break;
-        MigrationTask *t = migration_task_find (m, ev->u.wake.pid, ev->u.wake.task);
+        MigrationTask *t = fta_tasks_find (m->tasks, ev->u.wake.task, ev->u.wake.pid,
+                                              ev->u.wake.target_cpu);
         if (!t || !t->pending)
             break;
         if (ev->u.wake.target_cpu == t->pending_to) {
@@ -298,8 +269,8 @@ migration_on_event (void *self, const FtaEvent *ev)
         if ((cpu = migration_cpu (m, ev->cpu)))
             cpu->woken_pid = -1;
         if (m->n_pending) {
-            MigrationTask *t = migration_task_find (m, ev->u.sw.next_pid,
-                                                    ev->u.sw.next_task);
+            MigrationTask *t = fta_tasks_find (m->tasks, ev->u.sw.next_task,
+                                               ev->u.sw.next_pid, ev->cpu);
             if (t)
                 migration_resolve (m, t);
         }
@@ -321,12 +292,13 @@ migration_on_span (void *self, const FtaSpan *sp)
 {
     Migration *m = self;
     if (sp->state == FTA_TASK_RUNNABLE && sp->end_ns > sp->start_ns) {
-        migration_task (m, sp->pid, sp->task, NULL)->runnable_ns += sp->end_ns - sp->start_ns;
+        MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
+        t->runnable_ns += sp->end_ns - sp->start_ns;
         return;
     }
     if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
         return;
-    MigrationTask *t = migration_task (m, sp->pid, sp->task, NULL);
+    MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->run_cpu >= 0 && t->run_cpu != sp->cpu) {
@@ -441,11 +413,8 @@ migration_finish (void *self, FtaResults *r)
     guint c_pp = fta_table_add_column (t, "pingpong", FTA_COL_COUNT, FALSE);
 
     GPtrArray *bouncers = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, m->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        MigrationTask *k = v;
+    for (guint i = 0; i < fta_tasks_count (m->tasks); i++) {
+        MigrationTask *k = fta_tasks_nth (m->tasks, i);
         if ((!k->migrations && !k->cpu_changes)
             || !fta_context_task_selected (m->ctx, k->pid, k->comm))
             continue;
@@ -480,6 +449,8 @@ migration_finish (void *self, FtaResults *r)
         guint x_wk = fta_table_add_column (x, "wakeup_migrations", FTA_COL_COUNT, FALSE);
         guint x_bal = fta_table_add_column (x, "balance_migrations", FTA_COL_COUNT, FALSE);
         guint x_chg = fta_table_add_column (x, "cpu_changes", FTA_COL_COUNT, FALSE);
+        GHashTableIter it;
+        gpointer v;
         g_hash_table_iter_init (&it, m->cells);
         while (g_hash_table_iter_next (&it, NULL, &v)) {
             MigrationCell *c = v;
@@ -510,9 +481,8 @@ static void
 migration_destroy (void *self)
 {
     Migration *m = self;
-    g_ptr_array_free (m->slots, TRUE);
     g_ptr_array_free (m->matrix, TRUE);
-    g_hash_table_destroy (m->tasks);
+    fta_tasks_free (m->tasks);
     g_hash_table_destroy (m->cells);
     g_array_free (m->cpus, TRUE);
     g_free (m);

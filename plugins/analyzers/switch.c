@@ -14,7 +14,6 @@ typedef struct {
 } SwitchComm;
 
 typedef struct {
-    gint64 key;  /* pid, or -(cpu + 1) for the idle task (pid 0) of a CPU */
     gint32 pid;
     gint32 tgid;
     char comm[FTA_COMM_LEN];
@@ -29,20 +28,23 @@ typedef struct {
     SwitchComm *by_comm_rec;
 } SwitchTask;
 
-/* Idle tasks get a slot per CPU up to this many CPUs; beyond, and for
- * pids without a task id, the tasks table is looked up. */
-#define SWITCH_IDLE_CPUS 4096
-
 typedef struct {
     const FtaContext *ctx;
     gboolean comms_table;
-    /* &key -> SwitchTask*, owned; filled at first sight.  finish walks
-     * it: the idle rows (all pid 0) tie in the sort and keep its order. */
-    GHashTable *tasks;
-    GPtrArray *slots;  /* task id -> SwitchTask* of a pid > 0, in tasks */
-    GPtrArray *idle;   /* CPU -> SwitchTask* of its idle task, in tasks */
+    /* SwitchTask per task, the idle task per CPU.  finish walks them in
+     * order of first sight: the idle rows (all pid 0) tie in the sort and
+     * keep that order. */
+    FtaTasks *tasks;
     GHashTable *comms; /* comm (owned) -> SwitchComm*, owned */
 } Switch;
+
+static void
+switch_task_init (gpointer state, gint32 pid)
+{
+    SwitchTask *t = state;
+    t->pid = pid;
+    t->tgid = -1;
+}
 
 static void *
 switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
@@ -51,57 +53,9 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     Switch *s = g_new0 (Switch, 1);
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
-    s->tasks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-    s->slots = g_ptr_array_new ();
-    s->idle = g_ptr_array_new ();
+    s->tasks = fta_tasks_new (sizeof (SwitchTask), switch_task_init, NULL);
     s->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return s;
-}
-
-/* The task of KEY from the tasks table, created at first sight.  Off the
- * per-event path: slots and idle cache what it returns. */
-static SwitchTask *
-switch_task_lookup (Switch *s, gint64 key, gint32 pid)
-{
-    SwitchTask *t = g_hash_table_lookup (s->tasks, &key);
-    if (!t) {
-        t = g_new0 (SwitchTask, 1);
-        t->key = key;
-        t->pid = pid;
-        t->tgid = -1;
-        g_hash_table_insert (s->tasks, &t->key, t);
-    }
-    return t;
-}
-
-static SwitchTask *
-switch_task_slow (Switch *s, gint32 pid, guint32 task, gint32 cpu)
-{
-    gint64 key = pid == 0 ? -(gint64) cpu - 1 : pid;
-    SwitchTask *t = switch_task_lookup (s, key, pid);
-    if (pid > 0 && task != FTA_TASK_NONE)
-        fta_task_slot_set (s->slots, task, t);
-    else if (key < 0 && key >= -SWITCH_IDLE_CPUS)
-        fta_task_slot_set (s->idle, (guint32) (-key - 1), t);
-    return t;
-}
-
-/* PID's task (TASK is its id), or for pid 0 the idle task of CPU. */
-static inline SwitchTask *
-switch_task (Switch *s, gint32 pid, guint32 task, gint32 cpu, const char *comm)
-{
-    SwitchTask *t;
-    if (G_LIKELY (pid > 0))
-        t = fta_task_slot (s->slots, task);
-    else if (pid == 0 && cpu >= 0 && cpu < SWITCH_IDLE_CPUS)
-        t = fta_task_slot (s->idle, (guint32) cpu);
-    else
-        t = NULL;
-    if (G_UNLIKELY (!t))
-        t = switch_task_slow (s, pid, task, cpu);
-    if (comm && comm[0])
-        memcpy (t->comm, comm, FTA_COMM_LEN);
-    return t;
 }
 
 static SwitchComm *
@@ -138,8 +92,10 @@ switch_on_event (void *self, const FtaEvent *ev)
 {
     Switch *s = self;
     const FtaSwitchFields *sw = &ev->u.sw;
-    SwitchTask *prev = switch_task (s, sw->prev_pid, sw->prev_task, ev->cpu,
-                                    sw->prev_comm);
+    /* pid 0 is the idle task of this CPU */
+    SwitchTask *prev = fta_tasks_get (s->tasks, sw->prev_task, sw->prev_pid, ev->cpu);
+    if (sw->prev_comm[0])
+        memcpy (prev->comm, sw->prev_comm, FTA_COMM_LEN);
     prev->switch_out++;
     if (fta_state_is_preempted (sw->prev_state))
         prev->preempted++;
@@ -147,8 +103,9 @@ switch_on_event (void *self, const FtaEvent *ev)
         prev->voluntary++;
     if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
         prev->tgid = ev->tgid;
-    SwitchTask *next = switch_task (s, sw->next_pid, sw->next_task, ev->cpu,
-                                    sw->next_comm);
+    SwitchTask *next = fta_tasks_get (s->tasks, sw->next_task, sw->next_pid, ev->cpu);
+    if (sw->next_comm[0])
+        memcpy (next->comm, sw->next_comm, FTA_COMM_LEN);
     next->sched_in++;
     if (s->comms_table) {
         SwitchComm *c = switch_task_comm (s, prev, sw->prev_pid, sw->prev_comm);
@@ -166,7 +123,7 @@ switch_on_span (void *self, const FtaSpan *sp)
     Switch *s = self;
     if (sp->flags & FTA_SPAN_TRUNCATED)
         return;
-    SwitchTask *t = switch_task (s, sp->pid, sp->task, sp->cpu, NULL);
+    SwitchTask *t = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->tgid < 0)
@@ -212,11 +169,8 @@ switch_finish (void *self, FtaResults *r)
     guint c_inf = fta_table_add_column (t, "inferred_in", FTA_COL_COUNT, FALSE);
     guint c_nwk = fta_table_add_column (t, "wakeups_missing", FTA_COL_COUNT, FALSE);
 
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, s->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        SwitchTask *k = v;
+    for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
+        SwitchTask *k = fta_tasks_nth (s->tasks, i);
         if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
             continue;
         if (!k->sched_in && !k->switch_out && !k->run_ns)
@@ -249,8 +203,9 @@ switch_finish (void *self, FtaResults *r)
     guint cc = fta_table_add_column (c, "comm", FTA_COL_STRING, TRUE);
     guint ci = fta_table_add_column (c, "sched_in", FTA_COL_COUNT, FALSE);
     guint co = fta_table_add_column (c, "switch_out", FTA_COL_COUNT, FALSE);
+    GHashTableIter it;
+    gpointer key, v;
     g_hash_table_iter_init (&it, s->comms);
-    gpointer key;
     while (g_hash_table_iter_next (&it, &key, &v)) {
         SwitchComm *sc = v;
         guint row = fta_table_add_row (c);
@@ -266,9 +221,7 @@ static void
 switch_destroy (void *self)
 {
     Switch *s = self;
-    g_ptr_array_free (s->slots, TRUE);
-    g_ptr_array_free (s->idle, TRUE);
-    g_hash_table_destroy (s->tasks);
+    fta_tasks_free (s->tasks);
     g_hash_table_destroy (s->comms);
     g_free (s);
 }

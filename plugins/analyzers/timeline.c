@@ -70,8 +70,7 @@ typedef struct {
     gint64 t0, t_last;      /* G_MININT64 until something is seen */
     GArray *counts;         /* TlCounts per fine bucket */
     GPtrArray *busy;        /* per CPU: GArray of gint64 per fine bucket, or NULL */
-    GPtrArray *tasks;       /* TlTask*, owned, in order of first span */
-    GPtrArray *slots;       /* task id -> TlTask* of tasks */
+    FtaTasks *tasks;        /* TlTask per task that ran, in order of first span */
     /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
      * is bucket cur_b, which exists */
     gboolean cur_ok;
@@ -80,11 +79,17 @@ typedef struct {
 } Timeline;
 
 static void
-tl_task_free (gpointer p)
+tl_task_init (gpointer state, gint32 pid)
 {
-    TlTask *t = p;
-    g_array_free (t->runs, TRUE);
-    g_free (t);
+    TlTask *t = state;
+    t->pid = pid;
+    t->runs = g_array_new (FALSE, FALSE, sizeof (TlRun));
+}
+
+static void
+tl_task_clear (gpointer p)
+{
+    g_array_free (((TlTask *) p)->runs, TRUE);
 }
 
 /* Puts LAST into RUNS, to work on them all. */
@@ -160,8 +165,7 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->t_last = G_MININT64;
     tl->counts = g_array_new (FALSE, TRUE, sizeof (TlCounts));
     tl->busy = g_ptr_array_new_with_free_func (tl_busy_free);
-    tl->tasks = g_ptr_array_new_with_free_func (tl_task_free);
-    tl->slots = g_ptr_array_new ();
+    tl->tasks = fta_tasks_new (sizeof (TlTask), tl_task_init, tl_task_clear);
     return tl;
 }
 
@@ -204,8 +208,8 @@ tl_coarsen (Timeline *tl)
     for (guint i = 0; i < tl->busy->len; i++)
         if (g_ptr_array_index (tl->busy, i))
             tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
-    for (guint k = 0; k < tl->tasks->len; k++) {
-        TlTask *t = g_ptr_array_index (tl->tasks, k);
+    for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
+        TlTask *t = fta_tasks_nth (tl->tasks, k);
         GArray *runs = t->runs;
         tl_runs_flush (t);
         guint out = 0;
@@ -367,15 +371,8 @@ tl_on_span (void *self, const FtaSpan *sp)
             g_array_index (busy, gint64, b) += MIN (e, lo + tl->res) - MAX (s, lo);
         }
     }
-    TlTask *t = fta_task_slot (tl->slots, sp->task);
-    if (!t) {
-        t = g_new0 (TlTask, 1);
-        t->pid = sp->pid;
-        t->task = sp->task;
-        t->runs = g_array_new (FALSE, FALSE, sizeof (TlRun));
-        g_ptr_array_add (tl->tasks, t);
-        fta_task_slot_set (tl->slots, sp->task, t);
-    }
+    TlTask *t = fta_tasks_get (tl->tasks, sp->task, sp->pid, sp->cpu);
+    t->task = sp->task;
     t->total += e - s;
     /* task buckets are task_mult fine buckets; last's is the cached one */
     gint64 tres = tl->res * tl->task_mult, t0 = tl->t0;
@@ -788,8 +785,8 @@ tl_finish (void *self, FtaResults *r)
 
     /* the busiest tasks, one row per (window, task) */
     GPtrArray *top = g_ptr_array_new ();
-    for (guint i = 0; i < tl->tasks->len; i++) {
-        TlTask *k = g_ptr_array_index (tl->tasks, i);
+    for (guint i = 0; i < fta_tasks_count (tl->tasks); i++) {
+        TlTask *k = fta_tasks_nth (tl->tasks, i);
         tl_runs_flush (k);
         /* the sched model's comm: what the last span carried, as a
          * task's comm there only ever changes to another non-empty one */
@@ -848,8 +845,7 @@ tl_destroy (void *self)
     Timeline *tl = self;
     g_array_free (tl->counts, TRUE);
     g_ptr_array_free (tl->busy, TRUE);
-    g_ptr_array_free (tl->tasks, TRUE);
-    g_ptr_array_free (tl->slots, TRUE);
+    fta_tasks_free (tl->tasks);
     g_free (tl);
 }
 

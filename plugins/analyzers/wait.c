@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
     gint32 pid;
+    guint32 task;
     char comm[FTA_COMM_LEN];
     guint64 waits, preempted;
     gint64 runnable_ns, held_ns, idle_ns, unknown_ns, run_ns;
@@ -35,17 +36,21 @@ typedef struct {
     gint64 holders_per_task;
     double contention_pct, contention_capacity_pct;
     gint64 contention_min_ns;
-    GPtrArray *slots; /* task id -> WaitTask* (owned) */
+    FtaTasks *tasks;  /* WaitTask per task that waited or ran */
 } Wait;
 
 static void
-wait_task_free (gpointer p)
+wait_task_init (gpointer state, gint32 pid)
 {
-    WaitTask *t = p;
-    if (!t)
-        return;
-    g_hash_table_destroy (t->holders);
-    g_free (t);
+    WaitTask *t = state;
+    t->pid = pid;
+    t->holders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+static void
+wait_task_clear (gpointer state)
+{
+    g_hash_table_destroy (((WaitTask *) state)->holders);
 }
 
 static void *
@@ -72,7 +77,7 @@ wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
     w->contention_pct = pct;
     w->contention_capacity_pct = cap;
     w->contention_min_ns = min_ms * 1000000;
-    w->slots = g_ptr_array_new_with_free_func (wait_task_free);
+    w->tasks = fta_tasks_new (sizeof (WaitTask), wait_task_init, wait_task_clear);
     return w;
 }
 
@@ -80,7 +85,7 @@ static void
 wait_destroy (void *self)
 {
     Wait *w = self;
-    g_ptr_array_free (w->slots, TRUE);
+    fta_tasks_free (w->tasks);
     g_free (w);
 }
 
@@ -108,13 +113,8 @@ wait_on_span (void *self, const FtaSpan *sp)
     if ((sp->state != FTA_TASK_RUNNABLE && sp->state != FTA_TASK_RUNNING) || sp->pid <= 0
         || (sp->flags & FTA_SPAN_TRUNCATED))
         return;
-    WaitTask *t = fta_task_slot (w->slots, sp->task);
-    if (!t) {
-        t = g_new0 (WaitTask, 1);
-        t->pid = sp->pid;
-        t->holders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-        fta_task_slot_set (w->slots, sp->task, t);
-    }
+    WaitTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
+    t->task = sp->task;
     memcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (sp->state == FTA_TASK_RUNNING) {
         t->run_ns += sp->end_ns - sp->start_ns;
@@ -305,9 +305,9 @@ wait_finish (void *self, FtaResults *r)
 {
     Wait *w = self;
     GPtrArray *tasks = g_ptr_array_new ();
-    for (guint i = 0; i < w->slots->len; i++) {
-        WaitTask *t = g_ptr_array_index (w->slots, i);
-        if (t && t->waits && fta_context_task_selected_id (w->ctx, i, t->pid, t->comm))
+    for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
+        WaitTask *t = fta_tasks_nth (w->tasks, i);
+        if (t->waits && fta_context_task_selected_id (w->ctx, t->task, t->pid, t->comm))
             g_ptr_array_add (tasks, t);
     }
     g_ptr_array_sort (tasks, wait_task_cmp);

@@ -53,20 +53,23 @@ typedef struct {
     gboolean pairs_table;
     gint64 hist_tasks;
     guint64 total_waking;
-    /* pid -> WakeTask*, owned; filled at first sight, read by finish and
-     * for pids without a task id */
-    GHashTable *tasks;
-    GPtrArray *slots;  /* task id -> WakeTask*, in tasks */
+    FtaTasks *tasks;   /* WakeTask per task */
     GHashTable *pairs; /* &key -> WakePair*, owned */
     GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
 } Wakeup;
 
 static void
-wake_task_free (gpointer p)
+wake_task_init (gpointer state, gint32 pid)
 {
-    WakeTask *t = p;
-    fta_dist_free (t->latency);
-    g_free (t);
+    WakeTask *t = state;
+    t->pid = pid;
+    t->latency = fta_dist_new ();
+}
+
+static void
+wake_task_clear (gpointer state)
+{
+    fta_dist_free (((WakeTask *) state)->latency);
 }
 
 static void *
@@ -82,39 +85,12 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         g_free (w);
         return NULL;
     }
-    w->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, wake_task_free);
-    w->slots = g_ptr_array_new ();
+    w->tasks = fta_tasks_new (sizeof (WakeTask), wake_task_init, wake_task_clear);
     w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return w;
 }
 
-static WakeTask *
-wakeup_task_slow (Wakeup *w, gint32 pid, guint32 task)
-{
-    WakeTask *t = g_hash_table_lookup (w->tasks, GINT_TO_POINTER (pid));
-    if (!t) {
-        t = g_new0 (WakeTask, 1);
-        t->pid = pid;
-        t->latency = fta_dist_new ();
-        g_hash_table_insert (w->tasks, GINT_TO_POINTER (pid), t);
-    }
-    if (task != FTA_TASK_NONE)
-        fta_task_slot_set (w->slots, task, t);
-    return t;
-}
-
-/* PID's state; TASK is its id. */
-static inline WakeTask *
-wakeup_task (Wakeup *w, gint32 pid, guint32 task, const char *comm)
-{
-    WakeTask *t = fta_task_slot (w->slots, task);
-    if (G_UNLIKELY (!t))
-        t = wakeup_task_slow (w, pid, task);
-    if (comm && comm[0])
-        memcpy (t->comm, comm, FTA_COMM_LEN);
-    return t;
-}
 
 /* The wakeup.comms counts for a wakeup of T (pid PID) naming COMM, NULL
  * when the task filters leave it out.  Looked up again only when T's
@@ -191,7 +167,9 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     gboolean new_task = ev->type == FTA_EV_SCHED_WAKEUP_NEW;
     if (!waking && f->success == 0)
         return;
-    WakeTask *t = wakeup_task (w, f->pid, f->task, f->comm);
+    WakeTask *t = fta_tasks_get (w->tasks, f->task, f->pid, f->target_cpu);
+    if (f->comm[0])
+        memcpy (t->comm, f->comm, FTA_COMM_LEN);
     if (waking) {
         t->waking++;
         w->total_waking++;
@@ -227,7 +205,7 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     if (sp->state != FTA_TASK_RUNNABLE || sp->reason == FTA_RUNNABLE_PREEMPTED
         || (sp->flags & FTA_SPAN_TRUNCATED) || sp->waking_ns < 0)
         return;
-    WakeTask *t = wakeup_task (w, sp->pid, sp->task, NULL);
+    WakeTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     /* a switch-in the kernel never recorded, or one past --end: the
@@ -245,7 +223,7 @@ wakeup_on_span (void *self, const FtaSpan *sp)
  * in the order of wakeup.tasks (T, sorted); the buckets from each task's
  * lowest to its highest non-empty one, empty ones between included. */
 static void
-wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t)
+wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_pid)
 {
     FtaTable *h = fta_results_add_table (r, "wakeup", "latency_hist",
                                          "Wakeup latency histogram (log2 buckets) of the "
@@ -261,7 +239,7 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t)
     gint64 done = 0;
     for (guint row = 0; row < fta_table_n_rows (t) && done < w->hist_tasks; row++) {
         gint32 pid = (gint32) fta_table_cell (t, row, t_pid)->i;
-        WakeTask *k = g_hash_table_lookup (w->tasks, GINT_TO_POINTER (pid));
+        WakeTask *k = g_hash_table_lookup (by_pid, GINT_TO_POINTER (pid));
         if (!k || !fta_dist_count (k->latency))
             continue;
         int lo = 0, hi = WAKE_HIST_BUCKETS - 1;
@@ -302,17 +280,18 @@ wakeup_finish (void *self, FtaResults *r)
     guint c_cnt = fta_table_add_column (t, "latency_count", FTA_COL_COUNT, FALSE);
     guint c_unk = fta_table_add_column (t, "latency_unknown", FTA_COL_COUNT, FALSE);
 
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, w->tasks);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        WakeTask *k = v;
+    /* the rows' tasks by pid, for the histograms of the first rows */
+    GHashTable *by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
+        WakeTask *k = fta_tasks_nth (w->tasks, i);
         guint64 n = use_waking ? k->waking : k->wakeup;
         guint64 m = fta_dist_count (k->latency);
         if ((!n && !m && !k->latency_unknown)
             || !fta_context_task_selected (w->ctx, k->pid, k->comm))
             continue;
         guint row = fta_table_add_row (t);
+        if (!g_hash_table_contains (by_pid, GINT_TO_POINTER (k->pid)))
+            g_hash_table_insert (by_pid, GINT_TO_POINTER (k->pid), k);
         fta_table_set_int (t, row, c_pid, k->pid);
         fta_table_set_string (t, row, c_comm, k->comm);
         fta_table_set_int (t, row, c_n, n);
@@ -327,14 +306,16 @@ wakeup_finish (void *self, FtaResults *r)
     }
     fta_table_sort (t, c_pid, FALSE);
     fta_table_sort (t, c_n, TRUE);
-    wakeup_hist_table (w, r, t);
+    wakeup_hist_table (w, r, t, by_pid);
+    g_hash_table_destroy (by_pid);
 
     /* Per comm as the events name the wakee: a thread renamed mid-trace
      * counts under each name it had. */
     FtaTable *ct = fta_results_add_table (r, "wakeup", "comms", "Wakeups per comm");
     guint cc = fta_table_add_column (ct, "comm", FTA_COL_STRING, TRUE);
     guint cn = fta_table_add_column (ct, "wakeups", FTA_COL_COUNT, FALSE);
-    gpointer key;
+    GHashTableIter it;
+    gpointer key, v;
     g_hash_table_iter_init (&it, w->comms);
     while (g_hash_table_iter_next (&it, &key, &v)) {
         guint64 *c = v;
@@ -381,8 +362,7 @@ static void
 wakeup_destroy (void *self)
 {
     Wakeup *w = self;
-    g_ptr_array_free (w->slots, TRUE);
-    g_hash_table_destroy (w->tasks);
+    fta_tasks_free (w->tasks);
     g_hash_table_destroy (w->pairs);
     g_hash_table_destroy (w->comms);
     g_free (w);
