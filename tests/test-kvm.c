@@ -267,6 +267,18 @@ check_vcpu (JsonParser *p, gint64 pid, gint64 vm, gint64 vcpu, gint64 run_us,
 }
 
 static void
+check_holder (JsonParser *p, gint64 vcpu_pid, gint64 pid, gint64 us, gint64 preemptions,
+              const char *same_vm, const char *role)
+{
+    GHashTable *r = must_row (p, "kvm.holders", "vcpu_pid", vcpu_pid, "holder_pid", pid);
+    g_assert_cmpint (cell_int (r, "wait_ns"), ==, us * 1000);
+    g_assert_cmpint (cell_int (r, "preemptions"), ==, preemptions);
+    g_assert_cmpstr (cell_str (r, "same_vm"), ==, same_vm);
+    g_assert_cmpstr (cell_str (r, "holder_role"), ==, role);
+    g_hash_table_unref (r);
+}
+
+static void
 check_preemptor (JsonParser *p, gint64 vcpu_pid, gint64 pid, gint64 vm, gint64 vcpu,
                  const char *comm, gint64 count, gint64 us, gint64 preemptor_vm,
                  const char *preemptor_role)
@@ -364,6 +376,21 @@ check_hand_numbers (JsonParser *p)
     check_preemptor (p, 1003, 3001, 1000, 0, "stress", 1, 1000, -1, NULL);
     check_preemptor (p, 1004, 1000, 1000, 1, "qemu-system-x86", 1, 1720, 1000, "qemu");
     g_assert_cmpuint (n_rows (p, "kvm.preemptors"), ==, 4);
+    /* who held the vCPUs' CPUs while they waited: A0's are stress 3000
+     * (1010-3010), stress 3001 (8000-9000), B0 (3600-4300, another VM),
+     * idle (7002-7010); A1's qemu 1000 (3310-5020 on CPU 1, its own VM),
+     * vhost (2105-2300, its own VM), idle (5020-5030 on CPU 0) */
+    check_holder (p, 1003, 3000, 2000, 1, "no", NULL);
+    check_holder (p, 1003, 3001, 1000, 1, "no", NULL);
+    check_holder (p, 1003, 1012, 700, 1, "no", "vcpu");
+    check_holder (p, 1003, 0, 8, 0, "no", NULL);
+    check_holder (p, 1004, 1000, 1710, 1, "yes", "qemu");
+    check_holder (p, 1004, 1500, 195, 0, "yes", "vhost");
+    check_holder (p, 1004, 0, 10, 0, "no", NULL);
+    g_assert_cmpuint (n_rows (p, "kvm.holders"), ==, 7);
+    GHashTable *vh = must_row (p, "kvm.vm_holders", "vm", 1000, "holder_pid", 3000);
+    g_assert_cmpint (cell_int (vh, "wait_ns"), ==, 2000000);
+    g_hash_table_unref (vh);
     /* most wait first */
     first = row_at (p, "kvm.preemptors", 0);
     g_assert_cmpint (cell_int (first, "pid"), ==, 3000);
