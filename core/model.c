@@ -44,6 +44,13 @@ typedef enum {
     MS_DEAD,
 } ModelState;
 
+/* A comm a task ran under, and for how long. */
+#define TASK_COMMS 4
+typedef struct {
+    char comm[FTA_COMM_LEN];
+    gint64 run_ns;
+} TaskComm;
+
 typedef struct {
     gint32 pid;
     guint32 id;
@@ -71,6 +78,9 @@ typedef struct {
     FtaHolder *hold;
     guint n_hold, cap_hold;
     guint last_hold; /* index of the holder charged last */
+    /* the comms it ran under (the first TASK_COMMS), with the run time */
+    TaskComm comms[TASK_COMMS];
+    guint n_comms;
 } Task;
 
 typedef struct {
@@ -423,12 +433,44 @@ waiting_state (guint32 prev_state)
     return FTA_TASK_OTHER;
 }
 
+/* T ran D ns under its current comm. */
 static void
-emit (FtaModel *m, const Task *t, FtaTaskState state, gint64 start,
+task_ran (Task *t, gint64 d)
+{
+    guint i = 0;
+    while (i < t->n_comms && strncmp (t->comms[i].comm, t->comm, FTA_COMM_LEN) != 0)
+        i++;
+    if (i == t->n_comms) {
+        if (i == TASK_COMMS)
+            return; /* a fifth name: not a candidate for the row's */
+        memcpy (t->comms[i].comm, t->comm, FTA_COMM_LEN);
+        t->comms[i].run_ns = 0;
+        t->n_comms++;
+    }
+    t->comms[i].run_ns += d;
+}
+
+/* The name of T's rows: the comm it ran under longest (the later one of
+ * a tie), else the last one seen. */
+static void
+task_settle_name (Task *t)
+{
+    gint best = -1;
+    for (guint i = 0; i < t->n_comms; i++)
+        if (t->comms[i].comm[0] && (best < 0 || t->comms[i].run_ns >= t->comms[best].run_ns))
+            best = (gint) i;
+    if (best >= 0)
+        memcpy (t->comm, t->comms[best].comm, FTA_COMM_LEN);
+}
+
+static void
+emit (FtaModel *m, Task *t, FtaTaskState state, gint64 start,
       gint64 end, guint32 flags)
 {
     if (end < start)
         end = start; /* out-of-order input: never a negative span */
+    if (state == FTA_TASK_RUNNING)
+        task_ran (t, end - start);
     FtaSpan s = {
         .start_ns = start,
         .end_ns = end,
@@ -855,6 +897,10 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
         }
         t->state = MS_UNKNOWN;
     }
+    /* From here on (the analyzers' finish), a task's comm is its rows'
+     * name, the same in every table. */
+    for (guint i = 0; i < all->len; i++)
+        task_settle_name (g_ptr_array_index (all, i));
     queue_clear (m);
     g_ptr_array_free (all, TRUE);
 }

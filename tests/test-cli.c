@@ -751,6 +751,57 @@ test_wakeup_new (void)
     g_free (path);
 }
 
+/* A thread renamed while alive, as qemu names its vCPU threads: 301 is
+ * woken as "qemu-system-x86" at T100 (sched_wakeup T101), runs 200-300
+ * under that name, then 400-1400 as "CPU 0/KVM".  It ran longest as
+ * "CPU 0/KVM": that is its name in switch.tasks, wakeup.tasks and
+ * wakeup.pairs alike, so --comm keeps or drops all its rows together. */
+static const char renamed_trace[] =
+    "# tracer: nop\n"
+    " qemu-system-x86-300     [000] d..2.   100.000100: sched_waking: comm=qemu-system-x86 pid=301 prio=120 target_cpu=001\n"
+    " qemu-system-x86-300     [000] d..2.   100.000101: sched_wakeup: comm=qemu-system-x86 pid=301 prio=120 target_cpu=001\n"
+    "          <idle>-0       [001] d..2.   100.000200: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=qemu-system-x86 next_pid=301 next_prio=120\n"
+    " qemu-system-x86-301     [001] d..2.   100.000300: sched_switch: prev_comm=qemu-system-x86 prev_pid=301 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n"
+    "          <idle>-0       [001] d..2.   100.000400: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=CPU 0/KVM next_pid=301 next_prio=120\n"
+    "       CPU 0/KVM-301     [001] d..2.   100.001400: sched_switch: prev_comm=CPU 0/KVM prev_pid=301 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
+
+/* The comm of PID's row in TABLE (pid column PIDCOL), NULL when none. */
+static const char *
+row_comm (JsonParser *p, const char *table, const char *pidcol, const char *commcol,
+          gint64 pid)
+{
+    JsonArray *a = rows (p, table);
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+        JsonArray *r = json_array_get_array_element (a, i);
+        if (json_array_get_int_element (r, col (p, table, pidcol)) == pid)
+            return json_array_get_string_element (r, col (p, table, commcol));
+    }
+    return NULL;
+}
+
+static void
+test_renamed (void)
+{
+    char *path = tmp ("renamed.txt");
+    g_assert_true (g_file_set_contents (path, renamed_trace, -1, NULL));
+    JsonParser *p = analyze_json (NULL, path);
+    g_assert_cmpstr (row_comm (p, "switch.tasks", "pid", "comm", 301), ==, "CPU 0/KVM");
+    g_assert_cmpstr (row_comm (p, "wakeup.tasks", "pid", "comm", 301), ==, "CPU 0/KVM");
+    g_assert_cmpstr (row_comm (p, "wakeup.pairs", "wakee_pid", "wakee_comm", 301), ==,
+                     "CPU 0/KVM");
+    g_object_unref (p);
+    p = analyze_json ((const char *[]) { "--comm", "^CPU", NULL }, path);
+    g_assert_cmpstr (row_comm (p, "switch.tasks", "pid", "comm", 301), ==, "CPU 0/KVM");
+    g_assert_cmpstr (row_comm (p, "wakeup.tasks", "pid", "comm", 301), ==, "CPU 0/KVM");
+    g_assert_nonnull (row_comm (p, "wakeup.pairs", "wakee_pid", "wakee_comm", 301));
+    g_object_unref (p);
+    p = analyze_json ((const char *[]) { "--comm", "^qemu-system", NULL }, path);
+    g_assert_null (row_comm (p, "switch.tasks", "pid", "comm", 301));
+    g_assert_null (row_comm (p, "wakeup.tasks", "pid", "comm", 301));
+    g_object_unref (p);
+    g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -777,6 +828,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/filter/cpu-and-window", test_filter_cpu_and_window);
     g_test_add_func ("/cli/hand-trace/markers-windows-utf8", test_hand_trace);
     g_test_add_func ("/cli/hand-trace/wakeup-new", test_wakeup_new);
+    g_test_add_func ("/cli/hand-trace/renamed-thread", test_renamed);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     FtaTestRun r = fta_test_run_sh (cmd);

@@ -178,7 +178,9 @@ const char *fta_context_output_stem (const FtaContext *ctx);
 const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
 /* The same by task id (ABI 1.3), without a hash lookup.  Like
  * FtaSpan.comm, a buffer of FTA_COMM_LEN bytes, NUL-terminated: it may be
- * copied with one fixed-size memcpy. */
+ * copied with one fixed-size memcpy.  Both, called in finish, give the
+ * name of the task's rows instead: the comm it ran under longest (a thread
+ * renamed while alive has one name in every table). */
 const char *fta_context_task_comm (const FtaContext *ctx, guint32 task);
 /* "--comm 'x' --pid 1,2" or "" : for headings. */
 const char *fta_context_filter_text (const FtaContext *ctx);

@@ -15,6 +15,7 @@ typedef struct {
 
 typedef struct {
     gint32 pid;
+    guint32 id;  /* task id, FTA_TASK_NONE for idle tasks */
     gint32 tgid;
     char comm[FTA_COMM_LEN];
     guint64 sched_in, switch_out, voluntary, preempted, inferred_in, wakeups_missing;
@@ -43,7 +44,17 @@ switch_task_init (gpointer state, gint32 pid)
 {
     SwitchTask *t = state;
     t->pid = pid;
+    t->id = FTA_TASK_NONE;
     t->tgid = -1;
+}
+
+/* Remembers the task id of a state that was found by pid (idle tasks
+ * have none). */
+static inline void
+switch_task_id (SwitchTask *t, guint32 task)
+{
+    if (t->pid > 0 && task != FTA_TASK_NONE)
+        t->id = task;
 }
 
 static void *
@@ -94,6 +105,7 @@ switch_on_event (void *self, const FtaEvent *ev)
     const FtaSwitchFields *sw = &ev->u.sw;
     /* pid 0 is the idle task of this CPU */
     SwitchTask *prev = fta_tasks_get (s->tasks, sw->prev_task, sw->prev_pid, ev->cpu);
+    switch_task_id (prev, sw->prev_task);
     if (sw->prev_comm[0])
         memcpy (prev->comm, sw->prev_comm, FTA_COMM_LEN);
     prev->switch_out++;
@@ -104,6 +116,7 @@ switch_on_event (void *self, const FtaEvent *ev)
     if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
         prev->tgid = ev->tgid;
     SwitchTask *next = fta_tasks_get (s->tasks, sw->next_task, sw->next_pid, ev->cpu);
+    switch_task_id (next, sw->next_task);
     if (sw->next_comm[0])
         memcpy (next->comm, sw->next_comm, FTA_COMM_LEN);
     next->sched_in++;
@@ -124,6 +137,7 @@ switch_on_span (void *self, const FtaSpan *sp)
     if (sp->flags & FTA_SPAN_TRUNCATED)
         return;
     SwitchTask *t = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
+    switch_task_id (t, sp->task);
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->tgid < 0)
@@ -171,6 +185,11 @@ switch_finish (void *self, FtaResults *r)
 
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
         SwitchTask *k = fta_tasks_nth (s->tasks, i);
+        /* the task's one name, as every table shows it */
+        const char *name = k->id != FTA_TASK_NONE ? fta_context_task_comm (s->ctx, k->id)
+                                                   : NULL;
+        if (name)
+            memcpy (k->comm, name, FTA_COMM_LEN);
         if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
             continue;
         if (!k->sched_in && !k->switch_out && !k->run_ns)

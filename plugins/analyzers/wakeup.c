@@ -20,6 +20,7 @@
 typedef struct {
     gint64 key; /* waker pid << 32 | wakee pid */
     gint32 waker_pid, wakee_pid;
+    guint32 waker_id, wakee_id; /* task ids, FTA_TASK_NONE when unknown */
     char waker_comm[FTA_COMM_LEN];
     char wakee_comm[FTA_COMM_LEN];
     guint64 waking, wakeup;
@@ -31,6 +32,7 @@ typedef struct {
 
 typedef struct {
     gint32 pid;
+    guint32 id; /* FTA_TASK_NONE when unknown */
     char comm[FTA_COMM_LEN];
     guint64 waking, wakeup;
     guint64 latency_unknown;
@@ -63,6 +65,7 @@ wake_task_init (gpointer state, gint32 pid)
 {
     WakeTask *t = state;
     t->pid = pid;
+    t->id = FTA_TASK_NONE;
     t->latency = fta_dist_new ();
 }
 
@@ -114,9 +117,10 @@ wakeup_task_comm (Wakeup *w, WakeTask *t, gint32 pid, const char *comm)
     return t->by_comm_counts;
 }
 
-/* The pair WAKER_PID -> T, moved to the front of T's recent pairs. */
+/* The pair WAKER_PID (id WAKER_ID) -> T, moved to the front of T's recent
+ * pairs. */
 static WakePair *
-wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid)
+wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
 {
     guint i = 0;
     while (i < t->n_recent && t->recent_waker[i] != waker_pid)
@@ -132,6 +136,8 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid)
             p->key = key;
             p->waker_pid = waker_pid;
             p->wakee_pid = t->pid;
+            p->waker_id = waker_id;
+            p->wakee_id = t->id;
             g_hash_table_insert (w->pairs, &p->key, p);
         }
         if (t->n_recent < WAKE_RECENT_PAIRS)
@@ -168,6 +174,8 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     if (!waking && f->success == 0)
         return;
     WakeTask *t = fta_tasks_get (w->tasks, f->task, f->pid, f->target_cpu);
+    if (f->task != FTA_TASK_NONE)
+        t->id = f->task;
     if (f->comm[0])
         memcpy (t->comm, f->comm, FTA_COMM_LEN);
     if (waking) {
@@ -186,7 +194,7 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     }
     if (!w->pairs_table)
         return;
-    WakePair *p = wakeup_pair (w, t, ev->pid);
+    WakePair *p = wakeup_pair (w, t, ev->pid, ev->task);
     /* The TASK column comes from saved_cmdlines and can be stale: prefer
      * the comm the model last saw in event fields. */
     const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
@@ -206,6 +214,8 @@ wakeup_on_span (void *self, const FtaSpan *sp)
         || (sp->flags & FTA_SPAN_TRUNCATED) || sp->waking_ns < 0)
         return;
     WakeTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
+    if (sp->task != FTA_TASK_NONE)
+        t->id = sp->task;
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     /* a switch-in the kernel never recorded, or one past --end: the
@@ -284,6 +294,11 @@ wakeup_finish (void *self, FtaResults *r)
     GHashTable *by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
     for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
         WakeTask *k = fta_tasks_nth (w->tasks, i);
+        /* the task's one name, as every table shows it */
+        const char *name = k->id != FTA_TASK_NONE ? fta_context_task_comm (w->ctx, k->id)
+                                                   : NULL;
+        if (name)
+            memcpy (k->comm, name, FTA_COMM_LEN);
         guint64 n = use_waking ? k->waking : k->wakeup;
         guint64 m = fta_dist_count (k->latency);
         if ((!n && !m && !k->latency_unknown)
@@ -343,6 +358,16 @@ wakeup_finish (void *self, FtaResults *r)
         guint64 n = use_waking ? k->waking : k->wakeup;
         if (!n)
             continue;
+        const char *name = k->wakee_id != FTA_TASK_NONE
+                               ? fta_context_task_comm (w->ctx, k->wakee_id)
+                               : NULL;
+        if (name)
+            memcpy (k->wakee_comm, name, FTA_COMM_LEN);
+        name = k->waker_pid > 0 && k->waker_id != FTA_TASK_NONE
+                   ? fta_context_task_comm (w->ctx, k->waker_id)
+                   : NULL;
+        if (name)
+            memcpy (k->waker_comm, name, FTA_COMM_LEN);
         if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
             && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
             continue;
