@@ -131,23 +131,22 @@ numeric_state (const char *s, const char *e)
  *  next_pid=2 next_prio=120".  The comms are delimited by the next key, so
  * "prev_comm=x ==> y prev_pid=..." keeps "x ==> y". */
 static gboolean
-parse_switch (FtaSwitchFields *f, const char *s, const char *end)
+parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
-        return fta_tracecmd_switch (f, s, end);
+        return fta_tracecmd_switch (f, s, end, why);
     const char *c = s + 10;
     const char *k = find_anchor_fast (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
     if (!k)
         return FALSE;
     copy_comm (f->prev_comm, c, k - c);
     s = k + 1;
-    if (!expect_int (&s, end, KEY ("prev_pid="), &v))
+    if (!expect_int (&s, end, KEY ("prev_pid="), &v) || !narrow_pid (v, &f->prev_pid, why))
         return FALSE;
-    f->prev_pid = (gint32) v;
     if (!expect_int (&s, end, KEY (" prev_prio="), &v))
         return FALSE;
-    f->prev_prio = (gint32) v;
+    f->prev_prio = clamp32 (v);
     if (end - s < 12 || memcmp (s, " prev_state=", 12) != 0)
         return FALSE;
     s += 12;
@@ -167,12 +166,11 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
         return FALSE;
     copy_comm (f->next_comm, c, k - c);
     s = k + 1;
-    if (!expect_int (&s, end, KEY ("next_pid="), &v))
+    if (!expect_int (&s, end, KEY ("next_pid="), &v) || !narrow_pid (v, &f->next_pid, why))
         return FALSE;
-    f->next_pid = (gint32) v;
     if (!expect_int (&s, end, KEY (" next_prio="), &v))
         return FALSE;
-    f->next_prio = (gint32) v;
+    f->next_prio = clamp32 (v);
     /* a field may follow, junk may not: "next_prio=120\n\" is a line of
      * a JavaScript string */
     return s == end || *s == ' ';
@@ -184,7 +182,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end)
  * Returns the position after the pid. */
 static const char *
 parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
-                const char *end, const char *next, gsize next_len)
+                const char *end, const char *next, gsize next_len, const char **why)
 {
     gint64 v;
     if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
@@ -199,8 +197,7 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
         if (e && (e == end || ((gsize) (end - e) >= next_len
                                && memcmp (e, next, next_len) == 0))) {
             copy_comm (comm, c, k - c);
-            *pid = (gint32) v;
-            return e;
+            return narrow_pid (v, pid, why) ? e : NULL;
         }
     }
     for (k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
@@ -209,19 +206,18 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
                                  && memcmp (e, next, next_len) == 0)))
             continue;
         copy_comm (comm, c, k - c);
-        *pid = (gint32) v;
-        return e;
+        return narrow_pid (v, pid, why) ? e : NULL;
     }
     return NULL;
 }
 
 static gboolean
-parse_wake (FtaWakeFields *f, const char *s, const char *end)
+parse_wake (FtaWakeFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
-        return fta_tracecmd_wake (f, s, end);
-    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+        return fta_tracecmd_wake (f, s, end, why);
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="), why);
     if (!s)
         return FALSE;
     /* the common case: " prio=N target_cpu=N" and nothing else */
@@ -230,48 +226,44 @@ parse_wake (FtaWakeFields *f, const char *s, const char *end)
         const char *q = scan_int (s + 6, end, &v);
         if (q && end - q > 12 && memcmp (q, " target_cpu=", 12) == 0
             && scan_int (q + 12, end, &t) == end) {
-            f->prio = (gint32) v;
+            f->prio = clamp32 (v);
             f->success = -1;
-            f->target_cpu = (gint32) t;
-            return TRUE;
+            return narrow_cpu (t, &f->target_cpu, why);
         }
     }
-    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
-    f->success = find_int (s, end, KEY (" success="), &v) ? (gint32) v : -1;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? clamp32 (v) : -1;
+    f->success = find_int (s, end, KEY (" success="), &v) ? clamp32 (v) : -1;
     f->target_cpu = -1;
     const char *k = find (s, end, KEY (" target_cpu="));
     if (k) {
         const char *e = scan_int (k + 12, end, &v);
-        if (!e || !(e == end || *e == ' '))
+        if (!e || !(e == end || *e == ' ') || !narrow_cpu (v, &f->target_cpu, why))
             return FALSE;
-        f->target_cpu = (gint32) v;
     }
     return TRUE;
 }
 
 static gboolean
-parse_migrate (FtaMigrateFields *f, const char *s, const char *end)
+parse_migrate (FtaMigrateFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
-    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="), why);
     if (!s)
         return FALSE;
-    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
-    if (!find_int (s, end, KEY (" orig_cpu="), &v))
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? clamp32 (v) : -1;
+    if (!find_int (s, end, KEY (" orig_cpu="), &v) || !narrow_cpu (v, &f->orig_cpu, why))
         return FALSE;
-    f->orig_cpu = (gint32) v;
-    if (!find_int (s, end, KEY (" dest_cpu="), &v))
+    if (!find_int (s, end, KEY (" dest_cpu="), &v) || !narrow_cpu (v, &f->dest_cpu, why))
         return FALSE;
-    f->dest_cpu = (gint32) v;
     return TRUE;
 }
 
 static gboolean
-parse_fork (FtaProcessFields *f, const char *s, const char *end)
+parse_fork (FtaProcessFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     memset (f, 0, sizeof *f);
-    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" child_comm="));
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" child_comm="), why);
     if (!s)
         return FALSE;
     if (end - s < 12 || memcmp (s, " child_comm=", 12) != 0)
@@ -283,34 +275,33 @@ parse_fork (FtaProcessFields *f, const char *s, const char *end)
     copy_comm (f->child_comm, c, k - c);
     if (!scan_int (k + 11, end, &v))
         return FALSE;
-    f->child_pid = (gint32) v;
+    return narrow_pid (v, &f->child_pid, why);
     return TRUE;
 }
 
 static gboolean
-parse_exit (FtaProcessFields *f, const char *s, const char *end)
+parse_exit (FtaProcessFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     memset (f, 0, sizeof *f);
-    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="));
+    s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="), why);
     if (!s)
         return FALSE;
-    f->prio = find_int (s, end, KEY (" prio="), &v) ? (gint32) v : -1;
+    f->prio = find_int (s, end, KEY (" prio="), &v) ? clamp32 (v) : -1;
     return TRUE;
 }
 
 /* "filename=/usr/bin/x pid=N old_pid=M": the file name may hold spaces. */
 static gboolean
-parse_exec (FtaProcessFields *f, const char *s, const char *end)
+parse_exec (FtaProcessFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     memset (f, 0, sizeof *f);
     const char *k = find (s, end, KEY (" pid="));
-    if (!k || !scan_int (k + 5, end, &v))
+    if (!k || !scan_int (k + 5, end, &v) || !narrow_pid (v, &f->pid, why))
         return FALSE;
-    f->pid = (gint32) v;
-    f->old_pid = find_int (k, end, KEY (" old_pid="), &v) ? (gint32) v : f->pid;
-    return TRUE;
+    f->old_pid = f->pid;
+    return !find_int (k, end, KEY (" old_pid="), &v) || narrow_pid (v, &f->old_pid, why);
 }
 
 static gboolean
@@ -319,7 +310,7 @@ parse_irq (FtaIrqFields *f, const char *s, const char *end, gboolean entry)
     gint64 v;
     if (!expect_int (&s, end, KEY ("irq="), &v))
         return FALSE;
-    f->irq = (gint32) v;
+    f->irq = clamp32 (v);
     f->handled = -1;
     f->name[0] = '\0';
     if (entry) {
@@ -343,23 +334,23 @@ parse_softirq (FtaSoftirqFields *f, const char *s, const char *end)
     gint64 v;
     if (!expect_int (&s, end, KEY ("vec="), &v))
         return FALSE;
-    f->vec = (gint32) v;
+    f->vec = clamp32 (v);
     return TRUE;
 }
 
 static gboolean
-fta_fields_parse (FtaEvent *ev)
+fta_fields_parse (FtaEvent *ev, const char **why)
 {
     const char *s = ev->fields, *end = ev->fields + ev->fields_len;
     switch (ev->type) {
-    case FTA_EV_SCHED_SWITCH: return parse_switch (&ev->u.sw, s, end);
+    case FTA_EV_SCHED_SWITCH: return parse_switch (&ev->u.sw, s, end, why);
     case FTA_EV_SCHED_WAKING:
     case FTA_EV_SCHED_WAKEUP:
-    case FTA_EV_SCHED_WAKEUP_NEW: return parse_wake (&ev->u.wake, s, end);
-    case FTA_EV_SCHED_MIGRATE_TASK: return parse_migrate (&ev->u.migrate, s, end);
-    case FTA_EV_SCHED_PROCESS_FORK: return parse_fork (&ev->u.proc, s, end);
-    case FTA_EV_SCHED_PROCESS_EXIT: return parse_exit (&ev->u.proc, s, end);
-    case FTA_EV_SCHED_PROCESS_EXEC: return parse_exec (&ev->u.proc, s, end);
+    case FTA_EV_SCHED_WAKEUP_NEW: return parse_wake (&ev->u.wake, s, end, why);
+    case FTA_EV_SCHED_MIGRATE_TASK: return parse_migrate (&ev->u.migrate, s, end, why);
+    case FTA_EV_SCHED_PROCESS_FORK: return parse_fork (&ev->u.proc, s, end, why);
+    case FTA_EV_SCHED_PROCESS_EXIT: return parse_exit (&ev->u.proc, s, end, why);
+    case FTA_EV_SCHED_PROCESS_EXEC: return parse_exec (&ev->u.proc, s, end, why);
     case FTA_EV_IRQ_HANDLER_ENTRY: return parse_irq (&ev->u.irq, s, end, TRUE);
     case FTA_EV_IRQ_HANDLER_EXIT: return parse_irq (&ev->u.irq, s, end, FALSE);
     case FTA_EV_SOFTIRQ_ENTRY:

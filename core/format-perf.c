@@ -30,7 +30,8 @@ fta_perf_pid_tid (const char *s, const char *pd, FtaEvent *ev, const char **why)
         *why = "bad PID/TID";
         return NULL;
     }
-    ev->tgid = (gint32) g;
+    if (!narrow_pid (g, &ev->tgid, why))
+        return NULL;
     if (gd == s || gd[-1] != ' ') {
         *why = "no COMM before PID/TID";
         return NULL;

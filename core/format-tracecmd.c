@@ -35,7 +35,7 @@ fta_tracecmd_dropped (const char *s, const char *end, FtaEvent *ev)
     if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
         return FALSE;
     const char *q = scan_int (s + 4, end, &cpu);
-    if (!q || !find (q, end, KEY ("EVENTS DROPPED]")))
+    if (!q || cpu < 0 || cpu > FTA_MAX_CPU || !find (q, end, KEY ("EVENTS DROPPED]")))
         return FALSE;
     const char *b = memchr (q, '[', end - q);
     ev->u.marker.lost = b && scan_int (b + 1, end, &n) ? n : -1;
@@ -73,7 +73,7 @@ fta_tracecmd_latency_column (const char *s, const char *t, const char *e, gint64
  * hold ':' and spaces, so the pid is the digits after the last ':'. */
 static gboolean
 comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *pid,
-               gint32 *prio)
+               gint32 *prio, const char **why)
 {
     gint64 v;
     end = rtrim (s, end);
@@ -84,16 +84,15 @@ comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *
         ob--;
     if (*ob != '[' || !scan_int (ob + 1, end - 1, &v))
         return FALSE;
-    *prio = (gint32) v;
+    *prio = clamp32 (v);
     const char *e = rtrim (s, ob);
     const char *d = e;
     while (d > s && is_digit (d[-1]))
         d--;
     if (d == e || d == s || d[-1] != ':' || !scan_int (d, e, &v))
         return FALSE;
-    *pid = (gint32) v;
     copy_comm (comm, s, d - 1 - s);
-    return TRUE;
+    return narrow_pid (v, pid, why);
 }
 
 /* trace-cmd: "PREV:PID [PRIO] STATE ==> NEXT:PID [PRIO]".  A comm may itself
@@ -101,7 +100,7 @@ comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *
  * one whose left side ends in ":PID [PRIO] STATE".  trace-cmd 3.1 labels the
  * idle state I as W (W, TASK_WAKING, never ends a switch). */
 static gboolean
-fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end)
+fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end, const char **why)
 {
     /* trace-cmd's latency suffix: "... [120] Latency: 4024.977 usecs" */
     const char *lat = find (s, end, KEY ("] Latency: "));
@@ -113,9 +112,9 @@ fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end)
             st--;
         if (st == s || st == k)
             continue;
-        if (!comm_pid_prio (s, st, f->prev_comm, &f->prev_pid, &f->prev_prio))
+        if (!comm_pid_prio (s, st, f->prev_comm, &f->prev_pid, &f->prev_prio, why))
             continue;
-        if (!comm_pid_prio (k + 5, end, f->next_comm, &f->next_pid, &f->next_prio))
+        if (!comm_pid_prio (k + 5, end, f->next_comm, &f->next_pid, &f->next_prio, why))
             continue;
         /* very old kernels print the state in parentheses: "(S)" */
         const char *sb = st, *se = k;
@@ -134,17 +133,19 @@ fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end)
 
 /* trace-cmd: "COMM:PID [PRIO] CPU:005", older "... success=1 CPU:000" */
 static gboolean
-fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end)
+fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
     const char *k = end;
     while (k > s && k[-1] != ' ')
         k--;
     if (end - k >= 5 && memcmp (k, "CPU:", 4) == 0 && scan_int (k + 4, end, &v) == end)
-        f->target_cpu = (gint32) v;
+        ;
     else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
-        f->target_cpu = (gint32) v; /* old kernels: "... success=1 [003]" */
+        ; /* old kernels: "... success=1 [003]" */
     else
+        return FALSE;
+    if (!narrow_cpu (v, &f->target_cpu, why))
         return FALSE;
     f->success = -1;
     const char *e = rtrim (s, k);
@@ -152,9 +153,9 @@ fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end)
     while (w > s && w[-1] != ' ')
         w--;
     if (e - w > 8 && memcmp (w, "success=", 8) == 0 && scan_int (w + 8, e, &v)) {
-        f->success = (gint32) v;
+        f->success = clamp32 (v);
         e = rtrim (s, w);
     }
-    return comm_pid_prio (s, e, f->comm, &f->pid, &f->prio);
+    return comm_pid_prio (s, e, f->comm, &f->pid, &f->prio, why);
 }
 

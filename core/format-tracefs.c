@@ -45,7 +45,7 @@ fta_tracefs_buffer_started (const char *s, const char *end, FtaEvent *ev)
     const char *k = find (s, end, KEY ("CPU "));
     if (!k || !find (s, end, KEY (" buffer started")))
         return FALSE;
-    if (!scan_int (k + 4, end, &cpu))
+    if (!scan_int (k + 4, end, &cpu) || cpu < 0 || cpu > FTA_MAX_CPU)
         return FALSE;
     ev->type = FTA_EV_BUFFER_STARTED;
     ev->cpu = (gint32) cpu;
@@ -61,7 +61,7 @@ fta_tracefs_lost (const char *s, const char *end, FtaEvent *ev)
     if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
         return FALSE;
     const char *q = scan_int (s + 4, end, &cpu);
-    if (!q)
+    if (!q || cpu < 0 || cpu > FTA_MAX_CPU)
         return FALSE;
     const char *k = find (q, end, KEY ("[LOST "));
     if (!k)
@@ -101,7 +101,7 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
         }
     }
     if (t < e && *t == '[' && e[-1] == ']') {
-        if (!scan_int (t + 1, e - 1, &v) || v > 65535) {
+        if (!scan_int (t + 1, e - 1, &v) || v < 0 || v > FTA_MAX_CPU) {
             *why = "bad [CPU] column";
             return -1;
         }
@@ -111,7 +111,8 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
                && fta_tracecmd_latency_column (s, t, e, &v)) {
         /* "trace-cmd report -l": CPU and flags fused ("0d.h1"), the comm
          * cut to 8 characters */
-        ev->cpu = (gint32) v;
+        if (!narrow_cpu (v, &ev->cpu, why))
+            return -1;
         variant |= V_FLAGS | V_LATENCY;
         e = rtrim (s, t);
     } else if (variant & V_FLAGS) {
@@ -131,7 +132,9 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
         const char *g = open + 1;
         while (g < e && *g == ' ')
             g++;
-        ev->tgid = scan_int (g, e - 1, &v) ? (gint32) v : -1;
+        ev->tgid = -1;
+        if (scan_int (g, e - 1, &v) && !narrow_pid (v, &ev->tgid, why))
+            return -1;
         variant |= V_TGID;
         e = rtrim (s, open);
     }
@@ -154,7 +157,8 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
         *why = "no COMM-PID before the timestamp";
         return -1;
     }
-    ev->pid = (gint32) v;
+    if (!narrow_pid (v, &ev->pid, why))
+        return -1;
     const char *ce = (variant & V_PERF) ? rtrim (s, pd) : pd - 1;
     if ((variant & V_NOCPU) && !(variant & V_PERF)) {
         *why = "no [CPU] column";

@@ -76,7 +76,7 @@ enum {
 static FtaEventType fta_fields_classify (const char *n, gsize len);
 /* Fills EV->u from EV->fields for the known types; FALSE when they do not
  * read as the type's fields. */
-static gboolean fta_fields_parse (FtaEvent *ev);
+static gboolean fta_fields_parse (FtaEvent *ev, const char **why);
 
 /* --- format-tracefs.c ------------------------------------------------------ */
 
@@ -103,8 +103,10 @@ static gboolean fta_tracecmd_dropped (const char *s, const char *end, FtaEvent *
 static gboolean fta_tracecmd_latency_column (const char *s, const char *t, const char *e,
                                       gint64 *cpu);
 /* The plugin forms of sched_switch and sched_wak*'s fields. */
-static gboolean fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end);
-static gboolean fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end);
+static gboolean fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end,
+                                     const char **why);
+static gboolean fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end,
+                                   const char **why);
 
 /* --- format-perf.c --------------------------------------------------------- */
 

@@ -407,8 +407,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
         ev->name_id = intern (p, name, ev->name_len);
     else
         ev->name_id = p->type_id[ev->type];
-    if (!fta_fields_parse (ev)) {
-        *why = "fields of a known event could not be read";
+    *why = "fields of a known event could not be read";
+    if (!fta_fields_parse (ev, why)) {
         return FTA_LINE_UNPARSED;
     }
     note_variant (p, variant);

@@ -46,6 +46,41 @@ scan_int (const char *s, const char *end, gint64 *out)
     return s;
 }
 
+/* Numbers that must fit the event's fields: a pid as the kernel's pid_t
+ * prints it (0 to 2^31-1), a CPU as the [CPU] column allows (0 to 65535).
+ * A value beyond is a damaged line, never wrapped into another task or
+ * CPU: FALSE, with *WHY saying which number. */
+#define FTA_MAX_CPU 65535
+static inline gboolean
+narrow_pid (gint64 v, gint32 *out, const char **why)
+{
+    if (G_UNLIKELY (v < 0 || v > G_MAXINT32)) {
+        *why = "pid out of range (0 to 2147483647)";
+        return FALSE;
+    }
+    *out = (gint32) v;
+    return TRUE;
+}
+
+static inline gboolean
+narrow_cpu (gint64 v, gint32 *out, const char **why)
+{
+    if (G_UNLIKELY (v < 0 || v > FTA_MAX_CPU)) {
+        *why = "CPU out of range (0 to 65535)";
+        return FALSE;
+    }
+    *out = (gint32) v;
+    return TRUE;
+}
+
+/* Other numbers of 32 bits (priorities, irq and vector numbers): clamped
+ * rather than wrapped. */
+static inline gint32
+clamp32 (gint64 v)
+{
+    return v > G_MAXINT32 ? G_MAXINT32 : v < G_MININT32 ? G_MININT32 : (gint32) v;
+}
+
 /* memchr for the first byte, then memcmp: the haystacks here are a few
  * dozen bytes, where memmem's set-up costs more than the search. */
 static inline const char *
