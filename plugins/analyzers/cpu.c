@@ -494,9 +494,17 @@ cpu_on_span (void *self, const FtaSpan *sp)
 /* --- results ---------------------------------------------------------------- */
 
 static double
-cpu_pct (gint64 part, gint64 whole)
+cpu_pct (double part, double whole)
 {
-    return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
+    return whole > 0 ? 100.0 * part / whole : 0.0;
+}
+
+/* Busy plus idle, in doubles: a trace may span billions of seconds, where
+ * sums and doubles of nanoseconds overflow 64 bits. */
+static double
+cpu_observed (const CpuCpu *c)
+{
+    return (double) c->busy + (double) c->idle;
 }
 
 static char *
@@ -520,27 +528,27 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
     guint hi_i = 0, lo_i = 0, n = 0;
     for (guint i = 0; i < s->cpus->len; i++) {
         CpuCpu *c = g_ptr_array_index (s->cpus, i);
-        gint64 obs = c ? c->busy + c->idle : 0;
-        if (!c || obs * 2 < range || obs <= 0)
+        double obs = c ? cpu_observed (c) : 0;
+        if (!c || obs * 2 < (double) range || obs <= 0)
             continue;
         n++;
         double pct = cpu_pct (c->busy, obs);
-        if (!hi || pct > cpu_pct (hi->busy, hi->busy + hi->idle)) {
+        if (!hi || pct > cpu_pct (hi->busy, cpu_observed (hi))) {
             hi = c;
             hi_i = i;
         }
-        if (!lo || pct < cpu_pct (lo->busy, lo->busy + lo->idle)) {
+        if (!lo || pct < cpu_pct (lo->busy, cpu_observed (lo))) {
             lo = c;
             lo_i = i;
         }
     }
     if (n < 2)
         return;
-    double hp = cpu_pct (hi->busy, hi->busy + hi->idle);
-    double lp = cpu_pct (lo->busy, lo->busy + lo->idle);
+    double hp = cpu_pct (hi->busy, cpu_observed (hi));
+    double lp = cpu_pct (lo->busy, cpu_observed (lo));
     if (hp - lp < s->imbalance_pct)
         return;
-    double press = cpu_pct (hi->pressure, hi->busy + hi->idle);
+    double press = cpu_pct (hi->pressure, cpu_observed (hi));
     /* tasks queued on the busy CPU while another one idled: the load is
      * not being spread; without queueing it is only uneven */
     gboolean waited = press >= 10.0;
@@ -686,7 +694,7 @@ cpu_finish (void *self, FtaResults *r)
         /* entries still open at the end have no exit to pair with */
         cpu_irq_reset (c);
         guint row = fta_table_add_row (t);
-        gint64 obs = c->busy + c->idle;
+        double obs = cpu_observed (c);
         fta_table_set_int (t, row, c_cpu, i);
         fta_table_set_int (t, row, c_busy, c->busy);
         fta_table_set_int (t, row, c_idle, c->idle);

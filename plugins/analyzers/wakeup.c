@@ -129,7 +129,9 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
     if (G_LIKELY (i < t->n_recent)) {
         p = t->recent[i];
     } else {
-        gint64 key = ((gint64) waker_pid << 32) | (guint32) t->pid;
+        /* the bits of both pids, whatever their sign (a shift of a negative
+         * number is undefined) */
+        gint64 key = (gint64) (((guint64) (guint32) waker_pid << 32) | (guint32) t->pid);
         p = g_hash_table_lookup (w->pairs, &key);
         if (!p) {
             p = g_new0 (WakePair, 1);
