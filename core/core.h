@@ -64,6 +64,12 @@ gboolean fta_results_is_saved (const char *path);
 /* Reads a JSON document of the json sink back (tables, series, findings,
  * quality).  NULL with ERROR (FTA_EXIT_INPUT) when it is not one. */
 FtaResults *fta_results_load_json (const char *path, GError **error);
+/* The same from LEN bytes at DATA; PATH names them in errors. */
+FtaResults *fta_results_load_json_data (const char *data, gsize len, const char *path,
+                                        GError **error);
+/* Saved results are input that cannot be trusted: deeper nesting is refused
+ * before it is parsed. */
+#define FTA_JSON_MAX_DEPTH 64
 
 /* --- input ----------------------------------------------------------------- */
 
@@ -115,6 +121,8 @@ guint64 fta_input_bytes (const FtaInput *in);
 void fta_input_close (FtaInput *in);
 
 #define FTA_MAX_LINE (1u << 20) /* longer lines are reported, not parsed */
+/* --start/--end: seconds whose nanoseconds fit 64 bits */
+#define FTA_MAX_SECONDS 9.2e9
 
 /* --- binary files (sniff.c) ----------------------------------------------- */
 

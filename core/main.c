@@ -67,7 +67,8 @@ static GOptionEntry entries[] = {
       "Read buffer NAME of a trace.dat (an instance recorded with trace-cmd "
       "record -B NAME; default: the top buffer)", "NAME" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &opt_window,
-      "Time-series window in seconds (default: chosen from the trace's span)",
+      "Time-series window in seconds, 0.000001 to 1000000 (default: chosen from the "
+      "trace's span)",
       "SECONDS" },
     { "top", 0, 0, G_OPTION_ARG_INT, &opt_top,
       "Rows per table in text output (0 = all; default 20)", "N" },

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -458,7 +459,7 @@ fta_options_new (const FtaProfile *profile, const FtaPluginDescriptor *desc,
                 v = g_strdup (config_setting_get_bool (s) ? "true" : "false");
             break;
         case FTA_OPT_DOUBLE:
-            if (t == CONFIG_TYPE_FLOAT)
+            if (t == CONFIG_TYPE_FLOAT && isfinite (config_setting_get_float (s)))
                 v = g_strdup_printf ("%.17g", config_setting_get_float (s));
             else if (t == CONFIG_TYPE_INT)
                 v = g_strdup_printf ("%d", config_setting_get_int (s));

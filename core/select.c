@@ -64,7 +64,9 @@ parse_time (const char *text, const char *what, gboolean *rel, gint64 *ns,
         s++;
     char *end;
     double v = g_ascii_strtod (s, &end);
-    if (end == s || *end || v < 0) {
+    /* NaN fails both tests; the bound keeps the conversion to
+     * nanoseconds within 64 bits */
+    if (end == s || *end || !(v >= 0) || v > FTA_MAX_SECONDS) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
                      "bad %s time '%s': give seconds as printed in the trace "
                      "(e.g. 501.2), or +SECONDS from the trace's start", what, text);
@@ -299,9 +301,11 @@ fta_select_setup (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     if (ok && window) {
         char *endp;
         double w = g_ascii_strtod (window, &endp);
-        if (endp == window || *endp || w <= 0 || w > 1e6) {
+        /* NaN fails both tests: from a microsecond to a million seconds */
+        if (endp == window || *endp || !(w >= 1e-6) || !(w <= 1e6)) {
             g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
-                         "bad --window '%s': give seconds, e.g. 0.1", window);
+                         "bad %s '%s': give seconds from 0.000001 to 1000000, e.g. 0.1",
+                         rc->window ? "--window" : "window of the profile", window);
             ok = FALSE;
         } else {
             e->ctx.window_ns = (gint64) (w * 1e9 + 0.5);
