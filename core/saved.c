@@ -25,20 +25,31 @@ fta_results_is_saved (const char *path)
     return c == '{';
 }
 
+/* A number as an integer: a double out of range (or not finite) is
+ * clamped, not converted (undefined behaviour). */
 static gint64
-member_int (JsonObject *o, const char *name, gint64 dflt)
+node_int (JsonNode *n, gint64 dflt)
 {
-    JsonNode *n = o ? json_object_get_member (o, name) : NULL;
     if (!n || json_node_get_node_type (n) != JSON_NODE_VALUE)
         return dflt;
     GType t = json_node_get_value_type (n);
     if (t == G_TYPE_INT64 || t == G_TYPE_INT)
         return json_node_get_int (n);
-    if (t == G_TYPE_DOUBLE)
-        return (gint64) json_node_get_double (n);
+    if (t == G_TYPE_DOUBLE) {
+        double d = json_node_get_double (n);
+        if (!(d == d))
+            return dflt;
+        return d >= 9.2e18 ? G_MAXINT64 : d <= -9.2e18 ? G_MININT64 : (gint64) d;
+    }
     if (t == G_TYPE_BOOLEAN)
         return json_node_get_boolean (n);
     return dflt;
+}
+
+static gint64
+member_int (JsonObject *o, const char *name, gint64 dflt)
+{
+    return node_int (o ? json_object_get_member (o, name) : NULL, dflt);
 }
 
 static const char *
@@ -134,8 +145,7 @@ load_table (FtaResults *r, const char *full_name, JsonObject *o, gboolean series
                 fta_table_set_double (t, row, c, vt == G_TYPE_STRING
                                                      ? 0 : json_node_get_double (v));
             else
-                fta_table_set_int (t, row, c, vt == G_TYPE_STRING
-                                                  ? 0 : json_node_get_int (v));
+                fta_table_set_int (t, row, c, node_int (v, 0));
         }
     }
     g_array_free (types, TRUE);
@@ -252,13 +262,65 @@ load_findings (FtaResults *r, JsonArray *a)
     }
 }
 
+/* The deepest nesting of arrays and objects in DATA, counted up to LIMIT
+ * + 1 (strings skipped).  json-glib parses recursively: a document of
+ * 100000 nested brackets overflows the stack, so depth is checked first.
+ * The json sink writes 5 levels. */
+static guint
+json_depth (const char *data, gsize len, guint limit)
+{
+    guint depth = 0, deepest = 0;
+    gboolean in_string = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        char c = data[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = FALSE;
+        } else if (c == '"') {
+            in_string = TRUE;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest && (deepest = depth) > limit)
+                break;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
 FtaResults *
 fta_results_load_json (const char *path, GError **error)
 {
+    char *data;
+    gsize len;
+    GError *err = NULL;
+    if (!g_file_get_contents (path, &data, &len, &err)) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s", path,
+                     err->message);
+        g_error_free (err);
+        return NULL;
+    }
+    FtaResults *r = fta_results_load_json_data (data, len, path, error);
+    g_free (data);
+    return r;
+}
+
+FtaResults *
+fta_results_load_json_data (const char *data, gsize len, const char *path,
+                            GError **error)
+{
+    if (json_depth (data, len, FTA_JSON_MAX_DEPTH) > FTA_JSON_MAX_DEPTH) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                     "%s is not a JSON result: arrays and objects nested more than "
+                     "%u deep", path, FTA_JSON_MAX_DEPTH);
+        return NULL;
+    }
     JsonParser *jp = json_parser_new ();
     GError *err = NULL;
     FtaResults *r = NULL;
-    if (!json_parser_load_from_file (jp, path, &err)) {
+    if (!json_parser_load_from_data (jp, data, (gssize) len, &err)) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "%s is not a JSON result: %s",
                      path, err->message);
         g_error_free (err);
