@@ -75,25 +75,16 @@ FtaResults *fta_results_load_json_data (const char *data, gsize len, const char 
 
 typedef struct _FtaInput FtaInput;
 
-/* PATH "-" is standard input.  Regular files are mapped; anything else is
- * read in large blocks.  Memory stays bounded by the block size. */
+/* PATH "-" is standard input.  Everything is read in large blocks (never
+ * mapped: a file truncated meanwhile ends the read with an error, not a
+ * SIGBUS).  Memory stays bounded by the block size. */
 FtaInput *fta_input_open (const char *path, GError **error);
 /* Next line without its newline.  FALSE at the end or on error (then
  * *error is set).  *too_long is set for a line longer than the limit: its
  * first bytes are returned and the rest is skipped. */
 gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
                               gboolean *too_long, GError **error);
-/* Mapped (regular, uncompressed) files only: the next run of whole lines,
- * from where the last line or run ended, of about TARGET bytes (more when
- * one line is longer).  It stays mapped until fta_input_release_to passes
- * its end.  FALSE at the end of the file. */
-gboolean fta_input_is_mapped (const FtaInput *in);
-gboolean fta_input_next_run (FtaInput *in, gsize target, const char **data, gsize *len);
-/* Everything before P (a pointer into a run returned, or its end) is
- * read: it may be unmapped.  Called from the thread that calls
- * fta_input_next_run. */
-void fta_input_release_to (FtaInput *in, const char *p);
-/* Streams (not mapped): the next whole lines, read or decoded straight
+/* The next whole lines, read or decoded straight
  * into OUT (CAP bytes), whose first CARRIED bytes are the start of a line
  * the previous call left (its *REST bytes, moved there by the caller).
  * Reads until OUT holds at least TARGET bytes and a newline (or CAP, or
@@ -107,9 +98,6 @@ gboolean fta_input_next_block (FtaInput *in, char *out, gsize cap, gsize target,
                                GError **error);
 /* The bytes after the whole lines of the last fta_input_next_block. */
 gsize fta_input_block_rest (const FtaInput *in);
-/* The last N bytes of what fta_input_next_run just returned (whole
- * lines) come again from the next call. */
-void fta_input_give_back (FtaInput *in, gsize n);
 /* TRUE once the last line returned had no terminating newline. */
 gboolean fta_input_unterminated (const FtaInput *in);
 /* For progress: the file's size (0 when not a regular file), and how far

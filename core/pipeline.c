@@ -1,10 +1,8 @@
 /* pipeline.c - lines parsed on worker threads, handed back in file order.
  *
  * A reader thread cuts the input into blocks of whole lines of about
- * FTA_MAP_BLOCK bytes: of a mapped file, runs of the mapping itself
- * (nothing is copied; the reader prefaults them, and unmaps what has been
- * consumed); of pipes and compressed files, buffers of FTA_PIPE_BLOCK
- * bytes that read(2) or the decoder fill directly, the start of a line
+ * FTA_HANDOFF_BLOCK bytes, in buffers of FTA_PIPE_BLOCK bytes that read(2)
+ * or the decoder fill directly, the start of a line
  * that does not fit moved on to the next block (a line longer than a
  * block comes as its head, its rest skipped, as fta_input_next_line does
  * it).  Lines split exactly as they do on one thread.  A block goes to the workers' queue and, in the same order,
@@ -39,7 +37,7 @@
 #endif
 
 #define FTA_PIPE_BLOCK (4u << 20)
-#define FTA_MAP_BLOCK (1u << 20)
+#define FTA_HANDOFF_BLOCK (1u << 20)
 #define BLOCKS_PER_JOB 4
 /* Parsed lines take far more memory than short lines of text: a block of
  * blank lines is cut at this many. */
@@ -48,8 +46,8 @@ G_STATIC_ASSERT (FTA_PIPE_BLOCK > FTA_MAX_LINE + 1);
 
 typedef struct {
     FtaBatch batch;          /* first: a batch is its block */
-    char *buf;               /* a stream's lines, read or decoded here */
-    const char *run;         /* the lines: in buf, or in the mapped input */
+    char *buf;               /* the lines, read or decoded here */
+    const char *run;         /* the lines: in buf */
     gsize run_len;
     gboolean cut_short;      /* one line, cut at FTA_MAX_LINE by the line reader */
     gboolean has_nul;        /* a NUL byte somewhere in the run (or not looked for) */
@@ -84,8 +82,6 @@ struct _FtaPipeline {
     guint n_workers;
     GThread *reader;
     gsize block_target;      /* a block is handed on once this full */
-    gboolean mapped;         /* blocks are runs of the mapping */
-    gpointer consumed;       /* mapped: the end of the last block consumed */
 };
 
 static void
@@ -174,29 +170,8 @@ static gpointer
 reader_main (gpointer data)
 {
     FtaPipeline *pl = data;
-    if (pl->mapped) {
-        const char *run;
-        gsize n;
-        while (!g_atomic_int_get (&pl->abort)
-               && fta_input_next_run (pl->in, pl->block_target, &run, &n)) {
-            Block *b = take_free (pl);
-            /* the reader unmaps what was consumed, not the consumer: it
-             * has time to spare */
-            const char *consumed = g_atomic_pointer_get (&pl->consumed);
-            if (consumed)
-                fta_input_release_to (pl->in, consumed);
-            gsize k = cut_lines (run, n, &b->has_nul);
-            if (k < n)
-                fta_input_give_back (pl->in, n - k);
-            b->run = run;
-            b->run_len = k;
-            submit (pl, b);
-        }
-        reader_end (pl);
-        return NULL;
-    }
-    /* a stream: read or decoded straight into the blocks; the start of a
-     * line that does not fit is moved to the next block */
+    /* read or decoded straight into the blocks; the start of a line that
+     * does not fit is moved to the next block */
     Block *b = take_free (pl);
     const char *rest = NULL;
     gsize n_rest = 0;
@@ -312,20 +287,19 @@ fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
     g_mutex_init (&pl->lock);
     g_cond_init (&pl->parsed);
     pl->n_workers = MAX (n_workers, 1u);
-    pl->mapped = fta_input_is_mapped (in);
     /* FTA_PIPELINE_BLOCK=BYTES: smaller blocks, for the tests (many blocks
      * from a small trace) */
     const char *env = g_getenv ("FTA_PIPELINE_BLOCK");
     gint64 target = env ? g_ascii_strtoll (env, NULL, 10) : 0;
-    /* a stream's buffer holds the longest line, but is handed on at the
-     * same size as a mapped run: parsed lines in flight cost memory too */
-    gsize full = FTA_MAP_BLOCK;
+    /* a buffer holds the longest line, but is handed on at a quarter of its
+     * size: parsed lines in flight cost memory too */
+    gsize full = FTA_HANDOFF_BLOCK;
     pl->block_target = target > 0 && target < (gint64) full ? (gsize) target : full;
     pl->n_blocks = BLOCKS_PER_JOB * pl->n_workers;
     pl->blocks = g_new0 (Block, pl->n_blocks);
     for (guint i = 0; i < pl->n_blocks; i++) {
         Block *b = &pl->blocks[i];
-        b->buf = pl->mapped ? NULL : g_malloc (FTA_PIPE_BLOCK);
+        b->buf = g_malloc (FTA_PIPE_BLOCK);
         b->names = g_ptr_array_new ();
         g_async_queue_push (pl->free_q, b);
     }
@@ -368,9 +342,6 @@ fta_pipeline_next (FtaPipeline *pl)
 void
 fta_pipeline_release (FtaPipeline *pl, const FtaBatch *batch)
 {
-    const Block *b = (const Block *) batch;
-    if (pl->mapped && b->run)
-        g_atomic_pointer_set (&pl->consumed, (gpointer) (b->run + b->run_len));
     HANDED (batch);
     g_async_queue_push (pl->free_q, (gpointer) batch);
 }

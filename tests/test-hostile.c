@@ -2,6 +2,8 @@
  * not choose: a clear error, the documented exit code, no crash, no
  * half-written or destroyed file (tests/data/hostile). */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 #include <glib.h>
@@ -156,6 +158,86 @@ test_json_depth (void)
     g_free (deep);
 }
 
+/* --- the input changes while it is read ----------------------------------- */
+
+/* The read position of PID in PATH (from /proc/PID/fdinfo), -1 while the
+ * file is not open. */
+static gint64
+read_position (GPid pid, const char *path)
+{
+    char *fds = g_strdup_printf ("/proc/%d/fd", (int) pid);
+    GDir *d = g_dir_open (fds, 0, NULL);
+    gint64 pos = -1;
+    for (const char *n; d && pos < 0 && (n = g_dir_read_name (d));) {
+        char *link = g_build_filename (fds, n, NULL);
+        char *target = g_file_read_link (link, NULL);
+        if (g_strcmp0 (target, path) == 0) {
+            char *info = g_strdup_printf ("/proc/%d/fdinfo/%s", (int) pid, n);
+            char *text = NULL;
+            if (g_file_get_contents (info, &text, NULL, NULL) && g_str_has_prefix (text, "pos:"))
+                pos = g_ascii_strtoll (text + 4, NULL, 10);
+            g_free (text);
+            g_free (info);
+        }
+        g_free (target);
+        g_free (link);
+    }
+    if (d)
+        g_dir_close (d);
+    g_free (fds);
+    return pos;
+}
+
+/* A trace truncated by another process while it is read: exit 3 with "the
+ * file changed while it was read", never SIGBUS (a mapped input died of
+ * it).  The truncation comes once the reader is past the first block, at
+ * -j 1 and -j 2; the trace is the committed huge-span trace repeated to
+ * 64 MB, so that the reader is still at it. */
+static void
+test_shrinking_input (void)
+{
+    char *src = data ("huge-span.txt");
+    char *one;
+    gsize one_len;
+    g_assert_true (g_file_get_contents (src, &one, &one_len, NULL));
+    char *path = tmp ("shrinking.txt");
+    for (const char *const *j = (const char *[]) { "1", "2", NULL }; *j; j++) {
+        GString *big = g_string_sized_new (64u << 20);
+        while (big->len < (64u << 20))
+            g_string_append_len (big, one, one_len);
+        g_assert_true (g_file_set_contents (path, big->str, big->len, NULL));
+        gsize size = big->len;
+        g_string_free (big, TRUE);
+        const char *argv[] = { g_getenv ("FTA_BIN"), "-q", "-j", *j, "-o", "/dev/null", path,
+                               NULL };
+        GPid pid;
+        int err_fd;
+        g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                                 G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                                 NULL, NULL, &err_fd, NULL));
+        /* past the first 4 MB block, far from the end */
+        gint64 pos = -1;
+        for (int i = 0; i < 200000 && (pos = read_position (pid, path)) < (4 << 20); i++)
+            g_usleep (100);
+        g_assert_cmpint (pos, >=, 4 << 20);
+        g_assert_cmpint (pos, <, (gint64) size);
+        g_assert_cmpint (truncate (path, 1000), ==, 0);
+        int status;
+        g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+        g_spawn_close_pid (pid);
+        char err[4096];
+        gssize n = read (err_fd, err, sizeof err - 1);
+        close (err_fd);
+        err[MAX (n, 0)] = '\0';
+        g_assert_true (WIFEXITED (status));
+        g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+        g_assert_nonnull (strstr (err, "the file changed while it was read"));
+    }
+    g_free (path);
+    g_free (one);
+    g_free (src);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -165,6 +247,7 @@ main (int argc, char **argv)
     g_test_add_func ("/hostile/numbers/huge-span", test_huge_span);
     g_test_add_func ("/hostile/options/window-and-times", test_window_bounds);
     g_test_add_func ("/hostile/saved/json-depth", test_json_depth);
+    g_test_add_func ("/hostile/input/shrinking", test_shrinking_input);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     FtaTestRun r = fta_test_run_sh (cmd);
