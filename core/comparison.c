@@ -71,7 +71,9 @@ fta_engine_compare (const FtaRunConfig *rc, const char *baseline, const char *pr
     for (char **s = sinks; *s; s++)
         if (!fta_bus_add_instance (e.instances, *s, FTA_PLUGIN_SINK, dirs, p, error))
             goto fail;
-    if (!fta_output_plan (&e, fta_pick (rc->output, p->output), NULL, error))
+    const char *inputs[] = { baseline, problem, NULL };
+    if (!fta_output_plan (&e, fta_pick (rc->output, p->output), NULL, error)
+        || !fta_output_check_sinks (&e, fta_pick (rc->output, p->output), inputs, error))
         goto fail;
     base = compare_input (rc, baseline, &code, error);
     if (!base)

@@ -67,6 +67,12 @@ fta_context_output_stem (const FtaContext *ctx)
 }
 
 const char *
+fta_context_output_file (const FtaContext *ctx)
+{
+    return ctx->output_file;
+}
+
+const char *
 fta_context_filter_text (const FtaContext *ctx)
 {
     return ctx->filter_text ? ctx->filter_text : "";

@@ -271,6 +271,7 @@ struct _FtaContext {
     char *output_dir;       /* NULL = standard output */
     char *output_stem;
     gboolean output_is_dir; /* -o names a directory: DIR/report.EXT */
+    const char *output_file; /* the file a sink renders, while it does */
     guint top;
     gint64 window_ns;       /* 0 = auto */
     GRegex *comm_re;        /* NULL = any */

@@ -489,8 +489,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     char **sinks = rc->formats && rc->formats[0] ? rc->formats : p->sinks;
 
     gboolean plugins = !rc->events_only && !rc->filter_lines;
-    char *out_path = NULL;
-    gboolean created = FALSE; /* out_path is a file this run created */
+    FtaOutFile out_file = { NULL, NULL, NULL }; /* `filter`'s */
     e.filter_lines = rc->filter_lines;
     e.counts_only = rc->events_only != NULL;
     e.quiet = rc->quiet;
@@ -518,8 +517,11 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
             in->borrowed = TRUE;
             g_ptr_array_add (e.instances, in);
         }
-        if ((!rc->keep && !fta_output_plan (&e, fta_pick (rc->output, p->output),
-                                            rc->output_stem, error))
+        const char *inputs[] = { rc->input_path, NULL };
+        if ((!rc->keep && (!fta_output_plan (&e, fta_pick (rc->output, p->output),
+                                             rc->output_stem, error)
+                           || !fta_output_check_sinks (&e, fta_pick (rc->output, p->output),
+                                                       inputs, error)))
             || !fta_bus_create_instances (&e, error))
             goto fail;
     }
@@ -541,14 +543,15 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     if (rc->filter_lines) {
         /* opened once the input is known to open: a missing trace leaves
          * no empty output behind */
-        created = rc->output && strcmp (rc->output, "-") != 0
-                  && !g_file_test (rc->output, G_FILE_TEST_EXISTS);
-        e.out = fta_output_open (NULL, rc->output, NULL, FALSE, &out_path, error);
-        if (!e.out) {
+        const char *inputs[] = { rc->input_path, NULL };
+        const char *to = rc->output && strcmp (rc->output, "-") != 0 ? rc->output : NULL;
+        if (!fta_output_refuse_input (to, inputs, error)
+            || !fta_output_begin (NULL, rc->output, NULL, FALSE, &out_file, error)) {
             if (input)
                 fta_input_close (input);
             goto fail;
         }
+        e.out = out_file.f;
         setvbuf (e.out, NULL, _IOFBF, 1u << 20);
     }
     gboolean read_ok;
@@ -559,7 +562,10 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         fta_input_close (input);
     }
     if (rc->filter_lines) {
-        if (!fta_output_finish_filter (&e, out_path, read_ok, error))
+        /* on a read error, or with no event, what was written is removed */
+        e.out = NULL;
+        gboolean ok = read_ok && check_has_events (&e, rc->input_path, error);
+        if (!fta_output_end (&out_file, ok, e.write_errno, error) || !ok)
             goto fail;
     } else if (!read_ok) {
         goto fail;
@@ -570,7 +576,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         fta_output_note_unmatched_events (&e, rc->input_path);
     if (rc->filter_lines) {
         if (!rc->quiet)
-            fta_output_note_filtered (&e, out_path);
+            fta_output_note_filtered (&e, out_file.path);
         goto done;
     }
     if (!rc->events_only && !fta_select_check_window (&e, rc->input_path, error))
@@ -603,10 +609,10 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
 
 fail:
     code = (error && *error) ? (*error)->code : FTA_EXIT_OUTPUT;
-    if (created && out_path && g_file_test (out_path, G_FILE_TEST_IS_REGULAR))
-        g_unlink (out_path); /* a failed filter leaves no partial output */
+    if (out_file.f) /* a failed filter leaves no partial output */
+        fta_output_end (&out_file, FALSE, 0, NULL);
 done:
-    g_free (out_path);
+    fta_output_clear (&out_file);
     fta_results_free (results);
     fta_engine_clear (&e);
     fta_plugin_set_free (own_set);

@@ -9,7 +9,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -44,51 +49,229 @@ fta_output_plan (FtaEngine *e, const char *output, const char *stem, GError **er
     return TRUE;
 }
 
-FILE *
-fta_output_open (const FtaContext *ctx, const char *path, const char *ext, gboolean several,
-             char **opened, GError **error)
+/* The file a sink with extension EXT writes for -o PATH; NULL for
+ * standard output. */
+static char *
+output_file (const FtaContext *ctx, const char *path, const char *ext, gboolean several)
 {
-    *opened = NULL;
     if (!path || strcmp (path, "-") == 0)
-        return stdout;
-    char *file;
+        return NULL;
     if (ctx && ctx->output_is_dir) {
         char *name = g_strconcat (ctx->output_stem, ".", ext ? ext : "out", NULL);
-        file = g_build_filename (path, name, NULL);
+        char *file = g_build_filename (path, name, NULL);
         g_free (name);
-    } else {
-        file = several ? g_strconcat (path, ".", ext ? ext : "out", NULL) : g_strdup (path);
+        return file;
     }
-    FILE *f = fopen (file, "w");
-    if (!f) {
-        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                     file, g_strerror (errno));
-        g_free (file);
-        return NULL;
-    }
-    *opened = file;
-    return f;
+    return several ? g_strconcat (path, ".", ext ? ext : "out", NULL) : g_strdup (path);
 }
 
-/* `filter`: flushes and closes the output.  On a read error (READ_OK
- * FALSE, ERROR set) only closes it. */
 gboolean
-fta_output_finish_filter (FtaEngine *e, const char *path, gboolean read_ok, GError **error)
+fta_output_refuse_input (const char *file, const char *const *inputs, GError **error)
 {
-    int err = e->write_errno;
-    if (fflush (e->out) != 0 && !err)
-        err = errno;
-    if (path && fclose (e->out) != 0 && !err)
-        err = errno;
-    e->out = NULL;
-    if (!read_ok)
-        return FALSE;
-    if (err) {
-        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                     path ? path : "standard output", g_strerror (err));
+    struct stat so, si;
+    /* standard output redirected to a regular file: `filter` appending
+     * to its own input would read what it writes */
+    if (file ? stat (file, &so) != 0 : (fstat (1, &so) != 0 || !S_ISREG (so.st_mode)))
+        return TRUE;
+    for (const char *const *in = inputs; in && *in; in++) {
+        gboolean std = strcmp (*in, "-") == 0;
+        if ((std ? fstat (0, &si) : stat (*in, &si)) != 0 || si.st_dev != so.st_dev
+            || si.st_ino != so.st_ino)
+            continue;
+        g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
+                     "%s%s is the input %s itself: writing it would destroy the trace; "
+                     "give another output (-o)", file ? "-o " : "standard output",
+                     file ? file : "", std ? "(standard input)" : *in);
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+fta_output_check_sinks (const FtaEngine *e, const char *output, const char *const *inputs,
+                        GError **error)
+{
+    guint n_sinks = 0;
+    for (guint i = 0; i < e->instances->len; i++)
+        n_sinks += ((FtaInstance *) g_ptr_array_index (e->instances, i))->plugin->desc->kind
+                   == FTA_PLUGIN_SINK;
+    for (guint i = 0; i < e->instances->len; i++) {
+        const FtaPluginDescriptor *d =
+            ((FtaInstance *) g_ptr_array_index (e->instances, i))->plugin->desc;
+        if (d->kind != FTA_PLUGIN_SINK)
+            continue;
+        char *file = output_file (&e->ctx, output, d->extension, n_sinks > 1);
+        gboolean ok = !file || fta_output_refuse_input (file, inputs, error);
+        g_free (file);
+        if (!ok)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Files are written through a cookie that keeps the first write error:
+ * sinks learn that writing failed (ferror), the core tells why. */
+struct _FtaOutCookie {
+    int fd;
+    int err;
+};
+
+static ssize_t
+cookie_write (void *c, const char *buf, size_t n)
+{
+    FtaOutCookie *k = c;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = write (k->fd, buf + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (!k->err)
+                k->err = r < 0 ? errno : ENOSPC;
+            return done ? (ssize_t) done : -1;
+        }
+        done += (size_t) r;
+    }
+    return (ssize_t) done;
+}
+
+static int
+cookie_close (void *c)
+{
+    FtaOutCookie *k = c;
+    if (close (k->fd) != 0 && !k->err)
+        k->err = errno;
+    return k->err ? -1 : 0;
+}
+
+/* O's FILE on FD, which it closes. */
+static gboolean
+wrap_fd (FtaOutFile *o, int fd)
+{
+    static const cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+    o->cookie = g_new0 (FtaOutCookie, 1);
+    o->cookie->fd = fd;
+    o->f = fopencookie (o->cookie, "w", io);
+    if (o->f)
+        return TRUE;
+    g_clear_pointer (&o->cookie, g_free);
+    return FALSE;
+}
+
+/* A temporary file beside DEST for O, with the permissions a new file
+ * gets (mkstemp's are 0600).  FALSE (errno set) when DEST's directory
+ * takes no new file. */
+static gboolean
+open_temporary (FtaOutFile *o, const char *dest)
+{
+    char *dir = g_path_get_dirname (dest), *base = g_path_get_basename (dest);
+    char *name = g_strdup_printf (".%s.XXXXXX", base);
+    o->tmp = g_build_filename (dir, name, NULL);
+    g_free (name);
+    g_free (base);
+    g_free (dir);
+    int fd = g_mkstemp_full (o->tmp, O_WRONLY | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+        mode_t mask = umask (0);
+        umask (mask);
+        if (fchmod (fd, 0666 & ~mask) == 0 && wrap_fd (o, fd))
+            return TRUE;
+        int err = errno;
+        close (fd);
+        g_unlink (o->tmp);
+        errno = err;
+    }
+    g_free (o->tmp);
+    o->tmp = NULL;
+    return FALSE;
+}
+
+gboolean
+fta_output_begin (const FtaContext *ctx, const char *path, const char *ext,
+                  gboolean several, FtaOutFile *o, GError **error)
+{
+    memset (o, 0, sizeof *o);
+    o->path = output_file (ctx, path, ext, several);
+    if (!o->path) {
+        o->f = stdout;
+        return TRUE;
+    }
+    /* through a symbolic link, the file it names is replaced */
+    struct stat st;
+    if (lstat (o->path, &st) == 0 && S_ISLNK (st.st_mode)) {
+        char *target = realpath (o->path, NULL);
+        if (target) {
+            g_free (o->path);
+            o->path = target;
+        }
+    }
+    /* a regular file (or a new one) is written to a temporary file beside
+     * it, renamed over it once complete: a failed write (a full disk)
+     * leaves the old file or none, never half of one.  A device or a pipe
+     * (/dev/stdout, a FIFO) is written as it is, and so is a file in a
+     * directory that takes no new file. */
+    if (stat (o->path, &st) != 0 || S_ISREG (st.st_mode))
+        open_temporary (o, o->path);
+    if (!o->f) {
+        int fd = open (o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd >= 0 && !wrap_fd (o, fd)) {
+            int err = errno;
+            close (fd);
+            errno = err;
+        }
+    }
+    if (!o->f) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s", o->path,
+                     g_strerror (errno));
+        g_free (o->path);
+        o->path = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+fta_output_errno (const FtaOutFile *o)
+{
+    return o->cookie ? o->cookie->err : 0;
+}
+
+gboolean
+fta_output_end (FtaOutFile *o, gboolean ok, int write_errno, GError **error)
+{
+    int err = write_errno;
+    if (o->f && fflush (o->f) != 0 && !err)
+        err = fta_output_errno (o) ? fta_output_errno (o) : errno;
+    if (o->f && ferror (o->f) && !err)
+        err = fta_output_errno (o) ? fta_output_errno (o) : EIO;
+    if (o->f && o->path && fclose (o->f) != 0 && !err)
+        err = fta_output_errno (o) ? fta_output_errno (o) : errno;
+    o->f = NULL;
+    g_clear_pointer (&o->cookie, g_free);
+    if (!o->path)
+        clearerr (stdout); /* reported here, not again at exit */
+    if (ok && err) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                     o->path ? o->path : "standard output", g_strerror (err));
+        ok = FALSE;
+    }
+    if (ok && o->tmp && g_rename (o->tmp, o->path) != 0) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s", o->path,
+                     g_strerror (errno));
+        ok = FALSE;
+    }
+    if (!ok && o->tmp)
+        g_unlink (o->tmp); /* no half-written output is left behind */
+    g_free (o->tmp);
+    o->tmp = NULL;
+    return ok;
+}
+
+void
+fta_output_clear (FtaOutFile *o)
+{
+    g_free (o->path);
+    o->path = NULL;
 }
 
 /* --events names that no event of the trace has: likely a typo. */
@@ -234,37 +417,37 @@ fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults 
         const FtaPluginDescriptor *d = in->plugin->desc;
         if (d->kind != FTA_PLUGIN_SINK)
             continue;
-        char *opened;
-        FILE *out = fta_output_open (&e->ctx, output, d->extension, n_sinks > 1, &opened, error);
-        if (!out) {
-            code = FTA_EXIT_OUTPUT;
-            break;
-        }
+        /* a sink that fails does not stop the others: each failure is
+         * reported, the run's exit code is 1 */
         GError *err = NULL;
-        gboolean ok = d->render (in->self, results, out, &err);
-        if (fflush (out) != 0 && ok) {
-            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                         opened ? opened : "standard output", g_strerror (errno));
-            ok = FALSE;
-        }
-        if (opened && fclose (out) != 0 && ok) {
-            g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
-                         opened, g_strerror (errno));
-            ok = FALSE;
+        FtaOutFile o;
+        gboolean ok = fta_output_begin (&e->ctx, output, d->extension, n_sinks > 1, &o, &err);
+        if (ok) {
+            e->ctx.output_file = o.path;
+            int saved = 0;
+            ok = d->render (in->self, results, o.f, &err);
+            if (!ok)
+                saved = errno;
+            e->ctx.output_file = NULL;
+            if (!ok && !err) {
+                int why = fta_output_errno (&o) ? fta_output_errno (&o) : saved ? saved : EIO;
+                g_set_error (&err, FTA_ERROR, FTA_EXIT_OUTPUT, "cannot write %s: %s",
+                             o.path ? o.path : "standard output", g_strerror (why));
+            }
+            ok = fta_output_end (&o, ok, 0, &err) && ok;
         }
         if (!ok) {
-            g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
-                         err ? err->message : "failed");
-            g_clear_error (&err);
-            if (opened)
-                g_unlink (opened); /* no half-written output is left behind */
-            g_free (opened);
+            if (code == FTA_EXIT_OK)
+                g_set_error (error, FTA_ERROR, FTA_EXIT_OUTPUT, "sink '%s': %s", d->name,
+                             err->message);
+            else
+                g_printerr ("ftrace-analyzer: sink '%s': %s\n", d->name, err->message);
             code = FTA_EXIT_OUTPUT;
-            break;
+        } else if (o.path && !rc->quiet) {
+            g_printerr ("ftrace-analyzer: wrote %s\n", o.path);
         }
-        if (opened && !rc->quiet)
-            g_printerr ("ftrace-analyzer: wrote %s\n", opened);
-        g_free (opened);
+        g_clear_error (&err);
+        fta_output_clear (&o);
     }
     fta_results_free_view (view);
     return code;

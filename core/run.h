@@ -81,7 +81,7 @@ typedef struct {
     gboolean quiet;                      /* -q: no progress either */
     gboolean progress;                   /* --progress: without a terminal too */
     /* bus.c: `filter`'s output */
-    FILE *out;                           /* not owned */
+    FILE *out;                           /* not owned: engine.c's */
     int write_errno;                     /* first write error, 0 = none */
     guint64 written_events, written_other;
 } FtaEngine;
@@ -151,15 +151,38 @@ gboolean fta_select_line (FtaEngine *e, const FtaEvent *ev);
  * directory, files are named STEM.EXT (NULL: report.EXT). */
 gboolean fta_output_plan (FtaEngine *e, const char *output, const char *stem,
                           GError **error);
+/* An output file being written: to a temporary file beside PATH, renamed
+ * to PATH once complete (a regular file, or a name not yet taken), or
+ * straight to PATH (a device, a pipe), or standard output (PATH NULL). */
+typedef struct _FtaOutCookie FtaOutCookie;
+typedef struct {
+    FILE *f;
+    char *path;  /* owned; NULL: standard output */
+    char *tmp;   /* owned; NULL: written in place */
+    FtaOutCookie *cookie; /* owned; the first write error of F */
+} FtaOutFile;
+/* The first error writing O's file met (0: none, or standard output). */
+int fta_output_errno (const FtaOutFile *o);
 /* PATH (NULL or "-": standard output), as planned for CTX (may be NULL):
- * the file a sink with extension EXT writes; *OPENED its name (owned by
- * the caller) unless it is standard output. */
-FILE *fta_output_open (const FtaContext *ctx, const char *path, const char *ext,
-                       gboolean several, char **opened, GError **error);
-/* `filter`: flushes and closes E's output.  On a read error (READ_OK
- * FALSE, ERROR set) only closes it. */
-gboolean fta_output_finish_filter (FtaEngine *e, const char *path, gboolean read_ok,
-                                   GError **error);
+ * the file a sink with extension EXT writes, opened for writing.  FALSE
+ * with ERROR (FTA_EXIT_OUTPUT) when it cannot be. */
+gboolean fta_output_begin (const FtaContext *ctx, const char *path, const char *ext,
+                           gboolean several, FtaOutFile *o, GError **error);
+/* Closes O's file and, when OK and nothing failed (WRITE_ERRNO: a write
+ * error the caller saw, 0 = none), renames it into place; else removes
+ * what was written.  FALSE with ERROR naming the file and the reason when
+ * OK was TRUE but writing failed (ERROR untouched when OK was FALSE).
+ * O's path stays for messages until fta_output_clear. */
+gboolean fta_output_end (FtaOutFile *o, gboolean ok, int write_errno, GError **error);
+void fta_output_clear (FtaOutFile *o);
+/* FALSE with ERROR (FTA_EXIT_USAGE) when FILE (NULL: standard output, if
+ * it is a regular file) is one of INPUTS (NULL-terminated; "-" is
+ * standard input): the same file, through links too. */
+gboolean fta_output_refuse_input (const char *file, const char *const *inputs,
+                                  GError **error);
+/* The same for the file of every sink instance of E, for -o OUTPUT. */
+gboolean fta_output_check_sinks (const FtaEngine *e, const char *output,
+                                 const char *const *inputs, GError **error);
 /* Renders RESULTS with every sink instance of E to the run's output. */
 int fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc,
                              const FtaResults *results, GError **error);

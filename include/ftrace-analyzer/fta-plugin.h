@@ -30,7 +30,8 @@
  * tables declared as data, FtaColumnSpec, FtaTableSpec,
  * fta_results_add_table_spec and fta_table_add_row_from; 1.12: per-task
  * state, FtaTasks; events by name, the descriptor's event_names, and
- * fields by name, FtaField).  The core reads
+ * fields by name, FtaField; 1.13: fta_context_output_file).  The core
+ * reads
  * a field only from
  * plugins whose abi_minor has it.
  *
@@ -76,7 +77,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 12
+#define FTA_PLUGIN_ABI_MINOR 13
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -172,6 +173,12 @@ gint64 fta_context_window_ns (const FtaContext *ctx);
  * extension). */
 const char *fta_context_output_dir (const FtaContext *ctx);
 const char *fta_context_output_stem (const FtaContext *ctx);
+/* During render (ABI 1.13): the file OUT becomes once the sink succeeds, NULL
+ * for standard output.  OUT itself is a temporary file beside it, renamed
+ * to it only when the sink returns TRUE and everything was written, and
+ * removed otherwise: a sink never sees a half-written file of its own,
+ * and tells what OUT is by this name, not by its inode. */
+const char *fta_context_output_file (const FtaContext *ctx);
 /* The comm the sched model last saw in event fields (prev_comm,
  * next_comm, comm=) for PID, or NULL.  The TASK column can be stale: it is
  * filled from saved_cmdlines when the text is rendered. */

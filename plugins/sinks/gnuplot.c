@@ -666,15 +666,21 @@ gp_run (Gp *g, const char *gnuplot, const char *script, GError **error)
     return ok;
 }
 
-/* TRUE when OUT is the file DIR/NAME */
+/* TRUE when OUT becomes the file DIR/NAME: the same name in the same
+ * directory */
 static gboolean
 gp_out_is (Gp *g, FILE *out, const char *name)
 {
+    const char *file = fta_context_output_file (g->ctx);
+    if (!file)
+        return FALSE;
+    char *base = g_path_get_basename (file), *dir = g_path_get_dirname (file);
     struct stat a, b;
-    char *path = g_build_filename (g->dir, name, NULL);
-    gboolean same = fstat (fileno (out), &a) == 0 && stat (path, &b) == 0
-                    && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-    g_free (path);
+    gboolean same = strcmp (base, name) == 0 && stat (dir, &a) == 0
+                    && stat (g->dir, &b) == 0 && a.st_dev == b.st_dev
+                    && a.st_ino == b.st_ino;
+    g_free (base);
+    g_free (dir);
     return same;
 }
 
@@ -785,13 +791,14 @@ gp_render (void *self, const FtaResults *r, FILE *out, GError **error)
     char *overview = NULL, *script = gp_name (g, NULL, "gp");
     if (ok) {
         /* the main output is the overview script; written again as
-         * STEM.gp when the main output is some other file */
+         * STEM.gp, which gnuplot reads now: the main output is in place
+         * only once the sink returns */
         overview = gp_overview (g, r);
         fputs (overview, out);
         ok = fflush (out) == 0 && !ferror (out);
         if (!ok)
             g_set_error (error, GP_ERROR, 0, "cannot write %s: %s", script, g_strerror (errno));
-        else if (!gp_out_is (g, out, script))
+        else
             ok = gp_write_file (g, script, overview, error);
         g_ptr_array_add (wr.scripts, g_strdup (script));
         g_ptr_array_add (wr.images, gp_name (g, NULL, g->svg ? "svg" : "png"));
