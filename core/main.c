@@ -3,9 +3,12 @@
  * valid ones.  Everything else happens in the engine. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core.h"
 #include "engine.h"
@@ -433,6 +436,39 @@ prescan (int argc, char **argv, const Command **cmd, const char **first_word)
     return TRUE;
 }
 
+/* At exit, whichever way the program ends (GLib's --help exits by
+ * itself): what is still buffered for standard output is written, and a
+ * failure to write it (a full disk, /dev/full) is exit 1 with the reason,
+ * never a success. */
+static int stdout_errno; /* the first failed write of g_print */
+
+/* g_print's own handler flushes every call, and a failure's reason is
+ * lost by the next one: this one keeps it, and leaves the flushing to the
+ * buffer and to the exit. */
+static void
+print_stdout (const char *text)
+{
+    if (fputs (text, stdout) == EOF && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
+
+static void
+check_stdout (void)
+{
+    errno = 0;
+    gboolean failed = fflush (stdout) != 0 || ferror (stdout) || stdout_errno;
+    int err = stdout_errno ? stdout_errno : errno;
+    if (fclose (stdout) != 0 && !failed) {
+        failed = TRUE;
+        err = errno;
+    }
+    if (!failed)
+        return;
+    g_printerr ("ftrace-analyzer: cannot write standard output%s%s\n", err ? ": " : "",
+                err ? g_strerror (err) : "");
+    _exit (FTA_EXIT_OUTPUT);
+}
+
 static int
 die (GError *error)
 {
@@ -799,6 +835,12 @@ int
 main (int argc, char **argv)
 {
     setlocale (LC_ALL, "");
+    atexit (check_stdout);
+    g_set_print_handler (print_stdout);
+    /* not a terminal: written in large blocks, so that a failure is seen
+     * where its reason (errno) still is */
+    if (!isatty (STDOUT_FILENO))
+        setvbuf (stdout, NULL, _IOFBF, 1u << 16);
     GError *error = NULL;
     /* GLib would take the trace after a bare --sort as its window */
     /* and "-j4" as "-j" followed by options, as make has it: --jobs=4 */
