@@ -238,6 +238,166 @@ test_shrinking_input (void)
     g_free (src);
 }
 
+/* --- outputs ----------------------------------------------------------------- */
+
+static char *
+contents (const char *path)
+{
+    char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    return text;
+}
+
+/* An output that is the input itself, by its name, through a symbolic or a
+ * hard link, compressed, or as the standard output `filter` appends to:
+ * refused (exit 2) before anything is written, the trace intact. */
+static void
+test_output_is_input (void)
+{
+    char *src = g_test_build_filename (G_TEST_DIST, "data", "tiny-tracefs.txt", NULL);
+    char *dir = tmp ("same/");
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+    char *orig = contents (src);
+    char *t = tmp ("same/t.txt"), *sym = tmp ("same/sym.txt"), *hard = tmp ("same/hard.txt");
+    char *gz = tmp ("same/c.txt.gz");
+    g_assert_true (g_file_set_contents (t, orig, -1, NULL));
+    g_assert_cmpint (symlink (t, sym), ==, 0);
+    g_assert_cmpint (link (t, hard), ==, 0);
+    char *cmd = g_strdup_printf ("gzip -c '%s' > '%s'", src, gz);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    char *gz_orig = contents (gz);
+    struct { const char *const *args; const char *keep; } cases[] = {
+        { (const char *[]) { "filter", "-o", t, t, NULL }, t },
+        { (const char *[]) { "-f", "text", "-o", t, t, NULL }, t },
+        { (const char *[]) { "-f", "json", "-o", sym, t, NULL }, t },
+        { (const char *[]) { "-f", "json", "-o", t, sym, NULL }, t },
+        { (const char *[]) { "-f", "csv", "-o", hard, t, NULL }, t },
+        { (const char *[]) { "report", "-o", t, t, NULL }, t },
+        { (const char *[]) { "compare", "-o", t, src, t, NULL }, t },
+        { (const char *[]) { "-f", "json", "-o", gz, gz, NULL }, gz },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        r = fta_test_run_argv (cases[i].args);
+        g_assert_cmpint (r.rc, ==, 2);
+        g_assert_nonnull (strstr (r.err, "itself: writing it would destroy the trace"));
+        fta_test_run_clear (&r);
+        char *now = contents (cases[i].keep);
+        g_assert_cmpstr (now, ==, cases[i].keep == gz ? gz_orig : orig);
+        g_free (now);
+    }
+    cmd = g_strdup_printf ("'%s' filter '%s' >> '%s'", g_getenv ("FTA_BIN"), t, t);
+    r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 2);
+    g_assert_nonnull (strstr (r.err, "standard output is the input"));
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    char *now = contents (t);
+    g_assert_cmpstr (now, ==, orig);
+    g_free (now);
+    g_free (gz_orig);
+    g_free (gz);
+    g_free (hard);
+    g_free (sym);
+    g_free (t);
+    g_free (orig);
+    g_free (dir);
+    g_free (src);
+}
+
+/* Standard output that cannot be written (/dev/full): exit 1 with the
+ * reason, for every command, --help and --version too. */
+static void
+test_stdout_full (void)
+{
+    if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS)) {
+        g_test_skip ("no /dev/full");
+        return;
+    }
+    char *trace = g_test_build_filename (G_TEST_DIST, "data", "tiny-tracefs.txt", NULL);
+    const char *commands[] = { "--help", "--version", "help analyze", "plugins", "profiles",
+                               "events TRACE", "TRACE", "-f json TRACE", "report -o - TRACE",
+                               "filter TRACE", "compare TRACE TRACE", NULL };
+    for (const char *const *c = commands; *c; c++) {
+        char **parts = g_strsplit (*c, "TRACE", -1);
+        char *args = g_strjoinv (trace, parts);
+        char *cmd = g_strdup_printf ("'%s' %s > /dev/full", g_getenv ("FTA_BIN"), args);
+        FtaTestRun r = fta_test_run_sh (cmd);
+        if (r.rc != 1 || !strstr (r.err, "No space left on device"))
+            g_printerr ("%s: %d %s\n", cmd, r.rc, r.err);
+        g_assert_cmpint (r.rc, ==, 1);
+        g_assert_nonnull (strstr (r.err, "standard output: No space left on device"));
+        fta_test_run_clear (&r);
+        g_free (cmd);
+        g_free (args);
+        g_strfreev (parts);
+    }
+    g_free (trace);
+}
+
+/* A sink that cannot write its file (a file size limit stands in for a
+ * full disk): exit 1, a message naming the file and the reason, the file
+ * as it was before (or none), no temporary file left, and the other sinks'
+ * files written whole. */
+static void
+test_sink_write_failure (void)
+{
+    char *trace = g_test_build_filename (G_TEST_DIST, "data", "tiny-tracefs.txt", NULL);
+    char *cfg = data ("no-gnuplot-run.cfg");
+    char *full = tmp ("full/"), *ref = tmp ("ref/");
+    g_assert_cmpint (g_mkdir_with_parents (full, 0755), ==, 0);
+    char *old_json = tmp ("full/report.json");
+    g_assert_true (g_file_set_contents (old_json, "old\n", -1, NULL));
+    /* 40 blocks of 512 bytes: the text report (8 KB) fits, JSON (75 KB) and
+     * HTML (130 KB) do not */
+    char *cmd = g_strdup_printf ("ulimit -f 40 && trap '' XFSZ && exec '%s' -c '%s' "
+                                 "-f json -f html -f text -f gnuplot -o '%s' '%s'",
+                                 g_getenv ("FTA_BIN"), cfg, full, trace);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 1);
+    char *json_msg = g_strdup_printf ("sink 'json': cannot write %sreport.json: File too large",
+                                      full);
+    char *html_msg = g_strdup_printf ("sink 'html': cannot write %sreport.html: File too large",
+                                      full);
+    g_assert_nonnull (strstr (r.err, json_msg));
+    g_assert_nonnull (strstr (r.err, html_msg));
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    char *now = contents (old_json);
+    g_assert_cmpstr (now, ==, "old\n");
+    g_free (now);
+    char *html = tmp ("full/report.html");
+    g_assert_false (g_file_test (html, G_FILE_TEST_EXISTS));
+    g_free (html);
+    GDir *d = g_dir_open (full, 0, NULL);
+    for (const char *n; (n = g_dir_read_name (d));)
+        g_assert_false (n[0] == '.'); /* no temporary file left */
+    g_dir_close (d);
+    /* the text and gnuplot files as a run without the limit writes them */
+    r = fta_test_run_argv ((const char *[]) { "-q", "-c", cfg, "-f", "text", "-f", "gnuplot",
+                                              "-o", ref, trace, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    for (const char *const *f = (const char *[]) { "report.txt", "report.gp", NULL }; *f; f++) {
+        char *a = g_build_filename (full, *f, NULL), *b = g_build_filename (ref, *f, NULL);
+        char *ta = contents (a), *tb = contents (b);
+        g_assert_cmpstr (ta, ==, tb);
+        g_free (ta);
+        g_free (tb);
+        g_free (a);
+        g_free (b);
+    }
+    g_free (json_msg);
+    g_free (html_msg);
+    g_free (old_json);
+    g_free (ref);
+    g_free (full);
+    g_free (cfg);
+    g_free (trace);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -248,6 +408,9 @@ main (int argc, char **argv)
     g_test_add_func ("/hostile/options/window-and-times", test_window_bounds);
     g_test_add_func ("/hostile/saved/json-depth", test_json_depth);
     g_test_add_func ("/hostile/input/shrinking", test_shrinking_input);
+    g_test_add_func ("/hostile/output/is-the-input", test_output_is_input);
+    g_test_add_func ("/hostile/output/stdout-full", test_stdout_full);
+    g_test_add_func ("/hostile/output/sink-write-failure", test_sink_write_failure);
     int rc = g_test_run ();
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     FtaTestRun r = fta_test_run_sh (cmd);
