@@ -6,7 +6,8 @@
 #                                    the sample trace
 #   build-aux/quickstart.sh check    the same set-up, then the test suite:
 #                                    make check, the suite again under
-#                                    ASan/UBSan, and make distcheck
+#                                    ASan/UBSan, each fuzz target for a
+#                                    minute, and make distcheck
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -19,8 +20,9 @@ esac
 packages="build-essential autoconf automake libtool pkg-config gzip
   libglib2.0-dev libconfig-dev libjson-glib-dev zlib1g-dev libzstd-dev liblzma-dev
   zstd xz-utils gnuplot-nox groff-base libtracecmd-dev libtracefs-dev libtraceevent-dev"
-# the HTML report's test opens it in a headless browser
-[ "$mode" = check ] && packages="$packages chromium"
+# the HTML report's test opens it in a headless browser; clang builds the
+# fuzz targets
+[ "$mode" = check ] && packages="$packages chromium clang"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -68,6 +70,14 @@ cd build-sanitizers
 ../configure -q --enable-werror --enable-sanitizers
 make -s -j"$jobs"
 make -s -j"$jobs" check
+
+# Each fuzz target for a minute, under ASan and UBSan (fuzz/README.md).
+cd ..
+mkdir -p build-fuzz
+cd build-fuzz
+../configure -q --enable-fuzzing
+make -s -j"$jobs"
+../fuzz/run.sh . 60
 cd ../build
 
 make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
