@@ -22,7 +22,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     static const char *const names[] = { "switch", "wakeup", "cpu", "blocking", "migration",
                                          "irq", "kvm", "timeline", "diagnosis", "text",
                                          "json", "csv", "gnuplot", "html", "compare" };
-    GPtrArray *dirs = fta_plugin_search_path (NULL);
+    GPtrArray *dirs = fta_plugin_search_path (NULL, NULL);
     plugins = g_ptr_array_new ();
     for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
         GError *error = NULL;

@@ -26,7 +26,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     if (!profile)
         abort ();
     fta_engine_init (&engine);
-    GPtrArray *dirs = fta_plugin_search_path (NULL);
+    GPtrArray *dirs = fta_plugin_search_path (NULL, NULL);
     if (!fta_bus_add_instance (engine.instances, "compare", FTA_PLUGIN_COMPARATOR, dirs,
                                profile, &error)
         || !fta_bus_add_instance (engine.instances, "text", FTA_PLUGIN_SINK, dirs, profile,
