@@ -24,7 +24,19 @@
 
 /* GLib's mutexes are futexes that helgrind does not see: the hand-overs of
  * a block are told to it (no-ops when not run under valgrind). */
-#if defined(__has_include)
+#if defined(__SANITIZE_THREAD__)
+#define FTA_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FTA_TSAN 1
+#endif
+#endif
+#ifdef FTA_TSAN
+/* ThreadSanitizer does not see them either (--enable-tsan) */
+#include <sanitizer/tsan_interface.h>
+#define HANDED(b) __tsan_release ((void *) (b))
+#define TAKEN(b) __tsan_acquire ((void *) (b))
+#elif defined(__has_include)
 #if __has_include(<valgrind/helgrind.h>)
 #include <valgrind/helgrind.h>
 #define HANDED(b) ANNOTATE_HAPPENS_BEFORE (b)
@@ -55,7 +67,8 @@ typedef struct {
     FtaParsedLine *lines;
     guint lines_cap;
     GPtrArray *names;        /* the batch's new names */
-    gboolean done;           /* parsed: under the pipeline's lock */
+    gint done;               /* parsed: under the pipeline's lock, and atomic
+                              * (ThreadSanitizer does not see GLib's futex locks) */
 } Block;
 
 typedef struct {
@@ -87,7 +100,7 @@ struct _FtaPipeline {
 static void
 submit (FtaPipeline *pl, Block *b)
 {
-    b->done = FALSE;
+    g_atomic_int_set (&b->done, FALSE);
     b->batch.input_pos = fta_input_position (pl->in);
     b->batch.input_bytes = fta_input_bytes (pl->in);
     HANDED (b);
@@ -269,7 +282,7 @@ worker_main (gpointer data)
             parse_block (w, b);
         HANDED (b);
         g_mutex_lock (&pl->lock);
-        b->done = TRUE;
+        g_atomic_int_set (&b->done, TRUE);
         g_cond_broadcast (&pl->parsed);
         g_mutex_unlock (&pl->lock);
     }
@@ -326,7 +339,7 @@ fta_pipeline_next (FtaPipeline *pl)
         return NULL;
     }
     g_mutex_lock (&pl->lock);
-    while (!b->done)
+    while (!g_atomic_int_get (&b->done))
         g_cond_wait (&pl->parsed, &pl->lock);
     g_mutex_unlock (&pl->lock);
     TAKEN (b);
