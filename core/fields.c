@@ -153,7 +153,9 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **w
     const char *st = s;
     while (s < end && *s != ' ')
         s++;
-    f->prev_state = is_digit (*st) ? numeric_state (st, s) : fta_parse_state (st, s - st);
+    /* "prev_state=" may end the line: no byte to look at then */
+    f->prev_state = st < s && is_digit (*st) ? numeric_state (st, s)
+                                             : fta_parse_state (st, s - st);
     /* "trace-cmd report -R" prints the raw fields without "==>" */
     if (end - s >= 15 && memcmp (s, " ==> next_comm=", 15) == 0)
         c = s + 15;
