@@ -215,6 +215,16 @@ test_partition (void)
     g_ptr_array_unref (tc);
     g_ptr_array_unref (rows);
     g_object_unref (p);
+    /* queued 15.8% of the busy CPU's time: a warning from 15.7%, information
+     * (uneven only) from 15.9% */
+    p = analyze (trace, "imbalance_pressure_pct = 15.7;", NULL);
+    g_assert_cmpstr (json_object_get_string_member (finding (root (p), "cpu.imbalance"),
+                                                    "severity"), ==, "warning");
+    g_object_unref (p);
+    p = analyze (trace, "imbalance_pressure_pct = 15.9;", NULL);
+    g_assert_cmpstr (json_object_get_string_member (finding (root (p), "cpu.imbalance"),
+                                                    "severity"), ==, "info");
+    g_object_unref (p);
 
     /* the gap is 67.5 points: not reported when 70 are asked for */
     p = analyze (trace, "imbalance_pct = 70;", NULL);

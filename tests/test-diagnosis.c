@@ -7,6 +7,7 @@
  * tests/data/corpus: the quiet one raises nothing alarming, the loaded ones
  * raise what their workloads explain.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -16,6 +17,18 @@
 #include "fta-test.h"
 
 static char *tmpdir;
+
+/* The rules as data: what docs/diagnosis.md's rule table must say. */
+typedef struct {
+    const char *code, *plugin, *reads, *trigger, *thresholds, *severity, *evidence, *cost;
+} Rule;
+
+#define FTA_RULE(test, code, plugin, reads, trigger, thresholds, severity, evidence, cost) \
+    { code, plugin, reads, trigger, thresholds, severity, evidence, cost },
+static const Rule rules[] = {
+#include "../plugins/analyzers/diagnosis-rules.h"
+};
+#undef FTA_RULE
 
 /* --- writing traces ---------------------------------------------------------- */
 
@@ -160,6 +173,15 @@ one (JsonParser *p, const char *code, const char *sev)
     return f;
 }
 
+/* TRACE with diagnosis OPTIONS raises exactly one CODE, of SEVERITY. */
+static void
+one_with (GString *trace, const char *options, const char *code, const char *sev)
+{
+    JsonParser *p = analyze (trace, options, NULL);
+    one (p, code, sev);
+    g_object_unref (p);
+}
+
 /* The finding's cost_ns. */
 static gint64
 cost (JsonObject *f)
@@ -199,9 +221,7 @@ test_lost (void)
     g_assert_cmpstr (evidence (f, "lost_pct"), ==, "71.429");
     g_assert_cmpstr (evidence (f, "lost_markers"), ==, "2");
     g_object_unref (p);
-    p = analyze (s, "lost_pct = 90.0;", NULL);
-    one (p, "diagnosis.lost-events", "info");
-    g_object_unref (p);
+    one_with (s, "lost_pct = 90.0;", "diagnosis.lost-events", "info");
     /* the clean trace: its first half, marker dropped */
     g_string_truncate (clean, clean->len - strlen ("CPU:0 [LOST 50 EVENTS]\n"));
     p = analyze (clean, NULL, NULL);
@@ -235,9 +255,7 @@ test_vcpu_contention (void)
     g_object_unref (p);
     /* with a pressure threshold of 60% it still fires, as a warning:
      * 99 < 2.5 x 60 */
-    p = analyze (s, "saturated_pressure_pct = 60.0;", NULL);
-    one (p, "diagnosis.vcpu-contention", "warning");
-    g_object_unref (p);
+    one_with (s, "saturated_pressure_pct = 60.0;", "diagnosis.vcpu-contention", "warning");
 
     g_string_truncate (s, 0);
     for (int i = 0; i < 50; i++) {
@@ -256,7 +274,7 @@ test_vcpu_contention (void)
 
 /* wakeup-rate: "io" woken by <idle> every 100 us, 1000 times: 1000 wakeups
  * over the trace's 99.925 ms (first waking at 1000 us, last switch-out at
- * 1000 + 999 x 100 + 25 us) = 10008/s >= 2 x 2000: warning, top waker <idle>.  Every
+ * 1000 + 999 x 100 + 25 us) = 10008/s >= 2000, top waker <idle>.  Every
  * 1 ms, 100 times: 100 wakeups over 99 ms = 1010/s < 2000: nothing. */
 static void
 test_wakeup_rate (void)
@@ -264,7 +282,7 @@ test_wakeup_rate (void)
     GString *s = g_string_new (NULL);
     periodic (s, "io", 2000, 100, 1000, 5, 0, 20, "S", FALSE);
     JsonParser *p = analyze (s, NULL, NULL);
-    JsonObject *f = one (p, "diagnosis.wakeup-rate", "warning");
+    JsonObject *f = one (p, "diagnosis.wakeup-rate", "info");
     g_assert_cmpstr (evidence (f, "wakeups"), ==, "1000");
     g_assert_cmpstr (evidence (f, "wakeups_per_s"), ==, "10008");
     g_assert_true (g_str_has_prefix (evidence (f, "top_waker"), "<idle>-0"));
@@ -272,10 +290,13 @@ test_wakeup_rate (void)
      * after the waking, to the switch-in at 5 us) */
     g_assert_cmpint (cost (f), ==, 1000 * 4000);
     g_object_unref (p);
-    /* wakeup_rate_hz = 6000: 10008 >= 6000 but < 12000: information */
-    p = analyze (s, "wakeup_rate_hz = 6000.0;", NULL);
-    one (p, "diagnosis.wakeup-rate", "info");
-    g_object_unref (p);
+    /* woken often, but it waits only 4 ms of 99.925 (4.0% < harm_wait_pct
+     * 10) and runs 5 us after its wakings (p99 < tail_min_us): information;
+     * a warning when 4.0% is enough, or when 5 us is late */
+    one_with (s, "harm_wait_pct = 4.1;", "diagnosis.wakeup-rate", "info");
+    one_with (s, "harm_wait_pct = 4.0;", "diagnosis.wakeup-rate", "warning");
+    one_with (s, "tail_min_us = 5;", "diagnosis.wakeup-rate", "warning");
+    one_with (s, "tail_min_us = 6;", "diagnosis.wakeup-rate", "info");
     g_string_truncate (s, 0);
     periodic (s, "io", 2000, 1000, 100, 5, 0, 20, "S", FALSE);
     p = analyze (s, NULL, NULL);
@@ -301,7 +322,13 @@ test_d_blocks (void)
     /* the cost: 99 episodes from the switch-out (105 us) to the next
      * sched_wakeup (1001 us) */
     g_assert_cmpint (cost (f), ==, 99 * 896000);
+    /* 88.704 ms of D in 99.105 ms: 89.5% of the trace */
+    g_assert_cmpstr (evidence (f, "d_share_pct"), ==, "89.5");
     g_object_unref (p);
+    one_with (s, "d_share_pct = 89.6;", "diagnosis.d-state-blocks", "info");
+    one_with (s, "d_share_pct = 89.4;", "diagnosis.d-state-blocks", "critical");
+    /* below 10 x d_rate_hz: a warning */
+    one_with (s, "d_rate_hz = 100.0;", "diagnosis.d-state-blocks", "warning");
     g_string_truncate (s, 0);
     periodic (s, "dd", 3000, 25000, 40, 5, 0, 100, "D", FALSE);
     p = analyze (s, NULL, NULL);
@@ -353,7 +380,8 @@ test_periodic_spikes (void)
     irq_trace (s, 5000, 1000001, regular, G_N_ELEMENTS (regular), 50);
     char *path = write_tmp ("spikes.txt", s->str);
     JsonParser *p = analyze_path (path, NULL, "--window=0.01");
-    JsonObject *f = one (p, "diagnosis.periodic-spikes", "warning");
+    /* no time lost shows: information */
+    JsonObject *f = one (p, "diagnosis.periodic-spikes", "info");
     g_assert_cmpstr (evidence (f, "period"), ==, "100.000 ms");
     g_assert_cmpstr (evidence (f, "spike_windows"), ==, "10");
     g_assert_cmpstr (evidence (f, "median_per_window"), ==, "2");
@@ -386,7 +414,11 @@ test_irq_storm (void)
     g_assert_nonnull (strstr (evidence (f, "top_irq"), "virtio0-input.0"));
     /* the cost: 200 handlers of 2 us */
     g_assert_cmpint (cost (f), ==, 200 * 2000);
+    /* the handlers took 400 us of 9.952 ms: 4.02% */
     g_object_unref (p);
+    one_with (s, "irq_storm_time_pct = 4.03;", "diagnosis.irq-storm", "info");
+    one_with (s, "irq_storm_time_pct = 4.01;", "diagnosis.irq-storm", "warning");
+    one_with (s, "irq_storm_hz = 4000.0;", "diagnosis.irq-storm", "critical");
     g_string_truncate (s, 0);
     irq_trace (s, 500, 100000, NULL, 0, 0);
     p = analyze (s, NULL, NULL);
@@ -397,8 +429,7 @@ test_irq_storm (void)
 
 /* migrations: a vCPU woken every 10 ms, 100 times, alternating CPUs 0 and 1
  * with a sched_migrate_task before each wakeup but the first: 99 over
- * 990.1 ms = 100/s >= 50 (< 5 x 50): warning.  The same for an ordinary
- * task: information.  10 wakeups (9 migrations < migration_min 20):
+ * 990.1 ms = 100/s >= 50.  The same for an ordinary task: information.  10 wakeups (9 migrations < migration_min 20):
  * nothing. */
 static void
 test_migrations (void)
@@ -406,13 +437,19 @@ test_migrations (void)
     GString *s = g_string_new (NULL);
     periodic (s, "CPU 0/KVM", 5000, 10000, 100, 5, 0, 100, "S", TRUE);
     JsonParser *p = analyze (s, NULL, NULL);
-    JsonObject *f = one (p, "diagnosis.migrations", "warning");
+    /* it waits 0.4 ms of 990.1 (0.04%) and runs 5 us after its wakings:
+     * moving alone costs nothing, information */
+    JsonObject *f = one (p, "diagnosis.migrations", "info");
     g_assert_cmpstr (evidence (f, "migrations"), ==, "99");
     g_assert_cmpstr (evidence (f, "migrations_per_s"), ==, "100");
     g_assert_cmpstr (evidence (f, "vcpu"), ==, "yes");
     /* the cost: its wait for the CPU, 4 us after each of 100 wakeups */
     g_assert_cmpint (cost (f), ==, 100 * 4000);
     g_object_unref (p);
+    one_with (s, "harm_wait_pct = 0.041;", "diagnosis.migrations", "info");
+    one_with (s, "harm_wait_pct = 0.040;", "diagnosis.migrations", "warning");
+    /* a vCPU that waits, at 5 x migration_rate_hz (100/s >= 5 x 19): critical */
+    one_with (s, "harm_wait_pct = 0.040; migration_rate_hz = 19.0;", "diagnosis.migrations", "critical");
     g_string_truncate (s, 0);
     periodic (s, "worker", 5000, 10000, 100, 5, 0, 100, "S", TRUE);
     p = analyze (s, NULL, NULL);
@@ -463,14 +500,15 @@ test_priority_inversion (void)
     /* the cost: 5 waits from the wakeup (t + 1 us) to the switch-in (t + 400) */
     g_assert_cmpint (cost (f), ==, 5 * 399000);
     g_object_unref (p);
+    /* passed over after 299 us of waiting: information below 300 us */
+    one_with (s, "inversion_wait_us = 300;", "diagnosis.priority-inversion", "info");
+    one_with (s, "inversion_wait_us = 299;", "diagnosis.priority-inversion", "warning");
     g_string_free (s, TRUE);
     s = inversion_trace (110);
     p = analyze (s, NULL, NULL);
     none (p, "diagnosis.priority-inversion");
     g_object_unref (p);
-    p = analyze (s, "inversion_rt_only = false;", NULL);
-    one (p, "diagnosis.priority-inversion", "warning");
-    g_object_unref (p);
+    one_with (s, "inversion_rt_only = false;", "diagnosis.priority-inversion", "warning");
     g_string_free (s, TRUE);
 }
 
@@ -557,6 +595,115 @@ test_bad_option (void)
     g_string_free (s, TRUE);
 }
 
+/* --- the rule table ---------------------------------------------------------------- */
+
+/* "PLUGIN KEY" -> its default, from what `ftrace-analyzer plugins` lists. */
+static GHashTable *
+option_defaults (void)
+{
+    char *out = NULL;
+    const char *argv[] = { g_getenv ("FTA_BIN"), "plugins", NULL };
+    int status;
+    GError *error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                  NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    char **lines = g_strsplit (out, "\n", -1);
+    char *plugin = NULL;
+    for (char **l = lines; *l; l++) {
+        if (g_ascii_islower ((*l)[0])) {
+            g_free (plugin);
+            plugin = g_strndup (*l, strcspn (*l, " "));
+            continue;
+        }
+        char **w = g_strsplit_set (g_strstrip (*l), " ", -1);
+        GPtrArray *words = g_ptr_array_new ();
+        for (char **x = w; *x; x++)
+            if (**x)
+                g_ptr_array_add (words, *x);
+        /* "KEY TYPE default VALUE HELP..." */
+        if (plugin && words->len >= 4 && strcmp (g_ptr_array_index (words, 2), "default") == 0)
+            g_hash_table_insert (h, g_strdup_printf ("%s %s", plugin,
+                                                     (char *) g_ptr_array_index (words, 0)),
+                                 g_strdup (g_ptr_array_index (words, 3)));
+        g_ptr_array_free (words, TRUE);
+        g_strfreev (w);
+    }
+    g_free (plugin);
+    g_strfreev (lines);
+    g_free (out);
+    return h;
+}
+
+/* The row of docs/diagnosis.md's rule table for rule R. */
+static char *
+rule_row (const Rule *r, GHashTable *defaults)
+{
+    GString *th = g_string_new (NULL);
+    char **keys = g_strsplit (r->thresholds, " ", -1);
+    for (char **k = keys; *k; k++) {
+        if (!**k)
+            continue;
+        char *pk = g_strdup_printf ("%s %s", r->plugin, *k);
+        const char *def = g_hash_table_lookup (defaults, pk);
+        if (!def)
+            g_test_message ("%s: %s is not an option of plugins.%s", r->code, *k, r->plugin);
+        g_assert_nonnull (def);
+        g_string_append_printf (th, "%s`%s` (%s)", th->len ? ", " : "", *k, def);
+        g_free (pk);
+    }
+    g_strfreev (keys);
+    char *row = g_strdup_printf ("| `%s` | %s | %s | %s | %s | %s | %s | %s |", r->code, r->plugin,
+                                 r->reads, r->trigger, th->len ? th->str : "—", r->severity,
+                                 r->evidence, r->cost);
+    g_string_free (th, TRUE);
+    return row;
+}
+
+/* docs/diagnosis.md's rule table is the rules' descriptors: each rule's
+ * row, and no other; each threshold an option of its plugin, with the
+ * default the plugin gives.  FTA_PRINT_RULES=1 prints the table. */
+static void
+test_rule_table (void)
+{
+    GHashTable *defaults = option_defaults ();
+    char *doc_path = g_build_filename (g_getenv ("FTA_TOP_SRCDIR"), "docs", "diagnosis.md", NULL);
+    char *doc;
+    g_assert_true (g_file_get_contents (doc_path, &doc, NULL, NULL));
+    char **lines = g_strsplit (doc, "\n", -1);
+    GHashTable *want = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    gboolean print = g_getenv ("FTA_PRINT_RULES") != NULL;
+    if (print)
+        printf ("| code | raised by | reads | fires when | thresholds (default) | severity | "
+                "evidence | cost_ns |\n|---|---|---|---|---|---|---|---|\n");
+    for (guint i = 0; i < G_N_ELEMENTS (rules); i++) {
+        g_assert_null (strchr (rules[i].reads, '|'));
+        char *row = rule_row (&rules[i], defaults);
+        if (print)
+            printf ("%s\n", row);
+        gboolean found = FALSE;
+        for (char **l = lines; *l && !found; l++)
+            found = strcmp (*l, row) == 0;
+        if (!found)
+            g_test_message ("docs/diagnosis.md lacks the row\n%s", row);
+        g_assert_true (found || print);
+        g_hash_table_add (want, row);
+    }
+    /* no row for a rule that is not there */
+    for (char **l = lines; *l; l++)
+        if (!print && g_str_has_prefix (*l, "| `") && !g_hash_table_contains (want, *l)) {
+            g_test_message ("docs/diagnosis.md has a row no rule has:\n%s", *l);
+            g_assert_not_reached ();
+        }
+    g_hash_table_destroy (want);
+    g_strfreev (lines);
+    g_free (doc);
+    g_free (doc_path);
+    g_hash_table_destroy (defaults);
+}
+
 /* --- the corpus ---------------------------------------------------------------------- */
 
 static JsonParser *
@@ -568,21 +715,43 @@ corpus (const char *name)
     return p;
 }
 
-/* Nothing alarming in a healthy trace.  quiet's only diagnosis findings
- * are information: sleeper A moves CPU 237 times a second (1462 of its 4471
- * runs) and "x ==> y" 56, ordinary threads, not vCPUs. */
+/* Nothing alarming in a healthy trace: no finding of any analyzer above
+ * information, in either rendering of quiet, with the default profile or
+ * the kvm one.  quiet's tasks move CPU often (sleeper A 237 times a second,
+ * "x ==> y" 56) and bounce, but none waited for a CPU 10% of the trace
+ * (sleeper A 8.2%) or ran 2 ms late at p99 (sleeper A 0.741 ms). */
 static void
 test_quiet (void)
 {
-    JsonParser *p = corpus ("quiet_ftrace_default.txt.gz");
-    JsonObject *doc = json_node_get_object (json_parser_get_root (p));
-    JsonArray *fs = json_object_get_array_member (doc, "findings");
-    for (guint i = 0; i < json_array_get_length (fs); i++) {
-        JsonObject *f = json_array_get_object_element (fs, i);
-        if (g_str_has_prefix (json_object_get_string_member (f, "code"), "diagnosis."))
+    static const char *const files[] = { "quiet_ftrace_default.txt.gz",
+                                         "quiet_ftrace_tgid_noirqinfo.txt.gz" };
+    for (guint k = 0; k < G_N_ELEMENTS (files) * 2; k++) {
+        char *path = g_test_build_filename (G_TEST_DIST, "data", "corpus", files[k / 2], NULL);
+        char *out = g_build_filename (tmpdir, "quiet.json", NULL);
+        const char *argv[] = { g_getenv ("FTA_BIN"), "-q", "-p", k % 2 ? "kvm" : "default",
+                               "-f", "json", "-o", out, path, NULL };
+        int status;
+        GError *error = NULL;
+        g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                      &status, &error);
+        g_assert_no_error (error);
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+        JsonParser *p = json_parser_new ();
+        json_parser_load_from_file (p, out, &error);
+        g_assert_no_error (error);
+        JsonObject *doc = json_node_get_object (json_parser_get_root (p));
+        JsonArray *fs = json_object_get_array_member (doc, "findings");
+        for (guint i = 0; i < json_array_get_length (fs); i++) {
+            JsonObject *f = json_array_get_object_element (fs, i);
+            g_test_message ("%s %s: %s", files[k / 2], argv[3],
+                            json_object_get_string_member (f, "code"));
             g_assert_cmpstr (severity (f), ==, "info");
+        }
+        g_object_unref (p);
+        g_unlink (out);
+        g_free (out);
+        g_free (path);
     }
-    g_object_unref (p);
 }
 
 /* cpu_contention (CPU hogs beside cyclictest and sleepers, no VM): both CPUs
@@ -654,6 +823,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagnosis/latency-tail", test_latency_tail);
     g_test_add_func ("/diagnosis/alone", test_alone);
     g_test_add_func ("/diagnosis/bad-option", test_bad_option);
+    g_test_add_func ("/diagnosis/rule-table", test_rule_table);
     g_test_add_func ("/diagnosis/corpus/quiet", test_quiet);
     g_test_add_func ("/diagnosis/corpus/cpu_contention", test_cpu_contention);
     g_test_add_func ("/diagnosis/corpus/qemu_tcg", test_qemu);

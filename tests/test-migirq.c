@@ -352,7 +352,10 @@ static const char bounce_trace[] = HEADER
     "          <idle>-0       [001] d.s2.   100.026000: sched_migrate_task: comm=bouncer pid=201 prio=120 orig_cpu=0 dest_cpu=1\n"
     "          <idle>-0       [002] d.s2.   100.027000: sched_migrate_task: comm=bouncer pid=201 prio=120 orig_cpu=1 dest_cpu=2\n"
     "          <idle>-0       [001] d.s2.   100.028000: sched_migrate_task: comm=bouncer pid=201 prio=120 orig_cpu=2 dest_cpu=1\n"
-    "          <idle>-0       [000] d.s2.   100.030000: sched_migrate_task: comm=steady pid=202 prio=120 orig_cpu=1 dest_cpu=0\n";
+    "          <idle>-0       [000] d.s2.   100.030000: sched_migrate_task: comm=steady pid=202 prio=120 orig_cpu=1 dest_cpu=0\n"
+    /* bouncer waits 20 ms for CPU 0: 40% of the trace's 50 ms */
+    "          <idle>-0       [000] d.s2.   100.031000: sched_wakeup: comm=bouncer pid=201 prio=120 target_cpu=000\n"
+    "          <idle>-0       [000] d..2.   100.051000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=bouncer next_pid=201 next_prio=120\n";
 
 static void
 test_migration_pingpong (void)
@@ -371,6 +374,21 @@ test_migration_pingpong (void)
     g_assert_cmpstr (evidence (f, "tasks"), ==, "1");
     g_assert_cmpstr (evidence (f, "bouncer[201]"), ==,
                      "4 bounces in 7 migrations, last CPU 2 <-> 1");
+    /* a warning because the bouncer waited 40% of the trace for a CPU */
+    g_assert_cmpstr (evidence (f, "longest_wait_for_cpu"), ==,
+                     "40.0% of the trace (threshold 10%)");
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 20000000);
+    out_clear (&o);
+    o = analyze_text (bounce_trace, "migration = { pingpong_min = 4; pingpong_wait_pct = 40.0; };",
+                      NULL);
+    g_assert_cmpstr (json_object_get_string_member (finding (&o, "migration.pingpong"),
+                                                    "severity"), ==, "warning");
+    out_clear (&o);
+    /* bouncing alone costs nothing: information */
+    o = analyze_text (bounce_trace, "migration = { pingpong_min = 4; pingpong_wait_pct = 40.1; };",
+                      NULL);
+    g_assert_cmpstr (json_object_get_string_member (finding (&o, "migration.pingpong"),
+                                                    "severity"), ==, "info");
     out_clear (&o);
 
     /* one bounce short of the threshold: no finding */

@@ -104,6 +104,7 @@ struct _CpuTask {
 typedef struct {
     const FtaContext *ctx;
     double imbalance_pct;
+    double imbalance_pressure_pct;
     gboolean task_table;
     GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
     FtaTasks *tasks;      /* CpuTask per task that ran */
@@ -141,14 +142,17 @@ static void *
 cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
     double imb = fta_options_get_double (opts, "imbalance_pct");
-    if (imb < 0 || imb > 100) {
+    double press = fta_options_get_double (opts, "imbalance_pressure_pct");
+    if (imb < 0 || imb > 100 || press < 0 || press > 100) {
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     "imbalance_pct = %g: give percentage points between 0 and 100", imb);
+                     "imbalance_pct = %g, imbalance_pressure_pct = %g: give percentages "
+                     "between 0 and 100", imb, press);
         return NULL;
     }
     Cpu *s = g_new0 (Cpu, 1);
     s->ctx = ctx;
     s->imbalance_pct = imb;
+    s->imbalance_pressure_pct = press;
     s->task_table = fta_options_get_bool (opts, "task_cpus");
     s->cpus = g_ptr_array_new_with_free_func (cpu_cpu_free);
     s->tasks = fta_tasks_new (sizeof (CpuTask), cpu_task_init, cpu_task_clear);
@@ -551,7 +555,7 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
     double press = cpu_pct (hi->pressure, cpu_observed (hi));
     /* tasks queued on the busy CPU while another one idled: the load is
      * not being spread; without queueing it is only uneven */
-    gboolean waited = press >= 10.0;
+    gboolean waited = press >= s->imbalance_pressure_pct;
     char *title = g_strdup_printf ("CPU %u was busy %.0f%% of the time, CPU %u %.0f%%%s",
                                    hi_i, hp, lo_i, lp,
                                    waited ? ", while tasks queued on the busy one" : "");
@@ -731,6 +735,9 @@ static const FtaOptionSpec cpu_options[] = {
     { "imbalance_pct", FTA_OPT_DOUBLE, "30",
       "report cpu.imbalance when the busiest and idlest CPU's busy_pct differ by "
       "this many points" },
+    { "imbalance_pressure_pct", FTA_OPT_DOUBLE, "10",
+      "cpu.imbalance is a warning when tasks queued on the busiest CPU this share (%) of "
+      "its time" },
     { "task_cpus", FTA_OPT_BOOL, "true", "also report cpu.task_cpus" },
     { NULL }
 };

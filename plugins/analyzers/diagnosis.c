@@ -4,8 +4,12 @@
  * and each rule reads the tables it needs by name.  A rule whose table is
  * missing (its analyzer is not in the profile) is skipped silently.  One
  * rule, priority inversion, needs what no table keeps and follows the
- * scheduler events itself.  Every threshold is an option; the rules, their
- * thresholds and severities are documented in docs/diagnosis.md.
+ * scheduler events itself.  Every threshold is an option.  The rules are
+ * data in diagnosis-rules.h (what each reads, its thresholds, how severity
+ * is decided, its evidence and cost), which docs/diagnosis.md is checked
+ * against.  A symptom is a warning only where the trace shows its cost:
+ * time waited or blocked, a latency past an absolute threshold, a CPU's
+ * capacity.
  *
  * Two symptoms are already reported by the analyzer that measures them and
  * are not repeated here: vCPU steal (kvm.vcpu-steal, with the preemptors
@@ -75,6 +79,11 @@ typedef struct {
     double tail_ratio;
     gint64 tail_min_us, tail_min_samples;
     double lost_pct;
+    /* harm: what makes a symptom a warning */
+    double harm_wait_pct;
+    double d_share_pct;
+    double irq_storm_time_pct;
+    gint64 inversion_wait_us;
     /* priority inversion state */
     FtaTasks *tasks;           /* DiagTask per task, of pids > 0 */
     /* 2 * cpu + (0 for real-time, 1 for other waiters) -> the first
@@ -114,6 +123,10 @@ diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
     d->tail_min_us = fta_options_get_int (o, "tail_min_us");
     d->tail_min_samples = fta_options_get_int (o, "tail_min_samples");
     d->lost_pct = fta_options_get_double (o, "lost_pct");
+    d->harm_wait_pct = fta_options_get_double (o, "harm_wait_pct");
+    d->d_share_pct = fta_options_get_double (o, "d_share_pct");
+    d->irq_storm_time_pct = fta_options_get_double (o, "irq_storm_time_pct");
+    d->inversion_wait_us = fta_options_get_int (o, "inversion_wait_us");
     if (d->saturated_busy_pct < 0 || d->saturated_busy_pct > 100 ||
         d->saturated_pressure_pct < 0 || d->saturated_pressure_pct > 100 ||
         d->wakeup_rate_hz <= 0 || d->d_rate_hz <= 0 || d->spike_factor <= 1 ||
@@ -121,7 +134,9 @@ diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
         d->inversion_min < 1 || d->irq_storm_hz <= 0 || d->tail_ratio <= 1 ||
         d->tail_min_us < 0 || d->tail_min_samples < 1 || d->lost_pct < 0 ||
         d->wakeup_min < 0 || d->d_min < 0 || d->migration_min < 0 ||
-        d->irq_storm_min < 0) {
+        d->irq_storm_min < 0 || d->harm_wait_pct < 0 || d->harm_wait_pct > 100 ||
+        d->d_share_pct < 0 || d->d_share_pct > 100 || d->irq_storm_time_pct < 0 ||
+        d->irq_storm_time_pct > 100 || d->inversion_wait_us < 0) {
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                      "diagnosis: a threshold is out of range (percentages 0..100, "
                      "rates above 0, factors and ratios above 1, spike_min at least 2, "
@@ -430,22 +445,46 @@ is_vcpu (const FtaTable *vcpus, gint32 pid)
     return FALSE;
 }
 
-/* The time PID waited for a CPU over the trace (switch.tasks' runnable_ns),
- * 0 when the table is missing or has no such row. */
+/* The value of COL in PID's row of TABLE, or FALLBACK when the table, the
+ * column or the row is missing or the cell is null. */
+static gint64
+task_cell (const FtaResults *r, const char *table, const char *col, gint64 pid, gint64 fallback)
+{
+    const FtaTable *t = tab (r, table);
+    int c_pid = t ? fta_table_column_index (t, "pid") : -1;
+    int c = t ? fta_table_column_index (t, col) : -1;
+    if (c_pid < 0 || c < 0)
+        return fallback;
+    for (guint i = 0; i < fta_table_n_rows (t); i++)
+        if (fta_table_cell (t, i, (guint) c_pid)->i == pid) {
+            const FtaValue *v = fta_table_cell (t, i, (guint) c);
+            return v->is_null ? fallback : v->i;
+        }
+    return fallback;
+}
+
+/* The time PID waited for a CPU over the trace (switch.tasks' runnable_ns). */
 static gint64
 task_wait_ns (const FtaResults *r, gint64 pid)
 {
-    const FtaTable *t = tab (r, "switch.tasks");
-    int c_pid = t ? fta_table_column_index (t, "pid") : -1;
-    int c_rbl = t ? fta_table_column_index (t, "runnable_ns") : -1;
-    if (c_pid < 0 || c_rbl < 0)
-        return 0;
-    for (guint i = 0; i < fta_table_n_rows (t); i++)
-        if (fta_table_cell (t, i, (guint) c_pid)->i == pid) {
-            const FtaValue *v = fta_table_cell (t, i, (guint) c_rbl);
-            return v->is_null ? 0 : v->i;
-        }
-    return 0;
+    return task_cell (r, "switch.tasks", "runnable_ns", pid, 0);
+}
+
+/* Whether the task PID pays for a symptom that costs nothing by itself (a
+ * wakeup or migration rate): it waited for a CPU at least harm_wait_pct of
+ * the trace, or its wakeup latency p99 reached tail_min_us.  Adds both
+ * numbers to F's evidence. */
+static gboolean
+task_harmed (const Diag *d, const FtaResults *r, FtaFinding *f, gint64 pid, double span)
+{
+    gint64 wait = task_wait_ns (r, pid);
+    gint64 p99 = task_cell (r, "wakeup.tasks", "latency_p99_ns", pid, -1);
+    double wait_pct = span > 0 ? 100.0 * wait / (span * NS_PER_S) : 0;
+    ev_add (f, "waited_for_cpu", g_strdup_printf ("%.3f ms (%.1f%% of the trace)", wait / 1e6,
+                                                  wait_pct));
+    if (p99 >= 0)
+        ev_add (f, "wakeup_latency_p99", ms (p99));
+    return wait_pct >= d->harm_wait_pct || p99 >= d->tail_min_us * 1000;
 }
 
 /* --- the rules ------------------------------------------------------------------ */
@@ -567,8 +606,7 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
         char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " is woken %.0f times a second",
                                        comm, pid, rate);
         FtaFinding *f = fta_results_add_finding (
-            r, rate >= 2 * d->wakeup_rate_hz ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO,
-            "diagnosis.wakeup-rate", title,
+            r, FTA_SEVERITY_INFO, "diagnosis.wakeup-rate", title,
             irq ? "An I/O-heavy workload: the task mostly waits for completions (woken "
                   "from interrupts, softirqs or kworkers), one small request at a time."
                 : "A chatty workload: many short waits (I/O, queues, timers or "
@@ -585,6 +623,9 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
         ev_add (f, "wakeups_per_s", g_strdup_printf ("%.0f", rate));
         if (waker)
             ev_add (f, "top_waker", waker);
+        /* woken often costs nothing by itself */
+        if (task_harmed (d, r, f, pid, span))
+            f->severity = FTA_SEVERITY_WARNING;
     }
 }
 
@@ -615,9 +656,13 @@ rule_d_blocks (Diag *d, FtaResults *r)
         char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " blocked in D state %.0f times "
                                        "a second",
                                        comm, pid, rate);
+        /* the harm is the time blocked */
+        double d_pct = 100.0 * ci (t, i, "d_total_ns") / (span * NS_PER_S);
+        FtaSeverity sev = d_pct < d->d_share_pct       ? FTA_SEVERITY_INFO
+                          : rate >= 10 * d->d_rate_hz ? FTA_SEVERITY_CRITICAL
+                                                      : FTA_SEVERITY_WARNING;
         FtaFinding *f = fta_results_add_finding (
-            r, rate >= 10 * d->d_rate_hz ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-            "diagnosis.d-state-blocks", title,
+            r, sev, "diagnosis.d-state-blocks", title,
             io ? "I/O wait: the blocks end at I/O completions (interrupt, kworker or "
                  "softirq wakers)."
                : "Lock or resource contention: the blocks end when another task "
@@ -633,6 +678,7 @@ rule_d_blocks (Diag *d, FtaResults *r)
         ev_add (f, "d_count", g_strdup_printf ("%" G_GINT64_FORMAT, c));
         ev_add (f, "d_per_s", g_strdup_printf ("%.0f", rate));
         ev_add (f, "d_total", ms (ci (t, i, "d_total_ns")));
+        ev_add (f, "d_share_pct", g_strdup_printf ("%.1f", d_pct));
         ev_add (f, "d_max", ms (ci (t, i, "d_max_ns")));
         if (waker[0])
             fta_finding_add_evidence (f, "top_waker", waker);
@@ -713,7 +759,7 @@ rule_periodic_spikes (Diag *d, FtaResults *r)
                                    " IRQs+softirqs, median %" G_GINT64_FORMAT ")",
                                    period_ms, spikes->len, peak, median);
     FtaFinding *f = fta_results_add_finding (
-        r, FTA_SEVERITY_WARNING, "diagnosis.periodic-spikes", title,
+        r, FTA_SEVERITY_INFO, "diagnosis.periodic-spikes", title,
         "A timer or interrupt storm: something fires in bursts on a fixed period "
         "(a periodic timer, a polling driver, a device raising interrupts in batches).",
         "Find the source in irq.irqs / irq.softirqs and timeline.events; coalesce timers "
@@ -760,14 +806,11 @@ rule_migrations (Diag *d, FtaResults *r)
             continue;
         n++;
         gboolean vcpu = is_vcpu (vcpus, (gint32) pid);
-        FtaSeverity sev = !vcpu ? FTA_SEVERITY_INFO
-                          : rate >= 5 * d->migration_rate_hz ? FTA_SEVERITY_CRITICAL
-                                                             : FTA_SEVERITY_WARNING;
         char *title = g_strdup_printf ("%s%s-%" G_GINT64_FORMAT " moved between CPUs %.0f "
                                        "times a second",
                                        vcpu ? "vCPU " : "", comm, pid, rate);
         FtaFinding *f = fta_results_add_finding (
-            r, sev, "diagnosis.migrations", title,
+            r, FTA_SEVERITY_INFO, "diagnosis.migrations", title,
             "Poor CPU affinity: the scheduler keeps moving the task (load balancing "
             "or wakeups on another CPU), so it loses its caches each time.",
             vcpu ? "Pin the vCPUs (virsh vcpupin DOM VCPU CPU, or <cputune><vcpupin/>), "
@@ -785,6 +828,12 @@ rule_migrations (Diag *d, FtaResults *r)
         fta_finding_add_evidence (f, "vcpu", vcpu ? "yes" : "no");
         if (has_finding (r, "migration.pingpong"))
             fta_finding_add_evidence (f, "see also", "migration.pingpong");
+        /* moving costs nothing visible by itself: only a task that also
+         * waits or runs late is warned about (critical: a vCPU, and far
+         * above the rate) */
+        if (task_harmed (d, r, f, pid, span))
+            f->severity = vcpu && rate >= 5 * d->migration_rate_hz ? FTA_SEVERITY_CRITICAL
+                                                                   : FTA_SEVERITY_WARNING;
     }
 }
 
@@ -816,10 +865,12 @@ rule_priority_inversion (Diag *d, FtaResults *r)
                                        "were switched in on its CPU %" G_GUINT64_FORMAT
                                        " times",
                                        inv->comm, inv->pid, inv->prio, inv->count);
+        /* the harm is the latency: how long it had waited when passed over */
+        FtaSeverity sev = inv->longest_ns < d->inversion_wait_us * 1000 ? FTA_SEVERITY_INFO
+                          : (gint64) inv->count >= 10 * d->inversion_min ? FTA_SEVERITY_CRITICAL
+                                                                        : FTA_SEVERITY_WARNING;
         FtaFinding *f = fta_results_add_finding (
-            r, (gint64) inv->count >= 10 * d->inversion_min ? FTA_SEVERITY_CRITICAL
-                                                           : FTA_SEVERITY_WARNING,
-            "diagnosis.priority-inversion", title,
+            r, sev, "diagnosis.priority-inversion", title,
             "Priority inversion or a scheduling-policy problem: the waiting task's "
             "priority does not win on its CPU (RT throttling, a lower-priority task "
             "holding what it needs, or priorities that do not match the roles).",
@@ -879,9 +930,13 @@ rule_irq_storm (Diag *d, FtaResults *r)
         char *title = g_strdup_printf ("CPU %" G_GINT64_FORMAT " handled %.0f interrupts a "
                                        "second (most from IRQ %" G_GINT64_FORMAT " %s)",
                                        acc[4], rate, ci (t, row, "irq"), cs (t, row, "name"));
+        /* the harm is the CPU time the handlers took */
+        double time_pct = 100.0 * acc[1] / (span * NS_PER_S);
+        FtaSeverity sev = time_pct < d->irq_storm_time_pct ? FTA_SEVERITY_INFO
+                          : rate >= 5 * d->irq_storm_hz    ? FTA_SEVERITY_CRITICAL
+                                                           : FTA_SEVERITY_WARNING;
         FtaFinding *f = fta_results_add_finding (
-            r, rate >= 5 * d->irq_storm_hz ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-            "diagnosis.irq-storm", title,
+            r, sev, "diagnosis.irq-storm", title,
             "An interrupt storm on one CPU: a device (or a virtual one) interrupts far "
             "more often than the work needs, and everything on that CPU pays for it.",
             "Enable interrupt coalescing (ethtool -C DEV rx-usecs N; NVMe: nvme "
@@ -894,7 +949,7 @@ rule_irq_storm (Diag *d, FtaResults *r)
         ev_add (f, "irqs", g_strdup_printf ("%" G_GINT64_FORMAT, acc[0]));
         ev_add (f, "irqs_per_s", g_strdup_printf ("%.0f", rate));
         ev_add (f, "irq_time", ms (acc[1]));
-        ev_add (f, "irq_time_pct", g_strdup_printf ("%.2f", 100.0 * acc[1] / (span * NS_PER_S)));
+        ev_add (f, "irq_time_pct", g_strdup_printf ("%.2f", time_pct));
         ev_add (f, "top_irq", g_strdup_printf ("%" G_GINT64_FORMAT " %s (%" G_GINT64_FORMAT ")",
                                                ci (t, row, "irq"), cs (t, row, "name"),
                                                acc[2]));
@@ -1002,19 +1057,29 @@ rule_lost_events (Diag *d, FtaResults *r)
     ev_add (f, "model_resets", g_strdup_printf ("%" G_GUINT64_FORMAT, q->model_resets));
 }
 
+/* The rules as data (diagnosis-rules.h): diagnosis applies those with a
+ * test, in order; the others are applied by the analyzers named. */
+typedef void (*DiagTest) (Diag *d, FtaResults *r);
+
+typedef struct {
+    DiagTest test;
+    const char *code;
+} DiagRule;
+
+#define FTA_RULE(test, code, plugin, reads, trigger, thresholds, severity, evidence, cost) \
+    { test, code },
+static const DiagRule diag_rules[] = {
+#include "diagnosis-rules.h"
+};
+#undef FTA_RULE
+
 static void
 diag_finish (void *self, FtaResults *r)
 {
     Diag *d = self;
-    rule_lost_events (d, r);
-    rule_vcpu_contention (d, r);
-    rule_wakeup_rate (d, r);
-    rule_d_blocks (d, r);
-    rule_periodic_spikes (d, r);
-    rule_migrations (d, r);
-    rule_priority_inversion (d, r);
-    rule_irq_storm (d, r);
-    rule_latency_tail (d, r);
+    for (guint i = 0; i < G_N_ELEMENTS (diag_rules); i++)
+        if (diag_rules[i].test)
+            diag_rules[i].test (d, r);
 }
 
 static const FtaOptionSpec diag_options[] = {
@@ -1023,30 +1088,41 @@ static const FtaOptionSpec diag_options[] = {
     { "saturated_pressure_pct", FTA_OPT_DOUBLE, "20",
       "... with tasks queued on it at least this share (%) (critical at 2.5x), vCPUs among them" },
     { "wakeup_rate_hz", FTA_OPT_DOUBLE, "2000",
-      "wakeup-rate: a task woken this often per second (info; warning at 2x)" },
+      "wakeup-rate: a task woken this often per second (info; warning when it waits or runs late)" },
     { "wakeup_min", FTA_OPT_INT, "100", "wakeup-rate: ... and at least this many times" },
     { "d_rate_hz", FTA_OPT_DOUBLE, "50",
-      "d-state-blocks: a task blocked in D this often per second (critical at 10x)" },
+      "d-state-blocks: a task blocked in D this often per second (critical at 10x) ..." },
     { "d_min", FTA_OPT_INT, "20", "d-state-blocks: ... and at least this many times" },
+    { "d_share_pct", FTA_OPT_DOUBLE, "0.5",
+      "d-state-blocks: information only while its D time is below this share (%) of the trace" },
     { "spike_factor", FTA_OPT_DOUBLE, "5",
       "periodic-spikes: a window with more than this x the median IRQs+softirqs ..." },
     { "spike_min_rate", FTA_OPT_DOUBLE, "2000", "... and at least this many per second ..." },
     { "spike_min", FTA_OPT_INT, "3", "... at least this many such windows, evenly spaced" },
     { "migration_rate_hz", FTA_OPT_DOUBLE, "50",
-      "migrations: a task migrated this often per second (warning for vCPUs, critical at 5x)" },
+      "migrations: a task migrated this often per second (info; warning when it waits or runs "
+      "late, critical for such a vCPU at 5x)" },
     { "migration_min", FTA_OPT_INT, "20", "migrations: ... and at least this many times" },
     { "inversion_min", FTA_OPT_INT, "3",
-      "priority-inversion: times a waiting task is passed over (critical at 10x)" },
+      "priority-inversion: times a waiting task is passed over (critical at 10x) ..." },
+    { "inversion_wait_us", FTA_OPT_INT, "100",
+      "priority-inversion: information only while it had waited less than this (us) when passed "
+      "over" },
     { "inversion_rt_only", FTA_OPT_BOOL, "true",
       "priority-inversion: only real-time waiting tasks (prio below 100)" },
     { "irq_storm_hz", FTA_OPT_DOUBLE, "10000",
       "irq-storm: hard IRQs per second on one CPU (critical at 5x)" },
     { "irq_storm_min", FTA_OPT_INT, "100", "irq-storm: ... and at least this many" },
+    { "irq_storm_time_pct", FTA_OPT_DOUBLE, "1",
+      "irq-storm: information only while the handlers took less than this share (%) of the trace" },
     { "tail_ratio", FTA_OPT_DOUBLE, "10", "latency-tail: wakeup latency p99 this x the median ..." },
     { "tail_min_us", FTA_OPT_INT, "2000", "... and at least this long (us; critical at 10x)" },
     { "tail_min_samples", FTA_OPT_INT, "50", "... over at least this many wakeups" },
     { "lost_pct", FTA_OPT_DOUBLE, "1",
       "lost-events: share (%) of events lost that makes results unreliable (critical at 10x)" },
+    { "harm_wait_pct", FTA_OPT_DOUBLE, "10",
+      "wakeup-rate, migrations: a task waits when it waited for a CPU this share (%) of the trace "
+      "(or runs late: wakeup latency p99 of tail_min_us)" },
     { NULL, 0, NULL, NULL }
 };
 

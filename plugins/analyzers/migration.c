@@ -74,6 +74,7 @@ typedef struct {
     gboolean matrix_table;
     gint64 window_ns;
     guint64 min_bounces;
+    double wait_pct;    /* pingpong_wait_pct */
     FtaTasks *tasks;   /* MigrationTask per task */
     GHashTable *cells; /* &key -> MigrationCell*, owned */
     /* from CPU -> GPtrArray of to CPU -> MigrationCell*, in cells */
@@ -103,11 +104,12 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
     double ms = fta_options_get_double (opts, "pingpong_window_ms");
     gint64 min = fta_options_get_int (opts, "pingpong_min");
-    if (ms < 0 || min < 1) {
+    double wait_pct = fta_options_get_double (opts, "pingpong_wait_pct");
+    if (ms < 0 || min < 1 || wait_pct < 0 || wait_pct > 100) {
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     "plugins.migration: pingpong_window_ms must be >= 0 and "
-                     "pingpong_min >= 1 (got %g and %" G_GINT64_FORMAT ")",
-                     ms, min);
+                     "plugins.migration: pingpong_window_ms must be >= 0, "
+                     "pingpong_min >= 1 and pingpong_wait_pct 0..100 (got %g, %"
+                     G_GINT64_FORMAT " and %g)", ms, min, wait_pct);
         return NULL;
     }
     Migration *m = g_new0 (Migration, 1);
@@ -115,6 +117,7 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     m->matrix_table = fta_options_get_bool (opts, "matrix");
     m->window_ns = (gint64) (ms * 1e6 + 0.5);
     m->min_bounces = (guint64) min;
+    m->wait_pct = fta_options_get_double (opts, "pingpong_wait_pct");
     m->tasks = fta_tasks_new (sizeof (MigrationTask), migration_task_init, NULL);
     m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     m->matrix = g_ptr_array_new_with_free_func (migration_row_free);
@@ -358,8 +361,20 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
                                    "%g ms at least %" G_GUINT64_FORMAT " times)",
                                    bouncers->len, bouncers->len == 1 ? "" : "s",
                                    m->window_ns / 1e6, m->min_bounces);
+    /* bouncing costs nothing visible by itself: a warning only when a
+     * bouncing task also waited for a CPU pingpong_wait_pct of the trace */
+    const FtaQuality *q = fta_results_quality (r);
+    gint64 span = q->first_ts_ns >= 0 ? q->last_ts_ns - q->first_ts_ns : 0;
+    gint64 waited = 0, most = 0;
+    for (guint i = 0; i < bouncers->len; i++) {
+        gint64 w = ((MigrationTask *) g_ptr_array_index (bouncers, i))->runnable_ns;
+        waited += w;
+        most = MAX (most, w);
+    }
+    double most_pct = span > 0 ? 100.0 * most / span : 0;
     FtaFinding *f = fta_results_add_finding (
-        r, FTA_SEVERITY_WARNING, "migration.pingpong", title,
+        r, most_pct >= m->wait_pct && span > 0 ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO,
+        "migration.pingpong", title,
         "A task moved from one CPU to another and straight back, repeatedly. Each move "
         "costs cache warmth; typical causes are wakeups placed on the waker's CPU "
         "followed by load balancing pulling the task back, or two CPUs taking turns "
@@ -370,12 +385,12 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
         "their CPUs.");
     g_free (title);
     /* the cost: the time the bouncing tasks waited for a CPU */
-    gint64 waited = 0;
-    for (guint i = 0; i < bouncers->len; i++)
-        waited += ((MigrationTask *) g_ptr_array_index (bouncers, i))->runnable_ns;
     fta_finding_set_cost (f, waited);
     char *v = g_strdup_printf ("%u", bouncers->len);
     fta_finding_add_evidence (f, "tasks", v);
+    g_free (v);
+    v = g_strdup_printf ("%.1f%% of the trace (threshold %g%%)", most_pct, m->wait_pct);
+    fta_finding_add_evidence (f, "longest_wait_for_cpu", v);
     g_free (v);
     for (guint i = 0; i < bouncers->len && i < 5; i++) {
         MigrationTask *t = g_ptr_array_index (bouncers, i);
@@ -493,6 +508,9 @@ static const FtaOptionSpec migration_options[] = {
     { "pingpong_window_ms", FTA_OPT_DOUBLE, "10",
       "a move back (A -> B -> A) within this many ms counts as a bounce" },
     { "pingpong_min", FTA_OPT_INT, "10", "bounces that flag a task in the findings" },
+    { "pingpong_wait_pct", FTA_OPT_DOUBLE, "10",
+      "migration.pingpong is a warning when a bouncing task waited for a CPU this share (%) "
+      "of the trace" },
     { NULL }
 };
 
