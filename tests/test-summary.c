@@ -200,6 +200,52 @@ test_same_order_everywhere (void)
     }
 }
 
+/* The screen names who held the CPU: on the recordings of a saturated
+ * host, every vCPU and every CPU hog it names is followed by its largest
+ * holder, the first of its wait.holders rows (which test-wait checks
+ * against a replay of the trace written apart from the model). */
+static void
+test_screen_names_holders (void)
+{
+    const char *scenarios[] = { "qemu_tcg", "cpu_contention" };
+    for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++) {
+        char *trace = fta_test_corpus_text (tmpdir, scenarios[s]);
+        JsonParser *p = fta_test_analyze (tmpdir, NULL, trace, NULL);
+        GPtrArray *rows = fta_test_rows (fta_test_root (p), "wait.holders");
+        FtaTestRun r = fta_test_run_argv ((const char *[]) { "--summary", trace, NULL });
+        g_assert_cmpint (r.rc, ==, 0);
+        char **lines = g_strsplit (r.out, "\n", -1);
+        guint named = 0;
+        for (char **l = lines; *l; l++) {
+            const char *held = strstr (*l, "): held by ");
+            const char *pid = g_strrstr_len (*l, held ? held - *l : 0, "pid ");
+            if (!held || !pid)
+                continue;
+            gint64 waiter = g_ascii_strtoll (pid + 4, NULL, 10);
+            GHashTable *top = NULL;
+            for (guint i = 0; i < rows->len && !top; i++)
+                if (fta_test_cell_int (g_ptr_array_index (rows, i), "pid") == waiter)
+                    top = g_ptr_array_index (rows, i);
+            g_assert_nonnull (top);
+            char *want = g_strdup_printf ("): held by %s[%" G_GINT64_FORMAT "] ",
+                                          fta_test_cell_str (top, "holder_comm"),
+                                          fta_test_cell_int (top, "holder_pid"));
+            if (!g_str_has_prefix (held, want))
+                g_error ("%s: %s does not begin with %s", scenarios[s], *l, want);
+            g_free (want);
+            named++;
+        }
+        /* both vCPUs of qemu_tcg and its two hogs; the four hogs of
+         * cpu_contention */
+        g_assert_cmpuint (named, >=, 4);
+        g_strfreev (lines);
+        fta_test_run_clear (&r);
+        g_ptr_array_unref (rows);
+        g_object_unref (p);
+        g_free (trace);
+    }
+}
+
 static void
 test_usage (void)
 {
@@ -297,6 +343,7 @@ main (int argc, char **argv)
     corpus = fta_test_corpus_texts (tmpdir);
     g_test_add_func ("/summary/screen/every-corpus-file", test_screen_every_corpus_file);
     g_test_add_func ("/summary/findings/same-order-everywhere", test_same_order_everywhere);
+    g_test_add_func ("/summary/screen/names-holders", test_screen_names_holders);
     g_test_add_func ("/summary/usage", test_usage);
     g_test_add_func ("/summary/filters/window-outside-the-trace", test_window_outside);
     g_test_add_func ("/summary/filters/no-task-matches", test_no_task_matches);

@@ -340,6 +340,10 @@ text_print_quality (FILE *out, const FtaQuality *q, const char *role, guint widt
  * cut there, and at most this many findings are listed one a line. */
 #define SCREEN_COLS 100
 #define SCREEN_FINDINGS 12
+/* Lines naming who held the CPU under one finding of the screen, and under
+ * all of them together: the holders are the answer to "who took it". */
+#define SCREEN_HOLDERS 4
+#define SCREEN_HOLDERS_ALL 8
 
 /* Writes PREFIX (PREFIX_COLS columns wide) and TEXT on one line of at
  * most SCREEN_COLS columns, TEXT cut with an ellipsis where it would run
@@ -542,7 +546,7 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r)
     else
         fprintf (out, "\n== Findings: none ==\n  nothing crossed a threshold of the "
                  "analyzers that ran\n");
-    guint shown = n > SCREEN_FINDINGS ? SCREEN_FINDINGS - 1 : n;
+    guint shown = n > SCREEN_FINDINGS ? SCREEN_FINDINGS - 1 : n, holders = 0;
     for (guint i = 0; i < shown; i++) {
         const FtaFinding *fd = fta_results_finding (r, i);
         char *badge = text_badge (t, out, fd->severity);
@@ -550,6 +554,20 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r)
         text_screen_line (out, badge, 5 + strlen (fta_severity_name (fd->severity)),
                           fd->title[0] ? fd->title : fd->code);
         g_free (badge);
+        /* the evidence that names holders: "KEY: held by A 3.4 s, B ..." */
+        for (guint k = 0, lines = 0; k < fd->evidence_keys->len && lines < SCREEN_HOLDERS
+                                     && holders < SCREEN_HOLDERS_ALL; k++) {
+            const char *held = strstr (g_ptr_array_index (fd->evidence_values, k), "held by ");
+            if (!held)
+                continue;
+            char *line = g_strdup_printf ("%s: %s",
+                                          (const char *) g_ptr_array_index (fd->evidence_keys, k),
+                                          held);
+            text_screen_line (out, "      ", 6, line);
+            g_free (line);
+            lines++;
+            holders++;
+        }
     }
     if (shown < n) {
         guint rest[3] = { 0 };
