@@ -270,10 +270,9 @@ fta_table_omit_empty (const FtaTable *t)
     return t->omit_empty;
 }
 
-FtaTable *
-fta_results_add_table_spec (FtaResults *r, const char *plugin, const FtaTableSpec *spec)
+static void
+table_spec_columns (FtaTable *t, const FtaTableSpec *spec)
 {
-    FtaTable *t = table_new (r, plugin, spec->name, spec->title);
     for (guint i = 0; i < spec->n_columns; i++) {
         const FtaColumnSpec *cs = &spec->columns[i];
         guint col = fta_table_add_column (t, cs->name, cs->type, cs->key);
@@ -283,7 +282,47 @@ fta_results_add_table_spec (FtaResults *r, const char *plugin, const FtaTableSpe
             fta_table_set_column_rank (t, col, cs->rank);
     }
     t->omit_empty = spec->omit_empty;
+}
+
+FtaTable *
+fta_results_add_table_spec (FtaResults *r, const char *plugin, const FtaTableSpec *spec)
+{
+    FtaTable *t = table_new (r, plugin, spec->name, spec->title);
+    table_spec_columns (t, spec);
     return t;
+}
+
+FtaTable *
+fta_results_add_series_spec (FtaResults *r, const char *plugin, const FtaTableSpec *spec,
+                             gint64 window_ns, gint64 start_ns)
+{
+    FtaTable *t = fta_results_add_series (r, plugin, spec->name, spec->title, window_ns,
+                                          start_ns);
+    table_spec_columns (t, spec);
+    return t;
+}
+
+/* A cell of an FtaDist * field: KIND one of FTA_FIELD_DIST_*. */
+static void
+table_dist_cell (FtaDist *d, FtaFieldKind kind, FtaValue *v)
+{
+    guint64 n = d ? fta_dist_count (d) : 0;
+    v->is_null = FALSE;
+    switch (kind) {
+    case FTA_FIELD_DIST_COUNT: v->i = (gint64) n; return;
+    case FTA_FIELD_DIST_SUM: v->i = d ? fta_dist_sum (d) : 0; return;
+    default: break;
+    }
+    if (!n) {
+        v->is_null = TRUE;
+        return;
+    }
+    switch (kind) {
+    case FTA_FIELD_DIST_AVG: v->i = fta_dist_sum (d) / (gint64) n; break;
+    case FTA_FIELD_DIST_P50: v->i = fta_dist_percentile (d, 50); break;
+    case FTA_FIELD_DIST_P99: v->i = fta_dist_percentile (d, 99); break;
+    default: v->i = fta_dist_max (d); break;
+    }
 }
 
 guint
@@ -313,6 +352,18 @@ fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row
             case FTA_FIELD_DOUBLE: v.d = *(const double *) f; break;
             case FTA_FIELD_STRING: v.s = *(const char *const *) f; break;
             case FTA_FIELD_CHARS: v.s = f; break;
+            case FTA_FIELD_ID32:
+                v.i = *(const gint32 *) f;
+                v.is_null = v.i < 0;
+                break;
+            case FTA_FIELD_DIST_COUNT:
+            case FTA_FIELD_DIST_SUM:
+            case FTA_FIELD_DIST_AVG:
+            case FTA_FIELD_DIST_P50:
+            case FTA_FIELD_DIST_P99:
+            case FTA_FIELD_DIST_MAX:
+                table_dist_cell (*(FtaDist *const *) f, cs->field, &v);
+                break;
             case FTA_FIELD_NONE: v.is_null = TRUE; break;
             }
             if (v.s == NULL && (cs->field == FTA_FIELD_STRING))

@@ -106,10 +106,75 @@ test_spec (void)
     fta_results_free (r);
 }
 
+/* Identifiers and distributions read by the spec (ABI 1.14). */
+typedef struct {
+    gint32 cpu;
+    FtaDist *lat;
+} Lat;
+
+#define L(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (Lat, member)
+
+static const FtaColumnSpec lat_columns[] = {
+    { "t_ns", FTA_COL_DURATION, TRUE, L (FTA_FIELD_ID32, cpu) },
+    { "cpu", FTA_COL_INT, TRUE, L (FTA_FIELD_ID32, cpu) },
+    { "n", FTA_COL_COUNT, L (FTA_FIELD_DIST_COUNT, lat) },
+    { "sum_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_SUM, lat) },
+    { "avg_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_AVG, lat) },
+    { "p50_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_P50, lat) },
+    { "p99_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_P99, lat) },
+    { "max_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_MAX, lat) },
+};
+
+static const FtaTableSpec lat_spec = { "lat", "Latencies", lat_columns,
+                                       G_N_ELEMENTS (lat_columns) };
+
+static void
+test_spec_dist (void)
+{
+    FtaResults *r = fta_results_new ();
+    FtaTable *t = fta_results_add_series_spec (r, "my", &lat_spec, 1000, 50);
+    g_assert_true (fta_table_is_series (t));
+    g_assert_cmpint (fta_table_window_ns (t), ==, 1000);
+    g_assert_cmpint (fta_table_start_ns (t), ==, 50);
+    g_assert_cmpstr (fta_table_full_name (t), ==, "my.lat");
+    g_assert_cmpuint (fta_table_n_columns (t), ==, G_N_ELEMENTS (lat_columns));
+
+    /* 40, 10, 30, 20: 4 values, sum 100, average 25; nearest rank: the
+     * median is the 2nd smallest (20), the 99th percentile the 4th (40) */
+    Lat rows[] = { { 7, fta_dist_new () }, { -1, fta_dist_new () }, { 0, NULL } };
+    static const gint64 v[] = { 40, 10, 30, 20 };
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+        fta_dist_add (rows[0].lat, v[i]);
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        fta_table_add_row_from (t, &lat_spec, &rows[i], NULL);
+
+    static const gint64 want[] = { 7, 7, 4, 100, 25, 20, 40, 40 };
+    for (guint c = 0; c < G_N_ELEMENTS (want); c++) {
+        g_assert_false (fta_table_cell (t, 0, c)->is_null);
+        g_assert_cmpint (fta_table_cell (t, 0, c)->i, ==, want[c]);
+    }
+    /* a negative identifier and an empty distribution: null but for the
+     * count and the sum, which are 0 */
+    for (guint row = 1; row < 3; row++) {
+        g_assert_cmpint (fta_table_cell (t, row, 1)->is_null, ==, row == 1);
+        g_assert_cmpint (fta_table_cell (t, row, 2)->i, ==, 0);
+        g_assert_false (fta_table_cell (t, row, 2)->is_null);
+        g_assert_cmpint (fta_table_cell (t, row, 3)->i, ==, 0);
+        g_assert_false (fta_table_cell (t, row, 3)->is_null);
+        for (guint c = 4; c < 8; c++)
+            g_assert_true (fta_table_cell (t, row, c)->is_null);
+    }
+    g_assert_cmpint (fta_table_cell (t, 2, 1)->i, ==, 0);
+    fta_dist_free (rows[0].lat);
+    fta_dist_free (rows[1].lat);
+    fta_results_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/results/table-spec", test_spec);
+    g_test_add_func ("/results/table-spec-dist", test_spec_dist);
     return g_test_run ();
 }

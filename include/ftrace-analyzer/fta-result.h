@@ -192,6 +192,18 @@ typedef enum {
     FTA_FIELD_DOUBLE,
     FTA_FIELD_STRING,   /* const char *; NULL is a null cell */
     FTA_FIELD_CHARS,    /* a NUL-terminated char array in the struct */
+    /* Since ABI 1.14: */
+    FTA_FIELD_ID32,     /* a gint32 identifier (pid, tgid, CPU): negative,
+                           unknown, is a null cell */
+    /* An FtaDist * field: how many values, their sum (0 for a NULL
+     * pointer), their average, 50th and 99th percentile and maximum (a
+     * null cell when it holds no value). */
+    FTA_FIELD_DIST_COUNT,
+    FTA_FIELD_DIST_SUM,
+    FTA_FIELD_DIST_AVG,
+    FTA_FIELD_DIST_P50,
+    FTA_FIELD_DIST_P99,
+    FTA_FIELD_DIST_MAX,
 } FtaFieldKind;
 
 typedef struct {
@@ -220,6 +232,11 @@ typedef struct {
 /* Creates table "PLUGIN.<spec name>" with SPEC's columns. */
 FtaTable *fta_results_add_table_spec (FtaResults *r, const char *plugin,
                                       const FtaTableSpec *spec);
+/* A series (fta_results_add_series) with SPEC's columns, the first its
+ * window start (since ABI 1.14). */
+FtaTable *fta_results_add_series_spec (FtaResults *r, const char *plugin,
+                                       const FtaTableSpec *spec, gint64 window_ns,
+                                       gint64 start_ns);
 /* Appends a row filled from ROW (a struct) by SPEC, the spec the table was
  * made from; returns the row's index. */
 guint fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
