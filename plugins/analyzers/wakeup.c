@@ -75,6 +75,17 @@ wake_task_clear (gpointer state)
     fta_dist_free (((WakeTask *) state)->latency);
 }
 
+/* A pair's key holds both pids; g_int64_hash folds them with an exclusive
+ * or, which maps (a, b) and (b, a), and every pair of neighbouring pids, to
+ * a few small values, so lookups walk long probe chains on hosts with many
+ * pairs.  A multiplicative mix spreads them. */
+static guint
+pair_hash (gconstpointer key)
+{
+    guint64 v = *(const guint64 *) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+    return (guint) (v >> 32);
+}
+
 static void *
 wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
@@ -89,7 +100,7 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         return NULL;
     }
     w->tasks = fta_tasks_new (sizeof (WakeTask), wake_task_init, wake_task_clear);
-    w->pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    w->pairs = g_hash_table_new_full (pair_hash, g_int64_equal, NULL, g_free);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     return w;
 }
