@@ -168,6 +168,21 @@ text_cmp_i64 (const void *a, const void *b)
 /* A series is summarised, one line per numeric column: rows of windows
  * do not read well on a terminal (-f json, csv, gnuplot or html have them
  * all). */
+/* A percentage in thousandths, as an integer to sort: a saved result may
+ * hold any double, and a conversion out of range is undefined. */
+static gint64
+text_milli (double d)
+{
+    double m = d * 1000;
+    if (m != m)
+        return 0;
+    if (m >= 9.2e18)
+        return G_MAXINT64;
+    if (m <= -9.2e18)
+        return G_MININT64;
+    return (gint64) m;
+}
+
 static void
 text_print_series (FILE *out, const FtaTable *t)
 {
@@ -192,7 +207,7 @@ text_print_series (FILE *out, const FtaTable *t)
             const FtaValue *v = fta_table_cell (t, r, c);
             if (v->is_null)
                 continue;
-            gint64 x = col->type == FTA_COL_PERCENT ? (gint64) (v->d * 1000) : v->i;
+            gint64 x = col->type == FTA_COL_PERCENT ? text_milli (v->d) : v->i;
             vals[n++] = x;
             if (x > max) {
                 max = x;
