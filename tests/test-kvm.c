@@ -1073,6 +1073,40 @@ test_hand_vms (void)
     g_free (trace);
 }
 
+/* The hand-made host, then one event 3000 s later on another CPU: the
+ * vCPUs' buckets cover their first 9 ms only, and --window 0.001 would ask
+ * for three million windows per VM.  The series is widened to at most a
+ * thousand windows and still adds up to kvm.vms. */
+static void
+test_hand_vms_long_tail (void)
+{
+    char *text = hand_text (hand, G_N_ELEMENTS (hand), FALSE);
+    char *long_text = g_strconcat (text, "          <idle>-0       [001] d..1.1.  3100.000000: "
+                                         "sched_waking: comm=worker pid=1007 prio=120 "
+                                         "target_cpu=001\n", NULL);
+    char *trace = write_tmp ("hand-long-tail.txt", long_text);
+    JsonParser *p = analyze ((const char *[]) { "--window", "0.001", NULL }, trace);
+    gint64 window = 0;
+    GPtrArray *all = fta_test_series_rows (root (p), "kvm.vm_steal", &window, NULL);
+    g_assert_cmpint (window, >=, 3000 * G_GINT64_CONSTANT (1000000));
+    GPtrArray *ra = steal_rows (p, 1000);
+    g_assert_cmpuint (ra->len, >=, 1);
+    g_assert_cmpuint (ra->len, <=, 1000);
+    gint64 run = 0, runnable = 0;
+    for (guint i = 0; i < ra->len; i++) {
+        run += cell_int (g_ptr_array_index (ra, i), "run_ns");
+        runnable += cell_int (g_ptr_array_index (ra, i), "runnable_ns");
+    }
+    g_assert_cmpint (run, ==, 7280 * 1000);
+    g_assert_cmpint (runnable, ==, 5623 * 1000);
+    g_ptr_array_unref (ra);
+    g_ptr_array_unref (all);
+    g_object_unref (p);
+    g_free (trace);
+    g_free (long_text);
+    g_free (text);
+}
+
 /* A wide host of tests/data/wide: its copies run in step, so each of its
  * VMs has the numbers of the one VM of the cut of the recording it was
  * made from (lines FROM to TO after the header), on CPUs 2k and 2k+1. */
@@ -1171,6 +1205,7 @@ main (int argc, char **argv)
     g_test_add_func ("/kvm/qemu_tcg/window", test_qemu_tcg_window);
     g_test_add_func ("/kvm/profile", test_profile);
     g_test_add_func ("/kvm/hand/vms", test_hand_vms);
+    g_test_add_func ("/kvm/hand/vms-long-tail", test_hand_vms_long_tail);
     g_test_add_func ("/kvm/wide/64", test_wide_64);
     g_test_add_func ("/kvm/wide/384", test_wide_384);
     int rc = g_test_run ();

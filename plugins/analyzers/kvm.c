@@ -1240,11 +1240,19 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
     gint64 w = k->asked_ns > 0 ? MAX (k->asked_ns, k->res) : kvm_pick_window (span, k->res);
     if (w % k->res)
         w = (w + k->res - 1) / k->res * k->res;
+    /* the buckets cover the vCPUs' times only: a trace that goes on long
+     * after its last vCPU event must not ask for windows without bound */
+    while ((span + w - 1) / w > KVM_BUCKETS && w <= G_MAXINT64 / 10)
+        w *= 10;
     guint per = (guint) (w / k->res), n = (guint) ((span + w - 1) / w);
     const FtaQuality *q = fta_results_quality (r);
     gint64 first = q && q->first_ts_ns >= 0 ? MIN (q->first_ts_ns, k->t0) : k->t0;
-    char *title = g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms)",
-                                   w / 1e6);
+    char *title = k->asked_ns > 0 && w != k->asked_ns
+                      ? g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms; "
+                                         "--window widened: at most %u windows)",
+                                         w / 1e6, KVM_BUCKETS)
+                      : g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms)",
+                                         w / 1e6);
     FtaTable *t = fta_results_add_series (r, "kvm", "vm_steal", title, w, k->t0);
     g_free (title);
     guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
