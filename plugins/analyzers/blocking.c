@@ -991,10 +991,11 @@ blocking_task_cmp_d (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-#define BLOCKING_MAX_FINDINGS 5
+/* Tasks a finding names one a line in its evidence, the worst included. */
+#define BLOCKING_MAX_NAMED 8
 
-/* One finding per task that spends at least finding_pct of the time the
- * trace covers in D, the largest first. */
+/* The tasks that spend at least finding_pct of the time the trace covers
+ * in D, the largest first: one finding per severity. */
 static void
 blocking_findings (Blocking *b, FtaResults *r)
 {
@@ -1013,8 +1014,23 @@ blocking_findings (Blocking *b, FtaResults *r)
             g_ptr_array_add (hits, k);
     }
     g_ptr_array_sort (hits, blocking_task_cmp_d);
-    for (guint i = 0; i < hits->len && i < BLOCKING_MAX_FINDINGS; i++) {
-        BlockingTask *k = g_ptr_array_index (hits, i);
+    /* one finding per severity: the task's own when it is alone, else one
+     * for all of them with the worst one's evidence */
+    for (int sev = FTA_SEVERITY_CRITICAL; sev >= FTA_SEVERITY_WARNING; sev--) {
+        GPtrArray *same = g_ptr_array_new ();
+        gint64 cost = 0;
+        for (guint i = 0; i < hits->len; i++) {
+            BlockingTask *x = g_ptr_array_index (hits, i);
+            if ((100.0 * x->d_total_ns / span >= 50) == (sev == FTA_SEVERITY_CRITICAL)) {
+                g_ptr_array_add (same, x);
+                cost += x->d_total_ns;
+            }
+        }
+        if (!same->len) {
+            g_ptr_array_free (same, TRUE);
+            continue;
+        }
+        BlockingTask *k = g_ptr_array_index (same, 0);
         double share = 100.0 * k->d_total_ns / span;
         /* what the task waited for: I/O it issued itself, or a wakeup from
          * interrupt context (I/O completions run there), suggests storage */
@@ -1033,8 +1049,28 @@ blocking_findings (Blocking *b, FtaResults *r)
                                         || g_str_has_prefix (k->top->waker_comm, "ksoftirqd/")
                                         || g_str_has_prefix (k->top->waker_comm, "kworker/"));
         gboolean io = io_n > 0 || irq_woken;
-        char *title = g_strdup_printf ("%s-%d is blocked in D state %.1f%% of the trace",
-                                       k->comm, k->pid, share);
+        char *title;
+        if (same->len == 1) {
+            title = g_strdup_printf ("%s-%d is blocked in D state %.1f%% of the trace",
+                                     k->comm, k->pid, share);
+        } else {
+            const BlockingTask *last = g_ptr_array_index (same, same->len - 1);
+            GString *worst = g_string_new (NULL);
+            for (guint i = 0; i < same->len && i < 3; i++) {
+                const BlockingTask *x = g_ptr_array_index (same, i);
+                g_string_append_printf (worst, "%s%s-%d (%.1f%%)", i ? ", " : "", x->comm,
+                                        x->pid, 100.0 * x->d_total_ns / span);
+            }
+            char *lo = g_strdup_printf ("%.1f", 100.0 * last->d_total_ns / span);
+            char *hi = g_strdup_printf ("%.1f", share);
+            title = g_strdup_printf ("%u tasks are blocked in D state %s%s%s%% of the trace; "
+                                     "worst: %s%s", same->len, strcmp (lo, hi) ? lo : "",
+                                     strcmp (lo, hi) ? "\u2013" : "", hi, worst->str,
+                                     same->len > 3 ? ", ..." : "");
+            g_free (lo);
+            g_free (hi);
+            g_string_free (worst, TRUE);
+        }
         const char *cause =
             io ? "Uninterruptible sleep that interrupt context or a kernel worker ends is "
                  "most often waiting for block I/O (reads, writeback, fsync/journal "
@@ -1050,9 +1086,8 @@ blocking_findings (Blocking *b, FtaResults *r)
                  "with perf or the function tracer at the wakeup) and reduce contention "
                  "on that lock or resource.";
         FtaFinding *f = fta_results_add_finding (
-            r, share >= 50 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-            "blocking.d-state-share", title, cause, advice);
-        fta_finding_set_cost (f, k->d_total_ns);
+            r, (FtaSeverity) sev, "blocking.d-state-share", title, cause, advice);
+        fta_finding_set_cost (f, cost);
         char *s;
         s = g_strdup_printf ("%d", k->pid);
         fta_finding_add_evidence (f, "pid", s);
@@ -1090,7 +1125,29 @@ blocking_findings (Blocking *b, FtaResults *r)
             fta_finding_add_evidence (f, "own_block_io", s);
             g_free (s);
         }
+        if (same->len > 1) {
+            s = g_strdup_printf ("%u (the worst first)", same->len);
+            fta_finding_add_evidence (f, "tasks", s);
+            g_free (s);
+        }
+        for (guint i = 1; i < same->len && i < BLOCKING_MAX_NAMED; i++) {
+            const BlockingTask *x = g_ptr_array_index (same, i);
+            char *key = g_strdup_printf ("%s-%d", x->comm, x->pid);
+            char *tot = blocking_ms (x->d_total_ns);
+            s = g_strdup_printf ("d_share %.1f%%, d_total %s, d_count %" G_GUINT64_FORMAT,
+                                 100.0 * x->d_total_ns / span, tot, x->d_count);
+            fta_finding_add_evidence (f, key, s);
+            g_free (s);
+            g_free (tot);
+            g_free (key);
+        }
+        if (same->len > BLOCKING_MAX_NAMED) {
+            s = g_strdup_printf ("%u", same->len - BLOCKING_MAX_NAMED);
+            fta_finding_add_evidence (f, "more tasks", s);
+            g_free (s);
+        }
         g_free (title);
+        g_ptr_array_free (same, TRUE);
     }
     g_ptr_array_free (hits, TRUE);
 }

@@ -39,8 +39,10 @@ FTA_RULE (rule_vcpu_contention, "diagnosis.vcpu-contention", "diagnosis",
           "warning (a CPU's capacity, tasks waiting for it); critical at a pressure of 2.5 × "
           "`saturated_pressure_pct`",
           "cpu, busy_pct, runnable_pressure_pct, switches_per_s, the vCPU threads, their run "
-          "share, vCPUs and CPUs in the trace, `kvm.vcpu-steal` if raised",
-          "the CPU's `runnable_pressure_ns`")
+          "share (of the worst CPU when there are several, then their number, `cpu_list`, the "
+          "ranges and a line for each of the next 7), vCPUs and CPUs in the trace, "
+          "`kvm.vcpu-steal` if raised",
+          "the CPUs' `runnable_pressure_ns`")
 
 FTA_RULE (rule_wakeup_rate, "diagnosis.wakeup-rate", "diagnosis",
           "`wakeup.tasks`, `wakeup.pairs`, `switch.tasks`",
@@ -122,8 +124,10 @@ FTA_RULE (NULL, "kvm.vcpu-steal", "kvm",
           "steal_pct min_runnable_ms",
           "warning (CPU time lost to waiting); critical at 2 × `steal_pct`",
           "vm, each vCPU above the threshold with its wait of the time wanted, who took "
-          "their CPUs",
-          "the runnable time of the VM's vCPUs above the threshold")
+          "their CPUs; for several VMs one finding: the worst VM, their number and their "
+          "vCPUs', the range of the waits, who held the CPUs across them (by program, or the "
+          "VMs' own threads), a line for each of the 8 worst VMs, `vm_list`",
+          "the runnable time of the VMs' vCPUs above the threshold")
 
 FTA_RULE (NULL, "wait.contention", "wait",
           "every task's Runnable spans and who held its CPU",
@@ -172,8 +176,9 @@ FTA_RULE (NULL, "blocking.d-state-share", "blocking",
           "finding_pct",
           "warning (D-state time); critical at 50 % of the trace",
           "pid, comm, d_share, d_total, trace span, d_count, d_avg, d_max, top waker, its own "
-          "block I/O",
-          "the task's `d_total_ns`")
+          "block I/O (of the worst task when there are several, then their number and a line "
+          "for each of the next 7)",
+          "the tasks' `d_total_ns`")
 
 FTA_RULE (NULL, "blocking.io-unparsed", "blocking",
           "`block_rq_*` events",

@@ -445,6 +445,155 @@ is_vcpu (const FtaTable *vcpus, gint32 pid)
     return FALSE;
 }
 
+/* --- findings about several entities --------------------------------------- *
+ *
+ * A rule about tasks or CPUs builds one Item per entity, then diag_emit
+ * makes one finding of each severity: the entity's own finding when it is
+ * alone, else one that gives their number, the spread of the rule's
+ * number, the worst few, and keeps the worst one's evidence (its keys are
+ * those of a single entity) followed by a line per other entity. */
+typedef struct {
+    FtaSeverity severity;
+    char *code, *title, *cause, *advice;
+    gint64 cost_ns;
+    GPtrArray *keys, *vals; /* owned strings */
+    char *name;             /* "fio-1234", "CPU 3": owned */
+    double metric;          /* the rule's number, for the spread */
+} Item;
+
+static void
+item_free (gpointer p)
+{
+    Item *it = p;
+    g_free (it->code);
+    g_free (it->title);
+    g_free (it->cause);
+    g_free (it->advice);
+    g_free (it->name);
+    g_ptr_array_free (it->keys, TRUE);
+    g_ptr_array_free (it->vals, TRUE);
+    g_free (it);
+}
+
+static GPtrArray *
+items_new (void)
+{
+    return g_ptr_array_new_with_free_func (item_free);
+}
+
+static Item *
+item_new (GPtrArray *items, FtaSeverity sev, const char *code, const char *title,
+          const char *cause, const char *advice)
+{
+    Item *it = g_new0 (Item, 1);
+    it->severity = sev;
+    it->code = g_strdup (code);
+    it->title = g_strdup (title);
+    it->cause = g_strdup (cause);
+    it->advice = g_strdup (advice);
+    it->keys = g_ptr_array_new_with_free_func (g_free);
+    it->vals = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (items, it);
+    return it;
+}
+
+/* Evidence KEY: VALUE, VALUE taken. */
+static void
+item_ev (Item *it, const char *key, char *value)
+{
+    g_ptr_array_add (it->keys, g_strdup (key));
+    g_ptr_array_add (it->vals, value);
+}
+
+static void
+item_evs (Item *it, const char *key, const char *value)
+{
+    item_ev (it, key, g_strdup (value));
+}
+
+static void
+item_cost (Item *it, gint64 ns)
+{
+    it->cost_ns = MAX (ns, 0);
+}
+
+static FtaFinding *
+item_finding (FtaResults *r, const Item *it, const char *title)
+{
+    FtaFinding *f = fta_results_add_finding (r, it->severity, it->code, title, it->cause,
+                                             it->advice);
+    for (guint k = 0; k < it->keys->len; k++)
+        fta_finding_add_evidence (f, g_ptr_array_index (it->keys, k),
+                                  g_ptr_array_index (it->vals, k));
+    return f;
+}
+
+/* The findings of ITEMS (in the rule's order, the worst first), one per
+ * severity.  KIND names the entities ("tasks", "CPUs"); the title of
+ * several is their number, BEFORE, the range of their metrics (PREC
+ * decimals) and AFTER: "3 tasks woken 2100-5300 times a second". */
+static void
+diag_emit (FtaResults *r, GPtrArray *items, const char *kind, const char *before,
+           const char *after, int prec)
+{
+    for (int sev = FTA_SEVERITY_CRITICAL; sev >= FTA_SEVERITY_INFO; sev--) {
+        GPtrArray *same = g_ptr_array_new ();
+        for (guint i = 0; i < items->len; i++)
+            if (((Item *) g_ptr_array_index (items, i))->severity == (FtaSeverity) sev)
+                g_ptr_array_add (same, g_ptr_array_index (items, i));
+        if (same->len == 1) {
+            const Item *it = g_ptr_array_index (same, 0);
+            fta_finding_set_cost (item_finding (r, it, it->title), it->cost_ns);
+        } else if (same->len > 1) {
+            const Item *w = g_ptr_array_index (same, 0);
+            double lo = w->metric, hi = w->metric;
+            gint64 cost = 0;
+            GString *worst = g_string_new (NULL);
+            for (guint i = 0; i < same->len; i++) {
+                const Item *it = g_ptr_array_index (same, i);
+                lo = MIN (lo, it->metric);
+                hi = MAX (hi, it->metric);
+                cost += it->cost_ns;
+                if (i < 3) {
+                    char *v = g_strdup_printf ("%.*f", prec, it->metric);
+                    g_string_append_printf (worst, "%s%s (%s)", i ? ", " : "", it->name, v);
+                    g_free (v);
+                }
+            }
+            if (same->len > 3)
+                g_string_append (worst, ", ...");
+            char *a = g_strdup_printf ("%.*f", prec, lo), *b = g_strdup_printf ("%.*f", prec, hi);
+            char *range = strcmp (a, b) ? g_strdup_printf ("%s\u2013%s", a, b) : g_strdup (b);
+            GString *title = g_string_new (NULL);
+            g_string_printf (title, "%u %s %s %s", same->len, before, range, after);
+            g_string_append_printf (title, "; worst: %s", worst->str);
+            FtaFinding *f = item_finding (r, w, title->str);
+            fta_finding_set_cost (f, cost);
+            char *n = g_strdup_printf ("%u (the worst first)", same->len);
+            fta_finding_add_evidence (f, kind, n);
+            g_free (n);
+            for (guint i = 1; i < same->len && i < 8; i++) {
+                const Item *it = g_ptr_array_index (same, i);
+                fta_finding_add_evidence (f, it->name, it->title);
+            }
+            if (same->len > 8) {
+                char *more = g_strdup_printf ("%u", same->len - 8);
+                char *key = g_strdup_printf ("more %s", kind);
+                fta_finding_add_evidence (f, key, more);
+                g_free (key);
+                g_free (more);
+            }
+            g_free (a);
+            g_free (b);
+            g_free (range);
+            g_string_free (title, TRUE);
+            g_string_free (worst, TRUE);
+        }
+        g_ptr_array_free (same, TRUE);
+    }
+    g_ptr_array_free (items, TRUE);
+}
+
 /* The value of COL in PID's row of TABLE, or FALLBACK when the table, the
  * column or the row is missing or the cell is null. */
 static gint64
@@ -475,21 +624,95 @@ task_wait_ns (const FtaResults *r, gint64 pid)
  * the trace, or its wakeup latency p99 reached tail_min_us.  Adds both
  * numbers to F's evidence. */
 static gboolean
-task_harmed (const Diag *d, const FtaResults *r, FtaFinding *f, gint64 pid, double span)
+task_harmed (const Diag *d, const FtaResults *r, Item *f, gint64 pid, double span)
 {
     gint64 wait = task_wait_ns (r, pid);
     gint64 p99 = task_cell (r, "wakeup.tasks", "latency_p99_ns", pid, -1);
     double wait_pct = span > 0 ? 100.0 * wait / (span * NS_PER_S) : 0;
-    ev_add (f, "waited_for_cpu", g_strdup_printf ("%.3f ms (%.1f%% of the trace)", wait / 1e6,
-                                                  wait_pct));
+    item_ev (f, "waited_for_cpu", g_strdup_printf ("%.3f ms (%.1f%% of the trace)", wait / 1e6,
+                                                   wait_pct));
     if (p99 >= 0)
-        ev_add (f, "wakeup_latency_p99", ms (p99));
+        item_ev (f, "wakeup_latency_p99", ms (p99));
     return wait_pct >= d->harm_wait_pct || p99 >= d->tail_min_us * 1000;
 }
 
 /* --- the rules ------------------------------------------------------------------ */
 
-/* One CPU saturated, tasks queued on it, vCPU threads among its tasks. */
+static int
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return x < y ? -1 : x > y;
+}
+
+/* "0-3,8,10-11": the sorted, distinct numbers of NUMS as ranges. */
+static char *
+num_ranges (GArray *nums)
+{
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < nums->len;) {
+        gint64 a = g_array_index (nums, gint64, i), b = a;
+        guint j = i + 1;
+        while (j < nums->len && g_array_index (nums, gint64, j) == b + 1)
+            b = g_array_index (nums, gint64, j++);
+        if (a == b)
+            g_string_append_printf (s, "%s%" G_GINT64_FORMAT, s->len ? "," : "", a);
+        else
+            g_string_append_printf (s, "%s%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                    s->len ? "," : "", a, b);
+        i = j;
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* "54–76%", or "76%" when both ends round alike at PREC decimals. */
+static char *
+pct_range (double lo, double hi, int prec)
+{
+    char *a = g_strdup_printf ("%.*f", prec, lo), *b = g_strdup_printf ("%.*f", prec, hi);
+    char *r = strcmp (a, b) ? g_strdup_printf ("%s\u2013%s%%", a, b) : g_strdup_printf ("%s%%", b);
+    g_free (a);
+    g_free (b);
+    return r;
+}
+
+/* A saturated CPU with vCPU threads among its tasks. */
+typedef struct {
+    guint row;      /* of cpu.cpus */
+    gint64 cpu;
+    double busy, press;
+    gint64 pressure_ns;
+    guint n_vcpu;
+    gint64 vcpu_run, obs;
+    char *names;    /* the vCPU threads, the first 8 */
+} Saturated;
+
+static int
+saturated_cmp (gconstpointer a, gconstpointer b)
+{
+    const Saturated *x = a, *y = b;
+    if (x->press != y->press)
+        return (x->press < y->press) - (x->press > y->press);
+    if (x->pressure_ns != y->pressure_ns)
+        return (x->pressure_ns < y->pressure_ns) - (x->pressure_ns > y->pressure_ns);
+    return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+static const char vcpu_contention_cause[] =
+    "Too many vCPUs (or other busy threads) for the host CPUs they may run on: "
+    "host contention; the vCPUs wait for this CPU while it runs something else.";
+static const char vcpu_contention_cause_many[] =
+    "Too many vCPUs (or other busy threads) for the host CPUs they may run on: "
+    "host contention; the vCPUs wait for these CPUs while they run something else.";
+static const char vcpu_contention_advice[] =
+    "Give the VMs fewer vCPUs, or pin each vCPU to its own host CPU "
+    "(virsh vcpupin DOM VCPU CPU; <cputune><vcpupin/> in libvirt), keep host work "
+    "off those CPUs (isolcpus=, systemd CPUAffinity=, emulatorpin), and check "
+    "kvm.holders for who holds the CPU while the vCPUs wait.";
+
+/* The CPUs saturated with tasks queued and vCPU threads among their tasks:
+ * one finding naming the CPU when there is one, else one for all of them
+ * with their number, the spread and the worst (the most queued). */
 static void
 rule_vcpu_contention (Diag *d, FtaResults *r)
 {
@@ -503,58 +726,127 @@ rule_vcpu_contention (Diag *d, FtaResults *r)
         fta_table_n_rows (vcpus) == 0)
         return;
     double span = span_s (r);
+    GHashTable *vpids = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < fta_table_n_rows (vcpus); i++)
+        g_hash_table_add (vpids, GINT_TO_POINTER ((gint) ci (vcpus, i, "pid")));
+    GArray *sat = g_array_new (FALSE, TRUE, sizeof (Saturated));
     for (guint i = 0; i < fta_table_n_rows (cpus); i++) {
-        gint64 cpu = ci (cpus, i, "cpu");
-        gint64 obs = ci (cpus, i, "busy_ns") + ci (cpus, i, "idle_ns");
-        double busy = cd (cpus, i, "busy_pct");
-        double press = obs > 0 ? 100.0 * ci (cpus, i, "runnable_pressure_ns") / obs : 0;
-        if (obs <= 0 || busy < d->saturated_busy_pct || press < d->saturated_pressure_pct)
+        Saturated x = { .row = i, .cpu = ci (cpus, i, "cpu") };
+        x.obs = ci (cpus, i, "busy_ns") + ci (cpus, i, "idle_ns");
+        x.busy = cd (cpus, i, "busy_pct");
+        x.pressure_ns = ci (cpus, i, "runnable_pressure_ns");
+        x.press = x.obs > 0 ? 100.0 * x.pressure_ns / x.obs : 0;
+        if (x.obs <= 0 || x.busy < d->saturated_busy_pct || x.press < d->saturated_pressure_pct)
             continue;
-        GString *names = g_string_new (NULL);
-        guint n_vcpu = 0;
-        gint64 vcpu_run = 0;
-        for (guint j = 0; j < fta_table_n_rows (tcpus); j++) {
-            if (ci (tcpus, j, "cpu") != cpu || !is_vcpu (vcpus, (gint32) ci (tcpus, j, "pid")))
-                continue;
-            n_vcpu++;
-            vcpu_run += ci (tcpus, j, "run_ns");
-            if (n_vcpu <= 8)
-                g_string_append_printf (names, "%s%s-%" G_GINT64_FORMAT, names->len ? ", " : "",
-                                        cs (tcpus, j, "comm"), ci (tcpus, j, "pid"));
-        }
-        if (n_vcpu == 0) {
-            g_string_free (names, TRUE);
-            continue;
-        }
-        char *title = g_strdup_printf ("CPU %" G_GINT64_FORMAT " saturated (%.0f%% busy) with "
-                                       "%u vCPU thread%s among its tasks, tasks queued %.0f%% of the time",
-                                       cpu, busy, n_vcpu, n_vcpu == 1 ? "" : "s", press);
-        FtaFinding *f = fta_results_add_finding (
-            r, press >= 2.5 * d->saturated_pressure_pct ? FTA_SEVERITY_CRITICAL
-                                                        : FTA_SEVERITY_WARNING,
-            "diagnosis.vcpu-contention", title,
-            "Too many vCPUs (or other busy threads) for the host CPUs they may run on: "
-            "host contention; the vCPUs wait for this CPU while it runs something else.",
-            "Give the VMs fewer vCPUs, or pin each vCPU to its own host CPU "
-            "(virsh vcpupin DOM VCPU CPU; <cputune><vcpupin/> in libvirt), keep host work "
-            "off those CPUs (isolcpus=, systemd CPUAffinity=, emulatorpin), and check "
-            "kvm.holders for who holds the CPU while the vCPUs wait.");
-        g_free (title);
-        fta_finding_set_cost (f, ci (cpus, i, "runnable_pressure_ns"));
-        ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, cpu));
-        ev_add (f, "busy_pct", g_strdup_printf ("%.1f", busy));
-        ev_add (f, "runnable_pressure_pct", g_strdup_printf ("%.1f", press));
-        if (span > 0)
-            ev_add (f, "switches_per_s",
-                    g_strdup_printf ("%.0f", ci (cpus, i, "switches") / span));
-        ev_add (f, "vcpu_threads", g_string_free (names, FALSE));
-        ev_add (f, "vcpu_run_share_pct",
-                g_strdup_printf ("%.1f", 100.0 * vcpu_run / (double) obs));
-        ev_add (f, "vcpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (vcpus)));
-        ev_add (f, "host_cpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (cpus)));
-        if (has_finding (r, "kvm.vcpu-steal"))
-            fta_finding_add_evidence (f, "see also", "kvm.vcpu-steal");
+        g_array_append_val (sat, x);
     }
+    /* the vCPU threads of each saturated CPU, in one pass over task_cpus */
+    GHashTable *at = g_hash_table_new (g_int64_hash, g_int64_equal); /* cpu -> Saturated */
+    for (guint i = 0; i < sat->len; i++)
+        g_hash_table_insert (at, &g_array_index (sat, Saturated, i).cpu,
+                             &g_array_index (sat, Saturated, i));
+    for (guint j = 0; j < fta_table_n_rows (tcpus); j++) {
+        gint64 cpu = ci (tcpus, j, "cpu");
+        Saturated *x = g_hash_table_lookup (at, &cpu);
+        if (!x || !g_hash_table_contains (vpids, GINT_TO_POINTER ((gint) ci (tcpus, j, "pid"))))
+            continue;
+        x->n_vcpu++;
+        x->vcpu_run += ci (tcpus, j, "run_ns");
+        if (x->n_vcpu <= 8) {
+            char *n = g_strdup_printf ("%s%s%s-%" G_GINT64_FORMAT, x->names ? x->names : "",
+                                       x->names ? ", " : "", cs (tcpus, j, "comm"),
+                                       ci (tcpus, j, "pid"));
+            g_free (x->names);
+            x->names = n;
+        }
+    }
+    g_hash_table_destroy (at);
+    g_hash_table_destroy (vpids);
+    /* only CPUs with vCPU threads among their tasks */
+    for (guint i = sat->len; i-- > 0;)
+        if (!g_array_index (sat, Saturated, i).n_vcpu)
+            g_array_remove_index (sat, i);
+    if (!sat->len) {
+        g_array_free (sat, TRUE);
+        return;
+    }
+    g_array_sort (sat, saturated_cmp);
+    const Saturated *w = &g_array_index (sat, Saturated, 0);
+    double blo = 100, bhi = 0, plo = 100, phi = 0;
+    gint64 cost = 0;
+    GArray *nums = g_array_new (FALSE, FALSE, sizeof (gint64));
+    for (guint i = 0; i < sat->len; i++) {
+        const Saturated *x = &g_array_index (sat, Saturated, i);
+        blo = MIN (blo, x->busy);
+        bhi = MAX (bhi, x->busy);
+        plo = MIN (plo, x->press);
+        phi = MAX (phi, x->press);
+        cost += x->pressure_ns;
+        g_array_append_val (nums, x->cpu);
+    }
+    g_array_sort (nums, cmp_i64);
+    char *title;
+    if (sat->len == 1) {
+        title = g_strdup_printf ("CPU %" G_GINT64_FORMAT " saturated (%.0f%% busy) with "
+                                 "%u vCPU thread%s among its tasks, tasks queued %.0f%% of "
+                                 "the time",
+                                 w->cpu, w->busy, w->n_vcpu, w->n_vcpu == 1 ? "" : "s",
+                                 w->press);
+    } else {
+        char *busy = pct_range (blo, bhi, 0), *press = pct_range (plo, phi, 0);
+        GString *worst = g_string_new (NULL);
+        for (guint i = 0; i < sat->len && i < 3; i++)
+            g_string_append_printf (worst, "%sCPU %" G_GINT64_FORMAT " (%.0f%%)", i ? ", " : "",
+                                    g_array_index (sat, Saturated, i).cpu,
+                                    g_array_index (sat, Saturated, i).press);
+        title = g_strdup_printf ("%u of %u CPUs saturated with vCPU threads among their tasks: "
+                                 "busy %s, tasks queued %s of the time; worst: %s%s",
+                                 sat->len, fta_table_n_rows (cpus), busy, press, worst->str,
+                                 sat->len > 3 ? ", ..." : "");
+        g_free (busy);
+        g_free (press);
+        g_string_free (worst, TRUE);
+    }
+    FtaFinding *f = fta_results_add_finding (
+        r, phi >= 2.5 * d->saturated_pressure_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+        "diagnosis.vcpu-contention", title,
+        sat->len == 1 ? vcpu_contention_cause : vcpu_contention_cause_many, vcpu_contention_advice);
+    g_free (title);
+    fta_finding_set_cost (f, cost);
+    /* the worst CPU's numbers under the keys a single CPU has */
+    ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, w->cpu));
+    if (sat->len > 1) {
+        ev_add (f, "cpus", g_strdup_printf ("%u of %u", sat->len, fta_table_n_rows (cpus)));
+        ev_add (f, "cpu_list", num_ranges (nums));
+        ev_add (f, "busy_pct_range", pct_range (blo, bhi, 1));
+        ev_add (f, "runnable_pressure_pct_range", pct_range (plo, phi, 1));
+    }
+    ev_add (f, "busy_pct", g_strdup_printf ("%.1f", w->busy));
+    ev_add (f, "runnable_pressure_pct", g_strdup_printf ("%.1f", w->press));
+    if (span > 0)
+        ev_add (f, "switches_per_s",
+                g_strdup_printf ("%.0f", ci (cpus, w->row, "switches") / span));
+    fta_finding_add_evidence (f, "vcpu_threads", w->names);
+    ev_add (f, "vcpu_run_share_pct",
+            g_strdup_printf ("%.1f", 100.0 * w->vcpu_run / (double) w->obs));
+    for (guint i = 1; i < sat->len && i < 8; i++) {
+        const Saturated *x = &g_array_index (sat, Saturated, i);
+        char *key = g_strdup_printf ("CPU %" G_GINT64_FORMAT, x->cpu);
+        ev_add (f, key, g_strdup_printf ("busy %.1f%%, tasks queued %.1f%%, vCPU threads %s",
+                                         x->busy, x->press, x->names));
+        g_free (key);
+    }
+    if (sat->len > 8)
+        ev_add (f, "more CPUs", g_strdup_printf ("%u (cpu.cpus has each one's busy_pct and "
+                                                 "runnable_pressure_ns)", sat->len - 8));
+    ev_add (f, "vcpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (vcpus)));
+    ev_add (f, "host_cpus_in_trace", g_strdup_printf ("%u", fta_table_n_rows (cpus)));
+    if (has_finding (r, "kvm.vcpu-steal"))
+        fta_finding_add_evidence (f, "see also", "kvm.vcpu-steal");
+    for (guint i = 0; i < sat->len; i++)
+        g_free (g_array_index (sat, Saturated, i).names);
+    g_array_free (sat, TRUE);
+    g_array_free (nums, TRUE);
 }
 
 /* The waker of most of PID's wakeups, from wakeup.pairs, as "comm-pid (n)". */
@@ -591,8 +883,8 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
     double span = span_s (r);
     if (!has_cols (t, wc) || span <= 0)
         return;
-    guint n = 0;
-    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+    GPtrArray *items = items_new ();
+    for (guint i = 0; i < fta_table_n_rows (t); i++) {
         gint64 w = ci (t, i, "wakeups");
         double rate = w / span;
         gint64 pid = ci (t, i, "pid");
@@ -600,13 +892,12 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
         if (w < d->wakeup_min || rate < d->wakeup_rate_hz ||
             !fta_context_task_selected (d->ctx, (gint32) pid, comm))
             continue;
-        n++;
         gboolean irq;
         char *waker = top_waker (r, pid, &irq);
         char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " is woken %.0f times a second",
                                        comm, pid, rate);
-        FtaFinding *f = fta_results_add_finding (
-            r, FTA_SEVERITY_INFO, "diagnosis.wakeup-rate", title,
+        Item *f = item_new (
+            items, FTA_SEVERITY_INFO, "diagnosis.wakeup-rate", title,
             irq ? "An I/O-heavy workload: the task mostly waits for completions (woken "
                   "from interrupts, softirqs or kworkers), one small request at a time."
                 : "A chatty workload: many short waits (I/O, queues, timers or "
@@ -616,17 +907,20 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
             "iothread and aio=native, vhost-net with multiqueue (ethtool -L), interrupt "
             "coalescing (ethtool -C); see wakeup.pairs for who wakes it.");
         g_free (title);
-        fta_finding_set_cost (f, task_wait_ns (r, pid));
-        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
-        fta_finding_add_evidence (f, "comm", comm);
-        ev_add (f, "wakeups", g_strdup_printf ("%" G_GINT64_FORMAT, w));
-        ev_add (f, "wakeups_per_s", g_strdup_printf ("%.0f", rate));
+        item_cost (f, task_wait_ns (r, pid));
+        item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        item_evs (f, "comm", comm);
+        item_ev (f, "wakeups", g_strdup_printf ("%" G_GINT64_FORMAT, w));
+        item_ev (f, "wakeups_per_s", g_strdup_printf ("%.0f", rate));
         if (waker)
-            ev_add (f, "top_waker", waker);
+            item_ev (f, "top_waker", waker);
+        f->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, comm, pid);
+        f->metric = rate;
         /* woken often costs nothing by itself */
         if (task_harmed (d, r, f, pid, span))
             f->severity = FTA_SEVERITY_WARNING;
     }
+    diag_emit (r, items, "tasks", "tasks woken", "times a second", 0);
 }
 
 /* Tasks that block in D state often. */
@@ -640,8 +934,8 @@ rule_d_blocks (Diag *d, FtaResults *r)
     if (!has_cols (t, bc) || span <= 0)
         return;
     gboolean share = has_finding (r, "blocking.d-state-share");
-    guint n = 0;
-    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+    GPtrArray *items = items_new ();
+    for (guint i = 0; i < fta_table_n_rows (t); i++) {
         gint64 c = ci (t, i, "d_count");
         double rate = c / span;
         gint64 pid = ci (t, i, "pid");
@@ -649,7 +943,6 @@ rule_d_blocks (Diag *d, FtaResults *r)
         if (c < d->d_min || rate < d->d_rate_hz ||
             !fta_context_task_selected (d->ctx, (gint32) pid, comm))
             continue;
-        n++;
         const char *waker = cs (t, i, "top_waker");
         gboolean io = g_str_has_prefix (waker, "<idle>") || g_str_has_prefix (waker, "kworker") ||
                       g_str_has_prefix (waker, "ksoftirqd") || g_str_has_prefix (waker, "irq/");
@@ -661,8 +954,8 @@ rule_d_blocks (Diag *d, FtaResults *r)
         FtaSeverity sev = d_pct < d->d_share_pct       ? FTA_SEVERITY_INFO
                           : rate >= 10 * d->d_rate_hz ? FTA_SEVERITY_CRITICAL
                                                       : FTA_SEVERITY_WARNING;
-        FtaFinding *f = fta_results_add_finding (
-            r, sev, "diagnosis.d-state-blocks", title,
+        Item *f = item_new (
+            items, sev, "diagnosis.d-state-blocks", title,
             io ? "I/O wait: the blocks end at I/O completions (interrupt, kworker or "
                  "softirq wakers)."
                : "Lock or resource contention: the blocks end when another task "
@@ -672,26 +965,22 @@ rule_d_blocks (Diag *d, FtaResults *r)
             "blocking.tasks, blocking.wakers and blocking.io; for locks, "
             "cat /proc/PID/stack or perf lock.");
         g_free (title);
-        fta_finding_set_cost (f, ci (t, i, "d_total_ns"));
-        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
-        fta_finding_add_evidence (f, "comm", comm);
-        ev_add (f, "d_count", g_strdup_printf ("%" G_GINT64_FORMAT, c));
-        ev_add (f, "d_per_s", g_strdup_printf ("%.0f", rate));
-        ev_add (f, "d_total", ms (ci (t, i, "d_total_ns")));
-        ev_add (f, "d_share_pct", g_strdup_printf ("%.1f", d_pct));
-        ev_add (f, "d_max", ms (ci (t, i, "d_max_ns")));
+        item_cost (f, ci (t, i, "d_total_ns"));
+        item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        item_evs (f, "comm", comm);
+        item_ev (f, "d_count", g_strdup_printf ("%" G_GINT64_FORMAT, c));
+        item_ev (f, "d_per_s", g_strdup_printf ("%.0f", rate));
+        item_ev (f, "d_total", ms (ci (t, i, "d_total_ns")));
+        item_ev (f, "d_share_pct", g_strdup_printf ("%.1f", d_pct));
+        item_ev (f, "d_max", ms (ci (t, i, "d_max_ns")));
         if (waker[0])
-            fta_finding_add_evidence (f, "top_waker", waker);
+            item_evs (f, "top_waker", waker);
         if (share)
-            fta_finding_add_evidence (f, "see also", "blocking.d-state-share");
+            item_evs (f, "see also", "blocking.d-state-share");
+        f->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, comm, pid);
+        f->metric = rate;
     }
-}
-
-static int
-cmp_i64 (gconstpointer a, gconstpointer b)
-{
-    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-    return x < y ? -1 : x > y;
+    diag_emit (r, items, "tasks", "tasks blocked in D state", "times a second", 0);
 }
 
 /* Interrupt spikes that come back on a regular period. */
@@ -795,8 +1084,8 @@ rule_migrations (Diag *d, FtaResults *r)
     double span = span_s (r);
     if (!has_cols (t, mc) || span <= 0)
         return;
-    guint n = 0;
-    for (guint i = 0; i < fta_table_n_rows (t) && n < 5; i++) {
+    GPtrArray *items = items_new ();
+    for (guint i = 0; i < fta_table_n_rows (t); i++) {
         gint64 m = ci (t, i, "migrations");
         double rate = m / span;
         gint64 pid = ci (t, i, "pid");
@@ -804,13 +1093,12 @@ rule_migrations (Diag *d, FtaResults *r)
         if (m < d->migration_min || rate < d->migration_rate_hz ||
             !fta_context_task_selected (d->ctx, (gint32) pid, comm))
             continue;
-        n++;
         gboolean vcpu = is_vcpu (vcpus, (gint32) pid);
         char *title = g_strdup_printf ("%s%s-%" G_GINT64_FORMAT " moved between CPUs %.0f "
                                        "times a second",
                                        vcpu ? "vCPU " : "", comm, pid, rate);
-        FtaFinding *f = fta_results_add_finding (
-            r, FTA_SEVERITY_INFO, "diagnosis.migrations", title,
+        Item *f = item_new (
+            items, FTA_SEVERITY_INFO, "diagnosis.migrations", title,
             "Poor CPU affinity: the scheduler keeps moving the task (load balancing "
             "or wakeups on another CPU), so it loses its caches each time.",
             vcpu ? "Pin the vCPUs (virsh vcpupin DOM VCPU CPU, or <cputune><vcpupin/>), "
@@ -818,23 +1106,26 @@ rule_migrations (Diag *d, FtaResults *r)
                  : "Give the task a CPU set (taskset -pc CPUS PID, cpuset cgroups), or "
                    "leave it if it runs well; see migration.matrix for the moves.");
         g_free (title);
-        fta_finding_set_cost (f, task_wait_ns (r, pid));
-        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
-        fta_finding_add_evidence (f, "comm", comm);
-        ev_add (f, "migrations", g_strdup_printf ("%" G_GINT64_FORMAT, m));
-        ev_add (f, "migrations_per_s", g_strdup_printf ("%.0f", rate));
+        item_cost (f, task_wait_ns (r, pid));
+        item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
+        item_evs (f, "comm", comm);
+        item_ev (f, "migrations", g_strdup_printf ("%" G_GINT64_FORMAT, m));
+        item_ev (f, "migrations_per_s", g_strdup_printf ("%.0f", rate));
         if (!cnull (t, i, "pingpong"))
-            ev_add (f, "pingpong", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pingpong")));
-        fta_finding_add_evidence (f, "vcpu", vcpu ? "yes" : "no");
+            item_ev (f, "pingpong", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pingpong")));
+        item_evs (f, "vcpu", vcpu ? "yes" : "no");
         if (has_finding (r, "migration.pingpong"))
-            fta_finding_add_evidence (f, "see also", "migration.pingpong");
+            item_evs (f, "see also", "migration.pingpong");
         /* moving costs nothing visible by itself: only a task that also
          * waits or runs late is warned about (critical: a vCPU, and far
          * above the rate) */
         if (task_harmed (d, r, f, pid, span))
             f->severity = vcpu && rate >= 5 * d->migration_rate_hz ? FTA_SEVERITY_CRITICAL
                                                                    : FTA_SEVERITY_WARNING;
+        f->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, comm, pid);
+        f->metric = rate;
     }
+    diag_emit (r, items, "tasks", "tasks moved between CPUs", "times a second", 0);
 }
 
 /* High-priority tasks passed over for lower-priority ones on their CPU. */
@@ -859,7 +1150,8 @@ rule_priority_inversion (Diag *d, FtaResults *r)
             g_ptr_array_add (all, inv);
     }
     g_ptr_array_sort (all, cmp_inversion);
-    for (guint i = 0; i < all->len && i < 5; i++) {
+    GPtrArray *items = items_new ();
+    for (guint i = 0; i < all->len; i++) {
         Inversion *inv = g_ptr_array_index (all, i);
         char *title = g_strdup_printf ("%s-%d (prio %d) waited while lower-priority tasks "
                                        "were switched in on its CPU %" G_GUINT64_FORMAT
@@ -869,8 +1161,8 @@ rule_priority_inversion (Diag *d, FtaResults *r)
         FtaSeverity sev = inv->longest_ns < d->inversion_wait_us * 1000 ? FTA_SEVERITY_INFO
                           : (gint64) inv->count >= 10 * d->inversion_min ? FTA_SEVERITY_CRITICAL
                                                                         : FTA_SEVERITY_WARNING;
-        FtaFinding *f = fta_results_add_finding (
-            r, sev, "diagnosis.priority-inversion", title,
+        Item *f = item_new (
+            items, sev, "diagnosis.priority-inversion", title,
             "Priority inversion or a scheduling-policy problem: the waiting task's "
             "priority does not win on its CPU (RT throttling, a lower-priority task "
             "holding what it needs, or priorities that do not match the roles).",
@@ -879,18 +1171,33 @@ rule_priority_inversion (Diag *d, FtaResults *r)
             "tasks they wait behind, use priority-inheriting locks (PTHREAD_PRIO_INHERIT), "
             "and check RT throttling (/proc/sys/kernel/sched_rt_runtime_us).");
         g_free (title);
-        fta_finding_set_cost (f, inv->waited_ns);
-        ev_add (f, "pid", g_strdup_printf ("%d", inv->pid));
-        fta_finding_add_evidence (f, "comm", inv->comm);
-        ev_add (f, "prio", g_strdup_printf ("%d", inv->prio));
-        ev_add (f, "times_passed_over", g_strdup_printf ("%" G_GUINT64_FORMAT, inv->count));
-        ev_add (f, "longest_wait_at_such_switch", ms (inv->longest_ns));
-        ev_add (f, "first_at_s", g_strdup_printf ("%.6f", inv->first_ns / NS_PER_S));
-        ev_add (f, "last_cpu", g_strdup_printf ("%d", inv->cpu));
-        ev_add (f, "last_switched_in", g_strdup_printf ("%s-%d (prio %d)", inv->low_comm,
+        item_cost (f, inv->waited_ns);
+        f->name = g_strdup_printf ("%s-%d", inv->comm, inv->pid);
+        f->metric = (double) inv->count;
+        item_ev (f, "pid", g_strdup_printf ("%d", inv->pid));
+        item_evs (f, "comm", inv->comm);
+        item_ev (f, "prio", g_strdup_printf ("%d", inv->prio));
+        item_ev (f, "times_passed_over", g_strdup_printf ("%" G_GUINT64_FORMAT, inv->count));
+        item_ev (f, "longest_wait_at_such_switch", ms (inv->longest_ns));
+        item_ev (f, "first_at_s", g_strdup_printf ("%.6f", inv->first_ns / NS_PER_S));
+        item_ev (f, "last_cpu", g_strdup_printf ("%d", inv->cpu));
+        item_ev (f, "last_switched_in", g_strdup_printf ("%s-%d (prio %d)", inv->low_comm,
                                                          inv->low_pid, inv->low_prio));
     }
+    diag_emit (r, items, "tasks",
+               "tasks waited while lower-priority tasks were switched in on their CPU",
+               "times", 0);
     g_ptr_array_free (all, TRUE);
+}
+
+/* Most interrupts first, then the lower CPU. */
+static gint
+cmp_storm (gconstpointer a, gconstpointer b)
+{
+    const gint64 *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] > y[0] ? -1 : 1;
+    return (x[4] > y[4]) - (x[4] < y[4]);
 }
 
 /* Interrupts per CPU. */
@@ -920,7 +1227,8 @@ rule_irq_storm (Diag *d, FtaResults *r)
             acc[3] = i;
         }
     }
-    GList *vals = g_hash_table_get_values (per);
+    GList *vals = g_list_sort (g_hash_table_get_values (per), cmp_storm);
+    GPtrArray *items = items_new ();
     for (GList *l = vals; l; l = l->next) {
         gint64 *acc = l->data;
         double rate = acc[0] / span;
@@ -935,8 +1243,8 @@ rule_irq_storm (Diag *d, FtaResults *r)
         FtaSeverity sev = time_pct < d->irq_storm_time_pct ? FTA_SEVERITY_INFO
                           : rate >= 5 * d->irq_storm_hz    ? FTA_SEVERITY_CRITICAL
                                                            : FTA_SEVERITY_WARNING;
-        FtaFinding *f = fta_results_add_finding (
-            r, sev, "diagnosis.irq-storm", title,
+        Item *f = item_new (
+            items, sev, "diagnosis.irq-storm", title,
             "An interrupt storm on one CPU: a device (or a virtual one) interrupts far "
             "more often than the work needs, and everything on that CPU pays for it.",
             "Enable interrupt coalescing (ethtool -C DEV rx-usecs N; NVMe: nvme "
@@ -944,16 +1252,19 @@ rule_irq_storm (Diag *d, FtaResults *r)
             "/proc/irq/N/smp_affinity_list), or move latency-sensitive tasks off that CPU; "
             "in a VM prefer virtio with vhost and posted interrupts.");
         g_free (title);
-        fta_finding_set_cost (f, acc[1]);
-        ev_add (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, acc[4]));
-        ev_add (f, "irqs", g_strdup_printf ("%" G_GINT64_FORMAT, acc[0]));
-        ev_add (f, "irqs_per_s", g_strdup_printf ("%.0f", rate));
-        ev_add (f, "irq_time", ms (acc[1]));
-        ev_add (f, "irq_time_pct", g_strdup_printf ("%.2f", time_pct));
-        ev_add (f, "top_irq", g_strdup_printf ("%" G_GINT64_FORMAT " %s (%" G_GINT64_FORMAT ")",
+        item_cost (f, acc[1]);
+        f->name = g_strdup_printf ("CPU %" G_GINT64_FORMAT, acc[4]);
+        f->metric = rate;
+        item_ev (f, "cpu", g_strdup_printf ("%" G_GINT64_FORMAT, acc[4]));
+        item_ev (f, "irqs", g_strdup_printf ("%" G_GINT64_FORMAT, acc[0]));
+        item_ev (f, "irqs_per_s", g_strdup_printf ("%.0f", rate));
+        item_ev (f, "irq_time", ms (acc[1]));
+        item_ev (f, "irq_time_pct", g_strdup_printf ("%.2f", time_pct));
+        item_ev (f, "top_irq", g_strdup_printf ("%" G_GINT64_FORMAT " %s (%" G_GINT64_FORMAT ")",
                                                ci (t, row, "irq"), cs (t, row, "name"),
                                                acc[2]));
     }
+    diag_emit (r, items, "CPUs", "CPUs handled", "interrupts a second", 0);
     g_list_free (vals);
     g_hash_table_destroy (per);
 }
@@ -986,14 +1297,15 @@ rule_latency_tail (Diag *d, FtaResults *r)
                 g_array_index (rows, guint, a) = g_array_index (rows, guint, b);
                 g_array_index (rows, guint, b) = x;
             }
-    for (guint k = 0; k < rows->len && k < 5; k++) {
+    GPtrArray *items = items_new ();
+    for (guint k = 0; k < rows->len; k++) {
         guint i = g_array_index (rows, guint, k);
         gint64 p50 = ci (t, i, "latency_p50_ns"), p99 = ci (t, i, "latency_p99_ns");
         char *title = g_strdup_printf ("%s-%" G_GINT64_FORMAT " usually runs %.3f ms after its "
                                        "wakeup, but 1%% of the time only after %.3f ms or more",
                                        cs (t, i, "comm"), ci (t, i, "pid"), p50 / 1e6, p99 / 1e6);
-        FtaFinding *f = fta_results_add_finding (
-            r, p99 >= 10 * d->tail_min_us * 1000 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+        Item *f = item_new (
+            items, p99 >= 10 * d->tail_min_us * 1000 ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
             "diagnosis.latency-tail", title,
             "Occasional long waits for a CPU after wakeup: the task's CPU is sometimes "
             "busy with other work (CPU-bound neighbours, long IRQ or softirq handlers, "
@@ -1003,15 +1315,19 @@ rule_latency_tail (Diag *d, FtaResults *r)
             "dedicated CPUs (taskset, isolcpus=), or move the neighbours away.");
         g_free (title);
         /* the cost: the wait after all its wakeups */
-        fta_finding_set_cost (f, ci (t, i, "latency_avg_ns") * ci (t, i, "latency_count"));
-        ev_add (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pid")));
-        fta_finding_add_evidence (f, "comm", cs (t, i, "comm"));
-        ev_add (f, "latency_p50", ms (p50));
-        ev_add (f, "latency_p99", ms (p99));
-        ev_add (f, "latency_max", ms (ci (t, i, "latency_max_ns")));
-        ev_add (f, "p99_over_p50", g_strdup_printf ("%.1f", p99 / (double) MAX (p50, 1)));
-        ev_add (f, "samples", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "latency_count")));
+        item_cost (f, ci (t, i, "latency_avg_ns") * ci (t, i, "latency_count"));
+        f->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, cs (t, i, "comm"), ci (t, i, "pid"));
+        f->metric = p99 / 1e6;
+        item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "pid")));
+        item_evs (f, "comm", cs (t, i, "comm"));
+        item_ev (f, "latency_p50", ms (p50));
+        item_ev (f, "latency_p99", ms (p99));
+        item_ev (f, "latency_max", ms (ci (t, i, "latency_max_ns")));
+        item_ev (f, "p99_over_p50", g_strdup_printf ("%.1f", p99 / (double) MAX (p50, 1)));
+        item_ev (f, "samples", g_strdup_printf ("%" G_GINT64_FORMAT, ci (t, i, "latency_count")));
     }
+    diag_emit (r, items, "tasks",
+               "tasks run late after 1% of their wakeups: p99", "ms", 3);
     g_array_free (rows, TRUE);
 }
 

@@ -1585,10 +1585,10 @@ kvm_share_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* One finding per VM whose vCPUs waited for a CPU too much of the time
- * they wanted to run, naming who held the CPU. */
-static void
-kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArray *pairs)
+/* VM M's vCPUs (of VCPUS) that waited for a CPU too much of the time
+ * they wanted to run, worst first; NULL when none. */
+static GPtrArray *
+kvm_steal_bad (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
 {
     GPtrArray *bad = g_ptr_array_new ();
     for (guint i = 0; i < vcpus->len; i++) {
@@ -1599,9 +1599,46 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     }
     if (!bad->len) {
         g_ptr_array_free (bad, TRUE);
-        return;
+        return NULL;
     }
     g_ptr_array_sort (bad, kvm_share_cmp);
+    return bad;
+}
+
+static const char kvm_steal_advice[] =
+    "Give the vCPUs CPUs of their own: pin them (libvirt <vcpupin>/virsh vcpupin, or "
+    "taskset -pc on the thread ids above), keep host work off those CPUs (isolcpus= or "
+    "nohz_full= on the kernel command line, cpuset partitions, systemd AllowedCPUs= "
+    "for other services), and pin qemu's emulator and I/O threads elsewhere (virsh "
+    "emulatorpin, iothreadpin). If the preemptors must share those CPUs, lower their "
+    "priority (nice 19, or SCHED_IDLE with chrt -i 0) rather than raising the vCPUs' "
+    "to real-time (a spinning vCPU can then starve the host). Do not give a host's VMs "
+    "more vCPUs than it has CPUs for them.";
+
+static const char kvm_steal_cause[] =
+    "The vCPU threads were runnable while the host ran other tasks on their CPUs; the guest "
+    "sees this as steal time, and whatever the vCPU was running is delayed.";
+
+/* "; held by A[1] 2.0 ms, B[2] 1.0 ms": who held the CPUs of THREADS
+ * while they waited, the N largest, appended to S. */
+static void
+kvm_held_text (GString *s, GPtrArray *threads, GPtrArray *pairs, guint n)
+{
+    GArray *cs = kvm_culprits (threads, pairs);
+    for (guint j = 0; j < cs->len && j < n; j++) {
+        KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
+        char *d = kvm_dur (c->ns);
+        g_string_append_printf (s, "%s%s[%d] %s", j ? ", " : "; held by ", c->comm, c->pid, d);
+        g_free (d);
+    }
+    g_array_free (cs, TRUE);
+}
+
+/* One VM whose vCPUs waited for a CPU too much of the time they wanted to
+ * run (BAD, worst first), naming who held the CPU. */
+static void
+kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad, GPtrArray *pairs)
+{
     KvmThread *worst = g_ptr_array_index (bad, 0);
     double top = kvm_share (worst->run_ns, worst->runnable_ns);
 
@@ -1634,9 +1671,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
                                    m->vm, m->name ? " (" : "", m->name ? m->name : "",
                                    m->name ? ")" : "", bad->len, bad->len == 1 ? "" : "s",
                                    top);
-    GString *cause = g_string_new ("The vCPU threads were runnable while the host ran other "
-                                   "tasks on their CPUs; the guest sees this as steal time, "
-                                   "and whatever the vCPU was running is delayed.");
+    GString *cause = g_string_new (kvm_steal_cause);
     if (names->len)
         g_string_append_printf (cause, " While they waited, their CPUs ran %s.", names->str);
     if (own)
@@ -1645,18 +1680,9 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     if (other_vm)
         g_string_append (cause, " Other VMs' threads compete for the same CPUs "
                          "(overcommit).");
-    const char *advice =
-        "Give the vCPUs CPUs of their own: pin them (libvirt <vcpupin>/virsh vcpupin, or "
-        "taskset -pc on the thread ids above), keep host work off those CPUs (isolcpus= or "
-        "nohz_full= on the kernel command line, cpuset partitions, systemd AllowedCPUs= "
-        "for other services), and pin qemu's emulator and I/O threads elsewhere (virsh "
-        "emulatorpin, iothreadpin). If the preemptors must share those CPUs, lower their "
-        "priority (nice 19, or SCHED_IDLE with chrt -i 0) rather than raising the vCPUs' "
-        "to real-time (a spinning vCPU can then starve the host). Do not give a host's VMs "
-        "more vCPUs than it has CPUs for them.";
     FtaFinding *f = fta_results_add_finding (
         r, top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-        "kvm.vcpu-steal", title, cause->str, advice);
+        "kvm.vcpu-steal", title, cause->str, kvm_steal_advice);
     /* the cost: the time the VM's vCPUs above the threshold waited */
     gint64 waited = 0;
     for (guint i = 0; i < bad->len; i++)
@@ -1674,17 +1700,9 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
         char *a = kvm_dur (t->runnable_ns), *b = kvm_dur (t->run_ns + t->runnable_ns);
         GPtrArray *one = g_ptr_array_new ();
         g_ptr_array_add (one, t);
-        GArray *mine = kvm_culprits (one, pairs);
-        g_ptr_array_free (one, TRUE);
         GString *held = g_string_new (NULL);
-        for (guint j = 0; j < mine->len && j < 3; j++) {
-            KvmCulprit *c = &g_array_index (mine, KvmCulprit, j);
-            char *d = kvm_dur (c->ns);
-            g_string_append_printf (held, "%s%s[%d] %s", j ? ", " : "; held by ", c->comm,
-                                    c->pid, d);
-            g_free (d);
-        }
-        g_array_free (mine, TRUE);
+        kvm_held_text (held, one, pairs, 3);
+        g_ptr_array_free (one, TRUE);
         char *val = g_strdup_printf ("runnable %s of %s wanted (%.1f%%), preempted %"
                                      G_GUINT64_FORMAT " times%s", a, b,
                                      kvm_share (t->run_ns, t->runnable_ns), t->preempted,
@@ -1722,7 +1740,238 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *vcpus, GPtrArr
     g_string_free (names, TRUE);
     g_string_free (list, TRUE);
     g_array_free (culprits, TRUE);
-    g_ptr_array_free (bad, TRUE);
+}
+
+/* A VM of the host-wide finding: its vCPUs above the threshold. */
+typedef struct {
+    const KvmVm *m;
+    GPtrArray *bad; /* KvmThread*, worst first */
+    double top;     /* the worst one's share */
+    gint64 waited;
+} KvmSteal;
+
+static int
+kvm_steal_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmSteal *x = a, *y = b;
+    if (x->top != y->top)
+        return (x->top < y->top) - (x->top > y->top);
+    if (x->waited != y->waited)
+        return (x->waited < y->waited) - (x->waited > y->waited);
+    return (x->m->vm > y->m->vm) - (x->m->vm < y->m->vm);
+}
+
+/* A kind of holder across VMs: a program, or the VMs' own threads. */
+typedef struct {
+    char *label;
+    gint64 ns;
+    GHashTable *pids; /* holder pids */
+} KvmHolderGroup;
+
+static void
+kvm_holder_group_free (gpointer p)
+{
+    KvmHolderGroup *g = p;
+    g_free (g->label);
+    g_hash_table_destroy (g->pids);
+    g_free (g);
+}
+
+static int
+kvm_holder_group_cmp (gconstpointer a, gconstpointer b)
+{
+    const KvmHolderGroup *x = *(KvmHolderGroup *const *) a, *y = *(KvmHolderGroup *const *) b;
+    if (x->ns != y->ns)
+        return (x->ns < y->ns) - (x->ns > y->ns);
+    return strcmp (x->label, y->label);
+}
+
+/* The holders of the CPUs of HIT's vCPUs while they waited, by kind: a
+ * VM's own vCPUs or other threads, another VM's, or the program (comm)
+ * of a host task; most time first.  OWN and OTHER tell whether VMs' own
+ * threads or other VMs' threads are among the first N. */
+static GPtrArray *
+kvm_holder_groups (Kvm *k, GArray *hit, GPtrArray *pairs, guint n, gboolean *own,
+                   gboolean *other)
+{
+    GHashTable *by = g_hash_table_new (g_str_hash, g_str_equal);
+    GPtrArray *groups = g_ptr_array_new_with_free_func (kvm_holder_group_free);
+    for (guint i = 0; i < hit->len; i++) {
+        const KvmSteal *s = &g_array_index (hit, KvmSteal, i);
+        GArray *cs = kvm_culprits (s->bad, pairs);
+        for (guint j = 0; j < cs->len; j++) {
+            KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
+            KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
+            const char *label = c->comm;
+            if (o && o->vm >= 0 && o->role != KVM_ROLE_NONE) {
+                gboolean same = o->vm == s->m->vm, vcpu = o->role == KVM_ROLE_VCPU;
+                label = same ? (vcpu ? "the VMs' own vCPUs" : "the VMs' own qemu threads")
+                             : (vcpu ? "other VMs' vCPUs" : "other VMs' qemu threads");
+            }
+            KvmHolderGroup *g = g_hash_table_lookup (by, label);
+            if (!g) {
+                g = g_new0 (KvmHolderGroup, 1);
+                g->label = g_strdup (label);
+                g->pids = g_hash_table_new (g_direct_hash, g_direct_equal);
+                g_ptr_array_add (groups, g);
+                g_hash_table_insert (by, g->label, g);
+            }
+            g->ns += c->ns;
+            g_hash_table_add (g->pids, GINT_TO_POINTER (c->pid));
+        }
+        g_array_free (cs, TRUE);
+    }
+    g_hash_table_destroy (by);
+    g_ptr_array_sort (groups, kvm_holder_group_cmp);
+    *own = *other = FALSE;
+    for (guint j = 0; j < groups->len && j < n; j++) {
+        const char *l = ((KvmHolderGroup *) g_ptr_array_index (groups, j))->label;
+        *own |= g_str_has_prefix (l, "the VMs' own");
+        *other |= g_str_has_prefix (l, "other VMs'");
+    }
+    return groups;
+}
+
+/* Several VMs whose vCPUs waited for a CPU too much (HIT, one KvmSteal
+ * each, of N_VMS VMs): one finding with their number, the spread of the
+ * waits, the worst VMs and who held the CPUs across them.  The VMs'
+ * details are in the evidence (the worst first) and in kvm.vms. */
+static void
+kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vcpus,
+                     GPtrArray *pairs)
+{
+    g_array_sort (hit, kvm_steal_cmp);
+    guint n_bad = 0;
+    double lo = 100, hi = 0;
+    gint64 waited = 0;
+    for (guint i = 0; i < hit->len; i++) {
+        const KvmSteal *s = &g_array_index (hit, KvmSteal, i);
+        n_bad += s->bad->len;
+        waited += s->waited;
+        for (guint j = 0; j < s->bad->len; j++) {
+            const KvmThread *t = g_ptr_array_index (s->bad, j);
+            double x = kvm_share (t->run_ns, t->runnable_ns);
+            lo = MIN (lo, x);
+            hi = MAX (hi, x);
+        }
+    }
+    GString *worst = g_string_new (NULL);
+    for (guint i = 0; i < hit->len && i < 3; i++) {
+        const KvmSteal *s = &g_array_index (hit, KvmSteal, i);
+        g_string_append_printf (worst, "%sVM %d (%.1f%%)", i ? ", " : "", s->m->vm, s->top);
+    }
+    if (hit->len > 3)
+        g_string_append (worst, ", ...");
+    char *range = g_strdup_printf (lo < hi ? "%.0f\u2013%.0f%%" : "%.0f%%", lo, hi);
+    char *title = g_strdup_printf ("%u of %u VMs: vCPUs waited %s of the time they wanted to "
+                                   "run; worst: %s", hit->len, n_vms, range, worst->str);
+
+    gboolean own, other;
+    GPtrArray *groups = kvm_holder_groups (k, hit, pairs, 3, &own, &other);
+    GString *held = g_string_new (NULL), *ran = g_string_new (NULL);
+    for (guint j = 0; j < groups->len && j < 4; j++) {
+        const KvmHolderGroup *g = g_ptr_array_index (groups, j);
+        guint np = g_hash_table_size (g->pids);
+        char *d = kvm_dur (g->ns);
+        g_string_append_printf (held, "%s%s", j ? ", " : "held by ", g->label);
+        if (np > 1 && !g_str_has_prefix (g->label, "the VMs'") &&
+            !g_str_has_prefix (g->label, "other VMs'"))
+            g_string_append_printf (held, " (%u threads)", np);
+        g_string_append_printf (held, " %s", d);
+        if (j < 3)
+            g_string_append_printf (ran, "%s%s (%s)", j ? ", " : "", g->label, d);
+        g_free (d);
+    }
+    GString *cause = g_string_new (kvm_steal_cause);
+    if (ran->len)
+        g_string_append_printf (cause, " While they waited, their CPUs ran %s.", ran->str);
+    if (own)
+        g_string_append (cause, " Some of them are the VMs' own qemu, I/O, vhost or vCPU "
+                         "threads sharing the vCPUs' CPUs.");
+    if (other)
+        g_string_append (cause, " Other VMs' threads compete for the same CPUs "
+                         "(overcommit).");
+    FtaFinding *f = fta_results_add_finding (
+        r, hi >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
+        "kvm.vcpu-steal", title, cause->str, kvm_steal_advice);
+    fta_finding_set_cost (f, waited);
+    const KvmSteal *w0 = &g_array_index (hit, KvmSteal, 0);
+    char *v = g_strdup_printf ("%d", w0->m->vm);
+    fta_finding_add_evidence (f, "vm", v);
+    g_free (v);
+    v = g_strdup_printf ("%u of %u", hit->len, n_vms);
+    fta_finding_add_evidence (f, "vms", v);
+    g_free (v);
+    v = g_strdup_printf ("%u of %u", n_bad, n_vcpus);
+    fta_finding_add_evidence (f, "vcpus", v);
+    g_free (v);
+    v = g_strdup_printf ("%.1f\u2013%.1f%%", lo, hi);
+    fta_finding_add_evidence (f, "waited_of_wanted", v);
+    g_free (v);
+    if (held->len)
+        fta_finding_add_evidence (f, "across the VMs", held->str);
+    for (guint i = 0; i < hit->len && i < 8; i++) {
+        const KvmSteal *s = &g_array_index (hit, KvmSteal, i);
+        char *key = g_strdup_printf ("VM %d%s%s%s", s->m->vm, s->m->name ? " (" : "",
+                                     s->m->name ? s->m->name : "", s->m->name ? ")" : "");
+        char *d = kvm_dur (s->waited);
+        GString *val = g_string_new (NULL);
+        g_string_printf (val, "%u vCPU%s up to %.1f%%, runnable %s", s->bad->len,
+                         s->bad->len == 1 ? "" : "s", s->top, d);
+        kvm_held_text (val, s->bad, pairs, 3);
+        fta_finding_add_evidence (f, key, val->str);
+        g_string_free (val, TRUE);
+        g_free (d);
+        g_free (key);
+    }
+    if (hit->len > 8) {
+        v = g_strdup_printf ("%u (kvm.vms has each VM's steal_pct and top holders)",
+                             hit->len - 8);
+        fta_finding_add_evidence (f, "more VMs above the threshold", v);
+        g_free (v);
+    }
+    GString *all = g_string_new (NULL);
+    for (guint i = 0; i < hit->len; i++)
+        g_string_append_printf (all, "%s%d", i ? ", " : "",
+                                g_array_index (hit, KvmSteal, i).m->vm);
+    fta_finding_add_evidence (f, "vm_list", all->str);
+    g_string_free (all, TRUE);
+    g_ptr_array_free (groups, TRUE);
+    g_string_free (held, TRUE);
+    g_string_free (ran, TRUE);
+    g_string_free (cause, TRUE);
+    g_string_free (worst, TRUE);
+    g_free (range);
+    g_free (title);
+}
+
+/* kvm.vcpu-steal: one finding for the VM whose vCPUs waited too much, one
+ * for all of them when there are several. */
+static void
+kvm_find_steal_all (Kvm *k, FtaResults *r, GPtrArray *vm_list, GPtrArray *vcpus,
+                    GPtrArray *pairs)
+{
+    GArray *hit = g_array_new (FALSE, TRUE, sizeof (KvmSteal));
+    for (guint i = 0; i < vm_list->len; i++) {
+        const KvmVm *m = g_ptr_array_index (vm_list, i);
+        GPtrArray *bad = kvm_steal_bad (k, m, vcpus);
+        if (!bad)
+            continue;
+        KvmSteal s = { m, bad, 0, 0 };
+        const KvmThread *w = g_ptr_array_index (bad, 0);
+        s.top = kvm_share (w->run_ns, w->runnable_ns);
+        for (guint j = 0; j < bad->len; j++)
+            s.waited += ((KvmThread *) g_ptr_array_index (bad, j))->runnable_ns;
+        g_array_append_val (hit, s);
+    }
+    if (hit->len == 1)
+        kvm_find_steal (k, r, g_array_index (hit, KvmSteal, 0).m,
+                        g_array_index (hit, KvmSteal, 0).bad, pairs);
+    else if (hit->len > 1)
+        kvm_find_steal_host (k, r, hit, vm_list->len, vcpus->len, pairs);
+    for (guint i = 0; i < hit->len; i++)
+        g_ptr_array_free (g_array_index (hit, KvmSteal, i).bad, TRUE);
+    g_array_free (hit, TRUE);
 }
 
 static void
@@ -1791,8 +2040,7 @@ kvm_finish (void *self, FtaResults *r)
     if (k->has_kvm_events)
         kvm_table_exits (k, r);
     kvm_series_steal (k, r, vm_list, vcpus);
-    for (guint i = 0; i < vm_list->len; i++)
-        kvm_find_steal (k, r, g_ptr_array_index (vm_list, i), vcpus, pairs);
+    kvm_find_steal_all (k, r, vm_list, vcpus, pairs);
 
     g_free (how);
     g_ptr_array_free (pairs, TRUE);
