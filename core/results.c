@@ -1,6 +1,7 @@
 /* results.c - tables, series, findings, and the percentile helper. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,6 +337,7 @@ fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row
     for (guint i = 0; i < spec->n_columns; i++) {
         const FtaColumnSpec *cs = &spec->columns[i];
         const char *f = base + cs->offset;
+        gboolean double_field = cs->field == FTA_FIELD_DOUBLE || cs->field == FTA_FIELD_OPT_DOUBLE;
         FtaValue v = { .is_null = TRUE };
         if (cs->get) {
             if (!scratch)
@@ -356,6 +358,14 @@ fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row
                 v.i = *(const gint32 *) f;
                 v.is_null = v.i < 0;
                 break;
+            case FTA_FIELD_OPT_INT64:
+                v.i = *(const gint64 *) f;
+                v.is_null = v.i < 0;
+                break;
+            case FTA_FIELD_OPT_DOUBLE:
+                v.d = *(const double *) f;
+                v.is_null = isnan (v.d);
+                break;
             case FTA_FIELD_DIST_COUNT:
             case FTA_FIELD_DIST_SUM:
             case FTA_FIELD_DIST_AVG:
@@ -374,11 +384,9 @@ fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row
         if (cs->type == FTA_COL_STRING)
             fta_table_set_string (t, r, i, v.s);
         else if (cs->type == FTA_COL_PERCENT)
-            fta_table_set_double (t, r, i, cs->get || cs->field == FTA_FIELD_DOUBLE ? v.d
-                                                                                 : (double) v.i);
+            fta_table_set_double (t, r, i, cs->get || double_field ? v.d : (double) v.i);
         else
-            fta_table_set_int (t, r, i, cs->field == FTA_FIELD_DOUBLE && !cs->get ? (gint64) v.d
-                                                                                 : v.i);
+            fta_table_set_int (t, r, i, double_field && !cs->get ? (gint64) v.d : v.i);
     }
     if (scratch)
         g_string_free (scratch, TRUE);

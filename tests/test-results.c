@@ -3,6 +3,7 @@
  * against the values the structs hold. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -106,10 +107,13 @@ test_spec (void)
     fta_results_free (r);
 }
 
-/* Identifiers and distributions read by the spec (ABI 1.14). */
+/* Identifiers and distributions (ABI 1.14) and optional values (ABI 1.15)
+ * read by the spec. */
 typedef struct {
     gint32 cpu;
     FtaDist *lat;
+    gint64 opt_ns;
+    double opt_pct;
 } Lat;
 
 #define L(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (Lat, member)
@@ -123,6 +127,8 @@ static const FtaColumnSpec lat_columns[] = {
     { "p50_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_P50, lat) },
     { "p99_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_P99, lat) },
     { "max_ns", FTA_COL_DURATION, L (FTA_FIELD_DIST_MAX, lat) },
+    { "opt_ns", FTA_COL_DURATION, L (FTA_FIELD_OPT_INT64, opt_ns) },
+    { "opt_pct", FTA_COL_PERCENT, L (FTA_FIELD_OPT_DOUBLE, opt_pct) },
 };
 
 static const FtaTableSpec lat_spec = { "lat", "Latencies", lat_columns,
@@ -141,14 +147,15 @@ test_spec_dist (void)
 
     /* 40, 10, 30, 20: 4 values, sum 100, average 25; nearest rank: the
      * median is the 2nd smallest (20), the 99th percentile the 4th (40) */
-    Lat rows[] = { { 7, fta_dist_new () }, { -1, fta_dist_new () }, { 0, NULL } };
+    Lat rows[] = { { 7, fta_dist_new (), 0, 0.0 }, { -1, fta_dist_new (), -1, NAN },
+                   { 0, NULL, G_MININT64, NAN } };
     static const gint64 v[] = { 40, 10, 30, 20 };
     for (guint i = 0; i < G_N_ELEMENTS (v); i++)
         fta_dist_add (rows[0].lat, v[i]);
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
         fta_table_add_row_from (t, &lat_spec, &rows[i], NULL);
 
-    static const gint64 want[] = { 7, 7, 4, 100, 25, 20, 40, 40 };
+    static const gint64 want[] = { 7, 7, 4, 100, 25, 20, 40, 40, 0 };
     for (guint c = 0; c < G_N_ELEMENTS (want); c++) {
         g_assert_false (fta_table_cell (t, 0, c)->is_null);
         g_assert_cmpint (fta_table_cell (t, 0, c)->i, ==, want[c]);
@@ -165,6 +172,15 @@ test_spec_dist (void)
             g_assert_true (fta_table_cell (t, row, c)->is_null);
     }
     g_assert_cmpint (fta_table_cell (t, 2, 1)->i, ==, 0);
+    /* optional values: 0 is a value, negative and NaN are not */
+    g_assert_false (fta_table_cell (t, 0, 8)->is_null);
+    g_assert_cmpint (fta_table_cell (t, 0, 8)->i, ==, 0);
+    g_assert_false (fta_table_cell (t, 0, 9)->is_null);
+    g_assert_cmpfloat (fta_table_cell (t, 0, 9)->d, ==, 0.0);
+    for (guint row = 1; row < 3; row++) {
+        g_assert_true (fta_table_cell (t, row, 8)->is_null);
+        g_assert_true (fta_table_cell (t, row, 9)->is_null);
+    }
     fta_dist_free (rows[0].lat);
     fta_dist_free (rows[1].lat);
     fta_results_free (r);

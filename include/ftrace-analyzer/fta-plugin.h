@@ -32,7 +32,8 @@
  * state, FtaTasks; events by name, the descriptor's event_names, and
  * fields by name, FtaField; 1.13: fta_context_output_file; 1.14: table
  * specs read identifiers and distributions, FTA_FIELD_ID32 and
- * FTA_FIELD_DIST_*, and make series, fta_results_add_series_spec).  The core
+ * FTA_FIELD_DIST_*, and make series, fta_results_add_series_spec; 1.15:
+ * FTA_FIELD_OPT_INT64 and FTA_FIELD_OPT_DOUBLE).  The core
  * reads
  * a field only from
  * plugins whose abi_minor has it.
@@ -79,7 +80,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 14
+#define FTA_PLUGIN_ABI_MINOR 15
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

@@ -204,6 +204,11 @@ typedef enum {
     FTA_FIELD_DIST_P50,
     FTA_FIELD_DIST_P99,
     FTA_FIELD_DIST_MAX,
+    /* Since ABI 1.15: a value a row may not have, computed into the row
+     * struct: a gint64 that is a null cell when negative, a double that is
+     * one when NaN. */
+    FTA_FIELD_OPT_INT64,
+    FTA_FIELD_OPT_DOUBLE,
 } FtaFieldKind;
 
 typedef struct {
