@@ -16,6 +16,7 @@
  *  4. else comm family and pid proximity: qemu creates its main thread,
  *     then its vCPU threads in index order, so consecutive-ish tids.
  */
+#include <math.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -966,13 +967,6 @@ kvm_bits_text (const guint64 *words, guint n)
     return g_string_free (s, FALSE);
 }
 
-/* "0-3,6" */
-static char *
-kvm_cpu_list (const KvmThread *t)
-{
-    return kvm_bits_text (t->cpus, t->cpu_words);
-}
-
 static gint32
 kvm_vcpu_index (const KvmThread *t)
 {
@@ -1022,95 +1016,261 @@ kvm_thread_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* --- the tables' columns ------------------------------------------------------ */
+
+/* A thread as its row of kvm.vcpus or kvm.threads shows it. */
+typedef struct {
+    KvmThread x;
+    gint32 vcpu;                     /* -1: unknown */
+    const char *role;
+    char *cpus;                      /* owned */
+    double steal_pct;                /* NaN: neither ran nor waited */
+    gint64 wakeups;
+    gint64 guest_ns, host_ns, exits; /* -1: no kvm_* events */
+} KvmThreadRow;
+
 static void
-kvm_table_vcpus (Kvm *k, FtaResults *r, GPtrArray *vcpus, const char *how)
+kvm_thread_row (Kvm *k, KvmThreadRow *row, const KvmThread *x)
 {
-    char *title = g_strdup_printf ("vCPU threads: run, wait for a CPU (host steal), "
-                                   "halt %s", how);
-    FtaTable *t = fta_results_add_table (r, "kvm", "vcpus", title);
-    g_free (title);
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
-    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
-    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
-    guint c_mig = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
-    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
-    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
-    guint c_role = fta_table_add_column (t, "role", FTA_COL_STRING, FALSE);
-    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
-    guint c_pwt = fta_table_add_column (t, "preempted_wait_ns", FTA_COL_DURATION, FALSE);
-    guint c_wak = fta_table_add_column (t, "wakeups", FTA_COL_COUNT, FALSE);
-    guint c_gst = fta_table_add_column (t, "guest_ns", FTA_COL_DURATION, FALSE);
-    guint c_hst = fta_table_add_column (t, "host_ns", FTA_COL_DURATION, FALSE);
-    guint c_ext = fta_table_add_column (t, "exits", FTA_COL_COUNT, FALSE);
-    for (guint i = 0; i < vcpus->len; i++) {
-        KvmThread *x = g_ptr_array_index (vcpus, i);
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_vm, x->vm);
-        fta_table_set_int (t, row, c_pid, x->pid);
-        fta_table_set_string (t, row, c_comm, x->comm);
-        if (kvm_vcpu_index (x) >= 0)
-            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (x));
-        fta_table_set_int (t, row, c_run, x->run_ns);
-        fta_table_set_int (t, row, c_rbl, x->runnable_ns);
-        fta_table_set_int (t, row, c_pre, x->preempted);
-        fta_table_set_int (t, row, c_slp, x->sleep_ns);
-        fta_table_set_int (t, row, c_mig, x->migrations);
-        fta_table_set_int (t, row, c_blk, x->blocked_ns);
-        char *cpus = kvm_cpu_list (x);
-        fta_table_set_string (t, row, c_cpus, cpus);
-        g_free (cpus);
-        fta_table_set_string (t, row, c_role, kvm_role_names[x->role]);
-        if (x->run_ns + x->runnable_ns > 0)
-            fta_table_set_double (t, row, c_pct, kvm_share (x->run_ns, x->runnable_ns));
-        fta_table_set_int (t, row, c_pwt, x->preempted_wait_ns);
-        fta_table_set_int (t, row, c_wak, k->total_waking ? x->waking : x->wakeup);
-        if (x->kvm) {
-            fta_table_set_int (t, row, c_gst, x->guest_ns);
-            fta_table_set_int (t, row, c_hst, MAX (x->run_ns - x->guest_ns, 0));
-            fta_table_set_int (t, row, c_ext, x->exits);
-        }
-    }
+    row->x = *x;
+    row->vcpu = kvm_vcpu_index (x);
+    row->role = kvm_role_names[x->role];
+    row->cpus = kvm_bits_text (x->cpus, x->cpu_words);
+    row->steal_pct = x->run_ns + x->runnable_ns > 0 ? kvm_share (x->run_ns, x->runnable_ns)
+                                                     : NAN;
+    row->wakeups = (gint64) (k->total_waking ? x->waking : x->wakeup);
+    row->guest_ns = x->kvm ? x->guest_ns : -1;
+    row->host_ns = x->kvm ? MAX (x->run_ns - x->guest_ns, 0) : -1;
+    row->exits = x->kvm ? (gint64) x->exits : -1;
+}
+
+#define THREAD(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (KvmThreadRow, member)
+#define KVM_COL_VM { "vm", FTA_COL_INT, TRUE, THREAD (FTA_FIELD_INT32, x.vm) }
+#define KVM_COL_PID { "pid", FTA_COL_INT, TRUE, THREAD (FTA_FIELD_INT32, x.pid) }
+#define KVM_COL_COMM { "comm", FTA_COL_STRING, THREAD (FTA_FIELD_CHARS, x.comm) }
+#define KVM_COL_ROLE { "role", FTA_COL_STRING, THREAD (FTA_FIELD_STRING, role) }
+/* the task-state times both thread tables start with */
+#define KVM_COLS_STATES                                                           \
+    { "run_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.run_ns) },           \
+    { "runnable_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.runnable_ns) }, \
+    { "preempted", FTA_COL_COUNT, THREAD (FTA_FIELD_UINT64, x.preempted) },      \
+    { "sleep_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.sleep_ns) }
+#define KVM_COL_MIGRATIONS                                                   \
+    { "migrations", FTA_COL_COUNT, THREAD (FTA_FIELD_UINT64, x.migrations) }
+#define KVM_COL_BLOCKED                                                      \
+    { "blocked_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.blocked_ns) }
+#define KVM_COL_CPUS { "cpus", FTA_COL_STRING, THREAD (FTA_FIELD_STRING, cpus) }
+
+/* kvm.vcpus, a row per vCPU thread */
+static const FtaColumnSpec kvm_vcpu_columns[] = {
+    KVM_COL_VM,
+    KVM_COL_PID,
+    KVM_COL_COMM,
+    { "vcpu", FTA_COL_INT, THREAD (FTA_FIELD_ID32, vcpu) },
+    KVM_COLS_STATES,
+    KVM_COL_MIGRATIONS,
+    KVM_COL_BLOCKED,
+    KVM_COL_CPUS,
+    KVM_COL_ROLE,
+    { "steal_pct", FTA_COL_PERCENT, THREAD (FTA_FIELD_OPT_DOUBLE, steal_pct) },
+    { "preempted_wait_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.preempted_wait_ns) },
+    { "wakeups", FTA_COL_COUNT, THREAD (FTA_FIELD_INT64, wakeups) },
+    { "guest_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_OPT_INT64, guest_ns) },
+    { "host_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_OPT_INT64, host_ns) },
+    { "exits", FTA_COL_COUNT, THREAD (FTA_FIELD_OPT_INT64, exits) },
+};
+
+/* kvm.threads, a row per other thread of a VM */
+static const FtaColumnSpec kvm_thread_columns[] = {
+    KVM_COL_VM,
+    KVM_COL_PID,
+    KVM_COL_COMM,
+    KVM_COL_ROLE,
+    KVM_COLS_STATES,
+    KVM_COL_BLOCKED,
+    KVM_COL_CPUS,
+    KVM_COL_MIGRATIONS,
+};
+
+/* A VM as its row of kvm.vms, or of kvm.vm_steal in one window, shows it. */
+typedef struct {
+    KvmVm m;
+    gint64 t_ns;          /* kvm.vm_steal: the window's start */
+    double steal_pct;     /* NaN: its vCPUs neither ran nor waited */
+    gint64 guest_ns;      /* -1: no kvm_* events */
+    char *grouping, *vcpu_ids, *cpus; /* owned */
+    guint64 cpu_count;
+} KvmVmRow;
+
+static void
+kvm_vm_row (KvmVmRow *row, const KvmVm *m)
+{
+    memset (row, 0, sizeof *row);
+    row->m = *m;
+    row->steal_pct = m->run_ns + m->runnable_ns > 0 ? kvm_share (m->run_ns, m->runnable_ns)
+                                                     : NAN;
+    row->guest_ns = m->has_guest ? m->guest_ns : -1;
+}
+
+#define VM(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (KvmVmRow, member)
+#define KVM_COL_VM_ID { "vm", FTA_COL_INT, TRUE, VM (FTA_FIELD_INT32, m.vm) }
+#define KVM_COL_VM_NAME { "name", FTA_COL_STRING, VM (FTA_FIELD_STRING, m.name) }
+#define KVM_COL_VM_STEAL { "steal_pct", FTA_COL_PERCENT, VM (FTA_FIELD_OPT_DOUBLE, steal_pct) }
+
+/* kvm.vms, a row per VM */
+static const FtaColumnSpec kvm_vm_columns[] = {
+    KVM_COL_VM_ID,
+    KVM_COL_VM_NAME,
+    { "vcpus", FTA_COL_COUNT, VM (FTA_FIELD_UINT64, m.vcpus) },
+    { "run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.run_ns) },
+    { "runnable_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.runnable_ns) },
+    { "preempted", FTA_COL_COUNT, VM (FTA_FIELD_UINT64, m.preempted) },
+    { "sleep_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.sleep_ns) },
+    { "blocked_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.blocked_ns) },
+    KVM_COL_VM_STEAL,
+    { "vhost_run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.vhost_ns) },
+    { "iothread_run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.iothread_ns) },
+    { "emulator_run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.emulator_ns) },
+    { "guest_ns", FTA_COL_DURATION, VM (FTA_FIELD_OPT_INT64, guest_ns) },
+    { "grouping", FTA_COL_STRING, VM (FTA_FIELD_STRING, grouping) },
+    { "vcpu_ids", FTA_COL_STRING, VM (FTA_FIELD_STRING, vcpu_ids) },
+    { "cpus", FTA_COL_STRING, VM (FTA_FIELD_STRING, cpus) },
+    { "cpu_count", FTA_COL_COUNT, VM (FTA_FIELD_UINT64, cpu_count) },
+};
+
+/* kvm.vm_steal, a row per VM and window */
+static const FtaColumnSpec kvm_steal_columns[] = {
+    { "t_ns", FTA_COL_DURATION, TRUE, .display_unit = "s", VM (FTA_FIELD_INT64, t_ns) },
+    KVM_COL_VM_ID,
+    KVM_COL_VM_NAME,
+    KVM_COL_VM_STEAL,
+    { "run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.run_ns) },
+    { "runnable_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.runnable_ns) },
+};
+
+/* A row of the tables about a vCPU thread and another thread or an exit
+ * reason: kvm.preemptors, kvm.holders, kvm.vm_holders, kvm.exits. */
+typedef struct {
+    gint32 vm, vcpu, vcpu_pid; /* vcpu -1: the thread's number is unknown */
+    const char *vcpu_comm;
+    gint32 pid;                /* the preemptor, the holder, the vCPU */
+    const char *comm;
+    guint64 count;
+    gint64 ns;
+    double share;
+    const char *same_vm;
+    gint32 other_vm;           /* the preemptor's or holder's VM, -1 none */
+    const char *other_role;    /* ... and its role there, NULL none */
+    const char *reason, *kind; /* kvm.exits */
+} KvmRow;
+
+#define ROW(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (KvmRow, member)
+#define KVM_ROW_VCPU { "vcpu", FTA_COL_INT, ROW (FTA_FIELD_ID32, vcpu) }
+#define KVM_ROW_VM { "vm", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, vm) }
+#define KVM_ROW_VCPU_THREAD                                          \
+    { "vcpu_pid", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, vcpu_pid) }, \
+    { "vcpu_comm", FTA_COL_STRING, ROW (FTA_FIELD_STRING, vcpu_comm) }
+/* who held a vCPU's CPU: holder, time, share, preemptions, whose */
+#define KVM_ROW_HOLDER                                                      \
+    { "holder_pid", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, pid) },        \
+    { "holder_comm", FTA_COL_STRING, ROW (FTA_FIELD_STRING, comm) },        \
+    { "wait_ns", FTA_COL_DURATION, ROW (FTA_FIELD_INT64, ns) },             \
+    { "share_pct", FTA_COL_PERCENT, ROW (FTA_FIELD_DOUBLE, share) },        \
+    { "preemptions", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, count) },        \
+    { "same_vm", FTA_COL_STRING, ROW (FTA_FIELD_STRING, same_vm) },         \
+    { "holder_role", FTA_COL_STRING, ROW (FTA_FIELD_STRING, other_role) }
+
+static const FtaColumnSpec kvm_preemptor_columns[] = {
+    KVM_ROW_VM,
+    KVM_ROW_VCPU,
+    { "pid", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, ROW (FTA_FIELD_STRING, comm) },
+    { "count", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, count) },
+    { "ns", FTA_COL_DURATION, ROW (FTA_FIELD_INT64, ns) },
+    KVM_ROW_VCPU_THREAD,
+    { "preemptor_vm", FTA_COL_INT, ROW (FTA_FIELD_ID32, other_vm) },
+    { "preemptor_role", FTA_COL_STRING, ROW (FTA_FIELD_STRING, other_role) },
+};
+
+static const FtaColumnSpec kvm_exit_columns[] = {
+    KVM_ROW_VM,
+    KVM_ROW_VCPU,
+    { "pid", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, pid) },
+    { "reason", FTA_COL_STRING, TRUE, ROW (FTA_FIELD_STRING, reason) },
+    { "count", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, count) },
+    { "kind", FTA_COL_STRING, TRUE, ROW (FTA_FIELD_STRING, kind) },
+    { "handling_ns", FTA_COL_DURATION, ROW (FTA_FIELD_INT64, ns) },
+};
+
+static const FtaColumnSpec kvm_holder_columns[] = {
+    KVM_ROW_VM,
+    KVM_ROW_VCPU,
+    KVM_ROW_VCPU_THREAD,
+    KVM_ROW_HOLDER,
+};
+
+static const FtaColumnSpec kvm_vm_holder_columns[] = {
+    KVM_ROW_VM,
+    KVM_ROW_HOLDER,
+};
+
+#define KVM_TABLE(name, title, columns) { name, title, columns, G_N_ELEMENTS (columns) }
+
+/* the titles of vcpus, threads, vms and vm_steal are made in finish */
+static const FtaTableSpec kvm_vcpus_spec = KVM_TABLE ("vcpus", NULL, kvm_vcpu_columns);
+static const FtaTableSpec kvm_threads_spec = KVM_TABLE ("threads", NULL, kvm_thread_columns);
+static const FtaTableSpec kvm_vms_spec = KVM_TABLE ("vms", NULL, kvm_vm_columns);
+static const FtaTableSpec kvm_steal_spec = KVM_TABLE ("vm_steal", NULL, kvm_steal_columns);
+static const FtaTableSpec kvm_preemptors_spec = KVM_TABLE (
+    "preemptors", "Who preempted the vCPUs, and how long they then waited for a CPU",
+    kvm_preemptor_columns);
+static const FtaTableSpec kvm_exits_spec = KVM_TABLE (
+    "exits", "VM exits per vCPU and reason (kvm_exit, kvm_userspace_exit)", kvm_exit_columns);
+static const FtaTableSpec kvm_holders_spec = KVM_TABLE (
+    "holders", "Who held the vCPUs' CPUs while they waited for one", kvm_holder_columns);
+static const FtaTableSpec kvm_vm_holders_spec = KVM_TABLE (
+    "vm_holders", "Who held the CPUs of each VM's vCPUs while they waited for one",
+    kvm_vm_holder_columns);
+
+/* SPEC, titled TITLE. */
+static FtaTable *
+kvm_table (FtaResults *r, const FtaTableSpec *spec, const char *title)
+{
+    FtaTableSpec titled = *spec;
+    titled.title = title;
+    return fta_results_add_table_spec (r, "kvm", &titled);
+}
+
+/* The vCPU thread V's part of a KvmRow. */
+static void
+kvm_row_vcpu (KvmRow *row, const KvmThread *v)
+{
+    row->vm = v->vm;
+    row->vcpu = kvm_vcpu_index (v);
+    row->vcpu_pid = v->pid;
+    row->vcpu_comm = v->comm;
+}
+
+/* PID's (task TASK's) VM and role, when it belongs to one. */
+static void
+kvm_row_other (Kvm *k, KvmRow *row, gint32 pid, guint32 task)
+{
+    KvmThread *o = pid > 0 ? fta_tasks_find (k->threads, task, pid, -1) : NULL;
+    row->other_vm = o && o->vm >= 0 ? o->vm : -1;
+    row->other_role = o && o->vm >= 0 ? kvm_role_names[o->role] : NULL;
+    row->same_vm = o && o->vm == row->vm ? "yes" : "no";
 }
 
 static void
-kvm_table_threads (FtaResults *r, GPtrArray *others, const char *how)
+kvm_table_threads (Kvm *k, FtaResults *r, const FtaTableSpec *spec, GPtrArray *threads,
+                   const char *title)
 {
-    char *title = g_strdup_printf ("VM threads other than vCPUs: qemu, I/O, vhost %s",
-                                   how);
-    FtaTable *t = fta_results_add_table (r, "kvm", "threads", title);
-    g_free (title);
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_role = fta_table_add_column (t, "role", FTA_COL_STRING, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
-    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
-    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
-    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
-    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
-    guint c_mig = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
-    for (guint i = 0; i < others->len; i++) {
-        KvmThread *x = g_ptr_array_index (others, i);
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_vm, x->vm);
-        fta_table_set_int (t, row, c_pid, x->pid);
-        fta_table_set_string (t, row, c_comm, x->comm);
-        fta_table_set_string (t, row, c_role, kvm_role_names[x->role]);
-        fta_table_set_int (t, row, c_run, x->run_ns);
-        fta_table_set_int (t, row, c_rbl, x->runnable_ns);
-        fta_table_set_int (t, row, c_pre, x->preempted);
-        fta_table_set_int (t, row, c_slp, x->sleep_ns);
-        fta_table_set_int (t, row, c_blk, x->blocked_ns);
-        char *cpus = kvm_cpu_list (x);
-        fta_table_set_string (t, row, c_cpus, cpus);
-        g_free (cpus);
-        fta_table_set_int (t, row, c_mig, x->migrations);
+    FtaTable *t = kvm_table (r, spec, title);
+    for (guint i = 0; i < threads->len; i++) {
+        KvmThreadRow row;
+        kvm_thread_row (k, &row, g_ptr_array_index (threads, i));
+        fta_table_add_row_from (t, spec, &row, NULL);
+        g_free (row.cpus);
     }
 }
 
@@ -1134,15 +1294,16 @@ kvm_bit_set (guint64 **words, guint *n, gint64 bit)
     (*words)[w] |= 1ull << (bit % 64);
 }
 
-/* VM M's vCPUs (of VCPUS) as their numbers, and the CPUs they ran on. */
+/* The row's vcpu_ids, cpus and cpu_count: its VM's vCPUs (of VCPUS) as
+ * their numbers, and the CPUs they ran on. */
 static void
-kvm_vm_spread (const KvmVm *m, GPtrArray *vcpus, char **ids, char **cpus, guint *n_cpus)
+kvm_vm_spread (KvmVmRow *row, GPtrArray *vcpus)
 {
     guint64 *idw = NULL, *cw = NULL;
     guint idn = 0, cn = 0;
     for (guint i = 0; i < vcpus->len; i++) {
         const KvmThread *t = g_ptr_array_index (vcpus, i);
-        if (t->vm != m->vm)
+        if (t->vm != row->m.vm)
             continue;
         if (kvm_vcpu_index (t) >= 0)
             kvm_bit_set (&idw, &idn, kvm_vcpu_index (t));
@@ -1151,11 +1312,11 @@ kvm_vm_spread (const KvmVm *m, GPtrArray *vcpus, char **ids, char **cpus, guint 
                 if (t->cpus[w] & (1ull << b))
                     kvm_bit_set (&cw, &cn, (gint64) w * 64 + b);
     }
-    *ids = kvm_bits_text (idw, idn);
-    *cpus = kvm_bits_text (cw, cn);
-    *n_cpus = 0;
+    row->vcpu_ids = kvm_bits_text (idw, idn);
+    row->cpus = kvm_bits_text (cw, cn);
+    row->cpu_count = 0;
     for (guint w = 0; w < cn; w++)
-        *n_cpus += (guint) __builtin_popcountll (cw[w]);
+        row->cpu_count += (guint) __builtin_popcountll (cw[w]);
     g_free (idw);
     g_free (cw);
 }
@@ -1164,55 +1325,17 @@ static void
 kvm_table_vms (FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
 {
     char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
-    FtaTable *t = fta_results_add_table (r, "kvm", "vms", title);
+    FtaTable *t = kvm_table (r, &kvm_vms_spec, title);
     g_free (title);
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "vcpus", FTA_COL_COUNT, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
-    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
-    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
-    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
-    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
-    guint c_vh = fta_table_add_column (t, "vhost_run_ns", FTA_COL_DURATION, FALSE);
-    guint c_io = fta_table_add_column (t, "iothread_run_ns", FTA_COL_DURATION, FALSE);
-    guint c_em = fta_table_add_column (t, "emulator_run_ns", FTA_COL_DURATION, FALSE);
-    guint c_gst = fta_table_add_column (t, "guest_ns", FTA_COL_DURATION, FALSE);
-    guint c_grp = fta_table_add_column (t, "grouping", FTA_COL_STRING, FALSE);
-    guint c_ids = fta_table_add_column (t, "vcpu_ids", FTA_COL_STRING, FALSE);
-    guint c_cpus = fta_table_add_column (t, "cpus", FTA_COL_STRING, FALSE);
-    guint c_ncpu = fta_table_add_column (t, "cpu_count", FTA_COL_COUNT, FALSE);
     for (guint i = 0; i < vms->len; i++) {
-        KvmVm *m = g_ptr_array_index (vms, i);
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_vm, m->vm);
-        if (m->name)
-            fta_table_set_string (t, row, c_name, m->name);
-        fta_table_set_int (t, row, c_n, m->vcpus);
-        fta_table_set_int (t, row, c_run, m->run_ns);
-        fta_table_set_int (t, row, c_rbl, m->runnable_ns);
-        fta_table_set_int (t, row, c_pre, m->preempted);
-        fta_table_set_int (t, row, c_slp, m->sleep_ns);
-        fta_table_set_int (t, row, c_blk, m->blocked_ns);
-        if (m->run_ns + m->runnable_ns > 0)
-            fta_table_set_double (t, row, c_pct, kvm_share (m->run_ns, m->runnable_ns));
-        fta_table_set_int (t, row, c_vh, m->vhost_ns);
-        fta_table_set_int (t, row, c_io, m->iothread_ns);
-        fta_table_set_int (t, row, c_em, m->emulator_ns);
-        if (m->has_guest)
-            fta_table_set_int (t, row, c_gst, m->guest_ns);
-        char *g = kvm_grouping_text (m->by);
-        fta_table_set_string (t, row, c_grp, g);
-        g_free (g);
-        char *ids, *cpus;
-        guint n_cpus;
-        kvm_vm_spread (m, vcpus, &ids, &cpus, &n_cpus);
-        fta_table_set_string (t, row, c_ids, ids);
-        fta_table_set_string (t, row, c_cpus, cpus);
-        fta_table_set_int (t, row, c_ncpu, n_cpus);
-        g_free (ids);
-        g_free (cpus);
+        KvmVmRow row;
+        kvm_vm_row (&row, g_ptr_array_index (vms, i));
+        row.grouping = kvm_grouping_text (row.m.by);
+        kvm_vm_spread (&row, vcpus);
+        fta_table_add_row_from (t, &kvm_vms_spec, &row, NULL);
+        g_free (row.grouping);
+        g_free (row.vcpu_ids);
+        g_free (row.cpus);
     }
 }
 
@@ -1253,15 +1376,10 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
                                          w / 1e6, KVM_BUCKETS)
                       : g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms)",
                                          w / 1e6);
-    FtaTable *t = fta_results_add_series (r, "kvm", "vm_steal", title, w, k->t0);
+    FtaTableSpec titled = kvm_steal_spec;
+    titled.title = title;
+    FtaTable *t = fta_results_add_series_spec (r, "kvm", &titled, w, k->t0);
     g_free (title);
-    guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
-    fta_table_set_display_unit (t, c_t, "s");
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_name = fta_table_add_column (t, "name", FTA_COL_STRING, FALSE);
-    guint c_pct = fta_table_add_column (t, "steal_pct", FTA_COL_PERCENT, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
     gint64 *sum = g_new (gint64, 2 * (gsize) n);
     for (guint v = 0; v < vms->len; v++) {
         const KvmVm *m = g_ptr_array_index (vms, v);
@@ -1277,15 +1395,13 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
             }
         }
         for (guint i = 0; i < n; i++) {
-            guint row = fta_table_add_row (t);
-            fta_table_set_int (t, row, c_t, k->t0 - first + (gint64) i * w);
-            fta_table_set_int (t, row, c_vm, m->vm);
-            if (m->name)
-                fta_table_set_string (t, row, c_name, m->name);
-            if (sum[2 * i] + sum[2 * i + 1] > 0)
-                fta_table_set_double (t, row, c_pct, kvm_share (sum[2 * i], sum[2 * i + 1]));
-            fta_table_set_int (t, row, c_run, sum[2 * i]);
-            fta_table_set_int (t, row, c_rbl, sum[2 * i + 1]);
+            KvmVm in = *m;
+            in.run_ns = sum[2 * i];
+            in.runnable_ns = sum[2 * i + 1];
+            KvmVmRow row;
+            kvm_vm_row (&row, &in);
+            row.t_ns = k->t0 - first + (gint64) i * w;
+            fta_table_add_row_from (t, &kvm_steal_spec, &row, NULL);
         }
     }
     g_free (sum);
@@ -1321,38 +1437,13 @@ kvm_vcpu_pairs (Kvm *k)
 static void
 kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
 {
-    FtaTable *t = fta_results_add_table (r, "kvm", "preemptors",
-                                         "Who preempted the vCPUs, and how long they then "
-                                         "waited for a CPU");
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
-    guint c_ns = fta_table_add_column (t, "ns", FTA_COL_DURATION, FALSE);
-    guint c_vp = fta_table_add_column (t, "vcpu_pid", FTA_COL_INT, TRUE);
-    guint c_vc = fta_table_add_column (t, "vcpu_comm", FTA_COL_STRING, FALSE);
-    guint c_pvm = fta_table_add_column (t, "preemptor_vm", FTA_COL_INT, FALSE);
-    guint c_prl = fta_table_add_column (t, "preemptor_role", FTA_COL_STRING, FALSE);
+    FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_preemptors_spec);
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
-        KvmThread *v = p->thread;
-        KvmThread *o = p->preemptor > 0 ? fta_tasks_find (k->threads, p->preemptor_task, p->preemptor, -1)
-                                        : NULL;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_vm, v->vm);
-        if (kvm_vcpu_index (v) >= 0)
-            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (v));
-        fta_table_set_int (t, row, c_pid, p->preemptor);
-        fta_table_set_string (t, row, c_comm, p->comm);
-        fta_table_set_int (t, row, c_n, p->count);
-        fta_table_set_int (t, row, c_ns, p->ns);
-        fta_table_set_int (t, row, c_vp, v->pid);
-        fta_table_set_string (t, row, c_vc, v->comm);
-        if (o && o->vm >= 0) {
-            fta_table_set_int (t, row, c_pvm, o->vm);
-            fta_table_set_string (t, row, c_prl, kvm_role_names[o->role]);
-        }
+        KvmRow row = { .pid = p->preemptor, .comm = p->comm, .count = p->count, .ns = p->ns };
+        kvm_row_vcpu (&row, p->thread);
+        kvm_row_other (k, &row, p->preemptor, p->preemptor_task);
+        fta_table_add_row_from (t, &kvm_preemptors_spec, &row, NULL);
     }
 }
 
@@ -1377,30 +1468,18 @@ kvm_table_exits (Kvm *k, FtaResults *r)
             g_ptr_array_add (a, x);
     }
     g_ptr_array_sort (a, kvm_exit_cmp);
-    FtaTable *t = fta_results_add_table (r, "kvm", "exits",
-                                         "VM exits per vCPU and reason (kvm_exit, "
-                                         "kvm_userspace_exit)");
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_rsn = fta_table_add_column (t, "reason", FTA_COL_STRING, TRUE);
-    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
-    guint c_kind = fta_table_add_column (t, "kind", FTA_COL_STRING, TRUE);
-    guint c_hdl = fta_table_add_column (t, "handling_ns", FTA_COL_DURATION, FALSE);
+    FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_exits_spec);
     for (guint i = 0; i < a->len; i++) {
         KvmExit *x = g_ptr_array_index (a, i);
-        KvmThread *th = x->thread;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_vm, th->vm);
-        if (kvm_vcpu_index (th) >= 0)
-            fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (th));
-        fta_table_set_int (t, row, c_pid, x->pid);
-        fta_table_set_string (t, row, c_rsn,
-                              g_ptr_array_index (k->reasons, x->reason & ~KVM_USERSPACE));
-        fta_table_set_int (t, row, c_n, x->count);
-        fta_table_set_string (t, row, c_kind, (x->reason & KVM_USERSPACE)
-                                                  ? "kvm_userspace_exit" : "kvm_exit");
-        fta_table_set_int (t, row, c_hdl, x->handling_ns);
+        KvmRow row = {
+            .pid = x->pid,
+            .reason = g_ptr_array_index (k->reasons, x->reason & ~KVM_USERSPACE),
+            .count = x->count,
+            .kind = (x->reason & KVM_USERSPACE) ? "kvm_userspace_exit" : "kvm_exit",
+            .ns = x->handling_ns,
+        };
+        kvm_row_vcpu (&row, x->thread);
+        fta_table_add_row_from (t, &kvm_exits_spec, &row, NULL);
     }
     g_ptr_array_free (a, TRUE);
 }
@@ -1486,31 +1565,8 @@ static void
 kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
                    GPtrArray *pairs)
 {
-    FtaTable *t = fta_results_add_table (r, "kvm", "holders",
-                                         "Who held the vCPUs' CPUs while they waited for one");
-    guint c_vm = fta_table_add_column (t, "vm", FTA_COL_INT, TRUE);
-    guint c_vcpu = fta_table_add_column (t, "vcpu", FTA_COL_INT, FALSE);
-    guint c_vp = fta_table_add_column (t, "vcpu_pid", FTA_COL_INT, TRUE);
-    guint c_vc = fta_table_add_column (t, "vcpu_comm", FTA_COL_STRING, FALSE);
-    guint c_hp = fta_table_add_column (t, "holder_pid", FTA_COL_INT, TRUE);
-    guint c_hc = fta_table_add_column (t, "holder_comm", FTA_COL_STRING, FALSE);
-    guint c_ns = fta_table_add_column (t, "wait_ns", FTA_COL_DURATION, FALSE);
-    guint c_sh = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
-    guint c_pre = fta_table_add_column (t, "preemptions", FTA_COL_COUNT, FALSE);
-    guint c_same = fta_table_add_column (t, "same_vm", FTA_COL_STRING, FALSE);
-    guint c_role = fta_table_add_column (t, "holder_role", FTA_COL_STRING, FALSE);
-    FtaTable *v = fta_results_add_table (r, "kvm", "vm_holders",
-                                         "Who held the CPUs of each VM's vCPUs while they "
-                                         "waited for one");
-    guint v_vm = fta_table_add_column (v, "vm", FTA_COL_INT, TRUE);
-    guint v_hp = fta_table_add_column (v, "holder_pid", FTA_COL_INT, TRUE);
-    guint v_hc = fta_table_add_column (v, "holder_comm", FTA_COL_STRING, FALSE);
-    guint v_ns = fta_table_add_column (v, "wait_ns", FTA_COL_DURATION, FALSE);
-    guint v_sh = fta_table_add_column (v, "share_pct", FTA_COL_PERCENT, FALSE);
-    guint v_pre = fta_table_add_column (v, "preemptions", FTA_COL_COUNT, FALSE);
-    guint v_same = fta_table_add_column (v, "same_vm", FTA_COL_STRING, FALSE);
-    guint v_role = fta_table_add_column (v, "holder_role", FTA_COL_STRING, FALSE);
-
+    FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_holders_spec);
+    FtaTable *v = fta_results_add_table_spec (r, "kvm", &kvm_vm_holders_spec);
     for (guint m = 0; m < vm_list->len; m++) {
         const KvmVm *vm = g_ptr_array_index (vm_list, m);
         GPtrArray *mine = g_ptr_array_new ();
@@ -1526,22 +1582,12 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
             GArray *cs = kvm_culprits (one, pairs);
             for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
                 KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
-                KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
-                guint row = fta_table_add_row (t);
-                fta_table_set_int (t, row, c_vm, x->vm);
-                if (kvm_vcpu_index (x) >= 0)
-                    fta_table_set_int (t, row, c_vcpu, kvm_vcpu_index (x));
-                fta_table_set_int (t, row, c_vp, x->pid);
-                fta_table_set_string (t, row, c_vc, x->comm);
-                fta_table_set_int (t, row, c_hp, c->pid);
-                fta_table_set_string (t, row, c_hc, c->comm);
-                fta_table_set_int (t, row, c_ns, c->ns);
-                fta_table_set_double (t, row, c_sh,
-                                      x->runnable_ns > 0 ? 100.0 * c->ns / x->runnable_ns : 0);
-                fta_table_set_int (t, row, c_pre, c->count);
-                fta_table_set_string (t, row, c_same, o && o->vm == x->vm ? "yes" : "no");
-                if (o && o->vm >= 0)
-                    fta_table_set_string (t, row, c_role, kvm_role_names[o->role]);
+                KvmRow row = { .pid = c->pid, .comm = c->comm, .ns = c->ns, .count = c->count,
+                               .share = x->runnable_ns > 0 ? 100.0 * c->ns / x->runnable_ns
+                                                           : 0 };
+                kvm_row_vcpu (&row, x);
+                kvm_row_other (k, &row, c->pid, c->task);
+                fta_table_add_row_from (t, &kvm_holders_spec, &row, NULL);
             }
             g_array_free (cs, TRUE);
             g_ptr_array_free (one, TRUE);
@@ -1549,17 +1595,11 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
         GArray *cs = kvm_culprits (mine, pairs);
         for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
             KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
-            KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
-            guint row = fta_table_add_row (v);
-            fta_table_set_int (v, row, v_vm, vm->vm);
-            fta_table_set_int (v, row, v_hp, c->pid);
-            fta_table_set_string (v, row, v_hc, c->comm);
-            fta_table_set_int (v, row, v_ns, c->ns);
-            fta_table_set_double (v, row, v_sh, runnable > 0 ? 100.0 * c->ns / runnable : 0);
-            fta_table_set_int (v, row, v_pre, c->count);
-            fta_table_set_string (v, row, v_same, o && o->vm == vm->vm ? "yes" : "no");
-            if (o && o->vm >= 0)
-                fta_table_set_string (v, row, v_role, kvm_role_names[o->role]);
+            KvmRow row = { .vm = vm->vm, .pid = c->pid, .comm = c->comm, .ns = c->ns,
+                           .count = c->count,
+                           .share = runnable > 0 ? 100.0 * c->ns / runnable : 0 };
+            kvm_row_other (k, &row, c->pid, c->task);
+            fta_table_add_row_from (v, &kvm_vm_holders_spec, &row, NULL);
         }
         g_array_free (cs, TRUE);
         g_ptr_array_free (mine, TRUE);
@@ -2032,11 +2072,16 @@ kvm_finish (void *self, FtaResults *r)
                              : g_strdup ("(no KVM/QEMU threads reported)");
     g_free (by);
     GPtrArray *pairs = kvm_vcpu_pairs (k);
-    kvm_table_vcpus (k, r, vcpus, how);
+    char *title = g_strdup_printf ("vCPU threads: run, wait for a CPU (host steal), "
+                                   "halt %s", how);
+    kvm_table_threads (k, r, &kvm_vcpus_spec, vcpus, title);
+    g_free (title);
     kvm_table_preemptors (k, r, pairs);
     kvm_table_holders (k, r, vcpus, vm_list, pairs);
     kvm_table_vms (r, vm_list, vcpus, how);
-    kvm_table_threads (r, others, how);
+    title = g_strdup_printf ("VM threads other than vCPUs: qemu, I/O, vhost %s", how);
+    kvm_table_threads (k, r, &kvm_threads_spec, others, title);
+    g_free (title);
     if (k->has_kvm_events)
         kvm_table_exits (k, r);
     kvm_series_steal (k, r, vm_list, vcpus);
