@@ -101,6 +101,18 @@ fta_context_task_comm (const FtaContext *ctx, guint32 task)
     return ctx->model ? fta_model_task_comm (ctx->model, task) : NULL;
 }
 
+guint32
+fta_context_task_seq (const FtaContext *ctx, guint32 task)
+{
+    return ctx->model ? fta_model_task_seq (ctx->model, task) : 0;
+}
+
+const char *
+fta_context_task_other_comms (const FtaContext *ctx, guint32 task)
+{
+    return ctx->model ? fta_model_task_other_comms (ctx->model, task) : NULL;
+}
+
 typedef struct {
     char comm[FTA_COMM_LEN];
     gboolean known;   /* ok is the verdict for comm */

@@ -181,6 +181,12 @@ const char *fta_model_task_comm (const FtaModel *m, guint32 task);
 /* Task ids are 0 .. fta_model_n_tasks - 1; the pid of one. */
 guint fta_model_n_tasks (const FtaModel *m);
 gint32 fta_model_task_pid (const FtaModel *m, guint32 task);
+/* Which task of its pid TASK is: 0 for the first the trace shows, 1 for
+ * the one that got the pid after it ended, and so on. */
+guint32 fta_model_task_seq (const FtaModel *m, guint32 task);
+/* After fta_model_finish: the other comms TASK ran under than its name,
+ * ", "-separated in the order it first ran under them; NULL for none. */
+const char *fta_model_task_other_comms (const FtaModel *m, guint32 task);
 void fta_model_free (FtaModel *m);
 
 /* --- plugins ---------------------------------------------------------------- */

@@ -78,9 +78,12 @@ typedef struct {
     FtaHolder *hold;
     guint n_hold, cap_hold;
     guint last_hold; /* index of the holder charged last */
-    /* the comms it ran under (the first TASK_COMMS), with the run time */
+    /* the comms it ran under (the first TASK_COMMS), with the run time;
+     * the run before comm_mark is charged already (an exec in a run) */
     TaskComm comms[TASK_COMMS];
     guint n_comms;
+    gint64 comm_mark;
+    char *other_comms; /* after finish: the others, ", "-separated, owned */
 } Task;
 
 typedef struct {
@@ -92,8 +95,11 @@ typedef struct {
     GPtrArray *queue;   /* Task* queued here for wait attribution */
 } Cpu;
 
-/* pid -> task id: two levels of PID_PAGE ids (id + 1, 0 = none) for the
- * pids the kernel hands out (below 2^22), a hash for anything else. */
+/* pid -> task id of its current task: two levels of PID_PAGE ids (id + 1,
+ * 0 = none) for the pids the kernel hands out (below 2^22), a hash for
+ * anything else.  A pid that ends a task and begins another (reused after
+ * the exit, given again by a fork) points to the new task's id; the old
+ * id keeps its pid. */
 #define PID_PAGE_BITS 10
 #define PID_PAGES (1u << (22 - PID_PAGE_BITS))
 
@@ -101,8 +107,12 @@ struct _FtaModel {
     guint32 *pid_pages[PID_PAGES];
     GHashTable *big_pids; /* pid -> id + 1 */
     GArray *pids;         /* id -> gint32 pid */
+    GArray *seqs;         /* id -> guint32: which task of its pid, from 0 */
+    GByteArray *lives;    /* id -> LIFE_* flags */
     GPtrArray *tasks;     /* id -> Task* (owned), NULL until modelled */
     GArray *cpus;      /* Cpu */
+    guint32 replaced;     /* the task a new one's pid named before, set
+                             by task_id_new for the event being fed */
     char empty_comm[FTA_COMM_LEN];
     FtaQuality *q;
     FtaSpanFunc fn;
@@ -114,6 +124,13 @@ struct _FtaModel {
      * trace began. */
     gint64 now;
     gconstpointer tgid_data;
+};
+
+/* What the numbering knows of a task id's life. */
+enum {
+    LIFE_RAN = 1,  /* ran: the line's task, or in a sched_switch */
+    LIFE_OVER = 2, /* switched out dead (X, Z, x): the pid's next sight
+                      is another task */
 };
 
 static void
@@ -132,8 +149,11 @@ fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
     FtaModel *m = g_new0 (FtaModel, 1);
     m->big_pids = g_hash_table_new (g_direct_hash, g_direct_equal);
     m->pids = g_array_new (FALSE, FALSE, sizeof (gint32));
+    m->seqs = g_array_new (FALSE, FALSE, sizeof (guint32));
+    m->lives = g_byte_array_new ();
     m->tasks = g_ptr_array_new_with_free_func (g_free);
     m->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
+    m->replaced = FTA_TASK_NONE;
     m->q = quality;
     m->fn = fn;
     m->data = data;
@@ -156,10 +176,14 @@ fta_model_free (FtaModel *m)
         g_free (m->pid_pages[i]);
     g_hash_table_destroy (m->big_pids);
     g_array_free (m->pids, TRUE);
+    g_array_free (m->seqs, TRUE);
+    g_byte_array_free (m->lives, TRUE);
     for (guint i = 0; i < m->tasks->len; i++) {
         Task *t = g_ptr_array_index (m->tasks, i);
-        if (t)
+        if (t) {
             g_free (t->hold);
+            g_free (t->other_comms);
+        }
     }
     g_ptr_array_free (m->tasks, TRUE);
     for (guint i = 0; i < m->cpus->len; i++)
@@ -193,17 +217,16 @@ lookup_id (const FtaModel *m, gint32 pid)
     return GPOINTER_TO_UINT (g_hash_table_lookup (m->big_pids, GINT_TO_POINTER (pid)));
 }
 
-/* The id of PID, given at first sight (a negative pid in the fields of a
- * damaged line too: the model keeps it apart like any other).  No
- * allocation once the pid's page exists. */
+/* A new task id for PID, its current one from now on: the pid's task
+ * number SEQ. */
 static guint32
-task_id (FtaModel *m, gint32 pid)
+new_task_id (FtaModel *m, gint32 pid, guint32 seq)
 {
-    guint32 known = lookup_id (m, pid);
-    if (G_LIKELY (known))
-        return known - 1;
     guint32 id = m->pids->len;
+    guint8 flags = 0;
     g_array_append_val (m->pids, pid);
+    g_array_append_val (m->seqs, seq);
+    g_byte_array_append (m->lives, &flags, 1);
     g_ptr_array_add (m->tasks, NULL);
     if ((guint32) pid < (PID_PAGES << PID_PAGE_BITS)) {
         guint32 **page = &m->pid_pages[(guint32) pid >> PID_PAGE_BITS];
@@ -214,6 +237,31 @@ task_id (FtaModel *m, gint32 pid)
         g_hash_table_insert (m->big_pids, GINT_TO_POINTER (pid), GUINT_TO_POINTER (id + 1));
     }
     return id;
+}
+
+/* The id of PID's current task, given at first sight (a negative pid in
+ * the fields of a damaged line too: the model keeps it apart like any
+ * other), and anew when its task was switched out dead.  No allocation
+ * once the pid's page exists, but for a new task. */
+static guint32
+task_id (FtaModel *m, gint32 pid)
+{
+    guint32 known = lookup_id (m, pid);
+    if (G_LIKELY (known) && G_LIKELY (!(m->lives->data[known - 1] & LIFE_OVER)))
+        return known - 1;
+    return new_task_id (m, pid, known ? g_array_index (m->seqs, guint32, known - 1) + 1 : 0);
+}
+
+/* The id of a task that begins here (forked; woken new after its pid ran):
+ * a new one when PID already has a task. */
+static guint32
+task_id_new (FtaModel *m, gint32 pid)
+{
+    guint32 known = lookup_id (m, pid);
+    if (!known || pid <= 0)
+        return task_id (m, pid);
+    m->replaced = known - 1;
+    return new_task_id (m, pid, g_array_index (m->seqs, guint32, known - 1) + 1);
 }
 
 /* The modelled task with id ID (created on first need), and its comm when
@@ -236,6 +284,7 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
         t->q_cpu = -1;
         t->preempted_by_pid = -1;
         t->preempted_by_task = FTA_TASK_NONE;
+        t->comm_mark = G_MININT64;
         g_ptr_array_index (m->tasks, id) = t;
     }
     if (comm && comm[0])
@@ -274,6 +323,19 @@ gint32
 fta_model_task_pid (const FtaModel *m, guint32 task)
 {
     return task < m->pids->len ? g_array_index (m->pids, gint32, task) : -1;
+}
+
+guint32
+fta_model_task_seq (const FtaModel *m, guint32 task)
+{
+    return task < m->seqs->len ? g_array_index (m->seqs, guint32, task) : 0;
+}
+
+const char *
+fta_model_task_other_comms (const FtaModel *m, guint32 task)
+{
+    Task *t = task < m->tasks->len ? g_ptr_array_index (m->tasks, task) : NULL;
+    return t ? t->other_comms : NULL;
 }
 
 /* --- wait attribution -------------------------------------------------------- */
@@ -459,8 +521,18 @@ task_settle_name (Task *t)
     for (guint i = 0; i < t->n_comms; i++)
         if (t->comms[i].comm[0] && (best < 0 || t->comms[i].run_ns >= t->comms[best].run_ns))
             best = (gint) i;
-    if (best >= 0)
-        memcpy (t->comm, t->comms[best].comm, FTA_COMM_LEN);
+    if (best < 0)
+        return;
+    memcpy (t->comm, t->comms[best].comm, FTA_COMM_LEN);
+    g_free (t->other_comms);
+    t->other_comms = NULL;
+    if (t->n_comms < 2)
+        return;
+    GString *o = g_string_new (NULL);
+    for (guint i = 0; i < t->n_comms; i++)
+        if ((gint) i != best && t->comms[i].comm[0])
+            g_string_append_printf (o, "%s%s", o->len ? ", " : "", t->comms[i].comm);
+    t->other_comms = g_string_free (o, o->len == 0);
 }
 
 static void
@@ -469,8 +541,11 @@ emit (FtaModel *m, Task *t, FtaTaskState state, gint64 start,
 {
     if (end < start)
         end = start; /* out-of-order input: never a negative span */
-    if (state == FTA_TASK_RUNNING)
-        task_ran (t, end - start);
+    if (state == FTA_TASK_RUNNING) {
+        /* the part before an exec in this run is charged already */
+        gint64 from = MAX (start, t->comm_mark);
+        task_ran (t, end > from ? end - from : 0);
+    }
     FtaSpan s = {
         .start_ns = start,
         .end_ns = end,
@@ -556,11 +631,11 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
  * its switch-out was not recorded either.  It ran until PREV's inferred
  * switch-in at the latest; what it did next is unknown. */
 static void
-end_other_run (FtaModel *m, Cpu *c, gint32 cpu, gint32 prev_pid, gint64 at)
+end_other_run (FtaModel *m, Cpu *c, gint32 cpu, guint32 prev_task, gint64 at)
 {
-    if (c->cur_pid <= 0 || c->cur_pid == prev_pid)
+    if (c->cur_pid <= 0 || c->cur_task == prev_task || c->cur_task >= m->tasks->len)
         return;
-    Task *o = find_task (m, c->cur_pid);
+    Task *o = g_ptr_array_index (m->tasks, c->cur_task);
     if (!o || o->state != MS_RUNNING || o->cpu != cpu)
         return;
     emit (m, o, FTA_TASK_RUNNING, o->since, MAX (at, o->since), FTA_SPAN_INFERRED_END);
@@ -581,7 +656,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         gint64 lower = c->run_pid == 0 ? c->run_prev_ts : c->last_ts;
         gint64 at = lower >= 0 ? MIN (lower, ts) : ts;
         cpu_charge (c, at, c->cur_pid, c->cur_task);
-        end_other_run (m, c, ev->cpu, 0, at);
+        end_other_run (m, c, ev->cpu, sw->prev_task, at);
     }
     if (sw->prev_pid != 0) {
         Task *p = get_task_id (m, sw->prev_task, sw->prev_comm);
@@ -605,7 +680,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
             if (lower < 0 || lower > ts)
                 lower = ts;
             cpu_charge (c, lower, c->cur_pid, c->cur_task);
-            end_other_run (m, c, ev->cpu, p->pid, lower);
+            end_other_run (m, c, ev->cpu, p->id, lower);
             if (p->state != MS_RUNNING)
                 close_waiting (m, p, lower, FTA_SPAN_INFERRED_END);
             p->cpu = ev->cpu;
@@ -670,7 +745,7 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     t->waker_pid = ev->pid;
     t->waker_id = ev->task;
     t->waker_cpu = ev->cpu;
-    const char *wc = ev->pid >= 0 ? fta_model_comm (m, ev->pid) : NULL;
+    const char *wc = ev->pid >= 0 ? fta_model_task_comm (m, ev->task) : NULL;
     memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
     if (ev->pid == 0)
         g_snprintf (t->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
@@ -761,20 +836,42 @@ reset (FtaModel *m, gint32 cpu)
     m->q->model_resets++;
 }
 
-/* Stamps EV's task ids. */
+static inline void
+life_mark (FtaModel *m, guint32 id, gint32 pid, guint8 flag)
+{
+    if (pid > 0)
+        m->lives->data[id] |= flag;
+}
+
+/* Stamps EV's task ids.  A pid's task ends when it is switched out dead;
+ * a fork begins a task, and so does a sched_wakeup_new of a pid whose task
+ * ran (its fork was not traced): the pid then names a new task, with the
+ * next task number (docs/sched-model.md, "A pid's tasks"). */
 static void
 number_tasks (FtaModel *m, FtaEvent *ev)
 {
     /* -1: the line has no task (a marker) */
     ev->task = ev->pid == -1 ? FTA_TASK_NONE : task_id (m, ev->pid);
+    if (ev->task != FTA_TASK_NONE)
+        life_mark (m, ev->task, ev->pid, LIFE_RAN);
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
         ev->u.sw.prev_task = task_id (m, ev->u.sw.prev_pid);
         ev->u.sw.next_task = task_id (m, ev->u.sw.next_pid);
+        life_mark (m, ev->u.sw.prev_task, ev->u.sw.prev_pid, LIFE_RAN);
+        life_mark (m, ev->u.sw.next_task, ev->u.sw.next_pid, LIFE_RAN);
+        if (ev->u.sw.prev_state & (FTA_STATE_X | FTA_STATE_Z | FTA_STATE_x))
+            life_mark (m, ev->u.sw.prev_task, ev->u.sw.prev_pid, LIFE_OVER);
         break;
+    case FTA_EV_SCHED_WAKEUP_NEW: {
+        guint32 known = lookup_id (m, ev->u.wake.pid);
+        ev->u.wake.task = known && (m->lives->data[known - 1] & LIFE_RAN)
+                              ? task_id_new (m, ev->u.wake.pid)
+                              : task_id (m, ev->u.wake.pid);
+        break;
+    }
     case FTA_EV_SCHED_WAKING:
     case FTA_EV_SCHED_WAKEUP:
-    case FTA_EV_SCHED_WAKEUP_NEW:
         ev->u.wake.task = task_id (m, ev->u.wake.pid);
         break;
     case FTA_EV_SCHED_MIGRATE_TASK:
@@ -785,7 +882,7 @@ number_tasks (FtaModel *m, FtaEvent *ev)
     case FTA_EV_SCHED_PROCESS_EXEC:
         ev->u.proc.task = task_id (m, ev->u.proc.pid);
         ev->u.proc.child_task = ev->type == FTA_EV_SCHED_PROCESS_FORK
-                                    ? task_id (m, ev->u.proc.child_pid)
+                                    ? task_id_new (m, ev->u.proc.child_pid)
                                     : FTA_TASK_NONE;
         break;
     default:
@@ -793,10 +890,36 @@ number_tasks (FtaModel *m, FtaEvent *ev)
     }
 }
 
+/* The task with id ID ended unseen: its pid was given to a new task while
+ * the model believed it alive (its exit and last switch were lost).  What
+ * it was doing since its last event is not known: no span of it. */
+static void
+end_life (FtaModel *m, guint32 id)
+{
+    Task *t = g_ptr_array_index (m->tasks, id);
+    for (guint i = 0; i < m->cpus->len; i++) {
+        Cpu *c = &g_array_index (m->cpus, Cpu, i);
+        if (c->cur_task == id) {
+            cpu_charge (c, c->last_ts, c->cur_pid, c->cur_task);
+            c->cur_pid = -1;
+            c->cur_task = FTA_TASK_NONE;
+        }
+    }
+    if (!t)
+        return;
+    queue_leave (m, t);
+    t->n_hold = 0;
+    t->has_waking = FALSE;
+    t->state = MS_DEAD;
+}
+
 void
 fta_model_feed (FtaModel *m, FtaEvent *ev)
 {
+    m->replaced = FTA_TASK_NONE;
     number_tasks (m, ev);
+    if (G_UNLIKELY (m->replaced != FTA_TASK_NONE))
+        end_life (m, m->replaced);
     if (ev->type == FTA_EV_LOST || ev->type == FTA_EV_BUFFER_STARTED) {
         reset (m, ev->cpu);
         return;
@@ -841,6 +964,16 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
             queue_leave (m, t);
         break;
     }
+    case FTA_EV_SCHED_PROCESS_EXEC: {
+        /* the comm changes here: the run so far was under the old one */
+        Task *t = g_ptr_array_index (m->tasks, ev->u.proc.task);
+        if (t && t->state == MS_RUNNING && ev->u.proc.pid > 0) {
+            gint64 from = MAX (t->since, t->comm_mark);
+            task_ran (t, m->now > from ? m->now - from : 0);
+            t->comm_mark = m->now;
+        }
+        break;
+    }
     default:
         break;
     }
@@ -857,7 +990,9 @@ static int
 by_pid (gconstpointer a, gconstpointer b)
 {
     const Task *x = *(Task *const *) a, *y = *(Task *const *) b;
-    return (x->pid > y->pid) - (x->pid < y->pid);
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->id > y->id) - (x->id < y->id); /* a pid's tasks in order */
 }
 
 void

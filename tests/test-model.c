@@ -1010,6 +1010,121 @@ test_model_task_ids (ModelFixture *f, gconstpointer data)
     g_hash_table_destroy (ids);
 }
 
+/* --- a pid's tasks ------------------------------------------------------------ */
+
+/* The traces of tests/data/pids (their README tells each story), and
+ * their spans as "pid/task_seq state start-end cpuN truncated comm", times
+ * in us after 100 s, sorted; then each task's name and other comms (but
+ * the idle tasks'), in the order of task ids. */
+typedef struct {
+    const char *file;
+    const char *spans;
+    const char *names; /* "pid/seq name [others]" per task, in id order */
+} PidCase;
+
+static const PidCase pid_cases[] = {
+    { "reuse-after-exit.txt",
+      /* make runs 100-1200 and exits (Z); bash forks a new pid 500 at
+       * 1500, woken new at 1510 on CPU 1, runs 1600-4700 and execs gcc
+       * at 1700: 100 us as bash, 3000 as gcc */
+      "400/0 running 1200-5000 cpu0 0 bash\n"
+      "400/0 sleeping 5000-6000 cpu0 1 bash\n"
+      "500/0 running 100-1200 cpu0 0 make\n"
+      "500/1 runnable 1510-1600 cpu1 0 bash\n"
+      "500/1 running 1600-4700 cpu1 0 gcc\n"
+      "500/1 sleeping 4700-6000 cpu1 1 gcc\n",
+      "500/0 make []\n400/0 bash []\n500/1 gcc [bash]\n" },
+    { "fork-while-alive.txt",
+      /* worker (700) runs from 100 on CPU 0; its exit and last switch are
+       * not in the trace, and bash forks a new 700 at 1000: the worker's
+       * run has no known end (no span), CPU 0's current task is unknown
+       * until its next switch, whose prev (50) gets no span before it */
+      "400/0 running 200-1100 cpu1 0 bash\n"
+      "400/0 sleeping 1100-3000 cpu1 1 bash\n"
+      "50/0 idle-wait 2000-3000 cpu0 1 kworker/0:1\n"
+      "700/1 runnable 1010-1100 cpu1 0 bash\n"
+      "700/1 running 1100-1400 cpu1 0 bash\n"
+      "700/1 sleeping 1400-3000 cpu1 1 bash\n",
+      "700/0 worker []\n400/0 bash []\n700/1 bash []\n"
+      "50/0 kworker/0:1 []\n" },
+    { "new-while-alive.txt",
+      /* the same without the fork: sched_wakeup_new of a pid whose task
+       * ran begins a new task all the same */
+      "400/0 running 200-1100 cpu1 0 bash\n"
+      "400/0 sleeping 1100-3000 cpu1 1 bash\n"
+      "50/0 idle-wait 2000-3000 cpu0 1 kworker/0:1\n"
+      "700/1 runnable 1010-1100 cpu1 0 bash\n"
+      "700/1 running 1100-1400 cpu1 0 bash\n"
+      "700/1 sleeping 1400-3000 cpu1 1 bash\n",
+      "700/0 worker []\n400/0 bash []\n700/1 bash []\n"
+      "50/0 kworker/0:1 []\n" },
+    { "exec.txt",
+      /* sh runs 100-2300 and execs sleep at 2100: 2000 us as sh, 200 as
+       * sleep; sleep runs again 5100-5200: 300 us in all.  One task,
+       * named sh */
+      "600/0 runnable 5010-5100 cpu0 0 sleep\n"
+      "600/0 running 100-2300 cpu0 0 sleep\n"
+      "600/0 running 5100-5200 cpu0 0 sleep\n"
+      "600/0 sleeping 2300-5010 cpu0 0 sleep\n"
+      "600/0 sleeping 5200-6000 cpu0 1 sleep\n",
+      "600/0 sh [sleep]\n" },
+};
+
+static const char *
+pid_state_name (FtaTaskState s)
+{
+    switch (s) {
+    case FTA_TASK_RUNNING: return "running";
+    case FTA_TASK_RUNNABLE: return "runnable";
+    case FTA_TASK_SLEEPING: return "sleeping";
+    case FTA_TASK_BLOCKED: return "blocked";
+    case FTA_TASK_IDLE_WAIT: return "idle-wait";
+    default: return "other";
+    }
+}
+
+static void
+test_model_pid_tasks (ModelFixture *f, gconstpointer data)
+{
+    const PidCase *c = data;
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "pids", c->file, NULL);
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_auto (GStrv) lines = g_strsplit (g_strchomp (text), "\n", -1);
+    run_trace (f, (const char *const *) lines);
+    check_invariants (f);
+
+    GPtrArray *got = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < f->spans->len; i++) {
+        const GotSpan *g = &g_array_index (f->spans, GotSpan, i);
+        const FtaSpan *sp = &g->span;
+        g_assert_cmpint (fta_model_task_pid (f->model, sp->task), ==, sp->pid);
+        g_ptr_array_add (got, g_strdup_printf (
+            "%d/%u %s %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " cpu%d %d %s\n", sp->pid,
+            fta_model_task_seq (f->model, sp->task), pid_state_name (sp->state),
+            (sp->start_ns - BASE_NS) / 1000, (sp->end_ns - BASE_NS) / 1000, sp->cpu,
+            (sp->flags & FTA_SPAN_TRUNCATED) ? 1 : 0, g->comm));
+    }
+    g_ptr_array_sort (got, cmp_lines);
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < got->len; i++)
+        g_string_append (s, g_ptr_array_index (got, i));
+    g_assert_cmpstr (s->str, ==, c->spans);
+
+    g_string_truncate (s, 0);
+    for (guint id = 0; id < fta_model_n_tasks (f->model); id++) {
+        if (fta_model_task_pid (f->model, id) == 0)
+            continue;
+        const char *o = fta_model_task_other_comms (f->model, id);
+        g_string_append_printf (s, "%d/%u %s [%s]\n", fta_model_task_pid (f->model, id),
+                                fta_model_task_seq (f->model, id),
+                                fta_model_task_comm (f->model, id), o ? o : "");
+    }
+    g_assert_cmpstr (s->str, ==, c->names);
+    g_string_free (s, TRUE);
+    g_ptr_array_unref (got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1024,6 +1139,11 @@ main (int argc, char **argv)
                 model_teardown);
     g_test_add ("/model/task-ids", ModelFixture, NULL, model_setup, test_model_task_ids,
                 model_teardown);
+    for (guint i = 0; i < G_N_ELEMENTS (pid_cases); i++) {
+        g_autofree char *tp = g_strdup_printf ("/model/pid-tasks/%s", pid_cases[i].file);
+        g_test_add (tp, ModelFixture, &pid_cases[i], model_setup, test_model_pid_tasks,
+                    model_teardown);
+    }
 
     return g_test_run ();
 }

@@ -812,6 +812,132 @@ test_replay (gconstpointer data)
     got_clear (&g);
 }
 
+/* --- task identity ---------------------------------------------------------- */
+
+/* The replay's own reading of which task each pid names: a pid's task
+ * ends when it is switched out dead (X, Z, x); a fork's child, and a
+ * sched_wakeup_new of a pid whose task ran (was a line's task or in a
+ * switch), is a new task.  Every (pid, task number) must be one task id
+ * of the model's, and each id one (pid, task number). */
+typedef struct {
+    GHashTable *life;  /* pid -> task number + 1 */
+    GHashTable *dead;  /* pids whose task was switched out dead */
+    GHashTable *ran;   /* pids whose current task ran */
+    GHashTable *ids;   /* "pid/n" -> task id + 1 */
+    GHashTable *keys;  /* task id -> "pid/n" (owned) */
+    guint reused;      /* tasks beyond a pid's first */
+} Identity;
+
+static guint
+ident_life (Identity *d, gint32 pid, gboolean begins)
+{
+    guint n = GPOINTER_TO_UINT (g_hash_table_lookup (d->life, GINT_TO_POINTER (pid)));
+    if (n && pid > 0 && (begins || g_hash_table_contains (d->dead, GINT_TO_POINTER (pid)))) {
+        n++;
+        d->reused++;
+        g_hash_table_remove (d->dead, GINT_TO_POINTER (pid));
+        g_hash_table_remove (d->ran, GINT_TO_POINTER (pid));
+    }
+    if (!n)
+        n = 1;
+    g_hash_table_insert (d->life, GINT_TO_POINTER (pid), GUINT_TO_POINTER (n));
+    return n - 1;
+}
+
+static void
+ident_check (Identity *d, gint32 pid, guint32 task, gboolean begins)
+{
+    if (pid < 0)
+        return;
+    guint n = ident_life (d, pid, begins);
+    char *key = g_strdup_printf ("%d/%u", pid, n);
+    gpointer id = g_hash_table_lookup (d->ids, key);
+    const char *named = g_hash_table_lookup (d->keys, GUINT_TO_POINTER (task + 1));
+    if (!id && !named) {
+        g_hash_table_insert (d->ids, g_strdup (key), GUINT_TO_POINTER (task + 1));
+        g_hash_table_insert (d->keys, GUINT_TO_POINTER (task + 1), g_strdup (key));
+    } else if (GPOINTER_TO_UINT (id) != task + 1 || g_strcmp0 (named, key) != 0) {
+        g_test_message ("task %s is id %u for the model, which gives that id to %s",
+                        key, task, named ? named : "none");
+        g_test_fail ();
+    }
+    g_free (key);
+}
+
+static void
+ident_event (const FtaEvent *ev, gpointer data)
+{
+    Identity *d = data;
+    if (ev->pid >= 0) {
+        ident_check (d, ev->pid, ev->task, FALSE);
+        g_hash_table_add (d->ran, GINT_TO_POINTER (ev->pid));
+    }
+    switch (ev->type) {
+    case FTA_EV_SCHED_SWITCH:
+        ident_check (d, ev->u.sw.prev_pid, ev->u.sw.prev_task, FALSE);
+        ident_check (d, ev->u.sw.next_pid, ev->u.sw.next_task, FALSE);
+        g_hash_table_add (d->ran, GINT_TO_POINTER (ev->u.sw.prev_pid));
+        g_hash_table_add (d->ran, GINT_TO_POINTER (ev->u.sw.next_pid));
+        if (ev->u.sw.prev_state & (FTA_STATE_X | FTA_STATE_Z | FTA_STATE_x))
+            g_hash_table_add (d->dead, GINT_TO_POINTER (ev->u.sw.prev_pid));
+        break;
+    case FTA_EV_SCHED_WAKEUP_NEW:
+        ident_check (d, ev->u.wake.pid, ev->u.wake.task,
+                     g_hash_table_contains (d->ran, GINT_TO_POINTER (ev->u.wake.pid)));
+        break;
+    case FTA_EV_SCHED_WAKING:
+    case FTA_EV_SCHED_WAKEUP:
+        ident_check (d, ev->u.wake.pid, ev->u.wake.task, FALSE);
+        break;
+    case FTA_EV_SCHED_MIGRATE_TASK:
+        ident_check (d, ev->u.migrate.pid, ev->u.migrate.task, FALSE);
+        break;
+    case FTA_EV_SCHED_PROCESS_FORK:
+        ident_check (d, ev->u.proc.pid, ev->u.proc.task, FALSE);
+        ident_check (d, ev->u.proc.child_pid, ev->u.proc.child_task, TRUE);
+        break;
+    case FTA_EV_SCHED_PROCESS_EXIT:
+    case FTA_EV_SCHED_PROCESS_EXEC:
+        ident_check (d, ev->u.proc.pid, ev->u.proc.task, FALSE);
+        break;
+    default:
+        break;
+    }
+}
+
+/* DATA: a trace's path, and how many tasks of it are a pid's second or
+ * later (-1: any number). */
+typedef struct {
+    const char *path;
+    gint reused;
+} IdentCase;
+
+static void
+test_identity (gconstpointer data)
+{
+    const IdentCase *c = data;
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (c->path, &text, NULL, NULL));
+    Identity d = {
+        g_hash_table_new (g_direct_hash, g_direct_equal),
+        g_hash_table_new (g_direct_hash, g_direct_equal),
+        g_hash_table_new (g_direct_hash, g_direct_equal),
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+        g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free), 0 };
+    Got g;
+    feed (&g, text, NULL, ident_event, &d);
+    if (c->reused >= 0)
+        g_assert_cmpuint (d.reused, ==, (guint) c->reused);
+    g_test_message ("%s: %u tasks, %u of them a pid's second or later", c->path,
+                    g_hash_table_size (d.ids), d.reused);
+    got_clear (&g);
+    g_hash_table_unref (d.life);
+    g_hash_table_unref (d.dead);
+    g_hash_table_unref (d.ran);
+    g_hash_table_unref (d.ids);
+    g_hash_table_unref (d.keys);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -829,8 +955,27 @@ main (int argc, char **argv)
             *dot = 0;
         g_autofree char *tp = g_strdup_printf ("/wait/replay/%s", base);
         g_test_add_data_func (tp, p, test_replay);
+        /* no pid of the corpus names two tasks */
+        IdentCase *ic = g_new0 (IdentCase, 1);
+        *ic = (IdentCase) { p, 0 };
+        g_autofree char *ip = g_strdup_printf ("/wait/identity/%s", base);
+        g_test_add_data_func_full (ip, ic, test_identity, g_free);
+    }
+    static const struct { const char *file; gint reused; } pid_traces[] = {
+        { "reuse-after-exit.txt", 1 }, { "fork-while-alive.txt", 1 },
+        { "new-while-alive.txt", 1 }, { "exec.txt", 0 } };
+    GPtrArray *pid_paths = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < G_N_ELEMENTS (pid_traces); i++) {
+        IdentCase *ic = g_new0 (IdentCase, 1);
+        char *path = g_test_build_filename (G_TEST_DIST, "data", "pids", pid_traces[i].file,
+                                            NULL);
+        g_ptr_array_add (pid_paths, path);
+        *ic = (IdentCase) { path, pid_traces[i].reused };
+        g_autofree char *ip = g_strdup_printf ("/wait/identity/pids/%s", pid_traces[i].file);
+        g_test_add_data_func_full (ip, ic, test_identity, g_free);
     }
     int rc = g_test_run ();
+    g_ptr_array_free (pid_paths, TRUE);
     for (guint i = 0; i < texts->len; i++)
         g_unlink (g_ptr_array_index (texts, i));
     g_ptr_array_free (texts, TRUE);

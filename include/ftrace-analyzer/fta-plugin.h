@@ -33,10 +33,9 @@
  * fields by name, FtaField; 1.13: fta_context_output_file; 1.14: table
  * specs read identifiers and distributions, FTA_FIELD_ID32 and
  * FTA_FIELD_DIST_*, and make series, fta_results_add_series_spec; 1.15:
- * FTA_FIELD_OPT_INT64 and FTA_FIELD_OPT_DOUBLE).  The core
- * reads
- * a field only from
- * plugins whose abi_minor has it.
+ * FTA_FIELD_OPT_INT64 and FTA_FIELD_OPT_DOUBLE; 1.16: a pid's tasks,
+ * fta_context_task_seq and fta_context_task_other_comms).  The core reads
+ * a field only from plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
@@ -80,7 +79,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 15
+#define FTA_PLUGIN_ABI_MINOR 16
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -192,6 +191,16 @@ const char *fta_context_comm (const FtaContext *ctx, gint32 pid);
  * name of the task's rows instead: the comm it ran under longest (a thread
  * renamed while alive has one name in every table). */
 const char *fta_context_task_comm (const FtaContext *ctx, guint32 task);
+/* A pid names one task after another when the kernel reuses it (ABI
+ * 1.16): each has its own task id.  This is which task of its pid TASK
+ * is: 0 for the first the trace shows, 1 for the one that got the pid
+ * after it (a fork, or an event after its last switch-out, dead), and so
+ * on.  Tables keyed by pid show it as the column task_seq. */
+guint32 fta_context_task_seq (const FtaContext *ctx, guint32 task);
+/* In finish (ABI 1.16): the comms TASK ran under besides its name (an
+ * exec or a rename), ", "-separated in the order it first ran under them,
+ * or NULL when it ran under one only.  Valid until the run ends. */
+const char *fta_context_task_other_comms (const FtaContext *ctx, guint32 task);
 /* "--comm 'x' --pid 1,2" or "" : for headings. */
 const char *fta_context_filter_text (const FtaContext *ctx);
 /* TRUE when a sink may colour what it writes to OUT with terminal escape
