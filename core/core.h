@@ -122,6 +122,12 @@ gboolean fta_sniff (const guchar *b, gsize n, const char *path, gboolean stream,
                     gboolean *tracedat, GError **error);
 /* The same for the first bytes of PATH when it is a regular file. */
 gboolean fta_sniff_path (const char *path, gboolean *tracedat, GError **error);
+/* A trace.dat compressed whole (gzip, zstd or xz) in the regular file
+ * PATH: unpacked into an unlinked temporary file whose descriptor is
+ * *UNPACKED (-1 for anything else), the compression in *COMPRESSION.
+ * FALSE with ERROR (FTA_EXIT_INPUT) when the unpacking fails. */
+gboolean fta_sniff_packed_tracedat (const char *path, int *unpacked, const char **compression,
+                                    GError **error);
 
 /* --- compressed input (decompress.c) -------------------------------------- */
 

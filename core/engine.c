@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -339,7 +340,8 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
  * exactly as read_all takes a text's.  Decoding threads: as for text, an
  * analysis keeps one thread for the model and the plugins. */
 static gboolean
-read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
+read_tracedat (FtaEngine *e, const FtaRunConfig *rc, int unpacked, const char *packed,
+               GError **error)
 {
     FtaQuality *q = &e->q;
     guint text = 0;
@@ -356,8 +358,14 @@ read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     }
     guint workers = e->jobs <= 1 ? 0
                     : e->counts_only || e->filter_lines ? e->jobs : e->jobs - 1;
-    /* standard input redirected from a trace.dat: the same file again */
+    /* standard input redirected from a trace.dat: the same file again; a
+     * compressed one: the file it was unpacked into */
+    char fd_path[48];
     const char *path = strcmp (rc->input_path, "-") == 0 ? "/dev/stdin" : rc->input_path;
+    if (unpacked >= 0) {
+        g_snprintf (fd_path, sizeof fd_path, "/proc/self/fd/%d", unpacked);
+        path = fd_path;
+    }
     FtaTraceDat *t = fta_tracedat_open (path, rc->buffer, e->parser, workers, text, types,
                                         error);
     if (!t)
@@ -381,6 +389,7 @@ read_tracedat (FtaEngine *e, const FtaRunConfig *rc, GError **error)
     const FtaTraceDatInfo *info = fta_tracedat_info (t);
     q->lines_total = line_no;
     q->format = "trace.dat";
+    q->compression = packed;
     GString *v = g_string_new (NULL);
     g_string_printf (v, "trace-cmd file version %d", info->file_version);
     if (info->compression)
@@ -490,6 +499,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
 
     gboolean plugins = !rc->events_only && !rc->filter_lines;
     FtaOutFile out_file = { NULL, NULL, NULL }; /* `filter`'s */
+    int unpacked = -1; /* a compressed trace.dat, unpacked */
     e.filter_lines = rc->filter_lines;
     e.counts_only = rc->events_only != NULL;
     e.quiet = rc->quiet;
@@ -528,8 +538,11 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     e.q.input_path = rc->input_path;
     e.q.profile = p->source;
     gboolean tracedat = FALSE;
-    if (!fta_sniff_path (rc->input_path, &tracedat, error))
+    const char *packed = NULL;
+    if (!fta_sniff_path (rc->input_path, &tracedat, error)
+        || (!tracedat && !fta_sniff_packed_tracedat (rc->input_path, &unpacked, &packed, error)))
         goto fail;
+    tracedat = tracedat || unpacked >= 0;
     if (rc->buffer && *rc->buffer && !tracedat) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_USAGE,
                      "--buffer %s: %s is not a trace.dat; buffers (instances recorded "
@@ -556,7 +569,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     }
     gboolean read_ok;
     if (tracedat) {
-        read_ok = read_tracedat (&e, rc, error);
+        read_ok = read_tracedat (&e, rc, unpacked, packed, error);
     } else {
         read_ok = read_all (&e, input, error);
         fta_input_close (input);
@@ -612,6 +625,8 @@ fail:
     if (out_file.f) /* a failed filter leaves no partial output */
         fta_output_end (&out_file, FALSE, 0, NULL);
 done:
+    if (unpacked >= 0)
+        close (unpacked);
     fta_output_clear (&out_file);
     fta_results_free (results);
     fta_engine_clear (&e);

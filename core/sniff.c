@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,4 +88,121 @@ fta_sniff_path (const char *path, gboolean *tracedat, GError **error)
         close (fd);
     return n <= 0 || fta_sniff (b, (gsize) n, std ? "standard input" : path, FALSE, tracedat,
                                 error);
+}
+
+/* Decompresses the rest of D, after the HEAD bytes already decoded, into
+ * an unlinked temporary file: its descriptor, or -1 with ERROR. */
+static int
+unpack (FtaDecoder *d, const char *path, const char *kind, const char *head, gsize n,
+        GError **error)
+{
+    char *name = NULL;
+    GError *tmp_error = NULL;
+    int fd = g_file_open_tmp ("ftrace-analyzer-XXXXXX.dat", &name, &tmp_error);
+    if (fd < 0) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                     "%s is a %s-compressed trace.dat and cannot be unpacked (a trace.dat "
+                     "is read by seeking in it): %s; set TMPDIR to a directory with room, or "
+                     "decompress it yourself", path, kind, tmp_error->message);
+        g_error_free (tmp_error);
+        return -1;
+    }
+    /* nothing is left behind, whatever happens next: the file lives as
+     * long as its descriptor */
+    unlink (name);
+    g_free (name);
+    gsize cap = 1u << 20;
+    char *buf = g_malloc (cap);
+    memcpy (buf, head, n);
+    gssize got = (gssize) n;
+    const char *failed = NULL;
+    int err = 0;
+    do {
+        for (gssize off = 0; off < got;) {
+            ssize_t w = write (fd, buf + off, (size_t) (got - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                failed = "write";
+                err = errno;
+                break;
+            }
+            off += w;
+        }
+        if (failed)
+            break;
+        got = fta_decoder_read (d, buf, cap, error);
+    } while (got > 0);
+    g_free (buf);
+    if (failed) {
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                     "%s is a %s-compressed trace.dat, and unpacking it into %s failed: %s; "
+                     "set TMPDIR to a directory with room, or decompress it yourself",
+                     path, kind, g_get_tmp_dir (), g_strerror (err));
+        close (fd);
+        return -1;
+    }
+    if (got < 0) {
+        /* the decoder's hint, to pipe what comes before, does not hold for
+         * a trace.dat */
+        if (error && *error && (*error)->code == FTA_EXIT_INPUT
+            && strstr ((*error)->message, "damaged or cut short")) {
+            g_clear_error (error);
+            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
+                         "%s is a %s-compressed trace.dat whose %s data is damaged or cut "
+                         "short: it cannot be read (a trace.dat is read whole, by seeking in it)",
+                         path, kind, kind);
+        }
+        close (fd);
+        return -1;
+    }
+    return fd;
+}
+
+gboolean
+fta_sniff_packed_tracedat (const char *path, int *unpacked, const char **compression,
+                           GError **error)
+{
+    *unpacked = -1;
+    *compression = NULL;
+    gboolean std = strcmp (path, "-") == 0;
+    /* standard input redirected from a file: opened again, so that its
+     * offset stays where the text reader expects it */
+    int fd = open (std ? "/dev/stdin" : path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return TRUE; /* fta_input_open says why */
+    struct stat st;
+    guchar b[16];
+    ssize_t n = 0;
+    if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)) {
+        do
+            n = read (fd, b, sizeof b);
+        while (n < 0 && errno == EINTR);
+    }
+    FtaCompression kind = n > 0 ? fta_compression_detect (b, (gsize) n) : FTA_COMPRESSION_NONE;
+    if (kind == FTA_COMPRESSION_NONE) {
+        close (fd);
+        return TRUE;
+    }
+    const char *name = std ? "standard input" : path;
+    /* the first bytes inside: a trace.dat, or text the input reads itself */
+    FtaDecoder *d = fta_decoder_new (kind, fd, name, b, (gsize) n, NULL);
+    char head[FTA_TRACEDAT_MAGIC_LEN];
+    gssize got = 0;
+    while (d && got < (gssize) sizeof head) {
+        gssize r = fta_decoder_read (d, head + got, sizeof head - (gsize) got, NULL);
+        if (r <= 0)
+            break;
+        got += r;
+    }
+    gboolean ok = TRUE;
+    if (d && got == (gssize) sizeof head
+        && memcmp (head, FTA_TRACEDAT_MAGIC, FTA_TRACEDAT_MAGIC_LEN) == 0) {
+        *unpacked = unpack (d, name, fta_compression_name (kind), head, (gsize) got, error);
+        *compression = fta_compression_name (kind);
+        ok = *unpacked >= 0;
+    }
+    fta_decoder_free (d);
+    close (fd);
+    return ok;
 }

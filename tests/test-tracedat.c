@@ -379,6 +379,72 @@ test_pipe (void)
     g_free (dat);
 }
 
+/* A trace.dat compressed whole (as files are for transfer: .xz, .gz) reads
+ * as the file itself, from its path and from standard input, and leaves
+ * nothing behind in TMPDIR; one cut short is an input error. */
+static void
+test_packed (void)
+{
+    char *v6 = unpack_v6 ();
+    char *xz = data ("two-buffers-v6.dat.xz");
+    const char *args[] = { "--buffer", "irqs", NULL };
+    JsonParser *a = analyze (xz, args), *b = analyze (v6, args);
+    assert_same_analysis (a, b, "xz-compressed trace.dat");
+    g_assert_cmpint (input_int (a, "file_version"), ==, 6);
+    g_assert_cmpstr (input_str (a, "compression"), ==, "xz");
+    g_assert_cmpstr (input_str (b, "compression"), ==, "none");
+    g_object_unref (a);
+    g_object_unref (b);
+
+    char *dat = data ("two-buffers.dat");
+    char *gz = g_build_filename (tmpdir, "two-buffers.dat.gz", NULL);
+    char *cut = g_build_filename (tmpdir, "two-buffers-cut.dat.gz", NULL);
+    char *tmp = g_build_filename (tmpdir, "unpack-tmp", NULL);
+    g_mkdir_with_parents (tmp, 0700);
+    char *cmd = g_strdup_printf ("gzip -c '%s' > '%s' && head -c 20000 '%s' > '%s'", dat, gz,
+                                 gz, cut);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    const char *direct_args[] = { "events", "-q", dat, NULL };
+    FtaTestRun direct = fta_test_run_argv (direct_args);
+    g_assert_cmpint (direct.rc, ==, 0);
+    for (int stdin_ = 0; stdin_ < 2; stdin_++) {
+        cmd = g_strdup_printf ("TMPDIR='%s' '%s' events -q %s'%s'", tmp, g_getenv ("FTA_BIN"),
+                               stdin_ ? "- < " : "", gz);
+        r = fta_test_run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        /* the same but for the format line naming the compression */
+        char *at = strstr (r.out, "zstd-compressed), gzip\n");
+        g_assert_nonnull (at);
+        memmove (at + 16, at + 22, strlen (at + 22) + 1);
+        g_assert_cmpstr (r.out, ==, direct.out);
+        fta_test_run_clear (&r);
+        g_free (cmd);
+    }
+    cmd = g_strdup_printf ("TMPDIR='%s' '%s' -q '%s'", tmp, g_getenv ("FTA_BIN"), cut);
+    r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 3);
+    g_assert_nonnull (strstr (r.err, "gzip-compressed trace.dat"));
+    g_assert_nonnull (strstr (r.err, "damaged or cut short"));
+    g_assert_null (strstr (r.err, "| ftrace-analyzer -")); /* no pipe for a trace.dat */
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    /* the unpacked copies were unlinked as soon as made */
+    GDir *d = g_dir_open (tmp, 0, NULL);
+    g_assert_nonnull (d);
+    g_assert_null (g_dir_read_name (d));
+    g_dir_close (d);
+    fta_test_run_clear (&direct);
+    g_free (tmp);
+    g_free (cut);
+    g_free (gz);
+    g_free (dat);
+    g_free (xz);
+    g_free (v6);
+}
+
 static char *
 corpus (const char *rel)
 {
@@ -574,6 +640,7 @@ main (int argc, char **argv)
     g_test_add_func ("/tracedat/jobs", test_jobs);
     g_test_add_func ("/tracedat/truncated", test_truncated);
     g_test_add_func ("/tracedat/pipe", test_pipe);
+    g_test_add_func ("/tracedat/packed", test_packed);
     static const char *const scenarios[] = { "cpu_contention", "io_block", "qemu_tcg",
                                              "quiet", "lossy" };
     for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++) {
