@@ -12,6 +12,13 @@
  * bounded whatever the trace's size; a --window that would make more
  * windows is widened, and the series' window_ns says by how much.
  * Periodicity is looked for in the fine buckets.
+ *
+ * Busy time per CPU and run time per task are kept in coarser buckets,
+ * as there are many of them: without --window a power of ten wide (from
+ * 10 us, ten times wider each time they would exceed TL_BUSY_BUCKETS),
+ * which divides any window the end can choose; with --window the fine
+ * buckets, the windows.  A wide host thus costs at most TL_BUSY_BUCKETS
+ * values per CPU and per task that runs all along, not TL_AUTO_BUCKETS.
  */
 #include <string.h>
 
@@ -19,6 +26,7 @@
 
 #define TL_AUTO_BUCKETS 20000
 #define TL_USER_BUCKETS 10000
+#define TL_BUSY_BUCKETS 1000
 #define TL_MAX_CPUS 4096
 #define TL_MAX_LAG 4000
 
@@ -66,16 +74,20 @@ typedef struct {
     gint64 res;             /* fine bucket width */
     guint factor;           /* widening step of the fine buckets */
     guint max_buckets;
-    guint task_mult;        /* task buckets are res * task_mult wide */
     gint64 t0, t_last;      /* G_MININT64 until something is seen */
     GArray *counts;         /* TlCounts per fine bucket */
-    GPtrArray *busy;        /* per CPU: GArray of gint64 per fine bucket, or NULL */
+    GPtrArray *busy;        /* per CPU: GArray of gint64 per busy bucket, or NULL */
+    gint64 bres;            /* busy (and task) bucket width: res with --window */
     FtaTasks *tasks;        /* TlTask per task that ran, in order of first span */
     /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
      * is bucket cur_b, which exists */
     gboolean cur_ok;
     gint64 cur_lo;
-    guint cur_b, cur_tb; /* cur_tb: its task bucket */
+    guint cur_b;
+    /* the same for the busy buckets: [bcur_lo, bcur_lo + bres) is bcur_b */
+    gboolean bcur_ok;
+    gint64 bcur_lo;
+    guint bcur_b;
 } Timeline;
 
 static void
@@ -153,13 +165,13 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         tl->factor = 10;
         tl->max_buckets = TL_AUTO_BUCKETS;
         /* the chosen window is at least 10 fine buckets wide (see
-         * tl_pick_window), so task buckets can be 10 times coarser */
-        tl->task_mult = 10;
+         * tl_pick_window), so busy buckets can start 10 times coarser */
+        tl->bres = tl->res * 10;
     } else {
         tl->res = tl->asked_ns;
         tl->factor = 2;
         tl->max_buckets = TL_USER_BUCKETS;
-        tl->task_mult = 1;
+        tl->bres = tl->res;
     }
     tl->t0 = G_MININT64;
     tl->t_last = G_MININT64;
@@ -184,7 +196,35 @@ tl_coarsen_i64 (GArray *a, guint f)
     g_array_set_size (a, n);
 }
 
-/* Makes the fine (and task) buckets F times wider. */
+/* Makes the busy and task buckets F times wider. */
+static void
+tl_busy_coarsen (Timeline *tl, guint f)
+{
+    for (guint i = 0; i < tl->busy->len; i++)
+        if (g_ptr_array_index (tl->busy, i))
+            tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
+    for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
+        TlTask *t = fta_tasks_nth (tl->tasks, k);
+        GArray *runs = t->runs;
+        tl_runs_flush (t);
+        guint out = 0;
+        for (guint i = 0; i < runs->len; i++) {
+            TlRun r = g_array_index (runs, TlRun, i);
+            r.idx /= f;
+            if (out > 0 && g_array_index (runs, TlRun, out - 1).idx == r.idx)
+                g_array_index (runs, TlRun, out - 1).ns += r.ns;
+            else
+                g_array_index (runs, TlRun, out++) = r;
+        }
+        g_array_set_size (runs, out);
+        tl_runs_unflush (t);
+    }
+    tl->bres *= f;
+    tl->bcur_ok = FALSE;
+}
+
+/* Makes the fine buckets F times wider, and with --window the busy and
+ * task buckets, which are the same. */
 static void
 tl_coarsen (Timeline *tl)
 {
@@ -205,25 +245,8 @@ tl_coarsen (Timeline *tl)
         g_array_index (c, TlCounts, i) = sum;
     }
     g_array_set_size (c, n);
-    for (guint i = 0; i < tl->busy->len; i++)
-        if (g_ptr_array_index (tl->busy, i))
-            tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
-    for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
-        TlTask *t = fta_tasks_nth (tl->tasks, k);
-        GArray *runs = t->runs;
-        tl_runs_flush (t);
-        guint out = 0;
-        for (guint i = 0; i < runs->len; i++) {
-            TlRun r = g_array_index (runs, TlRun, i);
-            r.idx /= f;
-            if (out > 0 && g_array_index (runs, TlRun, out - 1).idx == r.idx)
-                g_array_index (runs, TlRun, out - 1).ns += r.ns;
-            else
-                g_array_index (runs, TlRun, out++) = r;
-        }
-        g_array_set_size (runs, out);
-        tl_runs_unflush (t);
-    }
+    if (!tl->automatic)
+        tl_busy_coarsen (tl, f);
     tl->res *= f;
     tl->cur_ok = FALSE;
 }
@@ -249,7 +272,6 @@ tl_bucket_find (Timeline *tl, gint64 ts)
     if (ts >= tl->t0) {
         tl->cur_ok = TRUE;
         tl->cur_b = b;
-        tl->cur_tb = b / tl->task_mult;
         tl->cur_lo = tl->t0 + (gint64) b * tl->res;
     }
     return b;
@@ -358,29 +380,39 @@ tl_on_span (void *self, const FtaSpan *sp)
     gint64 s = MAX (sp->start_ns, tl->t0), e = sp->end_ns;
     if (e <= s)
         return;
-    /* widen first: indexes below stay valid.  E - 1 is past t0, so its
-     * bucket is the cached one. */
-    guint last = tl_bucket (tl, e - 1);
-    guint first = s >= tl->cur_lo ? last : (guint) ((s - tl->t0) / tl->res);
+    /* widen first: indexes below stay valid.  With --window the busy
+     * buckets are the fine ones. */
+    if (!tl->automatic)
+        tl_bucket (tl, e - 1);
+    guint first, last;
+    if (G_LIKELY (tl->bcur_ok && s >= tl->bcur_lo && e - 1 - tl->bcur_lo < tl->bres)) {
+        first = last = tl->bcur_b;
+    } else {
+        /* without --window a power of ten at most span / 100: see tl_finish */
+        while (tl->automatic && (e - 1 - tl->t0) / tl->bres >= TL_BUSY_BUCKETS)
+            tl_busy_coarsen (tl, 10);
+        last = (guint) ((e - 1 - tl->t0) / tl->bres);
+        first = (guint) ((s - tl->t0) / tl->bres);
+        tl->bcur_ok = TRUE;
+        tl->bcur_b = last;
+        tl->bcur_lo = tl->t0 + (gint64) last * tl->bres;
+    }
+    gint64 bres = tl->bres, t0 = tl->t0;
     GArray *busy = tl_cpu_busy (tl, sp->cpu);
     if (busy) {
         if (busy->len <= last)
             g_array_set_size (busy, last + 1);
         for (guint b = first; b <= last; b++) {
-            gint64 lo = tl->t0 + (gint64) b * tl->res;
-            g_array_index (busy, gint64, b) += MIN (e, lo + tl->res) - MAX (s, lo);
+            gint64 lo = t0 + (gint64) b * bres;
+            g_array_index (busy, gint64, b) += MIN (e, lo + bres) - MAX (s, lo);
         }
     }
     TlTask *t = fta_tasks_get (tl->tasks, sp->task, sp->pid, sp->cpu);
     t->task = sp->task;
     t->total += e - s;
-    /* task buckets are task_mult fine buckets; last's is the cached one */
-    gint64 tres = tl->res * tl->task_mult, t0 = tl->t0;
-    guint tb_last = tl->cur_tb;
-    guint tb_first = first == last ? tb_last : first / tl->task_mult;
-    for (guint tb = tb_first; tb <= tb_last; tb++) {
-        gint64 lo = t0 + (gint64) tb * tres;
-        tl_add_run (t, tb, MIN (e, lo + tres) - MAX (s, lo));
+    for (guint b = first; b <= last; b++) {
+        gint64 lo = t0 + (gint64) b * bres;
+        tl_add_run (t, b, MIN (e, lo + bres) - MAX (s, lo));
     }
 }
 
@@ -707,9 +739,9 @@ tl_finish (void *self, FtaResults *r)
     TlWindows w = { 0 };
     w.span = tl->t_last - tl->t0;
     if (tl->automatic) {
-        /* a multiple of the task buckets: res is 10^k and res * 10 <=
-         * span / 200 once the buckets were widened at all */
-        w.window = tl_pick_window (w.span, tl->res * tl->task_mult);
+        /* at least 10 fine buckets: res is 10^k and res * 10 <= span / 200
+         * once the buckets were widened at all */
+        w.window = tl_pick_window (w.span, tl->res * 10);
     } else {
         /* widen --window with the fine buckets, so windows stay bounded */
         while (w.span / tl->res >= TL_USER_BUCKETS)
@@ -753,7 +785,13 @@ tl_finish (void *self, FtaResults *r)
             fta_table_set_int (t, row, c_m[m], w.metric[m][i]);
     }
 
-    /* per CPU: one row per (window, CPU), so any number of CPUs fits */
+    /* per CPU: one row per (window, CPU), so any number of CPUs fits.  The
+     * busy buckets divide the window: with --window they are its fine
+     * buckets; without, a power of ten that was at most the span / 100 when
+     * it was chosen (or the first 10 us), and the window is 1, 2 or 5 x
+     * 10^k at least that and at least res x 10, itself a power of ten. */
+    g_assert (w.window % tl->bres == 0);
+    guint bper = (guint) (w.window / tl->bres);
     title = g_strdup_printf ("CPU busy per %s window", win);
     t = fta_results_add_series (r, "timeline", "cpu_busy", title, w.window, tl->t0);
     g_free (title);
@@ -769,10 +807,10 @@ tl_finish (void *self, FtaResults *r)
             if (!b)
                 continue;
             gint64 ns = 0;
-            for (guint j = i * w.per; j < MIN (b->len, (i + 1) * w.per); j++)
+            for (guint j = i * bper; j < MIN (b->len, (i + 1) * bper); j++)
                 ns += g_array_index (b, gint64, j);
             if (i == w.n - 1)
-                for (guint j = (i + 1) * w.per; j < b->len; j++)
+                for (guint j = (i + 1) * bper; j < b->len; j++)
                     ns += g_array_index (b, gint64, j);
             guint row = fta_table_add_row (t);
             fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
@@ -808,7 +846,7 @@ tl_finish (void *self, FtaResults *r)
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
     guint c_rpct = fta_table_add_column (t, "run_pct", FTA_COL_PERCENT, FALSE);
-    guint tper = w.per / tl->task_mult; /* task buckets per window */
+    guint tper = bper; /* task buckets per window */
     guint *pos = g_new0 (guint, top->len);
     for (guint i = 0; i < w.n; i++) {
         gint64 len = tl_window_len (&w, i);
