@@ -674,7 +674,7 @@ text_rows (const char *out, const char *table, gboolean *more)
         l++;
     g_assert_nonnull (*l);
     for (l += 2; *l && **l; l++) { /* past the heading and the column names */
-        if (strstr (*l, "more rows"))
+        if (g_str_has_prefix (*l, "  ... ") && strstr (*l, " more "))
             *more = TRUE;
         else
             rows++;

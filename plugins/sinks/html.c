@@ -11,8 +11,8 @@
  * Findings make the executive summary's top list and the recommendations
  * section; the quality section holds every FtaQuality field.
  *
- * Each table shows its first --top rows; all rows follow in a collapsed
- * <details>.  A column's cells are in the one unit its heading names
+ * Each table shows its first --top rows, a line saying how the rest are
+ * distributed (sink-rest.h), and all rows in a collapsed <details>.  A column's cells are in the one unit its heading names
  * ("run (ms)"), fixed by its table; every numeric cell carries its exact
  * value in data-v (and, for durations, in ns in the title), which the
  * sorting script uses and scripts can read back.  The summary lines show
@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+
+#include "sink-rest.h"
 
 typedef struct {
     const FtaContext *ctx;
@@ -431,6 +433,13 @@ table_block (FILE *out, const FtaTable *t, guint top, gboolean collapsed)
     }
     gboolean details = has_details (t);
     table_one (out, t, 0, shown, "sortable top", FALSE);
+    char *rest = sink_rest_line (t, shown, 0);
+    if (rest) {
+        fputs ("<p class=\"rest\">&hellip; ", out);
+        esc (out, rest);
+        fputs ("</p>\n", out);
+        g_free (rest);
+    }
     if (shown < nr || details) {
         if (shown < nr)
             fprintf (out, "<details class=\"all\"><summary>All %u rows (%u more)%s</summary>\n",
@@ -1475,6 +1484,7 @@ static const char css[] =
     "h3 code{font-size:12px;color:var(--muted);font-weight:normal}\n"
     "h4{font-size:13px;margin:10px 0 2px}\n"
     ".rows{font-size:12px;color:var(--muted);font-weight:normal}\n"
+    "p.rest{margin:2px 0 4px;color:var(--muted);font-size:13px}\n"
     ".blurb,.input{color:var(--muted);margin:2px 0 8px}\n"
     ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}\n"
     ".card{flex:1 1 150px;border:1px solid var(--line);border-radius:6px;"

@@ -2,11 +2,14 @@
  *
  * Each column is shown in the one unit its table fixed (durations in us,
  * ms or s, whatever their values), named in its heading ("run_ms").
- * Tables show the first --top rows; the JSON sink has them all.
+ * Tables show the first --top rows and a line saying how the rest are
+ * distributed (sink-rest.h); the JSON sink has them all.
  */
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+
+#include "sink-rest.h"
 
 typedef struct {
     const FtaContext *ctx;
@@ -145,9 +148,13 @@ text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
             }
             fputs ("\n", out);
         }
-        if (shown < nr)
-            fprintf (out, "  ... %u more rows (--top 0 shows all, -f json has all)\n",
-                     nr - shown);
+        if (shown < nr) {
+            static const char hint[] = " (all: --top 0, -f json)";
+            guint room = !limit ? 0 : limit > 6 + strlen (hint) ? limit - 6 - strlen (hint) : 1;
+            char *rest = sink_rest_line (t, shown, room);
+            fprintf (out, "  ... %s%s\n", rest, hint);
+            g_free (rest);
+        }
         if (hidden)
             fprintf (out, "  ... %u more columns (-f csv and -f json have them)\n", hidden);
     }
