@@ -291,6 +291,41 @@ test_heatmap_rows (void)
     g_free (title);
 }
 
+/* 192 VMs (tests/data/wide: VM k is tgid 14046 + k x 32768): their steal
+ * is a heatmap of 64 rows of 3 VMs, not 20 lines of the first VMs. */
+static void
+test_heatmap_vms (void)
+{
+    char *dir = g_dir_make_tmp ("fta-gpv-XXXXXX", NULL);
+    char *out = g_strconcat (dir, "/", NULL);
+    char *trace = g_test_build_filename (G_TEST_DIST, "data", "wide", "qemu_tcg_384cpus.txt.xz",
+                                         NULL);
+    char *cfg = g_build_filename (dir, "p.cfg", NULL);
+    g_assert_true (g_file_set_contents (
+        cfg, "plugins = { gnuplot = { run = false; }; };\n", -1, NULL));
+    const char *args[] = { "-q", "-c", cfg, "-f", "gnuplot", "-o", out, trace, NULL };
+    g_assert_cmpint (run (args, NULL), ==, 0);
+    char *gp = g_build_filename (dir, "report.kvm.vm_steal.gp", NULL), *text;
+    g_assert_true (g_file_get_contents (gp, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "each row 3 VMs, upper band their mean"));
+    g_assert_nonnull (strstr (text, "set ylabel \"VM\""));
+    g_assert_nonnull (strstr (text, "set cblabel \"steal %\""));
+    g_assert_nonnull (strstr (text, "set yrange [-0.5:63.5]"));
+    /* the first group: the first three VMs; the last: the last three */
+    g_assert_nonnull (strstr (text, "set ytics (\"14046-79582\" 0, "));
+    char *last = g_strdup_printf ("\"%d-%d\" 62)", 14046 + 186 * 32768, 14046 + 188 * 32768);
+    g_assert_nonnull (strstr (text, last));
+    g_assert_null (strstr (text, "with steps"));
+    g_free (last);
+    g_free (text);
+    rm_rf (dir);
+    g_free (gp);
+    g_free (cfg);
+    g_free (trace);
+    g_free (out);
+    g_free (dir);
+}
+
 static void
 test_needs_output (void)
 {
@@ -312,5 +347,6 @@ main (int argc, char **argv)
     g_test_add_func ("/gnuplot/no-run", test_no_run);
     g_test_add_func ("/gnuplot/needs-output", test_needs_output);
     g_test_add_func ("/gnuplot/heatmap-rows", test_heatmap_rows);
+    g_test_add_func ("/gnuplot/heatmap-vms", test_heatmap_vms);
     return g_test_run ();
 }

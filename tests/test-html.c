@@ -345,6 +345,45 @@ test_heatmap_wide (void)
     g_free (html);
 }
 
+/* 192 VMs (tests/data/wide: VM k is tgid 14046 + k x 32768): the steal
+ * heatmap has 64 rows of 3 VMs, and every label fits the margin (15
+ * characters), the whole of it in its tooltip. */
+static void
+test_heatmap_vms (void)
+{
+    char *trace = g_test_build_filename (G_TEST_DIST, "data", "wide", "qemu_tcg_384cpus.txt.xz",
+                                         NULL);
+    char *out = g_build_filename (tmpdir, "vms.html", NULL);
+    const char *args[] = { "report", "-q", trace, "-o", out, NULL };
+    g_assert_cmpint (run (NULL, args, NULL), ==, 0);
+    char *html = read_text (out);
+    const char *sec = strstr (html, "id=\"s-kvm.vm_steal\"");
+    g_assert_nonnull (sec);
+    const char *svg = strstr (sec, "<svg class=\"chart heat\"");
+    g_assert_nonnull (svg);
+    const char *end = strstr (svg, "</svg>");
+    guint n = 0;
+    for (const char *p = svg; (p = strstr (p, "<text class=\"yl\"")) && p < end; p++, n++) {
+        const char *a = strchr (p, '>') + 1, *b = strstr (a, "</text>");
+        const char *t = g_strstr_len (a, b - a, "<title>");
+        char *shown = unescape (a, (t ? t : b) - a);
+        g_assert_cmpint (g_utf8_strlen (shown, -1), <=, 15);
+        if (n == 0) {
+            g_assert_cmpstr (shown, ==, "vm 14046\u2026 +2");
+            g_assert_nonnull (t);
+            g_assert_true (g_str_has_prefix (t, "<title>vm 14046 qemu-system-x86 \u2026 vm 79582 "));
+        }
+        g_free (shown);
+    }
+    /* 64 rows, labelled every other one at this height */
+    g_assert_cmpuint (n, ==, 32);
+    g_assert_nonnull (strstr (svg, "each row: 3 lines"));
+    g_free (html);
+    g_unlink (out);
+    g_free (out);
+    g_free (trace);
+}
+
 /* report without -o writes report.html where it runs; -f is refused */
 static void
 test_default_output (void)
@@ -382,6 +421,7 @@ main (int argc, char **argv)
     g_test_add_func ("/html/series", test_series);
     g_test_add_func ("/html/heatmap/gap", test_heatmap_gap);
     g_test_add_func ("/html/heatmap/wide", test_heatmap_wide);
+    g_test_add_func ("/html/heatmap/vms", test_heatmap_vms);
     g_test_add_func ("/html/report/default-output", test_default_output);
     int rc = g_test_run ();
     g_rmdir (tmpdir);

@@ -225,7 +225,8 @@ gp_cmp_i64 (const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* heatmap: x time, y COL_KEY (cpu), colour COL_PCT; returns its rows */
+/* heatmap: x time, y COL_KEY (cpu, vm), colour COL_PCT; grey where a key
+ * has no value in a window; returns its rows */
 static guint
 gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
                   guint col_pct, const char *title)
@@ -280,10 +281,26 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
         }
     g_string_append (s, "EOD\n");
     gp_panel_reset (s);
+    /* room on the left for the longest label: "1193694-1259230" */
+    int label_len = 0;
+    for (guint row = 0; row < rows && n; row++) {
+        char *l = g_strdup_printf ("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                   g_array_index (keys, gint64, row * g),
+                                   g_array_index (keys, gint64, MIN ((row + 1) * g, n) - 1));
+        label_len = MAX (label_len, (int) strlen (l));
+        g_free (l);
+    }
+    if (label_len + 4 > 12)
+        g_string_append_printf (s, "set lmargin %d\n", label_len + 4);
+    /* "CPU", "VM": the key's name, capitals when short */
+    const char *kname = fta_table_column (t, col_key)->name;
+    char *ylabel = strlen (kname) <= 3 ? g_ascii_strup (kname, -1) : g_strdup (kname);
+    const char *pname = fta_table_column (t, col_pct)->name;
+    gsize plen = g_str_has_suffix (pname, "_pct") ? strlen (pname) - 4 : strlen (pname);
     g_string_append (s, "set title ");
     if (g > 1) {
-        char *t2 = g_strdup_printf ("%s: each row %u CPUs, upper band their mean, lower "
-                                    "band their maximum", title, g);
+        char *t2 = g_strdup_printf ("%s: each row %u %ss, upper band their mean, lower "
+                                    "band their maximum", title, g, ylabel);
         gp_quote (s, t2);
         g_free (t2);
     } else {
@@ -293,14 +310,15 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
         s,
         "\nset xlabel \"time since trace start (s)\"\nset ylabel \"%s\"\nunset key; unset grid\n"
         "set xrange [0:%s]; set yrange [-0.5:%u.5]\n"
-        "set cbrange [0:100]; set cblabel \"busy %%\"\n"
+        "set cbrange [0:100]; set cblabel \"%.*s %%\"\n"
+        "set object 1 rectangle from graph 0, graph 0 to graph 1, graph 1 behind "
+        "fillcolor rgb \"#d9d9d9\" fillstyle solid 1.0 noborder\n"
         "set colorbox user origin graph 1.03, graph 0 size graph 0.025, graph 1\n"
         "set palette defined (0 \"#ffffff\", 25 \"#fee391\", 50 \"#fe9929\", 75 \"#cc4c02\", "
         "100 \"#662506\")\n"
         "set style fill solid 1.0 noborder\nset ytics (",
-        strcmp (fta_table_column (t, col_key)->name, "cpu") == 0
-            ? "CPU" : fta_table_column (t, col_key)->name,
-        gp_num (end, sizeof end, gp_last_end_s (t)), rows - 1);
+        ylabel, gp_num (end, sizeof end, gp_last_end_s (t)), rows - 1, (int) plen, pname);
+    g_free (ylabel);
     guint every = (rows + 31) / 32;
     for (guint row = 0; row < rows && n; row += every) {
         gint64 a = g_array_index (keys, gint64, row * g);
@@ -325,6 +343,7 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
         g_string_append_printf (s,
                                 "plot $heat using 1:2:(%s):(0.52):3 with boxxyerror "
                                 "fillcolor palette\n", hw);
+    g_string_append (s, "unset object 1\n");
     g_free (sum);
     g_free (max);
     g_free (cnt);
@@ -495,14 +514,32 @@ gp_terminal (Gp *g, GString *s, const char *image, int w, int h)
     g_string_append_c (s, '\n');
 }
 
-/* The heatmap's columns when T is a series with rows per (window, cpu). */
+/* The heatmap's columns when T is a series with rows per (window, cpu),
+ * or per (window, key) of more keys than lines a plot can tell apart
+ * (kvm.vm_steal on a host of many VMs), and a percent. */
 static gboolean
 gp_is_heatmap (const FtaTable *t, guint *c_key, guint *c_pct)
 {
     int k = fta_table_column_index (t, "cpu");
     int p = gp_value_col (t, FTA_COL_PERCENT);
-    if (!fta_table_is_series (t) || k < 0 || p < 0 || !fta_table_column (t, k)->key)
+    if (!fta_table_is_series (t) || p < 0)
         return FALSE;
+    if (k < 0 || !fta_table_column (t, k)->key) {
+        k = -1;
+        for (guint c = 1; c < fta_table_n_columns (t) && k < 0; c++)
+            if (fta_table_column (t, c)->key && fta_table_column (t, c)->type == FTA_COL_INT)
+                k = (int) c;
+        if (k < 0)
+            return FALSE;
+        GHashTable *seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+        for (guint r = 0; r < fta_table_n_rows (t) && g_hash_table_size (seen) <= GP_MAX_LINES;
+             r++)
+            g_hash_table_add (seen, (gpointer) &fta_table_cell (t, r, (guint) k)->i);
+        gboolean many = g_hash_table_size (seen) > GP_MAX_LINES;
+        g_hash_table_destroy (seen);
+        if (!many)
+            return FALSE;
+    }
     *c_key = (guint) k;
     *c_pct = (guint) p;
     return TRUE;

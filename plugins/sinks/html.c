@@ -822,8 +822,13 @@ heat_label_num (const char *name, gsize *prefix)
     return g_ascii_strtoll (name + d, NULL, 10);
 }
 
+/* Characters of a heatmap row's label in the margin: at 11 px, digits
+ * and all, they fit its 118 px; the whole label is the tooltip. */
+#define HEAT_LABEL_CHARS 15
+
 typedef struct {
     char *label;
+    char *shown;       /* what the margin shows of it */
     GArray *sum, *max; /* double per cell */
     GArray *count;     /* guint per cell: lines with a value there */
     guint members;
@@ -836,6 +841,7 @@ heat_row_free (gpointer p)
 {
     HeatRow *h = p;
     g_free (h->label);
+    g_free (h->shown);
     g_free (h->gap);
     g_array_free (h->sum, TRUE);
     g_array_free (h->max, TRUE);
@@ -870,6 +876,24 @@ heat_rows (const Chart *ch, double x0, double window_s, guint cells, guint g)
             h->label = g_strdup_printf ("%s \u2026 %s", first->name, lastl->name);
         else
             h->label = g_strdup (first->name);
+        /* a group without a range of numbers: its first line and how many
+         * more ("vm 14046 qemu\u2026 +2") */
+        char *more = last > i && (a < 0 || b < 0) ? g_strdup_printf (" +%u", last - i)
+                                                  : g_strdup ("");
+        const char *base = *more ? first->name : h->label;
+        glong room = HEAT_LABEL_CHARS - g_utf8_strlen (more, -1);
+        if (g_utf8_validate (base, -1, NULL) && g_utf8_strlen (base, -1) > room) {
+            /* cut at a blank, when one is not too far back */
+            char *cut = g_utf8_substring (base, 0, room - 1);
+            char *sp = strrchr (cut, ' ');
+            if (sp && sp - cut >= 4)
+                *sp = '\0';
+            h->shown = g_strconcat (cut, "\u2026", more, NULL);
+            g_free (cut);
+        } else {
+            h->shown = g_strconcat (base, more, NULL);
+        }
+        g_free (more);
         if (a >= 0 && prev_num >= 0 && a > prev_num + 1) {
             h->gap_before = TRUE;
             if (a > prev_num + 2)
@@ -962,12 +986,15 @@ heatmap (FILE *out, const Chart *ch, double window_s)
         const HeatRow *h = g_ptr_array_index (rows, r);
         double y = top + r * rh;
         if (r % label_every == 0) {
-            char *lab = g_utf8_substring (h->label, 0, MIN (g_utf8_strlen (h->label, -1), 20));
             fprintf (out, "<text class=\"yl\" x=\"%s\" y=\"%s\">", num (left - 6),
                      num (y + rh / 2 + 3.5));
-            esc (out, lab);
+            esc (out, h->shown);
+            if (strcmp (h->shown, h->label) != 0) {
+                fputs ("<title>", out);
+                esc (out, h->label);
+                fputs ("</title>", out);
+            }
             fputs ("</text>\n", out);
-            g_free (lab);
         }
         for (guint c = 0; c < cells; c++) {
             guint cnt = g_array_index (h->count, guint, c);
