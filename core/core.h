@@ -2,6 +2,8 @@
 #ifndef FTA_CORE_H
 #define FTA_CORE_H
 
+#include <signal.h>
+
 #include <libconfig.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -128,6 +130,23 @@ gboolean fta_sniff_path (const char *path, gboolean *tracedat, GError **error);
  * FALSE with ERROR (FTA_EXIT_INPUT) when the unpacking fails. */
 gboolean fta_sniff_packed_tracedat (const char *path, int *unpacked, const char **compression,
                                     GError **error);
+
+/* --- fatal signals (signals.c) -------------------------------------------- */
+
+/* Handlers for SIGINT, SIGTERM and SIGHUP (remove the temporary files
+ * tracked, then die of the signal) and SIGBUS (the same, then report the
+ * mapped input as changed while read: exit 3).  Signals ignored at start
+ * stay ignored. */
+void fta_signals_install (void);
+/* Blocks those signals in the calling thread (the mask before in *OLD,
+ * restored with pthread_sigmask (SIG_SETMASK, OLD, NULL)); BLOCK is
+ * scratch. */
+void fta_signals_block (sigset_t *block, sigset_t *old);
+/* TMP is a temporary output file to remove if a signal ends the run. */
+void fta_signals_track (const char *tmp);
+void fta_signals_untrack (const char *tmp);
+/* PATH is mapped by a reader (a trace.dat): named if a SIGBUS comes. */
+void fta_signals_mapped_input (const char *path);
 
 /* --- compressed input (decompress.c) -------------------------------------- */
 

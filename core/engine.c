@@ -366,6 +366,7 @@ read_tracedat (FtaEngine *e, const FtaRunConfig *rc, int unpacked, const char *p
         g_snprintf (fd_path, sizeof fd_path, "/proc/self/fd/%d", unpacked);
         path = fd_path;
     }
+    fta_signals_mapped_input (rc->input_path);
     FtaTraceDat *t = fta_tracedat_open (path, rc->buffer, e->parser, workers, text, types,
                                         error);
     if (!t)

@@ -836,6 +836,7 @@ int
 main (int argc, char **argv)
 {
     setlocale (LC_ALL, "");
+    fta_signals_install ();
     atexit (check_stdout);
     g_set_print_handler (print_stdout);
     /* not a terminal: written in large blocks, so that a failure is seen

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,15 +172,25 @@ open_temporary (FtaOutFile *o, const char *dest)
     g_free (name);
     g_free (base);
     g_free (dir);
+    /* made and tracked with no signal in between: a Ctrl-C at any moment
+     * leaves no temporary file */
+    sigset_t block, old;
+    fta_signals_block (&block, &old);
     int fd = g_mkstemp_full (o->tmp, O_WRONLY | O_CLOEXEC, 0666);
+    int err = errno;
+    if (fd >= 0)
+        fta_signals_track (o->tmp);
+    pthread_sigmask (SIG_SETMASK, &old, NULL);
+    errno = err;
     if (fd >= 0) {
         mode_t mask = umask (0);
         umask (mask);
         if (fchmod (fd, 0666 & ~mask) == 0 && wrap_fd (o, fd))
             return TRUE;
-        int err = errno;
+        err = errno;
         close (fd);
         g_unlink (o->tmp);
+        fta_signals_untrack (o->tmp);
         errno = err;
     }
     g_free (o->tmp);
@@ -262,6 +274,8 @@ fta_output_end (FtaOutFile *o, gboolean ok, int write_errno, GError **error)
     }
     if (!ok && o->tmp)
         g_unlink (o->tmp); /* no half-written output is left behind */
+    if (o->tmp)
+        fta_signals_untrack (o->tmp);
     g_free (o->tmp);
     o->tmp = NULL;
     return ok;

@@ -1,6 +1,7 @@
 /* test-hostile.c - input that cannot be trusted and conditions a run does
  * not choose: a clear error, the documented exit code, no crash, no
  * half-written or destroyed file (tests/data/hostile). */
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,6 +239,66 @@ test_shrinking_input (void)
     g_free (src);
 }
 
+/* A run stopped by a signal while `filter -o FILE` writes: the temporary
+ * file beside FILE is removed.  Ctrl-C (SIGINT) ends the run by that
+ * signal, as a shell expects; SIGBUS, what a mapped trace.dat gives when it
+ * shrinks under the reader, is exit 3 with "the file changed while it was
+ * read".  The input is a pipe held open, so that the run is in the middle
+ * of it when the signal comes. */
+static void
+test_signal (gconstpointer data)
+{
+    int sig = GPOINTER_TO_INT (data);
+    char *dir = tmp (sig == SIGBUS ? "signal-bus" : "signal-int");
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+    char *out = g_build_filename (dir, "out.txt", NULL);
+    const char *argv[] = { g_getenv ("FTA_BIN"), "filter", "-q", "-o", out, "-", NULL };
+    GPid pid;
+    int in_fd, err_fd;
+    g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                             G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                             &in_fd, NULL, &err_fd, NULL));
+    static const char line[] = "          <idle>-0     [000] d..2.   100.000100: sched_switch: "
+                               "prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> "
+                               "next_comm=a next_pid=10 next_prio=120\n";
+    g_assert_cmpint (write (in_fd, line, sizeof line - 1), ==, (gssize) sizeof line - 1);
+    /* the temporary output exists once the input was opened */
+    gboolean seen = FALSE;
+    for (int i = 0; i < 100000 && !seen; i++) {
+        GDir *d = g_dir_open (dir, 0, NULL);
+        seen = d && g_dir_read_name (d) != NULL;
+        if (d)
+            g_dir_close (d);
+        if (!seen)
+            g_usleep (100);
+    }
+    g_assert_true (seen);
+    g_assert_cmpint (kill (pid, sig), ==, 0);
+    int status;
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    g_spawn_close_pid (pid);
+    close (in_fd);
+    char err[4096];
+    gssize n = read (err_fd, err, sizeof err - 1);
+    close (err_fd);
+    err[MAX (n, 0)] = '\0';
+    if (sig == SIGBUS) {
+        g_assert_true (WIFEXITED (status));
+        g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+        g_assert_nonnull (strstr (err, "the file changed while it was read"));
+    } else {
+        g_assert_true (WIFSIGNALED (status));
+        g_assert_cmpint (WTERMSIG (status), ==, sig);
+    }
+    GDir *d = g_dir_open (dir, 0, NULL);
+    g_assert_nonnull (d);
+    const char *left = g_dir_read_name (d);
+    g_assert_cmpstr (left, ==, NULL);
+    g_dir_close (d);
+    g_free (out);
+    g_free (dir);
+}
+
 /* --- outputs ----------------------------------------------------------------- */
 
 static char *
@@ -408,6 +469,8 @@ main (int argc, char **argv)
     g_test_add_func ("/hostile/options/window-and-times", test_window_bounds);
     g_test_add_func ("/hostile/saved/json-depth", test_json_depth);
     g_test_add_func ("/hostile/input/shrinking", test_shrinking_input);
+    g_test_add_data_func ("/hostile/signal/interrupt", GINT_TO_POINTER (SIGINT), test_signal);
+    g_test_add_data_func ("/hostile/signal/bus", GINT_TO_POINTER (SIGBUS), test_signal);
     g_test_add_func ("/hostile/output/is-the-input", test_output_is_input);
     g_test_add_func ("/hostile/output/stdout-full", test_stdout_full);
     g_test_add_func ("/hostile/output/sink-write-failure", test_sink_write_failure);

@@ -1,0 +1,123 @@
+/* signals.c - what a fatal signal leaves behind.  Output files are written
+ * to temporary files renamed into place when complete (output.c); a run
+ * stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP removes the ones still
+ * open before it dies of the signal.  A SIGBUS comes from a mapped file
+ * that lost its data under the reader (libtracecmd maps an uncompressed
+ * trace.dat: the file shrank, or its storage failed): it is reported as
+ * the input error it is, exit 3, instead of a crash.
+ *
+ * Called from output.c (the temporary files), engine.c (the mapped input)
+ * and main.c (installing the handlers); calls nothing of the core.  The
+ * handler uses only async-signal-safe calls. */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define SLOTS 64
+
+/* the temporary files open for writing: strings of their own, replaced
+ * under the lock, read by the handler without it */
+static char *volatile temps[SLOTS];
+static GMutex lock;
+static char input[4096]; /* the file mapped last, for the message */
+static volatile sig_atomic_t have_input;
+
+void
+fta_signals_track (const char *tmp)
+{
+    g_mutex_lock (&lock);
+    for (guint i = 0; i < SLOTS; i++)
+        if (!temps[i]) {
+            temps[i] = g_strdup (tmp);
+            break;
+        }
+    g_mutex_unlock (&lock);
+}
+
+void
+fta_signals_untrack (const char *tmp)
+{
+    g_mutex_lock (&lock);
+    for (guint i = 0; i < SLOTS; i++)
+        if (temps[i] && strcmp (temps[i], tmp) == 0) {
+            char *s = temps[i];
+            temps[i] = NULL;
+            g_free (s);
+            break;
+        }
+    g_mutex_unlock (&lock);
+}
+
+void
+fta_signals_mapped_input (const char *path)
+{
+    have_input = 0;
+    g_strlcpy (input, path, sizeof input);
+    have_input = 1;
+}
+
+static void
+say (const char *s)
+{
+    size_t n = strlen (s);
+    while (n) {
+        ssize_t w = write (STDERR_FILENO, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t) w;
+    }
+}
+
+static void
+on_signal (int sig)
+{
+    for (guint i = 0; i < SLOTS; i++) {
+        char *s = temps[i];
+        if (s)
+            unlink (s);
+    }
+    if (sig == SIGBUS) {
+        say ("ftrace-analyzer: ");
+        say (have_input ? input : "the input");
+        say (": the file changed while it was read (it shrank, or its storage failed): "
+             "its data is gone from under the reader; nothing was written\n");
+        _exit (FTA_EXIT_INPUT);
+    }
+    /* die of the signal, as the shell expects */
+    signal (sig, SIG_DFL);
+    raise (sig);
+}
+
+static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGBUS };
+
+void
+fta_signals_block (sigset_t *block, sigset_t *old)
+{
+    sigemptyset (block);
+    for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+        sigaddset (block, fatal[i]);
+    pthread_sigmask (SIG_BLOCK, block, old);
+}
+
+void
+fta_signals_install (void)
+{
+    const int *sigs = fatal;
+    for (guint i = 0; i < G_N_ELEMENTS (fatal); i++) {
+        struct sigaction sa, old;
+        memset (&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset (&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        /* a signal the caller ignores (nohup) stays ignored */
+        if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction (sigs[i], &sa, NULL);
+    }
+}
