@@ -235,12 +235,17 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
     guint nr = fta_table_n_rows (t);
     gint64 wns = MAX (fta_table_window_ns (t), 1);
     GArray *keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-    gint64 wmax = 0;
+    /* the windows the rows have, from the first: a series starting late
+     * in the trace (--cpu, --start) has no room kept for its empty start */
+    gint64 wmin = G_MAXINT64, wmax = 0;
     for (guint r = 0; r < nr; r++) {
         gint64 k = fta_table_cell (t, r, col_key)->i;
         g_array_append_val (keys, k);
+        wmin = MIN (wmin, fta_table_cell (t, r, 0)->i / wns);
         wmax = MAX (wmax, fta_table_cell (t, r, 0)->i / wns);
     }
+    if (!nr)
+        wmin = 0;
     g_array_sort (keys, gp_cmp_i64);
     guint n = 0;
     for (guint i = 0; i < keys->len; i++)
@@ -249,7 +254,7 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
     g_array_set_size (keys, n);
     guint g = n ? (n + GP_HEAT_ROWS - 1) / GP_HEAT_ROWS : 1;
     guint rows = n ? (n + g - 1) / g : 1;
-    guint windows = (guint) wmax + 1;
+    guint windows = (guint) (wmax - wmin) + 1;
     double *sum = g_new0 (double, (gsize) rows * windows);
     double *max = g_new0 (double, (gsize) rows * windows);
     guint *cnt = g_new0 (guint, (gsize) rows * windows);
@@ -260,7 +265,7 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
         if (!at || v->is_null)
             continue;
         gsize cell = (gsize) ((at - (gint64 *) (gpointer) keys->data) / g) * windows
-                     + (gsize) (fta_table_cell (t, r, 0)->i / wns);
+                     + (gsize) (fta_table_cell (t, r, 0)->i / wns - wmin);
         sum[cell] += v->d;
         if (!cnt[cell]++ || v->d > max[cell])
             max[cell] = v->d;
@@ -273,7 +278,7 @@ gp_panel_heatmap (GString *s, const FtaTable *t, const char *dat, guint col_key,
             gsize cell = (gsize) row * windows + w;
             if (!cnt[cell])
                 continue;
-            gp_num (x, sizeof x, (w + 0.5) * gp_window_s (t));
+            gp_num (x, sizeof x, ((double) wmin + w + 0.5) * gp_window_s (t));
             gp_num (v, sizeof v, sum[cell] / cnt[cell]);
             g_string_append_printf (s, "%s %u %s", x, row, v);
             gp_num (v, sizeof v, max[cell]);
