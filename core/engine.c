@@ -611,6 +611,7 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
         if (in->plugin->desc->kind != FTA_PLUGIN_SINK && in->plugin->desc->finish)
             in->plugin->desc->finish (in->self, results);
     }
+    fta_needs_check (&e, results, rc->input_path, rc->quiet);
     fta_results_sort_findings (results);
     if (rc->on_results)
         rc->on_results (results, rc->results_data);

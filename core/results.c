@@ -23,6 +23,7 @@ struct _FtaTable {
     gsize n_free, slab_rows;
     GStringChunk *strings;
     gboolean omit_empty; /* text and HTML leave it out when it has no rows */
+    char *needs;         /* fta_table_set_needs, owned; NULL: not said */
 };
 
 #define SLAB_MAX_ROWS 4096
@@ -46,6 +47,7 @@ table_free (FtaTable *t)
     g_string_chunk_free (t->strings);
     g_free (t->full_name);
     g_free (t->title);
+    g_free (t->needs);
     g_free (t);
 }
 
@@ -160,6 +162,7 @@ fta_results_copy (const FtaResults *src)
             fta_table_set_column_rank (t, nc, sc->rank);
         }
         t->omit_empty = st->omit_empty;
+        t->needs = g_strdup (st->needs);
         for (guint row = 0; row < st->rows->len; row++) {
             guint n = fta_table_add_row (t);
             FtaValue *dst = g_ptr_array_index (t->rows, n);
@@ -269,6 +272,19 @@ gboolean
 fta_table_omit_empty (const FtaTable *t)
 {
     return t->omit_empty;
+}
+
+void
+fta_table_set_needs (FtaTable *t, const char *events)
+{
+    g_free (t->needs);
+    t->needs = events && *events ? g_strdup (events) : NULL;
+}
+
+const char *
+fta_table_needs (const FtaTable *t)
+{
+    return t->needs;
 }
 
 static void

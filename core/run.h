@@ -12,6 +12,7 @@
  *                 --events (asked by bus.c, set up by engine.c)
  *   context.c     the FtaContext calls plugins make while they run
  *   output.c      where results go: -o planning, sink rendering, notes
+ *   needs.c       tables empty for want of events: which to record
  * comparison.c runs the compare command on top of engine.c.
  *
  * FtaEngine is owned by the caller of fta_engine_init; each file changes
@@ -191,5 +192,13 @@ void fta_output_note_unmatched_events (const FtaEngine *e, const char *path);
  * nearest comms (or pids). */
 void fta_output_note_unmatched_tasks (const FtaEngine *e, const char *path);
 void fta_output_note_filtered (const FtaEngine *e, const char *path);
+
+/* needs.c, after the analyzers' finish: adds the table
+ * quality.missing_events to R, a row per event the whole trace lacks that
+ * an empty table needs (fta_table_set_needs), with the commands that
+ * record it; such tables are left out of text and HTML.  The table comes
+ * first when it has rows, last when not.  Unless QUIET a note on standard
+ * error says the same once. */
+void fta_needs_check (const FtaEngine *e, FtaResults *r, const char *path, gboolean quiet);
 
 #endif /* FTA_RUN_H */

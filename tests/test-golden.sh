@@ -17,13 +17,14 @@ check() { # NAME EXPECTED GOT
     sed 's/^/# /' "$tmp/diff"
   fi
 }
-echo "1..10"
+echo "1..11"
 "$FTA_BIN" -c golden.cfg --top 0 hand.txt > "$tmp/hand.text" 2>&1
 check text hand.text "$tmp/hand.text"
 "$FTA_BIN" -q -c golden.cfg -f json hand.txt > "$tmp/hand.json" 2>&1
 check json hand.json "$tmp/hand.json"
 "$FTA_BIN" -q -c golden.cfg -f csv -o "$tmp/csv/" hand.txt
-for f in report.csv report.quality.csv report.switch.comms.csv report.switch.tasks.csv \
+for f in report.csv report.quality.csv report.quality.missing_events.csv \
+         report.switch.comms.csv report.switch.tasks.csv \
          report.wakeup.comms.csv report.wakeup.latency_hist.csv report.wakeup.pairs.csv \
          report.wakeup.tasks.csv; do
   check "csv $f" "csv/$f" "$tmp/csv/$f"

@@ -1,7 +1,9 @@
 /* test-summary.c - the answer first: the text output opens with one
  * screen (the input, the findings most severe first, the top of each
- * table), --summary prints only that screen, and every rendering lists the
- * findings in the same order. */
+ * table), --summary prints only that screen, every rendering lists the
+ * findings in the same order, and tables empty for want of events are
+ * named once, with the events to record, instead of each saying
+ * "(no rows)". */
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -335,6 +337,174 @@ test_no_task_matches (void)
     g_free (path);
 }
 
+/* --- tables empty because the trace lacks their events ---------------------- */
+
+static char *
+missing_trace (const char *name)
+{
+    return g_test_build_filename (G_TEST_DIST, "data", "missing", name, NULL);
+}
+
+/* The events quality.missing_events names, "a b c" in row order, and the
+ * tables the row of EVENT names in *TABLES (owned by the document). */
+static char *
+missing_events (JsonObject *doc, const char *event, const char **tables)
+{
+    GPtrArray *rows = fta_test_rows (doc, "quality.missing_events");
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < rows->len; i++) {
+        const char *ev = fta_test_cell_str (g_ptr_array_index (rows, i), "event");
+        g_string_append_printf (s, "%s%s", i ? " " : "", ev);
+        if (tables && strcmp (ev, event) == 0)
+            *tables = fta_test_cell_str (g_ptr_array_index (rows, i), "tables");
+    }
+    g_ptr_array_free (rows, TRUE);
+    return g_string_free (s, FALSE);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = strstr (text, needle); p; p = strstr (p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Only irq and softirq events: every table of the scheduler analyzers is
+ * empty, and that is said once, naming sched_switch and sched_waking. */
+static void
+test_missing_irq_only (void)
+{
+    char *path = missing_trace ("irq-only.txt");
+    JsonParser *p = fta_test_analyze (tmpdir, NULL, path, NULL);
+    JsonObject *doc = fta_test_root (p);
+    const char *tables = NULL;
+    char *events = missing_events (doc, "sched_switch", &tables);
+    g_assert_cmpstr (events, ==, "sched_switch sched_waking");
+    g_assert_nonnull (strstr (tables, "switch.tasks"));
+    g_assert_nonnull (strstr (tables, "wait.holders"));
+    g_assert_null (strstr (tables, "irq."));
+    GPtrArray *rows = fta_test_rows (doc, "quality.missing_events");
+    GHashTable *wk = g_ptr_array_index (rows, 1);
+    g_assert_cmpstr (fta_test_cell_str (wk, "alternatives"), ==,
+                     "sched_wakeup, sched_wakeup_new");
+    g_assert_cmpstr (fta_test_cell_str (wk, "trace_cmd"), ==, "-e sched:sched_waking");
+    g_assert_cmpstr (fta_test_cell_str (wk, "tracefs"), ==,
+                     "echo 1 > /sys/kernel/tracing/events/sched/sched_waking/enable");
+    g_ptr_array_free (rows, TRUE);
+    /* the empty tables stay in JSON */
+    rows = fta_test_rows (doc, "switch.tasks");
+    g_assert_cmpuint (rows->len, ==, 0);
+    g_ptr_array_free (rows, TRUE);
+    /* the trace has two hard IRQs: their table has its rows */
+    rows = fta_test_rows (doc, "irq.irqs");
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_ptr_array_free (rows, TRUE);
+    g_free (events);
+    g_object_unref (p);
+
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_cmpuint (count_of (r.err, "has no "), ==, 1);
+    g_assert_nonnull (strstr (r.err, "has no sched_switch and sched_waking (or sched_wakeup, "
+                                     "sched_wakeup_new) events"));
+    g_assert_nonnull (strstr (r.err, "trace-cmd record -e sched:sched_switch "
+                                     "-e sched:sched_waking"));
+    g_assert_nonnull (strstr (r.err, "echo 1 > /sys/kernel/tracing/events/sched/"
+                                     "sched_switch/enable"));
+    /* no table says "(no rows)": each empty one is left out */
+    g_assert_null (strstr (r.out, "(no rows)"));
+    g_assert_null (strstr (r.out, "(switch.tasks)"));
+    g_assert_nonnull (strstr (r.out, "(quality.missing_events)"));
+    g_assert_nonnull (strstr (r.out, "(irq.irqs)"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "-q", path, NULL });
+    g_assert_cmpstr (r.err, ==, "");
+    fta_test_run_clear (&r);
+    g_free (path);
+}
+
+/* Wakeups only: the wakeup tables have rows; what needs switches and the
+ * irq tables are named. */
+static void
+test_missing_wakeup_only (void)
+{
+    char *path = missing_trace ("wakeup-only.txt");
+    JsonParser *p = fta_test_analyze (tmpdir, NULL, path, NULL);
+    JsonObject *doc = fta_test_root (p);
+    const char *tables = NULL;
+    char *events = missing_events (doc, "sched_switch", &tables);
+    g_assert_cmpstr (events, ==, "sched_switch irq_handler_entry irq_handler_exit "
+                                 "softirq_entry softirq_exit");
+    /* the histogram of latencies needs the switch that ends the wait */
+    g_assert_nonnull (strstr (tables, "wakeup.latency_hist"));
+    g_assert_null (strstr (tables, "wakeup.tasks"));
+    GPtrArray *rows = fta_test_rows (doc, "wakeup.pairs");
+    g_assert_cmpuint (rows->len, >, 0);
+    g_ptr_array_free (rows, TRUE);
+    g_free (events);
+    g_object_unref (p);
+    g_free (path);
+}
+
+/* Scheduler events, no interrupts: only the irq tables are named; tables
+ * empty for another reason (no D state, no VM) still say "(no rows)". */
+static void
+test_missing_no_irq (void)
+{
+    char *path = missing_trace ("no-irq.txt");
+    JsonParser *p = fta_test_analyze (tmpdir, NULL, path, NULL);
+    const char *tables = NULL;
+    char *events = missing_events (fta_test_root (p), "irq_handler_entry", &tables);
+    g_assert_cmpstr (events, ==, "irq_handler_entry irq_handler_exit softirq_entry "
+                                 "softirq_exit");
+    g_assert_cmpstr (tables, ==, "irq.irqs, irq.irq_cpus");
+    g_free (events);
+    g_object_unref (p);
+    FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.err, "4 tables of irq have nothing to show"));
+    g_assert_nonnull (strstr (r.err, "-e irq:softirq_exit"));
+    g_assert_null (strstr (r.out, "(irq.irqs)"));
+    g_assert_nonnull (strstr (r.out, "(blocking.longest) ==\n  (no rows)"));
+    fta_test_run_clear (&r);
+    g_free (path);
+}
+
+/* Tables the filters emptied are not blamed on the recording: the trace
+ * has the events. */
+static void
+test_missing_not_filters (void)
+{
+    char *path = missing_trace ("no-irq.txt");
+    const char *const filters[][3] = {
+        { "--comm", "nobody", NULL },
+        { "--cpu", "1", NULL },
+        { "--events", "irq_*", NULL },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (filters); i++) {
+        JsonParser *p = fta_test_analyze (tmpdir, NULL, path, filters[i]);
+        char *events = missing_events (fta_test_root (p), "", NULL);
+        g_assert_cmpstr (events, ==, "irq_handler_entry irq_handler_exit softirq_entry "
+                                     "softirq_exit");
+        g_free (events);
+        g_object_unref (p);
+    }
+    /* a recording with every event the analyzers read lacks nothing */
+    const char *full = NULL;
+    for (guint i = 0; i < corpus->len; i++)
+        if (g_str_has_suffix (g_ptr_array_index (corpus, i), "/cpu_contention_ftrace_default.txt"))
+            full = g_ptr_array_index (corpus, i);
+    g_assert_nonnull (full);
+    JsonParser *p = fta_test_analyze (tmpdir, NULL, full, NULL);
+    char *events = missing_events (fta_test_root (p), "", NULL);
+    g_assert_cmpstr (events, ==, "");
+    g_free (events);
+    g_object_unref (p);
+    g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,6 +517,10 @@ main (int argc, char **argv)
     g_test_add_func ("/summary/usage", test_usage);
     g_test_add_func ("/summary/filters/window-outside-the-trace", test_window_outside);
     g_test_add_func ("/summary/filters/no-task-matches", test_no_task_matches);
+    g_test_add_func ("/summary/missing-events/irq-only", test_missing_irq_only);
+    g_test_add_func ("/summary/missing-events/wakeup-only", test_missing_wakeup_only);
+    g_test_add_func ("/summary/missing-events/no-irq", test_missing_no_irq);
+    g_test_add_func ("/summary/missing-events/not-the-filters", test_missing_not_filters);
     int rc = g_test_run ();
     g_ptr_array_free (corpus, TRUE);
     char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);

@@ -161,6 +161,14 @@ void fta_table_set_column_rank (FtaTable *t, guint col, guint rank);
 /* Text and HTML leave the table out when it has no rows; CSV and JSON
  * keep it (ABI 1.8). */
 void fta_table_set_omit_empty (FtaTable *t, gboolean omit);
+/* The events without which the table has no rows (ABI 1.17): groups
+ * separated by ",", a group's alternatives by "|", as the trace names
+ * them, e.g. "sched_waking|sched_wakeup,sched_switch".  When the table is
+ * empty and the whole trace (not only what the filters report) has no
+ * event of a group, the core names the events to record (the table
+ * quality.missing_events and a note on standard error) and text and HTML
+ * leave the table out. */
+void fta_table_set_needs (FtaTable *t, const char *events);
 /* Stable sort by COL, descending when DESCENDING; ties keep insert order. */
 void fta_table_sort (FtaTable *t, guint col, gboolean descending);
 
@@ -275,6 +283,7 @@ const char *fta_table_full_name (const FtaTable *t); /* "plugin.name" */
 const char *fta_table_title (const FtaTable *t);
 gboolean fta_table_is_series (const FtaTable *t);
 gboolean fta_table_omit_empty (const FtaTable *t); /* ABI 1.8 */
+const char *fta_table_needs (const FtaTable *t);   /* ABI 1.17, or NULL */
 gint64 fta_table_window_ns (const FtaTable *t);
 gint64 fta_table_start_ns (const FtaTable *t);
 guint fta_table_n_columns (const FtaTable *t);

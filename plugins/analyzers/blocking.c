@@ -724,6 +724,7 @@ blocking_task_table (Blocking *b, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table (r, "blocking", "tasks",
                                          "Blocked (D) and sleeping (S) time per task");
+    fta_table_set_needs (t, "sched_switch");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_n = fta_table_add_column (t, "d_count", FTA_COL_COUNT, FALSE);
@@ -774,6 +775,7 @@ blocking_waker_table (Blocking *b, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table (r, "blocking", "wakers",
                                          "Who ended D episodes: wakers per blocked task");
+    fta_table_set_needs (t, "sched_switch");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_wpid = fta_table_add_column (t, "waker_pid", FTA_COL_INT, TRUE);
@@ -813,6 +815,7 @@ static void
 blocking_longest_table (Blocking *b, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table (r, "blocking", "longest", "Longest D episodes");
+    fta_table_set_needs (t, "sched_switch");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_start = fta_table_add_column (t, "start_ns", FTA_COL_INT, TRUE);

@@ -601,6 +601,7 @@ cpu_task_table (Cpu *s, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table (r, "cpu", "task_cpus",
                                          "Where each task ran (complete runs)");
+    fta_table_set_needs (t, "sched_switch");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);

@@ -570,6 +570,8 @@ irq_cpu_table (Irq *q, FtaResults *r, gboolean soft)
 {
     const FtaTableSpec *spec = &irq_cpu_tables[soft];
     FtaTable *t = fta_results_add_table_spec (r, "irq", spec);
+    fta_table_set_needs (t, soft ? "softirq_entry,softirq_exit"
+                                 : "irq_handler_entry,irq_handler_exit");
     for (guint i = 0; i < q->per_cpu->len; i++) {
         IrqCpuStat *pc = g_ptr_array_index (q->per_cpu, i);
         if (pc->stat->soft == soft)
@@ -699,6 +701,8 @@ irq_finish (void *self, FtaResults *r)
     for (int soft = 0; soft < 2; soft++) {
         const FtaTableSpec *spec = &irq_tables[soft];
         FtaTable *t = fta_results_add_table_spec (r, "irq", spec);
+        fta_table_set_needs (t, soft ? "softirq_entry,softirq_exit"
+                                     : "irq_handler_entry,irq_handler_exit");
         GHashTableIter it;
         gpointer v;
         g_hash_table_iter_init (&it, q->stats[soft]);

@@ -1238,7 +1238,9 @@ kvm_table (FtaResults *r, const FtaTableSpec *spec, const char *title)
 {
     FtaTableSpec titled = *spec;
     titled.title = title;
-    return fta_results_add_table_spec (r, "kvm", &titled);
+    FtaTable *t = fta_results_add_table_spec (r, "kvm", &titled);
+    fta_table_set_needs (t, "sched_switch");
+    return t;
 }
 
 /* The vCPU thread V's part of a KvmRow. */
@@ -1379,6 +1381,7 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
     FtaTableSpec titled = kvm_steal_spec;
     titled.title = title;
     FtaTable *t = fta_results_add_series_spec (r, "kvm", &titled, w, k->t0);
+    fta_table_set_needs (t, "sched_switch");
     g_free (title);
     gint64 *sum = g_new (gint64, 2 * (gsize) n);
     for (guint v = 0; v < vms->len; v++) {
@@ -1438,6 +1441,7 @@ static void
 kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
 {
     FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_preemptors_spec);
+    fta_table_set_needs (t, "sched_switch");
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
         KvmRow row = { .pid = p->preemptor, .comm = p->comm, .count = p->count, .ns = p->ns };
@@ -1567,6 +1571,8 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
 {
     FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_holders_spec);
     FtaTable *v = fta_results_add_table_spec (r, "kvm", &kvm_vm_holders_spec);
+    fta_table_set_needs (t, "sched_switch");
+    fta_table_set_needs (v, "sched_switch");
     for (guint m = 0; m < vm_list->len; m++) {
         const KvmVm *vm = g_ptr_array_index (vm_list, m);
         GPtrArray *mine = g_ptr_array_new ();

@@ -419,6 +419,7 @@ migration_finish (void *self, FtaResults *r)
         from_events ? "Migrations per task (sched_migrate_task)"
                     : "Migrations per task (CPU changes between Running spans: the "
                       "trace has no sched_migrate_task)");
+        fta_table_set_needs (t, "sched_switch|sched_migrate_task");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_n = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
@@ -458,6 +459,7 @@ migration_finish (void *self, FtaResults *r)
                                                            "destination CPU"
                                                          : "CPU changes by source and "
                                                            "destination CPU");
+        fta_table_set_needs (x, "sched_switch|sched_migrate_task");
         guint x_from = fta_table_add_column (x, "from_cpu", FTA_COL_INT, TRUE);
         guint x_to = fta_table_add_column (x, "to_cpu", FTA_COL_INT, TRUE);
         guint x_n = fta_table_add_column (x, "count", FTA_COL_COUNT, FALSE);

@@ -168,6 +168,7 @@ switch_finish (void *self, FtaResults *r)
     Switch *s = self;
     FtaTable *t = fta_results_add_table (r, "switch", "tasks",
                                          "Context switches per task");
+    fta_table_set_needs (t, "sched_switch");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_tgid = fta_table_add_column (t, "tgid", FTA_COL_INT, FALSE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
@@ -219,6 +220,7 @@ switch_finish (void *self, FtaResults *r)
         return;
     FtaTable *c = fta_results_add_table (r, "switch", "comms",
                                          "Context switches per comm");
+    fta_table_set_needs (c, "sched_switch");
     guint cc = fta_table_add_column (c, "comm", FTA_COL_STRING, TRUE);
     guint ci = fta_table_add_column (c, "sched_in", FTA_COL_COUNT, FALSE);
     guint co = fta_table_add_column (c, "switch_out", FTA_COL_COUNT, FALSE);

@@ -794,6 +794,7 @@ tl_finish (void *self, FtaResults *r)
     guint bper = (guint) (w.window / tl->bres);
     title = g_strdup_printf ("CPU busy per %s window", win);
     t = fta_results_add_series (r, "timeline", "cpu_busy", title, w.window, tl->t0);
+    fta_table_set_needs (t, "sched_switch");
     g_free (title);
     c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
     fta_table_set_display_unit (t, c_t, "s");
@@ -839,6 +840,7 @@ tl_finish (void *self, FtaResults *r)
         g_ptr_array_set_size (top, tl->top_n);
     title = g_strdup_printf ("Run time of the %u busiest tasks per %s window", top->len, win);
     t = fta_results_add_series (r, "timeline", "tasks", title, w.window, tl->t0);
+    fta_table_set_needs (t, "sched_switch");
     g_free (title);
     c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
     fta_table_set_display_unit (t, c_t, "s");

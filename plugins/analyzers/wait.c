@@ -315,6 +315,7 @@ wait_finish (void *self, FtaResults *r)
     FtaTable *tt = fta_results_add_table (r, "wait", "tasks",
                                           "Time waiting for a CPU, by what the CPU did "
                                           "meanwhile");
+    fta_table_set_needs (tt, "sched_switch");
     guint c_pid = fta_table_add_column (tt, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (tt, "comm", FTA_COL_STRING, FALSE);
     guint c_waits = fta_table_add_column (tt, "waits", FTA_COL_COUNT, FALSE);
@@ -329,6 +330,7 @@ wait_finish (void *self, FtaResults *r)
 
     FtaTable *ht = fta_results_add_table (r, "wait", "holders",
                                           "Who held the CPU while each task waited for it");
+    fta_table_set_needs (ht, "sched_switch");
     guint h_pid = fta_table_add_column (ht, "pid", FTA_COL_INT, TRUE);
     guint h_comm = fta_table_add_column (ht, "comm", FTA_COL_STRING, FALSE);
     guint h_hpid = fta_table_add_column (ht, "holder_pid", FTA_COL_INT, TRUE);

@@ -251,6 +251,7 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_p
     FtaTable *h = fta_results_add_table (r, "wakeup", "latency_hist",
                                          "Wakeup latency histogram (log2 buckets) of the "
                                          "tasks woken most");
+    fta_table_set_needs (h, "sched_waking|sched_wakeup|sched_wakeup_new,sched_switch");
     guint c_pid = fta_table_add_column (h, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (h, "comm", FTA_COL_STRING, FALSE);
     guint c_lo = fta_table_add_column (h, "bucket_lo_ns", FTA_COL_DURATION, TRUE);
@@ -290,6 +291,7 @@ wakeup_finish (void *self, FtaResults *r)
     FtaTable *t = fta_results_add_table (r, "wakeup", "tasks",
                                          use_waking ? "Wakeups per task (sched_waking)"
                                                     : "Wakeups per task (sched_wakeup)");
+    fta_table_set_needs (t, "sched_waking|sched_wakeup|sched_wakeup_new");
     guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_n = fta_table_add_column (t, "wakeups", FTA_COL_COUNT, FALSE);
@@ -340,6 +342,7 @@ wakeup_finish (void *self, FtaResults *r)
     /* Per comm as the events name the wakee: a thread renamed mid-trace
      * counts under each name it had. */
     FtaTable *ct = fta_results_add_table (r, "wakeup", "comms", "Wakeups per comm");
+    fta_table_set_needs (ct, "sched_waking|sched_wakeup|sched_wakeup_new");
     guint cc = fta_table_add_column (ct, "comm", FTA_COL_STRING, TRUE);
     guint cn = fta_table_add_column (ct, "wakeups", FTA_COL_COUNT, FALSE);
     GHashTableIter it;
@@ -360,6 +363,7 @@ wakeup_finish (void *self, FtaResults *r)
     if (!w->pairs_table)
         return;
     FtaTable *p = fta_results_add_table (r, "wakeup", "pairs", "Top waker -> wakee pairs");
+    fta_table_set_needs (p, "sched_waking|sched_wakeup|sched_wakeup_new");
     guint p_wp = fta_table_add_column (p, "waker_pid", FTA_COL_INT, TRUE);
     guint p_wc = fta_table_add_column (p, "waker_comm", FTA_COL_STRING, FALSE);
     guint p_ep = fta_table_add_column (p, "wakee_pid", FTA_COL_INT, TRUE);

@@ -205,6 +205,8 @@ typedef struct {
 /* Order of the sections for the prefixes we know; others follow in the
  * order their first table came. */
 static const KnownSection known_sections[] = {
+    { "quality", "missing-events", "Events the trace lacks", "Tables left out because "
+      "the recording did not enable the events they need, and how to enable them." },
     { "switch", "threads", "Threads", "Per-thread scheduling: time on a CPU, waiting "
       "for one, sleeping and blocked; context switches." },
     { "wakeup", "wakeups", "Wake-ups", "Who wakes whom, and how long the woken wait "
@@ -297,12 +299,12 @@ build_sections (const FtaResults *r, GPtrArray *series)
     GHashTable *by_prefix = g_hash_table_new (g_str_hash, g_str_equal);
     for (guint i = 0; i < fta_results_n_tables (r); i++) {
         const FtaTable *t = fta_results_table (r, i);
+        if (!fta_table_n_rows (t) && fta_table_omit_empty (t))
+            continue;
         if (fta_table_is_series (t)) {
             g_ptr_array_add (series, (gpointer) t);
             continue;
         }
-        if (!fta_table_n_rows (t) && fta_table_omit_empty (t))
-            continue;
         const char *full = fta_table_full_name (t), *dot = strchr (full, '.');
         char *prefix = dot ? g_strndup (full, dot - full) : g_strdup (full);
         Section *s = g_hash_table_lookup (by_prefix, prefix);

@@ -194,6 +194,8 @@ static void
 text_print_series (FILE *out, const FtaTable *t)
 {
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
+    if (nr == 0 && fta_table_omit_empty (t))
+        return;
     gint64 w = fta_table_window_ns (t);
     fprintf (out, "\n== %s (%s) ==\n  %u rows, windows of %.3f ms; summary per column:\n",
              fta_table_title (t), fta_table_full_name (t), nr, w / 1e6);
