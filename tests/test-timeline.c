@@ -530,6 +530,15 @@ test_corpus (gconstpointer data)
     else
         g_assert_cmpint (ABS (period - rec->period_ms * 1000000), <=, 500000);
 
+    /* the recordings are level: no gradual increase (docs/diagnosis.md
+     * gives their lines' R², 0.08 at most) */
+    const char *metrics[] = { "wakeups", "switches", "runnable", "blocked" };
+    for (guint i = 0; i < G_N_ELEMENTS (metrics); i++) {
+        char *code = g_strdup_printf ("timeline.trend.%s", metrics[i]);
+        g_assert_null (finding (doc, code));
+        g_free (code);
+    }
+
     g_ptr_array_unref (sw_rows);
     g_ptr_array_unref (tasks);
     g_ptr_array_unref (busy);
@@ -543,6 +552,194 @@ test_corpus (gconstpointer data)
     g_free (trace);
     g_free (gz);
     g_free (name);
+}
+
+
+/* --- gradual increases ------------------------------------------------------------- */
+
+/* The least-squares line through V[0..N-1] at x = 0..N-1, computed here
+ * from the counts the test itself wrote: its ends, and R². */
+static void
+fit_line (const double *v, int n, double *start, double *end, double *r2)
+{
+    double xm = (n - 1) / 2.0, ym = 0, sxx = 0, sxy = 0, syy = 0;
+    for (int i = 0; i < n; i++)
+        ym += v[i] / n;
+    for (int i = 0; i < n; i++) {
+        sxx += (i - xm) * (i - xm);
+        sxy += (i - xm) * (v[i] - ym);
+        syy += (v[i] - ym) * (v[i] - ym);
+    }
+    double slope = sxy / sxx;
+    *start = ym - slope * xm;
+    *end = ym + slope * xm;
+    *r2 = sxy * sxy / (sxx * syy);
+}
+
+/* 20 windows of 10 ms (--window 0.01): in window K, COUNTS[K] wakeups of
+ * P spread over its first 5 ms; softirq raises at 0 and 200 ms make the
+ * span. */
+static char *
+ramp_trace (const char *name, const int *counts)
+{
+    GString *s = trace_new ();
+    ev (s, 0, 0, "<idle>", 0, "softirq_raise: vec=9 [action=RCU]");
+    for (int k = 0; k < 20; k++)
+        for (int j = 0; j < counts[k]; j++)
+            wake (s, k * 10000 + 100 + j * 100, 0, "<idle>", 0, "P", 400, 0);
+    ev (s, 200000, 0, "<idle>", 0, "softirq_raise: vec=9 [action=RCU]");
+    char *path = write_tmp (name, s->str);
+    g_string_free (s, TRUE);
+    return path;
+}
+
+static const char *
+evidence (JsonObject *f, const char *key)
+{
+    return json_object_get_string_member (json_object_get_object_member (f, "evidence"), key);
+}
+
+/* Wakeups rising 2, 3, ... 21 per window: an exact line (R² 1), +950 %,
+ * ending at 2100 a second.  Each threshold on both sides. */
+static void
+test_trend_ramp (void)
+{
+    int counts[20];
+    for (int k = 0; k < 20; k++)
+        counts[k] = 2 + k;
+    char *trace = ramp_trace ("ramp.txt", counts);
+    const char *args[] = { "--window", "0.01", NULL };
+    JsonParser *p = analyze (trace, NULL, args);
+    JsonObject *f = finding (root (p), "timeline.trend.wakeups");
+    g_assert_nonnull (f);
+    g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "info");
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 0);
+    g_assert_cmpstr (evidence (f, "windows"), ==, "20");
+    g_assert_cmpstr (evidence (f, "start_per_window"), ==, "2.0");
+    g_assert_cmpstr (evidence (f, "end_per_window"), ==, "21.0");
+    g_assert_cmpstr (evidence (f, "rise"), ==, "+950%");
+    g_assert_cmpstr (evidence (f, "slope_per_window"), ==, "1.00");
+    g_assert_cmpstr (evidence (f, "r2"), ==, "1.000");
+    g_assert_cmpstr (evidence (f, "end_per_second"), ==, "2100");
+    /* one switch-less wakeup each: no other series rises */
+    g_assert_null (finding (root (p), "timeline.trend.switches"));
+    g_assert_null (finding (root (p), "timeline.trend.runnable"));
+    g_object_unref (p);
+
+    const struct {
+        const char *options;
+        gboolean fires;
+    } sides[] = {
+        { "trend_min_windows = 20;", TRUE },  { "trend_min_windows = 21;", FALSE },
+        { "trend_min_rise_pct = 940.0;", TRUE }, { "trend_min_rise_pct = 960.0;", FALSE },
+        { "trend_min_rate = 2000.0;", TRUE },  { "trend_min_rate = 2200.0;", FALSE },
+        { "trend_min_r2 = 1.0;", TRUE },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (sides); i++) {
+        p = analyze (trace, sides[i].options, args);
+        g_assert_true ((finding (root (p), "timeline.trend.wakeups") != NULL) == sides[i].fires);
+        g_object_unref (p);
+    }
+    g_free (trace);
+
+    /* the same rise with every other window 8 higher: R² below 1, as
+     * computed here */
+    double v[20], start, end, r2;
+    for (int k = 0; k < 20; k++) {
+        counts[k] = 2 + k + (k % 2 ? 8 : 0);
+        v[k] = counts[k];
+    }
+    fit_line (v, 20, &start, &end, &r2);
+    g_assert_cmpfloat (r2, >, 0.5);
+    g_assert_cmpfloat (r2, <, 0.9);
+    trace = ramp_trace ("zigzag.txt", counts);
+    char *below = g_strdup_printf ("trend_min_r2 = %.4f;", r2 - 0.001);
+    char *above = g_strdup_printf ("trend_min_r2 = %.4f;", r2 + 0.001);
+    p = analyze (trace, below, args);
+    f = finding (root (p), "timeline.trend.wakeups");
+    g_assert_nonnull (f);
+    char *want = g_strdup_printf ("%.3f", r2);
+    g_assert_cmpstr (evidence (f, "r2"), ==, want);
+    g_free (want);
+    want = g_strdup_printf ("%.1f", end);
+    g_assert_cmpstr (evidence (f, "end_per_window"), ==, want);
+    g_free (want);
+    g_object_unref (p);
+    p = analyze (trace, above, args);
+    g_assert_null (finding (root (p), "timeline.trend.wakeups"));
+    g_object_unref (p);
+    g_free (below);
+    g_free (above);
+    g_free (trace);
+
+    /* level, and falling: nothing */
+    for (int k = 0; k < 20; k++)
+        counts[k] = 10;
+    trace = ramp_trace ("level.txt", counts);
+    p = analyze (trace, "trend_min_r2 = 0.0; trend_min_rise_pct = 0.0;", args);
+    g_assert_null (finding (root (p), "timeline.trend.wakeups"));
+    g_object_unref (p);
+    g_free (trace);
+    for (int k = 0; k < 20; k++)
+        counts[k] = 30 - k;
+    trace = ramp_trace ("falling.txt", counts);
+    p = analyze (trace, "trend_min_r2 = 0.0; trend_min_rise_pct = 0.0;", args);
+    g_assert_null (finding (root (p), "timeline.trend.wakeups"));
+    g_object_unref (p);
+    g_free (trace);
+}
+
+/* B blocked in D (K + 1) x 400 us + 1 us in window K of 20 windows of
+ * 10 ms (D ends at the sched_wakeup, 1 us after the sched_waking), on two
+ * CPUs (20 ms of CPU time a window): the line goes from 401 us to 8001 us,
+ * 40 % of the CPUs' time, past trend_harm_pct: a warning, whose cost is
+ * the D time above 401 us, 400 us x (0 + 1 + ... + 19) = 76 ms. */
+static void
+test_trend_blocked (void)
+{
+    GString *s = trace_new ();
+    sw (s, 0, 1, "swapper/1", 0, "R", "B", 500);
+    for (int k = 0; k < 20; k++) {
+        int base = k * 10000, d = (k + 1) * 400;
+        sw (s, base + 200, 1, "B", 500, "D", "swapper/1", 0);
+        wake (s, base + 200 + d, 0, "<idle>", 0, "B", 500, 1);
+        sw (s, base + 200 + d + 5, 1, "swapper/1", 0, "R", "B", 500);
+    }
+    ev (s, 200000, 0, "<idle>", 0, "softirq_raise: vec=9 [action=RCU]");
+    char *trace = write_tmp ("blocked-ramp.txt", s->str);
+    g_string_free (s, TRUE);
+    const char *args[] = { "--window", "0.01", NULL };
+    JsonParser *p = analyze (trace, NULL, args);
+    JsonObject *f = finding (root (p), "timeline.trend.blocked");
+    g_assert_nonnull (f);
+    g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "warning");
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 76000000);
+    g_assert_cmpstr (evidence (f, "start_per_window"), ==, "0.401 ms");
+    g_assert_cmpstr (evidence (f, "end_per_window"), ==, "8.001 ms");
+    g_assert_cmpstr (evidence (f, "end_share_of_cpus"), ==, "40.0% of 2 CPUs");
+    g_assert_cmpstr (evidence (f, "r2"), ==, "1.000");
+    /* wakeups and switches are level */
+    g_assert_null (finding (root (p), "timeline.trend.wakeups"));
+    g_assert_null (finding (root (p), "timeline.trend.switches"));
+    g_object_unref (p);
+    /* below the harm threshold: information, costing nothing */
+    p = analyze (trace, "trend_harm_pct = 41.0;", args);
+    f = finding (root (p), "timeline.trend.blocked");
+    g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "info");
+    g_assert_cmpint (json_object_get_int_member (f, "cost_ns"), ==, 0);
+    g_object_unref (p);
+    p = analyze (trace, "trend_harm_pct = 39.0;", args);
+    f = finding (root (p), "timeline.trend.blocked");
+    g_assert_cmpstr (json_object_get_string_member (f, "severity"), ==, "warning");
+    g_object_unref (p);
+    /* ending at 40 %: above a floor of 39 %, not of 41 % */
+    p = analyze (trace, "trend_min_time_pct = 39.0;", args);
+    g_assert_nonnull (finding (root (p), "timeline.trend.blocked"));
+    g_object_unref (p);
+    p = analyze (trace, "trend_min_time_pct = 41.0;", args);
+    g_assert_null (finding (root (p), "timeline.trend.blocked"));
+    g_object_unref (p);
+    g_free (trace);
 }
 
 static const Recording recordings[] = {
@@ -562,6 +759,8 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/hand/widened", test_widened);
     g_test_add_func ("/timeline/hand/bursts", test_bursts);
     g_test_add_func ("/timeline/hand/periodic", test_periodic);
+    g_test_add_func ("/timeline/hand/trend-ramp", test_trend_ramp);
+    g_test_add_func ("/timeline/hand/trend-blocked", test_trend_blocked);
     for (guint i = 0; i < G_N_ELEMENTS (recordings); i++) {
         char *tp = g_strdup_printf ("/timeline/corpus/%s/%s", recordings[i].scenario,
                                     recordings[i].variant);

@@ -231,6 +231,22 @@ FTA_RULE (NULL, "timeline.periodic", "timeline",
           "metric, period, period_ns, autocorrelation, repeats checked, resolution",
           "0")
 
+FTA_RULE (NULL, "timeline.trend.METRIC", "timeline",
+          "the time series: wakeups and switches per window, all tasks' Runnable and D "
+          "time per window",
+          "over `trend_min_windows` whole windows or more, the least-squares line rises "
+          "`trend_min_rise_pct` % or more from the first window to the last, with an R² of "
+          "`trend_min_r2` or more, to `trend_min_rate` a second (wakeups, switches) or "
+          "`trend_min_time_pct` % of the CPUs' time (Runnable, D)",
+          "trend_min_windows trend_min_r2 trend_min_rise_pct trend_min_rate "
+          "trend_min_time_pct trend_harm_pct",
+          "info; warning for Runnable or D time whose line ends at `trend_harm_pct` % of the "
+          "CPUs' time or more (time lost to waiting or blocking)",
+          "metric, window, windows, the line's start and end per window, rise, slope per "
+          "window, R², end per second or share of the CPUs, from and to",
+          "warning: the time above the line's starting level, summed over the windows; "
+          "info: 0")
+
 FTA_RULE (NULL, "compare.regression", "compare",
           "both runs' tables, joined on their keys",
           "a wait column (`wait_metrics`) rose by `min_delta_pct` % (per second of trace for "

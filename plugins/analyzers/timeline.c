@@ -1,6 +1,6 @@
 /* timeline.c - how activity moves over time: per-window counts of wakeups,
  * switches, migrations, IRQs and softirqs; per-CPU busy time; the run time
- * of the busiest tasks; bursts and periodic activity.
+ * of the busiest tasks; bursts, periodic activity and gradual increases.
  *
  * Windows start at the first timestamp the plugin sees (the trace's first,
  * or the --start window's) and are --window long, or, without --window,
@@ -69,6 +69,10 @@ typedef struct {
     const FtaContext *ctx;
     guint top_n;
     double burst_factor, burst_min_rate, period_min_acf;
+    /* the trend rule: see tl_trends */
+    guint trend_min_windows;
+    double trend_min_r2, trend_min_rise_pct, trend_min_rate, trend_min_time_pct,
+        trend_harm_pct;
     gboolean automatic;     /* window chosen at the end */
     gint64 asked_ns;        /* --window, 0 without */
     gint64 res;             /* fine bucket width */
@@ -77,6 +81,8 @@ typedef struct {
     gint64 t0, t_last;      /* G_MININT64 until something is seen */
     GArray *counts;         /* TlCounts per fine bucket */
     GPtrArray *busy;        /* per CPU: GArray of gint64 per busy bucket, or NULL */
+    GArray *runnable;       /* gint64 per busy bucket: all tasks' Runnable time */
+    GArray *blocked;        /* ... and their Blocked (D) time */
     gint64 bres;            /* busy (and task) bucket width: res with --window */
     FtaTasks *tasks;        /* TlTask per task that ran, in order of first span */
     /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
@@ -158,6 +164,27 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->burst_factor = factor;
     tl->burst_min_rate = MAX (fta_options_get_double (opts, "burst_min_rate"), 0.0);
     tl->period_min_acf = acf;
+    gint64 min_windows = fta_options_get_int (opts, "trend_min_windows");
+    double r2 = fta_options_get_double (opts, "trend_min_r2");
+    if (min_windows < 3 || min_windows > 100000) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "trend_min_windows = %" G_GINT64_FORMAT ": give 3 to 100000",
+                     min_windows);
+        g_free (tl);
+        return NULL;
+    }
+    if (!(r2 >= 0 && r2 <= 1)) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "trend_min_r2 = %g: give a fit quality in [0, 1]", r2);
+        g_free (tl);
+        return NULL;
+    }
+    tl->trend_min_windows = (guint) min_windows;
+    tl->trend_min_r2 = r2;
+    tl->trend_min_rise_pct = MAX (fta_options_get_double (opts, "trend_min_rise_pct"), 0.0);
+    tl->trend_min_rate = MAX (fta_options_get_double (opts, "trend_min_rate"), 0.0);
+    tl->trend_min_time_pct = MAX (fta_options_get_double (opts, "trend_min_time_pct"), 0.0);
+    tl->trend_harm_pct = MAX (fta_options_get_double (opts, "trend_harm_pct"), 0.0);
     tl->asked_ns = fta_context_window_ns (ctx);
     tl->automatic = tl->asked_ns <= 0;
     if (tl->automatic) {
@@ -177,6 +204,8 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->t_last = G_MININT64;
     tl->counts = g_array_new (FALSE, TRUE, sizeof (TlCounts));
     tl->busy = g_ptr_array_new_with_free_func (tl_busy_free);
+    tl->runnable = g_array_new (FALSE, TRUE, sizeof (gint64));
+    tl->blocked = g_array_new (FALSE, TRUE, sizeof (gint64));
     tl->tasks = fta_tasks_new (sizeof (TlTask), tl_task_init, tl_task_clear);
     return tl;
 }
@@ -203,6 +232,8 @@ tl_busy_coarsen (Timeline *tl, guint f)
     for (guint i = 0; i < tl->busy->len; i++)
         if (g_ptr_array_index (tl->busy, i))
             tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
+    tl_coarsen_i64 (tl->runnable, f);
+    tl_coarsen_i64 (tl->blocked, f);
     for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
         TlTask *t = fta_tasks_nth (tl->tasks, k);
         GArray *runs = t->runs;
@@ -373,7 +404,10 @@ static void
 tl_on_span (void *self, const FtaSpan *sp)
 {
     Timeline *tl = self;
-    if (sp->state != FTA_TASK_RUNNING || sp->end_ns <= sp->start_ns)
+    GArray *waits = sp->state == FTA_TASK_RUNNABLE  ? tl->runnable
+                    : sp->state == FTA_TASK_BLOCKED ? tl->blocked
+                                                    : NULL;
+    if ((sp->state != FTA_TASK_RUNNING && !waits) || sp->end_ns <= sp->start_ns)
         return;
     tl_see (tl, sp->start_ns);
     tl_see (tl, sp->end_ns);
@@ -398,6 +432,15 @@ tl_on_span (void *self, const FtaSpan *sp)
         tl->bcur_lo = tl->t0 + (gint64) last * tl->bres;
     }
     gint64 bres = tl->bres, t0 = tl->t0;
+    if (waits) {
+        if (waits->len <= last)
+            g_array_set_size (waits, last + 1);
+        for (guint b = first; b <= last; b++) {
+            gint64 lo = t0 + (gint64) b * bres;
+            g_array_index (waits, gint64, b) += MIN (e, lo + bres) - MAX (s, lo);
+        }
+        return;
+    }
     GArray *busy = tl_cpu_busy (tl, sp->cpu);
     if (busy) {
         if (busy->len <= last)
@@ -553,6 +596,142 @@ tl_bursts (Timeline *tl, FtaResults *r, const TlWindows *w)
         tl_evidence (f, "largest", g_string_free (list, FALSE));
     }
     g_free (sorted);
+}
+
+
+/* --- gradual increases ---------------------------------------------------------- */
+
+typedef struct {
+    const char *name;   /* the finding's code is timeline.trend.NAME */
+    const char *what;   /* in the title */
+    gboolean time;      /* a sum of time (ns) rather than a count */
+    gint64 *v;          /* per window */
+} TlTrendSeries;
+
+/* The least-squares line through the N values V at x = 0 .. N-1: its value
+ * at the first and the last window, its slope per window and R² (0 when V
+ * is flat). */
+static void
+tl_fit (const gint64 *v, guint n, double *start, double *end, double *slope, double *r2)
+{
+    double xm = (n - 1) / 2.0, ym = 0;
+    for (guint i = 0; i < n; i++)
+        ym += (double) v[i];
+    ym /= n;
+    double sxx = 0, sxy = 0, syy = 0;
+    for (guint i = 0; i < n; i++) {
+        double dx = i - xm, dy = (double) v[i] - ym;
+        sxx += dx * dx;
+        sxy += dx * dy;
+        syy += dy * dy;
+    }
+    *slope = sxx > 0 ? sxy / sxx : 0;
+    *r2 = sxx > 0 && syy > 0 ? sxy * sxy / (sxx * syy) : 0;
+    *start = ym - *slope * xm;
+    *end = ym + *slope * xm;
+}
+
+/* "12.5 ms" or "1234" per window, for the title and evidence. */
+static char *
+tl_level (const TlTrendSeries *s, double v)
+{
+    return s->time ? g_strdup_printf ("%.3f ms", v / 1e6) : g_strdup_printf ("%.1f", v);
+}
+
+/* Gradual increases: over the whole windows (trend_min_windows or more),
+ * a least-squares line whose R² reaches trend_min_r2 and which rises by
+ * trend_min_rise_pct % from the first window to the last, to
+ * trend_min_rate a second (wakeups, switches) or trend_min_time_pct % of
+ * the CPUs' time (Runnable, D).  Information, but for Runnable and D time
+ * ending at trend_harm_pct % of the CPUs' time: a warning, whose cost is
+ * the time above the line's starting level. */
+static void
+tl_trends (Timeline *tl, FtaResults *r, const TlWindows *w, guint bper)
+{
+    guint full = w->window > 0 ? (guint) (w->span / w->window) : 0;
+    if (full < tl->trend_min_windows || full < 3)
+        return;
+    const FtaQuality *q = fta_results_quality (r);
+    guint cpus = q && q->n_cpus_seen ? q->n_cpus_seen : MAX (tl->busy->len, 1u);
+    double cpu_ns = (double) w->window * cpus; /* the CPUs' time in a window */
+    gint64 *runnable = g_new0 (gint64, full), *blocked = g_new0 (gint64, full);
+    for (guint i = 0; i < full; i++)
+        for (guint j = i * bper; j < (i + 1) * bper; j++) {
+            if (j < tl->runnable->len)
+                runnable[i] += g_array_index (tl->runnable, gint64, j);
+            if (j < tl->blocked->len)
+                blocked[i] += g_array_index (tl->blocked, gint64, j);
+        }
+    const TlTrendSeries series[] = {
+        { "wakeups", "Wakeups", FALSE, w->metric[TL_WAKEUPS] },
+        { "switches", "Context switches", FALSE, w->metric[TL_SWITCHES] },
+        { "runnable", "Time waiting for a CPU (Runnable)", TRUE, runnable },
+        { "blocked", "Time blocked in D state", TRUE, blocked },
+    };
+    char *win = tl_duration (w->window);
+    for (guint k = 0; k < G_N_ELEMENTS (series); k++) {
+        const TlTrendSeries *s = &series[k];
+        double start, end, slope, r2;
+        tl_fit (s->v, full, &start, &end, &slope, &r2);
+        double floor = s->time ? tl->trend_min_time_pct / 100 * cpu_ns
+                               : tl->trend_min_rate * (double) w->window / 1e9;
+        double rise_pct = start > 0 ? 100 * (end - start) / start : G_MAXDOUBLE;
+        if (slope <= 0 || r2 < tl->trend_min_r2 || end < floor || end <= 0
+            || rise_pct < tl->trend_min_rise_pct)
+            continue;
+        double end_pct = 100 * end / cpu_ns;
+        gboolean harm = s->time && end_pct >= tl->trend_harm_pct;
+        char *from = tl_level (s, MAX (start, 0)), *to = tl_level (s, end);
+        char *rise = start > 0 ? g_strdup_printf ("+%.0f%%", rise_pct) : g_strdup ("from 0");
+        char *title = g_strdup_printf (
+            "%s rise steadily over the trace: %s to %s per %s window (%s, R² %.2f, %u "
+            "windows)", s->what, from, to, win, rise, r2, full);
+        char *code = g_strdup_printf ("timeline.trend.%s", s->name);
+        FtaFinding *f = fta_results_add_finding (
+            r, harm ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO, code, title,
+            s->time ? "Something accumulates: a queue growing, a resource running out (a "
+                      "lock, memory, an I/O queue) or a leak makes tasks wait longer and "
+                      "longer."
+                    : "Load grows over the trace: a queue filling, more clients or "
+                      "timers, a leak of work that is never finished.",
+            "Compare the start and the end of the trace (--start/--end, or two recordings "
+            "with compare) and look for who grows most in the tables; record longer to see "
+            "whether it levels off.");
+        if (harm) {
+            /* the time above the line's starting level */
+            gint64 cost = 0;
+            for (guint i = 0; i < full; i++)
+                cost += MAX (s->v[i] - (gint64) MAX (start, 0), 0);
+            fta_finding_set_cost (f, cost);
+        }
+        tl_evidence (f, "metric", g_strdup (s->name));
+        tl_evidence (f, "window", g_strdup (win));
+        tl_evidence (f, "windows", g_strdup_printf ("%u", full));
+        tl_evidence (f, "start_per_window", g_strdup (from));
+        tl_evidence (f, "end_per_window", g_strdup (to));
+        tl_evidence (f, "rise", g_strdup (rise));
+        tl_evidence (f, "slope_per_window",
+                     s->time ? g_strdup_printf ("%.3f ms", slope / 1e6)
+                             : g_strdup_printf ("%.2f", slope));
+        tl_evidence (f, "r2", g_strdup_printf ("%.3f", r2));
+        if (s->time)
+            tl_evidence (f, "end_share_of_cpus", g_strdup_printf ("%.1f%% of %u CPUs",
+                                                                end_pct, cpus));
+        else
+            tl_evidence (f, "end_per_second", g_strdup_printf ("%.0f", end * 1e9 / w->window));
+        char *a = tl_seconds (tl->t0), *b = tl_seconds (tl->t0 + (gint64) full * w->window);
+        tl_evidence (f, "from_to", g_strdup_printf ("%s s to %s s", a, b));
+        g_free (a);
+        g_free (b);
+        g_free (code);
+        g_free (title);
+        g_free (rise);
+        g_free (from);
+        g_free (to);
+    }
+    g_free (win);
+    g_free (runnable);
+    g_free (blocked);
 }
 
 /* --- periodicity ----------------------------------------------------------------- */
@@ -873,6 +1052,8 @@ tl_finish (void *self, FtaResults *r)
 
     tl_bursts (tl, r, &w);
     tl_periodicity (tl, r, w.waking);
+    if (!empty)
+        tl_trends (tl, r, &w, bper);
     for (TlMetric m = 0; m < TL_N_METRICS; m++)
         g_free (w.metric[m]);
     g_free (win);
@@ -885,6 +1066,8 @@ tl_destroy (void *self)
     Timeline *tl = self;
     g_array_free (tl->counts, TRUE);
     g_ptr_array_free (tl->busy, TRUE);
+    g_array_free (tl->runnable, TRUE);
+    g_array_free (tl->blocked, TRUE);
     fta_tasks_free (tl->tasks);
     g_free (tl);
 }
@@ -897,6 +1080,18 @@ static const FtaOptionSpec tl_options[] = {
       "... and at least this many events per second" },
     { "period_min_acf", FTA_OPT_DOUBLE, "0.3",
       "report a period when the autocorrelation at it reaches this (0..1)" },
+    { "trend_min_windows", FTA_OPT_INT, "10",
+      "a trend is fitted over at least this many whole windows" },
+    { "trend_min_r2", FTA_OPT_DOUBLE, "0.8",
+      "... and reported when the straight line explains this share of the variance (R², 0..1)" },
+    { "trend_min_rise_pct", FTA_OPT_DOUBLE, "100",
+      "... and the fitted line rises by this many % from the first window to the last" },
+    { "trend_min_rate", FTA_OPT_DOUBLE, "100",
+      "... to at least this many wakeups or switches a second" },
+    { "trend_min_time_pct", FTA_OPT_DOUBLE, "1",
+      "... or, for Runnable and D time, to this % of the CPUs' time" },
+    { "trend_harm_pct", FTA_OPT_DOUBLE, "10",
+      "a rising Runnable or D time is a warning when it ends at this % of the CPUs' time" },
     { NULL }
 };
 
@@ -916,7 +1111,7 @@ FTA_PLUGIN_DEFINE (
     .name = "timeline",
     .kind = FTA_PLUGIN_ANALYZER,
     .summary = "time series per window: wakeups, switches, migrations, IRQs, CPU busy, "
-               "busiest tasks; bursts and periodic activity",
+               "busiest tasks; bursts, periodic activity and gradual increases",
     .options = tl_options,
     .events = tl_events,
     .create = tl_create,
