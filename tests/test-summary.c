@@ -385,6 +385,8 @@ test_missing_irq_only (void)
     g_assert_nonnull (strstr (tables, "switch.tasks"));
     g_assert_nonnull (strstr (tables, "wait.holders"));
     g_assert_null (strstr (tables, "irq."));
+    /* the migration analyzer does not say it again */
+    g_assert_null (fta_test_finding (doc, "migration.no-migrate-events"));
     GPtrArray *rows = fta_test_rows (doc, "quality.missing_events");
     GHashTable *wk = g_ptr_array_index (rows, 1);
     g_assert_cmpstr (fta_test_cell_str (wk, "alternatives"), ==,
@@ -440,6 +442,7 @@ test_missing_wakeup_only (void)
     /* the histogram of latencies needs the switch that ends the wait */
     g_assert_nonnull (strstr (tables, "wakeup.latency_hist"));
     g_assert_null (strstr (tables, "wakeup.tasks"));
+    g_assert_null (fta_test_finding (doc, "migration.no-migrate-events"));
     GPtrArray *rows = fta_test_rows (doc, "wakeup.pairs");
     g_assert_cmpuint (rows->len, >, 0);
     g_ptr_array_free (rows, TRUE);
@@ -460,6 +463,8 @@ test_missing_no_irq (void)
     g_assert_cmpstr (events, ==, "irq_handler_entry irq_handler_exit softirq_entry "
                                  "softirq_exit");
     g_assert_cmpstr (tables, ==, "irq.irqs, irq.irq_cpus");
+    /* switches without sched_migrate_task: the migration analyzer says so */
+    g_assert_nonnull (fta_test_finding (fta_test_root (p), "migration.no-migrate-events"));
     g_free (events);
     g_object_unref (p);
     FtaTestRun r = fta_test_run_argv ((const char *[]) { path, NULL });

@@ -164,7 +164,8 @@ FTA_RULE (NULL, "migration.pingpong", "migration",
 
 FTA_RULE (NULL, "migration.no-migrate-events", "migration",
           "the input quality",
-          "the trace has no `sched_migrate_task`",
+          "the trace has no `sched_migrate_task` but has `sched_switch` (without both, "
+          "`quality.missing_events` names them)",
           "",
           "info",
           "source",

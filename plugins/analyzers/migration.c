@@ -342,7 +342,9 @@ migration_by_bounces (gconstpointer a, gconstpointer b, gpointer data)
 static void
 migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean from_events)
 {
-    if (!from_events) {
+    /* without sched_switch either, the tables are empty and the core names
+     * both events once (quality.missing_events) */
+    if (!from_events && migration_trace_has (r, "sched_switch")) {
         FtaFinding *f = fta_results_add_finding (
             r, FTA_SEVERITY_INFO, "migration.no-migrate-events",
             "Migrations are CPU changes between Running spans: the trace has no "
