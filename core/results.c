@@ -287,6 +287,13 @@ fta_table_needs (const FtaTable *t)
     return t->needs;
 }
 
+void
+fta_table_set_title (FtaTable *t, const char *title)
+{
+    g_free (t->title);
+    t->title = g_strdup (title ? title : t->full_name);
+}
+
 static void
 table_spec_columns (FtaTable *t, const FtaTableSpec *spec)
 {
@@ -585,6 +592,14 @@ fta_table_sort (FtaTable *t, guint col, gboolean descending)
                    descending };
     /* g_ptr_array_sort_with_data is a stable merge sort. */
     g_ptr_array_sort_with_data (t->rows, row_cmp, &s);
+}
+
+void
+fta_table_sort_by (FtaTable *t, const char *column, gboolean descending)
+{
+    int col = fta_table_column_index (t, column);
+    g_return_if_fail (col >= 0);
+    fta_table_sort (t, (guint) col, descending);
 }
 
 FtaFinding *

@@ -104,6 +104,11 @@ test_spec (void)
     g_assert_true (fta_table_cell (t, 1, 3)->is_null);  /* NULL string */
     g_assert_true (fta_table_cell (t, 1, 7)->is_null);  /* callback left it */
     g_assert_cmpstr (fta_table_cell (t, 1, 8)->s, ==, "swapper/0/0");
+    /* by name: pid 0 before 42, and back by run time */
+    fta_table_sort_by (t, "pid", FALSE);
+    g_assert_cmpint (fta_table_cell (t, 0, 0)->i, ==, 0);
+    fta_table_sort_by (t, "run_ns", TRUE);
+    g_assert_cmpint (fta_table_cell (t, 0, 0)->i, ==, 42);
     fta_results_free (r);
 }
 
@@ -131,8 +136,7 @@ static const FtaColumnSpec lat_columns[] = {
     { "opt_pct", FTA_COL_PERCENT, L (FTA_FIELD_OPT_DOUBLE, opt_pct) },
 };
 
-static const FtaTableSpec lat_spec = { "lat", "Latencies", lat_columns,
-                                       G_N_ELEMENTS (lat_columns) };
+static const FtaTableSpec lat_spec = FTA_TABLE_SPEC ("lat", "Latencies", lat_columns);
 
 static void
 test_spec_dist (void)
@@ -172,6 +176,12 @@ test_spec_dist (void)
             g_assert_true (fta_table_cell (t, row, c)->is_null);
     }
     g_assert_cmpint (fta_table_cell (t, 2, 1)->i, ==, 0);
+    g_assert_false (fta_table_omit_empty (t));
+    g_assert_cmpstr (fta_table_title (t), ==, "Latencies");
+    fta_table_set_title (t, "Latencies of 3");
+    g_assert_cmpstr (fta_table_title (t), ==, "Latencies of 3");
+    fta_table_set_title (t, NULL);
+    g_assert_cmpstr (fta_table_title (t), ==, "my.lat");
     /* optional values: 0 is a value, negative and NaN are not */
     g_assert_false (fta_table_cell (t, 0, 8)->is_null);
     g_assert_cmpint (fta_table_cell (t, 0, 8)->i, ==, 0);

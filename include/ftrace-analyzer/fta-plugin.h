@@ -35,8 +35,9 @@
  * FTA_FIELD_DIST_*, and make series, fta_results_add_series_spec; 1.15:
  * FTA_FIELD_OPT_INT64 and FTA_FIELD_OPT_DOUBLE; 1.16: a pid's tasks,
  * fta_context_task_seq and fta_context_task_other_comms; 1.17: the events
- * a table needs, fta_table_set_needs).  The core reads a field only from
- * plugins whose abi_minor has it.
+ * a table needs, fta_table_set_needs; 1.18: FTA_TABLE_SPEC,
+ * fta_table_sort_by and fta_table_set_title).  The core reads a field only
+ * from plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
@@ -80,7 +81,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 17
+#define FTA_PLUGIN_ABI_MINOR 18
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

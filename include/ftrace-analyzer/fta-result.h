@@ -171,6 +171,11 @@ void fta_table_set_omit_empty (FtaTable *t, gboolean omit);
 void fta_table_set_needs (FtaTable *t, const char *events);
 /* Stable sort by COL, descending when DESCENDING; ties keep insert order. */
 void fta_table_sort (FtaTable *t, guint col, gboolean descending);
+/* The same by the column's name (ABI 1.18). */
+void fta_table_sort_by (FtaTable *t, const char *column, gboolean descending);
+/* The human heading, for one made once the table exists (ABI 1.18): NULL
+ * is the table's full name. */
+void fta_table_set_title (FtaTable *t, const char *title);
 
 /* --- tables declared as data (since ABI 1.11) -----------------------------
  *
@@ -186,8 +191,7 @@ void fta_table_sort (FtaTable *t, guint col, gboolean descending);
  *         .field = FTA_FIELD_INT64, .offset = G_STRUCT_OFFSET (My, run_ns) },
  *       { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = my_avg },
  *   };
- *   static const FtaTableSpec spec = { "tasks", "My tasks", cols,
- *                                      G_N_ELEMENTS (cols) };
+ *   static const FtaTableSpec spec = FTA_TABLE_SPEC ("tasks", "My tasks", cols);
  *   FtaTable *t = fta_results_add_table_spec (r, "my", &spec);
  *   for (...) fta_table_add_row_from (t, &spec, &my, NULL);
  */
@@ -241,6 +245,10 @@ typedef struct {
     guint n_columns;
     gboolean omit_empty; /* fta_table_set_omit_empty */
 } FtaTableSpec;
+
+/* A table spec of the array COLUMNS (ABI 1.18). */
+#define FTA_TABLE_SPEC(name, title, columns) \
+    { (name), (title), (columns), G_N_ELEMENTS (columns), FALSE }
 
 /* Creates table "PLUGIN.<spec name>" with SPEC's columns. */
 FtaTable *fta_results_add_table_spec (FtaResults *r, const char *plugin,

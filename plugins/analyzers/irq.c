@@ -393,40 +393,6 @@ irq_get_cpu_names (gconstpointer row, gconstpointer data, FtaValue *v, GString *
     irq_get_names (((const IrqCpuStat *) row)->stat, data, v, scratch);
 }
 
-/* avg, p99 and max of the handlers timed; null when none was */
-static void
-irq_get_avg (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
-{
-    const IrqStat *s = row;
-    (void) data, (void) scratch;
-    if (s->count) {
-        v->is_null = FALSE;
-        v->i = s->total_ns / (gint64) s->count;
-    }
-}
-
-static void
-irq_get_p99 (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
-{
-    const IrqStat *s = row;
-    (void) data, (void) scratch;
-    if (s->count) {
-        v->is_null = FALSE;
-        v->i = fta_dist_percentile (s->dist, 99);
-    }
-}
-
-static void
-irq_get_max (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
-{
-    const IrqStat *s = row;
-    (void) data, (void) scratch;
-    if (s->count) {
-        v->is_null = FALSE;
-        v->i = fta_dist_max (s->dist);
-    }
-}
-
 /* Softirq raises: only when the trace has softirq_raise (DATA points to
  * that gboolean); latencies null when no raise was followed by an entry. */
 static void
@@ -484,9 +450,9 @@ static const FtaColumnSpec irq_columns[] = {
     { "name", FTA_COL_STRING, .get = irq_get_names },
     { "count", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, count) },
     { "total_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, total_ns) },
-    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_avg },
-    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_p99 },
-    { "max_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_max },
+    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_AVG, dist) },
+    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_P99, dist) },
+    { "max_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_MAX, dist) },
     { "nested", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, nested) },
     { "nested_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, nested_ns) },
     { "unmatched_entry", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, unmatched_entry) },
@@ -499,9 +465,9 @@ static const FtaColumnSpec softirq_columns[] = {
     { "name", FTA_COL_STRING, .get = irq_get_names },
     { "count", FTA_COL_COUNT, STAT (FTA_FIELD_UINT64, count) },
     { "total_ns", FTA_COL_DURATION, STAT (FTA_FIELD_INT64, total_ns) },
-    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_avg },
-    { "max_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_max },
-    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", .get = irq_get_p99 },
+    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_AVG, dist) },
+    { "max_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_MAX, dist) },
+    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", STAT (FTA_FIELD_DIST_P99, dist) },
     { "raise_count", FTA_COL_COUNT, .get = irq_get_raises },
     { "raise_latency_avg_ns", FTA_COL_DURATION, .display_unit = "us",
       .get = irq_get_raise_avg },
@@ -534,35 +500,23 @@ static const FtaColumnSpec softirq_cpu_columns[] = {
 };
 
 static const FtaTableSpec irq_tables[2] = {
-    { "irqs", "Hard IRQ handlers", irq_columns, G_N_ELEMENTS (irq_columns) },
-    { "softirqs", "Softirqs", softirq_columns, G_N_ELEMENTS (softirq_columns) },
+    FTA_TABLE_SPEC ("irqs", "Hard IRQ handlers", irq_columns),
+    FTA_TABLE_SPEC ("softirqs", "Softirqs", softirq_columns),
 };
 
 static const FtaTableSpec irq_cpu_tables[2] = {
-    { "irq_cpus", "Hard IRQ time per IRQ and CPU", irq_cpu_columns,
-      G_N_ELEMENTS (irq_cpu_columns) },
-    { "softirq_cpus", "Softirq time per vector and CPU", softirq_cpu_columns,
-      G_N_ELEMENTS (softirq_cpu_columns) },
+    FTA_TABLE_SPEC ("irq_cpus", "Hard IRQ time per IRQ and CPU", irq_cpu_columns),
+    FTA_TABLE_SPEC ("softirq_cpus", "Softirq time per vector and CPU", softirq_cpu_columns),
 };
-
-/* The column index of NAME in SPEC. */
-static guint
-irq_col (const FtaTableSpec *spec, const char *name)
-{
-    for (guint i = 0; i < spec->n_columns; i++)
-        if (strcmp (spec->columns[i].name, name) == 0)
-            return i;
-    g_return_val_if_reached (0);
-}
 
 /* Sorted by total, then by id (and CPU), whatever the order of filling. */
 static void
-irq_sort (FtaTable *t, const FtaTableSpec *spec, gboolean per_cpu)
+irq_sort (FtaTable *t, gboolean per_cpu)
 {
     if (per_cpu)
-        fta_table_sort (t, irq_col (spec, "cpu"), FALSE);
+        fta_table_sort_by (t, "cpu", FALSE);
     fta_table_sort (t, 0, FALSE);
-    fta_table_sort (t, irq_col (spec, "total_ns"), TRUE);
+    fta_table_sort_by (t, "total_ns", TRUE);
 }
 
 static void
@@ -577,7 +531,7 @@ irq_cpu_table (Irq *q, FtaResults *r, gboolean soft)
         if (pc->stat->soft == soft)
             fta_table_add_row_from (t, spec, pc, NULL);
     }
-    irq_sort (t, spec, TRUE);
+    irq_sort (t, TRUE);
 }
 
 static void
@@ -708,7 +662,7 @@ irq_finish (void *self, FtaResults *r)
         g_hash_table_iter_init (&it, q->stats[soft]);
         while (g_hash_table_iter_next (&it, NULL, &v))
             fta_table_add_row_from (t, spec, v, &raises);
-        irq_sort (t, spec, FALSE);
+        irq_sort (t, FALSE);
     }
 
     if (q->cpus_tables) {

@@ -1214,31 +1214,27 @@ static const FtaColumnSpec kvm_vm_holder_columns[] = {
     KVM_ROW_HOLDER,
 };
 
-#define KVM_TABLE(name, title, columns) { name, title, columns, G_N_ELEMENTS (columns) }
-
 /* the titles of vcpus, threads, vms and vm_steal are made in finish */
-static const FtaTableSpec kvm_vcpus_spec = KVM_TABLE ("vcpus", NULL, kvm_vcpu_columns);
-static const FtaTableSpec kvm_threads_spec = KVM_TABLE ("threads", NULL, kvm_thread_columns);
-static const FtaTableSpec kvm_vms_spec = KVM_TABLE ("vms", NULL, kvm_vm_columns);
-static const FtaTableSpec kvm_steal_spec = KVM_TABLE ("vm_steal", NULL, kvm_steal_columns);
-static const FtaTableSpec kvm_preemptors_spec = KVM_TABLE (
+static const FtaTableSpec kvm_vcpus_spec = FTA_TABLE_SPEC ("vcpus", NULL, kvm_vcpu_columns);
+static const FtaTableSpec kvm_threads_spec = FTA_TABLE_SPEC ("threads", NULL, kvm_thread_columns);
+static const FtaTableSpec kvm_vms_spec = FTA_TABLE_SPEC ("vms", NULL, kvm_vm_columns);
+static const FtaTableSpec kvm_steal_spec = FTA_TABLE_SPEC ("vm_steal", NULL, kvm_steal_columns);
+static const FtaTableSpec kvm_preemptors_spec = FTA_TABLE_SPEC (
     "preemptors", "Who preempted the vCPUs, and how long they then waited for a CPU",
     kvm_preemptor_columns);
-static const FtaTableSpec kvm_exits_spec = KVM_TABLE (
+static const FtaTableSpec kvm_exits_spec = FTA_TABLE_SPEC (
     "exits", "VM exits per vCPU and reason (kvm_exit, kvm_userspace_exit)", kvm_exit_columns);
-static const FtaTableSpec kvm_holders_spec = KVM_TABLE (
+static const FtaTableSpec kvm_holders_spec = FTA_TABLE_SPEC (
     "holders", "Who held the vCPUs' CPUs while they waited for one", kvm_holder_columns);
-static const FtaTableSpec kvm_vm_holders_spec = KVM_TABLE (
+static const FtaTableSpec kvm_vm_holders_spec = FTA_TABLE_SPEC (
     "vm_holders", "Who held the CPUs of each VM's vCPUs while they waited for one",
     kvm_vm_holder_columns);
 
-/* SPEC, titled TITLE. */
+/* Every kvm table but exits is made of task-state spans. */
 static FtaTable *
-kvm_table (FtaResults *r, const FtaTableSpec *spec, const char *title)
+kvm_table (FtaResults *r, const FtaTableSpec *spec)
 {
-    FtaTableSpec titled = *spec;
-    titled.title = title;
-    FtaTable *t = fta_results_add_table_spec (r, "kvm", &titled);
+    FtaTable *t = fta_results_add_table_spec (r, "kvm", spec);
     fta_table_set_needs (t, "sched_switch");
     return t;
 }
@@ -1267,7 +1263,8 @@ static void
 kvm_table_threads (Kvm *k, FtaResults *r, const FtaTableSpec *spec, GPtrArray *threads,
                    const char *title)
 {
-    FtaTable *t = kvm_table (r, spec, title);
+    FtaTable *t = kvm_table (r, spec);
+    fta_table_set_title (t, title);
     for (guint i = 0; i < threads->len; i++) {
         KvmThreadRow row;
         kvm_thread_row (k, &row, g_ptr_array_index (threads, i));
@@ -1327,7 +1324,8 @@ static void
 kvm_table_vms (FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
 {
     char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
-    FtaTable *t = kvm_table (r, &kvm_vms_spec, title);
+    FtaTable *t = kvm_table (r, &kvm_vms_spec);
+    fta_table_set_title (t, title);
     g_free (title);
     for (guint i = 0; i < vms->len; i++) {
         KvmVmRow row;
@@ -1378,9 +1376,8 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
                                          w / 1e6, KVM_BUCKETS)
                       : g_strdup_printf ("vCPUs' steal per VM over time (windows of %.3f ms)",
                                          w / 1e6);
-    FtaTableSpec titled = kvm_steal_spec;
-    titled.title = title;
-    FtaTable *t = fta_results_add_series_spec (r, "kvm", &titled, w, k->t0);
+    FtaTable *t = fta_results_add_series_spec (r, "kvm", &kvm_steal_spec, w, k->t0);
+    fta_table_set_title (t, title);
     fta_table_set_needs (t, "sched_switch");
     g_free (title);
     gint64 *sum = g_new (gint64, 2 * (gsize) n);
@@ -1440,8 +1437,7 @@ kvm_vcpu_pairs (Kvm *k)
 static void
 kvm_table_preemptors (Kvm *k, FtaResults *r, GPtrArray *pairs)
 {
-    FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_preemptors_spec);
-    fta_table_set_needs (t, "sched_switch");
+    FtaTable *t = kvm_table (r, &kvm_preemptors_spec);
     for (guint i = 0; i < pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (pairs, i);
         KvmRow row = { .pid = p->preemptor, .comm = p->comm, .count = p->count, .ns = p->ns };
@@ -1569,10 +1565,8 @@ static void
 kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
                    GPtrArray *pairs)
 {
-    FtaTable *t = fta_results_add_table_spec (r, "kvm", &kvm_holders_spec);
-    FtaTable *v = fta_results_add_table_spec (r, "kvm", &kvm_vm_holders_spec);
-    fta_table_set_needs (t, "sched_switch");
-    fta_table_set_needs (v, "sched_switch");
+    FtaTable *t = kvm_table (r, &kvm_holders_spec);
+    FtaTable *v = kvm_table (r, &kvm_vm_holders_spec);
     for (guint m = 0; m < vm_list->len; m++) {
         const KvmVm *vm = g_ptr_array_index (vm_list, m);
         GPtrArray *mine = g_ptr_array_new ();
