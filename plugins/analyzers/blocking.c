@@ -695,10 +695,11 @@ blocking_on_event (void *self, const FtaEvent *ev)
 
 /* --- results ------------------------------------------------------------------- */
 
-static char *
-blocking_dev_name (guint64 dev)
+/* "major,minor" into BUF, 24 bytes */
+static void
+blocking_dev_name (char *buf, guint64 dev)
 {
-    return g_strdup_printf ("%u,%u", (guint) (dev >> 32), (guint) (dev & 0xffffffffu));
+    g_snprintf (buf, 24, "%u,%u", (guint) (dev >> 32), (guint) (dev & 0xffffffffu));
 }
 
 static char *
@@ -719,69 +720,171 @@ blocking_waker_better (const BlockingWaker *a, const BlockingWaker *b)
     return a->waker_pid < b->waker_pid;
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+/* A task as its row of blocking.tasks shows it. */
+typedef struct {
+    BlockingTask k;
+    const char *top_waker; /* "comm-pid" of k.top, NULL none */
+    gint32 top_pid;        /* -1: none */
+    gint64 top_count;
+    char top_buf[FTA_COMM_LEN + 16];
+} BlockingTaskRow;
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingTaskRow, member)
+
+static const FtaColumnSpec blocking_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, k.pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, k.comm) },
+    { "d_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.d_count) },
+    { "d_total_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, k.d_total_ns) },
+    { "d_avg_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_AVG, k.d_dist) },
+    { "d_p99_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_P99, k.d_dist) },
+    { "d_max_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_MAX, k.d_dist) },
+    { "sleep_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, k.sleep_ns) },
+    { "top_waker", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_waker) },
+    { "top_waker_pid", FTA_COL_INT, TASK (FTA_FIELD_ID32, top_pid) },
+    { "top_waker_count", FTA_COL_COUNT, TASK (FTA_FIELD_OPT_INT64, top_count) },
+    { "d_no_waker", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.d_no_waker) },
+    { "sleep_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.sleep_count) },
+};
+static const FtaTableSpec blocking_tasks_spec = FTA_TABLE_SPEC (
+    "tasks", "Blocked (D) and sleeping (S) time per task", blocking_task_columns);
+
+/* A waker of a task as its row of blocking.wakers shows it. */
+typedef struct {
+    BlockingWaker w;
+    const char *comm; /* the wakee's */
+} BlockingWakerRow;
+
+#define WAKER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingWakerRow, member)
+
+static const FtaColumnSpec blocking_waker_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, WAKER (FTA_FIELD_INT32, w.pid) },
+    { "comm", FTA_COL_STRING, WAKER (FTA_FIELD_STRING, comm) },
+    { "waker_pid", FTA_COL_INT, TRUE, WAKER (FTA_FIELD_INT32, w.waker_pid) },
+    { "waker_comm", FTA_COL_STRING, WAKER (FTA_FIELD_CHARS, w.waker_comm) },
+    { "count", FTA_COL_COUNT, WAKER (FTA_FIELD_UINT64, w.count) },
+    { "total_ns", FTA_COL_DURATION, WAKER (FTA_FIELD_INT64, w.total_ns) },
+};
+static const FtaTableSpec blocking_wakers_spec = FTA_TABLE_SPEC (
+    "wakers", "Who ended D episodes: wakers per blocked task", blocking_waker_columns);
+
+/* A D episode as its row of blocking.longest shows it. */
+typedef struct {
+    BlockingEpisode ep;
+    const char *waker_comm; /* NULL: no waker */
+} BlockingEpisodeRow;
+
+#define EPISODE(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingEpisodeRow, member)
+
+static const FtaColumnSpec blocking_longest_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, EPISODE (FTA_FIELD_INT32, ep.pid) },
+    { "comm", FTA_COL_STRING, EPISODE (FTA_FIELD_CHARS, ep.comm) },
+    { "start_ns", FTA_COL_INT, TRUE, EPISODE (FTA_FIELD_INT64, ep.start_ns) },
+    { "duration_ns", FTA_COL_DURATION, EPISODE (FTA_FIELD_INT64, ep.dur_ns) },
+    { "cpu", FTA_COL_INT, EPISODE (FTA_FIELD_ID32, ep.cpu) },
+    { "waker_pid", FTA_COL_INT, EPISODE (FTA_FIELD_ID32, ep.waker_pid) },
+    { "waker_comm", FTA_COL_STRING, EPISODE (FTA_FIELD_STRING, waker_comm) },
+};
+static const FtaTableSpec blocking_longest_spec = FTA_TABLE_SPEC (
+    "longest", "Longest D episodes", blocking_longest_columns);
+
+/* The latency of the requests of LAT, an FtaDist * of the row struct
+ * TYPE: requests, total_ns, avg_ns, p99_ns, max_ns, one request in us,
+ * their total in ms. */
+#define BLOCKING_LAT_COLUMNS(type, lat)                                                     \
+    { "requests", FTA_COL_COUNT, .field = FTA_FIELD_DIST_COUNT,                             \
+      .offset = G_STRUCT_OFFSET (type, lat) },                                              \
+    { "total_ns", FTA_COL_DURATION, .field = FTA_FIELD_DIST_SUM,                            \
+      .offset = G_STRUCT_OFFSET (type, lat) },                                              \
+    { "avg_ns", FTA_COL_DURATION, .display_unit = "us", .field = FTA_FIELD_DIST_AVG,        \
+      .offset = G_STRUCT_OFFSET (type, lat) },                                              \
+    { "p99_ns", FTA_COL_DURATION, .display_unit = "us", .field = FTA_FIELD_DIST_P99,        \
+      .offset = G_STRUCT_OFFSET (type, lat) },                                              \
+    { "max_ns", FTA_COL_DURATION, .display_unit = "us", .field = FTA_FIELD_DIST_MAX,        \
+      .offset = G_STRUCT_OFFSET (type, lat) }
+
+/* An issuing task of a device as its row of blocking.io shows it. */
+typedef struct {
+    BlockingIoTask k;
+    char dev[24]; /* "major,minor" */
+} BlockingIoRow;
+
+#define IO(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingIoRow, member)
+
+static const FtaColumnSpec blocking_io_columns[] = {
+    { "dev", FTA_COL_STRING, TRUE, IO (FTA_FIELD_CHARS, dev) },
+    { "pid", FTA_COL_INT, TRUE, IO (FTA_FIELD_INT32, k.pid) },
+    { "comm", FTA_COL_STRING, IO (FTA_FIELD_CHARS, k.comm) },
+    BLOCKING_LAT_COLUMNS (BlockingIoRow, k.lat),
+    { "issues", FTA_COL_COUNT, IO (FTA_FIELD_UINT64, k.issues) },
+};
+static const FtaTableSpec blocking_io_spec = FTA_TABLE_SPEC (
+    "io", "Block I/O latency (issue to complete) per device and issuing task",
+    blocking_io_columns);
+
+/* A device as its row of blocking.devices shows it. */
+typedef struct {
+    BlockingDev d;
+    char dev[24];
+    gint64 queue_avg_ns, queue_max_ns; /* -1: none queued */
+} BlockingDevRow;
+
+#define DEV(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingDevRow, member)
+
+static const FtaColumnSpec blocking_dev_columns[] = {
+    { "dev", FTA_COL_STRING, TRUE, DEV (FTA_FIELD_CHARS, dev) },
+    BLOCKING_LAT_COLUMNS (BlockingDevRow, d.lat),
+    { "issues", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.issues) },
+    { "completes", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.completes) },
+    { "flush_issues", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.flush_issues) },
+    { "flush_completes", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.flush_completes) },
+    { "reissued", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.reissued) },
+    { "unmatched_issues", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.unmatched_issues) },
+    { "unmatched_completes", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.unmatched_completes) },
+    { "partial_completes", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.partial_completes) },
+    { "in_flight_end", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.in_flight_end) },
+    { "inserts", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.inserts) },
+    { "queued", FTA_COL_COUNT, DEV (FTA_FIELD_UINT64, d.queued) },
+    { "queue_avg_ns", FTA_COL_DURATION, .display_unit = "us",
+      DEV (FTA_FIELD_OPT_INT64, queue_avg_ns) },
+    { "queue_max_ns", FTA_COL_DURATION, .display_unit = "us",
+      DEV (FTA_FIELD_OPT_INT64, queue_max_ns) },
+};
+static const FtaTableSpec blocking_devices_spec = FTA_TABLE_SPEC (
+    "devices", "Block I/O per device: latency and request accounting", blocking_dev_columns);
+
 static void
 blocking_task_table (Blocking *b, FtaResults *r)
 {
-    FtaTable *t = fta_results_add_table (r, "blocking", "tasks",
-                                         "Blocked (D) and sleeping (S) time per task");
+    FtaTable *t = fta_results_add_table_spec (r, "blocking", &blocking_tasks_spec);
     fta_table_set_needs (t, "sched_switch");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "d_count", FTA_COL_COUNT, FALSE);
-    guint c_tot = fta_table_add_column (t, "d_total_ns", FTA_COL_DURATION, FALSE);
-    guint c_avg = fta_table_add_column (t, "d_avg_ns", FTA_COL_DURATION, FALSE);
-    guint c_p99 = fta_table_add_column (t, "d_p99_ns", FTA_COL_DURATION, FALSE);
-    guint c_max = fta_table_add_column (t, "d_max_ns", FTA_COL_DURATION, FALSE);
-    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
-    guint c_top = fta_table_add_column (t, "top_waker", FTA_COL_STRING, FALSE);
-    guint c_tpid = fta_table_add_column (t, "top_waker_pid", FTA_COL_INT, FALSE);
-    guint c_tcnt = fta_table_add_column (t, "top_waker_count", FTA_COL_COUNT, FALSE);
-    guint c_nowk = fta_table_add_column (t, "d_no_waker", FTA_COL_COUNT, FALSE);
-    guint c_scnt = fta_table_add_column (t, "sleep_count", FTA_COL_COUNT, FALSE);
-
     for (guint i = 0; i < fta_tasks_count (b->tasks); i++) {
         BlockingTask *k = fta_tasks_nth (b->tasks, i);
         if ((!k->d_count && !k->sleep_count)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, k->pid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        fta_table_set_int (t, row, c_n, k->d_count);
-        fta_table_set_int (t, row, c_tot, k->d_total_ns);
-        fta_table_set_int (t, row, c_slp, k->sleep_ns);
-        fta_table_set_int (t, row, c_scnt, k->sleep_count);
-        fta_table_set_int (t, row, c_nowk, k->d_no_waker);
-        if (k->d_count) {
-            fta_table_set_int (t, row, c_avg, k->d_total_ns / (gint64) k->d_count);
-            fta_table_set_int (t, row, c_p99, fta_dist_percentile (k->d_dist, 99));
-            fta_table_set_int (t, row, c_max, fta_dist_max (k->d_dist));
-        }
+        BlockingTaskRow row = { *k, NULL, -1, -1, "" };
         if (k->top) {
-            char *s = g_strdup_printf ("%s-%d", k->top->waker_comm, k->top->waker_pid);
-            fta_table_set_string (t, row, c_top, s);
-            g_free (s);
-            fta_table_set_int (t, row, c_tpid, k->top->waker_pid);
-            fta_table_set_int (t, row, c_tcnt, k->top->count);
+            g_snprintf (row.top_buf, sizeof row.top_buf, "%s-%d", k->top->waker_comm,
+                        k->top->waker_pid);
+            row.top_waker = row.top_buf;
+            row.top_pid = k->top->waker_pid;
+            row.top_count = (gint64) k->top->count;
         }
+        fta_table_add_row_from (t, &blocking_tasks_spec, &row, NULL);
     }
-    fta_table_sort (t, c_pid, FALSE);
-    fta_table_sort (t, c_slp, TRUE);
-    fta_table_sort (t, c_tot, TRUE);
+    fta_table_sort_by (t, "pid", FALSE);
+    fta_table_sort_by (t, "sleep_ns", TRUE);
+    fta_table_sort_by (t, "d_total_ns", TRUE);
 }
 
 static void
 blocking_waker_table (Blocking *b, FtaResults *r)
 {
-    FtaTable *t = fta_results_add_table (r, "blocking", "wakers",
-                                         "Who ended D episodes: wakers per blocked task");
+    FtaTable *t = fta_results_add_table_spec (r, "blocking", &blocking_wakers_spec);
     fta_table_set_needs (t, "sched_switch");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_wpid = fta_table_add_column (t, "waker_pid", FTA_COL_INT, TRUE);
-    guint c_wcomm = fta_table_add_column (t, "waker_comm", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "count", FTA_COL_COUNT, FALSE);
-    guint c_tot = fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init (&it, b->wakers);
@@ -791,17 +894,12 @@ blocking_waker_table (Blocking *b, FtaResults *r)
         if (!fta_context_task_selected (b->ctx, w->pid, k->comm)
             && !fta_context_task_selected (b->ctx, w->waker_pid, w->waker_comm))
             continue;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, w->pid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        fta_table_set_int (t, row, c_wpid, w->waker_pid);
-        fta_table_set_string (t, row, c_wcomm, w->waker_comm);
-        fta_table_set_int (t, row, c_n, w->count);
-        fta_table_set_int (t, row, c_tot, w->total_ns);
+        BlockingWakerRow row = { *w, k->comm };
+        fta_table_add_row_from (t, &blocking_wakers_spec, &row, NULL);
     }
-    fta_table_sort (t, c_wpid, FALSE);
-    fta_table_sort (t, c_pid, FALSE);
-    fta_table_sort (t, c_tot, TRUE);
+    fta_table_sort_by (t, "waker_pid", FALSE);
+    fta_table_sort_by (t, "pid", FALSE);
+    fta_table_sort_by (t, "total_ns", TRUE);
 }
 
 static int
@@ -814,60 +912,16 @@ blocking_ep_cmp_desc (gconstpointer a, gconstpointer b)
 static void
 blocking_longest_table (Blocking *b, FtaResults *r)
 {
-    FtaTable *t = fta_results_add_table (r, "blocking", "longest", "Longest D episodes");
+    FtaTable *t = fta_results_add_table_spec (r, "blocking", &blocking_longest_spec);
     fta_table_set_needs (t, "sched_switch");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_start = fta_table_add_column (t, "start_ns", FTA_COL_INT, TRUE);
-    guint c_dur = fta_table_add_column (t, "duration_ns", FTA_COL_DURATION, FALSE);
-    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, FALSE);
-    guint c_wpid = fta_table_add_column (t, "waker_pid", FTA_COL_INT, FALSE);
-    guint c_wcomm = fta_table_add_column (t, "waker_comm", FTA_COL_STRING, FALSE);
     qsort (b->heap, b->heap_len, sizeof *b->heap, blocking_ep_cmp_desc);
     for (guint i = 0; i < b->heap_len; i++) {
-        const BlockingEpisode *ep = &b->heap[i];
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, ep->pid);
-        fta_table_set_string (t, row, c_comm, ep->comm);
-        fta_table_set_int (t, row, c_start, ep->start_ns);
-        fta_table_set_int (t, row, c_dur, ep->dur_ns);
-        if (ep->cpu >= 0)
-            fta_table_set_int (t, row, c_cpu, ep->cpu);
-        if (ep->waker_pid >= 0) {
-            fta_table_set_int (t, row, c_wpid, ep->waker_pid);
-            fta_table_set_string (t, row, c_wcomm, ep->waker_comm);
-        }
+        BlockingEpisodeRow row = { b->heap[i], NULL };
+        if (row.ep.waker_pid >= 0)
+            row.waker_comm = b->heap[i].waker_comm;
+        fta_table_add_row_from (t, &blocking_longest_spec, &row, NULL);
     }
     b->heap_len = 0; /* sorted: no longer a heap */
-}
-
-static void
-blocking_set_lat (FtaTable *t, guint row, guint c_n, FtaDist *lat)
-{
-    guint64 n = fta_dist_count (lat);
-    fta_table_set_int (t, row, c_n, n);
-    fta_table_set_int (t, row, c_n + 1, fta_dist_sum (lat));
-    if (n) {
-        fta_table_set_int (t, row, c_n + 2, fta_dist_sum (lat) / (gint64) n);
-        fta_table_set_int (t, row, c_n + 3, fta_dist_percentile (lat, 99));
-        fta_table_set_int (t, row, c_n + 4, fta_dist_max (lat));
-    }
-}
-
-/* requests, total_ns, avg_ns, p99_ns, max_ns: in this order, adjacent */
-static guint
-blocking_lat_columns (FtaTable *t)
-{
-    guint c = fta_table_add_column (t, "requests", FTA_COL_COUNT, FALSE);
-    fta_table_add_column (t, "total_ns", FTA_COL_DURATION, FALSE);
-    /* the latency of one request in us, their total in ms */
-    fta_table_set_display_unit (t, fta_table_add_column (t, "avg_ns", FTA_COL_DURATION, FALSE),
-                                "us");
-    fta_table_set_display_unit (t, fta_table_add_column (t, "p99_ns", FTA_COL_DURATION, FALSE),
-                                "us");
-    fta_table_set_display_unit (t, fta_table_add_column (t, "max_ns", FTA_COL_DURATION, FALSE),
-                                "us");
-    return c;
 }
 
 /* A hash table's keys (KEYS) or values, to sort. */
@@ -903,52 +957,21 @@ blocking_dev_cmp (gconstpointer a, gconstpointer b)
 static void
 blocking_io_tables (Blocking *b, FtaResults *r)
 {
-    FtaTable *t = fta_results_add_table (r, "blocking", "io",
-                                         "Block I/O latency (issue to complete) per "
-                                         "device and issuing task");
-    guint c_dev = fta_table_add_column (t, "dev", FTA_COL_STRING, TRUE);
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_n = blocking_lat_columns (t);
-    guint c_iss = fta_table_add_column (t, "issues", FTA_COL_COUNT, FALSE);
+    FtaTable *t = fta_results_add_table_spec (r, "blocking", &blocking_io_spec);
     GPtrArray *all = blocking_items (b->io_tasks, TRUE);
     g_ptr_array_sort (all, blocking_io_task_cmp);
     for (guint i = 0; i < all->len; i++) {
         BlockingIoTask *k = g_ptr_array_index (all, i);
         if (!fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
-        char *dev = blocking_dev_name (k->dev);
-        guint row = fta_table_add_row (t);
-        fta_table_set_string (t, row, c_dev, dev);
-        fta_table_set_int (t, row, c_pid, k->pid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        blocking_set_lat (t, row, c_n, k->lat);
-        fta_table_set_int (t, row, c_iss, k->issues);
-        g_free (dev);
+        BlockingIoRow row = { *k, "" };
+        blocking_dev_name (row.dev, k->dev);
+        fta_table_add_row_from (t, &blocking_io_spec, &row, NULL);
     }
     g_ptr_array_free (all, TRUE);
-    fta_table_sort (t, c_n + 1, TRUE);
+    fta_table_sort_by (t, "total_ns", TRUE);
 
-    FtaTable *d = fta_results_add_table (r, "blocking", "devices",
-                                         "Block I/O per device: latency and request "
-                                         "accounting");
-    guint d_dev = fta_table_add_column (d, "dev", FTA_COL_STRING, TRUE);
-    guint d_n = blocking_lat_columns (d);
-    guint d_iss = fta_table_add_column (d, "issues", FTA_COL_COUNT, FALSE);
-    guint d_cmp = fta_table_add_column (d, "completes", FTA_COL_COUNT, FALSE);
-    guint d_fli = fta_table_add_column (d, "flush_issues", FTA_COL_COUNT, FALSE);
-    guint d_flc = fta_table_add_column (d, "flush_completes", FTA_COL_COUNT, FALSE);
-    guint d_rei = fta_table_add_column (d, "reissued", FTA_COL_COUNT, FALSE);
-    guint d_umi = fta_table_add_column (d, "unmatched_issues", FTA_COL_COUNT, FALSE);
-    guint d_umc = fta_table_add_column (d, "unmatched_completes", FTA_COL_COUNT, FALSE);
-    guint d_par = fta_table_add_column (d, "partial_completes", FTA_COL_COUNT, FALSE);
-    guint d_ifl = fta_table_add_column (d, "in_flight_end", FTA_COL_COUNT, FALSE);
-    guint d_ins = fta_table_add_column (d, "inserts", FTA_COL_COUNT, FALSE);
-    guint d_qn = fta_table_add_column (d, "queued", FTA_COL_COUNT, FALSE);
-    guint d_qavg = fta_table_add_column (d, "queue_avg_ns", FTA_COL_DURATION, FALSE);
-    guint d_qmax = fta_table_add_column (d, "queue_max_ns", FTA_COL_DURATION, FALSE);
-    fta_table_set_display_unit (d, d_qavg, "us");
-    fta_table_set_display_unit (d, d_qmax, "us");
+    FtaTable *d = fta_results_add_table_spec (r, "blocking", &blocking_devices_spec);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init (&it, b->reqs);
@@ -961,26 +984,13 @@ blocking_io_tables (Blocking *b, FtaResults *r)
     g_ptr_array_sort (all, blocking_dev_cmp);
     for (guint i = 0; i < all->len; i++) {
         BlockingDev *k = g_ptr_array_index (all, i);
-        char *dev = blocking_dev_name (k->dev);
-        guint row = fta_table_add_row (d);
-        fta_table_set_string (d, row, d_dev, dev);
-        blocking_set_lat (d, row, d_n, k->lat);
-        fta_table_set_int (d, row, d_iss, k->issues);
-        fta_table_set_int (d, row, d_cmp, k->completes);
-        fta_table_set_int (d, row, d_fli, k->flush_issues);
-        fta_table_set_int (d, row, d_flc, k->flush_completes);
-        fta_table_set_int (d, row, d_rei, k->reissued);
-        fta_table_set_int (d, row, d_umi, k->unmatched_issues);
-        fta_table_set_int (d, row, d_umc, k->unmatched_completes);
-        fta_table_set_int (d, row, d_par, k->partial_completes);
-        fta_table_set_int (d, row, d_ifl, k->in_flight_end);
-        fta_table_set_int (d, row, d_ins, k->inserts);
-        fta_table_set_int (d, row, d_qn, k->queued);
+        BlockingDevRow row = { *k, "", -1, -1 };
+        blocking_dev_name (row.dev, k->dev);
         if (k->queued) {
-            fta_table_set_int (d, row, d_qavg, k->queue_sum_ns / (gint64) k->queued);
-            fta_table_set_int (d, row, d_qmax, k->queue_max_ns);
+            row.queue_avg_ns = k->queue_sum_ns / (gint64) k->queued;
+            row.queue_max_ns = k->queue_max_ns;
         }
-        g_free (dev);
+        fta_table_add_row_from (d, &blocking_devices_spec, &row, NULL);
     }
     g_ptr_array_free (all, TRUE);
 }

@@ -1079,6 +1079,8 @@ static const FtaColumnSpec kvm_vcpu_columns[] = {
     { "host_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_OPT_INT64, host_ns) },
     { "exits", FTA_COL_COUNT, THREAD (FTA_FIELD_OPT_INT64, exits) },
 };
+/* a NULL title: made in finish (fta_table_set_title) */
+static const FtaTableSpec kvm_vcpus_spec = FTA_TABLE_SPEC ("vcpus", NULL, kvm_vcpu_columns);
 
 /* kvm.threads, a row per other thread of a VM */
 static const FtaColumnSpec kvm_thread_columns[] = {
@@ -1091,6 +1093,7 @@ static const FtaColumnSpec kvm_thread_columns[] = {
     KVM_COL_CPUS,
     KVM_COL_MIGRATIONS,
 };
+static const FtaTableSpec kvm_threads_spec = FTA_TABLE_SPEC ("threads", NULL, kvm_thread_columns);
 
 /* A VM as its row of kvm.vms, or of kvm.vm_steal in one window, shows it. */
 typedef struct {
@@ -1137,6 +1140,7 @@ static const FtaColumnSpec kvm_vm_columns[] = {
     { "cpus", FTA_COL_STRING, VM (FTA_FIELD_STRING, cpus) },
     { "cpu_count", FTA_COL_COUNT, VM (FTA_FIELD_UINT64, cpu_count) },
 };
+static const FtaTableSpec kvm_vms_spec = FTA_TABLE_SPEC ("vms", NULL, kvm_vm_columns);
 
 /* kvm.vm_steal, a row per VM and window */
 static const FtaColumnSpec kvm_steal_columns[] = {
@@ -1147,6 +1151,7 @@ static const FtaColumnSpec kvm_steal_columns[] = {
     { "run_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.run_ns) },
     { "runnable_ns", FTA_COL_DURATION, VM (FTA_FIELD_INT64, m.runnable_ns) },
 };
+static const FtaTableSpec kvm_steal_spec = FTA_TABLE_SPEC ("vm_steal", NULL, kvm_steal_columns);
 
 /* A row of the tables about a vCPU thread and another thread or an exit
  * reason: kvm.preemptors, kvm.holders, kvm.vm_holders, kvm.exits. */
@@ -1191,6 +1196,9 @@ static const FtaColumnSpec kvm_preemptor_columns[] = {
     { "preemptor_vm", FTA_COL_INT, ROW (FTA_FIELD_ID32, other_vm) },
     { "preemptor_role", FTA_COL_STRING, ROW (FTA_FIELD_STRING, other_role) },
 };
+static const FtaTableSpec kvm_preemptors_spec = FTA_TABLE_SPEC (
+    "preemptors", "Who preempted the vCPUs, and how long they then waited for a CPU",
+    kvm_preemptor_columns);
 
 static const FtaColumnSpec kvm_exit_columns[] = {
     KVM_ROW_VM,
@@ -1201,6 +1209,8 @@ static const FtaColumnSpec kvm_exit_columns[] = {
     { "kind", FTA_COL_STRING, TRUE, ROW (FTA_FIELD_STRING, kind) },
     { "handling_ns", FTA_COL_DURATION, ROW (FTA_FIELD_INT64, ns) },
 };
+static const FtaTableSpec kvm_exits_spec = FTA_TABLE_SPEC (
+    "exits", "VM exits per vCPU and reason (kvm_exit, kvm_userspace_exit)", kvm_exit_columns);
 
 static const FtaColumnSpec kvm_holder_columns[] = {
     KVM_ROW_VM,
@@ -1208,24 +1218,13 @@ static const FtaColumnSpec kvm_holder_columns[] = {
     KVM_ROW_VCPU_THREAD,
     KVM_ROW_HOLDER,
 };
+static const FtaTableSpec kvm_holders_spec = FTA_TABLE_SPEC (
+    "holders", "Who held the vCPUs' CPUs while they waited for one", kvm_holder_columns);
 
 static const FtaColumnSpec kvm_vm_holder_columns[] = {
     KVM_ROW_VM,
     KVM_ROW_HOLDER,
 };
-
-/* the titles of vcpus, threads, vms and vm_steal are made in finish */
-static const FtaTableSpec kvm_vcpus_spec = FTA_TABLE_SPEC ("vcpus", NULL, kvm_vcpu_columns);
-static const FtaTableSpec kvm_threads_spec = FTA_TABLE_SPEC ("threads", NULL, kvm_thread_columns);
-static const FtaTableSpec kvm_vms_spec = FTA_TABLE_SPEC ("vms", NULL, kvm_vm_columns);
-static const FtaTableSpec kvm_steal_spec = FTA_TABLE_SPEC ("vm_steal", NULL, kvm_steal_columns);
-static const FtaTableSpec kvm_preemptors_spec = FTA_TABLE_SPEC (
-    "preemptors", "Who preempted the vCPUs, and how long they then waited for a CPU",
-    kvm_preemptor_columns);
-static const FtaTableSpec kvm_exits_spec = FTA_TABLE_SPEC (
-    "exits", "VM exits per vCPU and reason (kvm_exit, kvm_userspace_exit)", kvm_exit_columns);
-static const FtaTableSpec kvm_holders_spec = FTA_TABLE_SPEC (
-    "holders", "Who held the vCPUs' CPUs while they waited for one", kvm_holder_columns);
 static const FtaTableSpec kvm_vm_holders_spec = FTA_TABLE_SPEC (
     "vm_holders", "Who held the CPUs of each VM's vCPUs while they waited for one",
     kvm_vm_holder_columns);
