@@ -162,28 +162,51 @@ switch_on_span (void *self, const FtaSpan *sp)
     }
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SwitchTask, member)
+
+static const FtaColumnSpec switch_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "tgid", FTA_COL_INT, TASK (FTA_FIELD_ID32, tgid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "sched_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, sched_in) },
+    { "switch_out", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, switch_out) },
+    { "voluntary", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, voluntary) },
+    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, preempted) },
+    { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
+    { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, runnable_ns) },
+    { "preempted_wait_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, preempted_wait_ns) },
+    { "sleep_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, sleep_ns) },
+    { "blocked_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, blocked_ns) },
+    { "inferred_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, inferred_in) },
+    { "wakeups_missing", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, wakeups_missing) },
+};
+static const FtaTableSpec switch_tasks_spec = FTA_TABLE_SPEC (
+    "tasks", "Context switches per task", switch_task_columns);
+
+/* A comm as its row of switch.comms shows it. */
+typedef struct {
+    const char *comm;
+    SwitchComm c;
+} SwitchCommRow;
+
+#define COMM(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SwitchCommRow, member)
+
+static const FtaColumnSpec switch_comm_columns[] = {
+    { "comm", FTA_COL_STRING, TRUE, COMM (FTA_FIELD_STRING, comm) },
+    { "sched_in", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, c.sched_in) },
+    { "switch_out", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, c.switch_out) },
+};
+static const FtaTableSpec switch_comms_spec = FTA_TABLE_SPEC (
+    "comms", "Context switches per comm", switch_comm_columns);
+
 static void
 switch_finish (void *self, FtaResults *r)
 {
     Switch *s = self;
-    FtaTable *t = fta_results_add_table (r, "switch", "tasks",
-                                         "Context switches per task");
+    FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_tasks_spec);
     fta_table_set_needs (t, "sched_switch");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_tgid = fta_table_add_column (t, "tgid", FTA_COL_INT, FALSE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_in = fta_table_add_column (t, "sched_in", FTA_COL_COUNT, FALSE);
-    guint c_out = fta_table_add_column (t, "switch_out", FTA_COL_COUNT, FALSE);
-    guint c_vol = fta_table_add_column (t, "voluntary", FTA_COL_COUNT, FALSE);
-    guint c_pre = fta_table_add_column (t, "preempted", FTA_COL_COUNT, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rbl = fta_table_add_column (t, "runnable_ns", FTA_COL_DURATION, FALSE);
-    guint c_pwt = fta_table_add_column (t, "preempted_wait_ns", FTA_COL_DURATION, FALSE);
-    guint c_slp = fta_table_add_column (t, "sleep_ns", FTA_COL_DURATION, FALSE);
-    guint c_blk = fta_table_add_column (t, "blocked_ns", FTA_COL_DURATION, FALSE);
-    guint c_inf = fta_table_add_column (t, "inferred_in", FTA_COL_COUNT, FALSE);
-    guint c_nwk = fta_table_add_column (t, "wakeups_missing", FTA_COL_COUNT, FALSE);
-
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
         SwitchTask *k = fta_tasks_nth (s->tasks, i);
         /* the task's one name, as every table shows it */
@@ -195,47 +218,25 @@ switch_finish (void *self, FtaResults *r)
             continue;
         if (!k->sched_in && !k->switch_out && !k->run_ns)
             continue;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, k->pid);
-        if (k->tgid >= 0)
-            fta_table_set_int (t, row, c_tgid, k->tgid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        fta_table_set_int (t, row, c_in, k->sched_in);
-        fta_table_set_int (t, row, c_out, k->switch_out);
-        fta_table_set_int (t, row, c_vol, k->voluntary);
-        fta_table_set_int (t, row, c_pre, k->preempted);
-        fta_table_set_int (t, row, c_run, k->run_ns);
-        fta_table_set_int (t, row, c_rbl, k->runnable_ns);
-        fta_table_set_int (t, row, c_pwt, k->preempted_wait_ns);
-        fta_table_set_int (t, row, c_slp, k->sleep_ns);
-        fta_table_set_int (t, row, c_blk, k->blocked_ns);
-        fta_table_set_int (t, row, c_inf, k->inferred_in);
-        fta_table_set_int (t, row, c_nwk, k->wakeups_missing);
+        fta_table_add_row_from (t, &switch_tasks_spec, k, NULL);
     }
     /* deterministic: by pid, then by the main metric */
-    fta_table_sort (t, c_pid, FALSE);
-    fta_table_sort (t, c_run, TRUE);
+    fta_table_sort_by (t, "pid", FALSE);
+    fta_table_sort_by (t, "run_ns", TRUE);
 
     if (!s->comms_table)
         return;
-    FtaTable *c = fta_results_add_table (r, "switch", "comms",
-                                         "Context switches per comm");
+    FtaTable *c = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
     fta_table_set_needs (c, "sched_switch");
-    guint cc = fta_table_add_column (c, "comm", FTA_COL_STRING, TRUE);
-    guint ci = fta_table_add_column (c, "sched_in", FTA_COL_COUNT, FALSE);
-    guint co = fta_table_add_column (c, "switch_out", FTA_COL_COUNT, FALSE);
     GHashTableIter it;
     gpointer key, v;
     g_hash_table_iter_init (&it, s->comms);
     while (g_hash_table_iter_next (&it, &key, &v)) {
-        SwitchComm *sc = v;
-        guint row = fta_table_add_row (c);
-        fta_table_set_string (c, row, cc, key);
-        fta_table_set_int (c, row, ci, sc->sched_in);
-        fta_table_set_int (c, row, co, sc->switch_out);
+        SwitchCommRow row = { key, *(SwitchComm *) v };
+        fta_table_add_row_from (c, &switch_comms_spec, &row, NULL);
     }
-    fta_table_sort (c, cc, FALSE);
-    fta_table_sort (c, ci, TRUE);
+    fta_table_sort_by (c, "comm", FALSE);
+    fta_table_sort_by (c, "sched_in", TRUE);
 }
 
 static void
