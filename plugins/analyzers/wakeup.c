@@ -242,23 +242,98 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     }
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+/* A task as its row of wakeup.tasks shows it. */
+typedef struct {
+    WakeTask k;
+    gint64 wakeups; /* sched_waking's, or sched_wakeup's without it */
+} WakeTaskRow;
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeTaskRow, member)
+
+/* latencies in us: a wakeup latency is microseconds to milliseconds */
+static const FtaColumnSpec wakeup_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, k.pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, k.comm) },
+    { "wakeups", FTA_COL_COUNT, TASK (FTA_FIELD_INT64, wakeups) },
+    { "latency_avg_ns", FTA_COL_DURATION, .display_unit = "us",
+      TASK (FTA_FIELD_DIST_AVG, k.latency) },
+    { "latency_p50_ns", FTA_COL_DURATION, .display_unit = "us",
+      TASK (FTA_FIELD_DIST_P50, k.latency) },
+    { "latency_p99_ns", FTA_COL_DURATION, .display_unit = "us",
+      TASK (FTA_FIELD_DIST_P99, k.latency) },
+    { "latency_max_ns", FTA_COL_DURATION, .display_unit = "us",
+      TASK (FTA_FIELD_DIST_MAX, k.latency) },
+    { "latency_count", FTA_COL_COUNT, TASK (FTA_FIELD_DIST_COUNT, k.latency) },
+    { "latency_unknown", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.latency_unknown) },
+};
+/* a NULL title: made in finish, naming the event counted */
+static const FtaTableSpec wakeup_tasks_spec = FTA_TABLE_SPEC ("tasks", NULL,
+                                                               wakeup_task_columns);
+
+/* A bucket of a task's latency histogram, as its row shows it. */
+typedef struct {
+    gint32 pid;
+    const char *comm;
+    gint64 lo, hi, count;
+} WakeBucket;
+
+#define BUCKET(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeBucket, member)
+
+static const FtaColumnSpec wakeup_hist_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, BUCKET (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, BUCKET (FTA_FIELD_STRING, comm) },
+    { "bucket_lo_ns", FTA_COL_DURATION, TRUE, .display_unit = "us",
+      BUCKET (FTA_FIELD_INT64, lo) },
+    { "bucket_hi_ns", FTA_COL_DURATION, .display_unit = "us", BUCKET (FTA_FIELD_INT64, hi) },
+    { "count", FTA_COL_COUNT, BUCKET (FTA_FIELD_INT64, count) },
+};
+static const FtaTableSpec wakeup_hist_spec = FTA_TABLE_SPEC (
+    "latency_hist", "Wakeup latency histogram (log2 buckets) of the tasks woken most",
+    wakeup_hist_columns);
+
+/* A wakee comm as its row of wakeup.comms shows it. */
+typedef struct {
+    const char *comm;
+    gint64 wakeups;
+} WakeComm;
+
+#define COMM(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeComm, member)
+
+static const FtaColumnSpec wakeup_comm_columns[] = {
+    { "comm", FTA_COL_STRING, TRUE, COMM (FTA_FIELD_STRING, comm) },
+    { "wakeups", FTA_COL_COUNT, COMM (FTA_FIELD_INT64, wakeups) },
+};
+static const FtaTableSpec wakeup_comms_spec = FTA_TABLE_SPEC ("comms", "Wakeups per comm",
+                                                               wakeup_comm_columns);
+
+/* A waker -> wakee pair as its row of wakeup.pairs shows it. */
+typedef struct {
+    WakePair p;
+    gint64 count;
+} WakePairRow;
+
+#define PAIR(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakePairRow, member)
+
+static const FtaColumnSpec wakeup_pair_columns[] = {
+    { "waker_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, p.waker_pid) },
+    { "waker_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, p.waker_comm) },
+    { "wakee_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, p.wakee_pid) },
+    { "wakee_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, p.wakee_comm) },
+    { "count", FTA_COL_COUNT, PAIR (FTA_FIELD_INT64, count) },
+};
+static const FtaTableSpec wakeup_pairs_spec = FTA_TABLE_SPEC (
+    "pairs", "Top waker -> wakee pairs", wakeup_pair_columns);
+
 /* The latency histograms of the hist_tasks tasks with the most wakeups,
  * in the order of wakeup.tasks (T, sorted); the buckets from each task's
  * lowest to its highest non-empty one, empty ones between included. */
 static void
 wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_pid)
 {
-    FtaTable *h = fta_results_add_table (r, "wakeup", "latency_hist",
-                                         "Wakeup latency histogram (log2 buckets) of the "
-                                         "tasks woken most");
+    FtaTable *h = fta_results_add_table_spec (r, "wakeup", &wakeup_hist_spec);
     fta_table_set_needs (h, "sched_waking|sched_wakeup|sched_wakeup_new,sched_switch");
-    guint c_pid = fta_table_add_column (h, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (h, "comm", FTA_COL_STRING, FALSE);
-    guint c_lo = fta_table_add_column (h, "bucket_lo_ns", FTA_COL_DURATION, TRUE);
-    guint c_hi = fta_table_add_column (h, "bucket_hi_ns", FTA_COL_DURATION, FALSE);
-    fta_table_set_display_unit (h, c_lo, "us");
-    fta_table_set_display_unit (h, c_hi, "us");
-    guint c_n = fta_table_add_column (h, "count", FTA_COL_COUNT, FALSE);
     int t_pid = fta_table_column_index (t, "pid");
     gint64 done = 0;
     for (guint row = 0; row < fta_table_n_rows (t) && done < w->hist_tasks; row++) {
@@ -272,12 +347,10 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_p
         while (!k->hist[hi])
             hi--;
         for (int b = lo; b <= hi; b++) {
-            guint hr = fta_table_add_row (h);
-            fta_table_set_int (h, hr, c_pid, pid);
-            fta_table_set_string (h, hr, c_comm, k->comm);
-            fta_table_set_int (h, hr, c_lo, b ? (gint64) 1 << b : 0);
-            fta_table_set_int (h, hr, c_hi, b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64);
-            fta_table_set_int (h, hr, c_n, (gint64) k->hist[b]);
+            WakeBucket bucket = { pid, k->comm, b ? (gint64) 1 << b : 0,
+                                  b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64,
+                                  (gint64) k->hist[b] };
+            fta_table_add_row_from (h, &wakeup_hist_spec, &bucket, NULL);
         }
         done++;
     }
@@ -288,22 +361,10 @@ wakeup_finish (void *self, FtaResults *r)
 {
     Wakeup *w = self;
     gboolean use_waking = w->total_waking > 0;
-    FtaTable *t = fta_results_add_table (r, "wakeup", "tasks",
-                                         use_waking ? "Wakeups per task (sched_waking)"
-                                                    : "Wakeups per task (sched_wakeup)");
+    FtaTable *t = fta_results_add_table_spec (r, "wakeup", &wakeup_tasks_spec);
     fta_table_set_needs (t, "sched_waking|sched_wakeup|sched_wakeup_new");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "wakeups", FTA_COL_COUNT, FALSE);
-    guint c_avg = fta_table_add_column (t, "latency_avg_ns", FTA_COL_DURATION, FALSE);
-    guint c_p50 = fta_table_add_column (t, "latency_p50_ns", FTA_COL_DURATION, FALSE);
-    guint c_p99 = fta_table_add_column (t, "latency_p99_ns", FTA_COL_DURATION, FALSE);
-    guint c_max = fta_table_add_column (t, "latency_max_ns", FTA_COL_DURATION, FALSE);
-    /* latencies in us: a wakeup latency is microseconds to milliseconds */
-    for (guint c = c_avg; c <= c_max; c++)
-        fta_table_set_display_unit (t, c, "us");
-    guint c_cnt = fta_table_add_column (t, "latency_count", FTA_COL_COUNT, FALSE);
-    guint c_unk = fta_table_add_column (t, "latency_unknown", FTA_COL_COUNT, FALSE);
+    fta_table_set_title (t, use_waking ? "Wakeups per task (sched_waking)"
+                                       : "Wakeups per task (sched_wakeup)");
 
     /* the rows' tasks by pid, for the histograms of the first rows */
     GHashTable *by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -319,32 +380,20 @@ wakeup_finish (void *self, FtaResults *r)
         if ((!n && !m && !k->latency_unknown)
             || !fta_context_task_selected (w->ctx, k->pid, k->comm))
             continue;
-        guint row = fta_table_add_row (t);
         if (!g_hash_table_contains (by_pid, GINT_TO_POINTER (k->pid)))
             g_hash_table_insert (by_pid, GINT_TO_POINTER (k->pid), k);
-        fta_table_set_int (t, row, c_pid, k->pid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        fta_table_set_int (t, row, c_n, n);
-        fta_table_set_int (t, row, c_cnt, m);
-        fta_table_set_int (t, row, c_unk, k->latency_unknown);
-        if (m) {
-            fta_table_set_int (t, row, c_avg, fta_dist_sum (k->latency) / (gint64) m);
-            fta_table_set_int (t, row, c_p50, fta_dist_percentile (k->latency, 50));
-            fta_table_set_int (t, row, c_p99, fta_dist_percentile (k->latency, 99));
-            fta_table_set_int (t, row, c_max, fta_dist_max (k->latency));
-        }
+        WakeTaskRow row = { *k, (gint64) n };
+        fta_table_add_row_from (t, &wakeup_tasks_spec, &row, NULL);
     }
-    fta_table_sort (t, c_pid, FALSE);
-    fta_table_sort (t, c_n, TRUE);
+    fta_table_sort_by (t, "pid", FALSE);
+    fta_table_sort_by (t, "wakeups", TRUE);
     wakeup_hist_table (w, r, t, by_pid);
     g_hash_table_destroy (by_pid);
 
     /* Per comm as the events name the wakee: a thread renamed mid-trace
      * counts under each name it had. */
-    FtaTable *ct = fta_results_add_table (r, "wakeup", "comms", "Wakeups per comm");
+    FtaTable *ct = fta_results_add_table_spec (r, "wakeup", &wakeup_comms_spec);
     fta_table_set_needs (ct, "sched_waking|sched_wakeup|sched_wakeup_new");
-    guint cc = fta_table_add_column (ct, "comm", FTA_COL_STRING, TRUE);
-    guint cn = fta_table_add_column (ct, "wakeups", FTA_COL_COUNT, FALSE);
     GHashTableIter it;
     gpointer key, v;
     g_hash_table_iter_init (&it, w->comms);
@@ -353,22 +402,16 @@ wakeup_finish (void *self, FtaResults *r)
         guint64 n = use_waking ? c[0] : c[1];
         if (!n)
             continue;
-        guint row = fta_table_add_row (ct);
-        fta_table_set_string (ct, row, cc, key);
-        fta_table_set_int (ct, row, cn, n);
+        WakeComm row = { key, (gint64) n };
+        fta_table_add_row_from (ct, &wakeup_comms_spec, &row, NULL);
     }
-    fta_table_sort (ct, cc, FALSE);
-    fta_table_sort (ct, cn, TRUE);
+    fta_table_sort_by (ct, "comm", FALSE);
+    fta_table_sort_by (ct, "wakeups", TRUE);
 
     if (!w->pairs_table)
         return;
-    FtaTable *p = fta_results_add_table (r, "wakeup", "pairs", "Top waker -> wakee pairs");
+    FtaTable *p = fta_results_add_table_spec (r, "wakeup", &wakeup_pairs_spec);
     fta_table_set_needs (p, "sched_waking|sched_wakeup|sched_wakeup_new");
-    guint p_wp = fta_table_add_column (p, "waker_pid", FTA_COL_INT, TRUE);
-    guint p_wc = fta_table_add_column (p, "waker_comm", FTA_COL_STRING, FALSE);
-    guint p_ep = fta_table_add_column (p, "wakee_pid", FTA_COL_INT, TRUE);
-    guint p_ec = fta_table_add_column (p, "wakee_comm", FTA_COL_STRING, FALSE);
-    guint p_n = fta_table_add_column (p, "count", FTA_COL_COUNT, FALSE);
     g_hash_table_iter_init (&it, w->pairs);
     while (g_hash_table_iter_next (&it, NULL, &v)) {
         WakePair *k = v;
@@ -388,16 +431,12 @@ wakeup_finish (void *self, FtaResults *r)
         if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
             && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
             continue;
-        guint row = fta_table_add_row (p);
-        fta_table_set_int (p, row, p_wp, k->waker_pid);
-        fta_table_set_string (p, row, p_wc, k->waker_comm);
-        fta_table_set_int (p, row, p_ep, k->wakee_pid);
-        fta_table_set_string (p, row, p_ec, k->wakee_comm);
-        fta_table_set_int (p, row, p_n, n);
+        WakePairRow row = { *k, (gint64) n };
+        fta_table_add_row_from (p, &wakeup_pairs_spec, &row, NULL);
     }
-    fta_table_sort (p, p_ep, FALSE);
-    fta_table_sort (p, p_wp, FALSE);
-    fta_table_sort (p, p_n, TRUE);
+    fta_table_sort_by (p, "wakee_pid", FALSE);
+    fta_table_sort_by (p, "waker_pid", FALSE);
+    fta_table_sort_by (p, "count", TRUE);
 }
 
 static void
