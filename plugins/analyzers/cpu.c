@@ -29,6 +29,7 @@
  * never timed.  Nested hardirqs (old kernels) are timed once, from the
  * outermost entry to its exit.
  */
+#include <math.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -596,18 +597,64 @@ cpu_task_cmp (gconstpointer a, gconstpointer b)
     return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+/* A CPU as its row of cpu.cpus shows it. */
+typedef struct {
+    CpuCpu c;
+    gint32 cpu;
+    double busy_pct; /* NaN: no time observed */
+} CpuCpuRow;
+
+#define CPU(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (CpuCpuRow, member)
+
+static const FtaColumnSpec cpu_cpu_columns[] = {
+    { "cpu", FTA_COL_INT, TRUE, CPU (FTA_FIELD_INT32, cpu) },
+    { "busy_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.busy) },
+    { "idle_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.idle) },
+    { "busy_pct", FTA_COL_PERCENT, CPU (FTA_FIELD_OPT_DOUBLE, busy_pct) },
+    { "irq_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.irq_ns) },
+    { "softirq_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.softirq_ns) },
+    { "switches", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.switches) },
+    { "unknown_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.unknown) },
+    { "busy_truncated_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.busy_trunc) },
+    { "runnable_pressure_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.pressure) },
+    { "events", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.events) },
+    { "irqs", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.irqs) },
+    { "softirqs", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.softirqs) },
+    { "irq_unpaired", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.irq_unpaired) },
+    { "softirq_unpaired", FTA_COL_COUNT, CPU (FTA_FIELD_UINT64, c.softirq_unpaired) },
+    { "overlap_ns", FTA_COL_DURATION, CPU (FTA_FIELD_INT64, c.overlap) },
+};
+static const FtaTableSpec cpu_cpus_spec = FTA_TABLE_SPEC ("cpus", "Where each CPU's time went",
+                                                           cpu_cpu_columns);
+
+/* A task on one CPU as its row of cpu.task_cpus shows it. */
+typedef struct {
+    gint32 pid;
+    const char *comm;
+    gint32 cpu;
+    gint64 run_ns;
+    double share_pct; /* of the task's run time; NaN: it ran no time */
+} CpuTaskRow;
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (CpuTaskRow, member)
+
+static const FtaColumnSpec cpu_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, comm) },
+    { "cpu", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, cpu) },
+    { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
+    { "share_pct", FTA_COL_PERCENT, TASK (FTA_FIELD_OPT_DOUBLE, share_pct) },
+};
+static const FtaTableSpec cpu_task_spec = FTA_TABLE_SPEC (
+    "task_cpus", "Where each task ran (complete runs)", cpu_task_columns);
+
 static void
 cpu_task_table (Cpu *s, FtaResults *r)
 {
-    FtaTable *t = fta_results_add_table (r, "cpu", "task_cpus",
-                                         "Where each task ran (complete runs)");
+    FtaTable *t = fta_results_add_table_spec (r, "cpu", &cpu_task_spec);
     fta_table_set_needs (t, "sched_switch");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_share = fta_table_add_column (t, "share_pct", FTA_COL_PERCENT, FALSE);
-
     GPtrArray *rows = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
         CpuTask *task = fta_tasks_nth (s->tasks, i);
@@ -625,15 +672,11 @@ cpu_task_table (Cpu *s, FtaResults *r)
     for (guint i = 0; i < rows->len; i++) {
         CpuTaskCpu *k = g_ptr_array_index (rows, i);
         gint64 tot = k->task->total_ns;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, k->task->pid);
         /* the comm the model saw last, as switch.tasks shows it */
         const char *comm = fta_context_task_comm (s->ctx, k->task->id);
-        fta_table_set_string (t, row, c_comm, comm ? comm : k->comm);
-        fta_table_set_int (t, row, c_cpu, k->cpu);
-        fta_table_set_int (t, row, c_run, k->run_ns);
-        if (tot > 0)
-            fta_table_set_double (t, row, c_share, cpu_pct (k->run_ns, tot));
+        CpuTaskRow row = { k->task->pid, comm ? comm : k->comm, k->cpu, k->run_ns,
+                           tot > 0 ? cpu_pct (k->run_ns, tot) : NAN };
+        fta_table_add_row_from (t, &cpu_task_spec, &row, NULL);
     }
     g_ptr_array_free (rows, TRUE);
 }
@@ -655,23 +698,7 @@ cpu_finish (void *self, FtaResults *r)
         s->last_ts = MAX (s->last_ts, q->last_ts_ns);
     }
     gint64 range = s->last_ts - s->first_ts;
-    FtaTable *t = fta_results_add_table (r, "cpu", "cpus", "Where each CPU's time went");
-    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
-    guint c_busy = fta_table_add_column (t, "busy_ns", FTA_COL_DURATION, FALSE);
-    guint c_idle = fta_table_add_column (t, "idle_ns", FTA_COL_DURATION, FALSE);
-    guint c_pct = fta_table_add_column (t, "busy_pct", FTA_COL_PERCENT, FALSE);
-    guint c_irq = fta_table_add_column (t, "irq_ns", FTA_COL_DURATION, FALSE);
-    guint c_soft = fta_table_add_column (t, "softirq_ns", FTA_COL_DURATION, FALSE);
-    guint c_sw = fta_table_add_column (t, "switches", FTA_COL_COUNT, FALSE);
-    guint c_unk = fta_table_add_column (t, "unknown_ns", FTA_COL_DURATION, FALSE);
-    guint c_trunc = fta_table_add_column (t, "busy_truncated_ns", FTA_COL_DURATION, FALSE);
-    guint c_press = fta_table_add_column (t, "runnable_pressure_ns", FTA_COL_DURATION, FALSE);
-    guint c_ev = fta_table_add_column (t, "events", FTA_COL_COUNT, FALSE);
-    guint c_irqs = fta_table_add_column (t, "irqs", FTA_COL_COUNT, FALSE);
-    guint c_softs = fta_table_add_column (t, "softirqs", FTA_COL_COUNT, FALSE);
-    guint c_iun = fta_table_add_column (t, "irq_unpaired", FTA_COL_COUNT, FALSE);
-    guint c_sun = fta_table_add_column (t, "softirq_unpaired", FTA_COL_COUNT, FALSE);
-    guint c_ovl = fta_table_add_column (t, "overlap_ns", FTA_COL_DURATION, FALSE);
+    FtaTable *t = fta_results_add_table_spec (r, "cpu", &cpu_cpus_spec);
 
     /* Nothing overwritten, nothing lost: a CPU whose first event is its
      * idle task's switch-out idled from the start of the trace.  The
@@ -698,25 +725,9 @@ cpu_finish (void *self, FtaResults *r)
         }
         /* entries still open at the end have no exit to pair with */
         cpu_irq_reset (c);
-        guint row = fta_table_add_row (t);
         double obs = cpu_observed (c);
-        fta_table_set_int (t, row, c_cpu, i);
-        fta_table_set_int (t, row, c_busy, c->busy);
-        fta_table_set_int (t, row, c_idle, c->idle);
-        if (obs > 0)
-            fta_table_set_double (t, row, c_pct, cpu_pct (c->busy, obs));
-        fta_table_set_int (t, row, c_irq, c->irq_ns);
-        fta_table_set_int (t, row, c_soft, c->softirq_ns);
-        fta_table_set_int (t, row, c_sw, c->switches);
-        fta_table_set_int (t, row, c_unk, c->unknown);
-        fta_table_set_int (t, row, c_trunc, c->busy_trunc);
-        fta_table_set_int (t, row, c_press, c->pressure);
-        fta_table_set_int (t, row, c_ev, c->events);
-        fta_table_set_int (t, row, c_irqs, c->irqs);
-        fta_table_set_int (t, row, c_softs, c->softirqs);
-        fta_table_set_int (t, row, c_iun, c->irq_unpaired);
-        fta_table_set_int (t, row, c_sun, c->softirq_unpaired);
-        fta_table_set_int (t, row, c_ovl, c->overlap);
+        CpuCpuRow row = { *c, (gint32) i, obs > 0 ? cpu_pct (c->busy, obs) : NAN };
+        fta_table_add_row_from (t, &cpu_cpus_spec, &row, NULL);
     }
     cpu_imbalance (s, r, range);
     if (s->task_table)
