@@ -300,6 +300,66 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     g_ptr_array_free (bad, TRUE);
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+/* A task as its row of wait.tasks shows it. */
+typedef struct {
+    WaitTask t;
+    const WaitHolder *top; /* its largest holder, NULL none */
+    const char *top_comm;
+    gint64 top_ns;         /* -1: none */
+} WaitTaskRow;
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitTaskRow, member)
+
+/* the largest holder's pid: -1 (unknown) is a value, no holder none */
+static void
+wait_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WaitTaskRow *r = row;
+    (void) data, (void) scratch;
+    v->is_null = r->top == NULL;
+    v->i = r->top ? r->top->pid : 0;
+}
+
+static const FtaColumnSpec wait_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, t.pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, t.comm) },
+    { "waits", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, t.waits) },
+    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, t.preempted) },
+    { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.runnable_ns) },
+    { "held_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.held_ns) },
+    { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.idle_ns) },
+    { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.unknown_ns) },
+    { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
+    { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
+    { "top_holder_ns", FTA_COL_DURATION, TASK (FTA_FIELD_OPT_INT64, top_ns) },
+};
+static const FtaTableSpec wait_tasks_spec = FTA_TABLE_SPEC (
+    "tasks", "Time waiting for a CPU, by what the CPU did meanwhile", wait_task_columns);
+
+/* One of a task's holders as its row of wait.holders shows it. */
+typedef struct {
+    gint32 pid;
+    const char *comm;
+    WaitHolder h;
+    double share_pct; /* of the task's wait */
+} WaitHolderRow;
+
+#define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolderRow, member)
+
+static const FtaColumnSpec wait_holder_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, HOLDER (FTA_FIELD_STRING, comm) },
+    { "holder_pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, h.pid) },
+    { "holder_comm", FTA_COL_STRING, HOLDER (FTA_FIELD_CHARS, h.comm) },
+    { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, h.ns) },
+    { "share_pct", FTA_COL_PERCENT, HOLDER (FTA_FIELD_DOUBLE, share_pct) },
+    { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT64, h.preemptions) },
+};
+static const FtaTableSpec wait_holders_spec = FTA_TABLE_SPEC (
+    "holders", "Who held the CPU while each task waited for it", wait_holder_columns);
+
 static void
 wait_finish (void *self, FtaResults *r)
 {
@@ -312,64 +372,27 @@ wait_finish (void *self, FtaResults *r)
     }
     g_ptr_array_sort (tasks, wait_task_cmp);
 
-    FtaTable *tt = fta_results_add_table (r, "wait", "tasks",
-                                          "Time waiting for a CPU, by what the CPU did "
-                                          "meanwhile");
+    FtaTable *tt = fta_results_add_table_spec (r, "wait", &wait_tasks_spec);
+    FtaTable *ht = fta_results_add_table_spec (r, "wait", &wait_holders_spec);
     fta_table_set_needs (tt, "sched_switch");
-    guint c_pid = fta_table_add_column (tt, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (tt, "comm", FTA_COL_STRING, FALSE);
-    guint c_waits = fta_table_add_column (tt, "waits", FTA_COL_COUNT, FALSE);
-    guint c_pre = fta_table_add_column (tt, "preempted", FTA_COL_COUNT, FALSE);
-    guint c_rbl = fta_table_add_column (tt, "runnable_ns", FTA_COL_DURATION, FALSE);
-    guint c_held = fta_table_add_column (tt, "held_ns", FTA_COL_DURATION, FALSE);
-    guint c_idle = fta_table_add_column (tt, "idle_ns", FTA_COL_DURATION, FALSE);
-    guint c_unk = fta_table_add_column (tt, "unknown_ns", FTA_COL_DURATION, FALSE);
-    guint c_tpid = fta_table_add_column (tt, "top_holder_pid", FTA_COL_INT, FALSE);
-    guint c_tcomm = fta_table_add_column (tt, "top_holder_comm", FTA_COL_STRING, FALSE);
-    guint c_tns = fta_table_add_column (tt, "top_holder_ns", FTA_COL_DURATION, FALSE);
-
-    FtaTable *ht = fta_results_add_table (r, "wait", "holders",
-                                          "Who held the CPU while each task waited for it");
     fta_table_set_needs (ht, "sched_switch");
-    guint h_pid = fta_table_add_column (ht, "pid", FTA_COL_INT, TRUE);
-    guint h_comm = fta_table_add_column (ht, "comm", FTA_COL_STRING, FALSE);
-    guint h_hpid = fta_table_add_column (ht, "holder_pid", FTA_COL_INT, TRUE);
-    guint h_hcomm = fta_table_add_column (ht, "holder_comm", FTA_COL_STRING, FALSE);
-    guint h_ns = fta_table_add_column (ht, "wait_ns", FTA_COL_DURATION, FALSE);
-    guint h_share = fta_table_add_column (ht, "share_pct", FTA_COL_PERCENT, FALSE);
-    guint h_pre = fta_table_add_column (ht, "preemptions", FTA_COL_COUNT, FALSE);
-
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         GPtrArray *hs = wait_sorted_holders (t);
-        guint row = fta_table_add_row (tt);
-        fta_table_set_int (tt, row, c_pid, t->pid);
-        fta_table_set_string (tt, row, c_comm, t->comm);
-        fta_table_set_int (tt, row, c_waits, t->waits);
-        fta_table_set_int (tt, row, c_pre, t->preempted);
-        fta_table_set_int (tt, row, c_rbl, t->runnable_ns);
-        fta_table_set_int (tt, row, c_held, t->held_ns);
-        fta_table_set_int (tt, row, c_idle, t->idle_ns);
-        fta_table_set_int (tt, row, c_unk, t->unknown_ns);
+        WaitTaskRow row = { *t, NULL, NULL, -1 };
         if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
-            WaitHolder *h = g_ptr_array_index (hs, 0);
-            fta_table_set_int (tt, row, c_tpid, h->pid);
-            fta_table_set_string (tt, row, c_tcomm, h->comm);
-            fta_table_set_int (tt, row, c_tns, h->ns);
+            row.top = g_ptr_array_index (hs, 0);
+            row.top_comm = row.top->comm;
+            row.top_ns = row.top->ns;
         }
+        fta_table_add_row_from (tt, &wait_tasks_spec, &row, NULL);
         for (guint j = 0; j < hs->len; j++) {
             if (w->holders_per_task && j >= w->holders_per_task)
                 break;
             WaitHolder *h = g_ptr_array_index (hs, j);
-            guint hr = fta_table_add_row (ht);
-            fta_table_set_int (ht, hr, h_pid, t->pid);
-            fta_table_set_string (ht, hr, h_comm, t->comm);
-            fta_table_set_int (ht, hr, h_hpid, h->pid);
-            fta_table_set_string (ht, hr, h_hcomm, h->comm);
-            fta_table_set_int (ht, hr, h_ns, h->ns);
-            fta_table_set_double (ht, hr, h_share,
-                                  t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0);
-            fta_table_set_int (ht, hr, h_pre, h->preemptions);
+            WaitHolderRow hr = { t->pid, t->comm, *h,
+                                 t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0 };
+            fta_table_add_row_from (ht, &wait_holders_spec, &hr, NULL);
         }
         g_ptr_array_free (hs, TRUE);
     }
