@@ -338,6 +338,64 @@ test_metrics_documented (void)
     g_free (path);
 }
 
+/* --- a pid's tasks ------------------------------------------------------------ */
+
+/* The tables with a row per task keep their pid key and add task_seq, an
+ * int that is not a key; no pid of the corpus names two tasks, so it is 0
+ * in every row there (tests/test-pids.c has the traces where it is not). */
+static void
+test_task_seq (void)
+{
+    if (results->len == 0)
+        test_corpus_results ();
+    static const char *const per_task[] = { "switch.tasks", "wakeup.tasks",
+                                            "wakeup.latency_hist", "wait.tasks",
+                                            "wait.holders", "blocking.tasks",
+                                            "migration.tasks", "cpu.task_cpus",
+                                            "timeline.tasks", "kvm.vcpus", "kvm.threads",
+                                            NULL };
+    guint seen = 0;
+    for (guint i = 0; i < results->len; i++) {
+        JsonObject *root = json_node_get_object (
+            json_parser_get_root (g_ptr_array_index (results, i)));
+        for (const char *const *kind = (const char *[]) { "tables", "series", NULL }; *kind;
+             kind++) {
+            JsonObject *ts = json_object_get_object_member (root, *kind);
+            for (const char *const *name = per_task; *name; name++) {
+                if (!json_object_has_member (ts, *name))
+                    continue;
+                JsonObject *t = json_object_get_object_member (ts, *name);
+                JsonArray *cols = json_object_get_array_member (t, "columns");
+                int seq = -1, pid = -1;
+                for (guint c = 0; c < json_array_get_length (cols); c++) {
+                    JsonObject *col = json_array_get_object_element (cols, c);
+                    const char *n = json_object_get_string_member (col, "name");
+                    if (strcmp (n, "pid") == 0) {
+                        pid = (int) c;
+                        g_assert_true (json_object_get_boolean_member (col, "key"));
+                    } else if (strcmp (n, "task_seq") == 0) {
+                        seq = (int) c;
+                        g_assert_cmpstr (json_object_get_string_member (col, "type"), ==,
+                                         "int");
+                        g_assert_false (json_object_get_boolean_member (col, "key"));
+                    }
+                }
+                if (pid < 0 || seq < 0)
+                    g_test_message ("%s has no pid or no task_seq column", *name);
+                g_assert_cmpint (pid, >=, 0);
+                g_assert_cmpint (seq, >=, 0);
+                JsonArray *rows = json_object_get_array_member (t, "rows");
+                for (guint r = 0; r < json_array_get_length (rows); r++)
+                    g_assert_cmpint (json_array_get_int_element (
+                                         json_array_get_array_element (rows, r), seq),
+                                     ==, 0);
+                seen++;
+            }
+        }
+    }
+    g_assert_cmpuint (seen, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +413,7 @@ main (int argc, char **argv)
     g_test_add_func ("/contract/validator", test_validator);
     g_test_add_func ("/contract/corpus/schema", test_corpus_results);
     g_test_add_func ("/contract/corpus/metrics-documented", test_metrics_documented);
+    g_test_add_func ("/contract/corpus/task-seq", test_task_seq);
     int rc = g_test_run ();
     g_ptr_array_unref (results);
     g_ptr_array_unref (traces);

@@ -34,6 +34,7 @@ typedef struct _BlockingWaker BlockingWaker;
 
 typedef struct {
     gint32 pid;
+    guint32 task; /* task id, FTA_TASK_NONE for idle tasks */
     char comm[FTA_COMM_LEN]; /* zero-padded: compared whole */
     guint64 d_count, d_no_waker, sleep_count;
     gint64 d_total_ns, sleep_ns;
@@ -161,6 +162,7 @@ static void
 blocking_task_init (gpointer state, gint32 pid)
 {
     ((BlockingTask *) state)->pid = pid;
+    ((BlockingTask *) state)->task = FTA_TASK_NONE;
 }
 
 static void
@@ -236,7 +238,10 @@ blocking_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 static BlockingTask *
 blocking_task (Blocking *b, guint32 task, gint32 pid, gint32 cpu)
 {
-    return fta_tasks_get (b->tasks, task, pid, cpu);
+    BlockingTask *t = fta_tasks_get (b->tasks, task, pid, cpu);
+    if (pid > 0 && task != FTA_TASK_NONE)
+        t->task = task;
+    return t;
 }
 
 /* Sets T's comm to COMM (NUL-terminated), cut and padded as the kernel
@@ -729,6 +734,7 @@ typedef struct {
     gint32 top_pid;        /* -1: none */
     gint64 top_count;
     char top_buf[FTA_COMM_LEN + 16];
+    guint32 task_seq; /* which task of its pid */
 } BlockingTaskRow;
 
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingTaskRow, member)
@@ -747,6 +753,8 @@ static const FtaColumnSpec blocking_task_columns[] = {
     { "top_waker_count", FTA_COL_COUNT, TASK (FTA_FIELD_OPT_INT64, top_count) },
     { "d_no_waker", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.d_no_waker) },
     { "sleep_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.sleep_count) },
+    /* which task of its pid: in text when a pid names two */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
 };
 static const FtaTableSpec blocking_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Blocked (D) and sleeping (S) time per task", blocking_task_columns);
@@ -860,12 +868,15 @@ blocking_task_table (Blocking *b, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table_spec (r, "blocking", &blocking_tasks_spec);
     fta_table_set_needs (t, "sched_switch");
+    gboolean reused = FALSE;
     for (guint i = 0; i < fta_tasks_count (b->tasks); i++) {
         BlockingTask *k = fta_tasks_nth (b->tasks, i);
         if ((!k->d_count && !k->sleep_count)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
-        BlockingTaskRow row = { *k, NULL, -1, -1, "" };
+        BlockingTaskRow row = { *k, NULL, -1, -1, "", 0 };
+        row.task_seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (b->ctx, k->task) : 0;
+        reused |= row.task_seq > 0;
         if (k->top) {
             g_snprintf (row.top_buf, sizeof row.top_buf, "%s-%d", k->top->waker_comm,
                         k->top->waker_pid);
@@ -875,6 +886,8 @@ blocking_task_table (Blocking *b, FtaResults *r)
         }
         fta_table_add_row_from (t, &blocking_tasks_spec, &row, NULL);
     }
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (blocking_task_columns) - 1, 0);
     fta_table_sort_by (t, "pid", FALSE);
     fta_table_sort_by (t, "sleep_ns", TRUE);
     fta_table_sort_by (t, "d_total_ns", TRUE);

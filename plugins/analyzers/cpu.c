@@ -636,6 +636,7 @@ typedef struct {
     gint32 cpu;
     gint64 run_ns;
     double share_pct; /* of the task's run time; NaN: it ran no time */
+    guint32 task_seq; /* which task of its pid */
 } CpuTaskRow;
 
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (CpuTaskRow, member)
@@ -646,6 +647,8 @@ static const FtaColumnSpec cpu_task_columns[] = {
     { "cpu", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, cpu) },
     { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
     { "share_pct", FTA_COL_PERCENT, TASK (FTA_FIELD_OPT_DOUBLE, share_pct) },
+    /* which task of its pid: in text when a pid names two */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
 };
 static const FtaTableSpec cpu_task_spec = FTA_TABLE_SPEC (
     "task_cpus", "Where each task ran (complete runs)", cpu_task_columns);
@@ -655,6 +658,7 @@ cpu_task_table (Cpu *s, FtaResults *r)
 {
     FtaTable *t = fta_results_add_table_spec (r, "cpu", &cpu_task_spec);
     fta_table_set_needs (t, "sched_switch");
+    gboolean reused = FALSE;
     GPtrArray *rows = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
         CpuTask *task = fta_tasks_nth (s->tasks, i);
@@ -675,9 +679,13 @@ cpu_task_table (Cpu *s, FtaResults *r)
         /* the comm the model saw last, as switch.tasks shows it */
         const char *comm = fta_context_task_comm (s->ctx, k->task->id);
         CpuTaskRow row = { k->task->pid, comm ? comm : k->comm, k->cpu, k->run_ns,
-                           tot > 0 ? cpu_pct (k->run_ns, tot) : NAN };
+                           tot > 0 ? cpu_pct (k->run_ns, tot) : NAN,
+                           k->task->pid > 0 ? fta_context_task_seq (s->ctx, k->task->id) : 0 };
+        reused |= row.task_seq > 0;
         fta_table_add_row_from (t, &cpu_task_spec, &row, NULL);
     }
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (cpu_task_columns) - 1, 0);
     g_ptr_array_free (rows, TRUE);
 }
 

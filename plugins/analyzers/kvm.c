@@ -56,6 +56,7 @@ typedef struct KvmExit KvmExit;
 
 typedef struct {
     gint32 pid;
+    guint32 task;  /* its task id, FTA_TASK_NONE unknown */
     gint32 tgid;   /* -1 unknown */
     gint32 parent; /* from sched_process_fork, -1 unknown */
     guint32 parent_task; /* its task id, FTA_TASK_NONE unknown */
@@ -241,6 +242,7 @@ kvm_thread_init (gpointer state, gint32 pid)
     t->tgid = -1;
     t->parent = -1;
     t->parent_task = FTA_TASK_NONE;
+    t->task = FTA_TASK_NONE;
     t->kvm_vcpu = -1;
     t->entry_ts = t->exit_ts = t->uexit_ts = -1;
     t->entry_cpu = -1;
@@ -252,7 +254,10 @@ kvm_thread_init (gpointer state, gint32 pid)
 static inline KvmThread *
 kvm_thread (Kvm *k, guint32 task, gint32 pid)
 {
-    return fta_tasks_get (k->threads, task, pid, -1);
+    KvmThread *t = fta_tasks_get (k->threads, task, pid, -1);
+    if (task != FTA_TASK_NONE)
+        t->task = task;
+    return t;
 }
 
 static void
@@ -1027,12 +1032,14 @@ typedef struct {
     double steal_pct;                /* NaN: neither ran nor waited */
     gint64 wakeups;
     gint64 guest_ns, host_ns, exits; /* -1: no kvm_* events */
+    guint32 task_seq;                /* which task of its pid */
 } KvmThreadRow;
 
 static void
 kvm_thread_row (Kvm *k, KvmThreadRow *row, const KvmThread *x)
 {
     row->x = *x;
+    row->task_seq = x->task != FTA_TASK_NONE ? fta_context_task_seq (k->ctx, x->task) : 0;
     row->vcpu = kvm_vcpu_index (x);
     row->role = kvm_role_names[x->role];
     row->cpus = kvm_bits_text (x->cpus, x->cpu_words);
@@ -1060,6 +1067,10 @@ kvm_thread_row (Kvm *k, KvmThreadRow *row, const KvmThread *x)
 #define KVM_COL_BLOCKED                                                      \
     { "blocked_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_INT64, x.blocked_ns) }
 #define KVM_COL_CPUS { "cpus", FTA_COL_STRING, THREAD (FTA_FIELD_STRING, cpus) }
+/* last: which task of its pid, in text only when a pid names two */
+#define KVM_COL_TASK_SEQ                                                     \
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL,                      \
+      THREAD (FTA_FIELD_UINT32, task_seq) }
 
 /* kvm.vcpus, a row per vCPU thread */
 static const FtaColumnSpec kvm_vcpu_columns[] = {
@@ -1078,6 +1089,7 @@ static const FtaColumnSpec kvm_vcpu_columns[] = {
     { "guest_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_OPT_INT64, guest_ns) },
     { "host_ns", FTA_COL_DURATION, THREAD (FTA_FIELD_OPT_INT64, host_ns) },
     { "exits", FTA_COL_COUNT, THREAD (FTA_FIELD_OPT_INT64, exits) },
+    KVM_COL_TASK_SEQ,
 };
 /* a NULL title: made in finish (fta_table_set_title) */
 static const FtaTableSpec kvm_vcpus_spec = FTA_TABLE_SPEC ("vcpus", NULL, kvm_vcpu_columns);
@@ -1092,6 +1104,7 @@ static const FtaColumnSpec kvm_thread_columns[] = {
     KVM_COL_BLOCKED,
     KVM_COL_CPUS,
     KVM_COL_MIGRATIONS,
+    KVM_COL_TASK_SEQ,
 };
 static const FtaTableSpec kvm_threads_spec = FTA_TABLE_SPEC ("threads", NULL, kvm_thread_columns);
 
@@ -1264,12 +1277,16 @@ kvm_table_threads (Kvm *k, FtaResults *r, const FtaTableSpec *spec, GPtrArray *t
 {
     FtaTable *t = kvm_table (r, spec);
     fta_table_set_title (t, title);
+    gboolean reused = FALSE;
     for (guint i = 0; i < threads->len; i++) {
         KvmThreadRow row;
         kvm_thread_row (k, &row, g_ptr_array_index (threads, i));
         fta_table_add_row_from (t, spec, &row, NULL);
+        reused |= row.task_seq > 0;
         g_free (row.cpus);
     }
+    if (reused)
+        fta_table_set_column_rank (t, spec->n_columns - 1, 0);
 }
 
 static int

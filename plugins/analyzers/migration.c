@@ -33,6 +33,7 @@ typedef struct {
 
 typedef struct {
     gint32 pid;
+    guint32 task; /* task id, FTA_TASK_NONE for idle tasks */
     char comm[FTA_COMM_LEN];
     guint64 migrations;
     guint64 wake_by_waking;  /* wakeup migrations, sched_waking rule */
@@ -95,6 +96,7 @@ migration_task_init (gpointer state, gint32 pid)
 {
     MigrationTask *t = state;
     t->pid = pid;
+    t->task = FTA_TASK_NONE;
     t->last_mig.from = t->last_chg.from = -1;
     t->run_cpu = -1;
 }
@@ -201,6 +203,8 @@ migration_on_migrate (Migration *m, const FtaEvent *ev)
 {
     const FtaMigrateFields *f = &ev->u.migrate;
     MigrationTask *t = fta_tasks_get (m->tasks, f->task, f->pid, f->orig_cpu);
+    if (f->pid > 0)
+        t->task = f->task;
     if (f->comm[0])
         g_strlcpy (t->comm, f->comm, FTA_COMM_LEN);
     t->migrations++;
@@ -302,6 +306,8 @@ migration_on_span (void *self, const FtaSpan *sp)
     if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
         return;
     MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
+    if (sp->pid > 0)
+        t->task = sp->task;
     if (!t->comm[0])
         g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (t->run_cpu >= 0 && t->run_cpu != sp->cpu) {
@@ -429,6 +435,9 @@ migration_finish (void *self, FtaResults *r)
     guint c_bal = fta_table_add_column (t, "balance_migrations", FTA_COL_COUNT, FALSE);
     guint c_chg = fta_table_add_column (t, "cpu_changes", FTA_COL_COUNT, FALSE);
     guint c_pp = fta_table_add_column (t, "pingpong", FTA_COL_COUNT, FALSE);
+    /* which task of its pid: shown when a pid names two */
+    guint c_seq = fta_table_add_column (t, "task_seq", FTA_COL_INT, FALSE);
+    gboolean reused = FALSE;
 
     GPtrArray *bouncers = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (m->tasks); i++) {
@@ -449,9 +458,13 @@ migration_finish (void *self, FtaResults *r)
         }
         fta_table_set_int (t, row, c_chg, k->cpu_changes);
         fta_table_set_int (t, row, c_pp, bounces);
+        guint32 seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (m->ctx, k->task) : 0;
+        fta_table_set_int (t, row, c_seq, seq);
+        reused |= seq > 0;
         if (bounces >= m->min_bounces)
             g_ptr_array_add (bouncers, k);
     }
+    fta_table_set_column_rank (t, c_seq, reused ? 0 : FTA_RANK_DETAIL);
     fta_table_sort (t, c_pid, FALSE);
     fta_table_sort (t, c_n, TRUE);
 

@@ -27,6 +27,10 @@ typedef struct {
     gint32 by_comm_pid;
     char by_comm[FTA_COMM_LEN];
     SwitchComm *by_comm_rec;
+    /* filled for the table: which task of its pid, and the comms it ran
+     * under besides its name */
+    guint32 task_seq;
+    const char *other_comms;
 } SwitchTask;
 
 typedef struct {
@@ -181,6 +185,11 @@ static const FtaColumnSpec switch_task_columns[] = {
     { "blocked_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, blocked_ns) },
     { "inferred_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, inferred_in) },
     { "wakeups_missing", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, wakeups_missing) },
+    /* which task of its pid (in text when a pid names two), and the comms
+     * it ran under besides its name (CSV, JSON and HTML only) */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
+    { "other_comms", FTA_COL_STRING, .rank = FTA_RANK_DETAIL,
+      TASK (FTA_FIELD_STRING, other_comms) },
 };
 static const FtaTableSpec switch_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Context switches per task", switch_task_columns);
@@ -207,6 +216,7 @@ switch_finish (void *self, FtaResults *r)
     Switch *s = self;
     FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_tasks_spec);
     fta_table_set_needs (t, "sched_switch");
+    gboolean reused = FALSE;
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
         SwitchTask *k = fta_tasks_nth (s->tasks, i);
         /* the task's one name, as every table shows it */
@@ -218,8 +228,14 @@ switch_finish (void *self, FtaResults *r)
             continue;
         if (!k->sched_in && !k->switch_out && !k->run_ns)
             continue;
+        k->task_seq = k->id != FTA_TASK_NONE ? fta_context_task_seq (s->ctx, k->id) : 0;
+        k->other_comms = k->id != FTA_TASK_NONE ? fta_context_task_other_comms (s->ctx, k->id)
+                                                : NULL;
+        reused |= k->task_seq > 0;
         fta_table_add_row_from (t, &switch_tasks_spec, k, NULL);
     }
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (switch_task_columns) - 2, 0);
     /* deterministic: by pid, then by the main metric */
     fta_table_sort_by (t, "pid", FALSE);
     fta_table_sort_by (t, "run_ns", TRUE);

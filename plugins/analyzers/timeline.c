@@ -1027,6 +1027,9 @@ tl_finish (void *self, FtaResults *r)
     guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
     guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
     guint c_rpct = fta_table_add_column (t, "run_pct", FTA_COL_PERCENT, FALSE);
+    /* which task of its pid (CSV, JSON and HTML) */
+    guint c_seq = fta_table_add_column (t, "task_seq", FTA_COL_INT, FALSE);
+    fta_table_set_column_rank (t, c_seq, FTA_RANK_DETAIL);
     guint tper = bper; /* task buckets per window */
     guint *pos = g_new0 (guint, top->len);
     for (guint i = 0; i < w.n; i++) {
@@ -1045,6 +1048,8 @@ tl_finish (void *self, FtaResults *r)
             fta_table_set_int (t, row, c_run, ns);
             if (len > 0)
                 fta_table_set_double (t, row, c_rpct, 100.0 * (double) ns / (double) len);
+            guint32 seq = task->pid > 0 ? fta_context_task_seq (tl->ctx, task->task) : 0;
+            fta_table_set_int (t, row, c_seq, seq);
         }
     }
     g_free (pos);

@@ -308,6 +308,7 @@ typedef struct {
     const WaitHolder *top; /* its largest holder, NULL none */
     const char *top_comm;
     gint64 top_ns;         /* -1: none */
+    guint32 task_seq;      /* which task of its pid */
 } WaitTaskRow;
 
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitTaskRow, member)
@@ -334,6 +335,8 @@ static const FtaColumnSpec wait_task_columns[] = {
     { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
     { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
     { "top_holder_ns", FTA_COL_DURATION, TASK (FTA_FIELD_OPT_INT64, top_ns) },
+    /* which task of its pid: in text when a pid names two */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
 };
 static const FtaTableSpec wait_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Time waiting for a CPU, by what the CPU did meanwhile", wait_task_columns);
@@ -344,6 +347,7 @@ typedef struct {
     const char *comm;
     WaitHolder h;
     double share_pct; /* of the task's wait */
+    guint32 task_seq; /* which task of its pid */
 } WaitHolderRow;
 
 #define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolderRow, member)
@@ -356,6 +360,7 @@ static const FtaColumnSpec wait_holder_columns[] = {
     { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, h.ns) },
     { "share_pct", FTA_COL_PERCENT, HOLDER (FTA_FIELD_DOUBLE, share_pct) },
     { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT64, h.preemptions) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, HOLDER (FTA_FIELD_UINT32, task_seq) },
 };
 static const FtaTableSpec wait_holders_spec = FTA_TABLE_SPEC (
     "holders", "Who held the CPU while each task waited for it", wait_holder_columns);
@@ -376,10 +381,13 @@ wait_finish (void *self, FtaResults *r)
     FtaTable *ht = fta_results_add_table_spec (r, "wait", &wait_holders_spec);
     fta_table_set_needs (tt, "sched_switch");
     fta_table_set_needs (ht, "sched_switch");
+    gboolean reused = FALSE;
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         GPtrArray *hs = wait_sorted_holders (t);
-        WaitTaskRow row = { *t, NULL, NULL, -1 };
+        guint32 seq = t->task != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, t->task) : 0;
+        reused |= seq > 0;
+        WaitTaskRow row = { *t, NULL, NULL, -1, seq };
         if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
             row.top = g_ptr_array_index (hs, 0);
             row.top_comm = row.top->comm;
@@ -391,10 +399,14 @@ wait_finish (void *self, FtaResults *r)
                 break;
             WaitHolder *h = g_ptr_array_index (hs, j);
             WaitHolderRow hr = { t->pid, t->comm, *h,
-                                 t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0 };
+                                 t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0, seq };
             fta_table_add_row_from (ht, &wait_holders_spec, &hr, NULL);
         }
         g_ptr_array_free (hs, TRUE);
+    }
+    if (reused) {
+        fta_table_set_column_rank (tt, G_N_ELEMENTS (wait_task_columns) - 1, 0);
+        fta_table_set_column_rank (ht, G_N_ELEMENTS (wait_holder_columns) - 1, 0);
     }
     wait_find_contention (w, r, tasks);
     g_ptr_array_free (tasks, TRUE);

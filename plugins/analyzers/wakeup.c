@@ -248,6 +248,7 @@ wakeup_on_span (void *self, const FtaSpan *sp)
 typedef struct {
     WakeTask k;
     gint64 wakeups; /* sched_waking's, or sched_wakeup's without it */
+    guint32 task_seq; /* which task of its pid */
 } WakeTaskRow;
 
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeTaskRow, member)
@@ -267,6 +268,8 @@ static const FtaColumnSpec wakeup_task_columns[] = {
       TASK (FTA_FIELD_DIST_MAX, k.latency) },
     { "latency_count", FTA_COL_COUNT, TASK (FTA_FIELD_DIST_COUNT, k.latency) },
     { "latency_unknown", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.latency_unknown) },
+    /* which task of its pid: in text when a pid names two */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
 };
 /* a NULL title: made in finish, naming the event counted */
 static const FtaTableSpec wakeup_tasks_spec = FTA_TABLE_SPEC ("tasks", NULL,
@@ -277,6 +280,7 @@ typedef struct {
     gint32 pid;
     const char *comm;
     gint64 lo, hi, count;
+    gint64 task_seq;
 } WakeBucket;
 
 #define BUCKET(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeBucket, member)
@@ -288,6 +292,7 @@ static const FtaColumnSpec wakeup_hist_columns[] = {
       BUCKET (FTA_FIELD_INT64, lo) },
     { "bucket_hi_ns", FTA_COL_DURATION, .display_unit = "us", BUCKET (FTA_FIELD_INT64, hi) },
     { "count", FTA_COL_COUNT, BUCKET (FTA_FIELD_INT64, count) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, BUCKET (FTA_FIELD_INT64, task_seq) },
 };
 static const FtaTableSpec wakeup_hist_spec = FTA_TABLE_SPEC (
     "latency_hist", "Wakeup latency histogram (log2 buckets) of the tasks woken most",
@@ -330,15 +335,20 @@ static const FtaTableSpec wakeup_pairs_spec = FTA_TABLE_SPEC (
  * in the order of wakeup.tasks (T, sorted); the buckets from each task's
  * lowest to its highest non-empty one, empty ones between included. */
 static void
-wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_pid)
+wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_task)
 {
     FtaTable *h = fta_results_add_table_spec (r, "wakeup", &wakeup_hist_spec);
     fta_table_set_needs (h, "sched_waking|sched_wakeup|sched_wakeup_new,sched_switch");
     int t_pid = fta_table_column_index (t, "pid");
+    int t_seq = fta_table_column_index (t, "task_seq");
+    fta_table_set_column_rank (h, G_N_ELEMENTS (wakeup_hist_columns) - 1,
+                               fta_table_column (t, t_seq)->rank);
     gint64 done = 0;
     for (guint row = 0; row < fta_table_n_rows (t) && done < w->hist_tasks; row++) {
         gint32 pid = (gint32) fta_table_cell (t, row, t_pid)->i;
-        WakeTask *k = g_hash_table_lookup (by_pid, GINT_TO_POINTER (pid));
+        gint64 seq = fta_table_cell (t, row, t_seq)->i;
+        gint64 key = (gint64) (((guint64) seq << 32) | (guint32) pid);
+        WakeTask *k = g_hash_table_lookup (by_task, &key);
         if (!k || !fta_dist_count (k->latency))
             continue;
         int lo = 0, hi = WAKE_HIST_BUCKETS - 1;
@@ -349,7 +359,7 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_p
         for (int b = lo; b <= hi; b++) {
             WakeBucket bucket = { pid, k->comm, b ? (gint64) 1 << b : 0,
                                   b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64,
-                                  (gint64) k->hist[b] };
+                                  (gint64) k->hist[b], seq };
             fta_table_add_row_from (h, &wakeup_hist_spec, &bucket, NULL);
         }
         done++;
@@ -366,8 +376,10 @@ wakeup_finish (void *self, FtaResults *r)
     fta_table_set_title (t, use_waking ? "Wakeups per task (sched_waking)"
                                        : "Wakeups per task (sched_wakeup)");
 
-    /* the rows' tasks by pid, for the histograms of the first rows */
-    GHashTable *by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
+    /* the rows' tasks by task_seq << 32 | pid, for the histograms of the
+     * first rows */
+    GHashTable *by_task = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+    gboolean reused = FALSE;
     for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
         WakeTask *k = fta_tasks_nth (w->tasks, i);
         /* the task's one name, as every table shows it */
@@ -380,15 +392,23 @@ wakeup_finish (void *self, FtaResults *r)
         if ((!n && !m && !k->latency_unknown)
             || !fta_context_task_selected (w->ctx, k->pid, k->comm))
             continue;
-        if (!g_hash_table_contains (by_pid, GINT_TO_POINTER (k->pid)))
-            g_hash_table_insert (by_pid, GINT_TO_POINTER (k->pid), k);
-        WakeTaskRow row = { *k, (gint64) n };
+        guint32 seq = k->id != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, k->id) : 0;
+        gint64 key = (gint64) (((guint64) seq << 32) | (guint32) k->pid);
+        if (!g_hash_table_contains (by_task, &key)) {
+            gint64 *kp = g_new (gint64, 1);
+            *kp = key;
+            g_hash_table_insert (by_task, kp, k);
+        }
+        reused |= seq > 0;
+        WakeTaskRow row = { *k, (gint64) n, seq };
         fta_table_add_row_from (t, &wakeup_tasks_spec, &row, NULL);
     }
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (wakeup_task_columns) - 1, 0);
     fta_table_sort_by (t, "pid", FALSE);
     fta_table_sort_by (t, "wakeups", TRUE);
-    wakeup_hist_table (w, r, t, by_pid);
-    g_hash_table_destroy (by_pid);
+    wakeup_hist_table (w, r, t, by_task);
+    g_hash_table_destroy (by_task);
 
     /* Per comm as the events name the wakee: a thread renamed mid-trace
      * counts under each name it had. */

@@ -99,6 +99,22 @@ text_fit_columns (const FtaTable *t, const int *width, guint limit)
     return show;
 }
 
+/* TRUE for a detail column of identifiers or names with nothing in it
+ * (every cell null, 0 or empty): not worth a mention in text. */
+static gboolean
+text_empty_detail (const FtaTable *t, guint c)
+{
+    const FtaColumn *col = fta_table_column (t, c);
+    if (col->rank != FTA_RANK_DETAIL || (col->type != FTA_COL_INT && col->type != FTA_COL_STRING))
+        return FALSE;
+    for (guint r = 0; r < fta_table_n_rows (t); r++) {
+        const FtaValue *v = fta_table_cell (t, r, c);
+        if (!v->is_null && (col->type == FTA_COL_INT ? v->i != 0 : v->s && v->s[0]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static void
 text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
 {
@@ -123,7 +139,7 @@ text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
     gboolean *show = text_fit_columns (t, width, limit);
     guint hidden = 0, last = 0;
     for (guint c = 0; c < nc; c++) {
-        hidden += !show[c];
+        hidden += !show[c] && !text_empty_detail (t, c);
         if (show[c])
             last = c;
     }
@@ -208,7 +224,8 @@ text_print_series (FILE *out, const FtaTable *t)
     gint64 *vals = g_new (gint64, nr);
     for (guint c = 1; c < nc; c++) {
         const FtaColumn *col = fta_table_column (t, c);
-        if (col->key || col->type == FTA_COL_STRING)
+        /* details are for CSV, JSON and HTML (FTA_RANK_DETAIL) */
+        if (col->key || col->type == FTA_COL_STRING || col->rank == FTA_RANK_DETAIL)
             continue;
         guint n = 0, at = 0;
         gint64 max = G_MININT64;
