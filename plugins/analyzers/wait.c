@@ -250,9 +250,23 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
                       : lost_pct >= w->contention_capacity_pct   ? FTA_SEVERITY_WARNING
                                                                   : FTA_SEVERITY_INFO;
     char *total = wait_dur (cost);
+    /* the worst, by the time they waited */
+    GString *worst = g_string_new (NULL);
+    for (guint i = 0; i < bad->len && i < 3; i++) {
+        const WaitTask *t = g_ptr_array_index (bad, i);
+        char *d = wait_dur (t->runnable_ns);
+        g_string_append_printf (worst, "%s%s-%d", i ? ", " : "", t->comm, t->pid);
+        if (bad->len > 1)
+            g_string_append_printf (worst, " (%s)", d);
+        g_free (d);
+    }
+    if (bad->len > 3)
+        g_string_append (worst, ", ...");
     char *title = g_strdup_printf ("%u task%s waited for a CPU up to %.1f%% of the time they "
-                                   "wanted to run (%s in all)", bad->len,
-                                   bad->len == 1 ? "" : "s", top, total);
+                                   "wanted to run (%s in all)%s%s", bad->len,
+                                   bad->len == 1 ? "" : "s", top, total,
+                                   bad->len == 1 ? ": " : "; worst: ", worst->str);
+    g_string_free (worst, TRUE);
     g_free (total);
     FtaFinding *f = fta_results_add_finding (
         r, sev, "wait.contention", title,
