@@ -1373,6 +1373,305 @@ rule_lost_events (Diag *d, FtaResults *r)
     ev_add (f, "model_resets", g_strdup_printf ("%" G_GUINT64_FORMAT, q->model_resets));
 }
 
+/* --- the host overview ------------------------------------------------------ */
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+/* The nearest-rank P-quantile (0 < P <= 1) of the sorted V. */
+static double
+quantile (GArray *v, double p)
+{
+    double x = p * v->len;
+    gsize k = (gsize) x;
+    if ((double) k < x)
+        k++;
+    return g_array_index (v, double, MIN (MAX (k, 1), v->len) - 1);
+}
+
+/* "54–76% (median 54%, p90 76%)", or "57%" when all round alike: the
+ * spread of the sorted VALUES. */
+static char *
+spread_text (GArray *values)
+{
+    double lo = g_array_index (values, double, 0), hi = g_array_index (values, double,
+                                                                        values->len - 1);
+    char *range = pct_range (lo, hi, 0);
+    if (g_strrstr (range, "\u2013") == NULL)
+        return range; /* all alike */
+    char *s = g_strdup_printf ("%s (median %.0f%%, p90 %.0f%%)", range, quantile (values, 0.5),
+                               quantile (values, 0.9));
+    g_free (range);
+    return s;
+}
+
+/* One row of the overview: WHAT, their number, and the distribution of
+ * METRIC over them (VALUES, sorted here); FLAGGED (when >= 0) of them are
+ * FLAGGED_AS; WORST names the largest; SUMMARY says it in words. */
+static void
+overview_row (FtaTable *t, const char *what, guint count, const char *metric, GArray *values,
+              gint64 flagged, const char *flagged_as, const char *worst, const char *summary)
+{
+    guint row = fta_table_add_row (t);
+    fta_table_set_string (t, row, 0, what);
+    fta_table_set_int (t, row, 1, count);
+    fta_table_set_string (t, row, 2, metric);
+    if (values->len) {
+        g_array_sort (values, cmp_double);
+        fta_table_set_double (t, row, 3, g_array_index (values, double, 0));
+        fta_table_set_double (t, row, 4, quantile (values, 0.5));
+        fta_table_set_double (t, row, 5, quantile (values, 0.9));
+        fta_table_set_double (t, row, 6, g_array_index (values, double, values->len - 1));
+    }
+    if (flagged >= 0) {
+        fta_table_set_int (t, row, 7, flagged);
+        fta_table_set_string (t, row, 8, flagged_as);
+    }
+    if (worst && *worst)
+        fta_table_set_string (t, row, 9, worst);
+    fta_table_set_string (t, row, 10, summary);
+}
+
+/* An entity with its number, for the worst of a row. */
+typedef struct {
+    double v;
+    char *name;
+} Named;
+
+static int
+named_cmp (gconstpointer a, gconstpointer b)
+{
+    const Named *x = a, *y = b;
+    return (x->v < y->v) - (x->v > y->v);
+}
+
+/* "CPU 0 (100%), CPU 2 (99%), ...": the 3 largest of NAMED (sorted
+ * here), and frees their names. */
+static char *
+worst_text (GArray *named)
+{
+    g_array_sort (named, named_cmp); /* stable: ties keep table order */
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < named->len; i++) {
+        Named *n = &g_array_index (named, Named, i);
+        if (i < 3 && n->v > 0)
+            g_string_append_printf (s, "%s%s (%.0f%%)", i ? ", " : "", n->name, n->v);
+        g_free (n->name);
+    }
+    if (named->len > 3)
+        g_string_append (s, ", ...");
+    g_array_set_size (named, 0);
+    return g_string_free (s, FALSE);
+}
+
+/* The number of VMs kvm.vcpu-steal names: "vms" ("32 of 32") when it
+ * covers several, else 1; 0 without it. */
+static gint64
+steal_vms (const FtaResults *r)
+{
+    for (guint i = 0; i < fta_results_n_findings (r); i++) {
+        const FtaFinding *f = fta_results_finding (r, i);
+        if (strcmp (f->code, "kvm.vcpu-steal") != 0)
+            continue;
+        for (guint k = 0; k < f->evidence_keys->len; k++)
+            if (strcmp (g_ptr_array_index (f->evidence_keys, k), "vms") == 0)
+                return g_ascii_strtoll (g_ptr_array_index (f->evidence_values, k), NULL, 10);
+        return 1;
+    }
+    return 0;
+}
+
+/* A host task's program: its comm and the time its tasks ran. */
+typedef struct {
+    const char *comm;
+    guint n;
+    gint64 run_ns;
+} Program;
+
+static int
+program_cmp (gconstpointer a, gconstpointer b)
+{
+    const Program *x = a, *y = b;
+    if (x->run_ns != y->run_ns)
+        return (x->run_ns < y->run_ns) - (x->run_ns > y->run_ns);
+    return strcmp (x->comm, y->comm);
+}
+
+/* diagnosis.overview: the host in a few rows, what a person reads first
+ * about a machine of many CPUs and VMs: the CPUs' busy share, the VMs'
+ * and vCPUs' steal, the busiest programs outside the VMs.  A row is left
+ * out when its table is missing. */
+static void
+diag_overview (Diag *d, FtaResults *r)
+{
+    static const FtaColumnSpec cols[] = {
+        { "what", FTA_COL_STRING, .key = TRUE },
+        { "count", FTA_COL_COUNT },
+        { "metric", FTA_COL_STRING },
+        { "min_pct", FTA_COL_PERCENT },
+        { "median_pct", FTA_COL_PERCENT },
+        { "p90_pct", FTA_COL_PERCENT },
+        { "max_pct", FTA_COL_PERCENT },
+        { "flagged", FTA_COL_COUNT },
+        { "flagged_as", FTA_COL_STRING },
+        { "worst", FTA_COL_STRING },
+        { "summary", FTA_COL_STRING, .rank = FTA_RANK_DETAIL },
+    };
+    static const FtaTableSpec spec = { "overview", "Host overview", cols, G_N_ELEMENTS (cols) };
+    static const char *const cc[] = { "cpu", "busy_ns", "idle_ns", "busy_pct",
+                                      "runnable_pressure_ns", NULL };
+    static const char *const vmc[] = { "vm", "steal_pct", NULL };
+    static const char *const vc[] = { "vm", "pid", "comm", "run_ns", "runnable_ns", NULL };
+    static const char *const sc[] = { "pid", "comm", "run_ns", NULL };
+    const FtaTable *cpus = tab (r, "cpu.cpus"), *vms = tab (r, "kvm.vms");
+    const FtaTable *vcpus = tab (r, "kvm.vcpus"), *threads = tab (r, "kvm.threads");
+    const FtaTable *tasks = tab (r, "switch.tasks");
+    FtaTable *t = fta_results_add_table_spec (r, "diagnosis", &spec);
+    GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+    GArray *named = g_array_new (FALSE, FALSE, sizeof (Named));
+
+    if (has_cols (cpus, cc) && fta_table_n_rows (cpus)) {
+        gint64 saturated = 0;
+        for (guint i = 0; i < fta_table_n_rows (cpus); i++) {
+            double busy = cd (cpus, i, "busy_pct");
+            gint64 obs = ci (cpus, i, "busy_ns") + ci (cpus, i, "idle_ns");
+            double press = obs > 0 ? 100.0 * ci (cpus, i, "runnable_pressure_ns") / obs : 0;
+            if (obs > 0 && busy >= d->saturated_busy_pct && press >= d->saturated_pressure_pct)
+                saturated++;
+            g_array_append_val (values, busy);
+            Named n = { busy, g_strdup_printf ("CPU %" G_GINT64_FORMAT, ci (cpus, i, "cpu")) };
+            g_array_append_val (named, n);
+        }
+        char *worst = worst_text (named);
+        g_array_sort (values, cmp_double);
+        char *spread = spread_text (values);
+        char *sum = g_strdup_printf ("%u, busy %s, %" G_GINT64_FORMAT " saturated%s%s",
+                                     fta_table_n_rows (cpus), spread, saturated,
+                                     *worst ? "; busiest: " : "", worst);
+        overview_row (t, "CPUs", fta_table_n_rows (cpus), "busy_pct", values, saturated,
+                      "saturated (busy and tasks queued)", worst, sum);
+        g_free (sum);
+        g_free (spread);
+        g_free (worst);
+        g_array_set_size (values, 0);
+    }
+    if (has_cols (vms, vmc) && fta_table_n_rows (vms)) {
+        for (guint i = 0; i < fta_table_n_rows (vms); i++) {
+            if (cnull (vms, i, "steal_pct"))
+                continue;
+            double v = cd (vms, i, "steal_pct");
+            g_array_append_val (values, v);
+            Named n = { v, g_strdup_printf ("VM %" G_GINT64_FORMAT, ci (vms, i, "vm")) };
+            g_array_append_val (named, n);
+        }
+        char *worst = worst_text (named);
+        gint64 over = steal_vms (r);
+        GString *sum = g_string_new (NULL);
+        g_string_printf (sum, "%u", fta_table_n_rows (vms));
+        if (has_cols (vcpus, vc))
+            g_string_append_printf (sum, ", %u vCPUs", fta_table_n_rows (vcpus));
+        if (values->len) {
+            g_array_sort (values, cmp_double);
+            char *spread = spread_text (values);
+            g_string_append_printf (sum, ", steal %s", spread);
+            g_free (spread);
+        }
+        g_string_append_printf (sum, ", %" G_GINT64_FORMAT " in kvm.vcpu-steal", over);
+        if (*worst)
+            g_string_append_printf (sum, "; worst: %s", worst);
+        overview_row (t, "VMs", fta_table_n_rows (vms), "steal_pct", values, over,
+                      "with vCPUs over the steal threshold (kvm.vcpu-steal)", worst, sum->str);
+        g_string_free (sum, TRUE);
+        g_free (worst);
+        g_array_set_size (values, 0);
+    }
+    if (has_cols (vcpus, vc) && fta_table_n_rows (vcpus)) {
+        for (guint i = 0; i < fta_table_n_rows (vcpus); i++) {
+            gint64 run = ci (vcpus, i, "run_ns"), rbl = ci (vcpus, i, "runnable_ns");
+            if (run + rbl <= 0)
+                continue;
+            double v = 100.0 * rbl / (double) (run + rbl);
+            g_array_append_val (values, v);
+            Named n = { v, g_strdup_printf ("%s[%" G_GINT64_FORMAT "] of VM %" G_GINT64_FORMAT,
+                                            cs (vcpus, i, "comm"), ci (vcpus, i, "pid"),
+                                            ci (vcpus, i, "vm")) };
+            g_array_append_val (named, n);
+        }
+        char *worst = worst_text (named);
+        GString *sum = g_string_new (NULL);
+        g_string_printf (sum, "%u", fta_table_n_rows (vcpus));
+        if (values->len) {
+            g_array_sort (values, cmp_double);
+            char *spread = spread_text (values);
+            g_string_append_printf (sum, ", steal %s", spread);
+            g_free (spread);
+        }
+        if (*worst)
+            g_string_append_printf (sum, "; worst: %s", worst);
+        overview_row (t, "vCPUs", fta_table_n_rows (vcpus), "steal_pct", values, -1, NULL,
+                      worst, sum->str);
+        g_string_free (sum, TRUE);
+        g_free (worst);
+        g_array_set_size (values, 0);
+    }
+    double span = span_s (r);
+    if (has_cols (tasks, sc) && span > 0) {
+        /* the tasks outside the VMs, by program */
+        GHashTable *vm_pids = g_hash_table_new (g_direct_hash, g_direct_equal);
+        const FtaTable *vt[] = { vcpus, threads };
+        for (guint k = 0; k < G_N_ELEMENTS (vt); k++)
+            if (vt[k] && fta_table_column_index (vt[k], "pid") >= 0)
+                for (guint i = 0; i < fta_table_n_rows (vt[k]); i++)
+                    g_hash_table_add (vm_pids, GINT_TO_POINTER ((gint) ci (vt[k], i, "pid")));
+        GHashTable *by = g_hash_table_new (g_str_hash, g_str_equal); /* comm -> index + 1 */
+        GArray *progs = g_array_new (FALSE, TRUE, sizeof (Program));
+        guint n_tasks = 0;
+        for (guint i = 0; i < fta_table_n_rows (tasks); i++) {
+            gint64 pid = ci (tasks, i, "pid"), run = ci (tasks, i, "run_ns");
+            if (pid <= 0 || run <= 0 || g_hash_table_contains (vm_pids, GINT_TO_POINTER ((gint) pid)))
+                continue;
+            n_tasks++;
+            double v = 100.0 * run / (span * NS_PER_S);
+            g_array_append_val (values, v);
+            const char *comm = cs (tasks, i, "comm");
+            guint at = GPOINTER_TO_UINT (g_hash_table_lookup (by, comm));
+            if (!at) {
+                Program p = { comm, 0, 0 };
+                g_array_append_val (progs, p);
+                at = progs->len;
+                g_hash_table_insert (by, (gpointer) comm, GUINT_TO_POINTER (at));
+            }
+            g_array_index (progs, Program, at - 1).n++;
+            g_array_index (progs, Program, at - 1).run_ns += run;
+        }
+        g_array_sort (progs, program_cmp);
+        GString *worst = g_string_new (NULL);
+        for (guint i = 0; i < progs->len && i < 3; i++) {
+            const Program *p = &g_array_index (progs, Program, i);
+            g_string_append_printf (worst, "%s%s", i ? ", " : "", p->comm);
+            if (p->n > 1)
+                g_string_append_printf (worst, " \u00d7%u", p->n);
+            g_string_append_printf (worst, " (%.3f s)", p->run_ns / NS_PER_S);
+        }
+        if (n_tasks) {
+            char *sum = g_strdup_printf ("%u; busiest: %s", n_tasks, worst->str);
+            overview_row (t, "non-VM tasks", n_tasks, "run_pct of the trace", values, -1,
+                          NULL, worst->str, sum);
+            g_free (sum);
+        }
+        g_string_free (worst, TRUE);
+        g_array_free (progs, TRUE);
+        g_hash_table_destroy (by);
+        g_hash_table_destroy (vm_pids);
+    }
+    g_array_free (values, TRUE);
+    g_array_free (named, TRUE);
+}
+
 /* The rules as data (diagnosis-rules.h): diagnosis applies those with a
  * test, in order; the others are applied by the analyzers named. */
 typedef void (*DiagTest) (Diag *d, FtaResults *r);
@@ -1396,6 +1695,7 @@ diag_finish (void *self, FtaResults *r)
     for (guint i = 0; i < G_N_ELEMENTS (diag_rules); i++)
         if (diag_rules[i].test)
             diag_rules[i].test (d, r);
+    diag_overview (d, r);
 }
 
 static const FtaOptionSpec diag_options[] = {

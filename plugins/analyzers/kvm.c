@@ -1116,6 +1116,7 @@ typedef struct {
     gint64 guest_ns;      /* -1: no kvm_* events */
     char *grouping, *vcpu_ids, *cpus; /* owned */
     guint64 cpu_count;
+    char *top_holders;    /* owned, NULL: its vCPUs never waited */
 } KvmVmRow;
 
 static void
@@ -1152,6 +1153,7 @@ static const FtaColumnSpec kvm_vm_columns[] = {
     { "vcpu_ids", FTA_COL_STRING, VM (FTA_FIELD_STRING, vcpu_ids) },
     { "cpus", FTA_COL_STRING, VM (FTA_FIELD_STRING, cpus) },
     { "cpu_count", FTA_COL_COUNT, VM (FTA_FIELD_UINT64, cpu_count) },
+    { "top_holders", FTA_COL_STRING, VM (FTA_FIELD_STRING, top_holders) },
 };
 static const FtaTableSpec kvm_vms_spec = FTA_TABLE_SPEC ("vms", NULL, kvm_vm_columns);
 
@@ -1336,8 +1338,11 @@ kvm_vm_spread (KvmVmRow *row, GPtrArray *vcpus)
     g_free (cw);
 }
 
+static char *kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus, GPtrArray *pairs);
+
 static void
-kvm_table_vms (FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
+kvm_table_vms (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, GPtrArray *pairs,
+               const char *how)
 {
     char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
     FtaTable *t = kvm_table (r, &kvm_vms_spec);
@@ -1348,10 +1353,12 @@ kvm_table_vms (FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
         kvm_vm_row (&row, g_ptr_array_index (vms, i));
         row.grouping = kvm_grouping_text (row.m.by);
         kvm_vm_spread (&row, vcpus);
+        row.top_holders = kvm_vm_top_holders (k, g_ptr_array_index (vms, i), vcpus, pairs);
         fta_table_add_row_from (t, &kvm_vms_spec, &row, NULL);
         g_free (row.grouping);
         g_free (row.vcpu_ids);
         g_free (row.cpus);
+        g_free (row.top_holders);
     }
 }
 
@@ -1620,6 +1627,31 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
         g_array_free (cs, TRUE);
         g_ptr_array_free (mine, TRUE);
     }
+}
+
+/* kvm.vms' top_holders: who held the CPUs of VM's vCPUs (of VCPUS) while
+ * they waited, the 3 largest, the VM's own threads marked; NULL when
+ * none. */
+static char *
+kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus, GPtrArray *pairs)
+{
+    GPtrArray *mine = g_ptr_array_new ();
+    for (guint i = 0; i < vcpus->len; i++)
+        if (((KvmThread *) g_ptr_array_index (vcpus, i))->vm == vm->vm)
+            g_ptr_array_add (mine, g_ptr_array_index (vcpus, i));
+    GArray *cs = kvm_culprits (mine, pairs);
+    GString *s = g_string_new (NULL);
+    for (guint j = 0; j < cs->len && j < 3; j++) {
+        KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
+        KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
+        char *d = kvm_dur (c->ns);
+        g_string_append_printf (s, "%s%s[%d]%s %s", j ? ", " : "", c->comm, c->pid,
+                                o && o->vm == vm->vm ? " (own)" : "", d);
+        g_free (d);
+    }
+    g_array_free (cs, TRUE);
+    g_ptr_array_free (mine, TRUE);
+    return g_string_free (s, s->len == 0);
 }
 
 static int
@@ -2094,7 +2126,7 @@ kvm_finish (void *self, FtaResults *r)
     g_free (title);
     kvm_table_preemptors (k, r, pairs);
     kvm_table_holders (k, r, vcpus, vm_list, pairs);
-    kvm_table_vms (r, vm_list, vcpus, how);
+    kvm_table_vms (k, r, vm_list, vcpus, pairs, how);
     title = g_strdup_printf ("VM threads other than vCPUs: qemu, I/O, vhost %s", how);
     kvm_table_threads (k, r, &kvm_threads_spec, others, title);
     g_free (title);

@@ -1202,6 +1202,15 @@ col_sorted_desc (const FtaTable *t, guint c)
     return varies;
 }
 
+/* A table named "*.overview" with a "summary" column: a few rows that say
+ * what the machine was in words, shown first. */
+static gboolean
+is_overview (const FtaTable *t)
+{
+    return !fta_table_is_series (t) && g_str_has_suffix (fta_table_full_name (t), ".overview")
+           && fta_table_column_index (t, "summary") >= 0;
+}
+
 /* The first row of a section's first table, in words: who tops it and by
  * how much, in the table's own order. */
 static void
@@ -1209,7 +1218,7 @@ top_entry (FILE *out, const Section *s)
 {
     for (guint i = 0; i < s->tables->len; i++) {
         const FtaTable *t = g_ptr_array_index (s->tables, i);
-        if (!fta_table_n_rows (t))
+        if (!fta_table_n_rows (t) || is_overview (t))
             continue;
         int label = -1, id = -1, metric = -1, sorted = -1;
         for (guint c = 0; c < fta_table_n_columns (t); c++) {
@@ -1317,6 +1326,35 @@ summary_cards (FILE *out, const FtaResults *r)
     fputs ("</div>\n", out);
 }
 
+/* An overview (a table named "*.overview" with a "summary" column): its
+ * rows in words, first thing under the tiles, the numbers a click away. */
+static void
+summary_overviews (FILE *out, const FtaResults *r)
+{
+    for (guint i = 0; i < fta_results_n_tables (r); i++) {
+        const FtaTable *t = fta_results_table (r, i);
+        int sum = fta_table_column_index (t, "summary");
+        if (!is_overview (t) || !fta_table_n_rows (t))
+            continue;
+        fputs ("<h3>", out);
+        esc (out, fta_table_title (t));
+        fputs ("</h3>\n<ul class=\"headline overview\">\n", out);
+        for (guint row = 0; row < fta_table_n_rows (t); row++) {
+            const FtaValue *k = fta_table_cell (t, row, 0), *v = fta_table_cell (t, row, sum);
+            if (v->is_null || !v->s)
+                continue;
+            fputs ("<li><b>", out);
+            esc (out, k->is_null || !k->s ? "" : k->s);
+            fputs ("</b> ", out);
+            esc (out, v->s);
+            fputs ("</li>\n", out);
+        }
+        fputs ("</ul>\n<details class=\"all\"><summary>The numbers</summary>\n", out);
+        table_one (out, t, 0, fta_table_n_rows (t), "sortable", TRUE);
+        fputs ("</details>\n", out);
+    }
+}
+
 static void
 summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *order)
 {
@@ -1342,8 +1380,10 @@ summary (FILE *out, Html *h, const FtaResults *r, GPtrArray *secs, GPtrArray *or
         esc (out, filt);
     }
     fputs ("</p>\n", out);
-    if (!fta_results_n_inputs (r))
+    if (!fta_results_n_inputs (r)) {
         summary_cards (out, r);
+        summary_overviews (out, r);
+    }
     for (guint i = 0; i < fta_results_n_inputs (r); i++) {
         const FtaResults *in = input_heading (out, r, i);
         summary_cards (out, in);

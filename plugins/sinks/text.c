@@ -455,6 +455,47 @@ text_rank_column (const FtaTable *t)
     return best >= 0 ? best : first;
 }
 
+/* An overview: a table named "*.overview" with a "summary" column, a few
+ * rows that say what the machine was in words.  The first screen opens
+ * with it. */
+static gboolean
+text_is_overview (const FtaTable *t)
+{
+    return !fta_table_is_series (t) && g_str_has_suffix (fta_table_full_name (t), ".overview")
+           && fta_table_column_index (t, "summary") >= 0;
+}
+
+/* "  CPUs   64, busy 69-89% ...": each overview's rows, the first column
+ * and the summary, one a line. */
+static void
+text_print_overviews (FILE *out, const FtaResults *r)
+{
+    for (guint i = 0; i < fta_results_n_tables (r); i++) {
+        const FtaTable *t = fta_results_table (r, i);
+        if (!text_is_overview (t) || !fta_table_n_rows (t))
+            continue;
+        guint sum = (guint) fta_table_column_index (t, "summary"), w = 0;
+        for (guint row = 0; row < fta_table_n_rows (t); row++) {
+            const FtaValue *k = fta_table_cell (t, row, 0);
+            if (!k->is_null && k->s)
+                w = MAX (w, (guint) g_utf8_strlen (k->s, -1));
+        }
+        fprintf (out, "\n== %s ==\n", fta_table_title (t));
+        for (guint row = 0; row < fta_table_n_rows (t); row++) {
+            const FtaValue *k = fta_table_cell (t, row, 0), *v = fta_table_cell (t, row, sum);
+            if (v->is_null || !v->s)
+                continue;
+            const char *key = k->is_null || !k->s ? "" : k->s;
+            GString *head = g_string_new ("  ");
+            g_string_append (head, key);
+            for (guint n = (guint) g_utf8_strlen (key, -1); n < w + 2; n++)
+                g_string_append_c (head, ' ');
+            text_screen_line (out, head->str, (glong) w + 4, v->s);
+            g_string_free (head, TRUE);
+        }
+    }
+}
+
 /* "switch.tasks: stress-ng-cpu (pid 14048), run 8.693 s": the first row of
  * the first table of each analyzer that has one, in words. */
 static guint
@@ -467,7 +508,7 @@ text_print_tops (FILE *out, const FtaResults *r)
         const char *name = fta_table_full_name (t);
         const char *dot = strchr (name, '.');
         char *prefix = g_strndup (name, dot ? (gsize) (dot - name) : strlen (name));
-        int metric = fta_table_is_series (t) || !fta_table_n_rows (t)
+        int metric = fta_table_is_series (t) || !fta_table_n_rows (t) || text_is_overview (t)
                              || g_hash_table_contains (done, prefix)
                          ? -1
                          : text_rank_column (t);
@@ -573,11 +614,12 @@ text_badge (const Text *t, FILE *out, FtaSeverity s)
     return g_strdup_printf ("  [%s] ", fta_severity_name (s));
 }
 
-/* The first screen: the findings one a line, most severe first (the
- * results come sorted), then the top of each table. */
+/* The first screen: the overview, the findings one a line, most severe
+ * first (the results come sorted), then the top of each table. */
 static void
 text_print_screen (FILE *out, const Text *t, const FtaResults *r)
 {
+    text_print_overviews (out, r);
     guint n = fta_results_n_findings (r), nsev[3] = { 0 };
     for (guint i = 0; i < n; i++)
         nsev[MIN ((guint) fta_results_finding (r, i)->severity, 2u)]++;
