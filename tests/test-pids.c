@@ -114,6 +114,18 @@ test_reuse_after_exit (void)
     g_assert_nonnull (w);
     g_assert_cmpint (fta_test_cell_int (w, "latency_max_ns"), ==, 90 * US);
 
+    /* bash (400) woke the new 500, not make */
+    GPtrArray *pairs = fta_test_rows (doc, "wakeup.pairs");
+    g_assert_cmpuint (pairs->len, ==, 1);
+    GHashTable *pr = g_ptr_array_index (pairs, 0);
+    g_assert_cmpint (fta_test_cell_int (pr, "waker_pid"), ==, 400);
+    g_assert_cmpint (fta_test_cell_int (pr, "waker_task_seq"), ==, 0);
+    g_assert_cmpint (fta_test_cell_int (pr, "wakee_pid"), ==, 500);
+    g_assert_cmpint (fta_test_cell_int (pr, "wakee_task_seq"), ==, 1);
+    g_assert_cmpstr (fta_test_cell_str (pr, "wakee_comm"), ==, "gcc");
+    g_assert_cmpint (fta_test_cell_int (pr, "count"), ==, 1);
+    g_ptr_array_unref (pairs);
+
     /* each task its own CPU: make on 0, gcc on 1 */
     GPtrArray *tc = fta_test_rows (doc, "cpu.task_cpus");
     GHashTable *t = row_of (tc, 500, 0);

@@ -18,7 +18,7 @@
 #define WAKE_HIST_BUCKETS 64
 
 typedef struct {
-    gint64 key; /* waker pid << 32 | wakee pid */
+    gint64 key; /* waker task id << 32 | wakee task id: a pair of tasks */
     gint32 waker_pid, wakee_pid;
     guint32 waker_id, wakee_id; /* task ids, FTA_TASK_NONE when unknown */
     char waker_comm[FTA_COMM_LEN];
@@ -44,9 +44,9 @@ typedef struct {
     char by_comm[FTA_COMM_LEN];
     guint64 *by_comm_counts;
     /* a cache of Wakeup.pairs for this wakee, most recent first, with
-     * their wakers' pids beside them for the search */
+     * their wakers' task ids beside them for the search */
     guint n_recent;
-    gint32 recent_waker[WAKE_RECENT_PAIRS];
+    guint32 recent_waker[WAKE_RECENT_PAIRS];
     WakePair *recent[WAKE_RECENT_PAIRS];
 } WakeTask;
 
@@ -128,21 +128,20 @@ wakeup_task_comm (Wakeup *w, WakeTask *t, gint32 pid, const char *comm)
     return t->by_comm_counts;
 }
 
-/* The pair WAKER_PID (id WAKER_ID) -> T, moved to the front of T's recent
+/* The pair WAKER_PID (task WAKER_ID) -> T, moved to the front of T's recent
  * pairs. */
 static WakePair *
 wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
 {
     guint i = 0;
-    while (i < t->n_recent && t->recent_waker[i] != waker_pid)
+    while (i < t->n_recent && t->recent_waker[i] != waker_id)
         i++;
     WakePair *p;
     if (G_LIKELY (i < t->n_recent)) {
         p = t->recent[i];
     } else {
-        /* the bits of both pids, whatever their sign (a shift of a negative
-         * number is undefined) */
-        gint64 key = (gint64) (((guint64) (guint32) waker_pid << 32) | (guint32) t->pid);
+        /* a pid names one task after another: tasks make the pair */
+        gint64 key = (gint64) (((guint64) waker_id << 32) | t->id);
         p = g_hash_table_lookup (w->pairs, &key);
         if (!p) {
             p = g_new0 (WakePair, 1);
@@ -161,7 +160,7 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
         t->recent_waker[i] = t->recent_waker[i - 1];
         t->recent[i] = t->recent[i - 1];
     }
-    t->recent_waker[0] = waker_pid;
+    t->recent_waker[0] = waker_id;
     t->recent[0] = p;
     return p;
 }
@@ -317,6 +316,7 @@ static const FtaTableSpec wakeup_comms_spec = FTA_TABLE_SPEC ("comms", "Wakeups 
 typedef struct {
     WakePair p;
     gint64 count;
+    guint32 waker_task_seq, wakee_task_seq; /* which task of its pid each is */
 } WakePairRow;
 
 #define PAIR(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakePairRow, member)
@@ -327,6 +327,11 @@ static const FtaColumnSpec wakeup_pair_columns[] = {
     { "wakee_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, p.wakee_pid) },
     { "wakee_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, p.wakee_comm) },
     { "count", FTA_COL_COUNT, PAIR (FTA_FIELD_INT64, count) },
+    /* in text when a pid names two tasks */
+    { "waker_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL,
+      PAIR (FTA_FIELD_UINT32, waker_task_seq) },
+    { "wakee_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL,
+      PAIR (FTA_FIELD_UINT32, wakee_task_seq) },
 };
 static const FtaTableSpec wakeup_pairs_spec = FTA_TABLE_SPEC (
     "pairs", "Top waker -> wakee pairs", wakeup_pair_columns);
@@ -432,6 +437,7 @@ wakeup_finish (void *self, FtaResults *r)
         return;
     FtaTable *p = fta_results_add_table_spec (r, "wakeup", &wakeup_pairs_spec);
     fta_table_set_needs (p, "sched_waking|sched_wakeup|sched_wakeup_new");
+    gboolean pair_reused = FALSE;
     g_hash_table_iter_init (&it, w->pairs);
     while (g_hash_table_iter_next (&it, NULL, &v)) {
         WakePair *k = v;
@@ -451,9 +457,20 @@ wakeup_finish (void *self, FtaResults *r)
         if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
             && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
             continue;
-        WakePairRow row = { *k, (gint64) n };
+        WakePairRow row = { *k, (gint64) n, 0, 0 };
+        row.waker_task_seq = k->waker_pid > 0 && k->waker_id != FTA_TASK_NONE
+                                 ? fta_context_task_seq (w->ctx, k->waker_id) : 0;
+        row.wakee_task_seq = k->wakee_id != FTA_TASK_NONE
+                                 ? fta_context_task_seq (w->ctx, k->wakee_id) : 0;
+        pair_reused |= row.waker_task_seq > 0 || row.wakee_task_seq > 0;
         fta_table_add_row_from (p, &wakeup_pairs_spec, &row, NULL);
     }
+    if (pair_reused) {
+        fta_table_set_column_rank (p, G_N_ELEMENTS (wakeup_pair_columns) - 2, 0);
+        fta_table_set_column_rank (p, G_N_ELEMENTS (wakeup_pair_columns) - 1, 0);
+    }
+    fta_table_sort_by (p, "wakee_task_seq", FALSE);
+    fta_table_sort_by (p, "waker_task_seq", FALSE);
     fta_table_sort_by (p, "wakee_pid", FALSE);
     fta_table_sort_by (p, "waker_pid", FALSE);
     fta_table_sort_by (p, "count", TRUE);
