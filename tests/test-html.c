@@ -407,7 +407,7 @@ test_heatmap_vms (void)
     }
     /* 64 rows, labelled every other one at this height */
     g_assert_cmpuint (n, ==, 32);
-    g_assert_nonnull (strstr (svg, "each row: 3 lines"));
+    g_assert_nonnull (strstr (svg, "each row: 3 VMs, upper band their mean"));
     g_free (html);
     g_unlink (out);
     g_free (out);

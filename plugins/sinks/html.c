@@ -1048,12 +1048,16 @@ heatmap (FILE *out, const Chart *ch, double window_s)
     esc (out, hi);
     fputs ("</span><span class=\"nodata\"></span><span>no event in the window</span>", out);
     if (g > 1) {
-        gsize pre;
+        /* "cpu 3", "vm 14046 qemu": CPUs, VMs; else lines */
         const Line *l0 = g_ptr_array_index (ch->lines, 0);
-        gboolean cpus = heat_label_num (l0->name, &pre) >= 0 && pre == 4
-                        && strncmp (l0->name, "cpu ", 4) == 0;
-        fprintf (out, "<span>each row: %u %s, upper band their mean, lower band their "
-                 "maximum</span>", g, cpus ? "CPUs" : "lines");
+        const char *sp = strchr (l0->name, ' ');
+        gsize wl = sp ? (gsize) (sp - l0->name) : 0;
+        char *noun = sp && g_ascii_isdigit (sp[1]) && wl <= 3 ? g_ascii_strup (l0->name, wl)
+                                                              : g_strdup ("line");
+        fprintf (out, "<span>each row: %u ", g);
+        esc (out, noun);
+        fputs ("s, upper band their mean, lower band their maximum</span>", out);
+        g_free (noun);
     }
     GString *gaps = g_string_new (NULL);
     for (guint r = 0; r < nrows; r++) {
