@@ -176,9 +176,17 @@ check_rest_line (const char *name, JsonObject *table, GPtrArray *rows, const cha
 
     /* by comm: how many of the rows left out each comm has, most first */
     char *by = g_match_info_fetch (mi, 10);
+    /* by comm, unless the comm is the row's key */
     gboolean has_comm = TRUE;
+    JsonArray *cols = json_object_get_array_member (table, "columns");
+    for (guint i = 0; i < json_array_get_length (cols); i++) {
+        JsonObject *c = json_array_get_object_element (cols, i);
+        if (strcmp (json_object_get_string_member (c, "name"), "comm") == 0
+            && json_object_get_boolean_member (c, "key"))
+            has_comm = FALSE;
+    }
     GHashTable *count = g_hash_table_new (g_str_hash, g_str_equal);
-    for (guint r = 0; r < rest; r++) {
+    for (guint r = 0; r < rest && has_comm; r++) {
         JsonNode *cell = g_hash_table_lookup (g_ptr_array_index (rows, TOP + r), "comm");
         if (!cell) {
             has_comm = FALSE;

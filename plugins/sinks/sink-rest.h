@@ -206,8 +206,10 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
         }
     }
     g_free (vals);
+    /* by comm, unless each row is a comm (switch.comms) */
     int comm = fta_table_column_index (t, "comm");
-    if (comm >= 0 && fta_table_column (t, (guint) comm)->type == FTA_COL_STRING) {
+    if (comm >= 0 && fta_table_column (t, (guint) comm)->type == FTA_COL_STRING
+        && !fta_table_column (t, (guint) comm)->key) {
         GHashTable *count = g_hash_table_new (g_str_hash, g_str_equal);
         for (guint r = from; r < nr; r++) {
             const FtaValue *v = fta_table_cell (t, r, (guint) comm);
