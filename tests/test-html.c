@@ -137,15 +137,15 @@ check_first_rows (const char *html, JsonObject *tables)
         JsonArray *jc = json_object_get_array_member (
             json_object_get_object_member (tables, l->data), "columns");
         GPtrArray *cells = first_row (html, l->data);
-        GPtrArray *names = first_columns (html, l->data);
-        g_assert_cmpuint (cells->len, ==, names->len);
+        GPtrArray *heads = first_columns (html, l->data);
+        g_assert_cmpuint (cells->len, ==, heads->len);
         /* the table shown first has every column but details */
         g_assert_cmpuint (cells->len, <=, json_array_get_length (jr));
         for (guint c = 0, j = 0; c < cells->len; c++, j++) {
             while (j < json_array_get_length (jc)
                    && g_strcmp0 (json_object_get_string_member (
                                      json_array_get_object_element (jc, j), "name"),
-                                 g_ptr_array_index (names, c)) != 0)
+                                 g_ptr_array_index (heads, c)) != 0)
                 j++;
             g_assert_cmpuint (j, <, json_array_get_length (jc));
             JsonNode *n = json_array_get_element (jr, j);
@@ -161,7 +161,7 @@ check_first_rows (const char *html, JsonObject *tables)
                 g_assert_cmpint (g_ascii_strtoll (v, NULL, 10), ==, json_node_get_int (n));
         }
         g_ptr_array_unref (cells);
-        g_ptr_array_unref (names);
+        g_ptr_array_unref (heads);
     }
     g_list_free (names);
 }
