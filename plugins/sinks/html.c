@@ -342,27 +342,11 @@ col_shown (const FtaColumn *c, gboolean all)
     return all || c->key || c->rank <= SHOWN_RANK;
 }
 
-/* TRUE for a detail column of ids or names with nothing in it (every
- * cell null, 0 or empty): no reason for a complete table. */
-static gboolean
-empty_detail (const FtaTable *t, guint c)
-{
-    const FtaColumn *col = fta_table_column (t, c);
-    if (col->rank != FTA_RANK_DETAIL || (col->type != FTA_COL_INT && col->type != FTA_COL_STRING))
-        return FALSE;
-    for (guint r = 0; r < fta_table_n_rows (t); r++) {
-        const FtaValue *v = fta_table_cell (t, r, c);
-        if (!v->is_null && (col->type == FTA_COL_INT ? v->i != 0 : v->s && v->s[0]))
-            return FALSE;
-    }
-    return TRUE;
-}
-
 static gboolean
 has_details (const FtaTable *t)
 {
     for (guint c = 0; c < fta_table_n_columns (t); c++)
-        if (!col_shown (fta_table_column (t, c), FALSE) && !empty_detail (t, c))
+        if (!col_shown (fta_table_column (t, c), FALSE) && !sink_empty_detail (t, c))
             return TRUE;
     return FALSE;
 }

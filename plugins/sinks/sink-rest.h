@@ -4,6 +4,9 @@
  * qemu-system-x86 320, CPU 0/TCG 32, 26 more comms".  For the sinks that
  * show a table's first --top rows (text, html); CSV and JSON have them all.
  *
+ * Also what both count as left out: a detail column with nothing in it
+ * is not.
+ *
  * Included by each of those sinks: everything here is static, so each
  * plugin still exports its descriptor only.
  */
@@ -244,6 +247,23 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
         g_hash_table_destroy (count);
     }
     return g_string_free (s, FALSE);
+}
+
+/* TRUE for a detail column of identifiers or names with nothing in it
+ * (every cell null, 0 or empty): not worth a mention in text, nor a
+ * complete table in HTML. */
+static gboolean
+sink_empty_detail (const FtaTable *t, guint c)
+{
+    const FtaColumn *col = fta_table_column (t, c);
+    if (col->rank != FTA_RANK_DETAIL || (col->type != FTA_COL_INT && col->type != FTA_COL_STRING))
+        return FALSE;
+    for (guint r = 0; r < fta_table_n_rows (t); r++) {
+        const FtaValue *v = fta_table_cell (t, r, c);
+        if (!v->is_null && (col->type == FTA_COL_INT ? v->i != 0 : v->s && v->s[0]))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 #endif /* FTA_SINK_REST_H */

@@ -99,22 +99,6 @@ text_fit_columns (const FtaTable *t, const int *width, guint limit)
     return show;
 }
 
-/* TRUE for a detail column of identifiers or names with nothing in it
- * (every cell null, 0 or empty): not worth a mention in text. */
-static gboolean
-text_empty_detail (const FtaTable *t, guint c)
-{
-    const FtaColumn *col = fta_table_column (t, c);
-    if (col->rank != FTA_RANK_DETAIL || (col->type != FTA_COL_INT && col->type != FTA_COL_STRING))
-        return FALSE;
-    for (guint r = 0; r < fta_table_n_rows (t); r++) {
-        const FtaValue *v = fta_table_cell (t, r, c);
-        if (!v->is_null && (col->type == FTA_COL_INT ? v->i != 0 : v->s && v->s[0]))
-            return FALSE;
-    }
-    return TRUE;
-}
-
 static void
 text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
 {
@@ -139,7 +123,7 @@ text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
     gboolean *show = text_fit_columns (t, width, limit);
     guint hidden = 0, last = 0;
     for (guint c = 0; c < nc; c++) {
-        hidden += !show[c] && !text_empty_detail (t, c);
+        hidden += !show[c] && !sink_empty_detail (t, c);
         if (show[c])
             last = c;
     }
