@@ -1485,6 +1485,34 @@ steal_vms (const FtaResults *r)
     return 0;
 }
 
+/* ": 192 below the rule's 10 ms minimum ...": the VMs of kvm.vms not in
+ * kvm.vcpu-steal although their steal reached its threshold, by the
+ * reason kvm gives (its steal_note), appended to SUM. */
+static void
+steal_notes (GString *sum, const FtaTable *vms)
+{
+    int col = fta_table_column_index (vms, "steal_note");
+    if (col < 0)
+        return;
+    GHashTable *n = g_hash_table_new (g_str_hash, g_str_equal); /* note -> count */
+    GPtrArray *order = g_ptr_array_new ();
+    for (guint i = 0; i < fta_table_n_rows (vms); i++) {
+        const FtaValue *v = fta_table_cell (vms, i, (guint) col);
+        if (v->is_null || !v->s || !*v->s)
+            continue;
+        guint c = GPOINTER_TO_UINT (g_hash_table_lookup (n, v->s));
+        if (!c)
+            g_ptr_array_add (order, (gpointer) v->s);
+        g_hash_table_insert (n, (gpointer) v->s, GUINT_TO_POINTER (c + 1));
+    }
+    for (guint i = 0; i < order->len; i++)
+        g_string_append_printf (sum, "%s%u %s", i ? ", " : ": ",
+                                GPOINTER_TO_UINT (g_hash_table_lookup (n, order->pdata[i])),
+                                (const char *) order->pdata[i]);
+    g_ptr_array_free (order, TRUE);
+    g_hash_table_destroy (n);
+}
+
 /* A host task's program: its comm and the time its tasks ran. */
 typedef struct {
     const char *comm;
@@ -1581,6 +1609,7 @@ diag_overview (Diag *d, FtaResults *r)
             g_free (spread);
         }
         g_string_append_printf (sum, ", %" G_GINT64_FORMAT " in kvm.vcpu-steal", over);
+        steal_notes (sum, vms);
         if (*worst)
             g_string_append_printf (sum, "; worst: %s", worst);
         overview_row (t, "VMs", fta_table_n_rows (vms), "steal_pct", values, over,
@@ -1658,7 +1687,13 @@ diag_overview (Diag *d, FtaResults *r)
             g_string_append_printf (worst, " (%.3f s)", p->run_ns / NS_PER_S);
         }
         if (n_tasks) {
-            char *sum = g_strdup_printf ("%u; busiest: %s", n_tasks, worst->str);
+            /* with --comm or --pid, switch.tasks has the tasks they report only */
+            const char *f = fta_context_filter_text (d->ctx);
+            gboolean some = g_str_has_prefix (f, "--comm ") || g_str_has_prefix (f, "--pid ")
+                            || strstr (f, " --pid ") != NULL;
+            char *sum = g_strdup_printf ("%u%s; busiest: %s", n_tasks,
+                                         some ? " (of those --comm/--pid report)" : "",
+                                         worst->str);
             overview_row (t, "non-VM tasks", n_tasks, "run_pct of the trace", values, -1,
                           NULL, worst->str, sum);
             g_free (sum);
