@@ -310,6 +310,19 @@ check_first_screen (const Wide *w, const char *profile, guint key_cols)
     g_free (path);
 }
 
+/* S with each run of blanks and newlines made one space. */
+static char *
+one_line (const char *s)
+{
+    GString *o = g_string_new (NULL);
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isspace (*p))
+            g_string_append_c (o, *p);
+        else if (o->len && o->str[o->len - 1] != ' ')
+            g_string_append_c (o, ' ');
+    return g_string_free (o, FALSE);
+}
+
 static void
 check_screen (gconstpointer data)
 {
@@ -317,9 +330,36 @@ check_screen (gconstpointer data)
     char *path = wide_path (w);
     JsonParser *p = fta_test_analyze (tmpdir, NULL, path, NULL);
     check_overview (fta_test_root (p), 2 * w->copies, w->copies);
+    check_first_screen (w, NULL, strlen ("non-VM tasks  "));
+
+    /* each warning or critical title is shown up to the first worst entity
+     * it names, which one line of 100 columns cut: the first entity after
+     * "worst: " */
+    char *text = fta_test_analyze_text (tmpdir, NULL, path,
+                                        (const char *[]) { "--summary", NULL });
+    char *screen = one_line (text);
+    JsonArray *fs = json_object_get_array_member (fta_test_root (p), "findings");
+    guint checked = 0;
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        JsonObject *f = json_array_get_object_element (fs, i);
+        const char *title = json_object_get_string_member (f, "title");
+        const char *worst = strstr (title, "worst: ");
+        if (!severe (f) || !worst)
+            continue;
+        const char *end = strstr (worst, ", ");
+        char *head = g_strndup (title, end ? (gsize) (end - title) : strlen (title));
+        char *want = one_line (head);
+        if (!strstr (screen, want))
+            g_error ("the first screen does not show \"%s\":\n%s", want, text);
+        checked++;
+        g_free (want);
+        g_free (head);
+    }
+    g_assert_cmpuint (checked, >=, 2);
+    g_free (screen);
+    g_free (text);
     g_object_unref (p);
     g_free (path);
-    check_first_screen (w, NULL, strlen ("non-VM tasks  "));
 }
 
 /* -p kvm opens with the host overview too: its CPUs, VMs and vCPUs (its

@@ -261,14 +261,16 @@ text_cpus (const FtaQuality *q)
 }
 
 /* TEXT after FIRST (printed as is), wrapped at spaces to WIDTH columns
- * (0: one line), continued lines indented by INDENT spaces. */
-static void
+ * (0: one line), continued lines indented by INDENT spaces.  Returns the
+ * lines written. */
+static guint
 text_wrap (FILE *out, const char *first, const char *text, guint indent, guint width)
 {
     fputs (first, out);
     glong col = g_utf8_strlen (first, -1);
     const char *p = text;
     gboolean line_start = TRUE;
+    guint lines = 1;
     while (*p) {
         while (*p == ' ')
             p++;
@@ -282,6 +284,7 @@ text_wrap (FILE *out, const char *first, const char *text, guint indent, guint w
             fprintf (out, "\n%*s", (int) indent, "");
             col = indent;
             line_start = TRUE;
+            lines++;
         }
         if (!line_start) {
             fputc (' ', out);
@@ -293,6 +296,7 @@ text_wrap (FILE *out, const char *first, const char *text, guint indent, guint w
         p = e;
     }
     fputc ('\n', out);
+    return lines;
 }
 
 static void
@@ -361,29 +365,66 @@ text_print_quality (FILE *out, const FtaQuality *q, const char *role, guint widt
     g_string_free (ev, TRUE);
 }
 
-/* The first screen is read on a terminal of 100 columns: its lines are
- * cut there, and at most this many findings are listed one a line. */
+/* The first screen is read on a terminal of 100 columns and 40 rows: its
+ * lines are cut there, and at most this many findings are listed, one
+ * each (a line more where the rows allow, below). */
 #define SCREEN_COLS 100
+#define SCREEN_ROWS 40
 #define SCREEN_FINDINGS 12
 /* Lines naming who held the CPU under one finding of the screen, and under
  * all of them together: the holders are the answer to "who took it". */
 #define SCREEN_HOLDERS 4
 #define SCREEN_HOLDERS_ALL 8
+/* Lines a finding's title or an overview's row may take: a title names
+ * its worst entities last, where one line of 100 columns cuts them. */
+#define SCREEN_ITEM_LINES 2
 
-/* Writes PREFIX (PREFIX_COLS columns wide) and TEXT on one line of at
- * most SCREEN_COLS columns, TEXT cut with an ellipsis where it would run
+/* Writes PREFIX (PREFIX_COLS columns wide) and TEXT in at most MAX_LINES
+ * lines of SCREEN_COLS columns, wrapped at spaces, the lines after the
+ * first indented by PREFIX_COLS; the last is cut with an ellipsis where
+ * TEXT would run over.  OUT NULL: writes nothing.  Returns the lines
+ * written. */
+static guint
+text_screen_wrap (FILE *out, const char *prefix, glong prefix_cols, const char *text,
+                  guint max_lines)
+{
+    glong room = MAX (SCREEN_COLS - prefix_cols, 10);
+    if (out)
+        fputs (prefix, out);
+    const char *p = text;
+    guint lines = 1;
+    gboolean utf8 = g_utf8_validate (text, -1, NULL);
+    while (utf8 && g_utf8_strlen (p, -1) > room) {
+        if (lines >= max_lines) {
+            const char *end = g_utf8_offset_to_pointer (p, room - 1);
+            if (out)
+                fprintf (out, "%.*s\u2026\n", (int) (end - p), p);
+            return lines;
+        }
+        /* the last space within the line's room, else cut the word there */
+        const char *lim = g_utf8_offset_to_pointer (p, room), *brk = NULL;
+        for (const char *q = p; q <= lim; q++)
+            if (*q == ' ')
+                brk = q;
+        const char *end = brk && brk > p ? brk : lim, *next = end;
+        while (*next == ' ')
+            next++;
+        if (out)
+            fprintf (out, "%.*s\n%*s", (int) (end - p), p, (int) prefix_cols, "");
+        p = next;
+        lines++;
+    }
+    if (out)
+        fprintf (out, "%s\n", p);
+    return lines;
+}
+
+/* PREFIX and TEXT on one line, cut with an ellipsis where it would run
  * over. */
 static void
 text_screen_line (FILE *out, const char *prefix, glong prefix_cols, const char *text)
 {
-    glong room = SCREEN_COLS - prefix_cols;
-    fputs (prefix, out);
-    if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) <= room) {
-        fprintf (out, "%s\n", text);
-        return;
-    }
-    const char *end = g_utf8_offset_to_pointer (text, MAX (room - 1, 0));
-    fprintf (out, "%.*s\u2026\n", (int) (end - text), text);
+    text_screen_wrap (out, prefix, prefix_cols, text, 1);
 }
 
 /* A value in a unit that reads well alone: 850 ns, 12.3 us, 4.567 ms,
@@ -450,10 +491,14 @@ text_is_overview (const FtaTable *t)
 }
 
 /* "  CPUs   64, busy 69-89% ...": each overview's rows, the first column
- * and the summary, one a line. */
-static void
-text_print_overviews (FILE *out, const FtaResults *r)
+ * and the summary.  OUT NULL: writes nothing, appends to ROWS the lines
+ * each row needs (at most SCREEN_ITEM_LINES) and returns the lines with
+ * one a row; else writes row k in ROWS[k] lines at most and returns the
+ * lines written. */
+static guint
+text_print_overviews (FILE *out, const FtaResults *r, GArray *rows)
 {
+    guint lines = 0, at = 0;
     for (guint i = 0; i < fta_results_n_tables (r); i++) {
         const FtaTable *t = fta_results_table (r, i);
         if (!text_is_overview (t) || !fta_table_n_rows (t))
@@ -464,24 +509,37 @@ text_print_overviews (FILE *out, const FtaResults *r)
             if (!k->is_null && k->s)
                 w = MAX (w, (guint) g_utf8_strlen (k->s, -1));
         }
-        fprintf (out, "\n== %s ==\n", fta_table_title (t));
+        if (out)
+            fprintf (out, "\n== %s ==\n", fta_table_title (t));
+        lines += 2;
         for (guint row = 0; row < fta_table_n_rows (t); row++) {
-            const FtaValue *k = fta_table_cell (t, row, 0), *v = fta_table_cell (t, row, sum);
+            const FtaValue *kc = fta_table_cell (t, row, 0), *v = fta_table_cell (t, row, sum);
             if (v->is_null || !v->s)
                 continue;
-            const char *key = k->is_null || !k->s ? "" : k->s;
+            const char *key = kc->is_null || !kc->s ? "" : kc->s;
             GString *head = g_string_new ("  ");
             g_string_append (head, key);
             for (guint n = (guint) g_utf8_strlen (key, -1); n < w + 2; n++)
                 g_string_append_c (head, ' ');
-            text_screen_line (out, head->str, (glong) w + 4, v->s);
+            if (out) {
+                lines += text_screen_wrap (out, head->str, (glong) w + 4, v->s,
+                                           at < rows->len ? g_array_index (rows, guint, at) : 1);
+            } else {
+                guint need = text_screen_wrap (NULL, head->str, (glong) w + 4, v->s,
+                                               SCREEN_ITEM_LINES);
+                g_array_append_val (rows, need);
+                lines++;
+            }
+            at++;
             g_string_free (head, TRUE);
         }
     }
+    return lines;
 }
 
 /* "switch.tasks: stress-ng-cpu (pid 14048), run 8.693 s": the first row of
- * the first table of each analyzer that has one, in words. */
+ * the first table of each analyzer that has one, in words.  Returns the
+ * lines; OUT NULL: only counts them. */
 static guint
 text_print_tops (FILE *out, const FtaResults *r)
 {
@@ -525,7 +583,8 @@ text_print_tops (FILE *out, const FtaResults *r)
             n -= 3;
         g_string_append_printf (s, "%s%.*s %s", s->len ? ", " : "", (int) n, mc->name, v);
         char *head = g_strdup_printf ("  %s: ", name);
-        text_screen_line (out, head, g_utf8_strlen (head, -1), s->str);
+        if (out)
+            text_screen_line (out, head, g_utf8_strlen (head, -1), s->str);
         lines++;
         g_free (head);
         g_free (v);
@@ -536,10 +595,11 @@ text_print_tops (FILE *out, const FtaResults *r)
 }
 
 /* The input line: what was read, how much, and the filters; a
- * comparison's inputs one a line. */
-static void
+ * comparison's inputs one a line.  Returns the lines written. */
+static guint
 text_print_input (FILE *out, const Text *t, const FtaResults *r)
 {
+    guint lines = 0;
     const FtaQuality *q = fta_results_quality (r);
     guint n_in = fta_results_n_inputs (r);
     char *cpus = text_cpus (q);
@@ -559,8 +619,8 @@ text_print_input (FILE *out, const Text *t, const FtaResults *r)
     if (*f)
         g_string_append_printf (line, ", reporting %s", f);
     /* the first line of the first screen */
-    text_wrap (out, "ftrace-analyzer: ", line->str, 2,
-               n_in ? t->width : t->width ? MIN (t->width, SCREEN_COLS) : SCREEN_COLS);
+    lines += text_wrap (out, "ftrace-analyzer: ", line->str, 2,
+                        n_in ? t->width : t->width ? MIN (t->width, SCREEN_COLS) : SCREEN_COLS);
     g_string_free (line, TRUE);
     for (guint i = 0; i < n_in; i++) {
         const char *role;
@@ -572,7 +632,7 @@ text_print_input (FILE *out, const Text *t, const FtaResults *r)
                                       iq->compression ? ", " : "",
                                       iq->compression ? iq->compression : "", iq->lines_event,
                                       (iq->last_ts_ns - iq->first_ts_ns) / 1e9, c);
-        text_wrap (out, head, what, 12, t->width);
+        lines += text_wrap (out, head, what, 12, t->width);
         g_free (what);
         g_free (head);
         g_free (c);
@@ -584,7 +644,9 @@ text_print_input (FILE *out, const Text *t, const FtaResults *r)
                  q->tracecmd_version ? q->tracecmd_version : "(version not recorded)",
                  q->buffer && *q->buffer ? q->buffer : "top", inst ? " (instances: " : "",
                  inst ? q->buffers : "", inst ? ")" : "");
+        lines++;
     }
+    return lines;
 }
 
 /* "[critical]" in bold red on a terminal, bold yellow, cyan. */
@@ -598,13 +660,81 @@ text_badge (const Text *t, FILE *out, FtaSeverity s)
     return g_strdup_printf ("  [%s] ", fta_severity_name (s));
 }
 
-/* The first screen: the overview, the findings one a line, most severe
- * first (the results come sorted), then the top of each table. */
-static void
-text_print_screen (FILE *out, const Text *t, const FtaResults *r)
+/* The evidence of FD that names holders ("KEY: held by A 3.4 s, B ..."):
+ * how many lines the first screen would give them. */
+static guint
+text_holder_lines (const FtaFinding *fd)
 {
-    text_print_overviews (out, r);
+    guint n = 0;
+    for (guint k = 0; k < fd->evidence_keys->len && n < SCREEN_HOLDERS; k++)
+        n += strstr (g_ptr_array_index (fd->evidence_values, k), "held by ") != NULL;
+    return n;
+}
+
+/* Gives NEED[i] - 1 more lines to the items of ITEMS (an index into
+ * NEED, GRANT) while ROOM lasts, in their order. */
+static void
+text_grant (GArray *need, GArray *grant, const guint *items, guint n_items, guint *room)
+{
+    for (guint j = 0; j < n_items && *room; j++) {
+        guint i = items[j], more = g_array_index (need, guint, i) - 1;
+        more = MIN (more, *room);
+        g_array_index (grant, guint, i) += more;
+        *room -= more;
+    }
+}
+
+/* The first screen: the overview, the findings one a line, most severe
+ * first (the results come sorted), then the top of each table.  HEAD_LINES
+ * were written above it.  The lines left of SCREEN_ROWS go, in this order,
+ * to the titles of warnings and critical findings that run over a line,
+ * to the overview's rows that do, to the holders under the findings, and
+ * to the titles of the other findings. */
+static void
+text_print_screen (FILE *out, const Text *t, const FtaResults *r, guint head_lines)
+{
     guint n = fta_results_n_findings (r), nsev[3] = { 0 };
+    guint shown = n > SCREEN_FINDINGS ? SCREEN_FINDINGS - 1 : n;
+    /* the lines each part needs, and the room for more than one a part */
+    GArray *ov_need = g_array_new (FALSE, FALSE, sizeof (guint));
+    guint used = head_lines + text_print_overviews (NULL, r, ov_need);
+    used += (n ? 2 : 3) + shown + (shown < n) + 2 + MAX (text_print_tops (NULL, r), 1u);
+    guint room = SCREEN_ROWS > used ? SCREEN_ROWS - used : 0;
+    GArray *ov_grant = g_array_new (FALSE, FALSE, sizeof (guint));
+    GArray *ti_need = g_array_new (FALSE, FALSE, sizeof (guint));
+    GArray *ti_grant = g_array_new (FALSE, FALSE, sizeof (guint));
+    GArray *severe = g_array_new (FALSE, FALSE, sizeof (guint));
+    GArray *other = g_array_new (FALSE, FALSE, sizeof (guint));
+    guint one = 1;
+    for (guint i = 0; i < ov_need->len; i++)
+        g_array_append_val (ov_grant, one);
+    for (guint i = 0; i < shown; i++) {
+        const FtaFinding *fd = fta_results_finding (r, i);
+        guint need = text_screen_wrap (NULL, "", 5 + strlen (fta_severity_name (fd->severity)),
+                                       fd->title[0] ? fd->title : fd->code, SCREEN_ITEM_LINES);
+        g_array_append_val (ti_need, need);
+        g_array_append_val (ti_grant, one);
+        g_array_append_val (fd->severity >= FTA_SEVERITY_WARNING ? severe : other, i);
+    }
+    text_grant (ti_need, ti_grant, (guint *) (void *) severe->data, severe->len, &room);
+    guint *all_rows = g_new (guint, ov_need->len + 1);
+    for (guint i = 0; i < ov_need->len; i++)
+        all_rows[i] = i;
+    text_grant (ov_need, ov_grant, all_rows, ov_need->len, &room);
+    g_free (all_rows);
+    /* the holders' lines, each finding's in turn, then the other titles */
+    guint holders_room = MIN (room, (guint) SCREEN_HOLDERS_ALL), holders_all = 0;
+    GArray *hol = g_array_new (FALSE, TRUE, sizeof (guint));
+    g_array_set_size (hol, shown);
+    for (guint i = 0; i < shown && holders_all < holders_room; i++) {
+        guint h = MIN (text_holder_lines (fta_results_finding (r, i)), holders_room - holders_all);
+        g_array_index (hol, guint, i) = h;
+        holders_all += h;
+    }
+    room -= holders_all;
+    text_grant (ti_need, ti_grant, (guint *) (void *) other->data, other->len, &room);
+
+    text_print_overviews (out, r, ov_grant);
     for (guint i = 0; i < n; i++)
         nsev[MIN ((guint) fta_results_finding (r, i)->severity, 2u)]++;
     if (n)
@@ -613,17 +743,16 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r)
     else
         fprintf (out, "\n== Findings: none ==\n  nothing crossed a threshold of the "
                  "analyzers that ran\n");
-    guint shown = n > SCREEN_FINDINGS ? SCREEN_FINDINGS - 1 : n, holders = 0;
     for (guint i = 0; i < shown; i++) {
         const FtaFinding *fd = fta_results_finding (r, i);
         char *badge = text_badge (t, out, fd->severity);
         /* the badge's escape sequences take no column */
-        text_screen_line (out, badge, 5 + strlen (fta_severity_name (fd->severity)),
-                          fd->title[0] ? fd->title : fd->code);
+        text_screen_wrap (out, badge, 5 + strlen (fta_severity_name (fd->severity)),
+                          fd->title[0] ? fd->title : fd->code, g_array_index (ti_grant, guint, i));
         g_free (badge);
         /* the evidence that names holders: "KEY: held by A 3.4 s, B ..." */
-        for (guint k = 0, lines = 0; k < fd->evidence_keys->len && lines < SCREEN_HOLDERS
-                                     && holders < SCREEN_HOLDERS_ALL; k++) {
+        for (guint k = 0, lines = 0;
+             k < fd->evidence_keys->len && lines < g_array_index (hol, guint, i); k++) {
             const char *held = strstr (g_ptr_array_index (fd->evidence_values, k), "held by ");
             if (!held)
                 continue;
@@ -633,9 +762,15 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r)
             text_screen_line (out, "      ", 6, line);
             g_free (line);
             lines++;
-            holders++;
         }
     }
+    g_array_free (hol, TRUE);
+    g_array_free (other, TRUE);
+    g_array_free (severe, TRUE);
+    g_array_free (ti_grant, TRUE);
+    g_array_free (ti_need, TRUE);
+    g_array_free (ov_grant, TRUE);
+    g_array_free (ov_need, TRUE);
     if (shown < n) {
         guint rest[3] = { 0 };
         for (guint i = shown; i < n; i++)
@@ -681,11 +816,11 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
     Text *t = self;
     const FtaQuality *q = fta_results_quality (r);
     guint n_in = fta_results_n_inputs (r);
-    text_print_input (out, t, r);
+    guint head = text_print_input (out, t, r);
     /* a comparison opens with its inputs side by side and its regressions,
      * tables of their own: its findings follow them */
     if (!n_in)
-        text_print_screen (out, t, r);
+        text_print_screen (out, t, r, head);
     if (fta_context_summary (t->ctx))
         return !ferror (out);
     if (!n_in)
