@@ -6,9 +6,12 @@
  * with the top buffer and an instance "irqs" (both lost events), the same
  * file converted to format version 6 (two-buffers-v6.dat.xz), and for each
  * buffer the text `trace-cmd report -t -N` printed for it (the oracle, read
- * by the text parser).  With the shared corpus, every recorded *_trace.dat
- * against its *_tracecmd_report_ns.txt.gz, and lossy against the counts
- * tools/counts.awk made of trace-cmd's text.
+ * by the text parser); the same converted to no compression
+ * (two-buffers-none.dat.xz), whose CPU data the tool reads from the file
+ * itself.  With the shared corpus, every recorded *_trace.dat against its
+ * *_tracecmd_report_ns.txt.gz, and lossy against the counts
+ * tools/counts.awk made of trace-cmd's text; with trace-cmd installed, an
+ * uncompressed conversion of each too.
  */
 #include "config.h"
 
@@ -246,7 +249,27 @@ unpack_v6 (void)
     return out;
 }
 
-/* Format version 6 (metadata first, uncompressed) reads the same. */
+/* The same trace converted with --compression none (made with
+ * two-buffers.dat, see record.sh), unpacked once. */
+static char *
+unpack_none (void)
+{
+    char *xz = data ("two-buffers-none.dat.xz");
+    char *out = g_build_filename (tmpdir, "two-buffers-none.dat", NULL);
+    if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
+        char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
+        FtaTestRun r = fta_test_run_sh (cmd);
+        g_assert_cmpint (r.rc, ==, 0);
+        fta_test_run_clear (&r);
+        g_free (cmd);
+    }
+    g_free (xz);
+    return out;
+}
+
+/* Format version 6 (metadata first, uncompressed) reads the same, its
+ * CPU data read from the file itself, against libtracecmd's reading of
+ * the compressed original. */
 static void
 test_version6 (void)
 {
@@ -254,7 +277,10 @@ test_version6 (void)
     char *v7 = data ("two-buffers.dat");
     for (int i = 0; i < 2; i++) {
         const char *args[] = { "--buffer", i ? "irqs" : "", NULL };
-        JsonParser *a = analyze (v6, args), *b = analyze (v7, args);
+        g_setenv ("FTA_TRACEDAT_READER", "direct", TRUE);
+        JsonParser *a = analyze (v6, args);
+        g_unsetenv ("FTA_TRACEDAT_READER");
+        JsonParser *b = analyze (v7, args);
         assert_same_analysis (a, b, "version 6");
         g_assert_cmpint (input_int (a, "file_version"), ==, 6);
         g_object_unref (a);
@@ -262,6 +288,57 @@ test_version6 (void)
     }
     g_free (v6);
     g_free (v7);
+}
+
+/* An uncompressed version 7 file: read from the file itself, and (the
+ * reader the others fall back on) through libtracecmd, each buffer gives
+ * exactly trace-cmd's text, its DROPPED lines included, at every -j. */
+static void
+test_uncompressed (gconstpointer which)
+{
+    const char *buffer = which;
+    char *dat = unpack_none ();
+    char *name = g_strdup_printf ("two-buffers-%s.txt.gz", *buffer ? buffer : "top");
+    char *txt = data (name);
+    char *cmd = g_strdup_printf ("gzip -dc '%s'", txt);
+    FtaTestRun want = fta_test_run_sh (cmd);
+    g_assert_cmpint (want.rc, ==, 0);
+    g_assert_nonnull (strstr (want.out, "EVENTS DROPPED]"));
+    JsonParser *t = analyze (txt, NULL);
+    static const char *const readers[] = { "direct", "libtracecmd" };
+    for (guint i = 0; i < G_N_ELEMENTS (readers); i++) {
+        g_setenv ("FTA_TRACEDAT_READER", readers[i], TRUE);
+        for (int j = 1; j <= 3; j += 2) {
+            char jobs[8];
+            g_snprintf (jobs, sizeof jobs, "-j%d", j);
+            const char *filter[] = { "filter", "-q", jobs, "--buffer", buffer, dat, NULL };
+            FtaTestRun got = fta_test_run_argv (filter);
+            g_assert_cmpint (got.rc, ==, 0);
+            g_assert_cmpstr (got.out, ==, want.out);
+            fta_test_run_clear (&got);
+            const char *jargs[] = { jobs, "--buffer", buffer, NULL };
+            JsonParser *d = analyze (dat, jargs);
+            assert_same_analysis (d, t, readers[i]);
+            g_object_unref (d);
+        }
+        g_unsetenv ("FTA_TRACEDAT_READER");
+    }
+    /* the compressed original is not read directly */
+    char *zstd = data ("two-buffers.dat");
+    g_setenv ("FTA_TRACEDAT_READER", "direct", TRUE);
+    const char *ev[] = { "events", "-q", zstd, NULL };
+    char *err;
+    g_assert_cmpint (fta_test_run (ev, &err), ==, 3);
+    g_assert_nonnull (strstr (err, "cannot be read directly"));
+    g_free (err);
+    g_unsetenv ("FTA_TRACEDAT_READER");
+    g_object_unref (t);
+    fta_test_run_clear (&want);
+    g_free (zstd);
+    g_free (cmd);
+    g_free (dat);
+    g_free (name);
+    g_free (txt);
 }
 
 /* The same output for every -j, for each command. */
@@ -302,7 +379,8 @@ test_truncated (void)
 {
     char *v6 = unpack_v6 ();
     char *v7 = data ("two-buffers.dat");
-    const char *files[] = { v6, v7 };
+    char *none = unpack_none ();
+    const char *files[] = { v6, v7, none };
     char *out = g_build_filename (tmpdir, "cut-out.txt", NULL);
     char *cut = g_build_filename (tmpdir, "cut.dat", NULL);
     for (guint f = 0; f < G_N_ELEMENTS (files); f++) {
@@ -352,6 +430,7 @@ test_truncated (void)
     g_free (out);
     g_free (v6);
     g_free (v7);
+    g_free (none);
 }
 
 /* A trace.dat on a pipe: read from its path instead; standard input
@@ -495,6 +574,26 @@ counts_per_type (const char *text)
     return h;
 }
 
+/* DAT converted with `trace-cmd convert --compression none` into the
+ * temporary directory (the CPU data then read from the file itself), or
+ * NULL without trace-cmd. */
+static char *
+uncompressed_copy (const char *dat, const char *name)
+{
+    char *tc = g_find_program_in_path ("trace-cmd");
+    if (!tc)
+        return NULL;
+    char *out = g_build_filename (tmpdir, name, NULL);
+    char *cmd = g_strdup_printf ("'%s' convert -i '%s' -o '%s' --compression none > /dev/null 2>&1",
+                                 tc, dat, out);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    g_free (tc);
+    return out;
+}
+
 /* Every recorded *_trace.dat against trace-cmd report -t of it, and its
  * events against the counts of the tracefs text of the same ring buffer
  * (tools/counts.awk on *_ftrace_default.txt). */
@@ -528,6 +627,19 @@ test_corpus (gconstpointer scenario)
                          counts_value (text, "event_lines", 1));
         g_hash_table_destroy (want);
         g_free (text);
+        /* uncompressed, read from the file itself: the same */
+        char *name = g_strdup_printf ("%s-none.dat", s);
+        char *none = uncompressed_copy (dat, name);
+        if (none) {
+            g_setenv ("FTA_TRACEDAT_READER", "direct", TRUE);
+            JsonParser *n = analyze (none, NULL);
+            g_unsetenv ("FTA_TRACEDAT_READER");
+            assert_same_analysis (n, t, name);
+            g_object_unref (n);
+            g_unlink (none);
+        }
+        g_free (none);
+        g_free (name);
         g_object_unref (d);
         g_object_unref (t);
     }
@@ -558,12 +670,22 @@ test_lossy (void)
     gint64 sum = counts_value (text, "dropped_event_lines", 3);
     gint64 events = counts_value (text, "event_lines", 1);
     g_assert_cmpint (lines, >, 0);
-    JsonParser *d = analyze (dat, NULL);
-    g_assert_cmpint (quality_int (d, "lost_markers"), ==, lines);
-    g_assert_cmpint (quality_int (d, "lost_events"), ==, sum);
-    g_assert_cmpint (quality_int (d, "lines_event"), ==, events);
-    g_assert_cmpint (quality_int (d, "model_resets"), ==, lines);
-    g_object_unref (d);
+    /* and uncompressed, read from the file itself */
+    char *none = uncompressed_copy (dat, "lossy-none.dat");
+    for (int i = 0; i < (none ? 2 : 1); i++) {
+        if (i)
+            g_setenv ("FTA_TRACEDAT_READER", "direct", TRUE);
+        JsonParser *d = analyze (i ? none : dat, NULL);
+        g_unsetenv ("FTA_TRACEDAT_READER");
+        g_assert_cmpint (quality_int (d, "lost_markers"), ==, lines);
+        g_assert_cmpint (quality_int (d, "lost_events"), ==, sum);
+        g_assert_cmpint (quality_int (d, "lines_event"), ==, events);
+        g_assert_cmpint (quality_int (d, "model_resets"), ==, lines);
+        g_object_unref (d);
+    }
+    if (none)
+        g_unlink (none);
+    g_free (none);
     g_free (text);
     g_free (dat);
     g_free (counts);
@@ -637,6 +759,8 @@ main (int argc, char **argv)
     g_test_add_data_func ("/tracedat/filter/top", "", test_filter);
     g_test_add_data_func ("/tracedat/filter/instance", "irqs", test_filter);
     g_test_add_func ("/tracedat/version6", test_version6);
+    g_test_add_data_func ("/tracedat/uncompressed/top", "", test_uncompressed);
+    g_test_add_data_func ("/tracedat/uncompressed/instance", "irqs", test_uncompressed);
     g_test_add_func ("/tracedat/jobs", test_jobs);
     g_test_add_func ("/tracedat/truncated", test_truncated);
     g_test_add_func ("/tracedat/pipe", test_pipe);

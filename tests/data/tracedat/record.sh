@@ -39,6 +39,9 @@ rm -f empty
 trace-cmd convert -i two-buffers.dat -o two-buffers-v6.dat --file-version 6 \
   --compression none > /dev/null 2>&1
 xz -9 two-buffers-v6.dat
+trace-cmd convert -i two-buffers.dat -o two-buffers-none.dat --compression none \
+  > /dev/null 2>&1
+xz -9 two-buffers-none.dat
 trace-cmd report -t -N -i two-buffers.dat 2>/dev/null | awk '
 NR == 1 { print > "top.txt"; print > "irqs.txt"; next }
 pending != "" { print > pending; pending = ""; next }
