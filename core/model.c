@@ -78,6 +78,7 @@ typedef struct {
     FtaHolder *hold;
     guint n_hold, cap_hold;
     guint last_hold; /* index of the holder charged last */
+    gboolean hold_inferred; /* the queue's CPU broke its switch chain meanwhile */
     /* the comms it ran under (the first TASK_COMMS), with the run time;
      * the run before comm_mark is charged already (an exec in a run) */
     TaskComm comms[TASK_COMMS];
@@ -425,7 +426,17 @@ queue_enter (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
 {
     t->n_hold = 0;
     t->last_hold = 0;
+    t->hold_inferred = FALSE;
     queue_join (m, t, cpu, ts);
+}
+
+/* C's switches were not all recorded (the model inferred one): who held
+ * it from here is its inference for every task waiting on it. */
+static void
+queue_chain_broken (Cpu *c)
+{
+    for (guint i = 0; i < c->queue->len; i++)
+        ((Task *) g_ptr_array_index (c->queue, i))->hold_inferred = TRUE;
 }
 
 /* T's wait is charged up to UPTO: the rest of the stretch to the task the
@@ -574,6 +585,8 @@ emit (FtaModel *m, Task *t, FtaTaskState state, gint64 start,
         }
         s.holders = t->n_hold ? t->hold : NULL;
         s.n_holders = t->n_hold;
+        if (t->hold_inferred)
+            s.flags |= FTA_SPAN_HOLDERS_INFERRED;
         if (t->reason == FTA_RUNNABLE_PREEMPTED) {
             s.preempted_by_pid = t->preempted_by_pid;
             s.preempted_by_task = t->preempted_by_task;
@@ -639,6 +652,7 @@ end_other_run (FtaModel *m, Cpu *c, gint32 cpu, guint32 prev_task, gint64 at)
     if (!o || o->state != MS_RUNNING || o->cpu != cpu)
         return;
     emit (m, o, FTA_TASK_RUNNING, o->since, MAX (at, o->since), FTA_SPAN_INFERRED_END);
+    queue_chain_broken (c);
     o->state = MS_UNKNOWN;
     o->has_waking = FALSE;
     m->q->inferred_switch_out++;
@@ -685,6 +699,7 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
                 close_waiting (m, p, lower, FTA_SPAN_INFERRED_END);
             p->cpu = ev->cpu;
             emit (m, p, FTA_TASK_RUNNING, lower, ts, FTA_SPAN_INFERRED_START);
+            queue_chain_broken (c);
             m->q->inferred_switch_in++;
         }
         /* else: the CPU's first switch since the trace (or a reset) began;

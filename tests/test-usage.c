@@ -11,6 +11,7 @@
 
 static char *tmpdir;
 static char *trace; /* a small real recording, decompressed */
+static char *warned; /* one whose findings have a warning, decompressed */
 
 static char *
 tmp (const char *name)
@@ -462,18 +463,19 @@ on_terminal (const char *shell_cmd)
 static void
 test_color (void)
 {
+    /* a recording with findings of two severities */
     /* not a terminal: none unless asked for */
-    char *o = run_ok ((const char *[]) { "-q", trace, NULL });
+    char *o = run_ok ((const char *[]) { "-q", warned, NULL });
     g_assert_false (has_escape (o));
     g_free (o);
-    o = run_ok ((const char *[]) { "-q", "--color=auto", trace, NULL });
+    o = run_ok ((const char *[]) { "-q", "--color=auto", warned, NULL });
     g_assert_false (has_escape (o));
     g_free (o);
-    o = run_ok ((const char *[]) { "-q", "--color", "always", trace, NULL });
+    o = run_ok ((const char *[]) { "-q", "--color", "always", warned, NULL });
     /* only the severities are coloured, each closed again */
     g_assert_nonnull (strstr (o, "\033[1;33m[warning]\033[0m "));
     g_assert_nonnull (strstr (o, "\033[36m[info]\033[0m "));
-    char *plain = run_ok ((const char *[]) { "-q", "--color=never", trace, NULL });
+    char *plain = run_ok ((const char *[]) { "-q", "--color=never", warned, NULL });
     g_assert_false (has_escape (plain));
     GRegex *sgr = g_regex_new ("\033\\[[0-9;]*m", 0, 0, NULL);
     char *stripped = g_regex_replace_literal (sgr, o, -1, 0, "", 0, NULL);
@@ -485,7 +487,7 @@ test_color (void)
     /* never in a file, even when asked for */
     char *path = tmp ("color.txt");
     FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "--color=always", "-o", path,
-                                                          trace, NULL });
+                                                          warned, NULL });
     g_assert_cmpint (r.rc, ==, 0);
     char *text = read_file (path);
     g_assert_false (has_escape (text));
@@ -495,7 +497,7 @@ test_color (void)
     g_free (path);
     /* on a terminal: coloured by default; NO_COLOR and never turn it off,
      * always wins over NO_COLOR */
-    char *cmd = g_strdup_printf ("TERM=xterm \"$FTA_BIN\" -q '%s'", trace);
+    char *cmd = g_strdup_printf ("TERM=xterm \"$FTA_BIN\" -q '%s'", warned);
     o = on_terminal (cmd);
     g_free (cmd);
     if (!o) {
@@ -516,7 +518,7 @@ test_color (void)
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
         cmd = g_strdup_printf ("TERM=xterm %s \"$FTA_BIN\" -q %s '%s'", cases[i].env,
-                               cases[i].opt, trace);
+                               cases[i].opt, warned);
         o = on_terminal (cmd);
         g_test_message ("%s", cmd);
         g_assert_true (strstr (o, "\033[1;33m[warning]") ? cases[i].colour : !cases[i].colour);
@@ -654,12 +656,17 @@ main (int argc, char **argv)
     char *gz = g_test_build_filename (G_TEST_DIST, "data", "corpus",
                                       "lossy_ftrace_default.txt.gz", NULL);
     trace = tmp ("lossy.txt");
-    char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", gz, trace);
+    char *gz2 = g_test_build_filename (G_TEST_DIST, "data", "corpus",
+                                       "cpu_contention_ftrace_default.txt.gz", NULL);
+    warned = tmp ("contention.txt");
+    char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s' && gzip -dc '%s' > '%s'", gz, trace,
+                                 gz2, warned);
     FtaTestRun r = fta_test_run_sh (cmd);
     g_assert_cmpint (r.rc, ==, 0);
     fta_test_run_clear (&r);
     g_free (cmd);
     g_free (gz);
+    g_free (gz2);
 
     g_test_add_func ("/usage/help/global", test_global_help);
     g_test_add_func ("/usage/help/per-command", test_command_help);
@@ -678,6 +685,7 @@ main (int argc, char **argv)
     fta_test_run_clear (&r);
     g_free (cmd);
     g_free (trace);
+    g_free (warned);
     g_free (tmpdir);
     return rc;
 }

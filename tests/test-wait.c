@@ -178,6 +178,8 @@ typedef struct {
     gint64 start_us, end_us;
     const char *holders; /* holders_text of the span */
     gint32 preempted_by; /* -1 unless preempted */
+    gboolean inferred;   /* FTA_SPAN_HOLDERS_INFERRED: the CPU's switches
+                            were not all recorded during the wait */
 } WaitExp;
 
 typedef struct {
@@ -275,11 +277,36 @@ static const char *const inferred_lines[] = {
     NULL
 };
 static const WaitExp inferred_waits[] = {
-    { 102, 150, 300, "101:150", -1 },
+    /* A's switch-out and B's switch-in, both during B's wait, are the
+     * model's: the holders are inferred */
+    { 102, 150, 300, "101:150", -1, TRUE },
+    { 0 }
+};
+
+/* B is preempted by C on CPU 0; the next switch there is D's, whose
+ * switch-in (and C's switch-out) was not recorded: the model infers D ran
+ * from the CPU's last event (200), so B's wait is D's, and says the
+ * holders are inferred.  On CPU 1, E waits for F with every switch
+ * recorded: the same wait, not inferred. */
+static const char *const broken_lines[] = {
+    SW (0, "000100", "swapper/0", 0, "R", "taskB", 102),
+    SW (1, "000100", "swapper/1", 0, "R", "taskE", 105),
+    SW (0, "000200", "taskB", 102, "R", "taskC", 103),
+    SW (1, "000200", "taskE", 105, "R", "taskF", 106),
+    SW (0, "000300", "taskD", 104, "S", "taskB", 102),
+    SW (1, "000300", "taskF", 106, "S", "taskE", 105),
+    SW (0, "000400", "taskB", 102, "S", "swapper/0", 0),
+    SW (1, "000400", "taskE", 105, "S", "swapper/1", 0),
+    NULL
+};
+static const WaitExp broken_waits[] = {
+    { 102, 200, 300, "104:100", 103, TRUE },
+    { 105, 200, 300, "106:100", 106, FALSE },
     { 0 }
 };
 
 static const WaitCase wait_cases[] = {
+    { "/wait/model/switch-chain-broken", broken_lines, broken_waits },
     { "/wait/model/migration-during-wait", migrate_lines, migrate_waits },
     { "/wait/model/wakeup-onto-idle", idle_lines, idle_waits },
     { "/wait/model/lost-events-marker", lost_lines, lost_waits },
@@ -301,19 +328,20 @@ test_wait_case (gconstpointer data)
     check_sums (&g);
     GString *want = g_string_new (NULL), *got = g_string_new (NULL);
     for (const WaitExp *e = c->waits; e->pid; e++)
-        g_string_append_printf (want, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s\n",
+        g_string_append_printf (want, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s%s\n",
                                 e->pid, e->start_us, e->end_us, e->preempted_by,
-                                e->holders ? e->holders : "*");
+                                e->holders ? e->holders : "*", e->inferred ? " (inferred)" : "");
     for (guint i = 0; i < g.waits->len; i++) {
         const GotWait *w = &g_array_index (g.waits, GotWait, i);
         const WaitExp *e = c->waits;
         while (e->pid && !(e->pid == w->pid && T (e->start_us) == w->start_ns))
             e++;
         g_autofree char *ht = holders_text (w);
-        g_string_append_printf (got, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s\n",
+        g_string_append_printf (got, "%d [%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "] by %d: %s%s\n",
                                 w->pid, (w->start_ns - BASE_NS) / 1000,
                                 (w->end_ns - BASE_NS) / 1000, w->preempted_by,
-                                e->pid && !e->holders ? "*" : ht);
+                                e->pid && !e->holders ? "*" : ht,
+                                w->flags & FTA_SPAN_HOLDERS_INFERRED ? " (inferred)" : "");
     }
     /* the same spans, in any order */
     g_auto (GStrv) wl = g_strsplit (want->str, "\n", -1);
@@ -938,6 +966,58 @@ test_identity (gconstpointer data)
     g_hash_table_unref (d.keys);
 }
 
+/* The severity of F, a finding object. */
+static const char *
+finding_severity (JsonObject *f)
+{
+    return json_object_get_string_member (f, "severity");
+}
+
+/* The contention recording claims CPU time lost to waiting; the same
+ * recording cut down with grep to the lines that name ksoftirqd (as a
+ * user narrowing a trace might) still has waits, but who held the CPUs
+ * during them is the model's inference: the findings say so and claim no
+ * harm. */
+static void
+test_filtered_trace (void)
+{
+    g_autofree char *full = fta_test_corpus_text (tmpdir, "cpu_contention");
+    g_autofree char *cut = g_build_filename (tmpdir, "ksoftirqd-only.txt", NULL);
+    g_autofree char *cmd = g_strdup_printf ("grep ksoftirqd '%s' > '%s'", full, cut);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+
+    JsonParser *pf = fta_test_analyze (tmpdir, NULL, full, NULL);
+    JsonObject *f = fta_test_finding (fta_test_root (pf), "wait.contention");
+    g_assert_nonnull (f);
+    g_assert_cmpstr (finding_severity (f), !=, "info");
+    g_assert_false (json_object_has_member (json_object_get_object_member (f, "evidence"),
+                                            "inferred_wait"));
+
+    JsonParser *pc = fta_test_analyze (tmpdir, NULL, cut, NULL);
+    JsonObject *doc = fta_test_root (pc);
+    JsonObject *q = json_object_get_object_member (doc, "quality");
+    /* the cut trace breaks the switch chains: the model says so */
+    g_assert_cmpint (json_object_get_int_member (q, "inferred_switch_in"), >, 10);
+    JsonArray *fs = json_object_get_array_member (doc, "findings");
+    for (guint i = 0; i < json_array_get_length (fs); i++) {
+        JsonObject *o = json_array_get_object_element (fs, i);
+        const char *code = json_object_get_string_member (o, "code");
+        JsonObject *ev = json_object_get_object_member (o, "evidence");
+        if (strcmp (code, "wait.contention") == 0) {
+            g_assert_cmpstr (finding_severity (o), ==, "info");
+            g_assert_true (json_object_has_member (ev, "inferred_wait"));
+        } else if (strcmp (code, "cpu.imbalance") == 0
+                   && strcmp (finding_severity (o), "info") != 0) {
+            g_test_message ("cpu.imbalance is %s on a cut trace", finding_severity (o));
+            g_test_fail ();
+        }
+    }
+    g_object_unref (pf);
+    g_object_unref (pc);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -946,6 +1026,7 @@ main (int argc, char **argv)
         g_test_add_data_func (wait_cases[i].path, &wait_cases[i], test_wait_case);
     tmpdir = g_dir_make_tmp ("fta-wait-XXXXXX", NULL);
     g_assert_nonnull (tmpdir);
+    g_test_add_func ("/wait/filtered-trace", test_filtered_trace);
     GPtrArray *texts = fta_test_corpus_texts (tmpdir);
     for (guint i = 0; i < texts->len; i++) {
         const char *p = g_ptr_array_index (texts, i);

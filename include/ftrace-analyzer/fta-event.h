@@ -234,6 +234,11 @@ typedef enum {
     /* --end cut the span: end_ns is the end of the reported window, not a
      * transition. */
     FTA_SPAN_CLIPPED_END = 1u << 4,
+    /* A Runnable span during which the switches of the CPU it waited on
+     * were not all recorded (a switch-in or switch-out the model had to
+     * infer there): the holders' times are the model's inference, not
+     * what the trace shows (ABI 1.19). */
+    FTA_SPAN_HOLDERS_INFERRED = 1u << 5,
 } FtaSpanFlags;
 
 /* Who held a CPU while a task waited for it (ABI 1.9): one entry of

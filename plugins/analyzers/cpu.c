@@ -67,6 +67,7 @@ typedef struct {
                               switch-out, and nothing else ran before it */
     gboolean cur_seen;  /* a Running span of cur_pid here since that switch */
     gint64 busy, busy_trunc, idle, unknown, overlap;
+    gint64 busy_inferred; /* of busy: runs whose start or end the model inferred */
     guint64 switches, events;
     /* interrupts */
     gint32 hard_irq[CPU_IRQ_DEPTH];
@@ -478,6 +479,8 @@ cpu_on_span (void *self, const FtaSpan *sp)
     if (sp->pid == c->cur_pid)
         c->cur_seen = TRUE;
     c->busy += d;
+    if (sp->flags & (FTA_SPAN_INFERRED_START | FTA_SPAN_INFERRED_END))
+        c->busy_inferred += d;
     c->pressure += cpu_ivset_add (&c->busy_set, sp->start_ns, sp->end_ns, &c->rq_set);
     if (sp->flags & FTA_SPAN_TRUNCATED) {
         /* not a complete run (docs/sched-model.md, "Partial intervals"), but the CPU
@@ -557,11 +560,15 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
     /* tasks queued on the busy CPU while another one idled: the load is
      * not being spread; without queueing it is only uneven */
     gboolean waited = press >= s->imbalance_pressure_pct;
+    /* harm the trace shows: the busy CPU's runs it recorded both ends of
+     * are still that much busier (a filtered trace makes runs up) */
+    double shown = cpu_pct (hi->busy - hi->busy_inferred, cpu_observed (hi));
+    gboolean shows = shown - lp >= s->imbalance_pct;
     char *title = g_strdup_printf ("CPU %u was busy %.0f%% of the time, CPU %u %.0f%%%s",
                                    hi_i, hp, lo_i, lp,
                                    waited ? ", while tasks queued on the busy one" : "");
     FtaFinding *f = fta_results_add_finding (
-        r, waited ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO, "cpu.imbalance", title,
+        r, waited && shows ? FTA_SEVERITY_WARNING : FTA_SEVERITY_INFO, "cpu.imbalance", title,
         waited ? "Work is not spread over the CPUs: tasks waited for the busy CPU "
                  "while another one had idle time (CPU affinity, cpusets, or "
                  "load balancing that does not move them)."
@@ -580,6 +587,16 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
     cpu_evidence (f, "idlest_idle", cpu_ms (lo->idle));
     cpu_evidence (f, "busiest_runnable_pressure", cpu_ms (hi->pressure));
     cpu_evidence (f, "busiest_runnable_pressure_pct", g_strdup_printf ("%.1f", press));
+    if (waited && !shows) {
+        char *ms = cpu_ms (hi->busy_inferred);
+        cpu_evidence (f, "busiest_busy_inferred",
+                      g_strdup_printf ("%s of CPU %u's busy time is runs whose switch-in or "
+                                       "switch-out the trace does not have (the model inferred "
+                                       "them: quality.inferred_switch_in; was the trace "
+                                       "filtered?); what it shows is %.1f%% busy",
+                                       ms, hi_i, shown));
+        g_free (ms);
+    }
 }
 
 static int

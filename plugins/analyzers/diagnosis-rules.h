@@ -135,7 +135,8 @@ FTA_RULE (NULL, "wait.contention", "wait",
           "or more of the time they wanted to run, and `contention_min_ms` or more",
           "contention_pct contention_min_ms contention_capacity_pct",
           "info; warning when their waits add up to `contention_capacity_pct` % of the CPUs' "
-          "time over the trace (CPU time lost to waiting), critical at 2 ×",
+          "time over the trace (CPU time lost to waiting), critical at 2 ×; waits during "
+          "which the CPU's switches were not all recorded (inferred) do not count for it",
           "the waits' share of the CPUs' time, each task's wait of the time wanted and who "
           "held its CPU",
           "the runnable time of those tasks")
@@ -146,7 +147,8 @@ FTA_RULE (NULL, "cpu.imbalance", "cpu",
           "by `imbalance_pct` points of busy_pct or more",
           "imbalance_pct imbalance_pressure_pct",
           "info; warning when tasks queued on the busiest CPU `imbalance_pressure_pct` % of "
-          "its time or more",
+          "its time or more, and its runs with both switches recorded still make the "
+          "difference",
           "busiest and idlest CPU, their busy_pct, the idlest one's idle time, the busiest "
           "one's runnable pressure",
           "with tasks queued: the busiest CPU's queued time, at most the idlest one's idle "

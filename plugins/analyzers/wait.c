@@ -28,6 +28,7 @@ typedef struct {
     char comm[FTA_COMM_LEN];
     guint64 waits, preempted;
     gint64 runnable_ns, held_ns, idle_ns, unknown_ns, run_ns;
+    gint64 inferred_ns; /* of runnable_ns: waits the trace does not show whole */
     GHashTable *holders; /* key (see above) -> WaitHolder* (owned) */
 } WaitTask;
 
@@ -122,6 +123,8 @@ wait_on_span (void *self, const FtaSpan *sp)
     }
     t->waits++;
     t->runnable_ns += sp->end_ns - sp->start_ns;
+    if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_HOLDERS_INFERRED))
+        t->inferred_ns += sp->end_ns - sp->start_ns;
     for (guint i = 0; i < sp->n_holders; i++) {
         const FtaHolder *fh = &sp->holders[i];
         WaitHolder *h = wait_holder (t, fh->pid, fh->task, fh->comm);
@@ -215,22 +218,35 @@ wait_cost_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+static FtaSeverity
+wait_severity (const Wait *w, double lost_pct)
+{
+    return lost_pct >= 2 * w->contention_capacity_pct ? FTA_SEVERITY_CRITICAL
+           : lost_pct >= w->contention_capacity_pct   ? FTA_SEVERITY_WARNING
+                                                       : FTA_SEVERITY_INFO;
+}
+
 /* One finding for the tasks that waited for a CPU a large share of the
  * time they wanted to run, each with the tasks that held its CPU, most
  * wait first.  Harm is the time lost: a warning when it is at least
  * contention_capacity_pct of the CPUs' time over the trace (critical at
- * twice that), else info. */
+ * twice that), else info.  Only waits the trace shows count for the
+ * severity: a wait that ends at a switch-in the model inferred, or during
+ * which the CPU's switches were not all recorded (a filtered trace, or a
+ * recorder that leaves itself out), is in the finding but not in its
+ * harm. */
 static void
 wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
 {
     GPtrArray *bad = g_ptr_array_new ();
-    gint64 cost = 0;
+    gint64 cost = 0, inferred = 0;
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         if (t->runnable_ns >= w->contention_min_ns && t->runnable_ns > 0
             && wait_share (t) >= w->contention_pct && !wait_is_vcpu (t->comm)) {
             g_ptr_array_add (bad, t);
             cost += t->runnable_ns;
+            inferred += t->inferred_ns;
         }
     }
     if (!bad->len) {
@@ -246,9 +262,9 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
                           ? (double) (q->last_ts_ns - q->first_ts_ns) * MAX (q->n_cpus_seen, 1)
                           : 0;
     double lost_pct = capacity > 0 ? 100.0 * cost / capacity : 0;
-    FtaSeverity sev = lost_pct >= 2 * w->contention_capacity_pct ? FTA_SEVERITY_CRITICAL
-                      : lost_pct >= w->contention_capacity_pct   ? FTA_SEVERITY_WARNING
-                                                                  : FTA_SEVERITY_INFO;
+    double shown_pct = capacity > 0 ? 100.0 * (cost - inferred) / capacity : 0;
+    FtaSeverity sev = wait_severity (w, shown_pct);
+    gboolean lowered = sev != wait_severity (w, lost_pct);
     char *total = wait_dur (cost);
     /* the worst, by the time they waited */
     GString *worst = g_string_new (NULL);
@@ -281,6 +297,18 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     char *lost = g_strdup_printf ("%.1f", lost_pct);
     fta_finding_add_evidence (f, "wait_vs_cpu_time_pct", lost);
     g_free (lost);
+    if (lowered) {
+        char *a = wait_dur (inferred), *b = wait_dur (cost);
+        char *why = g_strdup_printf (
+            "%s of the %s waited while the CPU's switches were not all recorded (the model "
+            "inferred them: quality.inferred_switch_in; was the trace filtered?); the "
+            "severity counts only the waits the trace shows (%.1f%% of the CPUs' time)",
+            a, b, shown_pct);
+        fta_finding_add_evidence (f, "inferred_wait", why);
+        g_free (why);
+        g_free (a);
+        g_free (b);
+    }
     for (guint i = 0; i < bad->len && i < 8; i++) {
         WaitTask *t = g_ptr_array_index (bad, i);
         GPtrArray *hs = wait_sorted_holders (t);
