@@ -745,10 +745,15 @@ rule_vcpu_contention (Diag *d, FtaResults *r)
     for (guint i = 0; i < sat->len; i++)
         g_hash_table_insert (at, &g_array_index (sat, Saturated, i).cpu,
                              &g_array_index (sat, Saturated, i));
+    /* a row per task and CPU it ran on: the columns found once */
+    guint c_cpu = (guint) fta_table_column_index (tcpus, "cpu");
+    guint c_pid = (guint) fta_table_column_index (tcpus, "pid");
     for (guint j = 0; j < fta_table_n_rows (tcpus); j++) {
-        gint64 cpu = ci (tcpus, j, "cpu");
+        const FtaValue *vcell = fta_table_cell (tcpus, j, c_cpu);
+        gint64 cpu = vcell->is_null ? 0 : vcell->i;
         Saturated *x = g_hash_table_lookup (at, &cpu);
-        if (!x || !g_hash_table_contains (vpids, GINT_TO_POINTER ((gint) ci (tcpus, j, "pid"))))
+        const FtaValue *vp = x ? fta_table_cell (tcpus, j, c_pid) : NULL;
+        if (!x || !g_hash_table_contains (vpids, GINT_TO_POINTER ((gint) (vp->is_null ? 0 : vp->i))))
             continue;
         x->n_vcpu++;
         x->vcpu_run += ci (tcpus, j, "run_ns");

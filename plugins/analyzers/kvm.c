@@ -1010,6 +1010,27 @@ kvm_vcpu_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* The vCPUs of VM in VCPUS (sorted by kvm_vcpu_cmp: a VM's are side by
+ * side): the index of the first, their number in *N.  A host of many VMs
+ * asks this once per VM: a search, not a pass over every vCPU. */
+static guint
+kvm_vm_vcpus (GPtrArray *vcpus, gint32 vm, guint *n)
+{
+    guint lo = 0, hi = vcpus->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (((const KvmThread *) g_ptr_array_index (vcpus, mid))->vm < vm)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    guint end = lo;
+    while (end < vcpus->len && ((const KvmThread *) g_ptr_array_index (vcpus, end))->vm == vm)
+        end++;
+    *n = end - lo;
+    return lo;
+}
+
 static int
 kvm_thread_cmp (gconstpointer a, gconstpointer b)
 {
@@ -1319,11 +1340,10 @@ static void
 kvm_vm_spread (KvmVmRow *row, GPtrArray *vcpus)
 {
     guint64 *idw = NULL, *cw = NULL;
-    guint idn = 0, cn = 0;
-    for (guint i = 0; i < vcpus->len; i++) {
+    guint idn = 0, cn = 0, n;
+    guint first = kvm_vm_vcpus (vcpus, row->m.vm, &n);
+    for (guint i = first; i < first + n; i++) {
         const KvmThread *t = g_ptr_array_index (vcpus, i);
-        if (t->vm != row->m.vm)
-            continue;
         if (kvm_vcpu_index (t) >= 0)
             kvm_bit_set (&idw, &idn, kvm_vcpu_index (t));
         for (guint w = 0; w < t->cpu_words; w++)
@@ -1340,7 +1360,7 @@ kvm_vm_spread (KvmVmRow *row, GPtrArray *vcpus)
     g_free (cw);
 }
 
-static char *kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus, GPtrArray *pairs);
+static char *kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus);
 static GPtrArray *kvm_steal_bad (Kvm *k, const KvmVm *m, GPtrArray *vcpus);
 
 /* Why VM M is not in kvm.vcpu-steal although one of its vCPUs waited
@@ -1355,10 +1375,10 @@ kvm_steal_note (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
         g_ptr_array_free (bad, TRUE);
         return NULL;
     }
-    for (guint i = 0; i < vcpus->len; i++) {
+    guint n, first = kvm_vm_vcpus (vcpus, m->vm, &n);
+    for (guint i = first; i < first + n; i++) {
         const KvmThread *t = g_ptr_array_index (vcpus, i);
-        if (t->vm == m->vm && t->runnable_ns > 0
-            && kvm_share (t->run_ns, t->runnable_ns) >= k->steal_pct) {
+        if (t->runnable_ns > 0 && kvm_share (t->run_ns, t->runnable_ns) >= k->steal_pct) {
             return g_strdup_printf ("below the rule's %" G_GINT64_FORMAT " ms minimum wait "
                                     "per vCPU (min_runnable_ms)", k->min_runnable_ns / 1000000);
         }
@@ -1367,8 +1387,7 @@ kvm_steal_note (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
 }
 
 static void
-kvm_table_vms (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, GPtrArray *pairs,
-               const char *how)
+kvm_table_vms (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, const char *how)
 {
     char *title = g_strdup_printf ("VMs: their vCPUs and qemu/vhost threads %s", how);
     FtaTable *t = kvm_table (r, &kvm_vms_spec);
@@ -1379,7 +1398,7 @@ kvm_table_vms (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus, GPtrArra
         kvm_vm_row (&row, g_ptr_array_index (vms, i));
         row.grouping = kvm_grouping_text (row.m.by);
         kvm_vm_spread (&row, vcpus);
-        row.top_holders = kvm_vm_top_holders (k, g_ptr_array_index (vms, i), vcpus, pairs);
+        row.top_holders = kvm_vm_top_holders (k, g_ptr_array_index (vms, i), vcpus);
         row.steal_note = kvm_steal_note (k, g_ptr_array_index (vms, i), vcpus);
         fta_table_add_row_from (t, &kvm_vms_spec, &row, NULL);
         g_free (row.steal_note);
@@ -1435,9 +1454,10 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
     for (guint v = 0; v < vms->len; v++) {
         const KvmVm *m = g_ptr_array_index (vms, v);
         memset (sum, 0, 2 * (gsize) n * sizeof *sum);
-        for (guint i = 0; i < vcpus->len; i++) {
+        guint n_mine, v0 = kvm_vm_vcpus (vcpus, m->vm, &n_mine);
+        for (guint i = v0; i < v0 + n_mine; i++) {
             const KvmThread *x = g_ptr_array_index (vcpus, i);
-            if (x->vm != m->vm || !x->buckets)
+            if (!x->buckets)
                 continue;
             for (guint b = 0; b < KVM_BUCKETS; b++) {
                 guint win = MIN (b / per, n - 1);
@@ -1471,6 +1491,14 @@ kvm_pair_cmp (gconstpointer a, gconstpointer b)
     return (x->preemptor > y->preemptor) - (x->preemptor < y->preemptor);
 }
 
+/* Whether P, a preemption of a vCPU-like thread, is reported: its thread
+ * is a vCPU the report selects. */
+static gboolean
+kvm_pair_reported (const KvmPair *p)
+{
+    return p->thread->role == KVM_ROLE_VCPU && p->thread->selected;
+}
+
 /* Preemptions of selected vCPU threads, most wait first. */
 static GPtrArray *
 kvm_vcpu_pairs (Kvm *k)
@@ -1478,7 +1506,7 @@ kvm_vcpu_pairs (Kvm *k)
     GPtrArray *a = g_ptr_array_new ();
     for (guint i = 0; i < k->pairs->len; i++) {
         KvmPair *p = g_ptr_array_index (k->pairs, i);
-        if (p->thread->role == KVM_ROLE_VCPU && p->thread->selected)
+        if (kvm_pair_reported (p))
             g_ptr_array_add (a, p);
     }
     g_ptr_array_sort (a, kvm_pair_cmp);
@@ -1566,7 +1594,7 @@ kvm_culprit_cmp (gconstpointer a, gconstpointer b)
 /* Who held the CPUs of the THREADS while they waited, summed over them,
  * most time first, with their preemptions of them (from PAIRS). */
 static GArray *
-kvm_culprits (GPtrArray *threads, GPtrArray *pairs)
+kvm_culprits (GPtrArray *threads)
 {
     GArray *culprits = g_array_new (FALSE, TRUE, sizeof (KvmCulprit));
     GHashTable *at = g_hash_table_new (g_direct_hash, g_direct_equal); /* pid -> index + 1 */
@@ -1594,16 +1622,18 @@ kvm_culprits (GPtrArray *threads, GPtrArray *pairs)
             g_array_index (culprits, KvmCulprit, idx - 1).ns += h->ns;
         }
     }
-    for (guint i = 0; i < pairs->len; i++) {
-        KvmPair *p = g_ptr_array_index (pairs, i);
-        gboolean hit = FALSE;
-        for (guint j = 0; j < threads->len && !hit; j++)
-            hit = g_ptr_array_index (threads, j) == p->thread;
-        guint idx = hit ? GPOINTER_TO_UINT (g_hash_table_lookup (at,
-                                                                 GINT_TO_POINTER (p->preemptor)))
-                        : 0;
-        if (idx)
-            g_array_index (culprits, KvmCulprit, idx - 1).count += p->count;
+    /* each thread's own preemptions, as kvm_vcpu_pairs keeps them: a host
+     * of many VMs asks this once per VM and per vCPU */
+    for (guint i = 0; i < threads->len; i++) {
+        const KvmThread *t = g_ptr_array_index (threads, i);
+        for (guint j = 0; t->pairs && j <= t->pair_mask; j++) {
+            const KvmPair *p = t->pairs[j];
+            if (!p || !kvm_pair_reported (p))
+                continue;
+            guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (at, GINT_TO_POINTER (p->preemptor)));
+            if (idx)
+                g_array_index (culprits, KvmCulprit, idx - 1).count += p->count;
+        }
     }
     g_hash_table_destroy (at);
     g_array_sort (culprits, kvm_culprit_cmp);
@@ -1613,8 +1643,7 @@ kvm_culprits (GPtrArray *threads, GPtrArray *pairs)
 /* kvm.holders (per vCPU) and kvm.vm_holders (per VM): who held the vCPUs'
  * CPUs while they waited, marked when the holder is the VM's own thread. */
 static void
-kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
-                   GPtrArray *pairs)
+kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list)
 {
     FtaTable *t = kvm_table (r, &kvm_holders_spec);
     FtaTable *v = kvm_table (r, &kvm_vm_holders_spec);
@@ -1622,15 +1651,14 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
         const KvmVm *vm = g_ptr_array_index (vm_list, m);
         GPtrArray *mine = g_ptr_array_new ();
         gint64 runnable = 0;
-        for (guint i = 0; i < vcpus->len; i++) {
+        guint n, first = kvm_vm_vcpus (vcpus, vm->vm, &n);
+        for (guint i = first; i < first + n; i++) {
             KvmThread *x = g_ptr_array_index (vcpus, i);
-            if (x->vm != vm->vm)
-                continue;
             g_ptr_array_add (mine, x);
             runnable += x->runnable_ns;
             GPtrArray *one = g_ptr_array_new ();
             g_ptr_array_add (one, x);
-            GArray *cs = kvm_culprits (one, pairs);
+            GArray *cs = kvm_culprits (one);
             for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
                 KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
                 KvmRow row = { .pid = c->pid, .comm = c->comm, .ns = c->ns, .count = c->count,
@@ -1643,7 +1671,7 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
             g_array_free (cs, TRUE);
             g_ptr_array_free (one, TRUE);
         }
-        GArray *cs = kvm_culprits (mine, pairs);
+        GArray *cs = kvm_culprits (mine);
         for (guint j = 0; j < cs->len && j < (guint) k->holders; j++) {
             KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
             KvmRow row = { .vm = vm->vm, .pid = c->pid, .comm = c->comm, .ns = c->ns,
@@ -1661,13 +1689,13 @@ kvm_table_holders (Kvm *k, FtaResults *r, GPtrArray *vcpus, GPtrArray *vm_list,
  * they waited, the 3 largest, the VM's own threads marked; NULL when
  * none. */
 static char *
-kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus, GPtrArray *pairs)
+kvm_vm_top_holders (Kvm *k, const KvmVm *vm, GPtrArray *vcpus)
 {
     GPtrArray *mine = g_ptr_array_new ();
-    for (guint i = 0; i < vcpus->len; i++)
-        if (((KvmThread *) g_ptr_array_index (vcpus, i))->vm == vm->vm)
-            g_ptr_array_add (mine, g_ptr_array_index (vcpus, i));
-    GArray *cs = kvm_culprits (mine, pairs);
+    guint n, first = kvm_vm_vcpus (vcpus, vm->vm, &n);
+    for (guint i = first; i < first + n; i++)
+        g_ptr_array_add (mine, g_ptr_array_index (vcpus, i));
+    GArray *cs = kvm_culprits (mine);
     GString *s = g_string_new (NULL);
     for (guint j = 0; j < cs->len && j < 3; j++) {
         KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
@@ -1707,9 +1735,10 @@ static GPtrArray *
 kvm_steal_bad (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
 {
     GPtrArray *bad = g_ptr_array_new ();
-    for (guint i = 0; i < vcpus->len; i++) {
+    guint n, first = kvm_vm_vcpus (vcpus, m->vm, &n);
+    for (guint i = first; i < first + n; i++) {
         KvmThread *t = g_ptr_array_index (vcpus, i);
-        if (t->vm == m->vm && t->runnable_ns >= k->min_runnable_ns && t->runnable_ns > 0
+        if (t->runnable_ns >= k->min_runnable_ns && t->runnable_ns > 0
             && kvm_share (t->run_ns, t->runnable_ns) >= k->steal_pct)
             g_ptr_array_add (bad, t);
     }
@@ -1738,9 +1767,9 @@ static const char kvm_steal_cause[] =
 /* "; held by A[1] 2.0 ms, B[2] 1.0 ms": who held the CPUs of THREADS
  * while they waited, the N largest, appended to S. */
 static void
-kvm_held_text (GString *s, GPtrArray *threads, GPtrArray *pairs, guint n)
+kvm_held_text (GString *s, GPtrArray *threads, guint n)
 {
-    GArray *cs = kvm_culprits (threads, pairs);
+    GArray *cs = kvm_culprits (threads);
     for (guint j = 0; j < cs->len && j < n; j++) {
         KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
         char *d = kvm_dur (c->ns);
@@ -1753,14 +1782,14 @@ kvm_held_text (GString *s, GPtrArray *threads, GPtrArray *pairs, guint n)
 /* One VM whose vCPUs waited for a CPU too much of the time they wanted to
  * run (BAD, worst first), naming who held the CPU. */
 static void
-kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad, GPtrArray *pairs)
+kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad)
 {
     KvmThread *worst = g_ptr_array_index (bad, 0);
     double top = kvm_share (worst->run_ns, worst->runnable_ns);
 
     /* who held the affected vCPUs' CPUs while they waited, summed over
      * them, most time first; their preemptions a second number */
-    GArray *culprits = kvm_culprits (bad, pairs);
+    GArray *culprits = kvm_culprits (bad);
     gboolean own = FALSE, other_vm = FALSE;
     GString *names = g_string_new (NULL), *list = g_string_new (NULL);
     for (guint j = 0; j < culprits->len && j < 3; j++) {
@@ -1817,7 +1846,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad, GPtrArray
         GPtrArray *one = g_ptr_array_new ();
         g_ptr_array_add (one, t);
         GString *held = g_string_new (NULL);
-        kvm_held_text (held, one, pairs, 3);
+        kvm_held_text (held, one, 3);
         g_ptr_array_free (one, TRUE);
         char *val = g_strdup_printf ("runnable %s of %s wanted (%.1f%%), preempted %"
                                      G_GUINT64_FORMAT " times%s", a, b,
@@ -1907,14 +1936,14 @@ kvm_holder_group_cmp (gconstpointer a, gconstpointer b)
  * of a host task; most time first.  OWN and OTHER tell whether VMs' own
  * threads or other VMs' threads are among the first N. */
 static GPtrArray *
-kvm_holder_groups (Kvm *k, GArray *hit, GPtrArray *pairs, guint n, gboolean *own,
+kvm_holder_groups (Kvm *k, GArray *hit, guint n, gboolean *own,
                    gboolean *other)
 {
     GHashTable *by = g_hash_table_new (g_str_hash, g_str_equal);
     GPtrArray *groups = g_ptr_array_new_with_free_func (kvm_holder_group_free);
     for (guint i = 0; i < hit->len; i++) {
         const KvmSteal *s = &g_array_index (hit, KvmSteal, i);
-        GArray *cs = kvm_culprits (s->bad, pairs);
+        GArray *cs = kvm_culprits (s->bad);
         for (guint j = 0; j < cs->len; j++) {
             KvmCulprit *c = &g_array_index (cs, KvmCulprit, j);
             KvmThread *o = c->pid > 0 ? fta_tasks_find (k->threads, c->task, c->pid, -1) : NULL;
@@ -1953,8 +1982,7 @@ kvm_holder_groups (Kvm *k, GArray *hit, GPtrArray *pairs, guint n, gboolean *own
  * waits, the worst VMs and who held the CPUs across them.  The VMs'
  * details are in the evidence (the worst first) and in kvm.vms. */
 static void
-kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vcpus,
-                     GPtrArray *pairs)
+kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vcpus)
 {
     g_array_sort (hit, kvm_steal_cmp);
     guint n_bad = 0;
@@ -1983,7 +2011,7 @@ kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vc
                                    "run; worst: %s", hit->len, n_vms, range, worst->str);
 
     gboolean own, other;
-    GPtrArray *groups = kvm_holder_groups (k, hit, pairs, 3, &own, &other);
+    GPtrArray *groups = kvm_holder_groups (k, hit, 3, &own, &other);
     GString *held = g_string_new (NULL), *ran = g_string_new (NULL);
     for (guint j = 0; j < groups->len && j < 4; j++) {
         const KvmHolderGroup *g = g_ptr_array_index (groups, j);
@@ -2034,7 +2062,7 @@ kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vc
         GString *val = g_string_new (NULL);
         g_string_printf (val, "%u vCPU%s up to %.1f%%, runnable %s", s->bad->len,
                          s->bad->len == 1 ? "" : "s", s->top, d);
-        kvm_held_text (val, s->bad, pairs, 3);
+        kvm_held_text (val, s->bad, 3);
         fta_finding_add_evidence (f, key, val->str);
         g_string_free (val, TRUE);
         g_free (d);
@@ -2064,8 +2092,7 @@ kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vc
 /* kvm.vcpu-steal: one finding for the VM whose vCPUs waited too much, one
  * for all of them when there are several. */
 static void
-kvm_find_steal_all (Kvm *k, FtaResults *r, GPtrArray *vm_list, GPtrArray *vcpus,
-                    GPtrArray *pairs)
+kvm_find_steal_all (Kvm *k, FtaResults *r, GPtrArray *vm_list, GPtrArray *vcpus)
 {
     GArray *hit = g_array_new (FALSE, TRUE, sizeof (KvmSteal));
     for (guint i = 0; i < vm_list->len; i++) {
@@ -2082,9 +2109,9 @@ kvm_find_steal_all (Kvm *k, FtaResults *r, GPtrArray *vm_list, GPtrArray *vcpus,
     }
     if (hit->len == 1)
         kvm_find_steal (k, r, g_array_index (hit, KvmSteal, 0).m,
-                        g_array_index (hit, KvmSteal, 0).bad, pairs);
+                        g_array_index (hit, KvmSteal, 0).bad);
     else if (hit->len > 1)
-        kvm_find_steal_host (k, r, hit, vm_list->len, vcpus->len, pairs);
+        kvm_find_steal_host (k, r, hit, vm_list->len, vcpus->len);
     for (guint i = 0; i < hit->len; i++)
         g_ptr_array_free (g_array_index (hit, KvmSteal, i).bad, TRUE);
     g_array_free (hit, TRUE);
@@ -2153,15 +2180,15 @@ kvm_finish (void *self, FtaResults *r)
     kvm_table_threads (k, r, &kvm_vcpus_spec, vcpus, title);
     g_free (title);
     kvm_table_preemptors (k, r, pairs);
-    kvm_table_holders (k, r, vcpus, vm_list, pairs);
-    kvm_table_vms (k, r, vm_list, vcpus, pairs, how);
+    kvm_table_holders (k, r, vcpus, vm_list);
+    kvm_table_vms (k, r, vm_list, vcpus, how);
     title = g_strdup_printf ("VM threads other than vCPUs: qemu, I/O, vhost %s", how);
     kvm_table_threads (k, r, &kvm_threads_spec, others, title);
     g_free (title);
     if (k->has_kvm_events)
         kvm_table_exits (k, r);
     kvm_series_steal (k, r, vm_list, vcpus);
-    kvm_find_steal_all (k, r, vm_list, vcpus, pairs);
+    kvm_find_steal_all (k, r, vm_list, vcpus);
 
     g_free (how);
     g_ptr_array_free (pairs, TRUE);
