@@ -54,6 +54,13 @@ typedef struct {
 typedef struct KvmPair KvmPair;
 typedef struct KvmExit KvmExit;
 
+/* A vCPU-like thread's run ([0]) and runnable ([1]) time in the bucket
+ * IDX of Kvm.res ns. */
+typedef struct {
+    guint32 idx;
+    gint64 ns[2];
+} KvmRun;
+
 typedef struct {
     gint32 pid;
     guint32 task;  /* its task id, FTA_TASK_NONE unknown */
@@ -70,8 +77,14 @@ typedef struct {
     guint64 *cpus;    /* bit per CPU it ran on */
     guint cpu_words;
     /* vCPU-like threads: run and runnable time per bucket of Kvm.res ns,
-     * interleaved (KVM_BUCKETS pairs); NULL until its first */
-    gint64 *buckets;
+     * the buckets it has time in, by idx: BRUNS (NULL until the first)
+     * and then BLAST when has_blast.  Its spans come in time order and
+     * mostly add to the bucket of the one before, at hand here: a host of
+     * hundreds of vCPUs does not reach for a table of buckets of each one
+     * per span, and keeps no bucket it has no time in. */
+    GArray *bruns;
+    KvmRun blast;
+    gboolean has_blast;
     /* its preemptions by preemptor pid (KvmPair* of Kvm.pairs): open
      * addressing, pair_mask + 1 slots at most half full; NULL until the
      * first */
@@ -225,7 +238,8 @@ kvm_thread_clear (gpointer p)
 {
     KvmThread *t = p;
     g_free (t->cpus);
-    g_free (t->buckets);
+    if (t->bruns)
+        g_array_free (t->bruns, TRUE);
     g_free (t->pairs);
     if (t->holds)
         g_hash_table_destroy (t->holds);
@@ -627,28 +641,83 @@ kvm_on_event (void *self, const FtaEvent *ev)
     }
 }
 
+/* T's buckets all in T->bruns (none apart in blast), or back. */
+static void
+kvm_bruns_flush (KvmThread *t)
+{
+    if (t->has_blast) {
+        g_array_append_val (t->bruns, t->blast);
+        t->has_blast = FALSE;
+    }
+}
+
+static void
+kvm_bruns_unflush (KvmThread *t)
+{
+    if (t->bruns->len) {
+        t->blast = g_array_index (t->bruns, KvmRun, t->bruns->len - 1);
+        g_array_set_size (t->bruns, t->bruns->len - 1);
+        t->has_blast = TRUE;
+    }
+}
+
 /* Ten times wider buckets for every thread. */
 static void
 kvm_widen (Kvm *k)
 {
     k->res *= 10;
     for (guint i = 0; i < fta_tasks_count (k->threads); i++) {
-        gint64 *b = ((KvmThread *) fta_tasks_nth (k->threads, i))->buckets;
-        if (!b)
+        KvmThread *t = fta_tasks_nth (k->threads, i);
+        if (!t->bruns)
             continue;
-        /* bucket n takes 10n .. 10n + 9, all read before it is written */
-        for (guint n = 0; n < KVM_BUCKETS / 10; n++) {
-            gint64 run = 0, wait = 0;
-            for (guint j = 0; j < 10; j++) {
-                run += b[2 * (10 * n + j)];
-                wait += b[2 * (10 * n + j) + 1];
+        /* bucket n takes 10n .. 10n + 9 */
+        kvm_bruns_flush (t);
+        GArray *a = t->bruns;
+        guint out = 0;
+        for (guint j = 0; j < a->len; j++) {
+            KvmRun r = g_array_index (a, KvmRun, j);
+            r.idx /= 10;
+            if (out > 0 && g_array_index (a, KvmRun, out - 1).idx == r.idx) {
+                g_array_index (a, KvmRun, out - 1).ns[0] += r.ns[0];
+                g_array_index (a, KvmRun, out - 1).ns[1] += r.ns[1];
+            } else {
+                g_array_index (a, KvmRun, out++) = r;
             }
-            b[2 * n] = run;
-            b[2 * n + 1] = wait;
         }
-        memset (b + 2 * (KVM_BUCKETS / 10), 0,
-                2 * (KVM_BUCKETS - KVM_BUCKETS / 10) * sizeof *b);
+        g_array_set_size (a, out);
+        kvm_bruns_unflush (t);
     }
+}
+
+/* NS more of WHICH (0 run, 1 runnable) in T's bucket IDX. */
+static inline void
+kvm_bucket_put (KvmThread *t, guint32 idx, guint which, gint64 ns)
+{
+    if (G_LIKELY (t->has_blast && t->blast.idx == idx)) {
+        t->blast.ns[which] += ns;
+        return;
+    }
+    if (!t->bruns)
+        t->bruns = g_array_new (FALSE, FALSE, sizeof (KvmRun));
+    KvmRun r = { idx, { 0, 0 } };
+    r.ns[which] = ns;
+    if (!t->has_blast || t->blast.idx < idx) {
+        kvm_bruns_flush (t);
+        t->blast = r;
+        t->has_blast = TRUE;
+        return;
+    }
+    /* a bucket before the last one (seldom): among those kept */
+    kvm_bruns_flush (t);
+    GArray *a = t->bruns;
+    guint j = a->len;
+    while (j > 0 && g_array_index (a, KvmRun, j - 1).idx > idx)
+        j--;
+    if (j > 0 && g_array_index (a, KvmRun, j - 1).idx == idx)
+        g_array_index (a, KvmRun, j - 1).ns[which] += ns;
+    else
+        g_array_insert_val (a, j, r);
+    kvm_bruns_unflush (t);
 }
 
 /* T ran (WHICH 0) or waited for a CPU (1) from S to E. */
@@ -663,12 +732,10 @@ kvm_bucket_add (Kvm *k, KvmThread *t, gint64 s, gint64 e, guint which)
     k->t_last = MAX (k->t_last, e);
     while ((e - 1 - k->t0) / k->res >= KVM_BUCKETS)
         kvm_widen (k);
-    if (!t->buckets)
-        t->buckets = g_new0 (gint64, 2 * KVM_BUCKETS);
     gint64 b0 = (s - k->t0) / k->res, b1 = (e - 1 - k->t0) / k->res;
     for (gint64 b = b0; b <= b1; b++) {
         gint64 lo = k->t0 + b * k->res, hi = lo + k->res;
-        t->buckets[2 * b + which] += MIN (e, hi) - MAX (s, lo);
+        kvm_bucket_put (t, (guint32) b, which, MIN (e, hi) - MAX (s, lo));
     }
 }
 
@@ -1457,12 +1524,13 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
         guint n_mine, v0 = kvm_vm_vcpus (vcpus, m->vm, &n_mine);
         for (guint i = v0; i < v0 + n_mine; i++) {
             const KvmThread *x = g_ptr_array_index (vcpus, i);
-            if (!x->buckets)
-                continue;
-            for (guint b = 0; b < KVM_BUCKETS; b++) {
-                guint win = MIN (b / per, n - 1);
-                sum[2 * win] += x->buckets[2 * b];
-                sum[2 * win + 1] += x->buckets[2 * b + 1];
+            guint nr = x->bruns ? x->bruns->len + x->has_blast : 0;
+            for (guint j = 0; j < nr; j++) {
+                const KvmRun *b = j < x->bruns->len ? &g_array_index (x->bruns, KvmRun, j)
+                                                    : &x->blast;
+                guint win = MIN (b->idx / per, n - 1);
+                sum[2 * win] += b->ns[0];
+                sum[2 * win + 1] += b->ns[1];
             }
         }
         for (guint i = 0; i < n; i++) {
