@@ -43,6 +43,10 @@ void fta_results_free (FtaResults *r);
 /* A copy of R that outlives the run that made it: tables, series,
  * findings and the quality. */
 FtaResults *fta_results_copy (const FtaResults *r);
+/* Turns R's rows by reference (fta_table_add_row_ref) into rows of cells,
+ * for plugins of ABI 1.19 and older, to whom a cell stays valid as long as
+ * the results. */
+void fta_results_settle (FtaResults *r);
 /* Puts the findings in the order every sink shows them: the most severe
  * first, then the most costly (cost_ns), the first added first among
  * equals. */

@@ -608,8 +608,12 @@ fta_engine_run (const FtaRunConfig *rc, GError **error)
     }
     for (guint i = 0; i < e.instances->len; i++) {
         FtaInstance *in = g_ptr_array_index (e.instances, i);
-        if (in->plugin->desc->kind != FTA_PLUGIN_SINK && in->plugin->desc->finish)
-            in->plugin->desc->finish (in->self, results);
+        if (in->plugin->desc->kind == FTA_PLUGIN_SINK || !in->plugin->desc->finish)
+            continue;
+        /* what an analyzer of an earlier ABI reads stays valid */
+        if (in->plugin->desc->abi_minor < 20)
+            fta_results_settle (results);
+        in->plugin->desc->finish (in->self, results);
     }
     fta_needs_check (&e, results, rc->input_path, rc->quiet);
     fta_results_sort_findings (results);

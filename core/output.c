@@ -431,6 +431,9 @@ fta_output_render_sinks (FtaEngine *e, const FtaRunConfig *rc, const FtaResults 
         const FtaPluginDescriptor *d = in->plugin->desc;
         if (d->kind != FTA_PLUGIN_SINK)
             continue;
+        /* what a sink of an earlier ABI reads stays valid */
+        if (d->abi_minor < 20)
+            fta_results_settle ((FtaResults *) all);
         /* a sink that fails does not stop the others: each failure is
          * reported, the run's exit code is 1 */
         GError *err = NULL;

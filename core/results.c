@@ -24,7 +24,25 @@ struct _FtaTable {
     GStringChunk *strings;
     gboolean omit_empty; /* text and HTML leave it out when it has no rows */
     char *needs;         /* fta_table_set_needs, owned; NULL: not said */
+    /* Rows by reference (fta_table_add_row_ref): the analyzer's structs,
+     * read through the spec when a cell is asked for.  A table has rows
+     * of one kind: refs, or rows above. */
+    const FtaTableSpec *spec;
+    gconstpointer spec_data;
+    GPtrArray *refs;      /* gconstpointer, the row structs in row order */
+    /* the cells of the rows read last: REF_RING rows of n_columns cells;
+     * ring_row[slot] the row a slot holds (G_MAXUINT: none),
+     * ring_filled[slot] a bit per column filled */
+    FtaValue *ring;
+    guint *ring_row;
+    guint64 *ring_filled;
+    guint ring_next; /* the slot the next row read takes */
+    guint8 ring_index[256]; /* row % 256 -> its slot + 1, 0: none (checked
+                               against ring_row) */
+    GString *scratch;
 };
+
+#define REF_RING FTA_TABLE_ROWS_KEPT
 
 #define SLAB_MAX_ROWS 4096
 
@@ -41,6 +59,13 @@ fta_results_new (void)
 static void
 table_free (FtaTable *t)
 {
+    if (t->refs)
+        g_ptr_array_free (t->refs, TRUE);
+    g_free (t->ring);
+    g_free (t->ring_row);
+    g_free (t->ring_filled);
+    if (t->scratch)
+        g_string_free (t->scratch, TRUE);
     g_ptr_array_free (t->slabs, TRUE);
     g_ptr_array_free (t->rows, TRUE);
     g_array_free (t->columns, TRUE);
@@ -163,14 +188,14 @@ fta_results_copy (const FtaResults *src)
         }
         t->omit_empty = st->omit_empty;
         t->needs = g_strdup (st->needs);
-        for (guint row = 0; row < st->rows->len; row++) {
+        for (guint row = 0; row < fta_table_n_rows (st); row++) {
             guint n = fta_table_add_row (t);
             FtaValue *dst = g_ptr_array_index (t->rows, n);
-            const FtaValue *sv = g_ptr_array_index (st->rows, row);
             for (guint c = 0; c < st->columns->len; c++) {
-                dst[c] = sv[c];
-                if (!sv[c].is_null && sv[c].s)
-                    dst[c].s = g_string_chunk_insert (t->strings, sv[c].s);
+                const FtaValue *sv = fta_table_cell (st, row, c);
+                dst[c] = *sv;
+                if (!sv->is_null && sv->s)
+                    dst[c].s = g_string_chunk_insert (t->strings, sv->s);
             }
         }
     }
@@ -224,7 +249,7 @@ fta_table_add_column (FtaTable *t, const char *name, FtaColumnType type,
                       gboolean key)
 {
     /* Columns are fixed once rows exist: rows are arrays of n_columns. */
-    g_return_val_if_fail (t->rows->len == 0, 0);
+    g_return_val_if_fail (t->rows->len == 0 && !t->refs, 0);
     FtaColumn c = {
         .name = g_string_chunk_insert_const (t->strings, name),
         .type = type,
@@ -349,71 +374,198 @@ table_dist_cell (FtaDist *d, FtaFieldKind kind, FtaValue *v)
     }
 }
 
+/* Column CS's cell of ROW (a struct) as a table holds it, in *OUT.  A
+ * string may point into the struct (*STABLE TRUE: a FTA_FIELD_STRING or
+ * FTA_FIELD_CHARS field, as long-lived as the struct) or into *SCRATCH
+ * (made on first need), not yet checked for UTF-8. */
+static void
+spec_cell (const FtaColumnSpec *cs, gconstpointer row, gconstpointer data, GString **scratch,
+           FtaValue *out, gboolean *stable)
+{
+    const char *f = (const char *) row + cs->offset;
+    gboolean double_field = cs->field == FTA_FIELD_DOUBLE || cs->field == FTA_FIELD_OPT_DOUBLE;
+    FtaValue v = { .is_null = TRUE };
+    *stable = FALSE;
+    if (cs->get) {
+        if (!*scratch)
+            *scratch = g_string_sized_new (64);
+        g_string_truncate (*scratch, 0);
+        cs->get (row, data, &v, *scratch);
+    } else {
+        v.is_null = FALSE;
+        *stable = TRUE;
+        switch (cs->field) {
+        case FTA_FIELD_INT32: v.i = *(const gint32 *) f; break;
+        case FTA_FIELD_UINT32: v.i = *(const guint32 *) f; break;
+        case FTA_FIELD_INT64: v.i = *(const gint64 *) f; break;
+        case FTA_FIELD_UINT64: v.i = (gint64) *(const guint64 *) f; break;
+        case FTA_FIELD_DOUBLE: v.d = *(const double *) f; break;
+        case FTA_FIELD_STRING: v.s = *(const char *const *) f; break;
+        case FTA_FIELD_CHARS: v.s = f; break;
+        case FTA_FIELD_ID32:
+            v.i = *(const gint32 *) f;
+            v.is_null = v.i < 0;
+            break;
+        case FTA_FIELD_OPT_INT64:
+            v.i = *(const gint64 *) f;
+            v.is_null = v.i < 0;
+            break;
+        case FTA_FIELD_OPT_DOUBLE:
+            v.d = *(const double *) f;
+            v.is_null = isnan (v.d);
+            break;
+        case FTA_FIELD_DIST_COUNT:
+        case FTA_FIELD_DIST_SUM:
+        case FTA_FIELD_DIST_AVG:
+        case FTA_FIELD_DIST_P50:
+        case FTA_FIELD_DIST_P99:
+        case FTA_FIELD_DIST_MAX:
+            table_dist_cell (*(FtaDist *const *) f, cs->field, &v);
+            break;
+        case FTA_FIELD_NONE: v.is_null = TRUE; break;
+        }
+        if (v.s == NULL && (cs->field == FTA_FIELD_STRING))
+            v.is_null = TRUE;
+    }
+    *out = (FtaValue) { .is_null = TRUE };
+    if (v.is_null)
+        return;
+    if (cs->type == FTA_COL_STRING) {
+        if (v.s) {
+            out->is_null = FALSE;
+            out->s = v.s;
+        }
+    } else if (cs->type == FTA_COL_PERCENT) {
+        out->is_null = FALSE;
+        out->d = cs->get || double_field ? v.d : (double) v.i;
+    } else {
+        out->is_null = FALSE;
+        out->i = double_field && !cs->get ? (gint64) v.d : v.i;
+    }
+}
+
 guint
 fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
                         gconstpointer data)
 {
     g_return_val_if_fail (spec->n_columns == t->columns->len, 0);
     guint r = fta_table_add_row (t);
-    const char *base = row;
     GString *scratch = NULL;
     for (guint i = 0; i < spec->n_columns; i++) {
         const FtaColumnSpec *cs = &spec->columns[i];
-        const char *f = base + cs->offset;
-        gboolean double_field = cs->field == FTA_FIELD_DOUBLE || cs->field == FTA_FIELD_OPT_DOUBLE;
-        FtaValue v = { .is_null = TRUE };
-        if (cs->get) {
-            if (!scratch)
-                scratch = g_string_sized_new (64);
-            g_string_truncate (scratch, 0);
-            cs->get (row, data, &v, scratch);
-        } else {
-            v.is_null = FALSE;
-            switch (cs->field) {
-            case FTA_FIELD_INT32: v.i = *(const gint32 *) f; break;
-            case FTA_FIELD_UINT32: v.i = *(const guint32 *) f; break;
-            case FTA_FIELD_INT64: v.i = *(const gint64 *) f; break;
-            case FTA_FIELD_UINT64: v.i = (gint64) *(const guint64 *) f; break;
-            case FTA_FIELD_DOUBLE: v.d = *(const double *) f; break;
-            case FTA_FIELD_STRING: v.s = *(const char *const *) f; break;
-            case FTA_FIELD_CHARS: v.s = f; break;
-            case FTA_FIELD_ID32:
-                v.i = *(const gint32 *) f;
-                v.is_null = v.i < 0;
-                break;
-            case FTA_FIELD_OPT_INT64:
-                v.i = *(const gint64 *) f;
-                v.is_null = v.i < 0;
-                break;
-            case FTA_FIELD_OPT_DOUBLE:
-                v.d = *(const double *) f;
-                v.is_null = isnan (v.d);
-                break;
-            case FTA_FIELD_DIST_COUNT:
-            case FTA_FIELD_DIST_SUM:
-            case FTA_FIELD_DIST_AVG:
-            case FTA_FIELD_DIST_P50:
-            case FTA_FIELD_DIST_P99:
-            case FTA_FIELD_DIST_MAX:
-                table_dist_cell (*(FtaDist *const *) f, cs->field, &v);
-                break;
-            case FTA_FIELD_NONE: v.is_null = TRUE; break;
-            }
-            if (v.s == NULL && (cs->field == FTA_FIELD_STRING))
-                v.is_null = TRUE;
-        }
+        FtaValue v;
+        gboolean stable;
+        spec_cell (cs, row, data, &scratch, &v, &stable);
         if (v.is_null)
             continue;
         if (cs->type == FTA_COL_STRING)
             fta_table_set_string (t, r, i, v.s);
         else if (cs->type == FTA_COL_PERCENT)
-            fta_table_set_double (t, r, i, cs->get || double_field ? v.d : (double) v.i);
+            fta_table_set_double (t, r, i, v.d);
         else
-            fta_table_set_int (t, r, i, double_field && !cs->get ? (gint64) v.d : v.i);
+            fta_table_set_int (t, r, i, v.i);
     }
     if (scratch)
         g_string_free (scratch, TRUE);
     return r;
+}
+
+/* Rows by reference become rows of cells: before anything changes a row,
+ * and for plugins of ABI 1.19 and older (the cells they are given stay
+ * valid as long as the table). */
+static void
+table_settle (FtaTable *t)
+{
+    if (!t->refs)
+        return;
+    GPtrArray *refs = t->refs;
+    t->refs = NULL;
+    g_clear_pointer (&t->ring, g_free);
+    g_clear_pointer (&t->ring_row, g_free);
+    g_clear_pointer (&t->ring_filled, g_free);
+    for (guint i = 0; i < refs->len; i++)
+        fta_table_add_row_from (t, t->spec, g_ptr_array_index (refs, i), t->spec_data);
+    g_ptr_array_free (refs, TRUE);
+}
+
+void
+fta_results_settle (FtaResults *r)
+{
+    for (guint i = 0; i < r->tables->len; i++)
+        table_settle (g_ptr_array_index (r->tables, i));
+}
+
+guint
+fta_table_add_row_ref (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
+                       gconstpointer data)
+{
+    g_return_val_if_fail (spec->n_columns == t->columns->len, 0);
+    if (t->rows->len || (t->refs && (t->spec != spec || t->spec_data != data))) {
+        table_settle (t);
+        return fta_table_add_row_from (t, spec, row, data);
+    }
+    if (!t->refs) {
+        t->refs = g_ptr_array_new ();
+        t->spec = spec;
+        t->spec_data = data;
+    }
+    g_ptr_array_add (t->refs, (gpointer) row);
+    return t->refs->len - 1;
+}
+
+/* The cell of a row by reference as a table of cells would hold it: a
+ * string valid UTF-8 and as long-lived as the table. */
+static void
+ref_value (FtaTable *t, gconstpointer row, guint col, FtaValue *v)
+{
+    const FtaColumnSpec *cs = &t->spec->columns[col];
+    gboolean stable;
+    spec_cell (cs, row, t->spec_data, &t->scratch, v, &stable);
+    if (v->is_null || cs->type != FTA_COL_STRING)
+        return;
+    if (g_utf8_validate (v->s, -1, NULL)) {
+        if (!stable)
+            v->s = g_string_chunk_insert_const (t->strings, v->s);
+    } else {
+        char *valid = g_utf8_make_valid (v->s, -1);
+        v->s = g_string_chunk_insert_const (t->strings, valid);
+        g_free (valid);
+    }
+}
+
+/* A cell of a row by reference, read into the ring of the rows read last
+ * (the oldest row read gives its slot to a new one): valid until REF_RING
+ * other rows of the table are read. */
+static const FtaValue *
+ref_cell (FtaTable *t, guint row, guint col)
+{
+    guint nc = t->columns->len;
+    if (!t->ring) {
+        t->ring = g_new (FtaValue, (gsize) REF_RING * nc);
+        t->ring_row = g_new (guint, REF_RING);
+        t->ring_filled = g_new0 (guint64, REF_RING);
+        for (guint i = 0; i < REF_RING; i++)
+            t->ring_row[i] = G_MAXUINT;
+        t->ring_next = 0;
+    }
+    /* a row whose index entry another row took is read again into a
+     * slot of its own: the cells given out before stay where they are */
+    guint8 *at = &t->ring_index[row % G_N_ELEMENTS (t->ring_index)];
+    guint slot = *at ? *at - 1u : G_MAXUINT;
+    if (slot == G_MAXUINT || t->ring_row[slot] != row) {
+        slot = t->ring_next;
+        t->ring_next = (t->ring_next + 1) % REF_RING;
+        t->ring_row[slot] = row;
+        t->ring_filled[slot] = 0;
+        *at = (guint8) (slot + 1);
+    }
+    FtaValue *cells = t->ring + (gsize) slot * nc;
+    guint64 bit = col < 64 ? (guint64) 1 << col : 0;
+    if (!(t->ring_filled[slot] & bit)) {
+        ref_value (t, g_ptr_array_index (t->refs, row), col, &cells[col]);
+        t->ring_filled[slot] |= bit;
+    }
+    return &cells[col];
 }
 
 void
@@ -490,6 +642,7 @@ fta_column_display_name (const FtaColumn *c)
 guint
 fta_table_add_row (FtaTable *t)
 {
+    table_settle (t);
     gsize n = t->columns->len ? t->columns->len : 1;
     if (t->n_free < n) {
         t->slab_rows = CLAMP (t->slab_rows * 2, 16, SLAB_MAX_ROWS);
@@ -510,6 +663,7 @@ fta_table_add_row (FtaTable *t)
 static FtaValue *
 cell (FtaTable *t, guint row, guint col)
 {
+    table_settle (t);
     g_return_val_if_fail (row < t->rows->len && col < t->columns->len, NULL);
     FtaValue *r = g_ptr_array_index (t->rows, row);
     return &r[col];
@@ -584,12 +738,75 @@ row_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
     return s->desc ? -c : c;
 }
 
+/* A row by reference's sort key: its cell of the column, its place. */
+typedef struct {
+    union {
+        gint64 i;
+        double d;
+        const char *s;
+    };
+    guint32 row;
+    gboolean is_null;
+} RefKey;
+
+static int
+ref_key_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+    const SortSpec *s = data;
+    const RefKey *a = pa, *b = pb;
+    int c;
+    if (a->is_null || b->is_null)
+        c = (int) b->is_null - (int) a->is_null;
+    else if (s->type == FTA_COL_STRING)
+        c = g_strcmp0 (a->s, b->s);
+    else if (s->type == FTA_COL_PERCENT)
+        c = (a->d > b->d) - (a->d < b->d);
+    else
+        c = (a->i > b->i) - (a->i < b->i);
+    if (s->desc)
+        c = -c;
+    /* ties keep the order they had, as the stable sort of cells does */
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static void
+ref_sort (FtaTable *t, const SortSpec *s)
+{
+    guint n = t->refs->len;
+    RefKey *keys = g_new (RefKey, n);
+    for (guint r = 0; r < n; r++) {
+        FtaValue v;
+        ref_value (t, g_ptr_array_index (t->refs, r), s->col, &v);
+        keys[r].is_null = v.is_null;
+        keys[r].row = r;
+        if (s->type == FTA_COL_STRING)
+            keys[r].s = v.s;
+        else if (s->type == FTA_COL_PERCENT)
+            keys[r].d = v.d;
+        else
+            keys[r].i = v.i;
+    }
+    g_qsort_with_data (keys, (gint) n, sizeof *keys, ref_key_cmp, (gpointer) s);
+    gpointer *old = g_memdup2 (t->refs->pdata, (gsize) n * sizeof (gpointer));
+    for (guint r = 0; r < n; r++)
+        t->refs->pdata[r] = old[keys[r].row];
+    g_free (old);
+    g_free (keys);
+    for (guint i = 0; t->ring_row && i < REF_RING; i++)
+        t->ring_row[i] = G_MAXUINT;
+    memset (t->ring_index, 0, sizeof t->ring_index);
+}
+
 void
 fta_table_sort (FtaTable *t, guint col, gboolean descending)
 {
     g_return_if_fail (col < t->columns->len);
     SortSpec s = { col, g_array_index (t->columns, FtaColumn, col).type,
                    descending };
+    if (t->refs) {
+        ref_sort (t, &s);
+        return;
+    }
     /* g_ptr_array_sort_with_data is a stable merge sort. */
     g_ptr_array_sort_with_data (t->rows, row_cmp, &s);
 }
@@ -742,7 +959,7 @@ gboolean fta_table_is_series (const FtaTable *t) { return t->series; }
 gint64 fta_table_window_ns (const FtaTable *t) { return t->window_ns; }
 gint64 fta_table_start_ns (const FtaTable *t) { return t->start_ns; }
 guint fta_table_n_columns (const FtaTable *t) { return t->columns->len; }
-guint fta_table_n_rows (const FtaTable *t) { return t->rows->len; }
+guint fta_table_n_rows (const FtaTable *t) { return t->refs ? t->refs->len : t->rows->len; }
 
 const FtaColumn *
 fta_table_column (const FtaTable *t, guint col)
@@ -763,8 +980,10 @@ fta_table_column_index (const FtaTable *t, const char *name)
 const FtaValue *
 fta_table_cell (const FtaTable *t, guint row, guint col)
 {
-    if (row >= t->rows->len || col >= t->columns->len)
+    if (row >= fta_table_n_rows (t) || col >= t->columns->len)
         return NULL;
+    if (t->refs)
+        return ref_cell ((FtaTable *) t, row, col);
     const FtaValue *r = g_ptr_array_index (t->rows, row);
     return &r[col];
 }

@@ -199,11 +199,91 @@ test_spec_dist (void)
     fta_results_free (r);
 }
 
+/* Rows by reference (ABI 1.20): the cells are read from the structs when
+ * asked for, with the values the structs hold then; sorted as rows of
+ * cells are; copies once a cell is set; and the same through a copy of
+ * the results and through settling. */
+static void
+test_spec_ref (void)
+{
+    FtaResults *r = fta_results_new ();
+    FtaTable *t = fta_results_add_table_spec (r, "my", &spec);
+    /* 100 rows: more than the cells a table keeps at once.  Run times
+     * 0, 30, 60, ... modulo 600: rows 20 apart tie. */
+    Row *rows = g_new0 (Row, 100);
+    for (guint i = 0; i < 100; i++) {
+        rows[i] = (Row) { (gint32) (1000 + i), i % 2, (gint64) ((i * 30) % 600), i, i / 4.0,
+                          i % 3 ? "a" : NULL, "" };
+        g_snprintf (rows[i].comm, sizeof rows[i].comm, "task-%u", i);
+        g_assert_cmpuint (fta_table_add_row_ref (t, &spec, &rows[i], marker), ==, i);
+    }
+    g_assert_cmpuint (fta_table_n_rows (t), ==, 100);
+    /* read when asked for: a change to the struct before shows */
+    rows[7].count = 77;
+    for (guint i = 0; i < 100; i++) {
+        g_assert_cmpint (fta_table_cell (t, i, 0)->i, ==, 1000 + i);
+        g_assert_cmpint (fta_table_cell (t, i, 5)->i, ==, i == 7 ? 77 : i);
+        g_assert_cmpfloat (fta_table_cell (t, i, 6)->d, ==, i / 4.0);
+        g_assert_cmpint (fta_table_cell (t, i, 7)->i, ==, 2 * ((i * 30) % 600));
+        g_assert_true (fta_table_cell (t, i, 3)->is_null == (i % 3 == 0));
+        char *label = g_strdup_printf ("task-%u/%u", i, 1000 + i);
+        g_assert_cmpstr (fta_table_cell (t, i, 8)->s, ==, label);
+        g_free (label);
+    }
+    /* the cells of a row stay while fewer than FTA_TABLE_ROWS_KEPT other
+     * rows are read */
+    const FtaValue *first = fta_table_cell (t, 0, 2);
+    for (guint i = 1; i < FTA_TABLE_ROWS_KEPT; i++)
+        g_assert_nonnull (fta_table_cell (t, i, 2));
+    g_assert_cmpstr (first->s, ==, "task-0");
+
+    /* the order of a stable sort of the same values */
+    fta_table_sort_by (t, "pid", TRUE);
+    fta_table_sort_by (t, "run_ns", FALSE);
+    gint64 prev_run = -1, prev_pid = G_MAXINT64;
+    for (guint i = 0; i < 100; i++) {
+        gint64 run = fta_table_cell (t, i, 4)->i, pid = fta_table_cell (t, i, 0)->i;
+        g_assert_cmpint (run, >=, prev_run);
+        if (run == prev_run)
+            g_assert_cmpint (pid, <, prev_pid);
+        prev_run = run;
+        prev_pid = pid;
+    }
+    /* run 0: rows 0, 20, 40, 60 and 80, by pid descending */
+    g_assert_cmpint (fta_table_cell (t, 0, 0)->i, ==, 1080);
+    g_assert_cmpint (fta_table_cell (t, 4, 0)->i, ==, 1000);
+
+    /* a copy holds its own cells */
+    FtaResults *c = fta_results_copy (r);
+    const FtaTable *ct = fta_results_table (c, 0);
+    g_assert_cmpuint (fta_table_n_rows (ct), ==, 100);
+    for (guint i = 0; i < 100; i++)
+        for (guint col = 0; col < G_N_ELEMENTS (columns); col++) {
+            const FtaValue *a = fta_table_cell (t, i, col), *b = fta_table_cell (ct, i, col);
+            g_assert_true (a->is_null == b->is_null);
+            if (!a->is_null && columns[col].type == FTA_COL_STRING)
+                g_assert_cmpstr (a->s, ==, b->s);
+            else if (!a->is_null)
+                g_assert_true (a->i == b->i && a->d == b->d);
+        }
+
+    /* a cell set makes copies of the rows: the structs may go */
+    fta_table_set_int (t, 0, 5, 5);
+    memset (rows, 0, 100 * sizeof *rows);
+    g_free (rows);
+    g_assert_cmpint (fta_table_cell (t, 0, 5)->i, ==, 5);
+    g_assert_cmpstr (fta_table_cell (t, 1, 2)->s, ==, fta_table_cell (ct, 1, 2)->s);
+    g_assert_cmpint (fta_table_cell (t, 99, 0)->i, ==, fta_table_cell (ct, 99, 0)->i);
+    fta_results_free (c);
+    fta_results_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/results/table-spec", test_spec);
     g_test_add_func ("/results/table-spec-dist", test_spec_dist);
+    g_test_add_func ("/results/table-spec-ref", test_spec_ref);
     return g_test_run ();
 }

@@ -37,7 +37,9 @@
  * fta_context_task_seq and fta_context_task_other_comms; 1.17: the events
  * a table needs, fta_table_set_needs; 1.18: FTA_TABLE_SPEC,
  * fta_table_sort_by and fta_table_set_title; 1.19:
- * FTA_SPAN_HOLDERS_INFERRED).  The core reads a field only
+ * FTA_SPAN_HOLDERS_INFERRED; 1.20: rows read from the analyzer's
+ * structs, fta_table_add_row_ref, and the cells of such rows valid only
+ * while few other rows are read).  The core reads a field only
  * from plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -82,7 +84,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 19
+#define FTA_PLUGIN_ABI_MINOR 20
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

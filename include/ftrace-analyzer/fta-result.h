@@ -262,6 +262,16 @@ FtaTable *fta_results_add_series_spec (FtaResults *r, const char *plugin,
  * made from; returns the row's index. */
 guint fta_table_add_row_from (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
                               gconstpointer data);
+/* The same without copying (ABI 1.20): the row is read from ROW through
+ * SPEC when a sink asks for its cells, so a table of a row per task costs
+ * a pointer per row, not its cells.  ROW, DATA, SPEC and what their
+ * fields and callbacks read must stay valid and unchanged until the
+ * results are rendered (the analyzer's destroy comes after that): the
+ * structs of an FtaTasks, a static spec.  A table takes rows of one kind:
+ * a row added otherwise, a cell set, or another SPEC or DATA, turns the
+ * rows it has into copies first. */
+guint fta_table_add_row_ref (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
+                             gconstpointer data);
 
 FtaFinding *fta_results_add_finding (FtaResults *r, FtaSeverity severity,
                                      const char *code, const char *title,
@@ -299,7 +309,14 @@ const FtaColumn *fta_table_column (const FtaTable *t, guint col);
 /* -1 when absent */
 int fta_table_column_index (const FtaTable *t, const char *name);
 guint fta_table_n_rows (const FtaTable *t);
+/* A cell of a table.  For a plugin of ABI 1.20 or later, a cell of a row
+ * added by fta_table_add_row_ref is read when asked for and stays valid
+ * only while fewer than FTA_TABLE_ROWS_KEPT other rows of the table are
+ * read (its strings as long as the table): copy what you keep longer.
+ * Other cells, and every cell a plugin of an earlier ABI reads, stay
+ * valid as long as the results. */
 const FtaValue *fta_table_cell (const FtaTable *t, guint row, guint col);
+#define FTA_TABLE_ROWS_KEPT 64
 
 const char *fta_column_type_name (FtaColumnType type);
 /* What a column's cells are shown in (ABI 1.5): its display unit for a

@@ -41,6 +41,7 @@ typedef struct {
      * keep that order. */
     FtaTasks *tasks;
     GHashTable *comms; /* comm (owned) -> SwitchComm*, owned */
+    struct _SwitchCommRow *comm_rows; /* switch.comms' rows, owned */
 } Switch;
 
 static void
@@ -195,7 +196,7 @@ static const FtaTableSpec switch_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Context switches per task", switch_task_columns);
 
 /* A comm as its row of switch.comms shows it. */
-typedef struct {
+typedef struct _SwitchCommRow {
     const char *comm;
     SwitchComm c;
 } SwitchCommRow;
@@ -232,7 +233,7 @@ switch_finish (void *self, FtaResults *r)
         k->other_comms = k->id != FTA_TASK_NONE ? fta_context_task_other_comms (s->ctx, k->id)
                                                 : NULL;
         reused |= k->task_seq > 0;
-        fta_table_add_row_from (t, &switch_tasks_spec, k, NULL);
+        fta_table_add_row_ref (t, &switch_tasks_spec, k, NULL);
     }
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (switch_task_columns) - 2, 0);
@@ -246,10 +247,12 @@ switch_finish (void *self, FtaResults *r)
     fta_table_set_needs (c, "sched_switch");
     GHashTableIter it;
     gpointer key, v;
+    guint n = 0;
+    s->comm_rows = g_new (SwitchCommRow, g_hash_table_size (s->comms));
     g_hash_table_iter_init (&it, s->comms);
     while (g_hash_table_iter_next (&it, &key, &v)) {
-        SwitchCommRow row = { key, *(SwitchComm *) v };
-        fta_table_add_row_from (c, &switch_comms_spec, &row, NULL);
+        s->comm_rows[n] = (SwitchCommRow) { key, *(SwitchComm *) v };
+        fta_table_add_row_ref (c, &switch_comms_spec, &s->comm_rows[n++], NULL);
     }
     fta_table_sort_by (c, "comm", FALSE);
     fta_table_sort_by (c, "sched_in", TRUE);
@@ -261,6 +264,7 @@ switch_destroy (void *self)
     Switch *s = self;
     fta_tasks_free (s->tasks);
     g_hash_table_destroy (s->comms);
+    g_free (s->comm_rows);
     g_free (s);
 }
 

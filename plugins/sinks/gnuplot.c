@@ -536,10 +536,12 @@ gp_is_heatmap (const FtaTable *t, guint *c_key, guint *c_pct)
                 k = (int) c;
         if (k < 0)
             return FALSE;
-        GHashTable *seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+        /* the values copied: a cell may not outlive the next rows read */
+        GHashTable *seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
         for (guint r = 0; r < fta_table_n_rows (t) && g_hash_table_size (seen) <= GP_MAX_LINES;
              r++)
-            g_hash_table_add (seen, (gpointer) &fta_table_cell (t, r, (guint) k)->i);
+            g_hash_table_add (seen, g_memdup2 (&fta_table_cell (t, r, (guint) k)->i,
+                                               sizeof (gint64)));
         gboolean many = g_hash_table_size (seen) > GP_MAX_LINES;
         g_hash_table_destroy (seen);
         if (!many)
