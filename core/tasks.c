@@ -11,6 +11,9 @@
 
 /* Idle tasks of CPUs below this have a slot by CPU number. */
 #define TASKS_IDLE_CPUS 4096
+/* States are cut from blocks of this many, in order of creation: no
+ * allocation of its own, nor a pointer in a list, per task. */
+#define TASKS_BLOCK 1024
 
 struct _FtaTasks {
     gsize size;
@@ -20,7 +23,9 @@ struct _FtaTasks {
     GPtrArray *idle;    /* CPU -> state of its idle task */
     GHashTable *other;  /* &key -> state: pids without a task id, idle tasks
                            of other CPUs; created on first need */
-    GPtrArray *all;     /* every state, owned, in order of creation */
+    GPtrArray *blocks;  /* TASKS_BLOCK states each, owned: every state in
+                           order of creation */
+    guint n;            /* states created */
 };
 
 FtaTasks *
@@ -32,7 +37,7 @@ fta_tasks_new (gsize state_size, FtaTaskInit init, GDestroyNotify clear)
     ts->clear = clear;
     ts->by_task = g_ptr_array_new ();
     ts->idle = g_ptr_array_new ();
-    ts->all = g_ptr_array_new ();
+    ts->blocks = g_ptr_array_new_with_free_func (g_free);
     return ts;
 }
 
@@ -47,8 +52,11 @@ tasks_key (gint32 pid, gint32 cpu)
 static gpointer
 tasks_create (FtaTasks *ts, gint32 pid)
 {
-    gpointer state = g_malloc0 (ts->size);
-    g_ptr_array_add (ts->all, state);
+    if (ts->n % TASKS_BLOCK == 0)
+        g_ptr_array_add (ts->blocks, g_malloc0 (ts->size * TASKS_BLOCK));
+    gpointer state = (char *) g_ptr_array_index (ts->blocks, ts->n / TASKS_BLOCK)
+                     + ts->size * (ts->n % TASKS_BLOCK);
+    ts->n++;
     if (ts->init)
         ts->init (state, pid);
     return state;
@@ -117,13 +125,15 @@ fta_tasks_get (FtaTasks *ts, guint32 task, gint32 pid, gint32 cpu)
 guint
 fta_tasks_count (const FtaTasks *ts)
 {
-    return ts->all->len;
+    return ts->n;
 }
 
 gpointer
 fta_tasks_nth (const FtaTasks *ts, guint i)
 {
-    return i < ts->all->len ? g_ptr_array_index (ts->all, i) : NULL;
+    if (i >= ts->n)
+        return NULL;
+    return (char *) g_ptr_array_index (ts->blocks, i / TASKS_BLOCK) + ts->size * (i % TASKS_BLOCK);
 }
 
 void
@@ -131,13 +141,9 @@ fta_tasks_free (FtaTasks *ts)
 {
     if (!ts)
         return;
-    for (guint i = 0; i < ts->all->len; i++) {
-        gpointer state = g_ptr_array_index (ts->all, i);
-        if (ts->clear)
-            ts->clear (state);
-        g_free (state);
-    }
-    g_ptr_array_free (ts->all, TRUE);
+    for (guint i = 0; ts->clear && i < ts->n; i++)
+        ts->clear (fta_tasks_nth (ts, i));
+    g_ptr_array_free (ts->blocks, TRUE);
     g_ptr_array_free (ts->by_task, TRUE);
     g_ptr_array_free (ts->idle, TRUE);
     if (ts->other)
