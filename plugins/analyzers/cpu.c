@@ -115,6 +115,7 @@ typedef struct {
      * first event's), below which no time is counted; else G_MININT64. */
     gboolean whole;
     gint64 floor;
+    struct _CpuTaskRow *task_rows; /* cpu.task_cpus' rows, owned */
 } Cpu;
 
 static void
@@ -647,7 +648,7 @@ static const FtaTableSpec cpu_cpus_spec = FTA_TABLE_SPEC ("cpus", "Where each CP
                                                            cpu_cpu_columns);
 
 /* A task on one CPU as its row of cpu.task_cpus shows it. */
-typedef struct {
+typedef struct _CpuTaskRow {
     gint32 pid;
     const char *comm;
     gint32 cpu;
@@ -690,16 +691,20 @@ cpu_task_table (Cpu *s, FtaResults *r)
     }
     /* tasks by total run time, each task's CPUs by run time */
     g_ptr_array_sort (rows, cpu_task_cmp);
+    /* the table reads its rows from here, until the results are rendered */
+    s->task_rows = g_new (CpuTaskRow, rows->len ? rows->len : 1);
     for (guint i = 0; i < rows->len; i++) {
         CpuTaskCpu *k = g_ptr_array_index (rows, i);
         gint64 tot = k->task->total_ns;
         /* the comm the model saw last, as switch.tasks shows it */
         const char *comm = fta_context_task_comm (s->ctx, k->task->id);
-        CpuTaskRow row = { k->task->pid, comm ? comm : k->comm, k->cpu, k->run_ns,
-                           tot > 0 ? cpu_pct (k->run_ns, tot) : NAN,
-                           k->task->pid > 0 ? fta_context_task_seq (s->ctx, k->task->id) : 0 };
-        reused |= row.task_seq > 0;
-        fta_table_add_row_from (t, &cpu_task_spec, &row, NULL);
+        CpuTaskRow *row = &s->task_rows[i];
+        *row = (CpuTaskRow) { k->task->pid, comm ? comm : k->comm, k->cpu, k->run_ns,
+                              tot > 0 ? cpu_pct (k->run_ns, tot) : NAN,
+                              k->task->pid > 0 ? fta_context_task_seq (s->ctx, k->task->id)
+                                               : 0 };
+        reused |= row->task_seq > 0;
+        fta_table_add_row_ref (t, &cpu_task_spec, row, NULL);
     }
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (cpu_task_columns) - 1, 0);
@@ -765,6 +770,7 @@ cpu_destroy (void *self)
     Cpu *s = self;
     g_ptr_array_free (s->cpus, TRUE);
     fta_tasks_free (s->tasks);
+    g_free (s->task_rows);
     g_free (s);
 }
 

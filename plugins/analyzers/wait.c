@@ -16,6 +16,7 @@
 #define WAIT_KEY_IDLE 1u
 
 typedef struct {
+    guint key;  /* see above */
     gint32 pid; /* 0 idle, -1 unknown */
     char comm[FTA_COMM_LEN];
     gint64 ns;
@@ -29,8 +30,21 @@ typedef struct {
     guint64 waits, preempted;
     gint64 runnable_ns, held_ns, idle_ns, unknown_ns, run_ns;
     gint64 inferred_ns; /* of runnable_ns: waits the trace does not show whole */
-    GHashTable *holders; /* key (see above) -> WaitHolder* (owned) */
+    /* its holders in order of first sight, owned: most tasks have a few,
+     * found by a look down the array; a hash of keys to their index + 1
+     * once there are more than WAIT_SCAN */
+    WaitHolder *holders;
+    guint n_holders, cap_holders;
+    GHashTable *holder_index;
+    /* filled by finish for its row of wait.tasks, which reads it until
+     * the results are rendered */
+    const WaitHolder *top; /* its largest holder, NULL none */
+    const char *top_comm;
+    gint64 top_ns;         /* -1: none */
+    guint32 task_seq;      /* which task of its pid */
 } WaitTask;
+
+#define WAIT_SCAN 8
 
 typedef struct {
     const FtaContext *ctx;
@@ -38,6 +52,7 @@ typedef struct {
     double contention_pct, contention_capacity_pct;
     gint64 contention_min_ns;
     FtaTasks *tasks;  /* WaitTask per task that waited or ran */
+    struct _WaitHolderRow *holder_rows; /* wait.holders' rows, owned */
 } Wait;
 
 static void
@@ -45,13 +60,15 @@ wait_task_init (gpointer state, gint32 pid)
 {
     WaitTask *t = state;
     t->pid = pid;
-    t->holders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
 static void
 wait_task_clear (gpointer state)
 {
-    g_hash_table_destroy (((WaitTask *) state)->holders);
+    WaitTask *t = state;
+    g_free (t->holders);
+    if (t->holder_index)
+        g_hash_table_destroy (t->holder_index);
 }
 
 static void *
@@ -87,6 +104,7 @@ wait_destroy (void *self)
 {
     Wait *w = self;
     fta_tasks_free (w->tasks);
+    g_free (w->holder_rows);
     g_free (w);
 }
 
@@ -94,13 +112,35 @@ static WaitHolder *
 wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
 {
     guint key = pid < 0 ? WAIT_KEY_UNKNOWN : pid == 0 ? WAIT_KEY_IDLE : task + 2;
-    WaitHolder *h = g_hash_table_lookup (t->holders, GUINT_TO_POINTER (key));
+    WaitHolder *h = NULL;
+    if (t->holder_index) {
+        guint i = GPOINTER_TO_UINT (g_hash_table_lookup (t->holder_index, GUINT_TO_POINTER (key)));
+        h = i ? &t->holders[i - 1] : NULL;
+    } else {
+        for (guint i = 0; i < t->n_holders && !h; i++)
+            if (t->holders[i].key == key)
+                h = &t->holders[i];
+    }
     if (!h) {
-        h = g_new0 (WaitHolder, 1);
+        if (t->n_holders == t->cap_holders) {
+            t->cap_holders = t->cap_holders ? t->cap_holders * 2 : 1;
+            t->holders = g_renew (WaitHolder, t->holders, t->cap_holders);
+        }
+        h = &t->holders[t->n_holders++];
+        memset (h, 0, sizeof *h);
+        h->key = key;
         h->pid = pid < 0 ? -1 : pid;
         g_strlcpy (h->comm, pid < 0 ? "<unknown>" : pid == 0 ? "<idle>" : comm ? comm : "",
                    FTA_COMM_LEN);
-        g_hash_table_insert (t->holders, GUINT_TO_POINTER (key), h);
+        if (!t->holder_index && t->n_holders > WAIT_SCAN) {
+            t->holder_index = g_hash_table_new (g_direct_hash, g_direct_equal);
+            for (guint i = 0; i + 1 < t->n_holders; i++)
+                g_hash_table_insert (t->holder_index, GUINT_TO_POINTER (t->holders[i].key),
+                                     GUINT_TO_POINTER (i + 1));
+        }
+        if (t->holder_index)
+            g_hash_table_insert (t->holder_index, GUINT_TO_POINTER (key),
+                                 GUINT_TO_POINTER (t->n_holders));
     } else if (pid > 0 && comm && comm[0]) {
         memcpy (h->comm, comm, FTA_COMM_LEN); /* the latest name */
     }
@@ -153,7 +193,9 @@ wait_holder_cmp (gconstpointer a, gconstpointer b)
         return (x->ns < y->ns) - (x->ns > y->ns);
     if (x->preemptions != y->preemptions)
         return (x->preemptions < y->preemptions) - (x->preemptions > y->preemptions);
-    return (x->pid > y->pid) - (x->pid < y->pid);
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->key > y->key) - (x->key < y->key); /* a pid's tasks */
 }
 
 static int
@@ -169,12 +211,9 @@ wait_task_cmp (gconstpointer a, gconstpointer b)
 static GPtrArray *
 wait_sorted_holders (const WaitTask *t)
 {
-    GPtrArray *a = g_ptr_array_new ();
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init (&it, t->holders);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-        g_ptr_array_add (a, v);
+    GPtrArray *a = g_ptr_array_sized_new (t->n_holders);
+    for (guint i = 0; i < t->n_holders; i++)
+        g_ptr_array_add (a, &t->holders[i]);
     g_ptr_array_sort (a, wait_holder_cmp);
     return a;
 }
@@ -344,36 +383,28 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
 
 /* --- the tables' columns -------------------------------------------------------- */
 
-/* A task as its row of wait.tasks shows it. */
-typedef struct {
-    WaitTask t;
-    const WaitHolder *top; /* its largest holder, NULL none */
-    const char *top_comm;
-    gint64 top_ns;         /* -1: none */
-    guint32 task_seq;      /* which task of its pid */
-} WaitTaskRow;
-
-#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitTaskRow, member)
+/* A task's row of wait.tasks is its WaitTask. */
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitTask, member)
 
 /* the largest holder's pid: -1 (unknown) is a value, no holder none */
 static void
 wait_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    const WaitTaskRow *r = row;
+    const WaitTask *r = row;
     (void) data, (void) scratch;
     v->is_null = r->top == NULL;
     v->i = r->top ? r->top->pid : 0;
 }
 
 static const FtaColumnSpec wait_task_columns[] = {
-    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, t.pid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, t.comm) },
-    { "waits", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, t.waits) },
-    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, t.preempted) },
-    { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.runnable_ns) },
-    { "held_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.held_ns) },
-    { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.idle_ns) },
-    { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, t.unknown_ns) },
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "waits", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, waits) },
+    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, preempted) },
+    { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, runnable_ns) },
+    { "held_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, held_ns) },
+    { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, idle_ns) },
+    { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, unknown_ns) },
     { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
     { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
     { "top_holder_ns", FTA_COL_DURATION, TASK (FTA_FIELD_OPT_INT64, top_ns) },
@@ -384,7 +415,7 @@ static const FtaTableSpec wait_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Time waiting for a CPU, by what the CPU did meanwhile", wait_task_columns);
 
 /* One of a task's holders as its row of wait.holders shows it. */
-typedef struct {
+typedef struct _WaitHolderRow {
     gint32 pid;
     const char *comm;
     WaitHolder h;
@@ -424,25 +455,39 @@ wait_finish (void *self, FtaResults *r)
     fta_table_set_needs (tt, "sched_switch");
     fta_table_set_needs (ht, "sched_switch");
     gboolean reused = FALSE;
+    /* the tables read their rows from the tasks and from here, until the
+     * results are rendered */
+    gsize n_rows = 0;
+    for (guint i = 0; i < tasks->len; i++) {
+        const WaitTask *t = g_ptr_array_index (tasks, i);
+        n_rows += w->holders_per_task ? MIN (t->n_holders, (guint64) w->holders_per_task)
+                                      : t->n_holders;
+    }
+    w->holder_rows = g_new (WaitHolderRow, MAX (n_rows, 1));
+    WaitHolderRow *hr = w->holder_rows;
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         GPtrArray *hs = wait_sorted_holders (t);
         guint32 seq = t->task != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, t->task) : 0;
         reused |= seq > 0;
-        WaitTaskRow row = { *t, NULL, NULL, -1, seq };
+        t->task_seq = seq;
+        t->top = NULL;
+        t->top_comm = NULL;
+        t->top_ns = -1;
         if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
-            row.top = g_ptr_array_index (hs, 0);
-            row.top_comm = row.top->comm;
-            row.top_ns = row.top->ns;
+            t->top = g_ptr_array_index (hs, 0);
+            t->top_comm = t->top->comm;
+            t->top_ns = t->top->ns;
         }
-        fta_table_add_row_from (tt, &wait_tasks_spec, &row, NULL);
+        fta_table_add_row_ref (tt, &wait_tasks_spec, t, NULL);
         for (guint j = 0; j < hs->len; j++) {
             if (w->holders_per_task && j >= w->holders_per_task)
                 break;
             WaitHolder *h = g_ptr_array_index (hs, j);
-            WaitHolderRow hr = { t->pid, t->comm, *h,
-                                 t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0, seq };
-            fta_table_add_row_from (ht, &wait_holders_spec, &hr, NULL);
+            *hr = (WaitHolderRow) { t->pid, t->comm, *h,
+                                    t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0,
+                                    seq };
+            fta_table_add_row_ref (ht, &wait_holders_spec, hr++, NULL);
         }
         g_ptr_array_free (hs, TRUE);
     }
