@@ -51,6 +51,9 @@ typedef struct {
     gint64 run_ns;
 } TaskComm;
 
+/* A task as the model knows it: a few hundred thousand of them on a
+ * fork-heavy host, so its fields ordered to leave few holes, and the
+ * comms beyond the first apart. */
 typedef struct {
     gint32 pid;
     guint32 id;
@@ -58,34 +61,40 @@ typedef struct {
     gint32 cpu;
     guint8 state;
     guint8 reason;     /* FtaRunnableReason while RUNNABLE */
-    gboolean has_waking;
+    guint8 has_waking;
+    guint8 n_comms;
     guint32 prev_state;
     gint64 since;
     gint64 waking_ts;  /* pending (WAITING) or of the current RUNNABLE */
     gint32 waker_pid;
     guint32 waker_id;
     gint32 waker_cpu;
-    gint64 last_wakeup;
-    char comm[FTA_COMM_LEN];
-    char waker_comm[FTA_COMM_LEN];
     /* wait attribution: the CPU whose queue it is on (-1: none), its
      * index in that Cpu.queue, time charged up to; the holders so far */
     gint32 q_cpu;
+    gint64 last_wakeup;
+    char comm[FTA_COMM_LEN];
+    char waker_comm[FTA_COMM_LEN];
     guint q_index;
-    gint64 q_mark;
     gint32 preempted_by_pid;
+    gint64 q_mark;
     guint32 preempted_by_task;
+    guint last_hold; /* index of the holder charged last */
     FtaHolder *hold;
     guint n_hold, cap_hold;
-    guint last_hold; /* index of the holder charged last */
     gboolean hold_inferred; /* the queue's CPU broke its switch chain meanwhile */
-    /* the comms it ran under (the first TASK_COMMS), with the run time;
+    /* the comms it ran under (the first TASK_COMMS), with the run time:
+     * the first here, the others in more (owned, NULL until a second);
      * the run before comm_mark is charged already (an exec in a run) */
-    TaskComm comms[TASK_COMMS];
-    guint n_comms;
+    TaskComm comm0;
+    TaskComm *more;
     gint64 comm_mark;
     char *other_comms; /* after finish: the others, ", "-separated, owned */
 } Task;
+
+/* Tasks are cut from blocks of this many: no allocation of its own per
+ * task. */
+#define TASK_BLOCK 1024
 
 typedef struct {
     gint32 cur_pid;     /* -1 unknown */
@@ -110,7 +119,10 @@ struct _FtaModel {
     GArray *pids;         /* id -> gint32 pid */
     GArray *seqs;         /* id -> guint32: which task of its pid, from 0 */
     GByteArray *lives;    /* id -> LIFE_* flags */
-    GPtrArray *tasks;     /* id -> Task* (owned), NULL until modelled */
+    GPtrArray *tasks;     /* id -> Task* (in task_blocks), NULL until
+                             modelled */
+    GPtrArray *task_blocks; /* TASK_BLOCK Tasks each, owned */
+    guint n_task_cut;     /* Tasks cut from them */
     GArray *cpus;      /* Cpu */
     guint32 replaced;     /* the task a new one's pid named before, set
                              by task_id_new for the event being fed */
@@ -152,7 +164,8 @@ fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
     m->pids = g_array_new (FALSE, FALSE, sizeof (gint32));
     m->seqs = g_array_new (FALSE, FALSE, sizeof (guint32));
     m->lives = g_byte_array_new ();
-    m->tasks = g_ptr_array_new_with_free_func (g_free);
+    m->tasks = g_ptr_array_new ();
+    m->task_blocks = g_ptr_array_new_with_free_func (g_free);
     m->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
     m->replaced = FTA_TASK_NONE;
     m->q = quality;
@@ -183,10 +196,12 @@ fta_model_free (FtaModel *m)
         Task *t = g_ptr_array_index (m->tasks, i);
         if (t) {
             g_free (t->hold);
+            g_free (t->more);
             g_free (t->other_comms);
         }
     }
     g_ptr_array_free (m->tasks, TRUE);
+    g_ptr_array_free (m->task_blocks, TRUE);
     for (guint i = 0; i < m->cpus->len; i++)
         g_ptr_array_free (g_array_index (m->cpus, Cpu, i).queue, TRUE);
     g_array_free (m->cpus, TRUE);
@@ -272,7 +287,11 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
 {
     Task *t = g_ptr_array_index (m->tasks, id);
     if (G_UNLIKELY (!t)) {
-        t = g_new0 (Task, 1);
+        if (m->n_task_cut % TASK_BLOCK == 0)
+            g_ptr_array_add (m->task_blocks, g_new0 (Task, TASK_BLOCK));
+        t = (Task *) g_ptr_array_index (m->task_blocks, m->n_task_cut / TASK_BLOCK)
+            + m->n_task_cut % TASK_BLOCK;
+        m->n_task_cut++;
         t->pid = g_array_index (m->pids, gint32, id);
         t->id = id;
         t->tgid = m->tgid_of ? m->tgid_of (m->tgid_data, t->pid) : -1;
@@ -506,21 +525,30 @@ waiting_state (guint32 prev_state)
     return FTA_TASK_OTHER;
 }
 
+/* T's Ith comm, I < n_comms. */
+static inline TaskComm *
+task_comm_at (Task *t, guint i)
+{
+    return i ? &t->more[i - 1] : &t->comm0;
+}
+
 /* T ran D ns under its current comm. */
 static void
 task_ran (Task *t, gint64 d)
 {
     guint i = 0;
-    while (i < t->n_comms && strncmp (t->comms[i].comm, t->comm, FTA_COMM_LEN) != 0)
+    while (i < t->n_comms && strncmp (task_comm_at (t, i)->comm, t->comm, FTA_COMM_LEN) != 0)
         i++;
     if (i == t->n_comms) {
         if (i == TASK_COMMS)
             return; /* a fifth name: not a candidate for the row's */
-        memcpy (t->comms[i].comm, t->comm, FTA_COMM_LEN);
-        t->comms[i].run_ns = 0;
+        if (i == 1)
+            t->more = g_new (TaskComm, TASK_COMMS - 1);
+        memcpy (task_comm_at (t, i)->comm, t->comm, FTA_COMM_LEN);
+        task_comm_at (t, i)->run_ns = 0;
         t->n_comms++;
     }
-    t->comms[i].run_ns += d;
+    task_comm_at (t, i)->run_ns += d;
 }
 
 /* The name of T's rows: the comm it ran under longest (the later one of
@@ -530,19 +558,20 @@ task_settle_name (Task *t)
 {
     gint best = -1;
     for (guint i = 0; i < t->n_comms; i++)
-        if (t->comms[i].comm[0] && (best < 0 || t->comms[i].run_ns >= t->comms[best].run_ns))
+        if (task_comm_at (t, i)->comm[0]
+            && (best < 0 || task_comm_at (t, i)->run_ns >= task_comm_at (t, (guint) best)->run_ns))
             best = (gint) i;
     if (best < 0)
         return;
-    memcpy (t->comm, t->comms[best].comm, FTA_COMM_LEN);
+    memcpy (t->comm, task_comm_at (t, (guint) best)->comm, FTA_COMM_LEN);
     g_free (t->other_comms);
     t->other_comms = NULL;
     if (t->n_comms < 2)
         return;
     GString *o = g_string_new (NULL);
     for (guint i = 0; i < t->n_comms; i++)
-        if ((gint) i != best && t->comms[i].comm[0])
-            g_string_append_printf (o, "%s%s", o->len ? ", " : "", t->comms[i].comm);
+        if ((gint) i != best && task_comm_at (t, i)->comm[0])
+            g_string_append_printf (o, "%s%s", o->len ? ", " : "", task_comm_at (t, i)->comm);
     t->other_comms = g_string_free (o, o->len == 0);
 }
 
