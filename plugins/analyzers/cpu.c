@@ -442,7 +442,7 @@ cpu_task_cpu (Cpu *s, const FtaSpan *sp)
             return &k->cpus[i];
         }
     if (k->n_cpus == k->cap_cpus) {
-        k->cap_cpus = k->cap_cpus ? 2 * k->cap_cpus : 2;
+        k->cap_cpus = k->cap_cpus ? 2 * k->cap_cpus : 1; /* most tasks run on one */
         k->cpus = g_renew (CpuTaskCpu, k->cpus, k->cap_cpus);
     }
     CpuTaskCpu *t = &k->cpus[k->n_cpus];

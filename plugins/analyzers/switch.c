@@ -9,9 +9,16 @@
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
 
+/* A comm's counts, and its row of switch.comms.  The comm comes first:
+ * the record is its own key in Switch.comms. */
 typedef struct {
+    char comm[FTA_COMM_LEN];
     guint64 sched_in, switch_out;
 } SwitchComm;
+
+/* SwitchComms are cut from blocks of this many: a comm costs no
+ * allocation of its own (a fork-heavy host may name as many as tasks). */
+#define SWITCH_COMM_BLOCK 1024
 
 typedef struct {
     gint32 pid;
@@ -40,8 +47,9 @@ typedef struct {
      * order of first sight: the idle rows (all pid 0) tie in the sort and
      * keep that order. */
     FtaTasks *tasks;
-    GHashTable *comms; /* comm (owned) -> SwitchComm*, owned */
-    struct _SwitchCommRow *comm_rows; /* switch.comms' rows, owned */
+    GHashTable *comms;     /* the set of SwitchComm*, found by comm */
+    GPtrArray *comm_blocks; /* SWITCH_COMM_BLOCK SwitchComms each, owned */
+    guint n_comms;
 } Switch;
 
 static void
@@ -70,7 +78,8 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
     s->tasks = fta_tasks_new (sizeof (SwitchTask), switch_task_init, NULL);
-    s->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    s->comms = g_hash_table_new (g_str_hash, g_str_equal);
+    s->comm_blocks = g_ptr_array_new_with_free_func (g_free);
     return s;
 }
 
@@ -79,8 +88,13 @@ switch_comm (Switch *s, const char *comm)
 {
     SwitchComm *c = g_hash_table_lookup (s->comms, comm);
     if (!c) {
-        c = g_new0 (SwitchComm, 1);
-        g_hash_table_insert (s->comms, g_strdup (comm), c);
+        if (s->n_comms % SWITCH_COMM_BLOCK == 0)
+            g_ptr_array_add (s->comm_blocks, g_new0 (SwitchComm, SWITCH_COMM_BLOCK));
+        c = (SwitchComm *) g_ptr_array_index (s->comm_blocks, s->n_comms / SWITCH_COMM_BLOCK)
+            + s->n_comms % SWITCH_COMM_BLOCK;
+        s->n_comms++;
+        g_strlcpy (c->comm, comm, FTA_COMM_LEN);
+        g_hash_table_add (s->comms, c);
     }
     return c;
 }
@@ -195,18 +209,12 @@ static const FtaColumnSpec switch_task_columns[] = {
 static const FtaTableSpec switch_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Context switches per task", switch_task_columns);
 
-/* A comm as its row of switch.comms shows it. */
-typedef struct _SwitchCommRow {
-    const char *comm;
-    SwitchComm c;
-} SwitchCommRow;
-
-#define COMM(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SwitchCommRow, member)
+#define COMM(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SwitchComm, member)
 
 static const FtaColumnSpec switch_comm_columns[] = {
-    { "comm", FTA_COL_STRING, TRUE, COMM (FTA_FIELD_STRING, comm) },
-    { "sched_in", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, c.sched_in) },
-    { "switch_out", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, c.switch_out) },
+    { "comm", FTA_COL_STRING, TRUE, COMM (FTA_FIELD_CHARS, comm) },
+    { "sched_in", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, sched_in) },
+    { "switch_out", FTA_COL_COUNT, COMM (FTA_FIELD_UINT64, switch_out) },
 };
 static const FtaTableSpec switch_comms_spec = FTA_TABLE_SPEC (
     "comms", "Context switches per comm", switch_comm_columns);
@@ -245,15 +253,12 @@ switch_finish (void *self, FtaResults *r)
         return;
     FtaTable *c = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
     fta_table_set_needs (c, "sched_switch");
-    GHashTableIter it;
-    gpointer key, v;
-    guint n = 0;
-    s->comm_rows = g_new (SwitchCommRow, g_hash_table_size (s->comms));
-    g_hash_table_iter_init (&it, s->comms);
-    while (g_hash_table_iter_next (&it, &key, &v)) {
-        s->comm_rows[n] = (SwitchCommRow) { key, *(SwitchComm *) v };
-        fta_table_add_row_ref (c, &switch_comms_spec, &s->comm_rows[n++], NULL);
-    }
+    for (guint i = 0; i < s->n_comms; i++)
+        fta_table_add_row_ref (c, &switch_comms_spec,
+                               (SwitchComm *) g_ptr_array_index (s->comm_blocks,
+                                                                 i / SWITCH_COMM_BLOCK)
+                                   + i % SWITCH_COMM_BLOCK,
+                               NULL);
     fta_table_sort_by (c, "comm", FALSE);
     fta_table_sort_by (c, "sched_in", TRUE);
 }
@@ -264,7 +269,7 @@ switch_destroy (void *self)
     Switch *s = self;
     fta_tasks_free (s->tasks);
     g_hash_table_destroy (s->comms);
-    g_free (s->comm_rows);
+    g_ptr_array_free (s->comm_blocks, TRUE);
     g_free (s);
 }
 
