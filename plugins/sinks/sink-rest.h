@@ -229,7 +229,17 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
         g_hash_table_iter_init (&it, count);
         while (g_hash_table_iter_next (&it, &key, &value))
             by[k++] = (SinkRestComm) { key, GPOINTER_TO_UINT (value) };
-        qsort (by, nk, sizeof *by, sink_rest_cmp_comm);
+        /* only the first SINK_REST_COMMS are shown: picked in order, not
+         * a sort of every comm (as many as tasks on a fork-heavy host) */
+        for (guint i = 0; i < MIN (nk, (guint) SINK_REST_COMMS); i++) {
+            guint best = i;
+            for (guint j = i + 1; j < nk; j++)
+                if (sink_rest_cmp_comm (&by[j], &by[best]) < 0)
+                    best = j;
+            SinkRestComm tmp = by[i];
+            by[i] = by[best];
+            by[best] = tmp;
+        }
         /* as many comms as fit, the most frequent first */
         gsize base = s->len;
         for (guint shown = MIN (nk, (guint) SINK_REST_COMMS);; shown--) {
