@@ -190,7 +190,8 @@ struct _FtaTraceDat {
     guint n_workers;
     gboolean threaded;
     gboolean direct;   /* the CPU data is read from map */
-    gboolean render;   /* event text is rendered (a tep per thread) */
+    gboolean render;   /* every line is rendered: a tep per thread */
+    GMutex tep_lock;   /* field text rendered with the shared tep */
     const guint8 *map;
     gsize map_len;
     guint page_size;
@@ -667,8 +668,15 @@ decode (Worker *w, Block *b, gint32 cpu, struct tep_record *r)
                     && (guint32) ev->u.softirq.vec >= 10))
             && (t->field_types & (G_GUINT64_CONSTANT (1) << ds->type))) {
             /* no typed fields (or a softirq vector without a name): the
-             * plugins read the field text, as the kernel's format prints it */
+             * plugins read the field text, as the kernel's format prints it.
+             * libtraceevent's lookups cache in the tep: one thread at a
+             * time on a shared one */
+            gboolean shared = !w->top && t->threaded;
+            if (shared)
+                g_mutex_lock (&t->tep_lock);
             render_info (w, r);
+            if (shared)
+                g_mutex_unlock (&t->tep_lock);
             g_string_append_len (b->arena, w->seq.buffer, w->seq.len);
             it->fields_len = w->seq.len;
         }
@@ -1377,8 +1385,9 @@ direct_setup (FtaTraceDat *t, guint64 file_size)
 }
 
 /* Workers with a handle of their own (reading through libtracecmd, or
- * rendering text) are limited by the size of the file; the others share
- * the opening handle's tep, whose cmdline lookups only read once primed. */
+ * rendering whole lines) are limited by the size of the file; the others
+ * share the opening handle's tep, whose cmdline lookups only read once
+ * primed (its field text is rendered under tep_lock). */
 static void
 setup_streams (FtaTraceDat *t, guint workers, guint64 file_size)
 {
@@ -1422,6 +1431,7 @@ fta_tracedat_open (const char *path, const char *buffer, FtaParser *names, guint
     t->buffer_index = -1;
     t->lost_name_id = fta_parser_intern (names, "[lost events]");
     g_mutex_init (&t->lock);
+    g_mutex_init (&t->tep_lock);
     g_cond_init (&t->produced);
     g_cond_init (&t->consumed);
 
@@ -1539,7 +1549,7 @@ fta_tracedat_open (const char *path, const char *buffer, FtaParser *names, guint
     t->block_items = CLAMP (65536 / MAX (cpus, 1u), BLOCK_ITEMS_MIN, BLOCK_ITEMS_MAX);
     for (guint c = 0; c < cpus; c++)
         t->streams[c].cpu = (gint32) c;
-    t->render = (text & FTA_TRACEDAT_LINES) || ((text & FTA_TRACEDAT_FIELDS) && field_types);
+    t->render = (text & FTA_TRACEDAT_LINES) != 0;
     if (!direct_setup (t, (guint64) st.st_size)) {
         /* FTA_TRACEDAT_READER=direct: the tests' way to know which reader ran */
         const char *want = g_getenv ("FTA_TRACEDAT_READER");
@@ -1618,6 +1628,7 @@ fta_tracedat_close (FtaTraceDat *t)
     g_free (t->version);
     g_free (t->compression);
     g_mutex_clear (&t->lock);
+    g_mutex_clear (&t->tep_lock);
     g_cond_clear (&t->produced);
     g_cond_clear (&t->consumed);
     g_free (t);

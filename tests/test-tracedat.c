@@ -627,17 +627,22 @@ test_corpus (gconstpointer scenario)
                          counts_value (text, "event_lines", 1));
         g_hash_table_destroy (want);
         g_free (text);
-        /* uncompressed, read from the file itself: the same */
+        /* uncompressed, read from the file itself: the same, with one
+         * decoding thread and with three sharing the file's tep */
         char *name = g_strdup_printf ("%s-none.dat", s);
         char *none = uncompressed_copy (dat, name);
-        if (none) {
+        for (int j = 2; none && j <= 4; j += 2) {
+            char jobs[8];
+            g_snprintf (jobs, sizeof jobs, "-j%d", j);
+            const char *jargs[] = { jobs, NULL };
             g_setenv ("FTA_TRACEDAT_READER", "direct", TRUE);
-            JsonParser *n = analyze (none, NULL);
+            JsonParser *n = analyze (none, jargs);
             g_unsetenv ("FTA_TRACEDAT_READER");
             assert_same_analysis (n, t, name);
             g_object_unref (n);
-            g_unlink (none);
         }
+        if (none)
+            g_unlink (none);
         g_free (none);
         g_free (name);
         g_object_unref (d);
