@@ -82,6 +82,9 @@ struct tep_record *tracecmd_read_cpu_last (struct tracecmd_input *handle, int cp
  * of the file is read from a zeroed copy. */
 #define PAGE_SLACK 64
 #define PAGE_COMMIT_MASK ((1u << 27) - 1)
+/* The mapped pages a stream has read are let go of every this many bytes:
+ * what the reading keeps resident stays small whatever the file's size. */
+#define RELEASE_BYTES (4u << 20)
 
 /* One field of a record: where, how wide, signed; dynamic strings
  * (__data_loc, __rel_loc) hold a 32-bit offset/length word. */
@@ -143,6 +146,7 @@ typedef struct {
     /* read from the mapped file: pages [page, end) (file offsets) */
     struct kbuffer *kbuf;
     guint64 page, end;
+    guint64 released;       /* the file below this was read and let go of */
     const guint8 *page_ptr; /* the loaded page; NULL: load the next one */
     guint8 *copy;           /* a zeroed copy of a page near the end of the file */
     struct tep_record *pending; /* read through libtracecmd: its first record */
@@ -195,6 +199,7 @@ struct _FtaTraceDat {
     const guint8 *map;
     gsize map_len;
     guint page_size;
+    guint sys_page;    /* the machine's page size, for madvise */
     guint page_hdr;    /* bytes before a page's data: 8 + the commit word */
     gboolean page_swap;
     GMutex lock;
@@ -736,6 +741,15 @@ next_direct (FtaTraceDat *t, Stream *s, struct tep_record *r)
         if (!s->page_ptr) {
             if (s->page >= s->end)
                 return FALSE;
+            if (s->page >= s->released + RELEASE_BYTES) {
+                /* the records are decoded into blocks: the pages behind
+                 * are not looked at again (the page cache keeps them) */
+                guint64 from = (s->released + t->sys_page - 1) & ~(guint64) (t->sys_page - 1);
+                guint64 to = s->page & ~(guint64) (t->sys_page - 1);
+                if (to > from)
+                    madvise ((void *) (t->map + from), (size_t) (to - from), MADV_DONTNEED);
+                s->released = s->page;
+            }
             s->page_ptr = page_at (t, s, s->page);
             if (!s->page_ptr) {
                 s->page = s->end;
@@ -1345,6 +1359,8 @@ direct_setup (FtaTraceDat *t, guint64 file_size)
         t->map = map;
         t->map_len = (gsize) file_size;
         t->page_size = (guint) ps;
+        long sp = sysconf (_SC_PAGESIZE);
+        t->sys_page = sp > 0 && !(sp & (sp - 1)) ? (guint) sp : 4096;
         t->page_hdr = 8 + (guint) lsize;
         t->page_swap = tep_is_file_bigendian (tep) != tep_is_local_bigendian (tep);
     }
@@ -1367,6 +1383,7 @@ direct_setup (FtaTraceDat *t, guint64 file_size)
                 s->page = first->offset & ~(guint64) (t->page_size - 1);
                 s->end = (last->offset & ~(guint64) (t->page_size - 1)) + t->page_size;
                 s->page_ptr = NULL;
+                s->released = s->page;
             }
             tracecmd_free_record (last);
             tracecmd_free_record (first);
