@@ -775,6 +775,15 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
     c->cur_task = sw->next_task;
 }
 
+/* T, waiting to run per the model, is woken: the kernel wakes only a
+ * task that is not runnable, so T ran and slept meanwhile and the trace
+ * lacks those switches: its wait is the model's inference. */
+static void
+task_switches_missed (Task *t)
+{
+    t->hold_inferred = TRUE;
+}
+
 static void
 on_waking (FtaModel *m, const FtaEvent *ev)
 {
@@ -782,6 +791,8 @@ on_waking (FtaModel *m, const FtaEvent *ev)
     if (w->pid == 0)
         return;
     Task *t = get_task_id (m, w->task, w->comm);
+    if (t->state == MS_RUNNABLE)
+        task_switches_missed (t);
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE || t->has_waking)
         return;
     t->has_waking = TRUE;
@@ -805,6 +816,8 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
     Task *t = get_task_id (m, w->task, w->comm);
     gint64 ts = m->now;
     t->last_wakeup = ts;
+    if (t->state == MS_RUNNABLE)
+        task_switches_missed (t);
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE) {
         t->has_waking = FALSE;
         return;

@@ -1018,6 +1018,34 @@ test_filtered_trace (void)
     g_object_unref (pc);
 }
 
+/* The qemu recording cut to the lines naming one vCPU thread: every
+ * switch of that vCPU is kept, and the chains of its CPUs stay whole
+ * where pairs of other tasks' switches went.  The other tasks, woken
+ * while the model still has them waiting, have waits the trace does not
+ * show: no harm claimed for them.  The vCPU's own waits are whole: its
+ * steal is still a finding above info. */
+static void
+test_filtered_vcpu (void)
+{
+    g_autofree char *full = fta_test_corpus_text (tmpdir, "qemu_tcg");
+    g_autofree char *cut = g_build_filename (tmpdir, "vcpu1-only.txt", NULL);
+    g_autofree char *cmd = g_strdup_printf ("grep 'CPU 1/TCG' '%s' > '%s'", full, cut);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    JsonParser *p = fta_test_analyze (tmpdir, NULL, cut, NULL);
+    JsonObject *doc = fta_test_root (p);
+    JsonObject *f = fta_test_finding (doc, "wait.contention");
+    g_assert_nonnull (f);
+    g_assert_cmpstr (finding_severity (f), ==, "info");
+    g_assert_true (json_object_has_member (json_object_get_object_member (f, "evidence"),
+                                           "inferred_wait"));
+    f = fta_test_finding (doc, "kvm.vcpu-steal");
+    g_assert_nonnull (f);
+    g_assert_cmpstr (finding_severity (f), !=, "info");
+    g_object_unref (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1027,6 +1055,7 @@ main (int argc, char **argv)
     tmpdir = g_dir_make_tmp ("fta-wait-XXXXXX", NULL);
     g_assert_nonnull (tmpdir);
     g_test_add_func ("/wait/filtered-trace", test_filtered_trace);
+    g_test_add_func ("/wait/filtered-vcpu", test_filtered_vcpu);
     GPtrArray *texts = fta_test_corpus_texts (tmpdir);
     for (guint i = 0; i < texts->len; i++) {
         const char *p = g_ptr_array_index (texts, i);

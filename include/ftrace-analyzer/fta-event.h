@@ -234,10 +234,12 @@ typedef enum {
     /* --end cut the span: end_ns is the end of the reported window, not a
      * transition. */
     FTA_SPAN_CLIPPED_END = 1u << 4,
-    /* A Runnable span during which the switches of the CPU it waited on
-     * were not all recorded (a switch-in or switch-out the model had to
-     * infer there): the holders' times are the model's inference, not
-     * what the trace shows (ABI 1.19). */
+    /* A Runnable span during which switches were not recorded: of the
+     * CPU it waited on (a switch-in or switch-out the model had to infer
+     * there), or of the task itself (it was woken while the model believed
+     * it waiting to run, which the kernel never does).  The wait and its
+     * holders are the model's inference, not what the trace shows (ABI
+     * 1.19). */
     FTA_SPAN_HOLDERS_INFERRED = 1u << 5,
 } FtaSpanFlags;
 

@@ -122,7 +122,8 @@ FTA_RULE (NULL, "kvm.vcpu-steal", "kvm",
           "a VM with a vCPU that waited for a CPU `steal_pct` % or more of the time it wanted "
           "to run (run + runnable), and `min_runnable_ms` or more",
           "steal_pct min_runnable_ms",
-          "warning (CPU time lost to waiting); critical at 2 × `steal_pct`",
+          "warning (CPU time lost to waiting); critical at 2 × `steal_pct`; info when no "
+          "vCPU is above the threshold in the waits the trace shows whole (not inferred)",
           "vm, each vCPU above the threshold with its wait of the time wanted, who took "
           "their CPUs; for several VMs one finding: the worst VM, their number and their "
           "vCPUs', the range of the waits, who held the CPUs across them (by program, or the "

@@ -74,6 +74,7 @@ typedef struct {
     gint32 kvm_vcpu;  /* "vcpu N" of its kvm_* events, -1 */
     guint64 preempted, migrations, waking, wakeup;
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
+    gint64 inferred_ns; /* of runnable_ns: waits whose holders the model inferred */
     guint64 *cpus;    /* bit per CPU it ran on */
     guint cpu_words;
     /* vCPU-like threads: run and runnable time per bucket of Kvm.res ns,
@@ -794,6 +795,8 @@ kvm_on_span (void *self, const FtaSpan *sp)
         break;
     case FTA_TASK_RUNNABLE:
         t->runnable_ns += d;
+        if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_HOLDERS_INFERRED))
+            t->inferred_ns += d;
         if (sp->reason == FTA_RUNNABLE_PREEMPTED)
             t->preempted_wait_ns += d;
         if (pr)
@@ -1818,6 +1821,34 @@ kvm_steal_bad (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
     return bad;
 }
 
+/* A steal finding's severity: by its worst share TOP, but info when no
+ * vCPU of BAD (its VMs' vCPUs above the threshold, KvmThread*) is above
+ * it in the waits the trace shows whole (a filtered trace, or a recorder
+ * that leaves itself out, makes the rest the model's inference). */
+static FtaSeverity
+kvm_steal_severity (const Kvm *k, GPtrArray *const *bad, guint n_bad, double top)
+{
+    for (guint b = 0; b < n_bad; b++)
+        for (guint i = 0; i < bad[b]->len; i++) {
+            const KvmThread *t = g_ptr_array_index (bad[b], i);
+            if (kvm_share (t->run_ns, t->runnable_ns - t->inferred_ns) >= k->steal_pct)
+                return top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING;
+        }
+    return FTA_SEVERITY_INFO;
+}
+
+/* The evidence of a steal finding lowered to info. */
+static void
+kvm_steal_inferred_note (FtaFinding *f, FtaSeverity sev)
+{
+    if (sev == FTA_SEVERITY_INFO)
+        fta_finding_add_evidence (
+            f, "inferred_wait",
+            "the vCPUs' waits above the threshold happened while their CPUs' switches were "
+            "not all recorded (the model inferred who ran: quality.inferred_switch_in; was "
+            "the trace filtered?): the trace does not show the harm");
+}
+
 static const char kvm_steal_advice[] =
     "Give the vCPUs CPUs of their own: pin them (libvirt <vcpupin>/virsh vcpupin, or "
     "taskset -pc on the thread ids above), keep host work off those CPUs (isolcpus= or "
@@ -1893,9 +1924,10 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad)
     if (other_vm)
         g_string_append (cause, " Other VMs' threads compete for the same CPUs "
                          "(overcommit).");
-    FtaFinding *f = fta_results_add_finding (
-        r, top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-        "kvm.vcpu-steal", title, cause->str, kvm_steal_advice);
+    FtaSeverity sev = kvm_steal_severity (k, &bad, 1, top);
+    FtaFinding *f = fta_results_add_finding (r, sev, "kvm.vcpu-steal", title, cause->str,
+                                             kvm_steal_advice);
+    kvm_steal_inferred_note (f, sev);
     /* the cost: the time the VM's vCPUs above the threshold waited */
     gint64 waited = 0;
     for (guint i = 0; i < bad->len; i++)
@@ -2103,9 +2135,14 @@ kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vc
     if (other)
         g_string_append (cause, " Other VMs' threads compete for the same CPUs "
                          "(overcommit).");
-    FtaFinding *f = fta_results_add_finding (
-        r, hi >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING,
-        "kvm.vcpu-steal", title, cause->str, kvm_steal_advice);
+    GPtrArray **bads = g_new (GPtrArray *, hit->len);
+    for (guint i = 0; i < hit->len; i++)
+        bads[i] = g_array_index (hit, KvmSteal, i).bad;
+    FtaSeverity sev = kvm_steal_severity (k, bads, hit->len, hi);
+    g_free (bads);
+    FtaFinding *f = fta_results_add_finding (r, sev, "kvm.vcpu-steal", title, cause->str,
+                                             kvm_steal_advice);
+    kvm_steal_inferred_note (f, sev);
     fta_finding_set_cost (f, waited);
     const KvmSteal *w0 = &g_array_index (hit, KvmSteal, 0);
     char *v = g_strdup_printf ("%d", w0->m->vm);
