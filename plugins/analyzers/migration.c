@@ -416,27 +416,90 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
     }
 }
 
+/* --- the tables' columns -------------------------------------------------------- */
+
+/* A task or a pair of CPUs as its row of migration.tasks or .matrix shows it. */
+typedef struct {
+    gint32 pid;
+    const char *comm;
+    gint32 from, to;
+    guint64 n;       /* migrations, or CPU changes without sched_migrate_task */
+    guint64 migrations, wake_by_waking, wake_by_wakeup, cpu_changes;
+    guint64 pingpong;
+    guint32 task_seq; /* which task of its pid */
+} MigrationRow;
+
+/* Which events the trace has: how the kinds of migration are told apart. */
+typedef struct {
+    gboolean from_events; /* sched_migrate_task */
+    gboolean by_waking;   /* sched_waking: its rule, else sched_wakeup's */
+} MigrationSource;
+
+/* The wakeup migrations, null without sched_migrate_task. */
+static void
+migration_get_wakeup (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const MigrationRow *x = row;
+    const MigrationSource *src = data;
+    (void) scratch;
+    if (!src->from_events)
+        return;
+    v->is_null = FALSE;
+    v->i = (gint64) (src->by_waking ? x->wake_by_waking : x->wake_by_wakeup);
+}
+
+/* The others: load balancing, affinity and exec moves. */
+static void
+migration_get_balance (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const MigrationRow *x = row;
+    const MigrationSource *src = data;
+    (void) scratch;
+    if (!src->from_events)
+        return;
+    v->is_null = FALSE;
+    v->i = (gint64) (x->migrations - (src->by_waking ? x->wake_by_waking : x->wake_by_wakeup));
+}
+
+#define ROW(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (MigrationRow, member)
+
+static const FtaColumnSpec migration_task_columns[] = {
+    { "pid", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, ROW (FTA_FIELD_STRING, comm) },
+    { "migrations", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, n) },
+    { "wakeup_migrations", FTA_COL_COUNT, .get = migration_get_wakeup },
+    { "balance_migrations", FTA_COL_COUNT, .get = migration_get_balance },
+    { "cpu_changes", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, cpu_changes) },
+    { "pingpong", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, pingpong) },
+    /* which task of its pid: shown when a pid names two */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, ROW (FTA_FIELD_UINT32, task_seq) },
+};
+static const FtaTableSpec migration_tasks_spec = FTA_TABLE_SPEC (
+    "tasks", "Migrations per task (sched_migrate_task)", migration_task_columns);
+
+static const FtaColumnSpec migration_matrix_columns[] = {
+    { "from_cpu", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, from) },
+    { "to_cpu", FTA_COL_INT, TRUE, ROW (FTA_FIELD_INT32, to) },
+    { "count", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, n) },
+    { "wakeup_migrations", FTA_COL_COUNT, .get = migration_get_wakeup },
+    { "balance_migrations", FTA_COL_COUNT, .get = migration_get_balance },
+    { "cpu_changes", FTA_COL_COUNT, ROW (FTA_FIELD_UINT64, cpu_changes) },
+};
+static const FtaTableSpec migration_matrix_spec = FTA_TABLE_SPEC (
+    "matrix", "Migrations by source and destination CPU", migration_matrix_columns);
+
 static void
 migration_finish (void *self, FtaResults *r)
 {
     Migration *m = self;
-    gboolean from_events = migration_trace_has (r, "sched_migrate_task");
-    gboolean by_waking = migration_trace_has (r, "sched_waking");
-    FtaTable *t = fta_results_add_table (
-        r, "migration", "tasks",
-        from_events ? "Migrations per task (sched_migrate_task)"
-                    : "Migrations per task (CPU changes between Running spans: the "
-                      "trace has no sched_migrate_task)");
-        fta_table_set_needs (t, "sched_switch|sched_migrate_task");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_n = fta_table_add_column (t, "migrations", FTA_COL_COUNT, FALSE);
-    guint c_wk = fta_table_add_column (t, "wakeup_migrations", FTA_COL_COUNT, FALSE);
-    guint c_bal = fta_table_add_column (t, "balance_migrations", FTA_COL_COUNT, FALSE);
-    guint c_chg = fta_table_add_column (t, "cpu_changes", FTA_COL_COUNT, FALSE);
-    guint c_pp = fta_table_add_column (t, "pingpong", FTA_COL_COUNT, FALSE);
-    /* which task of its pid: shown when a pid names two */
-    guint c_seq = fta_table_add_column (t, "task_seq", FTA_COL_INT, FALSE);
+    MigrationSource src = { migration_trace_has (r, "sched_migrate_task"),
+                            migration_trace_has (r, "sched_waking") };
+    gboolean from_events = src.from_events;
+    FtaTable *t = fta_results_add_table_spec (r, "migration", &migration_tasks_spec);
+    if (!from_events)
+        fta_table_set_title (t, "Migrations per task (CPU changes between Running spans: the "
+                                "trace has no sched_migrate_task)");
+    fta_table_set_needs (t, "sched_switch|sched_migrate_task");
     gboolean reused = FALSE;
 
     GPtrArray *bouncers = g_ptr_array_new ();
@@ -445,64 +508,53 @@ migration_finish (void *self, FtaResults *r)
         if ((!k->migrations && !k->cpu_changes)
             || !fta_context_task_selected (m->ctx, k->pid, k->comm))
             continue;
-        guint64 n = from_events ? k->migrations : k->cpu_changes;
-        guint64 bounces = from_events ? k->bounces_mig : k->bounces_chg;
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_pid, k->pid);
-        fta_table_set_string (t, row, c_comm, k->comm);
-        fta_table_set_int (t, row, c_n, n);
-        if (from_events) {
-            guint64 wk = by_waking ? k->wake_by_waking : k->wake_by_wakeup;
-            fta_table_set_int (t, row, c_wk, wk);
-            fta_table_set_int (t, row, c_bal, k->migrations - wk);
-        }
-        fta_table_set_int (t, row, c_chg, k->cpu_changes);
-        fta_table_set_int (t, row, c_pp, bounces);
-        guint32 seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (m->ctx, k->task) : 0;
-        fta_table_set_int (t, row, c_seq, seq);
-        reused |= seq > 0;
-        if (bounces >= m->min_bounces)
+        MigrationRow row = {
+            .pid = k->pid,
+            .comm = k->comm,
+            .n = from_events ? k->migrations : k->cpu_changes,
+            .migrations = k->migrations,
+            .wake_by_waking = k->wake_by_waking,
+            .wake_by_wakeup = k->wake_by_wakeup,
+            .cpu_changes = k->cpu_changes,
+            .pingpong = from_events ? k->bounces_mig : k->bounces_chg,
+            .task_seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (m->ctx, k->task) : 0,
+        };
+        fta_table_add_row_from (t, &migration_tasks_spec, &row, &src);
+        reused |= row.task_seq > 0;
+        if (row.pingpong >= m->min_bounces)
             g_ptr_array_add (bouncers, k);
     }
-    fta_table_set_column_rank (t, c_seq, reused ? 0 : FTA_RANK_DETAIL);
-    fta_table_sort (t, c_pid, FALSE);
-    fta_table_sort (t, c_n, TRUE);
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (migration_task_columns) - 1, 0);
+    fta_table_sort_by (t, "pid", FALSE);
+    fta_table_sort_by (t, "migrations", TRUE);
 
     if (m->matrix_table) {
-        FtaTable *x = fta_results_add_table (r, "migration", "matrix",
-                                             from_events ? "Migrations by source and "
-                                                           "destination CPU"
-                                                         : "CPU changes by source and "
-                                                           "destination CPU");
+        FtaTable *x = fta_results_add_table_spec (r, "migration", &migration_matrix_spec);
+        if (!from_events)
+            fta_table_set_title (x, "CPU changes by source and destination CPU");
         fta_table_set_needs (x, "sched_switch|sched_migrate_task");
-        guint x_from = fta_table_add_column (x, "from_cpu", FTA_COL_INT, TRUE);
-        guint x_to = fta_table_add_column (x, "to_cpu", FTA_COL_INT, TRUE);
-        guint x_n = fta_table_add_column (x, "count", FTA_COL_COUNT, FALSE);
-        guint x_wk = fta_table_add_column (x, "wakeup_migrations", FTA_COL_COUNT, FALSE);
-        guint x_bal = fta_table_add_column (x, "balance_migrations", FTA_COL_COUNT, FALSE);
-        guint x_chg = fta_table_add_column (x, "cpu_changes", FTA_COL_COUNT, FALSE);
         GHashTableIter it;
         gpointer v;
         g_hash_table_iter_init (&it, m->cells);
         while (g_hash_table_iter_next (&it, NULL, &v)) {
             MigrationCell *c = v;
-            guint64 n = from_events ? c->migrations : c->cpu_changes;
-            if (!n && !c->cpu_changes)
+            MigrationRow row = {
+                .from = c->from,
+                .to = c->to,
+                .n = from_events ? c->migrations : c->cpu_changes,
+                .migrations = c->migrations,
+                .wake_by_waking = c->wake_by_waking,
+                .wake_by_wakeup = c->wake_by_wakeup,
+                .cpu_changes = c->cpu_changes,
+            };
+            if (!row.n && !c->cpu_changes)
                 continue;
-            guint row = fta_table_add_row (x);
-            fta_table_set_int (x, row, x_from, c->from);
-            fta_table_set_int (x, row, x_to, c->to);
-            fta_table_set_int (x, row, x_n, n);
-            if (from_events) {
-                guint64 wk = by_waking ? c->wake_by_waking : c->wake_by_wakeup;
-                fta_table_set_int (x, row, x_wk, wk);
-                fta_table_set_int (x, row, x_bal, c->migrations - wk);
-            }
-            fta_table_set_int (x, row, x_chg, c->cpu_changes);
+            fta_table_add_row_from (x, &migration_matrix_spec, &row, &src);
         }
-        fta_table_sort (x, x_to, FALSE);
-        fta_table_sort (x, x_from, FALSE);
-        fta_table_sort (x, x_n, TRUE);
+        fta_table_sort_by (x, "to_cpu", FALSE);
+        fta_table_sort_by (x, "from_cpu", FALSE);
+        fta_table_sort_by (x, "count", TRUE);
     }
 
     migration_findings (m, r, bouncers, from_events);
