@@ -20,6 +20,7 @@
  * buckets, the windows.  A wide host thus costs at most TL_BUSY_BUCKETS
  * values per CPU and per task that runs all along, not TL_AUTO_BUCKETS.
  */
+#include <math.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -905,6 +906,83 @@ tl_task_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* --- the series' columns -------------------------------------------------------- */
+
+/* A window's start, seconds into the trace in text and HTML. */
+#define TL_COL_START(type)                                                             \
+    { "t_ns", FTA_COL_DURATION, TRUE, .display_unit = "s", .field = FTA_FIELD_INT64,     \
+      .offset = G_STRUCT_OFFSET (type, t_ns) }
+
+/* A window as its row of timeline.events shows it. */
+typedef struct {
+    gint64 t_ns;
+    gint64 metric[TL_N_METRICS]; /* by TlMetric */
+} TlEventsRow;
+
+#define EVENTS(m) .field = FTA_FIELD_INT64, .offset = G_STRUCT_OFFSET (TlEventsRow, metric[m])
+
+/* the metrics' columns in TlMetric's order, named as tl_metric_names */
+static const FtaColumnSpec tl_events_columns[] = {
+    TL_COL_START (TlEventsRow),
+    { "wakeups", FTA_COL_COUNT, EVENTS (TL_WAKEUPS) },
+    { "switches", FTA_COL_COUNT, EVENTS (TL_SWITCHES) },
+    { "migrations", FTA_COL_COUNT, EVENTS (TL_MIGRATIONS) },
+    { "irqs", FTA_COL_COUNT, EVENTS (TL_IRQS) },
+    { "softirqs", FTA_COL_COUNT, EVENTS (TL_SOFTIRQS) },
+};
+static const FtaTableSpec tl_events_spec = FTA_TABLE_SPEC ("events", "Events per window",
+                                                           tl_events_columns);
+
+/* A CPU in a window as its row of timeline.cpu_busy shows it. */
+typedef struct {
+    gint64 t_ns;
+    guint32 cpu;
+    double busy_pct; /* NaN: a window without length */
+    gint64 busy_ns;
+} TlBusyRow;
+
+#define BUSY(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (TlBusyRow, member)
+
+static const FtaColumnSpec tl_busy_columns[] = {
+    TL_COL_START (TlBusyRow),
+    { "cpu", FTA_COL_INT, TRUE, BUSY (FTA_FIELD_UINT32, cpu) },
+    { "busy_pct", FTA_COL_PERCENT, BUSY (FTA_FIELD_OPT_DOUBLE, busy_pct) },
+    { "busy_ns", FTA_COL_DURATION, BUSY (FTA_FIELD_INT64, busy_ns) },
+};
+static const FtaTableSpec tl_busy_spec = FTA_TABLE_SPEC ("cpu_busy", "CPU busy per window",
+                                                         tl_busy_columns);
+
+/* A task in a window as its row of timeline.tasks shows it. */
+typedef struct {
+    gint64 t_ns;
+    gint32 pid;
+    const char *comm;
+    gint64 run_ns;
+    double run_pct; /* NaN: a window without length */
+    guint32 task_seq;
+} TlTaskRow;
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (TlTaskRow, member)
+
+static const FtaColumnSpec tl_task_columns[] = {
+    TL_COL_START (TlTaskRow),
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, comm) },
+    { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
+    { "run_pct", FTA_COL_PERCENT, TASK (FTA_FIELD_OPT_DOUBLE, run_pct) },
+    /* which task of its pid (CSV, JSON and HTML) */
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
+};
+static const FtaTableSpec tl_tasks_spec = FTA_TABLE_SPEC (
+    "tasks", "Run time of the busiest tasks per window", tl_task_columns);
+
+/* NS of a window LEN long, in percent; NaN when it has no length. */
+static double
+tl_pct (gint64 ns, gint64 len)
+{
+    return len > 0 ? 100.0 * (double) ns / (double) len : NAN;
+}
+
 static void
 tl_finish (void *self, FtaResults *r)
 {
@@ -950,18 +1028,14 @@ tl_finish (void *self, FtaResults *r)
                                            "%u windows)", win, asked, TL_USER_BUCKETS)
                         : g_strdup_printf ("Events per %s window%s", win,
                                            w.waking || !wakeup ? "" : " (wakeups: sched_wakeup)");
-    FtaTable *t = fta_results_add_series (r, "timeline", "events", title, w.window, tl->t0);
+    FtaTable *t = fta_results_add_series_spec (r, "timeline", &tl_events_spec, w.window, tl->t0);
+    fta_table_set_title (t, title);
     g_free (title);
-    guint c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
-    fta_table_set_display_unit (t, c_t, "s"); /* windows' starts: seconds in */
-    guint c_m[TL_N_METRICS];
-    for (TlMetric m = 0; m < TL_N_METRICS; m++)
-        c_m[m] = fta_table_add_column (t, tl_metric_names[m], FTA_COL_COUNT, FALSE);
     for (guint i = 0; i < w.n; i++) {
-        guint row = fta_table_add_row (t);
-        fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
+        TlEventsRow row = { tl->t0 - trace_first + (gint64) i * w.window, { 0 } };
         for (TlMetric m = 0; m < TL_N_METRICS; m++)
-            fta_table_set_int (t, row, c_m[m], w.metric[m][i]);
+            row.metric[m] = w.metric[m][i];
+        fta_table_add_row_from (t, &tl_events_spec, &row, NULL);
     }
 
     /* per CPU: one row per (window, CPU), so any number of CPUs fits.  The
@@ -972,14 +1046,10 @@ tl_finish (void *self, FtaResults *r)
     g_assert (w.window % tl->bres == 0);
     guint bper = (guint) (w.window / tl->bres);
     title = g_strdup_printf ("CPU busy per %s window", win);
-    t = fta_results_add_series (r, "timeline", "cpu_busy", title, w.window, tl->t0);
+    t = fta_results_add_series_spec (r, "timeline", &tl_busy_spec, w.window, tl->t0);
+    fta_table_set_title (t, title);
     fta_table_set_needs (t, "sched_switch");
     g_free (title);
-    c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
-    fta_table_set_display_unit (t, c_t, "s");
-    guint c_cpu = fta_table_add_column (t, "cpu", FTA_COL_INT, TRUE);
-    guint c_pct = fta_table_add_column (t, "busy_pct", FTA_COL_PERCENT, FALSE);
-    guint c_busy = fta_table_add_column (t, "busy_ns", FTA_COL_DURATION, FALSE);
     for (guint i = 0; i < w.n; i++) {
         gint64 len = tl_window_len (&w, i);
         for (guint cpu = 0; cpu < tl->busy->len; cpu++) {
@@ -992,12 +1062,9 @@ tl_finish (void *self, FtaResults *r)
             if (i == w.n - 1)
                 for (guint j = (i + 1) * bper; j < b->len; j++)
                     ns += g_array_index (b, gint64, j);
-            guint row = fta_table_add_row (t);
-            fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
-            fta_table_set_int (t, row, c_cpu, cpu);
-            fta_table_set_int (t, row, c_busy, ns);
-            if (len > 0)
-                fta_table_set_double (t, row, c_pct, 100.0 * (double) ns / (double) len);
+            TlBusyRow row = { tl->t0 - trace_first + (gint64) i * w.window, cpu,
+                              tl_pct (ns, len), ns };
+            fta_table_add_row_from (t, &tl_busy_spec, &row, NULL);
         }
     }
 
@@ -1018,18 +1085,10 @@ tl_finish (void *self, FtaResults *r)
     if (top->len > tl->top_n)
         g_ptr_array_set_size (top, tl->top_n);
     title = g_strdup_printf ("Run time of the %u busiest tasks per %s window", top->len, win);
-    t = fta_results_add_series (r, "timeline", "tasks", title, w.window, tl->t0);
+    t = fta_results_add_series_spec (r, "timeline", &tl_tasks_spec, w.window, tl->t0);
+    fta_table_set_title (t, title);
     fta_table_set_needs (t, "sched_switch");
     g_free (title);
-    c_t = fta_table_add_column (t, "t_ns", FTA_COL_DURATION, TRUE);
-    fta_table_set_display_unit (t, c_t, "s");
-    guint c_pid = fta_table_add_column (t, "pid", FTA_COL_INT, TRUE);
-    guint c_comm = fta_table_add_column (t, "comm", FTA_COL_STRING, FALSE);
-    guint c_run = fta_table_add_column (t, "run_ns", FTA_COL_DURATION, FALSE);
-    guint c_rpct = fta_table_add_column (t, "run_pct", FTA_COL_PERCENT, FALSE);
-    /* which task of its pid (CSV, JSON and HTML) */
-    guint c_seq = fta_table_add_column (t, "task_seq", FTA_COL_INT, FALSE);
-    fta_table_set_column_rank (t, c_seq, FTA_RANK_DETAIL);
     guint tper = bper; /* task buckets per window */
     guint *pos = g_new0 (guint, top->len);
     for (guint i = 0; i < w.n; i++) {
@@ -1041,15 +1100,12 @@ tl_finish (void *self, FtaResults *r)
                    && (i == w.n - 1
                        || g_array_index (task->runs, TlRun, pos[k]).idx < (i + 1) * tper))
                 ns += g_array_index (task->runs, TlRun, pos[k]++).ns;
-            guint row = fta_table_add_row (t);
-            fta_table_set_int (t, row, c_t, tl->t0 - trace_first + (gint64) i * w.window);
-            fta_table_set_int (t, row, c_pid, task->pid);
-            fta_table_set_string (t, row, c_comm, task->comm);
-            fta_table_set_int (t, row, c_run, ns);
-            if (len > 0)
-                fta_table_set_double (t, row, c_rpct, 100.0 * (double) ns / (double) len);
-            guint32 seq = task->pid > 0 ? fta_context_task_seq (tl->ctx, task->task) : 0;
-            fta_table_set_int (t, row, c_seq, seq);
+            TlTaskRow row = {
+                tl->t0 - trace_first + (gint64) i * w.window, task->pid, task->comm, ns,
+                tl_pct (ns, len),
+                task->pid > 0 ? fta_context_task_seq (tl->ctx, task->task) : 0,
+            };
+            fta_table_add_row_from (t, &tl_tasks_spec, &row, NULL);
         }
     }
     g_free (pos);
