@@ -19,15 +19,6 @@ typedef struct {
     GString *tables;
 } Missing;
 
-static gboolean
-trace_has (const FtaQuality *q, const char *event)
-{
-    for (guint i = 0; i < q->event_names->len && i < q->event_counts->len; i++)
-        if (strcmp (g_ptr_array_index (q->event_names, i), event) == 0)
-            return g_array_index (q->event_counts, guint64, i) > 0;
-    return FALSE;
-}
-
 /* The tracefs directory an event the analyzers know lives in; NULL for
  * others (the note then names the event alone). */
 static const char *
@@ -155,7 +146,7 @@ fta_needs_check (const FtaEngine *e, FtaResults *r, const char *path, gboolean q
             char **alt = g_strsplit (group, "|", -1);
             gboolean have = FALSE;
             for (char **a = alt; *a && !have; a++)
-                have = trace_has (q, g_strstrip (*a));
+                have = fta_quality_event_count (q, g_strstrip (*a)) > 0;
             if (!have) {
                 Missing *m = missing_find (list, alt);
                 g_string_append_printf (m->tables, "%s%s", m->tables->len ? ", " : "",

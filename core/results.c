@@ -870,6 +870,17 @@ fta_finding_add_evidence (FtaFinding *f, const char *key, const char *value)
                      g_string_chunk_insert_const (r->strings, value ? value : ""));
 }
 
+void
+fta_finding_add_evidence_printf (FtaFinding *f, const char *key, const char *format, ...)
+{
+    va_list ap;
+    va_start (ap, format);
+    char *value = g_strdup_vprintf (format, ap);
+    va_end (ap);
+    fta_finding_add_evidence (f, key, value);
+    g_free (value);
+}
+
 guint
 fta_results_n_tables (const FtaResults *r)
 {
@@ -951,6 +962,17 @@ const FtaQuality *
 fta_results_quality (const FtaResults *r)
 {
     return r->quality;
+}
+
+guint64
+fta_quality_event_count (const FtaQuality *q, const char *event)
+{
+    if (!q || !q->event_names || !q->event_counts)
+        return 0;
+    for (guint i = 0; i < q->event_names->len && i < q->event_counts->len; i++)
+        if (strcmp (g_ptr_array_index (q->event_names, i), event) == 0)
+            return g_array_index (q->event_counts, guint64, i);
+    return 0;
 }
 
 const char *fta_table_full_name (const FtaTable *t) { return t->full_name; }

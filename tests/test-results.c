@@ -1,6 +1,7 @@
 /* test-results.c - tables declared as data: columns from a spec, rows
  * filled from structs by field and by callback, checked cell by cell
- * against the values the structs hold. */
+ * against the values the structs hold; evidence by format and event
+ * counts of the quality. */
 #include "config.h"
 
 #include <math.h>
@@ -278,6 +279,37 @@ test_spec_ref (void)
     fta_results_free (r);
 }
 
+/* Evidence made by a format reads as the same text made by hand; the
+ * count of an event is the one the quality holds, 0 for one it lacks. */
+static void
+test_evidence_and_counts (void)
+{
+    FtaResults *r = fta_results_new ();
+    FtaFinding *f = fta_results_add_finding (r, FTA_SEVERITY_INFO, "my.code", "t", "c", "a");
+    fta_finding_add_evidence_printf (f, "busy", "%.1f%% of %u CPUs", 12.34, 4u);
+    fta_finding_add_evidence_printf (f, "plain", "%s", "as is");
+    const FtaFinding *got = fta_results_finding (r, 0);
+    g_assert_cmpuint (got->evidence_values->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (got->evidence_keys, 0), ==, "busy");
+    g_assert_cmpstr (g_ptr_array_index (got->evidence_values, 0), ==, "12.3% of 4 CPUs");
+    g_assert_cmpstr (g_ptr_array_index (got->evidence_values, 1), ==, "as is");
+
+    g_assert_cmpuint (fta_quality_event_count (NULL, "sched_switch"), ==, 0);
+    FtaQuality *q = fta_results_own_quality (r);
+    static const char *const names[] = { "sched_switch", "sched_waking" };
+    static const guint64 counts[] = { 7, 0 };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+        g_ptr_array_add (q->event_names, (gpointer) names[i]);
+        g_array_append_val (q->event_counts, counts[i]);
+    }
+    g_assert_cmpuint (fta_quality_event_count (q, "sched_switch"), ==, 7);
+    g_assert_cmpuint (fta_quality_event_count (q, "sched_waking"), ==, 0);
+    g_assert_cmpuint (fta_quality_event_count (q, "sched_wakeup"), ==, 0);
+    const FtaQuality *seen = fta_results_quality (r);
+    g_assert_cmpuint (fta_quality_event_count (seen, "sched_switch"), ==, 7);
+    fta_results_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,5 +317,6 @@ main (int argc, char **argv)
     g_test_add_func ("/results/table-spec", test_spec);
     g_test_add_func ("/results/table-spec-dist", test_spec_dist);
     g_test_add_func ("/results/table-spec-ref", test_spec_ref);
+    g_test_add_func ("/results/evidence-and-counts", test_evidence_and_counts);
     return g_test_run ();
 }

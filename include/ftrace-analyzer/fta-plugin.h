@@ -39,7 +39,8 @@
  * fta_table_sort_by and fta_table_set_title; 1.19:
  * FTA_SPAN_HOLDERS_INFERRED; 1.20: rows read from the analyzer's
  * structs, fta_table_add_row_ref, and the cells of such rows valid only
- * while few other rows are read).  The core reads a field only
+ * while few other rows are read; 1.21: fta_finding_add_evidence_printf
+ * and fta_quality_event_count).  The core reads a field only
  * from plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
@@ -84,7 +85,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 20
+#define FTA_PLUGIN_ABI_MINOR 21
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {

@@ -278,6 +278,9 @@ FtaFinding *fta_results_add_finding (FtaResults *r, FtaSeverity severity,
                                      const char *cause, const char *advice);
 void fta_finding_add_evidence (FtaFinding *f, const char *key,
                                const char *value);
+/* The same with the value made by a printf FORMAT (ABI 1.21). */
+void fta_finding_add_evidence_printf (FtaFinding *f, const char *key,
+                                      const char *format, ...) G_GNUC_PRINTF (3, 4);
 /* The finding's cost in ns (ABI 1.7); negative values are taken as 0. */
 void fta_finding_set_cost (FtaFinding *f, gint64 cost_ns);
 
@@ -290,6 +293,9 @@ const FtaTable *fta_results_find_table (const FtaResults *r,
 guint fta_results_n_findings (const FtaResults *r);
 const FtaFinding *fta_results_finding (const FtaResults *r, guint i);
 const FtaQuality *fta_results_quality (const FtaResults *r);
+/* The lines of EVENT (a name as in event_names) in the whole trace, not
+ * only in the reported window; 0 for a NULL Q (ABI 1.21). */
+guint64 fta_quality_event_count (const FtaQuality *q, const char *event);
 /* The results a comparison was made from (ABI 1.8): 0 for an analysis,
  * 2 for `compare`, input 0 the baseline.  ROLE, when not NULL, gets the
  * input's part ("baseline", "problem").  Each has its own quality and

@@ -516,19 +516,6 @@ cpu_observed (const CpuCpu *c)
     return (double) c->busy + (double) c->idle;
 }
 
-static char *
-cpu_ms (gint64 ns)
-{
-    return g_strdup_printf ("%.3f ms", ns / 1e6);
-}
-
-static void
-cpu_evidence (FtaFinding *f, const char *key, char *value)
-{
-    fta_finding_add_evidence (f, key, value);
-    g_free (value);
-}
-
 /* Busiest vs idlest CPU, among CPUs observed for at least half the range. */
 static void
 cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
@@ -581,23 +568,21 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
     /* the cost: the wait on the busy CPU that the idle one could have taken */
     fta_finding_set_cost (f, waited ? MIN (hi->pressure, lo->idle) : 0);
     g_free (title);
-    cpu_evidence (f, "busiest_cpu", g_strdup_printf ("%u", hi_i));
-    cpu_evidence (f, "busiest_busy_pct", g_strdup_printf ("%.1f", hp));
-    cpu_evidence (f, "idlest_cpu", g_strdup_printf ("%u", lo_i));
-    cpu_evidence (f, "idlest_busy_pct", g_strdup_printf ("%.1f", lp));
-    cpu_evidence (f, "idlest_idle", cpu_ms (lo->idle));
-    cpu_evidence (f, "busiest_runnable_pressure", cpu_ms (hi->pressure));
-    cpu_evidence (f, "busiest_runnable_pressure_pct", g_strdup_printf ("%.1f", press));
-    if (waited && !shows) {
-        char *ms = cpu_ms (hi->busy_inferred);
-        cpu_evidence (f, "busiest_busy_inferred",
-                      g_strdup_printf ("%s of CPU %u's busy time is runs whose switch-in or "
-                                       "switch-out the trace does not have (the model inferred "
-                                       "them: quality.inferred_switch_in; was the trace "
-                                       "filtered?); what it shows is %.1f%% busy",
-                                       ms, hi_i, shown));
-        g_free (ms);
-    }
+    fta_finding_add_evidence_printf (f, "busiest_cpu", "%u", hi_i);
+    fta_finding_add_evidence_printf (f, "busiest_busy_pct", "%.1f", hp);
+    fta_finding_add_evidence_printf (f, "idlest_cpu", "%u", lo_i);
+    fta_finding_add_evidence_printf (f, "idlest_busy_pct", "%.1f", lp);
+    fta_finding_add_evidence_printf (f, "idlest_idle", "%.3f ms", lo->idle / 1e6);
+    fta_finding_add_evidence_printf (f, "busiest_runnable_pressure", "%.3f ms",
+                                     hi->pressure / 1e6);
+    fta_finding_add_evidence_printf (f, "busiest_runnable_pressure_pct", "%.1f", press);
+    if (waited && !shows)
+        fta_finding_add_evidence_printf (
+            f, "busiest_busy_inferred",
+            "%.3f ms of CPU %u's busy time is runs whose switch-in or switch-out the trace does "
+            "not have (the model inferred them: quality.inferred_switch_in; was the trace "
+            "filtered?); what it shows is %.1f%% busy",
+            hi->busy_inferred / 1e6, hi_i, shown);
 }
 
 static int

@@ -353,18 +353,6 @@ irq_on_event (void *self, const FtaEvent *ev)
     }
 }
 
-static gboolean
-irq_trace_has (const FtaResults *r, const char *event)
-{
-    const FtaQuality *q = fta_results_quality (r);
-    if (!q || !q->event_names)
-        return FALSE;
-    for (guint i = 0; i < q->event_names->len && i < q->event_counts->len; i++)
-        if (strcmp (g_ptr_array_index (q->event_names, i), event) == 0)
-            return g_array_index (q->event_counts, guint64, i) > 0;
-    return FALSE;
-}
-
 static void
 irq_names (const IrqStat *s, GString *g)
 {
@@ -650,7 +638,8 @@ irq_finish (void *self, FtaResults *r)
         q->open_at_end += c->depth;
         irq_cpu_reset (q, c, FALSE);
     }
-    gboolean raises = irq_trace_has (r, "softirq_raise");
+    const FtaQuality *quality = fta_results_quality (r);
+    gboolean raises = fta_quality_event_count (quality, "softirq_raise") > 0;
 
     for (int soft = 0; soft < 2; soft++) {
         const FtaTableSpec *spec = &irq_tables[soft];

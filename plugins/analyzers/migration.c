@@ -324,13 +324,7 @@ migration_on_span (void *self, const FtaSpan *sp)
 static gboolean
 migration_trace_has (const FtaResults *r, const char *event)
 {
-    const FtaQuality *q = fta_results_quality (r);
-    if (!q || !q->event_names)
-        return FALSE;
-    for (guint i = 0; i < q->event_names->len && i < q->event_counts->len; i++)
-        if (strcmp (g_ptr_array_index (q->event_names, i), event) == 0)
-            return g_array_index (q->event_counts, guint64, i) > 0;
-    return FALSE;
+    return fta_quality_event_count (fta_results_quality (r), event) > 0;
 }
 
 static gint
@@ -394,25 +388,20 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
     g_free (title);
     /* the cost: the time the bouncing tasks waited for a CPU */
     fta_finding_set_cost (f, waited);
-    char *v = g_strdup_printf ("%u", bouncers->len);
-    fta_finding_add_evidence (f, "tasks", v);
-    g_free (v);
-    v = g_strdup_printf ("%.1f%% of the trace (threshold %g%%)", most_pct, m->wait_pct);
-    fta_finding_add_evidence (f, "longest_wait_for_cpu", v);
-    g_free (v);
+    fta_finding_add_evidence_printf (f, "tasks", "%u", bouncers->len);
+    fta_finding_add_evidence_printf (f, "longest_wait_for_cpu",
+                                     "%.1f%% of the trace (threshold %g%%)", most_pct,
+                                     m->wait_pct);
     for (guint i = 0; i < bouncers->len && i < 5; i++) {
         MigrationTask *t = g_ptr_array_index (bouncers, i);
         MigrationMove *last = from_events ? &t->last_mig : &t->last_chg;
         char *k = g_strdup_printf ("%s[%d]", t->comm, t->pid);
-        v = g_strdup_printf ("%" G_GUINT64_FORMAT " bounces in %" G_GUINT64_FORMAT
-                             " %s, last CPU %d <-> %d",
-                             from_events ? t->bounces_mig : t->bounces_chg,
-                             from_events ? t->migrations : t->cpu_changes,
-                             from_events ? "migrations" : "CPU changes", last->from,
-                             last->to);
-        fta_finding_add_evidence (f, k, v);
+        fta_finding_add_evidence_printf (
+            f, k, "%" G_GUINT64_FORMAT " bounces in %" G_GUINT64_FORMAT " %s, last CPU %d <-> %d",
+            from_events ? t->bounces_mig : t->bounces_chg,
+            from_events ? t->migrations : t->cpu_changes,
+            from_events ? "migrations" : "CPU changes", last->from, last->to);
         g_free (k);
-        g_free (v);
     }
 }
 
@@ -458,7 +447,8 @@ migration_get_balance (gconstpointer row, gconstpointer data, FtaValue *v, GStri
     if (!src->from_events)
         return;
     v->is_null = FALSE;
-    v->i = (gint64) (x->migrations - (src->by_waking ? x->wake_by_waking : x->wake_by_wakeup));
+    guint64 wakeups = src->by_waking ? x->wake_by_waking : x->wake_by_wakeup;
+    v->i = (gint64) (x->migrations - wakeups);
 }
 
 #define ROW(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (MigrationRow, member)
@@ -517,7 +507,8 @@ migration_finish (void *self, FtaResults *r)
             .wake_by_wakeup = k->wake_by_wakeup,
             .cpu_changes = k->cpu_changes,
             .pingpong = from_events ? k->bounces_mig : k->bounces_chg,
-            .task_seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (m->ctx, k->task) : 0,
+            .task_seq =
+                k->task != FTA_TASK_NONE ? fta_context_task_seq (m->ctx, k->task) : 0,
         };
         fta_table_add_row_from (t, &migration_tasks_spec, &row, &src);
         reused |= row.task_seq > 0;

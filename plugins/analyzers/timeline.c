@@ -518,13 +518,6 @@ tl_duration (gint64 ns)
     return g_strdup_printf ("%g us", ns / 1e3);
 }
 
-static void
-tl_evidence (FtaFinding *f, const char *key, char *value)
-{
-    fta_finding_add_evidence (f, key, value);
-    g_free (value);
-}
-
 static int
 tl_cmp_i64 (const void *a, const void *b)
 {
@@ -582,11 +575,11 @@ tl_bursts (Timeline *tl, FtaResults *r, const TlWindows *w)
         g_free (code);
         g_free (title);
         g_free (at);
-        tl_evidence (f, "metric", g_strdup (tl_metric_names[m]));
-        tl_evidence (f, "window", win);
-        tl_evidence (f, "median_per_window", g_strdup_printf ("%" G_GINT64_FORMAT, median));
-        tl_evidence (f, "threshold_per_window", g_strdup_printf ("%.1f", thr));
-        tl_evidence (f, "burst_windows", g_strdup_printf ("%u of %u", n, full));
+        fta_finding_add_evidence (f, "metric", tl_metric_names[m]);
+        fta_finding_add_evidence (f, "window", win);
+        fta_finding_add_evidence_printf (f, "median_per_window", "%" G_GINT64_FORMAT, median);
+        fta_finding_add_evidence_printf (f, "threshold_per_window", "%.1f", thr);
+        fta_finding_add_evidence_printf (f, "burst_windows", "%u of %u", n, full);
         GString *list = g_string_new (NULL);
         for (guint k = 0; k < MIN (n, 5u); k++) {
             char *t = tl_seconds (tl->t0 + (gint64) top[k] * w->window);
@@ -594,7 +587,9 @@ tl_bursts (Timeline *tl, FtaResults *r, const TlWindows *w)
                                     w->metric[m][top[k]]);
             g_free (t);
         }
-        tl_evidence (f, "largest", g_string_free (list, FALSE));
+        fta_finding_add_evidence (f, "largest", list->str);
+        g_string_free (list, TRUE);
+        g_free (win);
     }
     g_free (sorted);
 }
@@ -705,23 +700,25 @@ tl_trends (Timeline *tl, FtaResults *r, const TlWindows *w, guint bper)
                 cost += MAX (s->v[i] - (gint64) MAX (start, 0), 0);
             fta_finding_set_cost (f, cost);
         }
-        tl_evidence (f, "metric", g_strdup (s->name));
-        tl_evidence (f, "window", g_strdup (win));
-        tl_evidence (f, "windows", g_strdup_printf ("%u", full));
-        tl_evidence (f, "start_per_window", g_strdup (from));
-        tl_evidence (f, "end_per_window", g_strdup (to));
-        tl_evidence (f, "rise", g_strdup (rise));
-        tl_evidence (f, "slope_per_window",
-                     s->time ? g_strdup_printf ("%.3f ms", slope / 1e6)
-                             : g_strdup_printf ("%.2f", slope));
-        tl_evidence (f, "r2", g_strdup_printf ("%.3f", r2));
+        fta_finding_add_evidence (f, "metric", s->name);
+        fta_finding_add_evidence (f, "window", win);
+        fta_finding_add_evidence_printf (f, "windows", "%u", full);
+        fta_finding_add_evidence (f, "start_per_window", from);
+        fta_finding_add_evidence (f, "end_per_window", to);
+        fta_finding_add_evidence (f, "rise", rise);
         if (s->time)
-            tl_evidence (f, "end_share_of_cpus", g_strdup_printf ("%.1f%% of %u CPUs",
-                                                                end_pct, cpus));
+            fta_finding_add_evidence_printf (f, "slope_per_window", "%.3f ms", slope / 1e6);
         else
-            tl_evidence (f, "end_per_second", g_strdup_printf ("%.0f", end * 1e9 / w->window));
+            fta_finding_add_evidence_printf (f, "slope_per_window", "%.2f", slope);
+        fta_finding_add_evidence_printf (f, "r2", "%.3f", r2);
+        if (s->time)
+            fta_finding_add_evidence_printf (f, "end_share_of_cpus", "%.1f%% of %u CPUs",
+                                             end_pct, cpus);
+        else
+            fta_finding_add_evidence_printf (f, "end_per_second", "%.0f",
+                                             end * 1e9 / w->window);
         char *a = tl_seconds (tl->t0), *b = tl_seconds (tl->t0 + (gint64) full * w->window);
-        tl_evidence (f, "from_to", g_strdup_printf ("%s s to %s s", a, b));
+        fta_finding_add_evidence_printf (f, "from_to", "%s s to %s s", a, b);
         g_free (a);
         g_free (b);
         g_free (code);
@@ -885,12 +882,15 @@ tl_periodicity (Timeline *tl, FtaResults *r, gboolean waking)
             "span / period wakeups, or a multiple); if the period is unexpected, "
             "look at their timers or polling intervals.");
         g_free (title);
-        tl_evidence (f, "metric", g_strdup (tl_metric_names[m]));
-        tl_evidence (f, "period", per);
-        tl_evidence (f, "period_ns", g_strdup_printf ("%" G_GINT64_FORMAT, period_ns));
-        tl_evidence (f, "autocorrelation", g_strdup_printf ("%.2f", p.acf));
-        tl_evidence (f, "repeats_checked", g_strdup_printf ("%u", p.repeats));
-        tl_evidence (f, "resolution", tl_duration (tl->res));
+        fta_finding_add_evidence (f, "metric", tl_metric_names[m]);
+        fta_finding_add_evidence (f, "period", per);
+        g_free (per);
+        fta_finding_add_evidence_printf (f, "period_ns", "%" G_GINT64_FORMAT, period_ns);
+        fta_finding_add_evidence_printf (f, "autocorrelation", "%.2f", p.acf);
+        fta_finding_add_evidence_printf (f, "repeats_checked", "%u", p.repeats);
+        char *res = tl_duration (tl->res);
+        fta_finding_add_evidence (f, "resolution", res);
+        g_free (res);
     }
     g_free (x);
 }
@@ -1028,7 +1028,8 @@ tl_finish (void *self, FtaResults *r)
                                            "%u windows)", win, asked, TL_USER_BUCKETS)
                         : g_strdup_printf ("Events per %s window%s", win,
                                            w.waking || !wakeup ? "" : " (wakeups: sched_wakeup)");
-    FtaTable *t = fta_results_add_series_spec (r, "timeline", &tl_events_spec, w.window, tl->t0);
+    FtaTable *t =
+        fta_results_add_series_spec (r, "timeline", &tl_events_spec, w.window, tl->t0);
     fta_table_set_title (t, title);
     g_free (title);
     for (guint i = 0; i < w.n; i++) {
