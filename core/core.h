@@ -113,6 +113,9 @@ const char *fta_input_path (const FtaInput *in);
 guint64 fta_input_position (const FtaInput *in);
 guint64 fta_input_bytes (const FtaInput *in);
 void fta_input_close (FtaInput *in);
+/* read(2) of up to N bytes of FD into BUF, again when a signal interrupts
+ * it: the bytes read, 0 at the end, or -1 with ERROR naming PATH. */
+gssize fta_read (int fd, void *buf, gsize n, const char *path, GError **error);
 
 #define FTA_MAX_LINE (1u << 20) /* longer lines are reported, not parsed */
 /* --start/--end: seconds whose nanoseconds fit 64 bits */

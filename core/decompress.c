@@ -3,7 +3,6 @@
  * disk, never whole. */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -124,20 +123,13 @@ refill (FtaDecoder *d, GError **error)
 {
     if (d->in_pos < d->in_len || d->in_eof)
         return TRUE;
-    for (;;) {
-        gssize r = read (d->fd, d->in, IN_BLOCK);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s",
-                         d->path, g_strerror (errno));
-            return FALSE;
-        }
-        d->in_len = r;
-        d->in_pos = 0;
-        d->in_eof = r == 0;
-        return TRUE;
-    }
+    gssize r = fta_read (d->fd, d->in, IN_BLOCK, d->path, error);
+    if (r < 0)
+        return FALSE;
+    d->in_len = r;
+    d->in_pos = 0;
+    d->in_eof = r == 0;
+    return TRUE;
 }
 
 gssize

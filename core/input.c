@@ -133,6 +133,19 @@ fta_input_position (const FtaInput *in)
     return in->bytes;
 }
 
+gssize
+fta_read (int fd, void *buf, gsize n, const char *path, GError **error)
+{
+    gssize r;
+    do
+        r = read (fd, buf, n);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s", path,
+                     g_strerror (errno));
+    return r;
+}
+
 /* Reads the first bytes of a stream and starts a decoder when they are a
  * gzip, zstd or xz header.  Plain text stays in the block. */
 static gboolean
@@ -140,14 +153,9 @@ probe (FtaInput *in, GError **error)
 {
     in->probed = TRUE;
     while (in->fill < 16) {
-        gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s",
-                         in->path, g_strerror (errno));
+        gssize r = fta_read (in->fd, in->buf + in->fill, in->cap - in->fill, in->path, error);
+        if (r < 0)
             return FALSE;
-        }
         if (r == 0)
             break;
         in->fill += r;
@@ -223,21 +231,12 @@ fill (FtaInput *in, GError **error)
         }
         return r;
     }
-    for (;;) {
-        gssize r = read (in->fd, in->buf + in->fill, in->cap - in->fill);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s",
-                         in->path, g_strerror (errno));
-            return -1;
-        }
-        if (r == 0 && !check_whole (in, error))
-            return -1;
-        in->fill += r;
-        in->bytes += r;
-        return r;
-    }
+    gssize r = fta_read (in->fd, in->buf + in->fill, in->cap - in->fill, in->path, error);
+    if (r < 0 || (r == 0 && !check_whole (in, error)))
+        return -1;
+    in->fill += r;
+    in->bytes += r;
+    return r;
 }
 
 static gboolean
@@ -313,13 +312,8 @@ read_into (FtaInput *in, char *out, gsize n, GError **error)
     if (in->decoder) {
         r = fta_decoder_read (in->decoder, out, n, error);
     } else {
-        do
-            r = read (in->fd, out, n);
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT, "cannot read %s: %s", in->path,
-                         g_strerror (errno));
-        else if (r == 0 && !check_whole (in, error))
+        r = fta_read (in->fd, out, n, in->path, error);
+        if (r == 0 && !check_whole (in, error))
             r = -1;
     }
     if (r > 0)

@@ -66,6 +66,22 @@ fta_sniff (const guchar *b, gsize n, const char *path, gboolean stream, gboolean
     return TRUE;
 }
 
+/* The first bytes of FD into B when it is a regular file: how many, 0 for
+ * anything else.  AT_START reads them at offset 0 and leaves the offset;
+ * else they are read from the offset, which moves past them. */
+static ssize_t
+sniff_head (int fd, guchar b[16], gboolean at_start)
+{
+    struct stat st;
+    ssize_t n = 0;
+    if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)) {
+        do
+            n = at_start ? pread (fd, b, 16, 0) : read (fd, b, 16);
+        while (n < 0 && errno == EINTR);
+    }
+    return n;
+}
+
 gboolean
 fta_sniff_path (const char *path, gboolean *tracedat, GError **error)
 {
@@ -76,14 +92,8 @@ fta_sniff_path (const char *path, gboolean *tracedat, GError **error)
     int fd = std ? 0 : open (path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TRUE; /* fta_input_open says why */
-    struct stat st;
     guchar b[16];
-    ssize_t n = 0;
-    if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)) {
-        do
-            n = pread (fd, b, sizeof b, 0);
-        while (n < 0 && errno == EINTR);
-    }
+    ssize_t n = sniff_head (fd, b, TRUE);
     if (!std)
         close (fd);
     return n <= 0 || fta_sniff (b, (gsize) n, std ? "standard input" : path, FALSE, tracedat,
@@ -171,14 +181,8 @@ fta_sniff_packed_tracedat (const char *path, int *unpacked, const char **compres
     int fd = open (std ? "/dev/stdin" : path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TRUE; /* fta_input_open says why */
-    struct stat st;
     guchar b[16];
-    ssize_t n = 0;
-    if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)) {
-        do
-            n = read (fd, b, sizeof b);
-        while (n < 0 && errno == EINTR);
-    }
+    ssize_t n = sniff_head (fd, b, FALSE);
     FtaCompression kind = n > 0 ? fta_compression_detect (b, (gsize) n) : FTA_COMPRESSION_NONE;
     if (kind == FTA_COMPRESSION_NONE) {
         close (fd);
