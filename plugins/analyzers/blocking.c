@@ -572,6 +572,14 @@ blocking_io_forget (Blocking *b)
     }
 }
 
+/* The request in flight at DEV and SECTOR, NULL none. */
+static BlockingReq *
+blocking_req_at (Blocking *b, guint64 dev, guint64 sector)
+{
+    BlockingReqKey key = { dev, sector };
+    return g_hash_table_lookup (b->reqs, &key);
+}
+
 static void
 blocking_on_insert (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
 {
@@ -579,8 +587,7 @@ blocking_on_insert (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
     d->inserts++;
     if (rq->nr == 0)
         return;
-    BlockingReqKey key = { rq->dev, rq->sector };
-    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    BlockingReq *r = blocking_req_at (b, rq->dev, rq->sector);
     if (!r) {
         r = blocking_req_new (b, rq->dev, rq->sector);
     } else if (r->issue_ns >= 0) {
@@ -605,8 +612,7 @@ blocking_on_issue (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
         d->flush_issues++;
         return;
     }
-    BlockingReqKey key = { rq->dev, rq->sector };
-    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    BlockingReq *r = blocking_req_at (b, rq->dev, rq->sector);
     if (!r) {
         r = blocking_req_new (b, rq->dev, rq->sector);
     } else if (r->issue_ns >= 0) {
@@ -638,8 +644,7 @@ blocking_on_complete (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
         d->flush_completes++;
         return;
     }
-    BlockingReqKey key = { rq->dev, rq->sector };
-    BlockingReq *r = g_hash_table_lookup (b->reqs, &key);
+    BlockingReq *r = blocking_req_at (b, rq->dev, rq->sector);
     if (!r || r->issue_ns < 0) {
         d->unmatched_completes++;
         if (r)
@@ -657,7 +662,7 @@ blocking_on_complete (Blocking *b, const FtaEvent *ev, const BlockingRq *rq)
         /* part of it done: the rest completes from the next sector */
         d->partial_completes++;
         BlockingReqKey rest = { rq->dev, rq->sector + rq->nr };
-        BlockingReq *other = g_hash_table_lookup (b->reqs, &rest);
+        BlockingReq *other = blocking_req_at (b, rest.dev, rest.sector);
         if (other) {
             if (other->issue_ns >= 0)
                 d->unmatched_issues++;
