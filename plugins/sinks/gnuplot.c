@@ -381,6 +381,46 @@ gp_keys (const FtaTable *t, guint col, GPtrArray *label)
     return keys;
 }
 
+/* One plot clause of file DAT per distinct value of integer column COL
+ * (gp_keys): USING writes the clause between "using " and its title for
+ * that value.  Returns how many clauses were written. */
+static guint
+gp_plot_keys (GString *s, const FtaTable *t, guint col, const char *dat,
+              void (*using) (GString *s, gint64 value, gconstpointer data),
+              gconstpointer data)
+{
+    GPtrArray *label = g_ptr_array_new_with_free_func (g_free);
+    GArray *keys = gp_keys (t, col, label);
+    for (guint i = 0; i < keys->len; i++) {
+        g_string_append_printf (s, "%s \\\n  \"%s\" using ", i ? "," : "", dat);
+        using (s, g_array_index (keys, gint64, i), data);
+        g_string_append (s, "title ");
+        gp_quote (s, g_ptr_array_index (label, i));
+    }
+    guint n = keys->len;
+    g_array_free (keys, TRUE);
+    g_ptr_array_unref (label);
+    return n;
+}
+
+/* The columns of a latency histogram, as gnuplot numbers them. */
+typedef struct {
+    guint pid, lo, hi, n;
+} GpHist;
+
+/* x: the bucket's geometric middle, in us; an empty bucket falls off the
+ * log scale and breaks the line */
+static void
+gp_using_hist (GString *s, gint64 pid, gconstpointer data)
+{
+    const GpHist *h = data;
+    g_string_append_printf (s,
+                            "($%u == %" G_GINT64_FORMAT " ? sqrt(($%u > 0 ? $%u : 1) * $%u) "
+                            "/ 1000 : NaN):($%u > 0 ? $%u : NaN) with linespoints lw 1.5 pt 7 "
+                            "ps 0.6 ",
+                            h->pid, pid, h->lo, h->lo, h->hi, h->n, h->n);
+}
+
 /* latency histograms: a line per task, log-log */
 static void
 gp_panel_hist (GString *s, const FtaTable *t, const char *dat, const char *title)
@@ -401,25 +441,10 @@ gp_panel_hist (GString *s, const FtaTable *t, const char *dat, const char *title
                             "plot 100 notitle\n");
         return;
     }
-    GPtrArray *label = g_ptr_array_new_with_free_func (g_free);
-    GArray *keys = gp_keys (t, (guint) c_pid, label);
-    /* x: the bucket's geometric middle, in us; an empty bucket falls off
-     * the log scale and breaks the line */
+    GpHist h = { GP_COL (c_pid), GP_COL (c_lo), GP_COL (c_hi), GP_COL (c_n) };
     g_string_append (s, "plot");
-    for (guint i = 0; i < keys->len; i++) {
-        g_string_append_printf (s,
-                                "%s \\\n  \"%s\" using ($%u == %" G_GINT64_FORMAT
-                                " ? sqrt(($%u > 0 ? $%u : 1) * $%u) / 1000 : NaN):"
-                                "($%u > 0 ? $%u : NaN) with linespoints lw 1.5 pt 7 ps 0.6 "
-                                "title ",
-                                i ? "," : "", dat, GP_COL (c_pid),
-                                g_array_index (keys, gint64, i), GP_COL (c_lo), GP_COL (c_lo),
-                                GP_COL (c_hi), GP_COL (c_n), GP_COL (c_n));
-        gp_quote (s, g_ptr_array_index (label, i));
-    }
+    gp_plot_keys (s, t, (guint) c_pid, dat, gp_using_hist, &h);
     g_string_append_c (s, '\n');
-    g_array_free (keys, TRUE);
-    g_ptr_array_unref (label);
 }
 
 /* the first column of TYPE that is no key, or -1 */
@@ -430,6 +455,22 @@ gp_value_col (const FtaTable *t, FtaColumnType type)
         if (!fta_table_column (t, c)->key && fta_table_column (t, c)->type == type)
             return (int) c;
     return -1;
+}
+
+/* The columns of a series with rows per (window, key), as gnuplot numbers
+ * them, and what scales the value. */
+typedef struct {
+    guint key, val;
+    const char *scale;
+} GpKeyed;
+
+/* the other keys' rows are skipped, not gaps in the line */
+static void
+gp_using_keyed (GString *s, gint64 key, gconstpointer data)
+{
+    const GpKeyed *k = data;
+    g_string_append_printf (s, "1:($%u == %" G_GINT64_FORMAT " ? $%u%s : NaN) with steps lw 1.5 ",
+                            k->key, key, k->val, k->scale);
 }
 
 /* Any other series: one line per count (as a rate), or per key value of
@@ -469,23 +510,11 @@ gp_panel_series (GString *s, const FtaTable *t, const char *dat)
     if (key >= 0) {
         g_string_append_printf (s, "set ylabel \"%s (%s)\"\n", fta_table_column (t, val)->name,
                                 unit);
-        GPtrArray *label = g_ptr_array_new_with_free_func (g_free);
-        GArray *keys = gp_keys (t, (guint) key, label);
-        /* the other keys' rows are skipped, not gaps in the line */
+        GpKeyed k = { GP_COL (key), GP_COL (val), scale };
         g_string_append (s, "set datafile missing NaN\nplot");
-        for (guint i = 0; i < keys->len; i++) {
-            g_string_append_printf (s,
-                                    "%s \\\n  \"%s\" using 1:($%u == %" G_GINT64_FORMAT
-                                    " ? $%u%s : NaN) with steps lw 1.5 title ",
-                                    i ? "," : "", dat, GP_COL (key),
-                                    g_array_index (keys, gint64, i), GP_COL (val), scale);
-            gp_quote (s, g_ptr_array_index (label, i));
-        }
-        if (!keys->len)
+        if (!gp_plot_keys (s, t, (guint) key, dat, gp_using_keyed, &k))
             g_string_append (s, " 0 notitle");
         g_string_append_c (s, '\n');
-        g_array_free (keys, TRUE);
-        g_ptr_array_unref (label);
     } else {
         FtaColumnType type = fta_table_column (t, val)->type;
         g_string_append_printf (s, "set ylabel \"%s\"\nplot", unit);
