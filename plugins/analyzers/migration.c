@@ -424,31 +424,31 @@ typedef struct {
     gboolean by_waking;   /* sched_waking: its rule, else sched_wakeup's */
 } MigrationSource;
 
-/* The wakeup migrations, null without sched_migrate_task. */
+/* ROW's wakeup migrations, or with BALANCE the others (load balancing,
+ * affinity and exec moves); null without sched_migrate_task. */
+static void
+migration_kind (const MigrationRow *x, const MigrationSource *src, FtaValue *v,
+                gboolean balance)
+{
+    if (!src->from_events)
+        return;
+    guint64 wakeups = src->by_waking ? x->wake_by_waking : x->wake_by_wakeup;
+    v->is_null = FALSE;
+    v->i = (gint64) (balance ? x->migrations - wakeups : wakeups);
+}
+
 static void
 migration_get_wakeup (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    const MigrationRow *x = row;
-    const MigrationSource *src = data;
     (void) scratch;
-    if (!src->from_events)
-        return;
-    v->is_null = FALSE;
-    v->i = (gint64) (src->by_waking ? x->wake_by_waking : x->wake_by_wakeup);
+    migration_kind (row, data, v, FALSE);
 }
 
-/* The others: load balancing, affinity and exec moves. */
 static void
 migration_get_balance (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    const MigrationRow *x = row;
-    const MigrationSource *src = data;
     (void) scratch;
-    if (!src->from_events)
-        return;
-    v->is_null = FALSE;
-    guint64 wakeups = src->by_waking ? x->wake_by_waking : x->wake_by_wakeup;
-    v->i = (gint64) (x->migrations - wakeups);
+    migration_kind (row, data, v, TRUE);
 }
 
 #define ROW(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (MigrationRow, member)
