@@ -46,6 +46,59 @@ fta_test_run_clear (FtaTestRun *r)
     g_free (r->err);
 }
 
+JsonParser *
+fta_test_parse (const char *text)
+{
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_data (p, text, -1, &error);
+    g_assert_no_error (error);
+    return p;
+}
+
+JsonParser *
+fta_test_parse_file (const char *path)
+{
+    JsonParser *p = json_parser_new ();
+    GError *error = NULL;
+    json_parser_load_from_file (p, path, &error);
+    g_assert_no_error (error);
+    g_unlink (path);
+    return p;
+}
+
+char *
+fta_test_run_ok (const char *const *args)
+{
+    FtaTestRun r = fta_test_run_argv (args);
+    if (r.rc)
+        g_printerr ("%s", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    g_free (r.err);
+    return r.out;
+}
+
+JsonParser *
+fta_test_run_json (const char *const *args)
+{
+    char *out = fta_test_run_ok (args);
+    JsonParser *p = fta_test_parse (out);
+    g_free (out);
+    return p;
+}
+
+void
+fta_test_remove_dir (const char *dir)
+{
+    char *quoted = g_shell_quote (dir);
+    char *cmd = g_strdup_printf ("rm -rf %s", quoted);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    fta_test_run_clear (&r);
+    g_free (cmd);
+    g_free (quoted);
+}
+
 int
 fta_test_run (const char *const *args, char **err_out)
 {
@@ -172,11 +225,7 @@ analysis_output (const char *dir, const char *profile, const char *format, const
     char *out = g_build_filename (dir, name, NULL);
     char *cfg;
     GPtrArray *a = analysis_args (dir, profile, format, out, trace, extra, &cfg);
-    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_run_ok ((const char *const *) a->pdata));
     char *text = NULL;
     GError *error = NULL;
     g_file_get_contents (out, &text, NULL, &error);
@@ -194,10 +243,7 @@ fta_test_analyze (const char *dir, const char *profile, const char *trace,
                   const char *const *extra)
 {
     char *text = analysis_output (dir, profile, "json", trace, extra);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_data (p, text, -1, &error);
-    g_assert_no_error (error);
+    JsonParser *p = fta_test_parse (text);
     g_free (text);
     return p;
 }
@@ -207,6 +253,33 @@ fta_test_analyze_text (const char *dir, const char *profile, const char *trace,
                        const char *const *extra)
 {
     return analysis_output (dir, profile, "text", trace, extra);
+}
+
+char *
+fta_test_profile (const char *analyzers, const char *plugin, const char *options)
+{
+    return g_strdup_printf ("analyzers = [ %s ];\nplugins = { %s = { %s }; };\n", analyzers,
+                            plugin, options ? options : "");
+}
+
+JsonParser *
+fta_test_analyze_with (const char *dir, const char *analyzers, const char *plugin,
+                       const char *options, const char *trace, const char *const *extra)
+{
+    char *profile = fta_test_profile (analyzers, plugin, options);
+    JsonParser *p = fta_test_analyze (dir, profile, trace, extra);
+    g_free (profile);
+    return p;
+}
+
+char *
+fta_test_analyze_text_with (const char *dir, const char *analyzers, const char *plugin,
+                            const char *options, const char *trace, const char *const *extra)
+{
+    char *profile = fta_test_profile (analyzers, plugin, options);
+    char *text = fta_test_analyze_text (dir, profile, trace, extra);
+    g_free (profile);
+    return text;
 }
 
 JsonObject *
@@ -234,16 +307,8 @@ fta_test_json (const char *dir, const char *const *args)
     for (const char *const *s = args; s && *s; s++)
         g_ptr_array_add (a, (gpointer) *s);
     g_ptr_array_add (a, NULL);
-    FtaTestRun r = fta_test_run_argv ((const char *const *) a->pdata);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
+    g_free (fta_test_run_ok ((const char *const *) a->pdata));
+    JsonParser *p = fta_test_parse_file (out);
     g_free (out);
     g_ptr_array_free (a, TRUE);
     return p;

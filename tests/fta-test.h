@@ -19,6 +19,17 @@ FtaTestRun fta_test_run_argv (const char *const *args);
 /* Runs CMD with /bin/sh -c. */
 FtaTestRun fta_test_run_sh (const char *cmd);
 void fta_test_run_clear (FtaTestRun *r);
+/* Runs $FTA_BIN ARGS... (NULL-terminated), which must succeed (its
+ * standard error is shown when it does not): its standard output (owned). */
+char *fta_test_run_ok (const char *const *args);
+/* The same, for the JSON document it printed. */
+JsonParser *fta_test_run_json (const char *const *args);
+/* The JSON document in TEXT, which must parse. */
+JsonParser *fta_test_parse (const char *text);
+/* The JSON document in file PATH, which must parse; the file is removed. */
+JsonParser *fta_test_parse_file (const char *path);
+/* Removes DIR and everything below it. */
+void fta_test_remove_dir (const char *dir);
 
 /* Runs $FTA_BIN ARGS... (NULL-terminated); returns its exit status.  The
  * standard error is returned in *err_out (owned) when it is not NULL. */
@@ -55,6 +66,17 @@ JsonParser *fta_test_analyze (const char *dir, const char *profile, const char *
 /* The same with -f text: the text output (owned). */
 char *fta_test_analyze_text (const char *dir, const char *profile, const char *trace,
                              const char *const *extra);
+/* A profile that runs ANALYZERS (the items of a libconfig list:
+ * "\"switch\", \"cpu\"") with OPTIONS (settings, or NULL) in PLUGIN's
+ * section (owned). */
+char *fta_test_profile (const char *analyzers, const char *plugin, const char *options);
+/* fta_test_analyze and fta_test_analyze_text with that profile. */
+JsonParser *fta_test_analyze_with (const char *dir, const char *analyzers, const char *plugin,
+                                   const char *options, const char *trace,
+                                   const char *const *extra);
+char *fta_test_analyze_text_with (const char *dir, const char *analyzers, const char *plugin,
+                                  const char *options, const char *trace,
+                                  const char *const *extra);
 /* The first finding of a JSON result whose code is CODE, or NULL. */
 JsonObject *fta_test_finding (JsonObject *doc, const char *code);
 /* Rows of table NAME of a JSON result as hash tables, column name ->

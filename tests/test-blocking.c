@@ -14,19 +14,6 @@ static char *tmpdir;
 
 /* --- running the CLI ---------------------------------------------------------- */
 
-static int
-run_sh (const char *cmdline, char **out, char **err)
-{
-    char *argv[] = { "/bin/sh", "-c", (char *) cmdline, NULL };
-    int status = -1;
-    GError *error = NULL;
-    gboolean ok = g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
-                                err, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (ok);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
 /* Analyzes TRACE (a path; gzip'd when it ends in .gz) with the switch and
  * blocking analyzers plus PROFILE_EXTRA (libconfig text) and EXTRA options;
  * returns the JSON document. */
@@ -47,19 +34,13 @@ analyze (const char *trace, const char *profile_extra, const char *extra)
     else
         cmd = g_strdup_printf ("'%s' -q -c '%s' %s -f json -o '%s' '%s'", bin, cfg,
                                extra ? extra : "", json, trace);
-    char *out = NULL, *err = NULL;
-    int rc = run_sh (cmd, &out, &err);
-    if (rc != 0)
-        g_printerr ("%s\n%s\n", cmd, err);
-    g_assert_cmpint (rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, json, &error);
-    g_assert_no_error (error);
-    g_unlink (json);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    if (r.rc != 0)
+        g_printerr ("%s\n%s\n", cmd, r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    JsonParser *p = fta_test_parse_file (json);
     g_unlink (cfg);
-    g_free (out);
-    g_free (err);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (text);
     g_free (json);
@@ -382,11 +363,10 @@ test_hand_longest_option (void)
         cfg, "analyzers = [ \"blocking\" ];\nplugins = { blocking = { longest = -1; }; };\n",
         -1, NULL));
     char *cmd = g_strdup_printf ("'%s' -q -c '%s' '%s'", g_getenv ("FTA_BIN"), cfg, path);
-    char *out = NULL, *err = NULL;
-    g_assert_cmpint (run_sh (cmd, &out, &err), ==, 5);
-    g_assert_nonnull (strstr (err, "plugins.blocking.longest"));
-    g_free (out);
-    g_free (err);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 5);
+    g_assert_nonnull (strstr (r.err, "plugins.blocking.longest"));
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_unlink (cfg);
     g_free (cfg);

@@ -832,10 +832,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cli/hand-trace/wakeup-new", test_wakeup_new);
     g_test_add_func ("/cli/hand-trace/renamed-thread", test_renamed);
     int rc = g_test_run ();
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

@@ -36,18 +36,9 @@ compare (const char *a, const char *b, const char *const *extra)
     g_ptr_array_add (args, (gpointer) a);
     g_ptr_array_add (args, (gpointer) b);
     g_ptr_array_add (args, NULL);
-    char *err = NULL;
-    int rc = run_argv ((const char *const *) args->pdata, &err);
-    if (rc)
-        g_printerr ("%s", err);
-    g_assert_cmpint (rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, out, &error);
-    g_assert_no_error (error);
-    g_unlink (out);
+    g_free (fta_test_run_ok ((const char *const *) args->pdata));
+    JsonParser *p = fta_test_parse_file (out);
     g_free (out);
-    g_free (err);
     g_ptr_array_free (args, TRUE);
     return p;
 }

@@ -18,6 +18,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 typedef struct {
     const char *scenario;
     const char *variant;
@@ -25,20 +27,6 @@ typedef struct {
 } Case;
 
 static char *tmpdir;
-
-/* Runs the CLI through the shell; returns the exit status. */
-static int
-run_sh (const char *cmdline, char **out, char **err)
-{
-    char *argv[] = { "/bin/sh", "-c", (char *) cmdline, NULL };
-    int status = -1;
-    GError *error = NULL;
-    gboolean ok = g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
-                                err, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (ok);
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
 
 static char *
 data_file (const char *name)
@@ -58,9 +46,10 @@ trace_text (const Case *c)
         path = g_build_filename (corpus, "recorded", c->scenario, gz, NULL);
     }
     char *cmd = g_strdup_printf ("gzip -dc '%s'", path);
-    char *text = NULL, *err = NULL;
-    g_assert_cmpint (run_sh (cmd, &text, &err), ==, 0);
-    g_free (err);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    g_assert_cmpint (r.rc, ==, 0);
+    char *text = r.out;
+    g_free (r.err);
     g_free (cmd);
     g_free (path);
     g_free (gz);
@@ -121,27 +110,19 @@ analyze (const Case *c, JsonParser **parser_out)
     else
         cmd = g_strdup_printf ("gzip -dc '%s' > '%s' && '%s' -q -f json -o '%s' '%s'",
                                path, txt, bin, json, txt);
-    char *out = NULL, *err = NULL;
-    int rc = run_sh (cmd, &out, &err);
-    if (rc != 0)
-        g_printerr ("%s\n", err);
-    g_assert_cmpint (rc, ==, 0);
-
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_file (p, json, &error);
-    g_assert_no_error (error);
-    *parser_out = p;
-    g_unlink (json);
+    FtaTestRun r = fta_test_run_sh (cmd);
+    if (r.rc != 0)
+        g_printerr ("%s\n", r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    *parser_out = fta_test_parse_file (json);
     g_unlink (txt);
-    g_free (out);
-    g_free (err);
+    fta_test_run_clear (&r);
     g_free (cmd);
     g_free (txt);
     g_free (json);
     g_free (path);
     g_free (gz);
-    return json_node_get_object (json_parser_get_root (p));
+    return json_node_get_object (json_parser_get_root (*parser_out));
 }
 
 /* Rows of a table as hash tables column name -> JsonNode. */

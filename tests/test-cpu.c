@@ -42,12 +42,8 @@ static char *tmpdir;
 static JsonParser *
 analyze (const char *trace, const char *cpu_options, const char *const *extra)
 {
-    char *profile = g_strdup_printf ("analyzers = [ \"switch\", \"cpu\" ];\n"
-                                     "plugins = { cpu = { %s }; };\n",
-                                     cpu_options ? cpu_options : "");
-    JsonParser *p = fta_test_analyze (tmpdir, profile, trace, extra);
-    g_free (profile);
-    return p;
+    return fta_test_analyze_with (tmpdir, "\"switch\", \"cpu\"", "cpu", cpu_options, trace,
+                                  extra);
 }
 
 static GHashTable *

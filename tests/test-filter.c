@@ -397,11 +397,8 @@ static void
 test_analyze_events (void)
 {
     char *trace = corpus_text ("lossy");
-    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "-f", "json", "--events", "sched_waking",
-                                         trace, NULL });
-    g_assert_cmpint (r.rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    g_assert_true (json_parser_load_from_data (p, r.out, -1, NULL));
+    JsonParser *p = fta_test_run_json (
+        (const char *[]) { "-q", "-f", "json", "--events", "sched_waking", trace, NULL });
     JsonObject *tables = json_object_get_object_member (
         json_node_get_object (json_parser_get_root (p)), "tables");
     /* switch counts come from sched_switch events: none got through */
@@ -416,7 +413,6 @@ test_analyze_events (void)
         n += json_array_get_int_element (json_array_get_array_element (rows, i), 1);
     g_assert_cmpint (n, ==, 588);
     g_object_unref (p);
-    fta_test_run_clear (&r);
     g_free (trace);
 }
 
@@ -501,17 +497,8 @@ disorder (const char *trace, const char *name, guint delay_cpu1, guint reverse)
 static JsonParser *
 analyze_json (const char *sort, const char *trace)
 {
-    FtaTestRun r = fta_test_run_argv ((const char *[]) { "-q", "-f", "json", sort ? sort : trace,
-                                         sort ? trace : NULL, NULL });
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_data (p, r.out, -1, &error);
-    g_assert_no_error (error);
-    fta_test_run_clear (&r);
-    return p;
+    return fta_test_run_json ((const char *[]) { "-q", "-f", "json", sort ? sort : trace,
+                                                 sort ? trace : NULL, NULL });
 }
 
 static JsonNode *
@@ -663,10 +650,7 @@ main (int argc, char **argv)
     g_test_add_func ("/sort/within-cpu", test_sort_within_cpu);
     g_test_add_func ("/sort/tiny", test_sort_tiny);
     int rc = g_test_run ();
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

@@ -111,14 +111,6 @@ check_dat (const char *dir, const char *name, JsonObject *t, gboolean series)
     g_free (file);
 }
 
-static void
-rm_rf (const char *dir)
-{
-    char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-    g_free (cmd);
-}
-
 /* -f json -f gnuplot -o DIR/, with profile text CFG (or none) */
 static void
 check_run (const char *cfg, const char *ext)
@@ -185,7 +177,7 @@ check_run (const char *cfg, const char *ext)
     g_free (overview);
     g_object_unref (jp);
     g_free (json_path);
-    rm_rf (dir);
+    fta_test_remove_dir (dir);
     g_free (cfg_path);
     g_free (trace);
     g_free (out);
@@ -224,7 +216,7 @@ test_no_run (void)
     g_assert_true (g_file_get_contents (readme, &text, NULL, NULL));
     g_assert_nonnull (strstr (text, "gnuplot report.gp"));
     g_free (text);
-    rm_rf (dir);
+    fta_test_remove_dir (dir);
     g_free (readme);
     g_free (png);
     g_free (cfg);
@@ -258,7 +250,7 @@ heat_ytics (const guint *cpus, guint n, char **title)
     g_strfreev (lines);
     g_assert_nonnull (ytics);
     g_free (text);
-    rm_rf (dir);
+    fta_test_remove_dir (dir);
     g_free (gp);
     g_free (cfg);
     g_free (trace);
@@ -318,7 +310,7 @@ test_heatmap_vms (void)
     g_assert_null (strstr (text, "with steps"));
     g_free (last);
     g_free (text);
-    rm_rf (dir);
+    fta_test_remove_dir (dir);
     g_free (gp);
     g_free (cfg);
     g_free (trace);

@@ -475,10 +475,7 @@ main (int argc, char **argv)
     g_test_add_func ("/hostile/output/stdout-full", test_stdout_full);
     g_test_add_func ("/hostile/output/sink-write-failure", test_sink_write_failure);
     int rc = g_test_run ();
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

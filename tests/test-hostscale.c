@@ -477,10 +477,7 @@ main (int argc, char **argv)
     g_test_add_data_func ("/hostscale/steal-note/384", &wide384, check_steal_note);
     g_test_add_func ("/hostscale/overview/qemu_tcg", test_overview_corpus);
     int rc = g_test_run ();
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

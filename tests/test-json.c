@@ -14,10 +14,7 @@ static char *tmpdir;
 static void
 check_roundtrip (const char *out, gboolean pretty)
 {
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_data (p, out, -1, &error);
-    g_assert_no_error (error);
+    JsonParser *p = fta_test_parse (out);
     JsonGenerator *g = json_generator_new ();
     json_generator_set_pretty (g, pretty);
     json_generator_set_root (g, json_parser_get_root (p));
@@ -38,13 +35,7 @@ run_json (const char *cfg_text, const char *trace)
 {
     char *cfg = fta_test_write (tmpdir, "json.cfg", cfg_text);
     const char *args[] = { "-q", "-c", cfg, "-f", "json", trace, NULL };
-    FtaTestRun r = fta_test_run_argv (args);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    char *out = r.out;
-    r.out = NULL;
-    fta_test_run_clear (&r);
+    char *out = fta_test_run_ok (args);
     g_free (cfg);
     return out;
 }

@@ -1209,10 +1209,7 @@ main (int argc, char **argv)
     g_test_add_func ("/kvm/wide/64", test_wide_64);
     g_test_add_func ("/kvm/wide/384", test_wide_384);
     int rc = g_test_run ();
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    char *av[] = { "/bin/sh", "-c", cmd, NULL };
-    g_spawn_sync (NULL, av, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

@@ -27,9 +27,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
     (void) data;
-    char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-    g_free (cmd);
+    fta_test_remove_dir (f->dir);
     g_free (f->dir);
 }
 

@@ -528,10 +528,7 @@ main (int argc, char **argv)
     g_test_add_func ("/summary/missing-events/not-the-filters", test_missing_not_filters);
     int rc = g_test_run ();
     g_ptr_array_free (corpus, TRUE);
-    char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (tmpdir);
     return rc;
 }

@@ -25,10 +25,7 @@ test_process_dump (void)
     char *html = g_test_build_filename (G_TEST_DIST, "data", "systrace", "process-dump.html",
                                         NULL);
     const char *args[] = { "-q", "-f", "json", html, NULL };
-    FtaTestRun r = fta_test_run_argv (args);
-    g_assert_cmpint (r.rc, ==, 0);
-    JsonParser *p = json_parser_new ();
-    g_assert_true (json_parser_load_from_data (p, r.out, -1, NULL));
+    JsonParser *p = fta_test_run_json (args);
     JsonObject *doc = fta_test_root (p);
     JsonObject *q = json_object_get_object_member (doc, "quality");
     /* 45 lines: 8 events; the blocks' lines are header lines, but for the
@@ -53,7 +50,6 @@ test_process_dump (void)
     g_assert_cmpint (tgid_of (rows, 3333), ==, -1);
     g_ptr_array_free (rows, TRUE);
     g_object_unref (p);
-    fta_test_run_clear (&r);
     g_free (html);
 }
 

@@ -37,24 +37,15 @@ static char *tmpdir;
 
 /* --- running the CLI ------------------------------------------------------- */
 
-/* The profile for a run: switch and cpu (for the numbers the series are
- * compared with), and timeline with OPTIONS (owned). */
-static char *
-profile (const char *options)
-{
-    return g_strdup_printf ("analyzers = [ \"switch\", \"cpu\", \"timeline\" ];\n"
-                            "plugins = { timeline = { %s }; };\n",
-                            options ? options : "");
-}
+/* A run's analyzers: switch and cpu (for the numbers the series are
+ * compared with), and timeline with its options. */
+#define TL_ANALYZERS "\"switch\", \"cpu\", \"timeline\""
 
 /* Analyzes TRACE with the extra arguments; returns the JSON document. */
 static JsonParser *
 analyze (const char *trace, const char *options, const char *const *extra)
 {
-    char *text = profile (options);
-    JsonParser *p = fta_test_analyze (tmpdir, text, trace, extra);
-    g_free (text);
-    return p;
+    return fta_test_analyze_with (tmpdir, TL_ANALYZERS, "timeline", options, trace, extra);
 }
 
 static gint64
@@ -70,10 +61,7 @@ column_sum (GPtrArray *rows, const char *col)
 static char *
 analyze_text (const char *trace, const char *options, const char *const *extra)
 {
-    char *text = profile (options);
-    char *out = fta_test_analyze_text (tmpdir, text, trace, extra);
-    g_free (text);
-    return out;
+    return fta_test_analyze_text_with (tmpdir, TL_ANALYZERS, "timeline", options, trace, extra);
 }
 
 /* --- hand trace 1 ----------------------------------------------------------------- */

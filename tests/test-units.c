@@ -651,10 +651,7 @@ check_run (const char *label, const char *const *inputs, const char *extra,
 {
     char *dir = g_build_filename (tmpdir, "out/", NULL);
     GPtrArray *a = g_ptr_array_new ();
-    char *d = g_strdup_printf ("rm -rf '%s'", dir);
-    FtaTestRun r = fta_test_run_sh (d);
-    fta_test_run_clear (&r);
-    g_free (d);
+    fta_test_remove_dir (dir);
     for (const char *const *s = (const char *[]) { "-q", "-c", profile, "--top", "0", "-f",
                                                    "text", "-f", "json", "-f", "csv", "-f",
                                                    "html", "-f", "gnuplot", "-o", dir, NULL };
@@ -665,11 +662,7 @@ check_run (const char *label, const char *const *inputs, const char *extra,
     for (const char *const *s = inputs; *s; s++)
         g_ptr_array_add (a, (gpointer) *s);
     g_ptr_array_add (a, NULL);
-    r = fta_test_run_argv ((const char *const *) a->pdata);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_run_ok ((const char *const *) a->pdata));
     g_ptr_array_free (a, TRUE);
 
     char *jp = g_build_filename (dir, "report.json", NULL);
@@ -784,10 +777,7 @@ main (int argc, char **argv)
             g_test_add_data_func ("/units/filters-keep-units", g_ptr_array_index (traces, i),
                                   test_filters_keep_units);
     int rc = g_test_run ();
-    char *rm = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    FtaTestRun r = fta_test_run_sh (rm);
-    fta_test_run_clear (&r);
-    g_free (rm);
+    fta_test_remove_dir (tmpdir);
     g_ptr_array_unref (traces);
     g_free (profile);
     g_free (tmpdir);

@@ -161,18 +161,7 @@ test_did_you_mean (void)
 
 /* --- formats ------------------------------------------------------------------ */
 
-static char *
-run_ok (const char *const *args)
-{
-    FtaTestRun r = fta_test_run_argv (args);
-    if (r.rc)
-        g_printerr ("%s", r.err);
-    g_assert_cmpint (r.rc, ==, 0);
-    char *out = r.out;
-    r.out = NULL;
-    fta_test_run_clear (&r);
-    return out;
-}
+#define run_ok fta_test_run_ok
 
 static char *
 read_file (const char *path)
@@ -185,10 +174,7 @@ read_file (const char *path)
 static void
 assert_json (const char *text)
 {
-    JsonParser *p = json_parser_new ();
-    GError *error = NULL;
-    json_parser_load_from_data (p, text, -1, &error);
-    g_assert_no_error (error);
+    JsonParser *p = fta_test_parse (text);
     g_assert_nonnull (json_object_get_object_member (fta_test_root (p), "tables"));
     g_object_unref (p);
 }
@@ -680,10 +666,7 @@ main (int argc, char **argv)
     g_test_add_func ("/usage/color", test_color);
     g_test_add_func ("/usage/progress-width", test_progress_width);
     int rc = g_test_run ();
-    cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    r = fta_test_run_sh (cmd);
-    fta_test_run_clear (&r);
-    g_free (cmd);
+    fta_test_remove_dir (tmpdir);
     g_free (trace);
     g_free (warned);
     g_free (tmpdir);
