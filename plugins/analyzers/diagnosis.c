@@ -879,6 +879,21 @@ top_waker (const FtaResults *r, gint64 pid, gboolean *from_irq)
     return g_strdup_printf ("%s-%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT ")", wc, wp, best);
 }
 
+/* Row I of task table T, when its column COL counts at least MIN, at
+ * RATE_HZ or more a second of SPAN, and the task is selected: its count,
+ * rate, pid and comm. */
+static gboolean
+often (Diag *d, const FtaTable *t, guint i, const char *col, gint64 min, double rate_hz,
+       double span, gint64 *n, double *rate, gint64 *pid, const char **comm)
+{
+    *n = ci (t, i, col);
+    *rate = *n / span;
+    *pid = ci (t, i, "pid");
+    *comm = cs (t, i, "comm");
+    return !(*n < min || *rate < rate_hz)
+           && fta_context_task_selected (d->ctx, (gint32) *pid, *comm);
+}
+
 /* Tasks woken very often. */
 static void
 rule_wakeup_rate (Diag *d, FtaResults *r)
@@ -890,12 +905,11 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
         return;
     GPtrArray *items = items_new ();
     for (guint i = 0; i < fta_table_n_rows (t); i++) {
-        gint64 w = ci (t, i, "wakeups");
-        double rate = w / span;
-        gint64 pid = ci (t, i, "pid");
-        const char *comm = cs (t, i, "comm");
-        if (w < d->wakeup_min || rate < d->wakeup_rate_hz ||
-            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+        gint64 w, pid;
+        double rate;
+        const char *comm;
+        if (!often (d, t, i, "wakeups", d->wakeup_min, d->wakeup_rate_hz, span, &w, &rate, &pid,
+                    &comm))
             continue;
         gboolean irq;
         char *waker = top_waker (r, pid, &irq);
@@ -941,12 +955,10 @@ rule_d_blocks (Diag *d, FtaResults *r)
     gboolean share = has_finding (r, "blocking.d-state-share");
     GPtrArray *items = items_new ();
     for (guint i = 0; i < fta_table_n_rows (t); i++) {
-        gint64 c = ci (t, i, "d_count");
-        double rate = c / span;
-        gint64 pid = ci (t, i, "pid");
-        const char *comm = cs (t, i, "comm");
-        if (c < d->d_min || rate < d->d_rate_hz ||
-            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+        gint64 c, pid;
+        double rate;
+        const char *comm;
+        if (!often (d, t, i, "d_count", d->d_min, d->d_rate_hz, span, &c, &rate, &pid, &comm))
             continue;
         const char *waker = cs (t, i, "top_waker");
         gboolean io = g_str_has_prefix (waker, "<idle>") || g_str_has_prefix (waker, "kworker") ||
@@ -1091,12 +1103,11 @@ rule_migrations (Diag *d, FtaResults *r)
         return;
     GPtrArray *items = items_new ();
     for (guint i = 0; i < fta_table_n_rows (t); i++) {
-        gint64 m = ci (t, i, "migrations");
-        double rate = m / span;
-        gint64 pid = ci (t, i, "pid");
-        const char *comm = cs (t, i, "comm");
-        if (m < d->migration_min || rate < d->migration_rate_hz ||
-            !fta_context_task_selected (d->ctx, (gint32) pid, comm))
+        gint64 m, pid;
+        double rate;
+        const char *comm;
+        if (!often (d, t, i, "migrations", d->migration_min, d->migration_rate_hz, span, &m,
+                    &rate, &pid, &comm))
             continue;
         gboolean vcpu = is_vcpu (vcpus, (gint32) pid);
         char *title = g_strdup_printf ("%s%s-%" G_GINT64_FORMAT " moved between CPUs %.0f "
