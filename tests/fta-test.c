@@ -173,6 +173,23 @@ fta_test_corpus (const char *name)
 }
 
 char *
+fta_test_recording (const char *scenario, const char *file)
+{
+    char *p = fta_test_corpus (file);
+    if (g_file_test (p, G_FILE_TEST_EXISTS))
+        return p;
+    g_free (p);
+    const char *dir = g_getenv ("FTA_CORPUS_DIR");
+    if (dir && *dir) {
+        p = g_build_filename (dir, "recorded", scenario, file, NULL);
+        if (g_file_test (p, G_FILE_TEST_EXISTS))
+            return p;
+        g_free (p);
+    }
+    return NULL;
+}
+
+char *
 fta_test_corpus_text (const char *dir, const char *scenario)
 {
     char *gz = g_strdup_printf ("%s_ftrace_default.txt.gz", scenario);

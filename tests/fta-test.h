@@ -47,6 +47,10 @@ char *fta_test_write_cpu_trace (const char *dir, const char *name, const guint *
 int fta_test_run_in (const char *cwd, const char *const *args, char **err_out);
 /* The path of tests/data/corpus/NAME (owned). */
 char *fta_test_corpus (const char *name);
+/* FILE of recording SCENARIO: tests/data/corpus/FILE, else
+ * $FTA_CORPUS_DIR/recorded/SCENARIO/FILE; NULL when neither is there
+ * (owned). */
+char *fta_test_recording (const char *scenario, const char *file);
 /* tests/data/corpus/SCENARIO_ftrace_default.txt.gz decompressed into DIR
  * (once): its path (owned). */
 char *fta_test_corpus_text (const char *dir, const char *scenario);

@@ -531,11 +531,7 @@ parse_profile (const char *text)
     return h;
 }
 
-static char *
-corpus_file (const char *name)
-{
-    return g_test_build_filename (G_TEST_DIST, "data", "corpus", name, NULL);
-}
+#define corpus_file fta_test_corpus
 
 static GHashTable *
 load_profile (const char *scenario)
@@ -648,14 +644,9 @@ test_profile (gconstpointer data)
 static void
 test_profile_ns (void)
 {
-    const char *corpus = g_getenv ("FTA_CORPUS_DIR");
-    char *path = corpus && *corpus ? g_build_filename (corpus, "recorded", "io_block",
-                                                       "io_block_tracecmd_report_ns.txt.gz",
-                                                       NULL)
-                                   : NULL;
-    if (!path || !g_file_test (path, G_FILE_TEST_EXISTS)) {
+    char *path = fta_test_recording ("io_block", "io_block_tracecmd_report_ns.txt.gz");
+    if (!path) {
         g_test_skip ("the shared corpus (FTA_CORPUS_DIR) is not here");
-        g_free (path);
         return;
     }
     JsonParser *p = analyze (path, NULL, NULL);

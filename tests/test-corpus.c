@@ -28,23 +28,15 @@ typedef struct {
 
 static char *tmpdir;
 
-static char *
-data_file (const char *name)
-{
-    return g_test_build_filename (G_TEST_DIST, "data", "corpus", name, NULL);
-}
+#define data_file fta_test_corpus
 
 /* The text of C's trace, decompressed. */
 static char *
 trace_text (const Case *c)
 {
     char *gz = g_strdup_printf ("%s_%s.txt.gz", c->scenario, c->variant);
-    char *path = data_file (gz);
-    const char *corpus = g_getenv ("FTA_CORPUS_DIR");
-    if (!g_file_test (path, G_FILE_TEST_EXISTS) && corpus && *corpus) {
-        g_free (path);
-        path = g_build_filename (corpus, "recorded", c->scenario, gz, NULL);
-    }
+    char *path = fta_test_recording (c->scenario, gz);
+    g_assert_nonnull (path);
     char *cmd = g_strdup_printf ("gzip -dc '%s'", path);
     FtaTestRun r = fta_test_run_sh (cmd);
     g_assert_cmpint (r.rc, ==, 0);
@@ -93,13 +85,9 @@ static JsonObject *
 analyze (const Case *c, JsonParser **parser_out)
 {
     char *gz = g_strdup_printf ("%s_%s.txt.gz", c->scenario, c->variant);
-    char *path = data_file (gz);
     /* the shared corpus has every rendering of every recording */
-    const char *corpus = g_getenv ("FTA_CORPUS_DIR");
-    if (!g_file_test (path, G_FILE_TEST_EXISTS) && corpus && *corpus) {
-        g_free (path);
-        path = g_build_filename (corpus, "recorded", c->scenario, gz, NULL);
-    }
+    char *path = fta_test_recording (c->scenario, gz);
+    g_assert_nonnull (path);
     char *json = g_build_filename (tmpdir, "out.json", NULL);
     char *txt = g_build_filename (tmpdir, "trace.txt", NULL);
     const char *bin = g_getenv ("FTA_BIN");

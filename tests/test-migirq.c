@@ -20,6 +20,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "fta-test.h"
+
 static char *tmpdir;
 
 /* Hand-made traces start at 100 s; T(us) below is 100 s + us. */
@@ -734,24 +736,7 @@ test_irq_raise (void)
 
 /* --- the recordings ---------------------------------------------------------- */
 
-/* The recording's file: tests/data/corpus, else the shared corpus; NULL
- * (the case is skipped) when neither has it. */
-static char *
-recording (const char *scenario, const char *file)
-{
-    char *p = g_test_build_filename (G_TEST_DIST, "data", "corpus", file, NULL);
-    if (g_file_test (p, G_FILE_TEST_EXISTS))
-        return p;
-    g_free (p);
-    const char *dir = g_getenv ("FTA_CORPUS_DIR");
-    if (dir && *dir) {
-        p = g_build_filename (dir, "recorded", scenario, file, NULL);
-        if (g_file_test (p, G_FILE_TEST_EXISTS))
-            return p;
-        g_free (p);
-    }
-    return NULL;
-}
+#define recording fta_test_recording
 
 static char *
 read_maybe_gz (const char *path)
