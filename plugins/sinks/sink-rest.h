@@ -229,16 +229,18 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
         g_hash_table_iter_init (&it, count);
         while (g_hash_table_iter_next (&it, &key, &value))
             by[k++] = (SinkRestComm) { key, GPOINTER_TO_UINT (value) };
-        /* only the first SINK_REST_COMMS are shown: picked in order, not
-         * a sort of every comm (as many as tasks on a fork-heavy host) */
-        for (guint i = 0; i < MIN (nk, (guint) SINK_REST_COMMS); i++) {
-            guint best = i;
-            for (guint j = i + 1; j < nk; j++)
-                if (sink_rest_cmp_comm (&by[j], &by[best]) < 0)
-                    best = j;
-            SinkRestComm tmp = by[i];
-            by[i] = by[best];
-            by[best] = tmp;
+        /* only the first SINK_REST_COMMS are shown: kept in order in one
+         * pass, not a sort of every comm (as many as tasks on a
+         * fork-heavy host) */
+        guint top = 0;
+        for (guint j = 0; j < nk; j++) {
+            if (top == SINK_REST_COMMS && sink_rest_cmp_comm (&by[j], &by[top - 1]) >= 0)
+                continue;
+            SinkRestComm c = by[j];
+            guint at = top < SINK_REST_COMMS ? top++ : top - 1;
+            for (; at > 0 && sink_rest_cmp_comm (&c, &by[at - 1]) < 0; at--)
+                by[at] = by[at - 1];
+            by[at] = c;
         }
         /* as many comms as fit, the most frequent first */
         gsize base = s->len;
