@@ -112,6 +112,16 @@ fta_test_run (const char *const *args, char **err_out)
 }
 
 char *
+fta_test_read (const char *path)
+{
+    char *text = NULL;
+    GError *error = NULL;
+    g_file_get_contents (path, &text, NULL, &error);
+    g_assert_no_error (error);
+    return text;
+}
+
+char *
 fta_test_write (const char *dir, const char *name, const char *text)
 {
     char *path = g_build_filename (dir, name, NULL);

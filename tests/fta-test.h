@@ -34,6 +34,8 @@ void fta_test_remove_dir (const char *dir);
 /* Runs $FTA_BIN ARGS... (NULL-terminated); returns its exit status.  The
  * standard error is returned in *err_out (owned) when it is not NULL. */
 int fta_test_run (const char *const *args, char **err_out);
+/* The contents of file PATH, which must be readable (owned). */
+char *fta_test_read (const char *path);
 /* Writes TEXT to DIR/NAME and returns the path (owned). */
 char *fta_test_write (const char *dir, const char *name, const char *text);
 /* Writes DIR/NAME: a trace of N_CPUS CPUs (their numbers in CPUS), each

@@ -10,21 +10,9 @@
 
 static char *tmpdir;
 
-static char *
-corpus (const char *name)
-{
-    return g_test_build_filename (G_TEST_DIST, "data", "corpus", name, NULL);
-}
+#define corpus fta_test_corpus
 
-static char *
-read_file (const char *path)
-{
-    char *text = NULL;
-    GError *error = NULL;
-    g_file_get_contents (path, &text, NULL, &error);
-    g_assert_no_error (error);
-    return text;
-}
+#define read_file fta_test_read
 
 /* Every file of DIR, name -> contents. */
 static GHashTable *

@@ -19,13 +19,7 @@ tmp (const char *name)
 
 #define corpus_text(scenario) fta_test_corpus_text (tmpdir, scenario)
 
-static char *
-read_text (const char *path)
-{
-    char *text;
-    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-    return text;
-}
+#define read_text fta_test_read
 
 /* --- an independent reading of the text --------------------------------------
  * Plain string scanning, no parser: a line is a header when its first

@@ -301,13 +301,7 @@ test_signal (gconstpointer data)
 
 /* --- outputs ----------------------------------------------------------------- */
 
-static char *
-contents (const char *path)
-{
-    char *text = NULL;
-    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-    return text;
-}
+#define contents fta_test_read
 
 /* An output that is the input itself, by its name, through a symbolic or a
  * hard link, compressed, or as the standard output `filter` appends to:

@@ -12,13 +12,7 @@ static char *tmpdir;
 
 #define run fta_test_run_in
 
-static char *
-read_text (const char *path)
-{
-    char *text = NULL;
-    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-    return text;
-}
+#define read_text fta_test_read
 
 static char *
 unescape (const char *s, gsize n)

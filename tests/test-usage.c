@@ -163,13 +163,7 @@ test_did_you_mean (void)
 
 #define run_ok fta_test_run_ok
 
-static char *
-read_file (const char *path)
-{
-    char *text = NULL;
-    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-    return text;
-}
+#define read_file fta_test_read
 
 static void
 assert_json (const char *text)
