@@ -39,6 +39,17 @@ fta_test_run_sh (const char *cmd)
     return spawn ((char **) argv);
 }
 
+char *
+fta_test_sh_ok (const char *cmd)
+{
+    FtaTestRun r = fta_test_run_sh (cmd);
+    if (r.rc)
+        g_printerr ("%s: %s", cmd, r.err);
+    g_assert_cmpint (r.rc, ==, 0);
+    g_free (r.err);
+    return r.out;
+}
+
 void
 fta_test_run_clear (FtaTestRun *r)
 {
@@ -92,9 +103,7 @@ fta_test_remove_dir (const char *dir)
 {
     char *quoted = g_shell_quote (dir);
     char *cmd = g_strdup_printf ("rm -rf %s", quoted);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_sh_ok (cmd));
     g_free (cmd);
     g_free (quoted);
 }
@@ -207,9 +216,7 @@ fta_test_corpus_text (const char *dir, const char *scenario)
     char *dst = g_strdup_printf ("%s/%s.txt", dir, scenario);
     if (!g_file_test (dst, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", src, dst);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         g_free (cmd);
     }
     g_free (src);
@@ -361,9 +368,7 @@ fta_test_corpus_texts (const char *dir)
         char *text = g_build_filename (dir, gz, NULL);
         text[strlen (text) - 3] = '\0';
         char *cmd = g_strdup_printf ("gzip -dc '%s' > '%s'", in, text);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         g_ptr_array_add (out, text);
         g_free (cmd);
         g_free (in);

@@ -18,6 +18,9 @@ typedef struct {
 FtaTestRun fta_test_run_argv (const char *const *args);
 /* Runs CMD with /bin/sh -c. */
 FtaTestRun fta_test_run_sh (const char *cmd);
+/* The same for a command that must succeed (its standard error is shown
+ * when it does not): its standard output (owned). */
+char *fta_test_sh_ok (const char *cmd);
 void fta_test_run_clear (FtaTestRun *r);
 /* Runs $FTA_BIN ARGS... (NULL-terminated), which must succeed (its
  * standard error is shown when it does not): its standard output (owned). */

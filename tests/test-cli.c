@@ -143,9 +143,7 @@ check_long_line (const char *trace, gboolean via_stdin)
         char *out = tmp ("long.json");
         char *cmd = g_strdup_printf ("'%s' -q -f json -o '%s' - < '%s'",
                                      g_getenv ("FTA_BIN"), out, trace);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         p = json_parser_new ();
         g_assert_true (json_parser_load_from_file (p, out, NULL));
         g_free (cmd);
@@ -460,19 +458,15 @@ test_compressed (void)
     for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
         char *packed = tmp (tools[i]);
         char *cmd = g_strdup_printf ("%s -c < '%s' > '%s'", tools[i], trace, packed);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         g_free (cmd);
         for (int via_pipe = 0; via_pipe < 2; via_pipe++) {
             char *out = tmp ("packed.json");
             cmd = g_strdup_printf (via_pipe ? "cat '%s' | '%s' -q -f json -o '%s' -"
                                             : "'%2$s' -q -f json -o '%3$s' '%1$s'",
                                    packed, g_getenv ("FTA_BIN"), out);
-            r = fta_test_run_sh (cmd);
-            g_assert_cmpint (r.rc, ==, 0);
-            JsonParser *p = json_parser_new ();
-            g_assert_true (json_parser_load_from_file (p, out, NULL));
+            g_free (fta_test_sh_ok (cmd));
+            JsonParser *p = fta_test_parse_file (out);
             g_assert_true (json_node_equal (json_object_get_member (root (plain), "tables"),
                                             json_object_get_member (root (p), "tables")));
             JsonObject *qa = quality (plain), *qb = quality (p);
@@ -484,14 +478,13 @@ test_compressed (void)
             g_assert_cmpstr (json_object_get_string_member (input, "compression"), ==,
                              tools[i]);
             g_object_unref (p);
-            fta_test_run_clear (&r);
             g_free (cmd);
             g_free (out);
         }
         /* cut short: a clear error that says how to read what is there */
         char *cut = tmp ("cut");
         cmd = g_strdup_printf ("head -c 20000 '%s' > '%s'", packed, cut);
-        r = fta_test_run_sh (cmd);
+        FtaTestRun r = fta_test_run_sh (cmd);
         fta_test_run_clear (&r);
         r = fta_test_run_argv ((const char *[]) { cut, NULL });
         g_assert_cmpint (r.rc, ==, 3);

@@ -232,9 +232,7 @@ unpack_v6 (void)
     char *out = g_build_filename (tmpdir, "two-buffers-v6.dat", NULL);
     if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         g_free (cmd);
     }
     g_free (xz);
@@ -250,9 +248,7 @@ unpack_none (void)
     char *out = g_build_filename (tmpdir, "two-buffers-none.dat", NULL);
     if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
-        FtaTestRun r = fta_test_run_sh (cmd);
-        g_assert_cmpint (r.rc, ==, 0);
-        fta_test_run_clear (&r);
+        g_free (fta_test_sh_ok (cmd));
         g_free (cmd);
     }
     g_free (xz);
@@ -474,12 +470,10 @@ test_packed (void)
     g_mkdir_with_parents (tmp, 0700);
     char *cmd = g_strdup_printf ("gzip -c '%s' > '%s' && head -c 20000 '%s' > '%s'", dat, gz,
                                  gz, cut);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_sh_ok (cmd));
     g_free (cmd);
     const char *direct_args[] = { "events", "-q", dat, NULL };
-    FtaTestRun direct = fta_test_run_argv (direct_args);
+    FtaTestRun direct = fta_test_run_argv (direct_args), r;
     g_assert_cmpint (direct.rc, ==, 0);
     for (int stdin_ = 0; stdin_ < 2; stdin_++) {
         cmd = g_strdup_printf ("TMPDIR='%s' '%s' events -q %s'%s'", tmp, g_getenv ("FTA_BIN"),
@@ -578,9 +572,7 @@ uncompressed_copy (const char *dat, const char *name)
     char *out = g_build_filename (tmpdir, name, NULL);
     char *cmd = g_strdup_printf ("'%s' convert -i '%s' -o '%s' --compression none > /dev/null 2>&1",
                                  tc, dat, out);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_sh_ok (cmd));
     g_free (cmd);
     g_free (tc);
     return out;

@@ -984,9 +984,7 @@ test_filtered_trace (void)
     g_autofree char *full = fta_test_corpus_text (tmpdir, "cpu_contention");
     g_autofree char *cut = g_build_filename (tmpdir, "ksoftirqd-only.txt", NULL);
     g_autofree char *cmd = g_strdup_printf ("grep ksoftirqd '%s' > '%s'", full, cut);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_sh_ok (cmd));
 
     JsonParser *pf = fta_test_analyze (tmpdir, NULL, full, NULL);
     JsonObject *f = fta_test_finding (fta_test_root (pf), "wait.contention");
@@ -1030,9 +1028,7 @@ test_filtered_vcpu (void)
     g_autofree char *full = fta_test_corpus_text (tmpdir, "qemu_tcg");
     g_autofree char *cut = g_build_filename (tmpdir, "vcpu1-only.txt", NULL);
     g_autofree char *cmd = g_strdup_printf ("grep 'CPU 1/TCG' '%s' > '%s'", full, cut);
-    FtaTestRun r = fta_test_run_sh (cmd);
-    g_assert_cmpint (r.rc, ==, 0);
-    fta_test_run_clear (&r);
+    g_free (fta_test_sh_ok (cmd));
     JsonParser *p = fta_test_analyze (tmpdir, NULL, cut, NULL);
     JsonObject *doc = fta_test_root (p);
     JsonObject *f = fta_test_finding (doc, "wait.contention");
