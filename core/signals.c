@@ -2,8 +2,8 @@
  * to temporary files renamed into place when complete (output.c); a run
  * stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP removes the ones still
  * open before it dies of the signal.  A SIGBUS comes from a mapped file
- * that lost its data under the reader (libtracecmd maps an uncompressed
- * trace.dat: the file shrank, or its storage failed): it is reported as
+ * that lost its data under the reader (an uncompressed trace.dat's CPU
+ * data is mapped: the file shrank, or its storage failed): it is reported as
  * the input error it is, exit 3, instead of a crash.
  *
  * Called from output.c (the temporary files), engine.c (the mapped input)
