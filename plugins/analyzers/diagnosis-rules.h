@@ -136,8 +136,9 @@ FTA_RULE (NULL, "wait.contention", "wait",
           "or more of the time they wanted to run, and `contention_min_ms` or more",
           "contention_pct contention_min_ms contention_capacity_pct",
           "info; warning when their waits add up to `contention_capacity_pct` % of the CPUs' "
-          "time over the trace (CPU time lost to waiting), critical at 2 ×; waits during "
-          "which the CPU's switches were not all recorded (inferred) do not count for it",
+          "time over the trace (CPU time lost to waiting), critical at 2 ×; waits whose "
+          "holders the model inferred (the CPU's switches not all recorded, or the task "
+          "woken while it waited) do not count for it",
           "the waits' share of the CPUs' time, each task's wait of the time wanted and who "
           "held its CPU",
           "the runnable time of those tasks")
