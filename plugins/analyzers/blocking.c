@@ -41,7 +41,8 @@ typedef struct {
     FtaDist *d_dist; /* NULL until the first D episode */
     /* the latest D episode, until its waker (or no waker) is known */
     gboolean pending;
-    BlockingEpisode ep;
+    BlockingEpisode *ep; /* owned; NULL before its first D episode: most
+                            tasks have none */
     BlockingWaker *last_waker; /* of the latest episode with a waker */
     /* fta_context_task_selected for the comm sel_comm, when sel_known */
     gboolean sel_known, sel_ok;
@@ -171,6 +172,7 @@ blocking_task_clear (gpointer p)
     BlockingTask *t = p;
     if (t->d_dist)
         fta_dist_free (t->d_dist);
+    g_free (t->ep);
 }
 
 static void
@@ -325,7 +327,7 @@ blocking_settle (Blocking *b, BlockingTask *t, gint32 waker_pid, const char *wak
     if (!t->pending)
         return;
     t->pending = FALSE;
-    BlockingEpisode *ep = &t->ep;
+    BlockingEpisode *ep = t->ep;
     ep->waker_pid = waker_pid;
     if (waker_pid < 0) {
         t->d_no_waker++;
@@ -376,7 +378,7 @@ blocking_on_span (void *self, const FtaSpan *sp)
         /* the span after an episode: Runnable from the episode's end when
          * woken (also when the trace or --end cut it: the waker is known) */
         if (sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_WOKEN
-            && sp->start_ns == t->ep.start_ns + t->ep.dur_ns && sp->waker_pid >= 0)
+            && sp->start_ns == t->ep->start_ns + t->ep->dur_ns && sp->waker_pid >= 0)
             blocking_settle (b, t, sp->waker_pid, sp->waker_comm);
         else
             blocking_settle (b, t, -1, NULL);
@@ -396,11 +398,13 @@ blocking_on_span (void *self, const FtaSpan *sp)
             t->d_dist = fta_dist_new ();
         fta_dist_add (t->d_dist, d);
         t->pending = TRUE;
-        t->ep.start_ns = sp->start_ns;
-        t->ep.dur_ns = d;
-        t->ep.pid = sp->pid;
-        t->ep.cpu = sp->cpu;
-        memcpy (t->ep.comm, t->comm, FTA_COMM_LEN);
+        if (!t->ep)
+            t->ep = g_new0 (BlockingEpisode, 1);
+        t->ep->start_ns = sp->start_ns;
+        t->ep->dur_ns = d;
+        t->ep->pid = sp->pid;
+        t->ep->cpu = sp->cpu;
+        memcpy (t->ep->comm, t->comm, FTA_COMM_LEN);
     }
 }
 
