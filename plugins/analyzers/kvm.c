@@ -75,7 +75,9 @@ typedef struct {
     guint64 preempted, migrations, waking, wakeup;
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
     gint64 inferred_ns; /* of runnable_ns: waits whose holders the model inferred */
-    guint64 *cpus;    /* bit per CPU it ran on */
+    guint64 *cpus;    /* bit per CPU it ran on: cpu0 until a CPU above 63,
+                         then owned */
+    guint64 cpu0;
     guint cpu_words;
     /* vCPU-like threads: run and runnable time per bucket of Kvm.res ns,
      * the buckets it has time in, by idx: BRUNS (NULL until the first)
@@ -238,7 +240,8 @@ static void
 kvm_thread_clear (gpointer p)
 {
     KvmThread *t = p;
-    g_free (t->cpus);
+    if (t->cpus != &t->cpu0)
+        g_free (t->cpus);
     if (t->bruns)
         g_array_free (t->bruns, TRUE);
     g_free (t->pairs);
@@ -254,6 +257,8 @@ kvm_thread_init (gpointer state, gint32 pid)
 {
     KvmThread *t = state;
     t->pid = pid;
+    t->cpus = &t->cpu0; /* the state stays where it is: FtaTasks */
+    t->cpu_words = 1;
     t->tgid = -1;
     t->parent = -1;
     t->parent_task = FTA_TASK_NONE;
@@ -305,8 +310,11 @@ kvm_ran_on (KvmThread *t, gint32 cpu)
     guint w = (guint) cpu / 64;
     if (w >= t->cpu_words) {
         guint n = MAX (w + 1, t->cpu_words * 2);
-        t->cpus = g_renew (guint64, t->cpus, n);
-        memset (t->cpus + t->cpu_words, 0, (n - t->cpu_words) * sizeof (guint64));
+        guint64 *more = g_new0 (guint64, n);
+        memcpy (more, t->cpus, t->cpu_words * sizeof (guint64));
+        if (t->cpus != &t->cpu0)
+            g_free (t->cpus);
+        t->cpus = more;
         t->cpu_words = n;
     }
     t->cpus[w] |= 1ull << (cpu % 64);
