@@ -208,6 +208,25 @@ fta_test_recording (const char *scenario, const char *file)
     return NULL;
 }
 
+gint64
+fta_test_counts_ts (const char *counts, const char *key)
+{
+    char *k = g_strdup_printf ("\n%s\t", key);
+    const char *s = strstr (counts, k);
+    g_assert_nonnull (s);
+    char *end;
+    gint64 sec = g_ascii_strtoll (s + strlen (k), &end, 10);
+    g_assert_true (*end == '.');
+    gint64 frac = 0;
+    int digits = 0;
+    for (const char *d = end + 1; g_ascii_isdigit (*d) && digits < 9; d++, digits++)
+        frac = frac * 10 + (*d - '0');
+    for (; digits < 9; digits++)
+        frac *= 10;
+    g_free (k);
+    return sec * 1000000000 + frac;
+}
+
 char *
 fta_test_corpus_text (const char *dir, const char *scenario)
 {

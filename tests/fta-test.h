@@ -56,6 +56,9 @@ char *fta_test_corpus (const char *name);
  * $FTA_CORPUS_DIR/recorded/SCENARIO/FILE; NULL when neither is there
  * (owned). */
 char *fta_test_recording (const char *scenario, const char *file);
+/* The timestamp of KEY in the text of a recording's .counts.txt
+ * ("first_ts<TAB>501.099247", 6 or 9 decimals), in ns. */
+gint64 fta_test_counts_ts (const char *counts, const char *key);
 /* tests/data/corpus/SCENARIO_ftrace_default.txt.gz decompressed into DIR
  * (once): its path (owned). */
 char *fta_test_corpus_text (const char *dir, const char *scenario);

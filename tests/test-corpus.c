@@ -190,26 +190,7 @@ counts_value (const char *text, const char *key)
     return v;
 }
 
-static gint64
-counts_ts_ns (const char *text, const char *key)
-{
-    char *k = g_strdup_printf ("\n%s\t", key);
-    const char *s = strstr (text, k);
-    g_assert_nonnull (s);
-    s += strlen (k);
-    char *end;
-    gint64 sec = g_ascii_strtoll (s, &end, 10);
-    g_assert_true (*end == '.');
-    /* 6 or 9 decimals */
-    gint64 frac = 0;
-    int digits = 0;
-    for (const char *d = end + 1; g_ascii_isdigit (*d) && digits < 9; d++, digits++)
-        frac = frac * 10 + (*d - '0');
-    for (; digits < 9; digits++)
-        frac *= 10;
-    g_free (k);
-    return sec * 1000000000 + frac;
-}
+#define counts_ts_ns fta_test_counts_ts
 
 static void
 test_counts (gconstpointer data)

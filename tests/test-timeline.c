@@ -413,24 +413,7 @@ counts_type (const char *text, const char *type)
     return n;
 }
 
-/* "first_ts<TAB>501.099247" (6 or 9 decimals) in ns. */
-static gint64
-counts_ts (const char *text, const char *key)
-{
-    char *k = g_strdup_printf ("\n%s\t", key);
-    const char *s = strstr (text, k);
-    g_assert_nonnull (s);
-    char *end;
-    gint64 sec = g_ascii_strtoll (s + strlen (k), &end, 10);
-    gint64 frac = 0;
-    int digits = 0;
-    for (const char *d = end + 1; g_ascii_isdigit (*d) && digits < 9; d++, digits++)
-        frac = frac * 10 + (*d - '0');
-    for (; digits < 9; digits++)
-        frac *= 10;
-    g_free (k);
-    return sec * 1000000000 + frac;
-}
+#define counts_ts fta_test_counts_ts
 
 /* docs/metrics.md, timeline: span / 100 rounded up to 1, 2 or 5 x 10^k ns. */
 static gint64
