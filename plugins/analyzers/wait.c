@@ -147,6 +147,14 @@ wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
     return h;
 }
 
+/* A + B of non-negative durations, at most G_MAXINT64: sums of
+ * damaged timestamps overflow 64 bits. */
+static gint64
+wait_add (gint64 a, gint64 b)
+{
+    return b > G_MAXINT64 - a ? G_MAXINT64 : a + b;
+}
+
 static void
 wait_on_span (void *self, const FtaSpan *sp)
 {
@@ -158,19 +166,19 @@ wait_on_span (void *self, const FtaSpan *sp)
     t->task = sp->task;
     memcpy (t->comm, sp->comm, FTA_COMM_LEN);
     if (sp->state == FTA_TASK_RUNNING) {
-        t->run_ns += sp->end_ns - sp->start_ns;
+        t->run_ns = wait_add (t->run_ns, sp->end_ns - sp->start_ns);
         return;
     }
     t->waits++;
-    t->runnable_ns += sp->end_ns - sp->start_ns;
+    t->runnable_ns = wait_add (t->runnable_ns, sp->end_ns - sp->start_ns);
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_HOLDERS_INFERRED))
-        t->inferred_ns += sp->end_ns - sp->start_ns;
+        t->inferred_ns = wait_add (t->inferred_ns, sp->end_ns - sp->start_ns);
     for (guint i = 0; i < sp->n_holders; i++) {
         const FtaHolder *fh = &sp->holders[i];
         WaitHolder *h = wait_holder (t, fh->pid, fh->task, fh->comm);
         h->ns += fh->ns;
         if (fh->pid > 0)
-            t->held_ns += fh->ns;
+            t->held_ns = wait_add (t->held_ns, fh->ns);
         else if (fh->pid == 0)
             t->idle_ns += fh->ns;
         else
@@ -232,8 +240,9 @@ wait_dur (gint64 ns)
 static double
 wait_share (const WaitTask *t)
 {
-    gint64 wanted = t->run_ns + t->runnable_ns;
-    return wanted > 0 ? 100.0 * t->runnable_ns / wanted : 0;
+    /* in doubles: sums of damaged timestamps overflow 64 bits */
+    double wanted = (double) t->run_ns + (double) t->runnable_ns;
+    return wanted > 0 ? 100.0 * (double) t->runnable_ns / wanted : 0;
 }
 
 /* vCPU threads ("CPU n/KVM", "CPU n/TCG") are kvm.vcpu-steal's. */
@@ -284,8 +293,8 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
         if (t->runnable_ns >= w->contention_min_ns && t->runnable_ns > 0
             && wait_share (t) >= w->contention_pct && !wait_is_vcpu (t->comm)) {
             g_ptr_array_add (bad, t);
-            cost += t->runnable_ns;
-            inferred += t->inferred_ns;
+            cost = wait_add (cost, t->runnable_ns);
+            inferred = wait_add (inferred, t->inferred_ns);
         }
     }
     if (!bad->len) {
