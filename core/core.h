@@ -154,6 +154,10 @@ void fta_signals_track (const char *tmp);
 void fta_signals_untrack (const char *tmp);
 /* PATH is mapped by a reader (a trace.dat): named if a SIGBUS comes. */
 void fta_signals_mapped_input (const char *path);
+/* Around libtracecmd's opening of PATH (any thread): a SIGSEGV in it is
+ * a damaged file, exit 3 with a message, not a crash. */
+void fta_signals_foreign_open (const char *path);
+void fta_signals_foreign_done (void);
 
 /* --- compressed input (decompress.c) -------------------------------------- */
 

@@ -821,7 +821,9 @@ open_buffer (FtaTraceDat *t, struct tracecmd_input **top, GError **error)
 {
     /* plugins only change how trace-cmd prints events: the kernel's own
      * print formats are kept, as the tracefs text shows them */
+    fta_signals_foreign_open (t->path);
     *top = tracecmd_open (t->path, TRACECMD_FL_LOAD_NO_PLUGINS);
+    fta_signals_foreign_done ();
     if (!*top) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
                      "%s: libtracecmd cannot read this trace.dat (damaged, cut short, "
@@ -1479,7 +1481,9 @@ fta_tracedat_open (const char *path, const char *buffer, FtaParser *names, guint
     /* libtracecmd prints its complaints on stderr: its own error below
      * says what went wrong in the tool's words */
     tracecmd_set_loglevel (TEP_LOG_NONE);
+    fta_signals_foreign_open (path);
     t->top = tracecmd_open (path, TRACECMD_FL_LOAD_NO_PLUGINS);
+    fta_signals_foreign_done ();
     if (!t->top) {
         g_set_error (error, FTA_ERROR, FTA_EXIT_INPUT,
                      "%s: this trace.dat cannot be read (cut short, damaged, or of a "

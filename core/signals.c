@@ -4,7 +4,10 @@
  * open before it dies of the signal.  A SIGBUS comes from a mapped file
  * that lost its data under the reader (an uncompressed trace.dat's CPU
  * data is mapped: the file shrank, or its storage failed): it is reported as
- * the input error it is, exit 3, instead of a crash.
+ * the input error it is, exit 3, instead of a crash.  So is a SIGSEGV
+ * while libtracecmd opens a trace.dat: libtraceevent's parser of the
+ * file's event formats crashes on some damaged files (trace-cmd report
+ * does too), and nothing of ours runs then.
  *
  * Called from output.c (the temporary files), engine.c (the mapped input)
  * and main.c (installing the handlers); calls nothing of the core.  The
@@ -92,6 +95,54 @@ on_signal (int sig)
     /* die of the signal, as the shell expects */
     signal (sig, SIG_DFL);
     raise (sig);
+}
+
+/* libtracecmd opening a file: how many opens are under way, the file and
+ * the SIGSEGV handler before the first */
+static GMutex open_lock;
+static volatile sig_atomic_t opening;
+static char opened[4096];
+static struct sigaction segv_before;
+
+static void
+on_segv (int sig)
+{
+    (void) sig;
+    for (guint i = 0; i < SLOTS; i++) {
+        char *s = temps[i];
+        if (s)
+            unlink (s);
+    }
+    say ("ftrace-analyzer: ");
+    say (opened);
+    say (": the trace.dat is damaged: libtraceevent crashed reading its event formats "
+         "(trace-cmd report does too); nothing was written\n");
+    _exit (FTA_EXIT_INPUT);
+}
+
+void
+fta_signals_foreign_open (const char *path)
+{
+    g_mutex_lock (&open_lock);
+    if (opening++ == 0) {
+        g_strlcpy (opened, path, sizeof opened);
+        struct sigaction sa;
+        memset (&sa, 0, sizeof sa);
+        sa.sa_handler = on_segv;
+        sigemptyset (&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction (SIGSEGV, &sa, &segv_before);
+    }
+    g_mutex_unlock (&open_lock);
+}
+
+void
+fta_signals_foreign_done (void)
+{
+    g_mutex_lock (&open_lock);
+    if (opening > 0 && --opening == 0)
+        sigaction (SIGSEGV, &segv_before, NULL);
+    g_mutex_unlock (&open_lock);
 }
 
 static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGBUS };

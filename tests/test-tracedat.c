@@ -421,6 +421,42 @@ test_truncated (void)
     g_free (none);
 }
 
+/* One byte changed in the compressed event formats of the two-buffer
+ * recording makes libtraceevent's format parser crash in libtracecmd's
+ * open (trace-cmd report dies of SIGSEGV on it): an input error, exit 3,
+ * with one line naming the file and no output left behind. */
+static void
+test_damaged_formats (void)
+{
+    char *v7 = data ("two-buffers.dat");
+    gchar *whole;
+    gsize len;
+    g_assert_true (g_file_get_contents (v7, &whole, &len, NULL));
+    g_assert_cmpuint (len, >, 100877);
+    whole[100877] = 14;
+    char *bad = g_build_filename (tmpdir, "damaged.dat", NULL);
+    char *out = g_build_filename (tmpdir, "damaged-out.json", NULL);
+    g_assert_true (g_file_set_contents (bad, whole, len, NULL));
+    const char *cmds[][7] = {
+        { "events", "-q", bad, NULL },
+        { "-q", "-f", "json", "-o", out, bad, NULL },
+    };
+    for (guint c = 0; c < G_N_ELEMENTS (cmds); c++) {
+        FtaTestRun r = fta_test_run_argv (cmds[c]);
+        g_assert_cmpint (r.rc, ==, 3);
+        g_assert_nonnull (strstr (r.err, bad));
+        g_assert_true (strstr (r.err, "damaged") || strstr (r.err, "cannot be read"));
+        g_assert_cmpuint (lines_of (r.err), ==, 1);
+        g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+        fta_test_run_clear (&r);
+    }
+    g_unlink (bad);
+    g_free (bad);
+    g_free (out);
+    g_free (whole);
+    g_free (v7);
+}
+
 /* A trace.dat on a pipe: read from its path instead; standard input
  * redirected from the file is read. */
 static void
@@ -752,6 +788,7 @@ main (int argc, char **argv)
     g_test_add_data_func ("/tracedat/uncompressed/instance", "irqs", test_uncompressed);
     g_test_add_func ("/tracedat/jobs", test_jobs);
     g_test_add_func ("/tracedat/truncated", test_truncated);
+    g_test_add_func ("/tracedat/damaged-formats", test_damaged_formats);
     g_test_add_func ("/tracedat/pipe", test_pipe);
     g_test_add_func ("/tracedat/packed", test_packed);
     static const char *const scenarios[] = { "cpu_contention", "io_block", "qemu_tcg",
