@@ -9,8 +9,9 @@
  * file's event formats crashes on some damaged files (trace-cmd report
  * does too), and nothing of ours runs then.
  *
- * Called from output.c (the temporary files), engine.c (the mapped input)
- * and main.c (installing the handlers); calls nothing of the core.  The
+ * Called from output.c (the temporary files), engine.c (the mapped input),
+ * reader-tracedat.c (libtracecmd's opening) and main.c (installing the
+ * handlers); calls nothing of the core.  The
  * handler uses only async-signal-safe calls. */
 #include "config.h"
 
