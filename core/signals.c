@@ -78,14 +78,21 @@ say (const char *s)
     }
 }
 
+/* The temporary outputs still open: gone before the process is. */
 static void
-on_signal (int sig)
+remove_temps (void)
 {
     for (guint i = 0; i < SLOTS; i++) {
         char *s = temps[i];
         if (s)
             unlink (s);
     }
+}
+
+static void
+on_signal (int sig)
+{
+    remove_temps ();
     if (sig == SIGBUS) {
         say ("ftrace-analyzer: ");
         say (have_input ? input : "the input");
@@ -109,11 +116,7 @@ static void
 on_segv (int sig)
 {
     (void) sig;
-    for (guint i = 0; i < SLOTS; i++) {
-        char *s = temps[i];
-        if (s)
-            unlink (s);
-    }
+    remove_temps ();
     say ("ftrace-analyzer: ");
     say (opened);
     say (": the trace.dat is damaged: libtraceevent crashed reading its event formats "

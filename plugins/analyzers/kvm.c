@@ -1829,20 +1829,28 @@ kvm_steal_bad (Kvm *k, const KvmVm *m, GPtrArray *vcpus)
     return bad;
 }
 
-/* A steal finding's severity: by its worst share TOP, but info when no
- * vCPU of BAD (its VMs' vCPUs above the threshold, KvmThread*) is above
- * it in the waits the trace shows whole (a filtered trace, or a recorder
- * that leaves itself out, makes the rest the model's inference). */
-static FtaSeverity
-kvm_steal_severity (const Kvm *k, GPtrArray *const *bad, guint n_bad, double top)
+/* Whether a vCPU of BAD (KvmThread*, above the threshold) is above it
+ * in the waits the trace shows whole too: when none of a finding's is (a
+ * filtered trace, or a recorder that leaves itself out, makes the rest
+ * the model's inference), the finding is info. */
+static gboolean
+kvm_steal_shown (const Kvm *k, GPtrArray *bad)
 {
-    for (guint b = 0; b < n_bad; b++)
-        for (guint i = 0; i < bad[b]->len; i++) {
-            const KvmThread *t = g_ptr_array_index (bad[b], i);
-            if (kvm_share (t->run_ns, t->runnable_ns - t->inferred_ns) >= k->steal_pct)
-                return top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING;
-        }
-    return FTA_SEVERITY_INFO;
+    for (guint i = 0; i < bad->len; i++) {
+        const KvmThread *t = g_ptr_array_index (bad, i);
+        if (kvm_share (t->run_ns, t->runnable_ns - t->inferred_ns) >= k->steal_pct)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A steal finding's severity: by its worst share TOP, info unless SHOWN. */
+static FtaSeverity
+kvm_steal_severity (const Kvm *k, gboolean shown, double top)
+{
+    if (!shown)
+        return FTA_SEVERITY_INFO;
+    return top >= 2 * k->steal_pct ? FTA_SEVERITY_CRITICAL : FTA_SEVERITY_WARNING;
 }
 
 /* The evidence of a steal finding lowered to info. */
@@ -1932,7 +1940,7 @@ kvm_find_steal (Kvm *k, FtaResults *r, const KvmVm *m, GPtrArray *bad)
     if (other_vm)
         g_string_append (cause, " Other VMs' threads compete for the same CPUs "
                          "(overcommit).");
-    FtaSeverity sev = kvm_steal_severity (k, &bad, 1, top);
+    FtaSeverity sev = kvm_steal_severity (k, kvm_steal_shown (k, bad), top);
     FtaFinding *f = fta_results_add_finding (r, sev, "kvm.vcpu-steal", title, cause->str,
                                              kvm_steal_advice);
     kvm_steal_inferred_note (f, sev);
@@ -2143,11 +2151,10 @@ kvm_find_steal_host (Kvm *k, FtaResults *r, GArray *hit, guint n_vms, guint n_vc
     if (other)
         g_string_append (cause, " Other VMs' threads compete for the same CPUs "
                          "(overcommit).");
-    GPtrArray **bads = g_new (GPtrArray *, hit->len);
-    for (guint i = 0; i < hit->len; i++)
-        bads[i] = g_array_index (hit, KvmSteal, i).bad;
-    FtaSeverity sev = kvm_steal_severity (k, bads, hit->len, hi);
-    g_free (bads);
+    gboolean shown = FALSE;
+    for (guint i = 0; i < hit->len && !shown; i++)
+        shown = kvm_steal_shown (k, g_array_index (hit, KvmSteal, i).bad);
+    FtaSeverity sev = kvm_steal_severity (k, shown, hi);
     FtaFinding *f = fta_results_add_finding (r, sev, "kvm.vcpu-steal", title, cause->str,
                                              kvm_steal_advice);
     kvm_steal_inferred_note (f, sev);
