@@ -225,33 +225,22 @@ test_filter (gconstpointer which)
     g_free (txt);
 }
 
+/* tests/data/tracedat/NAME.xz unpacked once into the scratch directory:
+ * two-buffers-v6.dat (format version 6), two-buffers-none.dat (converted
+ * with --compression none, see record.sh). */
 static char *
-unpack_v6 (void)
+unpack (const char *name)
 {
-    char *xz = data ("two-buffers-v6.dat.xz");
-    char *out = g_build_filename (tmpdir, "two-buffers-v6.dat", NULL);
+    char *xzname = g_strconcat (name, ".xz", NULL);
+    char *xz = data (xzname);
+    char *out = g_build_filename (tmpdir, name, NULL);
     if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
         char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
         g_free (fta_test_sh_ok (cmd));
         g_free (cmd);
     }
     g_free (xz);
-    return out;
-}
-
-/* The same trace converted with --compression none (made with
- * two-buffers.dat, see record.sh), unpacked once. */
-static char *
-unpack_none (void)
-{
-    char *xz = data ("two-buffers-none.dat.xz");
-    char *out = g_build_filename (tmpdir, "two-buffers-none.dat", NULL);
-    if (!g_file_test (out, G_FILE_TEST_EXISTS)) {
-        char *cmd = g_strdup_printf ("xz -dc '%s' > '%s'", xz, out);
-        g_free (fta_test_sh_ok (cmd));
-        g_free (cmd);
-    }
-    g_free (xz);
+    g_free (xzname);
     return out;
 }
 
@@ -261,7 +250,7 @@ unpack_none (void)
 static void
 test_version6 (void)
 {
-    char *v6 = unpack_v6 ();
+    char *v6 = unpack ("two-buffers-v6.dat");
     char *v7 = data ("two-buffers.dat");
     for (int i = 0; i < 2; i++) {
         const char *args[] = { "--buffer", i ? "irqs" : "", NULL };
@@ -285,7 +274,7 @@ static void
 test_uncompressed (gconstpointer which)
 {
     const char *buffer = which;
-    char *dat = unpack_none ();
+    char *dat = unpack ("two-buffers-none.dat");
     char *name = g_strdup_printf ("two-buffers-%s.txt.gz", *buffer ? buffer : "top");
     char *txt = data (name);
     char *cmd = g_strdup_printf ("gzip -dc '%s'", txt);
@@ -365,9 +354,9 @@ test_jobs (void)
 static void
 test_truncated (void)
 {
-    char *v6 = unpack_v6 ();
+    char *v6 = unpack ("two-buffers-v6.dat");
     char *v7 = data ("two-buffers.dat");
-    char *none = unpack_none ();
+    char *none = unpack ("two-buffers-none.dat");
     const char *files[] = { v6, v7, none };
     char *out = g_build_filename (tmpdir, "cut-out.txt", NULL);
     char *cut = g_build_filename (tmpdir, "cut.dat", NULL);
@@ -488,7 +477,7 @@ test_pipe (void)
 static void
 test_packed (void)
 {
-    char *v6 = unpack_v6 ();
+    char *v6 = unpack ("two-buffers-v6.dat");
     char *xz = data ("two-buffers-v6.dat.xz");
     const char *args[] = { "--buffer", "irqs", NULL };
     JsonParser *a = analyze (xz, args), *b = analyze (v6, args);

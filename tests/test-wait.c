@@ -966,6 +966,19 @@ test_identity (gconstpointer data)
     g_hash_table_unref (d.keys);
 }
 
+/* The lines of the recording FULL that contain PATTERN, as a user
+ * narrowing a trace with grep gets them, in the scratch file NAME: its
+ * path (owned). */
+static char *
+cut_recording (const char *full, const char *pattern, const char *name)
+{
+    char *cut = g_build_filename (tmpdir, name, NULL);
+    char *cmd = g_strdup_printf ("grep '%s' '%s' > '%s'", pattern, full, cut);
+    g_free (fta_test_sh_ok (cmd));
+    g_free (cmd);
+    return cut;
+}
+
 /* The severity of F, a finding object. */
 static const char *
 finding_severity (JsonObject *f)
@@ -982,9 +995,7 @@ static void
 test_filtered_trace (void)
 {
     g_autofree char *full = fta_test_corpus_text (tmpdir, "cpu_contention");
-    g_autofree char *cut = g_build_filename (tmpdir, "ksoftirqd-only.txt", NULL);
-    g_autofree char *cmd = g_strdup_printf ("grep ksoftirqd '%s' > '%s'", full, cut);
-    g_free (fta_test_sh_ok (cmd));
+    g_autofree char *cut = cut_recording (full, "ksoftirqd", "ksoftirqd-only.txt");
 
     JsonParser *pf = fta_test_analyze (tmpdir, NULL, full, NULL);
     JsonObject *f = fta_test_finding (fta_test_root (pf), "wait.contention");
@@ -1026,9 +1037,7 @@ static void
 test_filtered_vcpu (void)
 {
     g_autofree char *full = fta_test_corpus_text (tmpdir, "qemu_tcg");
-    g_autofree char *cut = g_build_filename (tmpdir, "vcpu1-only.txt", NULL);
-    g_autofree char *cmd = g_strdup_printf ("grep 'CPU 1/TCG' '%s' > '%s'", full, cut);
-    g_free (fta_test_sh_ok (cmd));
+    g_autofree char *cut = cut_recording (full, "CPU 1/TCG", "vcpu1-only.txt");
     JsonParser *p = fta_test_analyze (tmpdir, NULL, cut, NULL);
     JsonObject *doc = fta_test_root (p);
     JsonObject *f = fta_test_finding (doc, "wait.contention");
