@@ -9,47 +9,48 @@
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
 
-/* A comm's counts, and its row of switch.comms.  The comm comes first:
- * the record is its own key in Switch.comms. */
+/* switch.comms counts a comm under the name each event prints, not the
+ * task's one name: a task's events may name several (an exec, a rename).
+ * A task keeps the comms its events named as a ring of these records, one
+ * per comm, and counts into the one its events name now: nothing is
+ * looked up by name while the trace is read.  finish merges the records
+ * of one comm.  The comm comes first, zero-padded: two records name the
+ * same comm when their 16 bytes are equal. */
 typedef struct {
     char comm[FTA_COMM_LEN];
     guint64 sched_in, switch_out;
+    guint32 next;     /* the task's next comm record (a ring) */
+    gboolean selected; /* the task and this comm pass --comm / --pid */
 } SwitchComm;
 
-/* SwitchComms are cut from blocks of this many: a comm costs no
- * allocation of its own (a fork-heavy host may name as many as tasks). */
-#define SWITCH_COMM_BLOCK 1024
+#define SWITCH_NONE G_MAXUINT32
 
+/* A task's counts.  Its name is the core's (fta_context_task_comm, set
+ * in comm by finish); only idle tasks (pid 0: one per CPU) and damaged
+ * pids, which have no name there, keep the one their events printed. */
 typedef struct {
     gint32 pid;
-    guint32 id;  /* task id, FTA_TASK_NONE for idle tasks */
+    guint32 id;       /* task id, FTA_TASK_NONE for idle tasks */
     gint32 tgid;
-    char comm[FTA_COMM_LEN];
-    guint64 sched_in, switch_out, voluntary, preempted, inferred_in, wakeups_missing;
+    guint32 comm_cur; /* index in Switch.comms of the comm its events name
+                         now, SWITCH_NONE before the first */
+    /* switch_out is voluntary + preempted */
+    guint64 sched_in, voluntary, preempted, inferred_in, wakeups_missing;
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
-    /* switch.comms: the record of the comm (with the pid) this task's
-     * events last named, NULL when that pair is filtered out; valid once
-     * by_comm_set */
-    gboolean by_comm_set;
-    gint32 by_comm_pid;
-    char by_comm[FTA_COMM_LEN];
-    SwitchComm *by_comm_rec;
-    /* filled for the table: which task of its pid, and the comms it ran
-     * under besides its name */
-    guint32 task_seq;
-    const char *other_comms;
+    /* the row's comm: a pid <= 0's own buffer (FTA_COMM_LEN bytes, in
+     * Switch.own) while the trace is read; set for every row by finish */
+    const char *comm;
 } SwitchTask;
 
 typedef struct {
     const FtaContext *ctx;
     gboolean comms_table;
     /* SwitchTask per task, the idle task per CPU.  finish walks them in
-     * order of first sight: the idle rows (all pid 0) tie in the sort and
-     * keep that order. */
+     * order of first sight: rows that tie on run time and pid (the idle
+     * rows) keep that order. */
     FtaTasks *tasks;
-    GHashTable *comms;     /* the set of SwitchComm*, found by comm */
-    GPtrArray *comm_blocks; /* SWITCH_COMM_BLOCK SwitchComms each, owned */
-    guint n_comms;
+    GArray *comms;  /* SwitchComm, the tasks' rings */
+    GPtrArray *own; /* the comm buffers of pids <= 0, owned */
 } Switch;
 
 static void
@@ -59,6 +60,7 @@ switch_task_init (gpointer state, gint32 pid)
     t->pid = pid;
     t->id = FTA_TASK_NONE;
     t->tgid = -1;
+    t->comm_cur = SWITCH_NONE;
 }
 
 /* Remembers the task id of a state that was found by pid (idle tasks
@@ -78,43 +80,69 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
     s->tasks = fta_tasks_new (sizeof (SwitchTask), switch_task_init, NULL);
-    s->comms = g_hash_table_new (g_str_hash, g_str_equal);
-    s->comm_blocks = g_ptr_array_new_with_free_func (g_free);
+    s->comms = g_array_new (FALSE, FALSE, sizeof (SwitchComm));
+    s->own = g_ptr_array_new_with_free_func (g_free);
     return s;
 }
 
-static SwitchComm *
-switch_comm (Switch *s, const char *comm)
+/* The comm buffer of T, a pid <= 0, made on first need. */
+static char *
+switch_own_comm (Switch *s, SwitchTask *t)
 {
-    SwitchComm *c = g_hash_table_lookup (s->comms, comm);
-    if (!c) {
-        if (s->n_comms % SWITCH_COMM_BLOCK == 0)
-            g_ptr_array_add (s->comm_blocks, g_new0 (SwitchComm, SWITCH_COMM_BLOCK));
-        c = (SwitchComm *) g_ptr_array_index (s->comm_blocks, s->n_comms / SWITCH_COMM_BLOCK)
-            + s->n_comms % SWITCH_COMM_BLOCK;
-        s->n_comms++;
-        g_strlcpy (c->comm, comm, FTA_COMM_LEN);
-        g_hash_table_add (s->comms, c);
+    if (!t->comm) {
+        char *b = g_malloc0 (FTA_COMM_LEN);
+        g_ptr_array_add (s->own, b);
+        t->comm = b;
     }
+    return (char *) t->comm;
+}
+
+/* The record of COMM among T's, made when its events never named it. */
+static G_GNUC_NO_INLINE SwitchComm *
+switch_comm_find (Switch *s, SwitchTask *t, const char *comm)
+{
+    guint32 cur = t->comm_cur;
+    if (cur != SWITCH_NONE) {
+        for (guint32 i = g_array_index (s->comms, SwitchComm, cur).next; i != cur;
+             i = g_array_index (s->comms, SwitchComm, i).next) {
+            SwitchComm *c = &g_array_index (s->comms, SwitchComm, i);
+            if (strncmp (c->comm, comm, FTA_COMM_LEN) == 0) {
+                t->comm_cur = i;
+                return c;
+            }
+        }
+    }
+    guint32 n = s->comms->len;
+    g_array_set_size (s->comms, n + 1);
+    SwitchComm *c = &g_array_index (s->comms, SwitchComm, n);
+    memset (c, 0, sizeof *c);
+    memcpy (c->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
+    c->selected = fta_context_task_selected (s->ctx, t->pid, c->comm);
+    if (cur == SWITCH_NONE) {
+        c->next = n;
+    } else {
+        c->next = g_array_index (s->comms, SwitchComm, cur).next;
+        g_array_index (s->comms, SwitchComm, cur).next = n;
+    }
+    t->comm_cur = n;
     return c;
 }
 
-/* The switch.comms record for an event of T naming PID and COMM, NULL when
- * the task filters leave them out.  Resolved again only when T's events
- * name another comm. */
-static inline SwitchComm *
-switch_task_comm (Switch *s, SwitchTask *t, gint32 pid, const char *comm)
+/* Counts a switch-in (IN) or switch-out of T under COMM. */
+static inline void
+switch_count_comm (Switch *s, SwitchTask *t, const char *comm, gboolean in)
 {
-    if (G_UNLIKELY (!t->by_comm_set || t->by_comm_pid != pid
-                    || memcmp (t->by_comm, comm, FTA_COMM_LEN) != 0)) {
-        t->by_comm_set = TRUE;
-        t->by_comm_pid = pid;
-        memcpy (t->by_comm, comm, FTA_COMM_LEN);
-        t->by_comm_rec = fta_context_task_selected (s->ctx, pid, comm)
-                             ? switch_comm (s, comm)
-                             : NULL;
+    SwitchComm *c = t->comm_cur != SWITCH_NONE
+                        ? &g_array_index (s->comms, SwitchComm, t->comm_cur)
+                        : NULL;
+    if (G_UNLIKELY (!c || strncmp (c->comm, comm, FTA_COMM_LEN) != 0))
+        c = switch_comm_find (s, t, comm);
+    if (c->selected) {
+        if (in)
+            c->sched_in++;
+        else
+            c->switch_out++;
     }
-    return t->by_comm_rec;
 }
 
 static void
@@ -125,9 +153,8 @@ switch_on_event (void *self, const FtaEvent *ev)
     /* pid 0 is the idle task of this CPU */
     SwitchTask *prev = fta_tasks_get (s->tasks, sw->prev_task, sw->prev_pid, ev->cpu);
     switch_task_id (prev, sw->prev_task);
-    if (sw->prev_comm[0])
-        memcpy (prev->comm, sw->prev_comm, FTA_COMM_LEN);
-    prev->switch_out++;
+    if (G_UNLIKELY (prev->pid <= 0) && sw->prev_comm[0])
+        g_strlcpy (switch_own_comm (s, prev), sw->prev_comm, FTA_COMM_LEN);
     if (fta_state_is_preempted (sw->prev_state))
         prev->preempted++;
     else
@@ -136,16 +163,12 @@ switch_on_event (void *self, const FtaEvent *ev)
         prev->tgid = ev->tgid;
     SwitchTask *next = fta_tasks_get (s->tasks, sw->next_task, sw->next_pid, ev->cpu);
     switch_task_id (next, sw->next_task);
-    if (sw->next_comm[0])
-        memcpy (next->comm, sw->next_comm, FTA_COMM_LEN);
+    if (G_UNLIKELY (next->pid <= 0) && sw->next_comm[0])
+        g_strlcpy (switch_own_comm (s, next), sw->next_comm, FTA_COMM_LEN);
     next->sched_in++;
     if (s->comms_table) {
-        SwitchComm *c = switch_task_comm (s, prev, sw->prev_pid, sw->prev_comm);
-        if (c)
-            c->switch_out++;
-        c = switch_task_comm (s, next, sw->next_pid, sw->next_comm);
-        if (c)
-            c->sched_in++;
+        switch_count_comm (s, prev, sw->prev_comm, FALSE);
+        switch_count_comm (s, next, sw->next_comm, TRUE);
     }
 }
 
@@ -157,8 +180,11 @@ switch_on_span (void *self, const FtaSpan *sp)
         return;
     SwitchTask *t = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
     switch_task_id (t, sp->task);
-    if (!t->comm[0])
-        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (G_UNLIKELY (t->pid <= 0)) {
+        char *own = switch_own_comm (s, t);
+        if (!own[0])
+            g_strlcpy (own, sp->comm, FTA_COMM_LEN);
+    }
     if (t->tgid < 0)
         t->tgid = sp->tgid;
     gint64 d = sp->end_ns - sp->start_ns;
@@ -183,14 +209,46 @@ switch_on_span (void *self, const FtaSpan *sp)
 
 /* --- the tables' columns -------------------------------------------------------- */
 
+/* Cells the row struct does not hold; DATA is the context. */
+static void
+switch_get_switch_out (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data;
+    (void) scratch;
+    const SwitchTask *t = row;
+    v->is_null = FALSE;
+    v->i = (gint64) (t->voluntary + t->preempted);
+}
+
+static void
+switch_get_task_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    const SwitchTask *t = row;
+    v->is_null = FALSE;
+    v->i = t->id != FTA_TASK_NONE ? fta_context_task_seq (data, t->id) : 0;
+}
+
+static void
+switch_get_other_comms (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    const SwitchTask *t = row;
+    const char *o = t->id != FTA_TASK_NONE ? fta_context_task_other_comms (data, t->id) : NULL;
+    if (o) {
+        v->is_null = FALSE;
+        v->s = o;
+    }
+}
+
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SwitchTask, member)
 
 static const FtaColumnSpec switch_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
     { "tgid", FTA_COL_INT, TASK (FTA_FIELD_ID32, tgid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, comm) },
     { "sched_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, sched_in) },
-    { "switch_out", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, switch_out) },
+    { "switch_out", FTA_COL_COUNT, .get = switch_get_switch_out },
     { "voluntary", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, voluntary) },
     { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, preempted) },
     { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
@@ -202,9 +260,8 @@ static const FtaColumnSpec switch_task_columns[] = {
     { "wakeups_missing", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, wakeups_missing) },
     /* which task of its pid (in text when a pid names two), and the comms
      * it ran under besides its name (CSV, JSON and HTML only) */
-    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
-    { "other_comms", FTA_COL_STRING, .rank = FTA_RANK_DETAIL,
-      TASK (FTA_FIELD_STRING, other_comms) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = switch_get_task_seq },
+    { "other_comms", FTA_COL_STRING, .rank = FTA_RANK_DETAIL, .get = switch_get_other_comms },
 };
 static const FtaTableSpec switch_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Context switches per task", switch_task_columns);
@@ -219,48 +276,176 @@ static const FtaColumnSpec switch_comm_columns[] = {
 static const FtaTableSpec switch_comms_spec = FTA_TABLE_SPEC (
     "comms", "Context switches per comm", switch_comm_columns);
 
+/* --- finish ------------------------------------------------------------------------ */
+
+/* A row of switch.tasks to sort: by run time, most first, then by pid,
+ * then in order of first sight. */
+typedef struct {
+    gint64 run_ns;
+    gint32 pid;
+    guint32 i;
+} SwitchTaskKey;
+
+static int
+switch_task_key_cmp (gconstpointer pa, gconstpointer pb)
+{
+    const SwitchTaskKey *a = pa, *b = pb;
+    if (a->run_ns != b->run_ns)
+        return a->run_ns > b->run_ns ? -1 : 1;
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static void
+switch_tasks_table (Switch *s, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_tasks_spec);
+    fta_table_set_needs (t, "sched_switch");
+    gboolean reused = FALSE;
+    guint n = fta_tasks_count (s->tasks), m = 0;
+    SwitchTaskKey *keys = g_new (SwitchTaskKey, MAX (n, 1));
+    for (guint i = 0; i < n; i++) {
+        SwitchTask *k = fta_tasks_nth (s->tasks, i);
+        /* the task's one name, as every table shows it; the core has
+         * every name a pid > 0's events printed */
+        if (k->pid > 0) {
+            const char *name = k->id != FTA_TASK_NONE ? fta_context_task_comm (s->ctx, k->id)
+                                                       : NULL;
+            k->comm = name ? name : "";
+        } else if (!k->comm) {
+            k->comm = "";
+        }
+        if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
+            continue;
+        if (!k->sched_in && !k->voluntary && !k->preempted && !k->run_ns)
+            continue;
+        if (k->id != FTA_TASK_NONE && fta_context_task_seq (s->ctx, k->id) > 0)
+            reused = TRUE;
+        keys[m++] = (SwitchTaskKey) { k->run_ns, k->pid, i };
+    }
+    qsort (keys, m, sizeof *keys, switch_task_key_cmp);
+    for (guint i = 0; i < m; i++)
+        fta_table_add_row_ref (t, &switch_tasks_spec, fta_tasks_nth (s->tasks, keys[i].i),
+                               s->ctx);
+    g_free (keys);
+    if (reused)
+        fta_table_set_column_rank (t, G_N_ELEMENTS (switch_task_columns) - 2, 0);
+}
+
+/* A comm record to sort: its comm as two big-endian words (zero-padded,
+ * so they order as the strings do), or, for a comm that is not UTF-8,
+ * the text the table shows instead (mv: index + 1 in the made-valid
+ * strings); its sched_in once merged. */
+typedef struct {
+    guint64 hi, lo;
+    guint64 sched_in;
+    guint32 idx;
+    guint32 mv;
+} SwitchCommKey;
+
+static int
+switch_comm_key_cmp_comm (gconstpointer pa, gconstpointer pb)
+{
+    const SwitchCommKey *a = pa, *b = pb;
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+typedef struct {
+    const GArray *comms;
+    const GPtrArray *mv;
+} SwitchCommOrder;
+
+/* switch.comms' order: by sched_in, most first, then by comm as the
+ * table shows it, then by first sight. */
+static int
+switch_comm_key_cmp_rows (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+    const SwitchCommKey *a = pa, *b = pb;
+    if (a->sched_in != b->sched_in)
+        return a->sched_in > b->sched_in ? -1 : 1;
+    if (a->mv || b->mv) {
+        const SwitchCommOrder *o = data;
+        const char *x = a->mv ? g_ptr_array_index (o->mv, a->mv - 1)
+                              : g_array_index (o->comms, SwitchComm, a->idx).comm;
+        const char *y = b->mv ? g_ptr_array_index (o->mv, b->mv - 1)
+                              : g_array_index (o->comms, SwitchComm, b->idx).comm;
+        int c = strcmp (x, y);
+        if (c)
+            return c;
+    } else if (a->hi != b->hi) {
+        return a->hi < b->hi ? -1 : 1;
+    } else if (a->lo != b->lo) {
+        return a->lo < b->lo ? -1 : 1;
+    }
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static guint64
+switch_be64 (const char *p)
+{
+    guint64 v;
+    memcpy (&v, p, sizeof v);
+    return GUINT64_FROM_BE (v);
+}
+
+static void
+switch_comms_table (Switch *s, FtaResults *r)
+{
+    FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
+    fta_table_set_needs (t, "sched_switch");
+    guint n = 0;
+    for (guint i = 0; i < s->comms->len; i++)
+        n += g_array_index (s->comms, SwitchComm, i).selected;
+    SwitchCommKey *keys = g_new (SwitchCommKey, MAX (n, 1));
+    n = 0;
+    for (guint i = 0; i < s->comms->len; i++) {
+        const SwitchComm *c = &g_array_index (s->comms, SwitchComm, i);
+        if (c->selected)
+            keys[n++] = (SwitchCommKey) { switch_be64 (c->comm), switch_be64 (c->comm + 8), 0, i,
+                                          0 };
+    }
+    /* one row per comm: the counts of its records in its first */
+    qsort (keys, n, sizeof *keys, switch_comm_key_cmp_comm);
+    GPtrArray *mv = g_ptr_array_new_with_free_func (g_free);
+    guint m = 0;
+    for (guint i = 0; i < n;) {
+        SwitchComm *first = &g_array_index (s->comms, SwitchComm, keys[i].idx);
+        guint j = i + 1;
+        for (; j < n && keys[j].hi == keys[i].hi && keys[j].lo == keys[i].lo; j++) {
+            const SwitchComm *c = &g_array_index (s->comms, SwitchComm, keys[j].idx);
+            first->sched_in += c->sched_in;
+            first->switch_out += c->switch_out;
+        }
+        keys[m] = keys[i];
+        keys[m].sched_in = first->sched_in;
+        if (!g_utf8_validate (first->comm, -1, NULL)) {
+            g_ptr_array_add (mv, g_utf8_make_valid (first->comm, -1));
+            keys[m].mv = mv->len;
+        }
+        m++;
+        i = j;
+    }
+    SwitchCommOrder order = { s->comms, mv };
+    g_qsort_with_data (keys, (gint) m, sizeof *keys, switch_comm_key_cmp_rows, &order);
+    for (guint i = 0; i < m; i++)
+        fta_table_add_row_ref (t, &switch_comms_spec,
+                               &g_array_index (s->comms, SwitchComm, keys[i].idx), NULL);
+    g_ptr_array_free (mv, TRUE);
+    g_free (keys);
+}
+
 static void
 switch_finish (void *self, FtaResults *r)
 {
     Switch *s = self;
-    FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_tasks_spec);
-    fta_table_set_needs (t, "sched_switch");
-    gboolean reused = FALSE;
-    for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
-        SwitchTask *k = fta_tasks_nth (s->tasks, i);
-        /* the task's one name, as every table shows it */
-        const char *name = k->id != FTA_TASK_NONE ? fta_context_task_comm (s->ctx, k->id)
-                                                   : NULL;
-        if (name)
-            memcpy (k->comm, name, FTA_COMM_LEN);
-        if (!fta_context_task_selected (s->ctx, k->pid, k->comm))
-            continue;
-        if (!k->sched_in && !k->switch_out && !k->run_ns)
-            continue;
-        k->task_seq = k->id != FTA_TASK_NONE ? fta_context_task_seq (s->ctx, k->id) : 0;
-        k->other_comms = k->id != FTA_TASK_NONE ? fta_context_task_other_comms (s->ctx, k->id)
-                                                : NULL;
-        reused |= k->task_seq > 0;
-        fta_table_add_row_ref (t, &switch_tasks_spec, k, NULL);
-    }
-    if (reused)
-        fta_table_set_column_rank (t, G_N_ELEMENTS (switch_task_columns) - 2, 0);
-    /* deterministic: by pid, then by the main metric */
-    fta_table_sort_by (t, "pid", FALSE);
-    fta_table_sort_by (t, "run_ns", TRUE);
-
-    if (!s->comms_table)
-        return;
-    FtaTable *c = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
-    fta_table_set_needs (c, "sched_switch");
-    for (guint i = 0; i < s->n_comms; i++)
-        fta_table_add_row_ref (c, &switch_comms_spec,
-                               (SwitchComm *) g_ptr_array_index (s->comm_blocks,
-                                                                 i / SWITCH_COMM_BLOCK)
-                                   + i % SWITCH_COMM_BLOCK,
-                               NULL);
-    fta_table_sort_by (c, "comm", FALSE);
-    fta_table_sort_by (c, "sched_in", TRUE);
+    switch_tasks_table (s, r);
+    if (s->comms_table)
+        switch_comms_table (s, r);
 }
 
 static void
@@ -268,8 +453,8 @@ switch_destroy (void *self)
 {
     Switch *s = self;
     fta_tasks_free (s->tasks);
-    g_hash_table_destroy (s->comms);
-    g_ptr_array_free (s->comm_blocks, TRUE);
+    g_array_free (s->comms, TRUE);
+    g_ptr_array_free (s->own, TRUE);
     g_free (s);
 }
 
