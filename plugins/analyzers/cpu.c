@@ -83,25 +83,29 @@ typedef struct {
     gint64 pressure;
 } CpuCpu;
 
-typedef struct _CpuTask CpuTask;
-
-/* A task's complete runs on one CPU. */
+/* A task's complete runs on one CPU, and its row of cpu.task_cpus.  A
+ * task's first CPU is its FtaTasks state; the others are in Cpu.more,
+ * linked in the order of its first run on each.  No comm: the row shows
+ * the core's name of the task, and --comm / --pid judge the comm of the
+ * latest run there, which is judged when it ends. */
 typedef struct {
-    CpuTask *task;
-    gint32 cpu;
-    gint64 run_ns;
-    char comm[FTA_COMM_LEN]; /* of its latest run there */
-} CpuTaskCpu;
-
-/* A task's runs per CPU, in the order of its first run on each. */
-struct _CpuTask {
     gint32 pid;
     guint32 id;
-    CpuTaskCpu *cpus;
-    guint n_cpus, cap_cpus;
-    guint last;       /* index in cpus of its latest run */
-    gint64 total_ns;  /* of the reported rows: set in finish */
-};
+    gint64 run_ns;
+    guint16 cpu;       /* CPU_NO_CPU: none yet (a state just made) */
+    guint8 selected;   /* the latest run there passes --comm / --pid */
+    guint8 pad;
+    guint32 next;      /* the task's next CPU: index in Cpu.more, CPU_NONE */
+    union {
+        guint32 last;     /* in a task's state while the trace is read:
+                             its latest run's record, CPU_NONE the state */
+        gint64 total_ns;  /* from finish: the task's reported run time */
+    } u;
+    const char *comm;  /* set in finish */
+} CpuRun;
+
+#define CPU_NONE G_MAXUINT32
+#define CPU_NO_CPU G_MAXUINT16
 
 typedef struct {
     const FtaContext *ctx;
@@ -109,13 +113,13 @@ typedef struct {
     double imbalance_pressure_pct;
     gboolean task_table;
     GPtrArray *cpus;      /* CpuCpu*, index = cpu, NULL until used */
-    FtaTasks *tasks;      /* CpuTask per task that ran */
+    FtaTasks *tasks;      /* CpuRun per task that ran: its first CPU */
+    GArray *more;         /* CpuRun: tasks' other CPUs */
     gint64 first_ts, last_ts; /* the range seen: events and span ends */
     /* Without --start, --end or --cpu: the trace's first timestamp (its
      * first event's), below which no time is counted; else G_MININT64. */
     gboolean whole;
     gint64 floor;
-    struct _CpuTaskRow *task_rows; /* cpu.task_cpus' rows, owned */
 } Cpu;
 
 static void
@@ -132,13 +136,11 @@ cpu_cpu_free (gpointer p)
 static void
 cpu_task_init (gpointer state, gint32 pid)
 {
-    ((CpuTask *) state)->pid = pid;
-}
-
-static void
-cpu_task_clear (gpointer state)
-{
-    g_free (((CpuTask *) state)->cpus);
+    CpuRun *k = state;
+    k->pid = pid;
+    k->cpu = CPU_NO_CPU;
+    k->next = CPU_NONE;
+    k->u.last = CPU_NONE;
 }
 
 static void *
@@ -158,7 +160,8 @@ cpu_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->imbalance_pressure_pct = press;
     s->task_table = fta_options_get_bool (opts, "task_cpus");
     s->cpus = g_ptr_array_new_with_free_func (cpu_cpu_free);
-    s->tasks = fta_tasks_new (sizeof (CpuTask), cpu_task_init, cpu_task_clear);
+    s->tasks = fta_tasks_new (sizeof (CpuRun), cpu_task_init, NULL);
+    s->more = g_array_new (FALSE, FALSE, sizeof (CpuRun));
     s->first_ts = G_MAXINT64;
     s->last_ts = G_MININT64;
     const char *filters = fta_context_filter_text (ctx);
@@ -428,29 +431,44 @@ cpu_on_event (void *self, const FtaEvent *ev)
     }
 }
 
-/* The record of SP's task on SP's CPU. */
-static CpuTaskCpu *
+static inline CpuRun *
+cpu_more (Cpu *s, guint32 i)
+{
+    return &g_array_index (s->more, CpuRun, i);
+}
+
+/* The record of SP's task on SP's CPU (below CPU_MAX_CPUS). */
+static CpuRun *
 cpu_task_cpu (Cpu *s, const FtaSpan *sp)
 {
-    CpuTask *k = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
-    k->id = sp->task;
-    if (k->n_cpus && k->cpus[k->last].cpu == sp->cpu)
-        return &k->cpus[k->last];
-    for (guint i = 0; i < k->n_cpus; i++)
-        if (k->cpus[i].cpu == sp->cpu) {
-            k->last = i;
-            return &k->cpus[i];
-        }
-    if (k->n_cpus == k->cap_cpus) {
-        k->cap_cpus = k->cap_cpus ? 2 * k->cap_cpus : 1; /* most tasks run on one */
-        k->cpus = g_renew (CpuTaskCpu, k->cpus, k->cap_cpus);
+    CpuRun *k = fta_tasks_get (s->tasks, sp->task, sp->pid, sp->cpu);
+    guint16 cpu = (guint16) sp->cpu;
+    if (G_UNLIKELY (k->cpu == CPU_NO_CPU)) {
+        k->cpu = cpu;
+        k->id = sp->task;
+        return k;
     }
-    CpuTaskCpu *t = &k->cpus[k->n_cpus];
-    memset (t, 0, sizeof *t);
-    t->task = k;
-    t->cpu = sp->cpu;
-    k->last = k->n_cpus++;
-    return t;
+    CpuRun *r = k->u.last == CPU_NONE ? k : cpu_more (s, k->u.last);
+    if (G_LIKELY (r->cpu == cpu))
+        return r;
+    guint32 i = CPU_NONE;
+    for (r = k;; r = cpu_more (s, i)) {
+        if (r->cpu == cpu) {
+            k->u.last = i;
+            return r;
+        }
+        if (r->next == CPU_NONE)
+            break;
+        i = r->next;
+    }
+    /* its first run on this CPU: after the last one of its list */
+    guint32 n = s->more->len;
+    g_array_set_size (s->more, n + 1);
+    (i == CPU_NONE ? k : cpu_more (s, i))->next = n;
+    r = cpu_more (s, n);
+    *r = (CpuRun) { .pid = k->pid, .id = k->id, .cpu = cpu, .next = CPU_NONE };
+    k->u.last = n;
+    return r;
 }
 
 static void
@@ -491,12 +509,8 @@ cpu_on_span (void *self, const FtaSpan *sp)
     }
     if (!s->task_table)
         return;
-    CpuTaskCpu *t = cpu_task_cpu (s, sp);
-    if (sp->comm) {
-        gsize n = strnlen (sp->comm, FTA_COMM_LEN - 1);
-        memcpy (t->comm, sp->comm, n);
-        t->comm[n] = '\0';
-    }
+    CpuRun *t = cpu_task_cpu (s, sp);
+    t->selected = fta_context_task_selected_id (s->ctx, sp->task, sp->pid, sp->comm);
     t->run_ns += d;
 }
 
@@ -585,15 +599,19 @@ cpu_imbalance (Cpu *s, FtaResults *r, gint64 range)
             hi->busy_inferred / 1e6, hi_i, shown);
 }
 
+/* cpu.task_cpus' order: tasks by their total run time, most first, then
+ * by pid; a task's CPUs by run time, then by number.  Two tasks of one
+ * pid with the same total compare greater both ways, as they always did:
+ * the merge sort's result for them is the order the rows have. */
 static int
 cpu_task_cmp (gconstpointer a, gconstpointer b)
 {
-    const CpuTaskCpu *x = *(CpuTaskCpu *const *) a, *y = *(CpuTaskCpu *const *) b;
-    if (x->task != y->task) {
-        gint64 tx = x->task->total_ns, ty = y->task->total_ns;
+    const CpuRun *x = *(CpuRun *const *) a, *y = *(CpuRun *const *) b;
+    if (x->id != y->id) {
+        gint64 tx = x->u.total_ns, ty = y->u.total_ns;
         if (tx != ty)
             return tx > ty ? -1 : 1;
-        return x->task->pid < y->task->pid ? -1 : 1;
+        return x->pid < y->pid ? -1 : 1;
     }
     if (x->run_ns != y->run_ns)
         return x->run_ns > y->run_ns ? -1 : 1;
@@ -632,26 +650,49 @@ static const FtaColumnSpec cpu_cpu_columns[] = {
 static const FtaTableSpec cpu_cpus_spec = FTA_TABLE_SPEC ("cpus", "Where each CPU's time went",
                                                            cpu_cpu_columns);
 
-/* A task on one CPU as its row of cpu.task_cpus shows it. */
-typedef struct _CpuTaskRow {
-    gint32 pid;
-    const char *comm;
-    gint32 cpu;
-    gint64 run_ns;
-    double share_pct; /* of the task's run time; NaN: it ran no time */
-    guint32 task_seq; /* which task of its pid */
-} CpuTaskRow;
+/* Cells of cpu.task_cpus the CpuRun does not hold as they show; DATA is
+ * the context. */
+static void
+cpu_get_cpu (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data;
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = ((const CpuRun *) row)->cpu;
+}
 
-#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (CpuTaskRow, member)
+/* of the task's run time; null when it ran no time */
+static void
+cpu_get_share (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data;
+    (void) scratch;
+    const CpuRun *k = row;
+    if (k->u.total_ns > 0) {
+        v->is_null = FALSE;
+        v->d = cpu_pct (k->run_ns, k->u.total_ns);
+    }
+}
+
+static void
+cpu_get_task_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    const CpuRun *k = row;
+    v->is_null = FALSE;
+    v->i = k->pid > 0 ? fta_context_task_seq (data, k->id) : 0;
+}
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (CpuRun, member)
 
 static const FtaColumnSpec cpu_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
     { "comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, comm) },
-    { "cpu", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, cpu) },
+    { "cpu", FTA_COL_INT, TRUE, .get = cpu_get_cpu },
     { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
-    { "share_pct", FTA_COL_PERCENT, TASK (FTA_FIELD_OPT_DOUBLE, share_pct) },
+    { "share_pct", FTA_COL_PERCENT, .get = cpu_get_share },
     /* which task of its pid: in text when a pid names two */
-    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = cpu_get_task_seq },
 };
 static const FtaTableSpec cpu_task_spec = FTA_TABLE_SPEC (
     "task_cpus", "Where each task ran (complete runs)", cpu_task_columns);
@@ -664,33 +705,42 @@ cpu_task_table (Cpu *s, FtaResults *r)
     gboolean reused = FALSE;
     GPtrArray *rows = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (s->tasks); i++) {
-        CpuTask *task = fta_tasks_nth (s->tasks, i);
-        task->total_ns = 0;
-        for (guint j = 0; j < task->n_cpus; j++) {
-            CpuTaskCpu *k = &task->cpus[j];
-            if (!fta_context_task_selected (s->ctx, task->pid, k->comm))
-                continue;
-            task->total_ns += k->run_ns;
-            g_ptr_array_add (rows, k);
+        CpuRun *task = fta_tasks_nth (s->tasks, i);
+        if (task->cpu == CPU_NO_CPU)
+            continue;
+        gint64 total = 0;
+        guint first = rows->len;
+        for (CpuRun *k = task;; k = cpu_more (s, k->next)) {
+            if (k->selected) {
+                total += k->run_ns;
+                g_ptr_array_add (rows, k);
+            }
+            if (k->next == CPU_NONE)
+                break;
         }
-    }
-    /* tasks by total run time, each task's CPUs by run time */
-    g_ptr_array_sort (rows, cpu_task_cmp);
-    /* the table reads its rows from here, until the results are rendered */
-    s->task_rows = g_new (CpuTaskRow, rows->len ? rows->len : 1);
-    for (guint i = 0; i < rows->len; i++) {
-        CpuTaskCpu *k = g_ptr_array_index (rows, i);
-        gint64 tot = k->task->total_ns;
+        if (rows->len == first)
+            continue;
         /* the comm the model saw last, as switch.tasks shows it */
-        const char *comm = fta_context_task_comm (s->ctx, k->task->id);
-        CpuTaskRow *row = &s->task_rows[i];
-        *row = (CpuTaskRow) { k->task->pid, comm ? comm : k->comm, k->cpu, k->run_ns,
-                              tot > 0 ? cpu_pct (k->run_ns, tot) : NAN,
-                              k->task->pid > 0 ? fta_context_task_seq (s->ctx, k->task->id)
-                                               : 0 };
-        reused |= row->task_seq > 0;
-        fta_table_add_row_ref (t, &cpu_task_spec, row, NULL);
+        const char *comm = fta_context_task_comm (s->ctx, task->id);
+        if (!comm)
+            comm = "";
+        for (guint j = first; j < rows->len; j++) {
+            CpuRun *k = g_ptr_array_index (rows, j);
+            k->u.total_ns = total;
+            k->comm = comm;
+        }
+        reused |= task->pid > 0 && fta_context_task_seq (s->ctx, task->id) > 0;
     }
+    /* tasks by total run time, each task's CPUs by run time; rows in that
+     * order already (a task on one CPU each, in order of their pids) need
+     * no sort */
+    guint i = 1;
+    while (i < rows->len && cpu_task_cmp (&rows->pdata[i - 1], &rows->pdata[i]) <= 0)
+        i++;
+    if (i < rows->len)
+        g_ptr_array_sort (rows, cpu_task_cmp);
+    for (i = 0; i < rows->len; i++)
+        fta_table_add_row_ref (t, &cpu_task_spec, g_ptr_array_index (rows, i), s->ctx);
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (cpu_task_columns) - 1, 0);
     g_ptr_array_free (rows, TRUE);
@@ -755,7 +805,7 @@ cpu_destroy (void *self)
     Cpu *s = self;
     g_ptr_array_free (s->cpus, TRUE);
     fta_tasks_free (s->tasks);
-    g_free (s->task_rows);
+    g_array_free (s->more, TRUE);
     g_free (s);
 }
 
