@@ -4,6 +4,8 @@
  * times in us after 100 s): a pid that names two tasks has a row per task,
  * told apart by task_seq, with its own run time; a task that exec'd has
  * one row named by the comm it ran under longest and lists the others.
+ * Two traces written here: a task's lines that name it by turns, and the
+ * order of the rows of switch.tasks, switch.comms and cpu.task_cpus.
  * Every number below is worked out from the trace lines by hand.
  */
 #include <string.h>
@@ -210,6 +212,161 @@ test_exec (void)
     g_assert_null (strstr (text, "task_seq"));
 }
 
+/* The strings of column COL of ROWS, in order, ", "-joined (owned). */
+static char *
+column_text (GPtrArray *rows, const char *col)
+{
+    GString *o = g_string_new (NULL);
+    for (guint i = 0; i < rows->len; i++) {
+        GHashTable *r = g_ptr_array_index (rows, i);
+        if (i)
+            g_string_append (o, ", ");
+        const char *str = fta_test_cell_str (r, col);
+        if (str)
+            g_string_append (o, str);
+        else
+            g_string_append_printf (o, "%" G_GINT64_FORMAT, fta_test_cell_int (r, col));
+    }
+    return g_string_free (o, FALSE);
+}
+
+/* A task whose lines name it a, then b (on the other CPU), then a again;
+ * another task named a; names that sort otherwise than they are first
+ * seen.  CPU 0: swapper/0 -> a (10) at 100, a S -> x (20) at 200, x S ->
+ * swapper/0 at 300, swapper/0 -> a (30) at 500, a (30) S -> a (10) at
+ * 600, a (10) S -> swapper/0 at 700.  CPU 1: swapper/1 -> ab (40) at 150,
+ * ab R -> b (10) at 350, b S -> task-9 (50) at 450, task-9 S -> task-10
+ * (60) at 550, task-10 S -> ab at 650, ab S -> x (20) at 750, x S ->
+ * swapper/1 at 800. */
+static char *
+comms_trace (void)
+{
+    GString *s = fta_test_trace_new ();
+    fta_test_sw (s, 100, 0, "swapper/0", 0, "R", "a", 10);
+    fta_test_sw (s, 150, 1, "swapper/1", 0, "R", "ab", 40);
+    fta_test_sw (s, 200, 0, "a", 10, "S", "x", 20);
+    fta_test_sw (s, 300, 0, "x", 20, "S", "swapper/0", 0);
+    fta_test_sw (s, 350, 1, "ab", 40, "R", "b", 10);
+    fta_test_sw (s, 450, 1, "b", 10, "S", "task-9", 50);
+    fta_test_sw (s, 500, 0, "swapper/0", 0, "R", "a", 30);
+    fta_test_sw (s, 550, 1, "task-9", 50, "S", "task-10", 60);
+    fta_test_sw (s, 600, 0, "a", 30, "S", "a", 10);
+    fta_test_sw (s, 650, 1, "task-10", 60, "S", "ab", 40);
+    fta_test_sw (s, 700, 0, "a", 10, "S", "swapper/0", 0);
+    fta_test_sw (s, 750, 1, "ab", 40, "S", "x", 20);
+    fta_test_sw (s, 800, 1, "x", 20, "S", "swapper/1", 0);
+    char *trace = fta_test_write (tmpdir, "comms.txt", s->str);
+    g_string_free (s, TRUE);
+    return trace;
+}
+
+static void
+test_comms_order (void)
+{
+    g_autofree char *trace = comms_trace ();
+    JsonParser *p = fta_test_analyze_with (tmpdir, "\"switch\", \"cpu\"", "switch", NULL,
+                                           trace, NULL);
+    JsonObject *doc = fta_test_root (p);
+    /* per comm as the lines name them, by sched_in, then by name: a in
+     * at 100, 500, 600, out at 200, 600, 700 (10 and 30); ab in 150,
+     * 650, out 350, 750; swapper/0 out 100, 500, in 300, 700; x in 200,
+     * 750, out 300, 800; b in 350, out 450 (10); swapper/1 out 150, in
+     * 800; task-10 and task-9 once each */
+    GPtrArray *comms = fta_test_rows (doc, "switch.comms");
+    g_autofree char *names = column_text (comms, "comm");
+    g_assert_cmpstr (names, ==, "a, ab, swapper/0, x, b, swapper/1, task-10, task-9");
+    g_autofree char *ins = column_text (comms, "sched_in");
+    g_assert_cmpstr (ins, ==, "3, 2, 2, 2, 1, 1, 1, 1");
+    g_autofree char *outs = column_text (comms, "switch_out");
+    g_assert_cmpstr (outs, ==, "3, 2, 2, 2, 1, 1, 1, 1");
+
+    /* per task by run time, then pid: 10 ran 100-200 and 600-700 as a,
+     * 350-450 as b (300, named a); 40 150-350 and 650-750 (300); 20
+     * 200-300 and 750-800 (150); 30, 50, 60 100 each; the idle tasks in
+     * order of first sight */
+    GPtrArray *sw = fta_test_rows (doc, "switch.tasks");
+    g_autofree char *pids = column_text (sw, "pid");
+    g_assert_cmpstr (pids, ==, "10, 40, 20, 30, 50, 60, 0, 0");
+    g_autofree char *tnames = column_text (sw, "comm");
+    g_assert_cmpstr (tnames, ==, "a, ab, x, a, task-9, task-10, swapper/0, swapper/1");
+    g_autofree char *runs = column_text (sw, "run_ns");
+    g_assert_cmpstr (runs, ==, "300000, 300000, 150000, 100000, 100000, 100000, 0, 0");
+    GHashTable *t10 = g_ptr_array_index (sw, 0);
+    g_assert_cmpstr (fta_test_cell_str (t10, "other_comms"), ==, "b");
+    g_assert_cmpint (fta_test_cell_int (t10, "sched_in"), ==, 3);
+    g_assert_cmpint (fta_test_cell_int (t10, "switch_out"), ==, 3);
+    g_assert_cmpint (fta_test_cell_int (t10, "voluntary"), ==, 3);
+    g_assert_cmpint (fta_test_cell_int (g_ptr_array_index (sw, 1), "preempted"), ==, 1);
+    g_assert_cmpint (fta_test_cell_int (g_ptr_array_index (sw, 1), "switch_out"), ==, 2);
+
+    /* per task and CPU: tasks by their total, a task's CPUs by run time:
+     * 10 on 0 (200) and 1 (100), 40 on 1, 20 on 0 (100) and 1 (50) */
+    GPtrArray *tc = fta_test_rows (doc, "cpu.task_cpus");
+    g_autofree char *tpids = column_text (tc, "pid");
+    g_assert_cmpstr (tpids, ==, "10, 10, 40, 20, 20, 30, 50, 60");
+    g_autofree char *tcpus = column_text (tc, "cpu");
+    g_assert_cmpstr (tcpus, ==, "0, 1, 1, 0, 1, 0, 1, 1");
+    g_assert_cmpfloat_with_epsilon (fta_test_cell_pct (g_ptr_array_index (tc, 0), "share_pct"),
+                                    100.0 * 2 / 3, 1e-9);
+    g_assert_cmpstr (fta_test_cell_str (g_ptr_array_index (tc, 1), "comm"), ==, "a");
+    g_ptr_array_unref (tc);
+    g_ptr_array_unref (sw);
+    g_ptr_array_unref (comms);
+    g_object_unref (p);
+
+    /* --comm judges a row of cpu.task_cpus by the comm of the task's
+     * latest run on that CPU: 10's on CPU 1 was b, on CPU 0 a; its row
+     * in switch.tasks by its name, a; switch.comms by the lines' */
+    p = fta_test_analyze_with (tmpdir, "\"switch\", \"cpu\"", "switch", NULL, trace,
+                               (const char *[]) { "--comm", "^b$", NULL });
+    doc = fta_test_root (p);
+    tc = fta_test_rows (doc, "cpu.task_cpus");
+    g_assert_cmpuint (tc->len, ==, 1);
+    GHashTable *r = g_ptr_array_index (tc, 0);
+    g_assert_cmpint (fta_test_cell_int (r, "pid"), ==, 10);
+    g_assert_cmpint (fta_test_cell_int (r, "cpu"), ==, 1);
+    g_assert_cmpint (fta_test_cell_int (r, "run_ns"), ==, 100 * US);
+    g_assert_cmpfloat_with_epsilon (fta_test_cell_pct (r, "share_pct"), 100.0, 1e-9);
+    sw = fta_test_rows (doc, "switch.tasks");
+    g_assert_cmpuint (sw->len, ==, 0);
+    comms = fta_test_rows (doc, "switch.comms");
+    g_assert_cmpuint (comms->len, ==, 1);
+    r = g_ptr_array_index (comms, 0);
+    g_assert_cmpstr (fta_test_cell_str (r, "comm"), ==, "b");
+    g_assert_cmpint (fta_test_cell_int (r, "sched_in"), ==, 1);
+    g_assert_cmpint (fta_test_cell_int (r, "switch_out"), ==, 1);
+    g_ptr_array_unref (comms);
+    g_ptr_array_unref (sw);
+    g_ptr_array_unref (tc);
+    g_object_unref (p);
+}
+
+/* Names that are not UTF-8 sort as the text the tables show them by (a
+ * U+FFFD for each bad byte), two that show alike in order of first sight:
+ * on CPU 0, swapper/0 -> "\xff" (10) at 100, "\xff" S -> an emoji (20)
+ * at 200, the emoji S -> "\xfe" (30) at 300, which runs on. */
+static void
+test_comms_not_utf8 (void)
+{
+    GString *s = fta_test_trace_new ();
+    fta_test_sw (s, 100, 0, "swapper/0", 0, "R", "\xff", 10);
+    fta_test_sw (s, 200, 0, "\xff", 10, "S", "\xf0\x9f\x98\x80", 20);
+    fta_test_sw (s, 300, 0, "\xf0\x9f\x98\x80", 20, "S", "\xfe", 30);
+    g_autofree char *trace = fta_test_write (tmpdir, "not-utf8.txt", s->str);
+    g_string_free (s, TRUE);
+    JsonParser *p = fta_test_analyze_with (tmpdir, "\"switch\"", "switch", NULL, trace, NULL);
+    GPtrArray *comms = fta_test_rows (fta_test_root (p), "switch.comms");
+    g_autofree char *names = column_text (comms, "comm");
+    g_assert_cmpstr (names, ==, "\xef\xbf\xbd, \xef\xbf\xbd, \xf0\x9f\x98\x80, swapper/0");
+    /* "\xff" in and out, "\xfe" in only; swapper/0 out only */
+    g_autofree char *ins = column_text (comms, "sched_in");
+    g_assert_cmpstr (ins, ==, "1, 1, 1, 0");
+    g_autofree char *outs = column_text (comms, "switch_out");
+    g_assert_cmpstr (outs, ==, "1, 0, 1, 1");
+    g_ptr_array_unref (comms);
+    g_object_unref (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -222,6 +379,8 @@ main (int argc, char **argv)
     g_test_add_data_func ("/pids/new-while-alive", "new-while-alive.txt",
                           test_fork_while_alive);
     g_test_add_func ("/pids/exec", test_exec);
+    g_test_add_func ("/pids/comms-and-order", test_comms_order);
+    g_test_add_func ("/pids/comms-not-utf8", test_comms_not_utf8);
     int rc = g_test_run ();
     g_rmdir (tmpdir);
     g_free (tmpdir);
