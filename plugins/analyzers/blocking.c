@@ -32,21 +32,22 @@ typedef struct {
 
 typedef struct _BlockingWaker BlockingWaker;
 
+/* A task that slept (S) or blocked (D), made at its first such span the
+ * trace shows whole: a task that never did has none.  No allocation of
+ * its own until its second D episode. */
 typedef struct {
     gint32 pid;
     guint32 task; /* task id, FTA_TASK_NONE for idle tasks */
     char comm[FTA_COMM_LEN]; /* zero-padded: compared whole */
     guint64 d_count, d_no_waker, sleep_count;
     gint64 d_total_ns, sleep_ns;
-    FtaDist *d_dist; /* NULL until the first D episode */
-    /* the latest D episode, until its waker (or no waker) is known */
+    FtaDist *d_dist; /* from the second D episode: one is d_total_ns */
+    /* the latest D episode, pending until its waker (or no waker) is
+     * known; its pid and comm are the task's */
+    gint64 ep_start_ns, ep_dur_ns;
+    gint32 ep_cpu;
     gboolean pending;
-    BlockingEpisode *ep; /* owned; NULL before its first D episode: most
-                            tasks have none */
     BlockingWaker *last_waker; /* of the latest episode with a waker */
-    /* fta_context_task_selected for the comm sel_comm, when sel_known */
-    gboolean sel_known, sel_ok;
-    char sel_comm[FTA_COMM_LEN];
     BlockingWaker *top; /* set in finish */
 } BlockingTask;
 
@@ -172,7 +173,6 @@ blocking_task_clear (gpointer p)
     BlockingTask *t = p;
     if (t->d_dist)
         fta_dist_free (t->d_dist);
-    g_free (t->ep);
 }
 
 static void
@@ -256,17 +256,12 @@ blocking_task_set_comm (BlockingTask *t, const char *comm)
     memset (t->comm + n, 0, FTA_COMM_LEN - n);
 }
 
-/* fta_context_task_selected for T's episode EP, asked again only when
- * the comm differs. */
+/* fta_context_task_selected for T's episode EP: the context keeps the
+ * verdict per task id and comm. */
 static gboolean
 blocking_ep_selected (Blocking *b, BlockingTask *t, const BlockingEpisode *ep)
 {
-    if (!t->sel_known || memcmp (t->sel_comm, ep->comm, FTA_COMM_LEN) != 0) {
-        t->sel_ok = fta_context_task_selected (b->ctx, ep->pid, ep->comm);
-        memcpy (t->sel_comm, ep->comm, FTA_COMM_LEN);
-        t->sel_known = TRUE;
-    }
-    return t->sel_ok;
+    return fta_context_task_selected_id (b->ctx, t->task, ep->pid, ep->comm);
 }
 
 /* Heap order: shorter first; of equal ones, the later (then higher pid)
@@ -327,8 +322,9 @@ blocking_settle (Blocking *b, BlockingTask *t, gint32 waker_pid, const char *wak
     if (!t->pending)
         return;
     t->pending = FALSE;
-    BlockingEpisode *ep = t->ep;
-    ep->waker_pid = waker_pid;
+    BlockingEpisode e = { t->ep_start_ns, t->ep_dur_ns, t->pid, t->ep_cpu, waker_pid };
+    BlockingEpisode *ep = &e;
+    memcpy (ep->comm, t->comm, FTA_COMM_LEN);
     if (waker_pid < 0) {
         t->d_no_waker++;
         ep->waker_comm[0] = '\0';
@@ -370,7 +366,10 @@ blocking_on_span (void *self, const FtaSpan *sp)
 
     BlockingTask *t = fta_tasks_find (b->tasks, sp->task, sp->pid, sp->cpu);
     if (!t) {
-        if (sp->state != FTA_TASK_BLOCKED && sp->state != FTA_TASK_SLEEPING)
+        /* the first sleep of a task counts it: until then it has nothing
+         * to report, and its comm is that span's */
+        if ((sp->state != FTA_TASK_BLOCKED && sp->state != FTA_TASK_SLEEPING)
+            || (sp->flags & FTA_SPAN_TRUNCATED))
             return;
         t = blocking_task (b, sp->task, sp->pid, sp->cpu);
     }
@@ -378,7 +377,7 @@ blocking_on_span (void *self, const FtaSpan *sp)
         /* the span after an episode: Runnable from the episode's end when
          * woken (also when the trace or --end cut it: the waker is known) */
         if (sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_WOKEN
-            && sp->start_ns == t->ep->start_ns + t->ep->dur_ns && sp->waker_pid >= 0)
+            && sp->start_ns == t->ep_start_ns + t->ep_dur_ns && sp->waker_pid >= 0)
             blocking_settle (b, t, sp->waker_pid, sp->waker_comm);
         else
             blocking_settle (b, t, -1, NULL);
@@ -392,19 +391,18 @@ blocking_on_span (void *self, const FtaSpan *sp)
         t->sleep_count++;
         t->sleep_ns += d;
     } else if (sp->state == FTA_TASK_BLOCKED) {
+        if (t->d_count == 1) {
+            t->d_dist = fta_dist_new ();
+            fta_dist_add (t->d_dist, t->d_total_ns);
+        }
+        if (t->d_dist)
+            fta_dist_add (t->d_dist, d);
         t->d_count++;
         t->d_total_ns += d;
-        if (!t->d_dist)
-            t->d_dist = fta_dist_new ();
-        fta_dist_add (t->d_dist, d);
         t->pending = TRUE;
-        if (!t->ep)
-            t->ep = g_new0 (BlockingEpisode, 1);
-        t->ep->start_ns = sp->start_ns;
-        t->ep->dur_ns = d;
-        t->ep->pid = sp->pid;
-        t->ep->cpu = sp->cpu;
-        memcpy (t->ep->comm, t->comm, FTA_COMM_LEN);
+        t->ep_start_ns = sp->start_ns;
+        t->ep_dur_ns = d;
+        t->ep_cpu = sp->cpu;
     }
 }
 
@@ -884,6 +882,11 @@ blocking_task_table (Blocking *b, FtaResults *r)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
         BlockingTaskRow row = { *k, NULL, -1, -1, "", 0 };
+        /* one D episode: its duration is the distribution */
+        if (k->d_count == 1 && !k->d_dist) {
+            row.k.d_dist = fta_dist_new ();
+            fta_dist_add (row.k.d_dist, k->d_total_ns);
+        }
         row.task_seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (b->ctx, k->task) : 0;
         reused |= row.task_seq > 0;
         if (k->top) {
@@ -894,6 +897,8 @@ blocking_task_table (Blocking *b, FtaResults *r)
             row.top_count = (gint64) k->top->count;
         }
         fta_table_add_row_from (t, &blocking_tasks_spec, &row, NULL);
+        if (row.k.d_dist != k->d_dist)
+            fta_dist_free (row.k.d_dist);
     }
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (blocking_task_columns) - 1, 0);
@@ -1143,7 +1148,7 @@ blocking_findings (Blocking *b, FtaResults *r)
         s = blocking_ms (k->d_total_ns / (gint64) k->d_count);
         fta_finding_add_evidence (f, "d_avg", s);
         g_free (s);
-        s = blocking_ms (fta_dist_max (k->d_dist));
+        s = blocking_ms (k->d_dist ? fta_dist_max (k->d_dist) : k->d_total_ns);
         fta_finding_add_evidence (f, "d_max", s);
         g_free (s);
         if (k->top) {
