@@ -23,12 +23,15 @@ typedef struct {
     guint64 preemptions;
 } WaitHolder;
 
+/* A task that waited, made at its first wait the trace shows whole: one
+ * that only ran has its run time in Wait.run_ns and nothing else. */
 typedef struct {
     gint32 pid;
     guint32 task;
-    char comm[FTA_COMM_LEN];
+    char comm[FTA_COMM_LEN]; /* its latest span's */
     guint64 waits, preempted;
-    gint64 runnable_ns, held_ns, idle_ns, unknown_ns, run_ns;
+    gint64 runnable_ns, held_ns, idle_ns, unknown_ns;
+    gint64 run_ns; /* from Wait.run_ns, in finish */
     gint64 inferred_ns; /* of runnable_ns: waits the trace does not show whole */
     /* its holders in order of first sight, owned: most tasks have a few,
      * found by a look down the array; a hash of keys to their index + 1
@@ -51,7 +54,8 @@ typedef struct {
     gint64 holders_per_task;
     double contention_pct, contention_capacity_pct;
     gint64 contention_min_ns;
-    FtaTasks *tasks;  /* WaitTask per task that waited or ran */
+    FtaTasks *tasks;  /* WaitTask per task that waited */
+    GArray *run_ns;   /* gint64 by task id: the run time of every task */
     struct _WaitHolderRow *holder_rows; /* wait.holders' rows, owned */
 } Wait;
 
@@ -96,6 +100,7 @@ wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
     w->contention_capacity_pct = cap;
     w->contention_min_ns = min_ms * 1000000;
     w->tasks = fta_tasks_new (sizeof (WaitTask), wait_task_init, wait_task_clear);
+    w->run_ns = g_array_new (FALSE, TRUE, sizeof (gint64));
     return w;
 }
 
@@ -104,6 +109,7 @@ wait_destroy (void *self)
 {
     Wait *w = self;
     fta_tasks_free (w->tasks);
+    g_array_free (w->run_ns, TRUE);
     g_free (w->holder_rows);
     g_free (w);
 }
@@ -162,13 +168,21 @@ wait_on_span (void *self, const FtaSpan *sp)
     if ((sp->state != FTA_TASK_RUNNABLE && sp->state != FTA_TASK_RUNNING) || sp->pid <= 0
         || (sp->flags & FTA_SPAN_TRUNCATED))
         return;
+    if (sp->state == FTA_TASK_RUNNING) {
+        if (sp->task == FTA_TASK_NONE)
+            return; /* a pid > 0 always has one */
+        if (sp->task >= w->run_ns->len)
+            g_array_set_size (w->run_ns, sp->task + 1);
+        gint64 *run = &g_array_index (w->run_ns, gint64, sp->task);
+        *run = wait_add (*run, sp->end_ns - sp->start_ns);
+        WaitTask *t = fta_tasks_find (w->tasks, sp->task, sp->pid, sp->cpu);
+        if (t)
+            memcpy (t->comm, sp->comm, FTA_COMM_LEN);
+        return;
+    }
     WaitTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
     t->task = sp->task;
     memcpy (t->comm, sp->comm, FTA_COMM_LEN);
-    if (sp->state == FTA_TASK_RUNNING) {
-        t->run_ns = wait_add (t->run_ns, sp->end_ns - sp->start_ns);
-        return;
-    }
     t->waits++;
     t->runnable_ns = wait_add (t->runnable_ns, sp->end_ns - sp->start_ns);
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_HOLDERS_INFERRED))
@@ -454,6 +468,7 @@ wait_finish (void *self, FtaResults *r)
     GPtrArray *tasks = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
         WaitTask *t = fta_tasks_nth (w->tasks, i);
+        t->run_ns = t->task < w->run_ns->len ? g_array_index (w->run_ns, gint64, t->task) : 0;
         if (t->waits && fta_context_task_selected_id (w->ctx, t->task, t->pid, t->comm))
             g_ptr_array_add (tasks, t);
     }
