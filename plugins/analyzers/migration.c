@@ -31,6 +31,11 @@ typedef struct {
     gint64 ts;
 } MigrationMove;
 
+/* A task that moved: made at its first sched_migrate_task or CPU change.
+ * Idle tasks, and pids without a task id, have one from their first
+ * Running span, and keep run_cpu and runnable_ns in it; other tasks keep
+ * them in a MigrationRun, as every task needs them.  Its comm is its
+ * latest sched_migrate_task's, else its first Running span's. */
 typedef struct {
     gint32 pid;
     guint32 task; /* task id, FTA_TASK_NONE for idle tasks */
@@ -64,6 +69,16 @@ typedef struct {
     gint32 woken_from;  /* sched_waking's target_cpu, -1 unknown */
 } MigrationCpu;
 
+/* What every task (pid > 0) needs, moved or not. */
+typedef struct {
+    gint64 runnable_ns; /* time waiting for a CPU (Runnable spans) */
+    gint32 run_cpu;     /* CPU of the latest Running span + 1, 0 none */
+    /* migration_comm_hash of its first Running span's comm (not empty),
+     * 0 none: a task that execs before it first moves had another name
+     * then, and finish finds it among the comms the model kept */
+    guint32 comm_hash;
+} MigrationRun;
+
 /* CPUs with per-CPU state (see migration_cpu) */
 #define MIGRATION_MAX_CPUS 4096
 /* Cells between CPUs below this are found in Migration.matrix, others only
@@ -76,7 +91,8 @@ typedef struct {
     gint64 window_ns;
     guint64 min_bounces;
     double wait_pct;    /* pingpong_wait_pct */
-    FtaTasks *tasks;   /* MigrationTask per task */
+    FtaTasks *tasks;   /* MigrationTask per task that moved */
+    GArray *runs;      /* MigrationRun by task id, for pids > 0 */
     GHashTable *cells; /* &key -> MigrationCell*, owned */
     /* from CPU -> GPtrArray of to CPU -> MigrationCell*, in cells */
     GPtrArray *matrix;
@@ -124,6 +140,7 @@ migration_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     m->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
     m->matrix = g_ptr_array_new_with_free_func (migration_row_free);
     m->cpus = g_array_new (FALSE, FALSE, sizeof (MigrationCpu));
+    m->runs = g_array_new (FALSE, TRUE, sizeof (MigrationRun));
     return m;
 }
 
@@ -294,30 +311,115 @@ migration_on_event (void *self, const FtaEvent *ev)
     }
 }
 
+/* Whether TASK of PID keeps its run CPU and wait in Migration's arrays. */
+static inline gboolean
+migration_by_id (gint32 pid, guint32 task)
+{
+    return pid > 0 && task != FTA_TASK_NONE;
+}
+
+/* The CPU change of T from RUN_CPU to the span SP's. */
+static void
+migration_cpu_change (Migration *m, MigrationTask *t, gint32 run_cpu, const FtaSpan *sp)
+{
+    t->cpu_changes++;
+    if (migration_bounce (m, &t->last_chg, run_cpu, sp->cpu, sp->start_ns))
+        t->bounces_chg++;
+    if (fta_context_task_selected_id (m->ctx, sp->task, sp->pid, sp->comm))
+        migration_cell (m, run_cpu, sp->cpu)->cpu_changes++;
+}
+
+/* COMM (FTA_COMM_LEN bytes at most, not empty) as a non-zero number. */
+static guint32
+migration_comm_hash (const char *comm, gsize len)
+{
+    guint32 h = 2166136261u; /* FNV-1a */
+    for (gsize i = 0; i < len && comm[i]; i++)
+        h = (h ^ (guchar) comm[i]) * 16777619u;
+    return h ? h : 1;
+}
+
 static void
 migration_on_span (void *self, const FtaSpan *sp)
 {
     Migration *m = self;
+    gboolean by_id = migration_by_id (sp->pid, sp->task);
+    if (by_id && sp->task >= m->runs->len)
+        g_array_set_size (m->runs, sp->task + 1);
     if (sp->state == FTA_TASK_RUNNABLE && sp->end_ns > sp->start_ns) {
-        MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
-        t->runnable_ns += sp->end_ns - sp->start_ns;
+        if (by_id) {
+            g_array_index (m->runs, MigrationRun, sp->task).runnable_ns +=
+                sp->end_ns - sp->start_ns;
+        } else {
+            MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
+            t->runnable_ns += sp->end_ns - sp->start_ns;
+        }
         return;
     }
     if (sp->state != FTA_TASK_RUNNING || sp->cpu < 0)
         return;
-    MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
-    if (sp->pid > 0)
-        t->task = sp->task;
-    if (!t->comm[0])
-        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
-    if (t->run_cpu >= 0 && t->run_cpu != sp->cpu) {
-        t->cpu_changes++;
-        if (migration_bounce (m, &t->last_chg, t->run_cpu, sp->cpu, sp->start_ns))
-            t->bounces_chg++;
-        if (fta_context_task_selected_id (m->ctx, sp->task, sp->pid, sp->comm))
-            migration_cell (m, t->run_cpu, sp->cpu)->cpu_changes++;
+    if (!by_id) {
+        MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
+        if (sp->pid > 0)
+            t->task = sp->task;
+        if (!t->comm[0])
+            g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+        if (t->run_cpu >= 0 && t->run_cpu != sp->cpu)
+            migration_cpu_change (m, t, t->run_cpu, sp);
+        t->run_cpu = sp->cpu;
+        return;
     }
-    t->run_cpu = sp->cpu;
+    MigrationRun *run = &g_array_index (m->runs, MigrationRun, sp->task);
+    if (!run->comm_hash && sp->comm[0])
+        run->comm_hash = migration_comm_hash (sp->comm, FTA_COMM_LEN);
+    if (run->run_cpu > 0 && run->run_cpu - 1 != sp->cpu) {
+        MigrationTask *t = fta_tasks_get (m->tasks, sp->task, sp->pid, sp->cpu);
+        t->task = sp->task;
+        /* its first Running span's comm, when it still runs under it */
+        if (!t->comm[0] && sp->comm[0]
+            && migration_comm_hash (sp->comm, FTA_COMM_LEN) == run->comm_hash)
+            g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+        migration_cpu_change (m, t, run->run_cpu - 1, sp);
+    }
+    run->run_cpu = sp->cpu + 1;
+}
+
+/* The first Running span's comm of T, which ran under another since:
+ * the one of the comms the model kept for it (its name and the others,
+ * ", "-separated, where a comm may hold ", " too) with that hash. */
+static void
+migration_first_comm (Migration *m, MigrationTask *t)
+{
+    if (!migration_by_id (t->pid, t->task) || t->task >= m->runs->len)
+        return;
+    guint32 hash = g_array_index (m->runs, MigrationRun, t->task).comm_hash;
+    const char *name = fta_context_task_comm (m->ctx, t->task);
+    const char *others = fta_context_task_other_comms (m->ctx, t->task);
+    if (!hash)
+        return;
+    if (name && migration_comm_hash (name, FTA_COMM_LEN) == hash) {
+        g_strlcpy (t->comm, name, FTA_COMM_LEN);
+        return;
+    }
+    /* every run of pieces between separators */
+    for (const char *a = others; a && *a;) {
+        for (const char *e = a;; e += 2) {
+            const char *sep = strstr (e, ", ");
+            gsize len = sep ? (gsize) (sep - a) : strlen (a);
+            if (len >= FTA_COMM_LEN)
+                break;
+            if (migration_comm_hash (a, len) == hash) {
+                memcpy (t->comm, a, len);
+                t->comm[len] = '\0';
+                return;
+            }
+            if (!sep)
+                break;
+            e = sep;
+        }
+        const char *next = strstr (a, ", ");
+        a = next ? next + 2 : NULL;
+    }
 }
 
 /* Whether the whole trace (not only the reported window) has EVENT. */
@@ -369,7 +471,10 @@ migration_findings (Migration *m, FtaResults *r, GPtrArray *bouncers, gboolean f
     gint64 span = q->first_ts_ns >= 0 ? q->last_ts_ns - q->first_ts_ns : 0;
     gint64 waited = 0, most = 0;
     for (guint i = 0; i < bouncers->len; i++) {
-        gint64 w = ((MigrationTask *) g_ptr_array_index (bouncers, i))->runnable_ns;
+        const MigrationTask *t = g_ptr_array_index (bouncers, i);
+        gint64 w = migration_by_id (t->pid, t->task) && t->task < m->runs->len
+                       ? g_array_index (m->runs, MigrationRun, t->task).runnable_ns
+                       : t->runnable_ns;
         waited += w;
         most = MAX (most, w);
     }
@@ -495,6 +600,8 @@ migration_finish (void *self, FtaResults *r)
     GPtrArray *bouncers = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (m->tasks); i++) {
         MigrationTask *k = fta_tasks_nth (m->tasks, i);
+        if (!k->comm[0])
+            migration_first_comm (m, k);
         if ((!k->migrations && !k->cpu_changes)
             || !fta_context_task_selected (m->ctx, k->pid, k->comm))
             continue;
@@ -558,6 +665,7 @@ migration_destroy (void *self)
     Migration *m = self;
     g_ptr_array_free (m->matrix, TRUE);
     fta_tasks_free (m->tasks);
+    g_array_free (m->runs, TRUE);
     g_hash_table_destroy (m->cells);
     g_array_free (m->cpus, TRUE);
     g_free (m);
