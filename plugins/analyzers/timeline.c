@@ -53,17 +53,25 @@ typedef struct {
     gint64 ns;
 } TlRun;
 
+/* A task bucket of a task's run time before its latest, in
+ * Timeline.pool: one list per task, the latest bucket first. */
 typedef struct {
+    gint64 ns;
+    guint32 idx;
+    guint32 next; /* the next earlier: its index in the pool + 1, 0 none */
+} TlRunNode;
+
+/* A task that ran.  Its run time per task bucket, by idx, is OLDER and
+ * then the bucket LAST_IDX, once LAST_NS > 0 (a run is never empty): the
+ * bucket of a task's spans seldom changes, and a task that runs within
+ * one bucket, as most short-lived ones do, has nothing in the pool. */
+typedef struct {
+    gint64 total;
+    gint64 last_ns;
     gint32 pid;
     guint32 task;
-    char comm[FTA_COMM_LEN]; /* set in finish */
-    gint64 total;
-    /* its run time per task bucket, by idx: RUNS and then LAST, when
-     * has_last (always, once there is a run).  The bucket of a task's
-     * spans seldom changes, and LAST is at hand with the total. */
-    GArray *runs; /* TlRun */
-    TlRun last;
-    gboolean has_last;
+    guint32 last_idx;
+    guint32 older; /* TlRunNode index + 1 in Timeline.pool, 0 none */
 } TlTask;
 
 typedef struct {
@@ -86,6 +94,8 @@ typedef struct {
     GArray *blocked;        /* ... and their Blocked (D) time */
     gint64 bres;            /* busy (and task) bucket width: res with --window */
     FtaTasks *tasks;        /* TlTask per task that ran, in order of first span */
+    GArray *pool;           /* TlRunNode: the tasks' earlier buckets */
+    guint32 pool_free;      /* the free nodes' list, as TlRunNode.next */
     /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
      * is bucket cur_b, which exists */
     gboolean cur_ok;
@@ -100,34 +110,49 @@ typedef struct {
 static void
 tl_task_init (gpointer state, gint32 pid)
 {
-    TlTask *t = state;
-    t->pid = pid;
-    t->runs = g_array_new (FALSE, FALSE, sizeof (TlRun));
+    ((TlTask *) state)->pid = pid;
+}
+
+/* Node N (an index + 1) of the pool: valid until the next tl_node_new. */
+static inline TlRunNode *
+tl_node (Timeline *tl, guint32 n)
+{
+    return &g_array_index (tl->pool, TlRunNode, n - 1);
+}
+
+static guint32
+tl_node_new (Timeline *tl, guint32 idx, gint64 ns, guint32 next)
+{
+    guint32 n = tl->pool_free;
+    if (n) {
+        tl->pool_free = tl_node (tl, n)->next;
+    } else {
+        g_array_set_size (tl->pool, tl->pool->len + 1);
+        n = tl->pool->len;
+    }
+    *tl_node (tl, n) = (TlRunNode) { ns, idx, next };
+    return n;
 }
 
 static void
-tl_task_clear (gpointer p)
+tl_node_free (Timeline *tl, guint32 n)
 {
-    g_array_free (((TlTask *) p)->runs, TRUE);
+    tl_node (tl, n)->next = tl->pool_free;
+    tl->pool_free = n;
 }
 
-/* Puts LAST into RUNS, to work on them all. */
+/* T's runs in order of bucket, into RUNS (TlRun). */
 static void
-tl_runs_flush (TlTask *t)
+tl_task_runs (Timeline *tl, const TlTask *t, GArray *runs)
 {
-    if (t->has_last)
-        g_array_append_val (t->runs, t->last);
-    t->has_last = FALSE;
-}
-
-/* Takes the last run out of RUNS again. */
-static void
-tl_runs_unflush (TlTask *t)
-{
-    if (t->runs->len) {
-        t->last = g_array_index (t->runs, TlRun, t->runs->len - 1);
-        t->has_last = TRUE;
-        g_array_set_size (t->runs, t->runs->len - 1);
+    g_array_set_size (runs, 0);
+    for (guint32 n = t->older; n; n = tl_node (tl, n)->next) {
+        TlRun r = { tl_node (tl, n)->idx, tl_node (tl, n)->ns };
+        g_array_prepend_val (runs, r);
+    }
+    if (t->last_ns > 0) {
+        TlRun r = { t->last_idx, t->last_ns };
+        g_array_append_val (runs, r);
     }
 }
 
@@ -207,7 +232,8 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->busy = g_ptr_array_new_with_free_func (tl_busy_free);
     tl->runnable = g_array_new (FALSE, TRUE, sizeof (gint64));
     tl->blocked = g_array_new (FALSE, TRUE, sizeof (gint64));
-    tl->tasks = fta_tasks_new (sizeof (TlTask), tl_task_init, tl_task_clear);
+    tl->tasks = fta_tasks_new (sizeof (TlTask), tl_task_init, NULL);
+    tl->pool = g_array_new (FALSE, FALSE, sizeof (TlRunNode));
     return tl;
 }
 
@@ -237,19 +263,28 @@ tl_busy_coarsen (Timeline *tl, guint f)
     tl_coarsen_i64 (tl->blocked, f);
     for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
         TlTask *t = fta_tasks_nth (tl->tasks, k);
-        GArray *runs = t->runs;
-        tl_runs_flush (t);
-        guint out = 0;
-        for (guint i = 0; i < runs->len; i++) {
-            TlRun r = g_array_index (runs, TlRun, i);
-            r.idx /= f;
-            if (out > 0 && g_array_index (runs, TlRun, out - 1).idx == r.idx)
-                g_array_index (runs, TlRun, out - 1).ns += r.ns;
-            else
-                g_array_index (runs, TlRun, out++) = r;
+        /* the latest first: a bucket that falls into the later one's
+         * joins it */
+        t->last_idx /= f;
+        guint32 prev = 0, n = t->older;
+        while (n) {
+            TlRunNode *x = tl_node (tl, n);
+            guint32 next = x->next;
+            x->idx /= f;
+            if ((prev ? tl_node (tl, prev)->idx : t->last_idx) == x->idx) {
+                if (prev) {
+                    tl_node (tl, prev)->ns += x->ns;
+                    tl_node (tl, prev)->next = next;
+                } else {
+                    t->last_ns += x->ns;
+                    t->older = next;
+                }
+                tl_node_free (tl, n);
+            } else {
+                prev = n;
+            }
+            n = next;
         }
-        g_array_set_size (runs, out);
-        tl_runs_unflush (t);
     }
     tl->bres *= f;
     tl->bcur_ok = FALSE;
@@ -373,32 +408,37 @@ tl_on_event (void *self, const FtaEvent *ev)
     }
 }
 
+/* NS (> 0) more run time of T in bucket IDX. */
 static void
-tl_add_run (TlTask *t, guint32 idx, gint64 ns)
+tl_add_run (Timeline *tl, TlTask *t, guint32 idx, gint64 ns)
 {
-    if (G_LIKELY (t->has_last && t->last.idx == idx)) {
-        t->last.ns += ns;
+    if (G_LIKELY (t->last_ns > 0 && t->last_idx == idx)) {
+        t->last_ns += ns;
         return;
     }
-    if (!t->has_last || t->last.idx < idx) {
-        tl_runs_flush (t);
-        t->last.idx = idx;
-        t->last.ns = ns;
-        t->has_last = TRUE;
+    if (t->last_ns == 0 || t->last_idx < idx) {
+        if (t->last_ns > 0)
+            t->older = tl_node_new (tl, t->last_idx, t->last_ns, t->older);
+        t->last_idx = idx;
+        t->last_ns = ns;
         return;
     }
-    tl_runs_flush (t);
-    GArray *runs = t->runs;
-    guint k = runs->len;
-    while (k > 0 && g_array_index (runs, TlRun, k - 1).idx > idx)
-        k--; /* spans of one task come in order: this loop rarely runs */
-    if (k > 0 && g_array_index (runs, TlRun, k - 1).idx == idx) {
-        g_array_index (runs, TlRun, k - 1).ns += ns;
-    } else {
-        TlRun r = { idx, ns };
-        g_array_insert_val (runs, k, r);
+    /* before its latest bucket: spans of one task come in order, so this
+     * seldom runs */
+    guint32 prev = 0, n = t->older;
+    while (n && tl_node (tl, n)->idx > idx) {
+        prev = n;
+        n = tl_node (tl, n)->next;
     }
-    tl_runs_unflush (t);
+    if (n && tl_node (tl, n)->idx == idx) {
+        tl_node (tl, n)->ns += ns;
+        return;
+    }
+    guint32 x = tl_node_new (tl, idx, ns, n);
+    if (prev)
+        tl_node (tl, prev)->next = x;
+    else
+        t->older = x;
 }
 
 static void
@@ -456,7 +496,7 @@ tl_on_span (void *self, const FtaSpan *sp)
     t->total += e - s;
     for (guint b = first; b <= last; b++) {
         gint64 lo = t0 + (gint64) b * bres;
-        tl_add_run (t, b, MIN (e, lo + bres) - MAX (s, lo));
+        tl_add_run (tl, t, b, MIN (e, lo + bres) - MAX (s, lo));
     }
 }
 
@@ -897,13 +937,39 @@ tl_periodicity (Timeline *tl, FtaResults *r, gboolean waking)
 
 /* --- results -------------------------------------------------------------------- */
 
+/* Busier first, then by pid. */
 static int
-tl_task_cmp (gconstpointer a, gconstpointer b)
+tl_task_cmp (const TlTask *x, const TlTask *y)
 {
-    const TlTask *x = *(TlTask *const *) a, *y = *(TlTask *const *) b;
     if (x->total != y->total)
         return x->total > y->total ? -1 : 1;
     return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The N busiest selected tasks in tl_task_cmp's order, of equal ones the
+ * first seen first: what sorting them all and keeping the first N gives,
+ * in one pass that seldom does more than compare a task with the Nth. */
+static GPtrArray *
+tl_top_tasks (Timeline *tl, guint n)
+{
+    GPtrArray *top = g_ptr_array_sized_new (n);
+    for (guint i = 0; n > 0 && i < fta_tasks_count (tl->tasks); i++) {
+        TlTask *k = fta_tasks_nth (tl->tasks, i);
+        if (top->len == n && tl_task_cmp (k, g_ptr_array_index (top, n - 1)) >= 0)
+            continue;
+        /* the sched model's comm: what the last span carried, as a
+         * task's comm there only ever changes to another non-empty one */
+        const char *comm = fta_context_task_comm (tl->ctx, k->task);
+        if (!fta_context_task_selected (tl->ctx, k->pid, comm ? comm : ""))
+            continue;
+        guint at = top->len;
+        while (at > 0 && tl_task_cmp (k, g_ptr_array_index (top, at - 1)) < 0)
+            at--;
+        g_ptr_array_insert (top, (gint) at, k);
+        if (top->len > n)
+            g_ptr_array_set_size (top, n);
+    }
+    return top;
 }
 
 /* --- the series' columns -------------------------------------------------------- */
@@ -1070,21 +1136,17 @@ tl_finish (void *self, FtaResults *r)
     }
 
     /* the busiest tasks, one row per (window, task) */
-    GPtrArray *top = g_ptr_array_new ();
-    for (guint i = 0; i < fta_tasks_count (tl->tasks); i++) {
-        TlTask *k = fta_tasks_nth (tl->tasks, i);
-        tl_runs_flush (k);
-        /* the sched model's comm: what the last span carried, as a
-         * task's comm there only ever changes to another non-empty one */
-        const char *comm = fta_context_task_comm (tl->ctx, k->task);
-        if (comm)
-            g_strlcpy (k->comm, comm, FTA_COMM_LEN);
-        if (fta_context_task_selected (tl->ctx, k->pid, k->comm))
-            g_ptr_array_add (top, k);
+    GPtrArray *top = tl_top_tasks (tl, tl->top_n);
+    GArray **runs = g_new (GArray *, MAX (top->len, 1));
+    const char **comms = g_new (const char *, MAX (top->len, 1));
+    for (guint k = 0; k < top->len; k++) {
+        const TlTask *task = g_ptr_array_index (top, k);
+        runs[k] = g_array_new (FALSE, FALSE, sizeof (TlRun));
+        tl_task_runs (tl, task, runs[k]);
+        comms[k] = fta_context_task_comm (tl->ctx, task->task);
+        if (!comms[k])
+            comms[k] = "";
     }
-    g_ptr_array_sort (top, tl_task_cmp);
-    if (top->len > tl->top_n)
-        g_ptr_array_set_size (top, tl->top_n);
     title = g_strdup_printf ("Run time of the %u busiest tasks per %s window", top->len, win);
     t = fta_results_add_series_spec (r, "timeline", &tl_tasks_spec, w.window, tl->t0);
     fta_table_set_title (t, title);
@@ -1097,12 +1159,12 @@ tl_finish (void *self, FtaResults *r)
         for (guint k = 0; k < top->len; k++) {
             TlTask *task = g_ptr_array_index (top, k);
             gint64 ns = 0;
-            while (pos[k] < task->runs->len
+            while (pos[k] < runs[k]->len
                    && (i == w.n - 1
-                       || g_array_index (task->runs, TlRun, pos[k]).idx < (i + 1) * tper))
-                ns += g_array_index (task->runs, TlRun, pos[k]++).ns;
+                       || g_array_index (runs[k], TlRun, pos[k]).idx < (i + 1) * tper))
+                ns += g_array_index (runs[k], TlRun, pos[k]++).ns;
             TlTaskRow row = {
-                tl->t0 - trace_first + (gint64) i * w.window, task->pid, task->comm, ns,
+                tl->t0 - trace_first + (gint64) i * w.window, task->pid, comms[k], ns,
                 tl_pct (ns, len),
                 task->pid > 0 ? fta_context_task_seq (tl->ctx, task->task) : 0,
             };
@@ -1110,6 +1172,10 @@ tl_finish (void *self, FtaResults *r)
         }
     }
     g_free (pos);
+    for (guint k = 0; k < top->len; k++)
+        g_array_free (runs[k], TRUE);
+    g_free (runs);
+    g_free (comms);
     g_ptr_array_free (top, TRUE);
 
     tl_bursts (tl, r, &w);
@@ -1131,6 +1197,7 @@ tl_destroy (void *self)
     g_array_free (tl->runnable, TRUE);
     g_array_free (tl->blocked, TRUE);
     fta_tasks_free (tl->tasks);
+    g_array_free (tl->pool, TRUE);
     g_free (tl);
 }
 
