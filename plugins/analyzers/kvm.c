@@ -180,6 +180,10 @@ typedef struct {
     GPtrArray *reasons;  /* id -> reason, borrowed from reason_ids */
     guint64 total_waking;
     gboolean has_kvm_events;
+    /* every task gets its KvmThread at first sight, not only those that
+     * show themselves as VM threads: set at the first tgid (any thread may
+     * then join a VM by it) and at the first kvm_* event */
+    gboolean keep_all;
 } Kvm;
 
 /* --- what a comm says ----------------------------------------------------- */
@@ -278,6 +282,42 @@ kvm_thread (Kvm *k, guint32 task, gint32 pid)
     if (task != FTA_TASK_NONE)
         t->task = task;
     return t;
+}
+
+/* Whether COMM names a thread that is part of a VM by its name alone: a
+ * vCPU, vhost worker, kvm-pit or qemu thread (not "worker", which only its
+ * tgid or fork places). */
+static inline gboolean
+kvm_comm_names_vm (const char *comm)
+{
+    switch (comm[0]) {
+    case 'C':
+    case 'v':
+    case 'k':
+    case 'q':
+    case 'I':
+    case 'i': {
+        KvmRole r = kvm_classify (comm).role;
+        return r != KVM_ROLE_NONE && r != KVM_ROLE_WORKER;
+    }
+    default:
+        return FALSE;
+    }
+}
+
+/* The thread of TASK as an event that names it COMM sees it: made when
+ * it is one of a VM's, or may turn out to be (see Kvm.keep_all), else
+ * NULL.  A task that is none keeps nothing here: on most hosts nearly
+ * all of them.  It holds vCPUs' CPUs and preempts them all the same:
+ * those rows keep the holder's pid and comm, and ask here only whether
+ * it is a VM's thread. */
+static inline KvmThread *
+kvm_thread_seen (Kvm *k, guint32 task, gint32 pid, const char *comm)
+{
+    KvmThread *t = fta_tasks_find (k->threads, task, pid, -1);
+    if (G_LIKELY (t) || (!k->keep_all && !kvm_comm_names_vm (comm)))
+        return t;
+    return kvm_thread (k, task, pid);
 }
 
 static void
@@ -448,7 +488,7 @@ kvm_event_thread (Kvm *k, const FtaEvent *ev)
     if (ev->tgid >= 0)
         t->tgid = ev->tgid;
     t->kvm = TRUE;
-    k->has_kvm_events = TRUE;
+    k->has_kvm_events = k->keep_all = TRUE;
     if (t->kvm_vcpu < 0)
         t->kvm_vcpu = kvm_field_vcpu (ev);
     return t;
@@ -547,8 +587,8 @@ static void
 kvm_on_switch (Kvm *k, const FtaEvent *ev)
 {
     const FtaSwitchFields *sw = &ev->u.sw;
-    if (sw->prev_pid > 0) {
-        KvmThread *p = kvm_thread (k, sw->prev_task, sw->prev_pid);
+    KvmThread *p;
+    if (sw->prev_pid > 0 && (p = kvm_thread_seen (k, sw->prev_task, sw->prev_pid, sw->prev_comm))) {
         kvm_set_comm (p, sw->prev_comm);
         if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
             p->tgid = ev->tgid;
@@ -565,8 +605,9 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
             }
         }
     }
-    if (sw->next_pid > 0)
-        kvm_set_comm (kvm_thread (k, sw->next_task, sw->next_pid), sw->next_comm);
+    KvmThread *n;
+    if (sw->next_pid > 0 && (n = kvm_thread_seen (k, sw->next_task, sw->next_pid, sw->next_comm)))
+        kvm_set_comm (n, sw->next_comm);
 }
 
 static void
@@ -586,6 +627,8 @@ kvm_on_event (void *self, const FtaEvent *ev)
     if (G_UNLIKELY (k->t0 == G_MININT64))
         k->t0 = ev->ts_ns; /* the windows' start */
     k->t_last = MAX (k->t_last, ev->ts_ns);
+    if (ev->tgid >= 0)
+        k->keep_all = TRUE;
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
         kvm_on_switch (k, ev);
@@ -594,7 +637,9 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaMigrateFields *m = &ev->u.migrate;
         if (m->pid <= 0)
             break;
-        KvmThread *t = kvm_thread (k, m->task, m->pid);
+        KvmThread *t = kvm_thread_seen (k, m->task, m->pid, m->comm);
+        if (!t)
+            break;
         kvm_set_comm (t, m->comm);
         /* the kernel emits it only when the CPU changes */
         t->migrations++;
@@ -606,7 +651,9 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaWakeFields *w = &ev->u.wake;
         if (w->pid <= 0)
             break;
-        KvmThread *t = kvm_thread (k, w->task, w->pid);
+        KvmThread *t = kvm_thread_seen (k, w->task, w->pid, w->comm);
+        if (!t)
+            break;
         kvm_set_comm (t, w->comm);
         /* counted as wakeup.tasks counts them: sched_waking when the trace
          * has it, else successful sched_wakeup; sched_wakeup_new (which
@@ -625,6 +672,7 @@ kvm_on_event (void *self, const FtaEvent *ev)
         const FtaProcessFields *f = &ev->u.proc;
         if (f->child_pid <= 0)
             break;
+        /* every child: its parent may turn out to be a VM's thread */
         KvmThread *c = kvm_thread (k, f->child_task, f->child_pid);
         kvm_set_comm (c, f->child_comm);
         c->parent = f->pid;
@@ -632,10 +680,15 @@ kvm_on_event (void *self, const FtaEvent *ev)
         c->exec = FALSE;
         break;
     }
-    case FTA_EV_SCHED_PROCESS_EXEC:
-        if (ev->u.proc.pid > 0)
-            kvm_thread (k, ev->u.proc.task, ev->u.proc.pid)->exec = TRUE;
+    case FTA_EV_SCHED_PROCESS_EXEC: {
+        /* it matters only to a child whose fork made its thread */
+        KvmThread *t = ev->u.proc.pid > 0
+                           ? fta_tasks_find (k->threads, ev->u.proc.task, ev->u.proc.pid, -1)
+                           : NULL;
+        if (t)
+            t->exec = TRUE;
         break;
+    }
     case FTA_EV_KVM_ENTRY:
     case FTA_EV_KVM_EXIT:
     case FTA_EV_KVM_USERSPACE_EXIT:
@@ -778,9 +831,11 @@ static void
 kvm_on_span (void *self, const FtaSpan *sp)
 {
     Kvm *k = self;
-    if (sp->pid <= 0)
+    if (sp->tgid >= 0)
+        k->keep_all = TRUE;
+    KvmThread *t = sp->pid > 0 ? kvm_thread_seen (k, sp->task, sp->pid, sp->comm) : NULL;
+    if (!t)
         return;
-    KvmThread *t = kvm_thread (k, sp->task, sp->pid);
     kvm_set_comm (t, sp->comm);
     if (sp->tgid >= 0)
         t->tgid = sp->tgid;
