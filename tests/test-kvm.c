@@ -609,6 +609,75 @@ test_hand_lost_exit (void)
     g_free (text);
 }
 
+/* --- a thread that becomes a vCPU ---------------------------------------------
+ *
+ * pid 500 runs as "bash" and renames itself "CPU 0/KVM" while it runs
+ * (CPU 0; us after 100 s; the trace opens with a line of stress 3001 on
+ * CPU 1, which tells whether it has a TGID column):
+ *    0 idle -> bash 500             100 bash S -> stress 3000
+ *  150 stress wakes bash 500        200 stress R -> bash 500
+ *  400 "CPU 0/KVM" R -> stress      600 stress S -> CPU 0/KVM 500
+ *  700 CPU 0/KVM S -> idle
+ * Without TGID column, fork or kvm_* events, nothing tells that bash is
+ * a VM's thread until its name does: kvm.vcpus counts it from the span
+ * that ends under the new name, run 200-400 and 600-700 = 300, runnable
+ * 400-600 = 200, preempted once (by stress), no sleep, no wakeup; while
+ * switch.tasks counts it from its first sight: run 0-100 + 300 = 400,
+ * runnable 150-200 + 200 = 250, sleep 100-150 = 50.  With the TGID column
+ * any thread may join a VM by its tgid: kvm keeps them all from their
+ * first sight, and kvm.vcpus equals switch.tasks. */
+static const HandLine renamed[] = {
+    { 1, "stress", 3001, 3001, 0, SW ("stress", 3001, "S", "swapper/1", 0) },
+    { 0, "<idle>", 0, 0, 0, SW ("swapper/0", 0, "R", "bash", 500) },
+    { 0, "bash", 500, 500, 100, SW ("bash", 500, "S", "stress", 3000) },
+    { 0, "stress", 3000, 3000, 150, "sched_wakeup: comm=bash pid=500 prio=120 target_cpu=000" },
+    { 0, "stress", 3000, 3000, 200, SW ("stress", 3000, "R", "bash", 500) },
+    { 0, "CPU 0/KVM", 500, 500, 400, SW ("CPU 0/KVM", 500, "R", "stress", 3000) },
+    { 0, "stress", 3000, 3000, 600, SW ("stress", 3000, "S", "CPU 0/KVM", 500) },
+    { 0, "CPU 0/KVM", 500, 500, 700, SW ("CPU 0/KVM", 500, "S", "swapper/0", 0) },
+};
+
+static void
+check_renamed (JsonParser *p, gint64 run_us, gint64 runnable_us, gint64 sleep_us,
+               gint64 wakeups)
+{
+    GHashTable *r = must_row (p, "kvm.vcpus", "pid", 500, NULL, 0);
+    g_assert_cmpint (cell_int (r, "vm"), ==, 500);
+    g_assert_cmpstr (cell_str (r, "comm"), ==, "CPU 0/KVM");
+    g_assert_cmpint (cell_int (r, "run_ns"), ==, run_us * 1000);
+    g_assert_cmpint (cell_int (r, "runnable_ns"), ==, runnable_us * 1000);
+    g_assert_cmpint (cell_int (r, "preempted"), ==, 1);
+    g_assert_cmpint (cell_int (r, "sleep_ns"), ==, sleep_us * 1000);
+    g_assert_cmpint (cell_int (r, "wakeups"), ==, wakeups);
+    g_hash_table_unref (r);
+    r = must_row (p, "kvm.preemptors", "pid", 3000, NULL, 0);
+    g_assert_cmpint (cell_int (r, "vcpu_pid"), ==, 500);
+    g_assert_cmpint (cell_int (r, "count"), ==, 1);
+    g_assert_cmpint (cell_int (r, "ns"), ==, 200000);
+    g_hash_table_unref (r);
+    r = must_row (p, "switch.tasks", "pid", 500, NULL, 0);
+    g_assert_cmpint (cell_int (r, "run_ns"), ==, 400000);
+    g_hash_table_unref (r);
+    g_assert_null (find_row (p, "kvm.threads", "pid", 3000, NULL, 0));
+}
+
+static void
+test_hand_renamed (void)
+{
+    for (int tgid = 0; tgid <= 1; tgid++) {
+        char *text = hand_text (renamed, G_N_ELEMENTS (renamed), tgid);
+        char *trace = write_tmp (tgid ? "renamed-tgid.txt" : "renamed.txt", text);
+        JsonParser *p = analyze (NULL, trace);
+        if (tgid)
+            check_renamed (p, 400, 250, 50, 1);
+        else
+            check_renamed (p, 300, 200, 0, 0);
+        g_object_unref (p);
+        g_free (trace);
+        g_free (text);
+    }
+}
+
 /* --- roles and grouping ------------------------------------------------------
  *
  * Threads run one after another on CPU 0 for 10 us each.  qemu-kvm 400
@@ -1196,6 +1265,7 @@ main (int argc, char **argv)
     g_test_add_func ("/kvm/hand/finding", test_hand_finding);
     g_test_add_func ("/kvm/hand/filters", test_hand_filter);
     g_test_add_func ("/kvm/hand/lost-exit", test_hand_lost_exit);
+    g_test_add_func ("/kvm/hand/renamed", test_hand_renamed);
     g_test_add_func ("/kvm/roles", test_roles);
     g_test_add_func ("/kvm/qemu_tcg/default", test_qemu_tcg_default);
     g_test_add_func ("/kvm/qemu_tcg/tgid", test_qemu_tcg_tgid);

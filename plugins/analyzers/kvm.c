@@ -181,9 +181,11 @@ typedef struct {
     guint64 total_waking;
     gboolean has_kvm_events;
     /* every task gets its KvmThread at first sight, not only those that
-     * show themselves as VM threads: set at the first tgid (any thread may
-     * then join a VM by it) and at the first kvm_* event */
-    gboolean keep_all;
+     * show themselves as VM threads: until the first line of a task
+     * (pid > 0) tells whether the trace has tgids, and then when it has
+     * (any thread may join a VM by its tgid) or kvm_* events (a thread
+     * may turn out to be a vCPU at its first) */
+    gboolean keep_all, tgids_told;
 } Kvm;
 
 /* --- what a comm says ----------------------------------------------------- */
@@ -388,6 +390,7 @@ kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     k->min_runnable_ns = min_ms * 1000000;
     k->pid_gap = gap;
     k->t0 = k->t_last = G_MININT64;
+    k->keep_all = TRUE;
     k->asked_ns = fta_context_window_ns (ctx);
     k->res = k->asked_ns > 0 ? k->asked_ns : 1000;
     k->threads = fta_tasks_new (sizeof (KvmThread), kvm_thread_init, kvm_thread_clear);
@@ -629,6 +632,10 @@ kvm_on_event (void *self, const FtaEvent *ev)
     k->t_last = MAX (k->t_last, ev->ts_ns);
     if (ev->tgid >= 0)
         k->keep_all = TRUE;
+    else if (G_UNLIKELY (!k->tgids_told) && ev->pid > 0)
+        k->keep_all = k->has_kvm_events; /* no TGID column */
+    if (ev->pid > 0)
+        k->tgids_told = TRUE;
     switch (ev->type) {
     case FTA_EV_SCHED_SWITCH:
         kvm_on_switch (k, ev);
