@@ -655,6 +655,13 @@ check_renamed (JsonParser *p, gint64 run_us, gint64 runnable_us, gint64 sleep_us
     g_assert_cmpint (cell_int (r, "count"), ==, 1);
     g_assert_cmpint (cell_int (r, "ns"), ==, 200000);
     g_hash_table_unref (r);
+    /* who held its CPU: counted from when it looks like a vCPU, as its
+     * preemptors, so not stress's 150-200 before the rename */
+    r = must_row (p, "kvm.holders", "vcpu_pid", 500, "holder_pid", 3000);
+    g_assert_cmpint (cell_int (r, "wait_ns"), ==, 200000);
+    g_assert_cmpint (cell_int (r, "preemptions"), ==, 1);
+    g_hash_table_unref (r);
+    g_assert_cmpuint (n_rows (p, "kvm.holders"), ==, 1);
     r = must_row (p, "switch.tasks", "pid", 500, NULL, 0);
     g_assert_cmpint (cell_int (r, "run_ns"), ==, 400000);
     g_hash_table_unref (r);

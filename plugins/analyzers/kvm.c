@@ -4,10 +4,14 @@
  * recorded.
  *
  * Times are the core's task-state spans, summed as switch.tasks sums them
- * (complete spans only), so the per-thread numbers equal switch.tasks';
+ * (complete spans only), so the per-thread numbers equal switch.tasks'
+ * (from the time a thread is known here, below);
  * counts come from events.  A thread's role is read from its comm when the
  * comm changes (and kept with the thread), and from kvm_* events (a thread
- * that enters a guest is a vCPU whatever its name).  Threads are grouped
+ * that enters a guest is a vCPU whatever its name).  Only threads that
+ * are or may be a VM's have a KvmThread (see kvm_thread_seen): from their
+ * first sight when the trace has tgids or kvm_* events, or shows their
+ * fork, else from the first event that names them one.  Threads are grouped
  * into VMs in finish, when everything about them is known (see kvm_group):
  *  1. vhost-PID and kvm-pit/PID name their VM's pid;
  *  2. the TGID column, when the trace has it;
@@ -61,30 +65,16 @@ typedef struct {
     gint64 ns[2];
 } KvmRun;
 
+/* What a vCPU-like thread (kvm_vcpu_like) keeps besides its KvmThread:
+ * made when it first looks like one, and kept from then on.  Other
+ * threads, nearly all of a host's, have none. */
 typedef struct {
-    gint32 pid;
-    guint32 task;  /* its task id, FTA_TASK_NONE unknown */
-    gint32 tgid;   /* -1 unknown */
-    gint32 parent; /* from sched_process_fork, -1 unknown */
-    guint32 parent_task; /* its task id, FTA_TASK_NONE unknown */
-    gboolean exec; /* exec'd after it was forked */
-    char comm[FTA_COMM_LEN]; /* NUL-padded: compared whole */
-    KvmClass cls;     /* what comm says */
-    gboolean kvm;     /* has kvm_* events: a vCPU thread */
-    gint32 kvm_vcpu;  /* "vcpu N" of its kvm_* events, -1 */
-    guint64 preempted, migrations, waking, wakeup;
-    gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
-    gint64 inferred_ns; /* of runnable_ns: waits whose holders the model inferred */
-    guint64 *cpus;    /* bit per CPU it ran on: cpu0 until a CPU above 63,
-                         then owned */
-    guint64 cpu0;
-    guint cpu_words;
-    /* vCPU-like threads: run and runnable time per bucket of Kvm.res ns,
-     * the buckets it has time in, by idx: BRUNS (NULL until the first)
-     * and then BLAST when has_blast.  Its spans come in time order and
-     * mostly add to the bucket of the one before, at hand here: a host of
-     * hundreds of vCPUs does not reach for a table of buckets of each one
-     * per span, and keeps no bucket it has no time in. */
+    /* run and runnable time per bucket of Kvm.res ns, the buckets it has
+     * time in, by idx: BRUNS (NULL until the first) and then BLAST when
+     * has_blast.  Its spans come in time order and mostly add to the
+     * bucket of the one before, at hand here: a host of hundreds of vCPUs
+     * does not reach for a table of buckets of each one per span, and
+     * keeps no bucket it has no time in. */
     GArray *bruns;
     KvmRun blast;
     gboolean has_blast;
@@ -103,19 +93,40 @@ typedef struct {
     /* kvm events: open intervals, -1 when none */
     gint64 entry_ts;
     gint32 entry_cpu;
-    gint64 exit_ts, uexit_ts;
     guint32 exit_reason, uexit_reason;
+    gint64 exit_ts, uexit_ts;
     gint64 guest_ns;
     guint64 exits;
     /* reason id -> KvmExit* of Kvm.exits, for kvm_exit [0] and
      * kvm_userspace_exit [1]; NULL until the first */
     GPtrArray *exit_recs[2];
     guint32 last_reason[2]; /* id + 1 of the last reason read, 0 none */
+} KvmVcpuPart;
+
+typedef struct {
+    gint32 pid;
+    guint32 task;  /* its task id, FTA_TASK_NONE unknown */
+    gint32 tgid;   /* -1 unknown */
+    gint32 parent; /* from sched_process_fork, -1 unknown */
+    guint32 parent_task; /* its task id, FTA_TASK_NONE unknown */
+    gint32 kvm_vcpu;  /* "vcpu N" of its kvm_* events, -1 */
+    KvmClass cls;     /* what comm says */
+    char comm[FTA_COMM_LEN]; /* NUL-padded: compared whole */
+    guint exec : 1; /* exec'd after it was forked */
+    guint kvm : 1;     /* has kvm_* events: a vCPU thread */
+    guint selected : 1; /* set in finish */
+    guint cpu_words;
     /* set in finish */
     KvmRole role;
     gint32 vm;
     guint by;
-    gboolean selected;
+    guint64 preempted, migrations, waking, wakeup;
+    gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
+    gint64 inferred_ns; /* of runnable_ns: waits whose holders the model inferred */
+    guint64 *cpus;    /* bit per CPU it ran on: cpu0 until a CPU above 63,
+                         then owned */
+    guint64 cpu0;
+    KvmVcpuPart *v;   /* owned, NULL until it looks like a vCPU */
 } KvmThread;
 
 /* A vCPU-like thread preempted by PID: how often, and how long it then
@@ -248,14 +259,18 @@ kvm_thread_clear (gpointer p)
     KvmThread *t = p;
     if (t->cpus != &t->cpu0)
         g_free (t->cpus);
-    if (t->bruns)
-        g_array_free (t->bruns, TRUE);
-    g_free (t->pairs);
-    if (t->holds)
-        g_hash_table_destroy (t->holds);
+    KvmVcpuPart *v = t->v;
+    if (!v)
+        return;
+    if (v->bruns)
+        g_array_free (v->bruns, TRUE);
+    g_free (v->pairs);
+    if (v->holds)
+        g_hash_table_destroy (v->holds);
     for (guint i = 0; i < 2; i++)
-        if (t->exit_recs[i])
-            g_ptr_array_free (t->exit_recs[i], TRUE);
+        if (v->exit_recs[i])
+            g_ptr_array_free (v->exit_recs[i], TRUE);
+    g_free (v);
 }
 
 static void
@@ -270,8 +285,6 @@ kvm_thread_init (gpointer state, gint32 pid)
     t->parent_task = FTA_TASK_NONE;
     t->task = FTA_TASK_NONE;
     t->kvm_vcpu = -1;
-    t->entry_ts = t->exit_ts = t->uexit_ts = -1;
-    t->entry_cpu = -1;
     t->vm = -1;
     t->cls = kvm_classify ("");
 }
@@ -370,6 +383,18 @@ kvm_vcpu_like (const KvmThread *t)
     return t->kvm || t->cls.role == KVM_ROLE_VCPU || t->cls.role == KVM_ROLE_QEMU;
 }
 
+/* T's vCPU part, made at the first call. */
+static KvmVcpuPart *
+kvm_vcpu_part (KvmThread *t)
+{
+    if (G_UNLIKELY (!t->v)) {
+        t->v = g_new0 (KvmVcpuPart, 1);
+        t->v->entry_ts = t->v->exit_ts = t->v->uexit_ts = -1;
+        t->v->entry_cpu = -1;
+    }
+    return t->v;
+}
+
 static void *
 kvm_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 {
@@ -463,9 +488,9 @@ kvm_exit_rec (Kvm *k, KvmThread *t, guint32 reason)
 {
     guint user = (reason & KVM_USERSPACE) != 0;
     guint32 id = reason & ~KVM_USERSPACE;
-    GPtrArray *a = t->exit_recs[user];
+    GPtrArray *a = t->v->exit_recs[user];
     if (!a)
-        a = t->exit_recs[user] = g_ptr_array_new ();
+        a = t->v->exit_recs[user] = g_ptr_array_new ();
     KvmExit *x = id < a->len ? g_ptr_array_index (a, id) : NULL;
     if (!x) {
         x = g_new0 (KvmExit, 1);
@@ -491,6 +516,7 @@ kvm_event_thread (Kvm *k, const FtaEvent *ev)
     if (ev->tgid >= 0)
         t->tgid = ev->tgid;
     t->kvm = TRUE;
+    kvm_vcpu_part (t);
     k->has_kvm_events = k->keep_all = TRUE;
     if (t->kvm_vcpu < 0)
         t->kvm_vcpu = kvm_field_vcpu (ev);
@@ -503,35 +529,36 @@ kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
     if (ev->pid <= 0)
         return;
     KvmThread *t = kvm_event_thread (k, ev);
+    KvmVcpuPart *v = t->v;
     gint64 ts = ev->ts_ns;
     switch (ev->type) {
     case FTA_EV_KVM_ENTRY:
         /* the host's part of an exit: from the exit to the next entry */
-        if (t->exit_ts >= 0 && ts >= t->exit_ts)
-            kvm_exit_rec (k, t, t->exit_reason)->handling_ns += ts - t->exit_ts;
-        if (t->uexit_ts >= 0 && ts >= t->uexit_ts)
-            kvm_exit_rec (k, t, t->uexit_reason)->handling_ns += ts - t->uexit_ts;
-        t->exit_ts = t->uexit_ts = -1;
-        t->entry_ts = ts;
-        t->entry_cpu = ev->cpu;
+        if (v->exit_ts >= 0 && ts >= v->exit_ts)
+            kvm_exit_rec (k, t, v->exit_reason)->handling_ns += ts - v->exit_ts;
+        if (v->uexit_ts >= 0 && ts >= v->uexit_ts)
+            kvm_exit_rec (k, t, v->uexit_reason)->handling_ns += ts - v->uexit_ts;
+        v->exit_ts = v->uexit_ts = -1;
+        v->entry_ts = ts;
+        v->entry_cpu = ev->cpu;
         break;
     case FTA_EV_KVM_EXIT: {
-        guint32 r = kvm_reason (k, ev, &t->last_reason[0]);
+        guint32 r = kvm_reason (k, ev, &v->last_reason[0]);
         kvm_exit_rec (k, t, r)->count++;
-        t->exits++;
+        v->exits++;
         /* in guest mode the thread cannot migrate or be switched out */
-        if (t->entry_ts >= 0 && t->entry_cpu == ev->cpu && ts >= t->entry_ts)
-            t->guest_ns += ts - t->entry_ts;
-        t->entry_ts = -1;
-        t->exit_ts = ts;
-        t->exit_reason = r;
+        if (v->entry_ts >= 0 && v->entry_cpu == ev->cpu && ts >= v->entry_ts)
+            v->guest_ns += ts - v->entry_ts;
+        v->entry_ts = -1;
+        v->exit_ts = ts;
+        v->exit_reason = r;
         break;
     }
     case FTA_EV_KVM_USERSPACE_EXIT: {
-        guint32 r = kvm_reason (k, ev, &t->last_reason[1]) | KVM_USERSPACE;
+        guint32 r = kvm_reason (k, ev, &v->last_reason[1]) | KVM_USERSPACE;
         kvm_exit_rec (k, t, r)->count++;
-        t->uexit_ts = ts;
-        t->uexit_reason = r;
+        v->uexit_ts = ts;
+        v->uexit_reason = r;
         break;
     }
     default:
@@ -542,37 +569,38 @@ kvm_on_kvm_event (Kvm *k, const FtaEvent *ev)
 /* --- events and spans ---------------------------------------------------------- */
 
 static guint
-kvm_pair_home (const KvmThread *t, gint32 preemptor)
+kvm_pair_home (const KvmVcpuPart *v, gint32 preemptor)
 {
-    return ((guint32) preemptor * 2654435761u) & t->pair_mask;
+    return ((guint32) preemptor * 2654435761u) & v->pair_mask;
 }
 
 static void
-kvm_pair_put (KvmThread *t, KvmPair *p)
+kvm_pair_put (KvmVcpuPart *v, KvmPair *p)
 {
-    guint i = kvm_pair_home (t, p->preemptor);
-    while (t->pairs[i])
-        i = (i + 1) & t->pair_mask;
-    t->pairs[i] = p;
+    guint i = kvm_pair_home (v, p->preemptor);
+    while (v->pairs[i])
+        i = (i + 1) & v->pair_mask;
+    v->pairs[i] = p;
 }
 
 /* T preempted by the next task of SW: its pair, made at the first time. */
 static KvmPair *
 kvm_pair (Kvm *k, KvmThread *t, const FtaSwitchFields *sw)
 {
-    if (t->pairs)
-        for (guint i = kvm_pair_home (t, sw->next_pid); t->pairs[i];
-             i = (i + 1) & t->pair_mask)
-            if (t->pairs[i]->preemptor == sw->next_pid)
-                return t->pairs[i];
-    if (!t->pairs || 2 * (t->n_pairs + 1) > t->pair_mask + 1) {
-        KvmPair **old = t->pairs;
-        guint old_n = old ? t->pair_mask + 1 : 0;
-        t->pair_mask = old ? 2 * old_n - 1 : 7;
-        t->pairs = g_new0 (KvmPair *, t->pair_mask + 1);
+    KvmVcpuPart *v = kvm_vcpu_part (t);
+    if (v->pairs)
+        for (guint i = kvm_pair_home (v, sw->next_pid); v->pairs[i];
+             i = (i + 1) & v->pair_mask)
+            if (v->pairs[i]->preemptor == sw->next_pid)
+                return v->pairs[i];
+    if (!v->pairs || 2 * (v->n_pairs + 1) > v->pair_mask + 1) {
+        KvmPair **old = v->pairs;
+        guint old_n = old ? v->pair_mask + 1 : 0;
+        v->pair_mask = old ? 2 * old_n - 1 : 7;
+        v->pairs = g_new0 (KvmPair *, v->pair_mask + 1);
         for (guint i = 0; i < old_n; i++)
             if (old[i])
-                kvm_pair_put (t, old[i]);
+                kvm_pair_put (v, old[i]);
         g_free (old);
     }
     KvmPair *pr = g_new0 (KvmPair, 1);
@@ -580,8 +608,8 @@ kvm_pair (Kvm *k, KvmThread *t, const FtaSwitchFields *sw)
     pr->pid = t->pid;
     pr->preemptor = sw->next_pid;
     pr->preemptor_task = sw->next_task;
-    kvm_pair_put (t, pr);
-    t->n_pairs++;
+    kvm_pair_put (v, pr);
+    v->n_pairs++;
     g_ptr_array_add (k->pairs, pr);
     return pr;
 }
@@ -595,16 +623,18 @@ kvm_on_switch (Kvm *k, const FtaEvent *ev)
         kvm_set_comm (p, sw->prev_comm);
         if (ev->tgid >= 0 && ev->pid == sw->prev_pid)
             p->tgid = ev->tgid;
-        p->entry_ts = -1; /* switched out: not in guest mode any more */
-        p->pending = NULL;
+        if (p->v) {
+            p->v->entry_ts = -1; /* switched out: not in guest mode any more */
+            p->v->pending = NULL;
+        }
         if (fta_state_is_preempted (sw->prev_state)) {
             p->preempted++;
             if (kvm_vcpu_like (p)) {
                 KvmPair *pr = kvm_pair (k, p, sw);
                 g_strlcpy (pr->comm, sw->next_comm, FTA_COMM_LEN);
                 pr->count++;
-                p->pending = pr;
-                p->pending_ts = ev->ts_ns;
+                p->v->pending = pr;
+                p->v->pending_ts = ev->ts_ns;
             }
         }
     }
@@ -617,9 +647,11 @@ static void
 kvm_reset (Kvm *k)
 {
     for (guint i = 0; i < fta_tasks_count (k->threads); i++) {
-        KvmThread *t = fta_tasks_nth (k->threads, i);
-        t->pending = NULL;
-        t->entry_ts = t->exit_ts = t->uexit_ts = -1;
+        KvmVcpuPart *v = ((KvmThread *) fta_tasks_nth (k->threads, i))->v;
+        if (v) {
+            v->pending = NULL;
+            v->entry_ts = v->exit_ts = v->uexit_ts = -1;
+        }
     }
 }
 
@@ -710,23 +742,23 @@ kvm_on_event (void *self, const FtaEvent *ev)
     }
 }
 
-/* T's buckets all in T->bruns (none apart in blast), or back. */
+/* V's buckets all in V->bruns (none apart in blast), or back. */
 static void
-kvm_bruns_flush (KvmThread *t)
+kvm_bruns_flush (KvmVcpuPart *v)
 {
-    if (t->has_blast) {
-        g_array_append_val (t->bruns, t->blast);
-        t->has_blast = FALSE;
+    if (v->has_blast) {
+        g_array_append_val (v->bruns, v->blast);
+        v->has_blast = FALSE;
     }
 }
 
 static void
-kvm_bruns_unflush (KvmThread *t)
+kvm_bruns_unflush (KvmVcpuPart *v)
 {
-    if (t->bruns->len) {
-        t->blast = g_array_index (t->bruns, KvmRun, t->bruns->len - 1);
-        g_array_set_size (t->bruns, t->bruns->len - 1);
-        t->has_blast = TRUE;
+    if (v->bruns->len) {
+        v->blast = g_array_index (v->bruns, KvmRun, v->bruns->len - 1);
+        g_array_set_size (v->bruns, v->bruns->len - 1);
+        v->has_blast = TRUE;
     }
 }
 
@@ -736,12 +768,12 @@ kvm_widen (Kvm *k)
 {
     k->res *= 10;
     for (guint i = 0; i < fta_tasks_count (k->threads); i++) {
-        KvmThread *t = fta_tasks_nth (k->threads, i);
-        if (!t->bruns)
+        KvmVcpuPart *v = ((KvmThread *) fta_tasks_nth (k->threads, i))->v;
+        if (!v || !v->bruns)
             continue;
         /* bucket n takes 10n .. 10n + 9 */
-        kvm_bruns_flush (t);
-        GArray *a = t->bruns;
+        kvm_bruns_flush (v);
+        GArray *a = v->bruns;
         guint out = 0;
         for (guint j = 0; j < a->len; j++) {
             KvmRun r = g_array_index (a, KvmRun, j);
@@ -754,31 +786,31 @@ kvm_widen (Kvm *k)
             }
         }
         g_array_set_size (a, out);
-        kvm_bruns_unflush (t);
+        kvm_bruns_unflush (v);
     }
 }
 
-/* NS more of WHICH (0 run, 1 runnable) in T's bucket IDX. */
+/* NS more of WHICH (0 run, 1 runnable) in V's bucket IDX. */
 static inline void
-kvm_bucket_put (KvmThread *t, guint32 idx, guint which, gint64 ns)
+kvm_bucket_put (KvmVcpuPart *v, guint32 idx, guint which, gint64 ns)
 {
-    if (G_LIKELY (t->has_blast && t->blast.idx == idx)) {
-        t->blast.ns[which] += ns;
+    if (G_LIKELY (v->has_blast && v->blast.idx == idx)) {
+        v->blast.ns[which] += ns;
         return;
     }
-    if (!t->bruns)
-        t->bruns = g_array_new (FALSE, FALSE, sizeof (KvmRun));
+    if (!v->bruns)
+        v->bruns = g_array_new (FALSE, FALSE, sizeof (KvmRun));
     KvmRun r = { idx, { 0, 0 } };
     r.ns[which] = ns;
-    if (!t->has_blast || t->blast.idx < idx) {
-        kvm_bruns_flush (t);
-        t->blast = r;
-        t->has_blast = TRUE;
+    if (!v->has_blast || v->blast.idx < idx) {
+        kvm_bruns_flush (v);
+        v->blast = r;
+        v->has_blast = TRUE;
         return;
     }
     /* a bucket before the last one (seldom): among those kept */
-    kvm_bruns_flush (t);
-    GArray *a = t->bruns;
+    kvm_bruns_flush (v);
+    GArray *a = v->bruns;
     guint j = a->len;
     while (j > 0 && g_array_index (a, KvmRun, j - 1).idx > idx)
         j--;
@@ -786,12 +818,12 @@ kvm_bucket_put (KvmThread *t, guint32 idx, guint which, gint64 ns)
         g_array_index (a, KvmRun, j - 1).ns[which] += ns;
     else
         g_array_insert_val (a, j, r);
-    kvm_bruns_unflush (t);
+    kvm_bruns_unflush (v);
 }
 
-/* T ran (WHICH 0) or waited for a CPU (1) from S to E. */
+/* V's thread ran (WHICH 0) or waited for a CPU (1) from S to E. */
 static void
-kvm_bucket_add (Kvm *k, KvmThread *t, gint64 s, gint64 e, guint which)
+kvm_bucket_add (Kvm *k, KvmVcpuPart *v, gint64 s, gint64 e, guint which)
 {
     if (k->t0 == G_MININT64)
         k->t0 = s;
@@ -804,29 +836,29 @@ kvm_bucket_add (Kvm *k, KvmThread *t, gint64 s, gint64 e, guint which)
     gint64 b0 = (s - k->t0) / k->res, b1 = (e - 1 - k->t0) / k->res;
     for (gint64 b = b0; b <= b1; b++) {
         gint64 lo = k->t0 + b * k->res, hi = lo + k->res;
-        kvm_bucket_put (t, (guint32) b, which, MIN (e, hi) - MAX (s, lo));
+        kvm_bucket_put (v, (guint32) b, which, MIN (e, hi) - MAX (s, lo));
     }
 }
 
-/* Adds the holders of SP, a complete Runnable span of T. */
+/* Adds the holders of SP, a complete Runnable span of V's thread. */
 static void
-kvm_add_holders (KvmThread *t, const FtaSpan *sp)
+kvm_add_holders (KvmVcpuPart *v, const FtaSpan *sp)
 {
     if (!sp->n_holders)
         return;
-    if (!t->holds)
-        t->holds = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    if (!v->holds)
+        v->holds = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     for (guint i = 0; i < sp->n_holders; i++) {
         const FtaHolder *h = &sp->holders[i];
         guint key = h->pid < 0 ? 0 : h->pid == 0 ? 1 : h->task + 2;
-        KvmHold *x = g_hash_table_lookup (t->holds, GUINT_TO_POINTER (key));
+        KvmHold *x = g_hash_table_lookup (v->holds, GUINT_TO_POINTER (key));
         if (!x) {
             x = g_new0 (KvmHold, 1);
             x->pid = h->pid < 0 ? -1 : h->pid;
             x->task = h->task;
             g_strlcpy (x->comm, h->pid < 0 ? "<unknown>" : h->pid == 0 ? "<idle>" : h->comm,
                        FTA_COMM_LEN);
-            g_hash_table_insert (t->holds, GUINT_TO_POINTER (key), x);
+            g_hash_table_insert (v->holds, GUINT_TO_POINTER (key), x);
         } else if (h->pid > 0 && h->comm[0]) {
             memcpy (x->comm, h->comm, FTA_COMM_LEN);
         }
@@ -848,17 +880,24 @@ kvm_on_span (void *self, const FtaSpan *sp)
         t->tgid = sp->tgid;
     if (sp->state == FTA_TASK_RUNNING)
         kvm_ran_on (t, sp->cpu);
-    gboolean mine = sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_PREEMPTED
-                    && t->pending && t->pending_ts == sp->start_ns;
-    KvmPair *pr = mine ? t->pending : NULL;
+    KvmVcpuPart *v = t->v;
+    gboolean mine = v && sp->state == FTA_TASK_RUNNABLE && sp->reason == FTA_RUNNABLE_PREEMPTED
+                    && v->pending && v->pending_ts == sp->start_ns;
+    KvmPair *pr = mine ? v->pending : NULL;
     if (mine)
-        t->pending = NULL;
+        v->pending = NULL;
     /* as switch.tasks: the interval still open at the end is not counted */
     if (sp->flags & FTA_SPAN_TRUNCATED)
         return;
     gint64 d = sp->end_ns - sp->start_ns;
-    if ((sp->state == FTA_TASK_RUNNING || sp->state == FTA_TASK_RUNNABLE) && kvm_vcpu_like (t))
-        kvm_bucket_add (k, t, sp->start_ns, sp->end_ns, sp->state == FTA_TASK_RUNNABLE);
+    /* a vCPU's steal over time and who held its CPU, as its preemptors:
+     * from when it looks like one */
+    if ((sp->state == FTA_TASK_RUNNING || sp->state == FTA_TASK_RUNNABLE) && kvm_vcpu_like (t)) {
+        v = kvm_vcpu_part (t);
+        kvm_bucket_add (k, v, sp->start_ns, sp->end_ns, sp->state == FTA_TASK_RUNNABLE);
+    } else {
+        v = NULL;
+    }
     switch (sp->state) {
     case FTA_TASK_RUNNING:
         t->run_ns += d;
@@ -871,7 +910,8 @@ kvm_on_span (void *self, const FtaSpan *sp)
             t->preempted_wait_ns += d;
         if (pr)
             pr->ns += d;
-        kvm_add_holders (t, sp);
+        if (v)
+            kvm_add_holders (v, sp);
         break;
     case FTA_TASK_SLEEPING:
         t->sleep_ns += d;
@@ -1207,9 +1247,9 @@ kvm_thread_row (Kvm *k, KvmThreadRow *row, const KvmThread *x)
     row->steal_pct = x->run_ns + x->runnable_ns > 0 ? kvm_share (x->run_ns, x->runnable_ns)
                                                      : NAN;
     row->wakeups = (gint64) (k->total_waking ? x->waking : x->wakeup);
-    row->guest_ns = x->kvm ? x->guest_ns : -1;
-    row->host_ns = x->kvm ? MAX (x->run_ns - x->guest_ns, 0) : -1;
-    row->exits = x->kvm ? (gint64) x->exits : -1;
+    row->guest_ns = x->kvm ? x->v->guest_ns : -1;
+    row->host_ns = x->kvm ? MAX (x->run_ns - x->v->guest_ns, 0) : -1;
+    row->exits = x->kvm ? (gint64) x->v->exits : -1;
 }
 
 #define THREAD(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (KvmThreadRow, member)
@@ -1596,8 +1636,8 @@ kvm_series_steal (Kvm *k, FtaResults *r, GPtrArray *vms, GPtrArray *vcpus)
         memset (sum, 0, 2 * (gsize) n * sizeof *sum);
         guint n_mine, v0 = kvm_vm_vcpus (vcpus, m->vm, &n_mine);
         for (guint i = v0; i < v0 + n_mine; i++) {
-            const KvmThread *x = g_ptr_array_index (vcpus, i);
-            guint nr = x->bruns ? x->bruns->len + x->has_blast : 0;
+            const KvmVcpuPart *x = ((const KvmThread *) g_ptr_array_index (vcpus, i))->v;
+            guint nr = x && x->bruns ? x->bruns->len + x->has_blast : 0;
             for (guint j = 0; j < nr; j++) {
                 const KvmRun *b = j < x->bruns->len ? &g_array_index (x->bruns, KvmRun, j)
                                                     : &x->blast;
@@ -1740,8 +1780,8 @@ kvm_culprits (GPtrArray *threads)
     GArray *culprits = g_array_new (FALSE, TRUE, sizeof (KvmCulprit));
     GHashTable *at = g_hash_table_new (g_direct_hash, g_direct_equal); /* pid -> index + 1 */
     for (guint i = 0; i < threads->len; i++) {
-        KvmThread *t = g_ptr_array_index (threads, i);
-        if (!t->holds)
+        KvmVcpuPart *t = ((KvmThread *) g_ptr_array_index (threads, i))->v;
+        if (!t || !t->holds)
             continue;
         GHashTableIter it;
         gpointer v;
@@ -1766,8 +1806,8 @@ kvm_culprits (GPtrArray *threads)
     /* each thread's own preemptions, as kvm_vcpu_pairs keeps them: a host
      * of many VMs asks this once per VM and per vCPU */
     for (guint i = 0; i < threads->len; i++) {
-        const KvmThread *t = g_ptr_array_index (threads, i);
-        for (guint j = 0; t->pairs && j <= t->pair_mask; j++) {
+        const KvmVcpuPart *t = ((const KvmThread *) g_ptr_array_index (threads, i))->v;
+        for (guint j = 0; t && t->pairs && j <= t->pair_mask; j++) {
             const KvmPair *p = t->pairs[j];
             if (!p || !kvm_pair_reported (p))
                 continue;
@@ -2328,7 +2368,7 @@ kvm_finish (void *self, FtaResults *r)
             m->sleep_ns += t->sleep_ns;
             m->blocked_ns += t->blocked_ns;
             if (t->kvm) {
-                m->guest_ns += t->guest_ns;
+                m->guest_ns += t->v->guest_ns;
                 m->has_guest = TRUE;
             }
         } else {
