@@ -1037,8 +1037,11 @@ fta_severity_name (FtaSeverity s)
 /* --- distributions ------------------------------------------------------- */
 
 /* Exact up to EXACT_MAX samples; then every sample goes to a histogram of
- * 64 sub-buckets per power of two (relative error < 1.6%). */
-#define EXACT_MAX 65536
+ * 64 sub-buckets per power of two (relative error < 1.6%).  EXACT_MAX
+ * samples take as much memory as the histogram (32 KB): a trace of
+ * thousands of busy tasks, each with a distribution, keeps its peak
+ * memory at tens of MB. */
+#define EXACT_MAX 4096
 #define SUB 64
 
 struct _FtaDist {

@@ -200,6 +200,63 @@ test_spec_dist (void)
     fta_results_free (r);
 }
 
+static int
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile P10 / 10 of the N sorted values V: the
+ * smallest with at least that share of them at or below it. */
+static gint64
+nearest_rank (const gint64 *v, guint n, guint p10)
+{
+    guint64 rank = ((guint64) p10 * n + 999) / 1000;
+    return v[CLAMP (rank, 1, n) - 1];
+}
+
+/* Percentiles are exact up to 4096 samples (as much memory as the
+ * histogram that follows), then within 1/64 of the exact value; count,
+ * sum, minimum and maximum stay exact. */
+static void
+test_dist_exact_then_bucketed (void)
+{
+    static const guint p10s[] = { 10, 500, 900, 990, 999, 1000 };
+    GRand *rand = g_rand_new_with_seed (42);
+    guint n_max = 20000;
+    gint64 *v = g_new (gint64, n_max);
+    FtaDist *d = fta_dist_new ();
+    gint64 sum = 0;
+    for (guint n = 1; n <= n_max; n++) {
+        /* latencies from 1 us to about 32 ms, spread over powers of two */
+        gint64 pow2 = (gint64) 1000 << g_rand_int_range (rand, 0, 15);
+        v[n - 1] = pow2 + g_rand_int_range (rand, 0, (gint32) pow2);
+        sum += v[n - 1];
+        fta_dist_add (d, v[n - 1]);
+        if (n != 1 && n != 4096 && n != 4097 && n != n_max)
+            continue;
+        gint64 *sorted = g_memdup2 (v, n * sizeof *v);
+        qsort (sorted, n, sizeof *sorted, cmp_i64);
+        g_assert_cmpuint (fta_dist_count (d), ==, n);
+        g_assert_cmpint (fta_dist_sum (d), ==, sum);
+        g_assert_cmpint (fta_dist_min (d), ==, sorted[0]);
+        g_assert_cmpint (fta_dist_max (d), ==, sorted[n - 1]);
+        for (guint i = 0; i < G_N_ELEMENTS (p10s); i++) {
+            gint64 want = nearest_rank (sorted, n, p10s[i]);
+            gint64 got = fta_dist_percentile (d, p10s[i] / 10.0);
+            if (n <= 4096)
+                g_assert_cmpint (got, ==, want);
+            else
+                g_assert_cmpint (ABS (got - want), <=, want / 64 + 1);
+        }
+        g_free (sorted);
+    }
+    fta_dist_free (d);
+    g_free (v);
+    g_rand_free (rand);
+}
+
 /* Rows by reference (ABI 1.20): the cells are read from the structs when
  * asked for, with the values the structs hold then; sorted as rows of
  * cells are; copies once a cell is set; and the same through a copy of
@@ -317,6 +374,7 @@ main (int argc, char **argv)
     g_test_add_func ("/results/table-spec", test_spec);
     g_test_add_func ("/results/table-spec-dist", test_spec_dist);
     g_test_add_func ("/results/table-spec-ref", test_spec_ref);
+    g_test_add_func ("/results/dist-exact-then-bucketed", test_dist_exact_then_bucketed);
     g_test_add_func ("/results/evidence-and-counts", test_evidence_and_counts);
     return g_test_run ();
 }

@@ -268,8 +268,8 @@ fta_task_slot_set (GPtrArray *slots, guint32 task, gpointer state)
 }
 
 /* Percentiles over a set of durations, for analyzers.  Exact (keeps every
- * sample) up to 65536 samples, then a log-bucketed histogram whose values
- * are within 1.6% of the exact ones. */
+ * sample) up to 4096 samples, then a log-bucketed histogram whose values
+ * are within 1.6% of the exact ones: at most 32 KB each. */
 typedef struct _FtaDist FtaDist;
 FtaDist *fta_dist_new (void);
 void fta_dist_add (FtaDist *d, gint64 v);
