@@ -51,6 +51,33 @@ typedef struct {
     gint64 run_ns;
 } TaskComm;
 
+/* What a task keeps only from its waking or preemption to the end of
+ * that wait: who woke or preempted it, its place in a CPU's queue and who
+ * held the CPU meanwhile.  Recycled with its holders' array: a host of a
+ * million tasks keeps as many as wait at once, not one per task. */
+typedef struct _Pending Pending;
+struct _Pending {
+    gint32 waker_pid;
+    guint32 waker_id;
+    gint32 waker_cpu;
+    /* wait attribution: the CPU whose queue it is on (-1: none), its
+     * index in that Cpu.queue, time charged up to; the holders so far */
+    gint32 q_cpu;
+    char waker_comm[FTA_COMM_LEN];
+    guint q_index;
+    gint32 preempted_by_pid;
+    gint64 q_mark;
+    guint32 preempted_by_task;
+    guint last_hold; /* index of the holder charged last */
+    FtaHolder *hold;
+    guint n_hold, cap_hold;
+    gboolean hold_inferred; /* the queue's CPU broke its switch chain meanwhile */
+    Pending *next_free;
+};
+
+/* Pendings are cut from blocks of this many. */
+#define PENDING_BLOCK 256
+
 /* A task as the model knows it: a few hundred thousand of them on a
  * fork-heavy host, so its fields ordered to leave few holes, and the
  * comms beyond the first apart. */
@@ -66,23 +93,9 @@ typedef struct {
     guint32 prev_state;
     gint64 since;
     gint64 waking_ts;  /* pending (WAITING) or of the current RUNNABLE */
-    gint32 waker_pid;
-    guint32 waker_id;
-    gint32 waker_cpu;
-    /* wait attribution: the CPU whose queue it is on (-1: none), its
-     * index in that Cpu.queue, time charged up to; the holders so far */
-    gint32 q_cpu;
     gint64 last_wakeup;
     char comm[FTA_COMM_LEN];
-    char waker_comm[FTA_COMM_LEN];
-    guint q_index;
-    gint32 preempted_by_pid;
-    gint64 q_mark;
-    guint32 preempted_by_task;
-    guint last_hold; /* index of the holder charged last */
-    FtaHolder *hold;
-    guint n_hold, cap_hold;
-    gboolean hold_inferred; /* the queue's CPU broke its switch chain meanwhile */
+    Pending *p;        /* while it waits to run (or is woken), else NULL */
     /* the comms it ran under (the first TASK_COMMS), with the run time:
      * the first here, the others in more (owned, NULL until a second);
      * the run before comm_mark is charged already (an exec in a run) */
@@ -123,6 +136,9 @@ struct _FtaModel {
                              modelled */
     GPtrArray *task_blocks; /* TASK_BLOCK Tasks each, owned */
     guint n_task_cut;     /* Tasks cut from them */
+    GPtrArray *pending_blocks; /* PENDING_BLOCK Pendings each, owned */
+    guint n_pending_cut;  /* Pendings cut from them */
+    Pending *free_pending; /* given back, to be taken again first */
     GArray *cpus;      /* Cpu */
     guint32 replaced;     /* the task a new one's pid named before, set
                              by task_id_new for the event being fed */
@@ -166,6 +182,7 @@ fta_model_new (FtaQuality *quality, FtaSpanFunc fn, gpointer data)
     m->lives = g_byte_array_new ();
     m->tasks = g_ptr_array_new ();
     m->task_blocks = g_ptr_array_new_with_free_func (g_free);
+    m->pending_blocks = g_ptr_array_new_with_free_func (g_free);
     m->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
     m->replaced = FTA_TASK_NONE;
     m->q = quality;
@@ -195,13 +212,16 @@ fta_model_free (FtaModel *m)
     for (guint i = 0; i < m->tasks->len; i++) {
         Task *t = g_ptr_array_index (m->tasks, i);
         if (t) {
-            g_free (t->hold);
             g_free (t->more);
             g_free (t->other_comms);
         }
     }
     g_ptr_array_free (m->tasks, TRUE);
     g_ptr_array_free (m->task_blocks, TRUE);
+    for (guint i = 0; i < m->n_pending_cut; i++)
+        g_free (((Pending *) g_ptr_array_index (m->pending_blocks, i / PENDING_BLOCK)
+                 + i % PENDING_BLOCK)->hold);
+    g_ptr_array_free (m->pending_blocks, TRUE);
     for (guint i = 0; i < m->cpus->len; i++)
         g_ptr_array_free (g_array_index (m->cpus, Cpu, i).queue, TRUE);
     g_array_free (m->cpus, TRUE);
@@ -298,12 +318,6 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
         t->cpu = -1;
         t->state = MS_UNKNOWN;
         t->last_wakeup = -1;
-        t->waker_pid = -1;
-        t->waker_id = FTA_TASK_NONE;
-        t->waker_cpu = -1;
-        t->q_cpu = -1;
-        t->preempted_by_pid = -1;
-        t->preempted_by_task = FTA_TASK_NONE;
         t->comm_mark = G_MININT64;
         g_ptr_array_index (m->tasks, id) = t;
     }
@@ -360,10 +374,55 @@ fta_model_task_other_comms (const FtaModel *m, guint32 task)
 
 /* --- wait attribution -------------------------------------------------------- */
 
+/* T's Pending, taken (its holders' array kept from its last use) when T
+ * has none. */
+static Pending *
+pend (FtaModel *m, Task *t)
+{
+    if (G_LIKELY (t->p))
+        return t->p;
+    Pending *p = m->free_pending;
+    if (p) {
+        m->free_pending = p->next_free;
+    } else {
+        if (m->n_pending_cut % PENDING_BLOCK == 0)
+            g_ptr_array_add (m->pending_blocks, g_new0 (Pending, PENDING_BLOCK));
+        p = (Pending *) g_ptr_array_index (m->pending_blocks, m->n_pending_cut / PENDING_BLOCK)
+            + m->n_pending_cut % PENDING_BLOCK;
+        m->n_pending_cut++;
+    }
+    FtaHolder *hold = p->hold;
+    guint cap = p->cap_hold;
+    *p = (Pending) {
+        .waker_pid = -1,
+        .waker_id = FTA_TASK_NONE,
+        .waker_cpu = -1,
+        .q_cpu = -1,
+        .preempted_by_pid = -1,
+        .preempted_by_task = FTA_TASK_NONE,
+        .hold = hold,
+        .cap_hold = cap,
+    };
+    t->p = p;
+    return p;
+}
+
+/* T's wait is over: its Pending goes back (T must have left its queue). */
+static void
+unpend (FtaModel *m, Task *t)
+{
+    Pending *p = t->p;
+    if (!p)
+        return;
+    p->next_free = m->free_pending;
+    m->free_pending = p;
+    t->p = NULL;
+}
+
 /* Adds NS of T's wait to holder PID (task id TASK): pid 0 idle, -1
  * unknown.  Allocates only when T has more holders than ever before. */
 static void
-hold_charge (Task *t, gint32 pid, guint32 task, gint64 ns)
+hold_charge (Pending *t, gint32 pid, guint32 task, gint64 ns)
 {
     if (ns <= 0)
         return;
@@ -392,7 +451,7 @@ hold_charge (Task *t, gint32 pid, guint32 task, gint64 ns)
 /* Takes EXCESS back from T's holders, the one charged last first: the
  * wait ended before the time charged (an inferred switch-in). */
 static void
-hold_trim (Task *t, gint64 excess)
+hold_trim (Pending *t, gint64 excess)
 {
     guint i = t->last_hold;
     for (guint step = 0; excess > 0 && step <= t->n_hold; step++) {
@@ -414,13 +473,14 @@ hold_trim (Task *t, gint64 excess)
 static void
 queue_leave (FtaModel *m, Task *t)
 {
-    if (t->q_cpu < 0)
+    Pending *p = t->p;
+    if (!p || p->q_cpu < 0)
         return;
-    GPtrArray *q = g_array_index (m->cpus, Cpu, t->q_cpu).queue;
-    g_ptr_array_remove_index_fast (q, t->q_index);
-    if (t->q_index < q->len)
-        ((Task *) g_ptr_array_index (q, t->q_index))->q_index = t->q_index;
-    t->q_cpu = -1;
+    GPtrArray *q = g_array_index (m->cpus, Cpu, p->q_cpu).queue;
+    g_ptr_array_remove_index_fast (q, p->q_index);
+    if (p->q_index < q->len)
+        ((Task *) g_ptr_array_index (q, p->q_index))->p->q_index = p->q_index;
+    p->q_cpu = -1;
 }
 
 /* T waits on CPU from TS (charged from there); -1: a CPU not known. */
@@ -428,14 +488,15 @@ static void
 queue_join (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
 {
     queue_leave (m, t);
-    t->q_mark = ts;
+    Pending *p = pend (m, t);
+    p->q_mark = ts;
     /* may grow m->cpus: callers hold no Cpu pointer across this */
     const Cpu *c = get_cpu (m, cpu);
     if (!c)
         return;
     GPtrArray *q = c->queue;
-    t->q_cpu = cpu;
-    t->q_index = q->len;
+    p->q_cpu = cpu;
+    p->q_index = q->len;
     g_ptr_array_add (q, t);
 }
 
@@ -443,9 +504,10 @@ queue_join (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
 static void
 queue_enter (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
 {
-    t->n_hold = 0;
-    t->last_hold = 0;
-    t->hold_inferred = FALSE;
+    Pending *p = pend (m, t);
+    p->n_hold = 0;
+    p->last_hold = 0;
+    p->hold_inferred = FALSE;
     queue_join (m, t, cpu, ts);
 }
 
@@ -455,7 +517,7 @@ static void
 queue_chain_broken (Cpu *c)
 {
     for (guint i = 0; i < c->queue->len; i++)
-        ((Task *) g_ptr_array_index (c->queue, i))->hold_inferred = TRUE;
+        ((Task *) g_ptr_array_index (c->queue, i))->p->hold_inferred = TRUE;
 }
 
 /* T's wait is charged up to UPTO: the rest of the stretch to the task the
@@ -463,15 +525,16 @@ queue_chain_broken (Cpu *c)
 static void
 queue_settle (FtaModel *m, Task *t, gint64 upto)
 {
-    if (t->q_mark > upto) {
-        hold_trim (t, t->q_mark - upto);
-    } else if (t->q_cpu >= 0) {
-        const Cpu *c = &g_array_index (m->cpus, Cpu, t->q_cpu);
-        hold_charge (t, c->cur_pid, c->cur_task, upto - t->q_mark);
+    Pending *p = pend (m, t);
+    if (p->q_mark > upto) {
+        hold_trim (p, p->q_mark - upto);
+    } else if (p->q_cpu >= 0) {
+        const Cpu *c = &g_array_index (m->cpus, Cpu, p->q_cpu);
+        hold_charge (p, c->cur_pid, c->cur_task, upto - p->q_mark);
     } else {
-        hold_charge (t, -1, FTA_TASK_NONE, upto - t->q_mark);
+        hold_charge (p, -1, FTA_TASK_NONE, upto - p->q_mark);
     }
-    t->q_mark = upto;
+    p->q_mark = upto;
 }
 
 /* The stretch of C's time up to UPTO was held by PID (TASK): charged to
@@ -480,10 +543,10 @@ static void
 cpu_charge (Cpu *c, gint64 upto, gint32 pid, guint32 task)
 {
     for (guint i = 0; i < c->queue->len; i++) {
-        Task *t = g_ptr_array_index (c->queue, i);
-        if (upto > t->q_mark) {
-            hold_charge (t, pid, task, upto - t->q_mark);
-            t->q_mark = upto;
+        Pending *p = ((Task *) g_ptr_array_index (c->queue, i))->p;
+        if (upto > p->q_mark) {
+            hold_charge (p, pid, task, upto - p->q_mark);
+            p->q_mark = upto;
         }
     }
 }
@@ -493,7 +556,7 @@ cpu_charge (Cpu *c, gint64 upto, gint32 pid, guint32 task)
 static void
 queue_move (FtaModel *m, Task *t, gint32 cpu, gint64 ts)
 {
-    if (t->q_cpu == cpu)
+    if (t->p && t->p->q_cpu == cpu)
         return;
     queue_settle (m, t, ts);
     queue_join (m, t, cpu, ts);
@@ -505,9 +568,9 @@ queue_clear (FtaModel *m)
     for (guint i = 0; i < m->cpus->len; i++) {
         GPtrArray *q = g_array_index (m->cpus, Cpu, i).queue;
         for (guint j = 0; j < q->len; j++) {
-            Task *t = g_ptr_array_index (q, j);
-            t->q_cpu = -1;
-            t->n_hold = 0;
+            Pending *p = ((Task *) g_ptr_array_index (q, j))->p;
+            p->q_cpu = -1;
+            p->n_hold = 0;
         }
         g_ptr_array_set_size (q, 0);
     }
@@ -606,27 +669,31 @@ emit (FtaModel *m, Task *t, FtaTaskState state, gint64 start,
         .preempted_by_pid = -1,
         .preempted_by_task = FTA_TASK_NONE,
     };
-    if (state == FTA_TASK_RUNNABLE) {
-        for (guint i = 0; i < t->n_hold; i++) {
-            const Task *h = t->hold[i].task < m->tasks->len
-                                ? g_ptr_array_index (m->tasks, t->hold[i].task) : NULL;
-            t->hold[i].comm = h ? h->comm : m->empty_comm;
+    Pending *p = t->p;
+    if (state == FTA_TASK_RUNNABLE && p) {
+        for (guint i = 0; i < p->n_hold; i++) {
+            const Task *h = p->hold[i].task < m->tasks->len
+                                ? g_ptr_array_index (m->tasks, p->hold[i].task) : NULL;
+            p->hold[i].comm = h ? h->comm : m->empty_comm;
         }
-        s.holders = t->n_hold ? t->hold : NULL;
-        s.n_holders = t->n_hold;
-        if (t->hold_inferred)
+        s.holders = p->n_hold ? p->hold : NULL;
+        s.n_holders = p->n_hold;
+        if (p->hold_inferred)
             s.flags |= FTA_SPAN_HOLDERS_INFERRED;
         if (t->reason == FTA_RUNNABLE_PREEMPTED) {
-            s.preempted_by_pid = t->preempted_by_pid;
-            s.preempted_by_task = t->preempted_by_task;
+            s.preempted_by_pid = p->preempted_by_pid;
+            s.preempted_by_task = p->preempted_by_task;
         }
     }
     if (state == FTA_TASK_RUNNABLE && t->reason != FTA_RUNNABLE_PREEMPTED) {
-        s.waker_pid = t->waker_pid;
-        s.waker_task = t->waker_id;
-        s.waker_cpu = t->waker_cpu;
         s.waking_ns = t->waking_ts;
-        s.waker_comm = t->waker_comm;
+        s.waker_comm = m->empty_comm;
+        if (p) {
+            s.waker_pid = p->waker_pid;
+            s.waker_task = p->waker_id;
+            s.waker_cpu = p->waker_cpu;
+            s.waker_comm = p->waker_comm;
+        }
     }
     m->fn (&s, m->data);
 }
@@ -666,7 +733,7 @@ close_waiting (FtaModel *m, Task *t, gint64 ts, guint32 flags)
     }
     t->has_waking = FALSE;
     queue_leave (m, t);
-    t->n_hold = 0;
+    unpend (m, t);
 }
 
 /* The CPU's current task per the model is not the prev of this switch:
@@ -741,8 +808,9 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
         if (fta_state_is_preempted (sw->prev_state)) {
             p->state = MS_RUNNABLE;
             p->reason = FTA_RUNNABLE_PREEMPTED;
-            p->preempted_by_pid = sw->next_pid;
-            p->preempted_by_task = sw->next_pid > 0 ? sw->next_task : FTA_TASK_NONE;
+            Pending *pp = pend (m, p);
+            pp->preempted_by_pid = sw->next_pid;
+            pp->preempted_by_task = sw->next_pid > 0 ? sw->next_task : FTA_TASK_NONE;
         } else if (sw->prev_state & (FTA_STATE_X | FTA_STATE_Z | FTA_STATE_x)) {
             p->state = MS_DEAD;
         } else {
@@ -779,9 +847,9 @@ on_switch (FtaModel *m, const FtaEvent *ev, Cpu *c)
  * task that is not runnable, so T ran and slept meanwhile and the trace
  * lacks those switches: its wait is the model's inference. */
 static void
-task_switches_missed (Task *t)
+task_switches_missed (FtaModel *m, Task *t)
 {
-    t->hold_inferred = TRUE;
+    pend (m, t)->hold_inferred = TRUE;
 }
 
 static void
@@ -792,18 +860,19 @@ on_waking (FtaModel *m, const FtaEvent *ev)
         return;
     Task *t = get_task_id (m, w->task, w->comm);
     if (t->state == MS_RUNNABLE)
-        task_switches_missed (t);
+        task_switches_missed (m, t);
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE || t->has_waking)
         return;
     t->has_waking = TRUE;
     t->waking_ts = m->now;
-    t->waker_pid = ev->pid;
-    t->waker_id = ev->task;
-    t->waker_cpu = ev->cpu;
+    Pending *p = pend (m, t);
+    p->waker_pid = ev->pid;
+    p->waker_id = ev->task;
+    p->waker_cpu = ev->cpu;
     const char *wc = ev->pid >= 0 ? fta_model_task_comm (m, ev->task) : NULL;
-    memcpy (t->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
+    memcpy (p->waker_comm, wc ? wc : ev->comm, FTA_COMM_LEN);
     if (ev->pid == 0)
-        g_snprintf (t->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
+        g_snprintf (p->waker_comm, FTA_COMM_LEN, "swapper/%d", ev->cpu);
     queue_enter (m, t, w->target_cpu >= 0 ? w->target_cpu : t->cpu, m->now);
 }
 
@@ -817,7 +886,7 @@ on_wakeup (FtaModel *m, const FtaEvent *ev)
     gint64 ts = m->now;
     t->last_wakeup = ts;
     if (t->state == MS_RUNNABLE)
-        task_switches_missed (t);
+        task_switches_missed (m, t);
     if (t->state == MS_RUNNING || t->state == MS_RUNNABLE) {
         t->has_waking = FALSE;
         return;
@@ -865,7 +934,7 @@ reset_task (FtaModel *m, Task *t, gint64 certain)
     t->has_waking = FALSE;
     t->last_wakeup = -1;
     queue_leave (m, t);
-    t->n_hold = 0;
+    unpend (m, t);
 }
 
 static void
@@ -965,7 +1034,7 @@ end_life (FtaModel *m, guint32 id)
     if (!t)
         return;
     queue_leave (m, t);
-    t->n_hold = 0;
+    unpend (m, t);
     t->has_waking = FALSE;
     t->state = MS_DEAD;
 }
