@@ -797,6 +797,29 @@ formats_from_output (PluginScan *ps, const char *cmd, char ***formats, gboolean 
 static int
 usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
+/* Whether option O was given: a value other than the one it had before
+ * the command line was read (BEFORE, for numbers). */
+static gboolean
+option_given (const GOptionEntry *o, gint before)
+{
+    switch (o->arg) {
+    case G_OPTION_ARG_NONE:
+        return *(gboolean *) o->arg_data;
+    case G_OPTION_ARG_STRING:
+    case G_OPTION_ARG_FILENAME:
+        return *(char **) o->arg_data != NULL;
+    case G_OPTION_ARG_STRING_ARRAY:
+    case G_OPTION_ARG_FILENAME_ARRAY:
+        return *(char ***) o->arg_data != NULL;
+    case G_OPTION_ARG_INT:
+        return *(gint *) o->arg_data != before;
+    case G_OPTION_ARG_CALLBACK:
+        return o->arg_data == (gpointer) parse_sort && opt_sort != NULL;
+    default:
+        return FALSE;
+    }
+}
+
 static int
 usage_error (const char *fmt, ...)
 {
@@ -865,6 +888,9 @@ main (int argc, char **argv)
     }
     GOptionEntry *owned;
     GOptionContext *oc = command_context (command, &owned);
+    gint int_before[G_N_ELEMENTS (entries)];
+    for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+        int_before[i] = entries[i].arg == G_OPTION_ARG_INT ? *(gint *) entries[i].arg_data : 0;
     gboolean parsed = g_option_context_parse (oc, &argc, &argv, &error);
     g_option_context_free (oc);
     g_free (owned);
@@ -885,6 +911,24 @@ main (int argc, char **argv)
     if (argc > 1 && find_command (argv[1])) {
         cmd = argv[1];
         arg = 2;
+    }
+    /* an option the command does not take is refused, not ignored: what
+     * it asks for would not happen (-q, which only quiets, excepted; -f of
+     * filter and report has its own message below) */
+    const Command *taking = find_command (cmd);
+    gboolean own_format = strcmp (cmd, "filter") == 0 || strcmp (cmd, "report") == 0;
+    for (guint i = 0; entries[i].long_name; i++) {
+        const GOptionEntry *o = &entries[i];
+        if (strcmp (o->long_name, "quiet") == 0 || !option_given (o, int_before[i])
+            || (own_format && o->arg_data == &opt_formats))
+            continue;
+        char *word = g_strdup_printf (" %s ", o->long_name);
+        gboolean takes = strstr (taking->options, word) != NULL;
+        g_free (word);
+        if (!takes)
+            return usage_error ("%s does not take --%s (its options: ftrace-analyzer %s "
+                                "--help)",
+                                cmd, o->long_name, cmd);
     }
     if (strcmp (cmd, "help") == 0)
         return cmd_help (argc, argv, arg);

@@ -297,12 +297,32 @@ test_usage (void)
         { { "-f", "switch", trace, NULL }, 2, "is an analyzer, not an output format" },
         { { trace, trace, NULL }, 2, "name a directory for their results with -o DIR/" },
         { { "events", trace, trace, NULL }, 2, "exactly one trace" },
+        /* an option the command does not take would do nothing */
+        { { "events", "--cpu", "0", trace, NULL }, 2, "events does not take --cpu" },
+        { { "events", "-f", "json", trace, NULL }, 2, "events does not take --format" },
+        { { "filter", "--top", "3", trace, NULL }, 2, "filter does not take --top" },
+        { { "filter", "-f", "json", trace, NULL }, 2, "-f does not apply" },
+        { { "--sort", "profiles", NULL }, 2, "profiles does not take --sort" },
+        { { "help", "-j", "2", NULL }, 2, "help does not take --jobs" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
         FtaTestRun r = fta_test_run_argv (cases[i].args);
         g_test_message ("case %u: rc %d, %s", i, r.rc, r.err);
         g_assert_cmpint (r.rc, ==, cases[i].rc);
         g_assert_nonnull (strstr (r.err, cases[i].msg));
+        fta_test_run_clear (&r);
+    }
+    /* what a command takes passes, -q everywhere */
+    const char *ok[][6] = {
+        { "events", "-j", "1", "--sort", trace, NULL },
+        { "filter", "--cpu", "0", "-q", trace, NULL },
+        { "-q", "plugins", NULL },
+        { "profiles", "-q", NULL },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (ok); i++) {
+        FtaTestRun r = fta_test_run_argv (ok[i]);
+        g_test_message ("accepted case %u: rc %d, %s", i, r.rc, r.err);
+        g_assert_cmpint (r.rc, ==, 0);
         fta_test_run_clear (&r);
     }
     g_free (trace);
