@@ -26,8 +26,9 @@ typedef struct {
 #define SWITCH_NONE G_MAXUINT32
 
 /* A task's counts.  Its name is the core's (fta_context_task_comm, set
- * in comm by finish); only idle tasks (pid 0: one per CPU) and damaged
- * pids, which have no name there, keep the one their events printed. */
+ * in comm by finish); only idle tasks (pid 0: one per CPU), which have no
+ * name there, and the negative pids of damaged lines keep the one their
+ * events printed. */
 typedef struct {
     gint32 pid;
     guint32 id;       /* task id, FTA_TASK_NONE for idle tasks */
@@ -278,25 +279,58 @@ static const FtaTableSpec switch_comms_spec = FTA_TABLE_SPEC (
 
 /* --- finish ------------------------------------------------------------------------ */
 
-/* A row of switch.tasks to sort: by run time, most first, then by pid,
- * then in order of first sight. */
+/* A row to sort: by k0, then k1, then where it was (stable). */
 typedef struct {
-    gint64 run_ns;
-    gint32 pid;
-    guint32 i;
-} SwitchTaskKey;
+    guint64 k0, k1;
+    guint32 idx; /* its state or record */
+    guint32 mv;  /* switch.comms: index + 1 of its made-valid text, 0 if
+                    the comm is UTF-8 */
+} SwitchKey;
 
-static int
-switch_task_key_cmp (gconstpointer pa, gconstpointer pb)
+/* Sorts V[N] by (k0, k1), stably: a least-significant-byte-first radix
+ * sort that skips the bytes all keys share (10^6 tasks' rows in a few
+ * passes, no comparisons). */
+static void
+switch_radix_sort (SwitchKey *v, guint n)
 {
-    const SwitchTaskKey *a = pa, *b = pb;
-    if (a->run_ns != b->run_ns)
-        return a->run_ns > b->run_ns ? -1 : 1;
-    if (a->pid != b->pid)
-        return a->pid < b->pid ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
+    if (n < 2)
+        return;
+    guint *count = g_new0 (guint, 16 * 256); /* per byte, least significant first */
+    for (guint i = 0; i < n; i++)
+        for (guint b = 0; b < 8; b++) {
+            count[b * 256 + ((v[i].k1 >> (8 * b)) & 0xff)]++;
+            count[(8 + b) * 256 + ((v[i].k0 >> (8 * b)) & 0xff)]++;
+        }
+    SwitchKey *tmp = NULL, *from = v;
+    for (guint b = 0; b < 16; b++) {
+        guint64 first = b < 8 ? v[0].k1 : v[0].k0;
+        guint shift = 8 * (b % 8);
+        guint *at_of = count + b * 256;
+        if (at_of[(first >> shift) & 0xff] == n)
+            continue; /* every key has that byte */
+        if (!tmp)
+            tmp = g_new (SwitchKey, n);
+        guint at = 0;
+        for (guint c = 0; c < 256; c++) {
+            guint k = at_of[c];
+            at_of[c] = at;
+            at += k;
+        }
+        SwitchKey *to = from == v ? tmp : v;
+        for (guint i = 0; i < n; i++) {
+            guint64 w = b < 8 ? from[i].k1 : from[i].k0;
+            to[at_of[(w >> shift) & 0xff]++] = from[i];
+        }
+        from = to;
+    }
+    if (from != v)
+        memcpy (v, from, n * sizeof *v);
+    g_free (tmp);
+    g_free (count);
 }
 
+/* switch.tasks: by run time, most first, then by pid, then in order of
+ * first sight (the idle tasks' rows). */
 static void
 switch_tasks_table (Switch *s, FtaResults *r)
 {
@@ -304,7 +338,7 @@ switch_tasks_table (Switch *s, FtaResults *r)
     fta_table_set_needs (t, "sched_switch");
     gboolean reused = FALSE;
     guint n = fta_tasks_count (s->tasks), m = 0;
-    SwitchTaskKey *keys = g_new (SwitchTaskKey, MAX (n, 1));
+    SwitchKey *keys = g_new (SwitchKey, MAX (n, 1));
     for (guint i = 0; i < n; i++) {
         SwitchTask *k = fta_tasks_nth (s->tasks, i);
         /* the task's one name, as every table shows it; the core has
@@ -322,66 +356,40 @@ switch_tasks_table (Switch *s, FtaResults *r)
             continue;
         if (k->id != FTA_TASK_NONE && fta_context_task_seq (s->ctx, k->id) > 0)
             reused = TRUE;
-        keys[m++] = (SwitchTaskKey) { k->run_ns, k->pid, i };
+        /* run_ns descending, pid ascending, as unsigned keys */
+        keys[m++] = (SwitchKey) { G_MAXUINT64 - ((guint64) k->run_ns ^ G_GUINT64_CONSTANT (1) << 63),
+                                  (guint32) k->pid ^ G_GUINT64_CONSTANT (0x80000000), i, 0 };
     }
-    qsort (keys, m, sizeof *keys, switch_task_key_cmp);
+    switch_radix_sort (keys, m);
     for (guint i = 0; i < m; i++)
-        fta_table_add_row_ref (t, &switch_tasks_spec, fta_tasks_nth (s->tasks, keys[i].i),
+        fta_table_add_row_ref (t, &switch_tasks_spec, fta_tasks_nth (s->tasks, keys[i].idx),
                                s->ctx);
     g_free (keys);
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (switch_task_columns) - 2, 0);
 }
 
-/* A comm record to sort: its comm as two big-endian words (zero-padded,
- * so they order as the strings do), or, for a comm that is not UTF-8,
- * the text the table shows instead (mv: index + 1 in the made-valid
- * strings); its sched_in once merged. */
-typedef struct {
-    guint64 hi, lo;
-    guint64 sched_in;
-    guint32 idx;
-    guint32 mv;
-} SwitchCommKey;
-
-static int
-switch_comm_key_cmp_comm (gconstpointer pa, gconstpointer pb)
-{
-    const SwitchCommKey *a = pa, *b = pb;
-    if (a->hi != b->hi)
-        return a->hi < b->hi ? -1 : 1;
-    if (a->lo != b->lo)
-        return a->lo < b->lo ? -1 : 1;
-    return (a->idx > b->idx) - (a->idx < b->idx);
-}
-
+/* switch.comms' order where a comm is not UTF-8: by sched_in (k0), then
+ * by the comm as the table shows it, then by first sight. */
 typedef struct {
     const GArray *comms;
     const GPtrArray *mv;
 } SwitchCommOrder;
 
-/* switch.comms' order: by sched_in, most first, then by comm as the
- * table shows it, then by first sight. */
 static int
-switch_comm_key_cmp_rows (gconstpointer pa, gconstpointer pb, gpointer data)
+switch_comm_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
 {
-    const SwitchCommKey *a = pa, *b = pb;
-    if (a->sched_in != b->sched_in)
-        return a->sched_in > b->sched_in ? -1 : 1;
-    if (a->mv || b->mv) {
-        const SwitchCommOrder *o = data;
-        const char *x = a->mv ? g_ptr_array_index (o->mv, a->mv - 1)
-                              : g_array_index (o->comms, SwitchComm, a->idx).comm;
-        const char *y = b->mv ? g_ptr_array_index (o->mv, b->mv - 1)
-                              : g_array_index (o->comms, SwitchComm, b->idx).comm;
-        int c = strcmp (x, y);
-        if (c)
-            return c;
-    } else if (a->hi != b->hi) {
-        return a->hi < b->hi ? -1 : 1;
-    } else if (a->lo != b->lo) {
-        return a->lo < b->lo ? -1 : 1;
-    }
+    const SwitchKey *a = pa, *b = pb;
+    const SwitchCommOrder *o = data;
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0 ? -1 : 1;
+    const char *x = a->mv ? g_ptr_array_index (o->mv, a->mv - 1)
+                          : g_array_index (o->comms, SwitchComm, a->idx).comm;
+    const char *y = b->mv ? g_ptr_array_index (o->mv, b->mv - 1)
+                          : g_array_index (o->comms, SwitchComm, b->idx).comm;
+    int c = strcmp (x, y);
+    if (c)
+        return c;
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
@@ -393,6 +401,9 @@ switch_be64 (const char *p)
     return GUINT64_FROM_BE (v);
 }
 
+/* switch.comms: by sched_in, most first, then by comm as the table shows
+ * it, then in order of first sight (two comms that are not UTF-8 may show
+ * alike). */
 static void
 switch_comms_table (Switch *s, FtaResults *r)
 {
@@ -401,28 +412,28 @@ switch_comms_table (Switch *s, FtaResults *r)
     guint n = 0;
     for (guint i = 0; i < s->comms->len; i++)
         n += g_array_index (s->comms, SwitchComm, i).selected;
-    SwitchCommKey *keys = g_new (SwitchCommKey, MAX (n, 1));
+    SwitchKey *keys = g_new (SwitchKey, MAX (n, 1));
     n = 0;
+    /* a comm's 16 bytes, zero-padded, as two words: they order as the
+     * strings do */
     for (guint i = 0; i < s->comms->len; i++) {
         const SwitchComm *c = &g_array_index (s->comms, SwitchComm, i);
         if (c->selected)
-            keys[n++] = (SwitchCommKey) { switch_be64 (c->comm), switch_be64 (c->comm + 8), 0, i,
-                                          0 };
+            keys[n++] = (SwitchKey) { switch_be64 (c->comm), switch_be64 (c->comm + 8), i, 0 };
     }
     /* one row per comm: the counts of its records in its first */
-    qsort (keys, n, sizeof *keys, switch_comm_key_cmp_comm);
+    switch_radix_sort (keys, n);
     GPtrArray *mv = g_ptr_array_new_with_free_func (g_free);
     guint m = 0;
     for (guint i = 0; i < n;) {
         SwitchComm *first = &g_array_index (s->comms, SwitchComm, keys[i].idx);
         guint j = i + 1;
-        for (; j < n && keys[j].hi == keys[i].hi && keys[j].lo == keys[i].lo; j++) {
+        for (; j < n && keys[j].k0 == keys[i].k0 && keys[j].k1 == keys[i].k1; j++) {
             const SwitchComm *c = &g_array_index (s->comms, SwitchComm, keys[j].idx);
             first->sched_in += c->sched_in;
             first->switch_out += c->switch_out;
         }
-        keys[m] = keys[i];
-        keys[m].sched_in = first->sched_in;
+        keys[m] = (SwitchKey) { G_MAXUINT64 - first->sched_in, 0, keys[i].idx, 0 };
         if (!g_utf8_validate (first->comm, -1, NULL)) {
             g_ptr_array_add (mv, g_utf8_make_valid (first->comm, -1));
             keys[m].mv = mv->len;
@@ -430,8 +441,14 @@ switch_comms_table (Switch *s, FtaResults *r)
         m++;
         i = j;
     }
-    SwitchCommOrder order = { s->comms, mv };
-    g_qsort_with_data (keys, (gint) m, sizeof *keys, switch_comm_key_cmp_rows, &order);
+    /* in order of the comm's bytes already: of its text when all are
+     * UTF-8 */
+    if (!mv->len) {
+        switch_radix_sort (keys, m);
+    } else {
+        SwitchCommOrder order = { s->comms, mv };
+        g_qsort_with_data (keys, (gint) m, sizeof *keys, switch_comm_cmp, &order);
+    }
     for (guint i = 0; i < m; i++)
         fta_table_add_row_ref (t, &switch_comms_spec,
                                &g_array_index (s->comms, SwitchComm, keys[i].idx), NULL);
