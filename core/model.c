@@ -1113,12 +1113,35 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
 }
 
 static int
-by_pid (gconstpointer a, gconstpointer b)
+cmp_u64 (gconstpointer a, gconstpointer b)
 {
-    const Task *x = *(Task *const *) a, *y = *(Task *const *) b;
-    if (x->pid != y->pid)
-        return (x->pid > y->pid) - (x->pid < y->pid);
-    return (x->id > y->id) - (x->id < y->id); /* a pid's tasks in order */
+    guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+    return (x > y) - (x < y);
+}
+
+/* The ids of the modelled tasks in pid order, a pid's tasks in order of
+ * id: sorted as 64-bit keys of pid and id, without reaching into a
+ * million Tasks, and not sorted at all when the ids already come in that
+ * order (a fork-heavy host's ever-growing pids). */
+static GArray *
+ids_by_pid (const FtaModel *m)
+{
+    GArray *keys = g_array_sized_new (FALSE, FALSE, sizeof (guint64), m->tasks->len);
+    gboolean sorted = TRUE;
+    guint64 last = 0;
+    for (guint i = 0; i < m->tasks->len; i++) {
+        if (!g_ptr_array_index (m->tasks, i))
+            continue;
+        guint32 pid = (guint32) g_array_index (m->pids, gint32, i) ^ 0x80000000u;
+        guint64 k = ((guint64) pid << 32) | i;
+        if (keys->len && k < last)
+            sorted = FALSE;
+        last = k;
+        g_array_append_val (keys, k);
+    }
+    if (!sorted)
+        g_array_sort (keys, cmp_u64);
+    return keys;
 }
 
 void
@@ -1126,13 +1149,9 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
 {
     /* Publish in pid order: output must not depend on the order of
      * first sight. */
-    GPtrArray *all = g_ptr_array_new ();
-    for (guint i = 0; i < m->tasks->len; i++)
-        if (g_ptr_array_index (m->tasks, i))
-            g_ptr_array_add (all, g_ptr_array_index (m->tasks, i));
-    g_ptr_array_sort (all, by_pid);
+    GArray *all = ids_by_pid (m);
     for (guint i = 0; i < all->len; i++) {
-        Task *t = g_ptr_array_index (all, i);
+        Task *t = g_ptr_array_index (m->tasks, (guint32) g_array_index (all, guint64, i));
         if (t->state == MS_WAITING && t->has_waking && t->waking_ts <= end_ns) {
             /* woken, but the trace ended before a sched_wakeup for it */
             emit (m, t, waiting_state (t->prev_state), t->since, t->waking_ts,
@@ -1161,7 +1180,7 @@ fta_model_finish (FtaModel *m, gint64 end_ns)
     /* From here on (the analyzers' finish), a task's comm is its rows'
      * name, the same in every table. */
     for (guint i = 0; i < all->len; i++)
-        task_settle_name (g_ptr_array_index (all, i));
+        task_settle_name (g_ptr_array_index (m->tasks, (guint32) g_array_index (all, guint64, i)));
     queue_clear (m);
-    g_ptr_array_free (all, TRUE);
+    g_array_free (all, TRUE);
 }
