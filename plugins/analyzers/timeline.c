@@ -64,9 +64,9 @@ typedef struct {
 /* A task that ran.  Its run time per task bucket, by idx, is OLDER and
  * then the bucket LAST_IDX, once LAST_NS > 0 (a run is never empty): the
  * bucket of a task's spans seldom changes, and a task that runs within
- * one bucket, as most short-lived ones do, has nothing in the pool. */
+ * one bucket, as most short-lived ones do, has nothing in the pool.  Its
+ * total is their sum. */
 typedef struct {
-    gint64 total;
     gint64 last_ns;
     gint32 pid;
     guint32 task;
@@ -93,7 +93,10 @@ typedef struct {
     GArray *runnable;       /* gint64 per busy bucket: all tasks' Runnable time */
     GArray *blocked;        /* ... and their Blocked (D) time */
     gint64 bres;            /* busy (and task) bucket width: res with --window */
-    FtaTasks *tasks;        /* TlTask per task that ran, in order of first span */
+    /* TlTask per task that ran: by task id for pids > 0 (in use once
+     * last_ns > 0), else (idle tasks, one per CPU) in order of first span */
+    GArray *by_id;
+    FtaTasks *tasks;
     GArray *pool;           /* TlRunNode: the tasks' earlier buckets */
     guint32 pool_free;      /* the free nodes' list, as TlRunNode.next */
     /* the fine bucket last returned, while cur_ok: [cur_lo, cur_lo + res)
@@ -111,6 +114,24 @@ static void
 tl_task_init (gpointer state, gint32 pid)
 {
     ((TlTask *) state)->pid = pid;
+}
+
+/* Tasks that ran are tl_task_nth (0 .. tl_n_tasks - 1), NULL for none:
+ * of one pid in order of first sight. */
+static inline guint
+tl_n_tasks (const Timeline *tl)
+{
+    return fta_tasks_count (tl->tasks) + tl->by_id->len;
+}
+
+static inline TlTask *
+tl_task_nth (const Timeline *tl, guint i)
+{
+    guint n = fta_tasks_count (tl->tasks);
+    if (i < n)
+        return fta_tasks_nth (tl->tasks, i);
+    TlTask *t = &g_array_index (tl->by_id, TlTask, i - n);
+    return t->last_ns > 0 ? t : NULL;
 }
 
 /* Node N (an index + 1) of the pool: valid until the next tl_node_new. */
@@ -233,6 +254,7 @@ tl_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     tl->runnable = g_array_new (FALSE, TRUE, sizeof (gint64));
     tl->blocked = g_array_new (FALSE, TRUE, sizeof (gint64));
     tl->tasks = fta_tasks_new (sizeof (TlTask), tl_task_init, NULL);
+    tl->by_id = g_array_new (FALSE, TRUE, sizeof (TlTask));
     tl->pool = g_array_new (FALSE, FALSE, sizeof (TlRunNode));
     return tl;
 }
@@ -261,8 +283,10 @@ tl_busy_coarsen (Timeline *tl, guint f)
             tl_coarsen_i64 (g_ptr_array_index (tl->busy, i), f);
     tl_coarsen_i64 (tl->runnable, f);
     tl_coarsen_i64 (tl->blocked, f);
-    for (guint k = 0; k < fta_tasks_count (tl->tasks); k++) {
-        TlTask *t = fta_tasks_nth (tl->tasks, k);
+    for (guint k = 0; k < tl_n_tasks (tl); k++) {
+        TlTask *t = tl_task_nth (tl, k);
+        if (!t)
+            continue;
         /* the latest first: a bucket that falls into the later one's
          * joins it */
         t->last_idx /= f;
@@ -491,9 +515,16 @@ tl_on_span (void *self, const FtaSpan *sp)
             g_array_index (busy, gint64, b) += MIN (e, lo + bres) - MAX (s, lo);
         }
     }
-    TlTask *t = fta_tasks_get (tl->tasks, sp->task, sp->pid, sp->cpu);
+    TlTask *t;
+    if (sp->pid > 0 && sp->task != FTA_TASK_NONE) {
+        if (sp->task >= tl->by_id->len)
+            g_array_set_size (tl->by_id, sp->task + 1);
+        t = &g_array_index (tl->by_id, TlTask, sp->task);
+        t->pid = sp->pid;
+    } else {
+        t = fta_tasks_get (tl->tasks, sp->task, sp->pid, sp->cpu);
+    }
     t->task = sp->task;
-    t->total += e - s;
     for (guint b = first; b <= last; b++) {
         gint64 lo = t0 + (gint64) b * bres;
         tl_add_run (tl, t, b, MIN (e, lo + bres) - MAX (s, lo));
@@ -937,39 +968,62 @@ tl_periodicity (Timeline *tl, FtaResults *r, gboolean waking)
 
 /* --- results -------------------------------------------------------------------- */
 
+/* A task with its total run time, for picking the busiest. */
+typedef struct {
+    const TlTask *t;
+    gint64 total;
+} TlBusiest;
+
+static gint64
+tl_task_total (Timeline *tl, const TlTask *t)
+{
+    gint64 total = t->last_ns;
+    for (guint32 n = t->older; n; n = tl_node (tl, n)->next)
+        total += tl_node (tl, n)->ns;
+    return total;
+}
+
 /* Busier first, then by pid. */
 static int
-tl_task_cmp (const TlTask *x, const TlTask *y)
+tl_busiest_cmp (const TlBusiest *x, const TlBusiest *y)
 {
     if (x->total != y->total)
         return x->total > y->total ? -1 : 1;
-    return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->t->pid > y->t->pid) - (x->t->pid < y->t->pid);
 }
 
-/* The N busiest selected tasks in tl_task_cmp's order, of equal ones the
- * first seen first: what sorting them all and keeping the first N gives,
- * in one pass that seldom does more than compare a task with the Nth. */
+/* The N busiest selected tasks in tl_busiest_cmp's order, of equal ones
+ * the first seen first: what sorting them all and keeping the first N
+ * gives, in one pass that seldom does more than compare a task with the
+ * Nth. */
 static GPtrArray *
 tl_top_tasks (Timeline *tl, guint n)
 {
-    GPtrArray *top = g_ptr_array_sized_new (n);
-    for (guint i = 0; n > 0 && i < fta_tasks_count (tl->tasks); i++) {
-        TlTask *k = fta_tasks_nth (tl->tasks, i);
-        if (top->len == n && tl_task_cmp (k, g_ptr_array_index (top, n - 1)) >= 0)
+    GArray *top = g_array_sized_new (FALSE, FALSE, sizeof (TlBusiest), n + 1);
+    for (guint i = 0; n > 0 && i < tl_n_tasks (tl); i++) {
+        TlBusiest k = { tl_task_nth (tl, i), 0 };
+        if (!k.t)
+            continue;
+        k.total = tl_task_total (tl, k.t);
+        if (top->len == n && tl_busiest_cmp (&k, &g_array_index (top, TlBusiest, n - 1)) >= 0)
             continue;
         /* the sched model's comm: what the last span carried, as a
          * task's comm there only ever changes to another non-empty one */
-        const char *comm = fta_context_task_comm (tl->ctx, k->task);
-        if (!fta_context_task_selected (tl->ctx, k->pid, comm ? comm : ""))
+        const char *comm = fta_context_task_comm (tl->ctx, k.t->task);
+        if (!fta_context_task_selected (tl->ctx, k.t->pid, comm ? comm : ""))
             continue;
         guint at = top->len;
-        while (at > 0 && tl_task_cmp (k, g_ptr_array_index (top, at - 1)) < 0)
+        while (at > 0 && tl_busiest_cmp (&k, &g_array_index (top, TlBusiest, at - 1)) < 0)
             at--;
-        g_ptr_array_insert (top, (gint) at, k);
+        g_array_insert_val (top, at, k);
         if (top->len > n)
-            g_ptr_array_set_size (top, n);
+            g_array_set_size (top, n);
     }
-    return top;
+    GPtrArray *tasks = g_ptr_array_sized_new (top->len);
+    for (guint i = 0; i < top->len; i++)
+        g_ptr_array_add (tasks, (gpointer) g_array_index (top, TlBusiest, i).t);
+    g_array_free (top, TRUE);
+    return tasks;
 }
 
 /* --- the series' columns -------------------------------------------------------- */
@@ -1197,6 +1251,7 @@ tl_destroy (void *self)
     g_array_free (tl->runnable, TRUE);
     g_array_free (tl->blocked, TRUE);
     fta_tasks_free (tl->tasks);
+    g_array_free (tl->by_id, TRUE);
     g_array_free (tl->pool, TRUE);
     g_free (tl);
 }
