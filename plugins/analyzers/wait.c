@@ -15,17 +15,22 @@
 #define WAIT_KEY_UNKNOWN 0u
 #define WAIT_KEY_IDLE 1u
 
+typedef struct _WaitTask WaitTask;
+
+/* A holder of a task: its row of wait.holders, which reads it until the
+ * results are rendered. */
 typedef struct {
     guint key;  /* see above */
     gint32 pid; /* 0 idle, -1 unknown */
     char comm[FTA_COMM_LEN];
     gint64 ns;
     guint64 preemptions;
+    const WaitTask *owner; /* the task that waited */
 } WaitHolder;
 
 /* A task that waited, made at its first wait the trace shows whole: one
  * that only ran has its run time in Wait.run_ns and nothing else. */
-typedef struct {
+struct _WaitTask {
     gint32 pid;
     guint32 task;
     char comm[FTA_COMM_LEN]; /* its latest span's */
@@ -42,10 +47,8 @@ typedef struct {
     /* filled by finish for its row of wait.tasks, which reads it until
      * the results are rendered */
     const WaitHolder *top; /* its largest holder, NULL none */
-    const char *top_comm;
-    gint64 top_ns;         /* -1: none */
     guint32 task_seq;      /* which task of its pid */
-} WaitTask;
+};
 
 #define WAIT_SCAN 8
 
@@ -56,7 +59,6 @@ typedef struct {
     gint64 contention_min_ns;
     FtaTasks *tasks;  /* WaitTask per task that waited */
     GArray *run_ns;   /* gint64 by task id: the run time of every task */
-    struct _WaitHolderRow *holder_rows; /* wait.holders' rows, owned */
 } Wait;
 
 static void
@@ -110,7 +112,6 @@ wait_destroy (void *self)
     Wait *w = self;
     fta_tasks_free (w->tasks);
     g_array_free (w->run_ns, TRUE);
-    g_free (w->holder_rows);
     g_free (w);
 }
 
@@ -136,6 +137,7 @@ wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
         memset (h, 0, sizeof *h);
         h->key = key;
         h->pid = pid < 0 ? -1 : pid;
+        h->owner = t;
         g_strlcpy (h->comm, pid < 0 ? "<unknown>" : pid == 0 ? "<idle>" : comm ? comm : "",
                    FTA_COMM_LEN);
         if (!t->holder_index && t->n_holders > WAIT_SCAN) {
@@ -419,6 +421,28 @@ wait_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *s
     v->i = r->top ? r->top->pid : 0;
 }
 
+static void
+wait_get_top_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WaitTask *r = row;
+    (void) data, (void) scratch;
+    if (r->top) {
+        v->is_null = FALSE;
+        v->s = r->top->comm;
+    }
+}
+
+static void
+wait_get_top_ns (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WaitTask *r = row;
+    (void) data, (void) scratch;
+    if (r->top) {
+        v->is_null = FALSE;
+        v->i = r->top->ns;
+    }
+}
+
 static const FtaColumnSpec wait_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
     { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
@@ -429,34 +453,63 @@ static const FtaColumnSpec wait_task_columns[] = {
     { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, idle_ns) },
     { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, unknown_ns) },
     { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
-    { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
-    { "top_holder_ns", FTA_COL_DURATION, TASK (FTA_FIELD_OPT_INT64, top_ns) },
+    { "top_holder_comm", FTA_COL_STRING, .get = wait_get_top_comm },
+    { "top_holder_ns", FTA_COL_DURATION, .get = wait_get_top_ns },
     /* which task of its pid: in text when a pid names two */
     { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
 };
 static const FtaTableSpec wait_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Time waiting for a CPU, by what the CPU did meanwhile", wait_task_columns);
 
-/* One of a task's holders as its row of wait.holders shows it. */
-typedef struct _WaitHolderRow {
-    gint32 pid;
-    const char *comm;
-    WaitHolder h;
-    double share_pct; /* of the task's wait */
-    guint32 task_seq; /* which task of its pid */
-} WaitHolderRow;
+/* A task's holder's row of wait.holders is its WaitHolder; the task's
+ * columns come from its owner. */
+#define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolder, member)
 
-#define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolderRow, member)
+static void
+wait_get_owner_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data, (void) scratch;
+    v->is_null = FALSE;
+    v->i = ((const WaitHolder *) row)->owner->pid;
+}
+
+static void
+wait_get_owner_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data;
+    const WaitTask *t = ((const WaitHolder *) row)->owner;
+    g_string_append_len (scratch, t->comm, (gssize) strnlen (t->comm, FTA_COMM_LEN));
+    v->is_null = FALSE;
+    v->s = scratch->str;
+}
+
+/* of the task's wait */
+static void
+wait_get_share (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WaitHolder *h = row;
+    (void) data, (void) scratch;
+    v->is_null = FALSE;
+    v->d = h->owner->runnable_ns > 0 ? 100.0 * h->ns / h->owner->runnable_ns : 0;
+}
+
+static void
+wait_get_owner_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data, (void) scratch;
+    v->is_null = FALSE;
+    v->i = ((const WaitHolder *) row)->owner->task_seq;
+}
 
 static const FtaColumnSpec wait_holder_columns[] = {
-    { "pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, pid) },
-    { "comm", FTA_COL_STRING, HOLDER (FTA_FIELD_STRING, comm) },
-    { "holder_pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, h.pid) },
-    { "holder_comm", FTA_COL_STRING, HOLDER (FTA_FIELD_CHARS, h.comm) },
-    { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, h.ns) },
-    { "share_pct", FTA_COL_PERCENT, HOLDER (FTA_FIELD_DOUBLE, share_pct) },
-    { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT64, h.preemptions) },
-    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, HOLDER (FTA_FIELD_UINT32, task_seq) },
+    { "pid", FTA_COL_INT, TRUE, .get = wait_get_owner_pid },
+    { "comm", FTA_COL_STRING, .get = wait_get_owner_comm },
+    { "holder_pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, pid) },
+    { "holder_comm", FTA_COL_STRING, HOLDER (FTA_FIELD_CHARS, comm) },
+    { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, ns) },
+    { "share_pct", FTA_COL_PERCENT, .get = wait_get_share },
+    { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT64, preemptions) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wait_get_owner_seq },
 };
 static const FtaTableSpec wait_holders_spec = FTA_TABLE_SPEC (
     "holders", "Who held the CPU while each task waited for it", wait_holder_columns);
@@ -479,16 +532,8 @@ wait_finish (void *self, FtaResults *r)
     fta_table_set_needs (tt, "sched_switch");
     fta_table_set_needs (ht, "sched_switch");
     gboolean reused = FALSE;
-    /* the tables read their rows from the tasks and from here, until the
-     * results are rendered */
-    gsize n_rows = 0;
-    for (guint i = 0; i < tasks->len; i++) {
-        const WaitTask *t = g_ptr_array_index (tasks, i);
-        n_rows += w->holders_per_task ? MIN (t->n_holders, (guint64) w->holders_per_task)
-                                      : t->n_holders;
-    }
-    w->holder_rows = g_new (WaitHolderRow, MAX (n_rows, 1));
-    WaitHolderRow *hr = w->holder_rows;
+    /* the tables read their rows from the tasks and their holders until
+     * the results are rendered */
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         GPtrArray *hs = wait_sorted_holders (t);
@@ -496,22 +541,13 @@ wait_finish (void *self, FtaResults *r)
         reused |= seq > 0;
         t->task_seq = seq;
         t->top = NULL;
-        t->top_comm = NULL;
-        t->top_ns = -1;
-        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
+        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0)
             t->top = g_ptr_array_index (hs, 0);
-            t->top_comm = t->top->comm;
-            t->top_ns = t->top->ns;
-        }
         fta_table_add_row_ref (tt, &wait_tasks_spec, t, NULL);
         for (guint j = 0; j < hs->len; j++) {
             if (w->holders_per_task && j >= w->holders_per_task)
                 break;
-            WaitHolder *h = g_ptr_array_index (hs, j);
-            *hr = (WaitHolderRow) { t->pid, t->comm, *h,
-                                    t->runnable_ns > 0 ? 100.0 * h->ns / t->runnable_ns : 0,
-                                    seq };
-            fta_table_add_row_ref (ht, &wait_holders_spec, hr++, NULL);
+            fta_table_add_row_ref (ht, &wait_holders_spec, g_ptr_array_index (hs, j), NULL);
         }
         g_ptr_array_free (hs, TRUE);
     }
