@@ -685,6 +685,43 @@ test_hand_renamed (void)
     }
 }
 
+/* A trace whose first lines are the idle task's, without a tgid
+ * ("(-------)"): call_rcu 1001, a thread of qemu 1000 that only its tgid
+ * places, is migrated by one of them (us after 100 s, CPU 0):
+ *    0 idle: call_rcu 1001 migrated from CPU 1
+ *   10 idle -> call_rcu          100 call_rcu S -> qemu 1000
+ *  300 qemu S -> idle
+ * With the TGID column: call_rcu is qemu-thread of VM 1000, ran 90 us,
+ * 1 migration; qemu ran 200 us.  Without it nothing places call_rcu. */
+static const HandLine idle_first[] = {
+    { 0, "<idle>", 0, 0, 0,
+      "sched_migrate_task: comm=call_rcu pid=1001 prio=120 orig_cpu=1 dest_cpu=0" },
+    { 0, "<idle>", 0, 0, 10, SW ("swapper/0", 0, "R", "call_rcu", 1001) },
+    { 0, "call_rcu", 1001, 1000, 100, SW ("call_rcu", 1001, "S", "qemu-system-x86", 1000) },
+    { 0, "qemu-system-x86", 1000, 1000, 300, SW ("qemu-system-x86", 1000, "S", "swapper/0", 0) },
+};
+
+static void
+test_hand_idle_first (void)
+{
+    for (int tgid = 0; tgid <= 1; tgid++) {
+        char *text = hand_text (idle_first, G_N_ELEMENTS (idle_first), tgid);
+        char *trace = write_tmp (tgid ? "idle-first-tgid.txt" : "idle-first.txt", text);
+        JsonParser *p = analyze (NULL, trace);
+        check_thread (p, 1000, 1000, "qemu", 200);
+        g_assert_cmpuint (n_rows (p, "kvm.threads"), ==, tgid ? 2 : 1);
+        if (tgid) {
+            check_thread (p, 1001, 1000, "qemu-thread", 90);
+            GHashTable *r = must_row (p, "kvm.threads", "pid", 1001, NULL, 0);
+            g_assert_cmpint (cell_int (r, "migrations"), ==, 1);
+            g_hash_table_unref (r);
+        }
+        g_object_unref (p);
+        g_free (trace);
+        g_free (text);
+    }
+}
+
 /* --- roles and grouping ------------------------------------------------------
  *
  * Threads run one after another on CPU 0 for 10 us each.  qemu-kvm 400
@@ -1273,6 +1310,7 @@ main (int argc, char **argv)
     g_test_add_func ("/kvm/hand/filters", test_hand_filter);
     g_test_add_func ("/kvm/hand/lost-exit", test_hand_lost_exit);
     g_test_add_func ("/kvm/hand/renamed", test_hand_renamed);
+    g_test_add_func ("/kvm/hand/idle-first", test_hand_idle_first);
     g_test_add_func ("/kvm/roles", test_roles);
     g_test_add_func ("/kvm/qemu_tcg/default", test_qemu_tcg_default);
     g_test_add_func ("/kvm/qemu_tcg/tgid", test_qemu_tcg_tgid);

@@ -305,19 +305,31 @@ kvm_thread (Kvm *k, guint32 task, gint32 pid)
 static inline gboolean
 kvm_comm_names_vm (const char *comm)
 {
+    /* most comms fail at their first bytes here, before kvm_classify:
+     * the kworkers of every event not with kvm-pit/ */
+    gboolean may;
     switch (comm[0]) {
     case 'C':
+        may = g_str_has_prefix (comm, "CPU ");
+        break;
     case 'v':
+        may = g_str_has_prefix (comm, "vhost-");
+        break;
     case 'k':
+        may = g_str_has_prefix (comm, "kvm-pit/");
+        break;
     case 'q':
+        may = g_str_has_prefix (comm, "qemu-");
+        break;
     case 'I':
-    case 'i': {
-        KvmRole r = kvm_classify (comm).role;
-        return r != KVM_ROLE_NONE && r != KVM_ROLE_WORKER;
-    }
+    case 'i':
+        may = TRUE;
+        break;
     default:
         return FALSE;
     }
+    KvmRole r = may ? kvm_classify (comm).role : KVM_ROLE_NONE;
+    return r != KVM_ROLE_NONE && r != KVM_ROLE_WORKER;
 }
 
 /* The thread of TASK as an event that names it COMM sees it: made when
