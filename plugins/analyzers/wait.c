@@ -26,6 +26,9 @@ typedef struct {
     gint64 ns;
     guint64 preemptions;
     const WaitTask *owner; /* the task that waited */
+    /* its comm: a field, not a callback, so that tables take the string
+     * as it is instead of keeping a copy of each */
+    const char *owner_comm;
 } WaitHolder;
 
 /* A task that waited, made at its first wait the trace shows whole: one
@@ -47,6 +50,7 @@ struct _WaitTask {
     /* filled by finish for its row of wait.tasks, which reads it until
      * the results are rendered */
     const WaitHolder *top; /* its largest holder, NULL none */
+    const char *top_comm;  /* its comm, a field for the same reason */
     guint32 task_seq;      /* which task of its pid */
 };
 
@@ -138,6 +142,7 @@ wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
         h->key = key;
         h->pid = pid < 0 ? -1 : pid;
         h->owner = t;
+        h->owner_comm = t->comm;
         g_strlcpy (h->comm, pid < 0 ? "<unknown>" : pid == 0 ? "<idle>" : comm ? comm : "",
                    FTA_COMM_LEN);
         if (!t->holder_index && t->n_holders > WAIT_SCAN) {
@@ -421,16 +426,6 @@ wait_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *s
     v->i = r->top ? r->top->pid : 0;
 }
 
-static void
-wait_get_top_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
-{
-    const WaitTask *r = row;
-    (void) data, (void) scratch;
-    if (r->top) {
-        v->is_null = FALSE;
-        v->s = r->top->comm;
-    }
-}
 
 static void
 wait_get_top_ns (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
@@ -453,7 +448,7 @@ static const FtaColumnSpec wait_task_columns[] = {
     { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, idle_ns) },
     { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, unknown_ns) },
     { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
-    { "top_holder_comm", FTA_COL_STRING, .get = wait_get_top_comm },
+    { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
     { "top_holder_ns", FTA_COL_DURATION, .get = wait_get_top_ns },
     /* which task of its pid: in text when a pid names two */
     { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
@@ -473,15 +468,6 @@ wait_get_owner_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString 
     v->i = ((const WaitHolder *) row)->owner->pid;
 }
 
-static void
-wait_get_owner_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
-{
-    (void) data;
-    const WaitTask *t = ((const WaitHolder *) row)->owner;
-    g_string_append_len (scratch, t->comm, (gssize) strnlen (t->comm, FTA_COMM_LEN));
-    v->is_null = FALSE;
-    v->s = scratch->str;
-}
 
 /* of the task's wait */
 static void
@@ -503,7 +489,7 @@ wait_get_owner_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString 
 
 static const FtaColumnSpec wait_holder_columns[] = {
     { "pid", FTA_COL_INT, TRUE, .get = wait_get_owner_pid },
-    { "comm", FTA_COL_STRING, .get = wait_get_owner_comm },
+    { "comm", FTA_COL_STRING, HOLDER (FTA_FIELD_STRING, owner_comm) },
     { "holder_pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, pid) },
     { "holder_comm", FTA_COL_STRING, HOLDER (FTA_FIELD_CHARS, comm) },
     { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, ns) },
@@ -541,8 +527,11 @@ wait_finish (void *self, FtaResults *r)
         reused |= seq > 0;
         t->task_seq = seq;
         t->top = NULL;
-        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0)
+        t->top_comm = NULL;
+        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
             t->top = g_ptr_array_index (hs, 0);
+            t->top_comm = t->top->comm;
+        }
         fta_table_add_row_ref (tt, &wait_tasks_spec, t, NULL);
         for (guint j = 0; j < hs->len; j++) {
             if (w->holders_per_task && j >= w->holders_per_task)
