@@ -39,6 +39,7 @@ struct _FtaTable {
     guint ring_next; /* the slot the next row read takes */
     guint8 ring_index[256]; /* row % 256 -> its slot + 1, 0: none (checked
                                against ring_row) */
+    guint8 *ref_read;       /* a RefRead per column, how its cells are read */
     GString *scratch;
 };
 
@@ -64,6 +65,7 @@ table_free (FtaTable *t)
     g_free (t->ring);
     g_free (t->ring_row);
     g_free (t->ring_filled);
+    g_free (t->ref_read);
     if (t->scratch)
         g_string_free (t->scratch, TRUE);
     g_ptr_array_free (t->slabs, TRUE);
@@ -483,6 +485,7 @@ table_settle (FtaTable *t)
     g_clear_pointer (&t->ring, g_free);
     g_clear_pointer (&t->ring_row, g_free);
     g_clear_pointer (&t->ring_filled, g_free);
+    g_clear_pointer (&t->ref_read, g_free);
     for (guint i = 0; i < refs->len; i++)
         fta_table_add_row_from (t, t->spec, g_ptr_array_index (refs, i), t->spec_data);
     g_ptr_array_free (refs, TRUE);
@@ -493,6 +496,60 @@ fta_results_settle (FtaResults *r)
 {
     for (guint i = 0; i < r->tables->len; i++)
         table_settle (g_ptr_array_index (r->tables, i));
+}
+
+/* How a column of rows by reference is read: the plain fields of the
+ * common column types straight from the struct (as spec_cell would give
+ * them), the others through spec_cell.  A table of a row per task has
+ * its every cell read several times (sorts, the sinks' scans), so this
+ * is the path those reads take. */
+typedef enum {
+    REF_READ_SPEC = 0,
+    REF_READ_INT32,
+    REF_READ_UINT32,
+    REF_READ_INT64,
+    REF_READ_UINT64,
+    REF_READ_ID32,
+    REF_READ_OPT_INT64,
+    REF_READ_DOUBLE,
+    REF_READ_OPT_DOUBLE,
+    REF_READ_STRING,
+    REF_READ_CHARS,
+} RefRead;
+
+static RefRead
+ref_read_kind (const FtaColumnSpec *cs)
+{
+    if (cs->get)
+        return REF_READ_SPEC;
+    gboolean integer = cs->type == FTA_COL_INT || cs->type == FTA_COL_COUNT
+                       || cs->type == FTA_COL_DURATION;
+    switch (cs->field) {
+    case FTA_FIELD_INT32: return integer ? REF_READ_INT32 : REF_READ_SPEC;
+    case FTA_FIELD_UINT32: return integer ? REF_READ_UINT32 : REF_READ_SPEC;
+    case FTA_FIELD_INT64: return integer ? REF_READ_INT64 : REF_READ_SPEC;
+    case FTA_FIELD_UINT64: return integer ? REF_READ_UINT64 : REF_READ_SPEC;
+    case FTA_FIELD_ID32: return integer ? REF_READ_ID32 : REF_READ_SPEC;
+    case FTA_FIELD_OPT_INT64: return integer ? REF_READ_OPT_INT64 : REF_READ_SPEC;
+    case FTA_FIELD_DOUBLE:
+        return cs->type == FTA_COL_PERCENT ? REF_READ_DOUBLE : REF_READ_SPEC;
+    case FTA_FIELD_OPT_DOUBLE:
+        return cs->type == FTA_COL_PERCENT ? REF_READ_OPT_DOUBLE : REF_READ_SPEC;
+    case FTA_FIELD_STRING:
+        return cs->type == FTA_COL_STRING ? REF_READ_STRING : REF_READ_SPEC;
+    case FTA_FIELD_CHARS:
+        return cs->type == FTA_COL_STRING ? REF_READ_CHARS : REF_READ_SPEC;
+    default: return REF_READ_SPEC;
+    }
+}
+
+static inline gboolean
+ascii_only (const char *s)
+{
+    for (; *s; s++)
+        if ((guchar) *s >= 0x80)
+            return FALSE;
+    return TRUE;
 }
 
 guint
@@ -508,6 +565,9 @@ fta_table_add_row_ref (FtaTable *t, const FtaTableSpec *spec, gconstpointer row,
         t->refs = g_ptr_array_new ();
         t->spec = spec;
         t->spec_data = data;
+        t->ref_read = g_new (guint8, MAX (spec->n_columns, 1));
+        for (guint i = 0; i < spec->n_columns; i++)
+            t->ref_read[i] = ref_read_kind (&spec->columns[i]);
     }
     g_ptr_array_add (t->refs, (gpointer) row);
     return t->refs->len - 1;
@@ -519,6 +579,47 @@ static void
 ref_value (FtaTable *t, gconstpointer row, guint col, FtaValue *v)
 {
     const FtaColumnSpec *cs = &t->spec->columns[col];
+    const char *f = (const char *) row + cs->offset;
+    const char *str = NULL;
+    *v = (FtaValue) { .is_null = FALSE };
+    switch ((RefRead) t->ref_read[col]) {
+    case REF_READ_INT32: v->i = *(const gint32 *) f; return;
+    case REF_READ_UINT32: v->i = *(const guint32 *) f; return;
+    case REF_READ_INT64: v->i = *(const gint64 *) f; return;
+    case REF_READ_UINT64: v->i = (gint64) *(const guint64 *) f; return;
+    case REF_READ_ID32:
+        if (*(const gint32 *) f < 0)
+            v->is_null = TRUE;
+        else
+            v->i = *(const gint32 *) f;
+        return;
+    case REF_READ_OPT_INT64:
+        if (*(const gint64 *) f < 0)
+            v->is_null = TRUE;
+        else
+            v->i = *(const gint64 *) f;
+        return;
+    case REF_READ_DOUBLE: v->d = *(const double *) f; return;
+    case REF_READ_OPT_DOUBLE:
+        if (isnan (*(const double *) f))
+            v->is_null = TRUE;
+        else
+            v->d = *(const double *) f;
+        return;
+    case REF_READ_STRING:
+        str = *(const char *const *) f;
+        if (!str) {
+            v->is_null = TRUE;
+            return;
+        }
+        break;
+    case REF_READ_CHARS: str = f; break;
+    case REF_READ_SPEC: break;
+    }
+    if (str && ascii_only (str)) {
+        v->s = str;
+        return;
+    }
     gboolean stable;
     spec_cell (cs, row, t->spec_data, &t->scratch, v, &stable);
     if (v->is_null || cs->type != FTA_COL_STRING)
@@ -769,8 +870,135 @@ ref_key_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
     return c ? c : (a->row > b->row) - (a->row < b->row);
 }
 
+/* Rows by reference in (key, row) order: a key made of the cell so that
+ * its order as an unsigned integer is the column's order (descending:
+ * complemented).  Sorted by radix, stable: equal keys keep their rows'
+ * order, as the comparison sort's tie-break on the row does. */
+typedef struct {
+    guint64 k;
+    guint32 row;
+} RadixKey;
+
 static void
-ref_sort (FtaTable *t, const SortSpec *s)
+radix_sort (RadixKey *a, gsize n)
+{
+    RadixKey *tmp = g_new (RadixKey, n), *from = a, *to = tmp;
+    gsize (*count)[256] = g_malloc0 (8 * sizeof *count);
+    for (gsize i = 0; i < n; i++)
+        for (guint b = 0; b < 8; b++)
+            count[b][(a[i].k >> (8 * b)) & 0xff]++;
+    for (guint b = 0; b < 8; b++) {
+        guint shift = 8 * b;
+        if (count[b][(from[0].k >> shift) & 0xff] == n)
+            continue; /* every key has this byte */
+        gsize at = 0;
+        for (guint v = 0; v < 256; v++) {
+            gsize c = count[b][v];
+            count[b][v] = at;
+            at += c;
+        }
+        for (gsize i = 0; i < n; i++)
+            to[count[b][(from[i].k >> shift) & 0xff]++] = from[i];
+        RadixKey *x = from;
+        from = to;
+        to = x;
+    }
+    if (from != a)
+        memcpy (a, from, n * sizeof *a);
+    g_free (count);
+    g_free (tmp);
+}
+
+/* A string key: its first 8 bytes as a big-endian number (0 past its
+ * end) order strings as strcmp does, the rest only where they tie. */
+typedef struct {
+    guint64 prefix;
+    const char *s;
+    guint32 row;
+} StrKey;
+
+static inline int
+str_key_cmp (const StrKey *a, const StrKey *b, gboolean desc)
+{
+    int c;
+    if (a->prefix != b->prefix)
+        c = a->prefix < b->prefix ? -1 : 1;
+    else if ((a->prefix & 0xff) == 0)
+        c = 0; /* both end within the prefix */
+    else
+        c = strcmp (a->s + 8, b->s + 8);
+    c = (c > 0) - (c < 0);
+    if (desc)
+        c = -c;
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static void
+str_merge_sort (StrKey *a, StrKey *tmp, gsize n, gboolean desc)
+{
+    if (n <= 16) {
+        for (gsize i = 1; i < n; i++) {
+            StrKey x = a[i];
+            gsize j = i;
+            for (; j > 0 && str_key_cmp (&x, &a[j - 1], desc) < 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    gsize h = n / 2;
+    str_merge_sort (a, tmp, h, desc);
+    str_merge_sort (a + h, tmp, n - h, desc);
+    if (str_key_cmp (&a[h - 1], &a[h], desc) <= 0)
+        return;
+    memcpy (tmp, a, h * sizeof *a);
+    gsize i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = str_key_cmp (&a[j], &tmp[i], desc) < 0 ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+/* The order-keeping unsigned key of a non-null cell of a numeric column;
+ * FALSE for a NaN, which compares equal to every value and so has no
+ * place in an order. */
+static gboolean
+radix_key (const FtaValue *v, FtaColumnType type, guint64 *k)
+{
+    if (type != FTA_COL_PERCENT) {
+        *k = (guint64) v->i ^ G_GUINT64_CONSTANT (0x8000000000000000);
+        return TRUE;
+    }
+    if (isnan (v->d))
+        return FALSE;
+    double d = v->d == 0 ? 0.0 : v->d; /* -0 and 0 are equal */
+    guint64 bits;
+    memcpy (&bits, &d, sizeof bits);
+    *k = bits >> 63 ? ~bits : bits | G_GUINT64_CONSTANT (0x8000000000000000);
+    return TRUE;
+}
+
+/* The rows in the order of KEYS (N of them, indexes of rows in .row), the
+ * rows of null cells NULLS (in row order) first (ascending) or last. */
+static void
+ref_reorder (FtaTable *t, const guint32 *order, gsize n, gsize stride, const guint32 *nulls,
+             gsize n_nulls, gboolean desc)
+{
+    gpointer *old = g_memdup2 (t->refs->pdata, (gsize) t->refs->len * sizeof (gpointer));
+    gsize at = 0;
+    if (!desc)
+        for (gsize i = 0; i < n_nulls; i++)
+            t->refs->pdata[at++] = old[nulls[i]];
+    for (gsize i = 0; i < n; i++)
+        t->refs->pdata[at++] = old[*(const guint32 *) ((const char *) order + i * stride)];
+    if (desc)
+        for (gsize i = 0; i < n_nulls; i++)
+            t->refs->pdata[at++] = old[nulls[i]];
+    g_free (old);
+}
+
+static void
+ref_sort_keys (FtaTable *t, const SortSpec *s)
 {
     guint n = t->refs->len;
     RefKey *keys = g_new (RefKey, n);
@@ -792,6 +1020,59 @@ ref_sort (FtaTable *t, const SortSpec *s)
         t->refs->pdata[r] = old[keys[r].row];
     g_free (old);
     g_free (keys);
+}
+
+static void
+ref_sort (FtaTable *t, const SortSpec *s)
+{
+    guint n = t->refs->len;
+    guint32 *nulls = g_new (guint32, MAX (n, 1));
+    gsize n_nulls = 0, m = 0;
+    gboolean done = TRUE;
+    if (s->type == FTA_COL_STRING) {
+        StrKey *keys = g_new (StrKey, MAX (n, 1));
+        for (guint r = 0; r < n; r++) {
+            FtaValue v;
+            ref_value (t, g_ptr_array_index (t->refs, r), s->col, &v);
+            if (v.is_null || !v.s) {
+                nulls[n_nulls++] = r;
+                continue;
+            }
+            guint64 p = 0;
+            guint b = 0;
+            for (; b < 8 && v.s[b]; b++)
+                p = p << 8 | (guchar) v.s[b];
+            p <<= 8 * (8 - b);
+            keys[m++] = (StrKey) { p, v.s, r };
+        }
+        StrKey *tmp = g_new (StrKey, MAX (m / 2 + 1, 1));
+        str_merge_sort (keys, tmp, m, s->desc);
+        g_free (tmp);
+        ref_reorder (t, &keys[0].row, m, sizeof *keys, nulls, n_nulls, s->desc);
+        g_free (keys);
+    } else {
+        RadixKey *keys = g_new (RadixKey, MAX (n, 1));
+        for (guint r = 0; r < n && done; r++) {
+            FtaValue v;
+            ref_value (t, g_ptr_array_index (t->refs, r), s->col, &v);
+            if (v.is_null) {
+                nulls[n_nulls++] = r;
+                continue;
+            }
+            done = radix_key (&v, s->type, &keys[m].k);
+            keys[m].k = s->desc ? ~keys[m].k : keys[m].k;
+            keys[m++].row = r;
+        }
+        if (done) {
+            if (m)
+                radix_sort (keys, m);
+            ref_reorder (t, &keys[0].row, m, sizeof *keys, nulls, n_nulls, s->desc);
+        }
+        g_free (keys);
+    }
+    g_free (nulls);
+    if (!done)
+        ref_sort_keys (t, s);
     for (guint i = 0; t->ring_row && i < REF_RING; i++)
         t->ring_row[i] = G_MAXUINT;
     memset (t->ring_index, 0, sizeof t->ring_index);

@@ -336,6 +336,79 @@ test_spec_ref (void)
     fta_results_free (r);
 }
 
+/* Rows by reference are sorted by their own code (radix, a merge of
+ * string keys): each sort gives the order the stable sort of a table of
+ * cells gives the same values, ties, nulls, -0 and strings sharing long
+ * prefixes among them. */
+typedef struct {
+    gint32 id;     /* negative: null */
+    gint64 run_ns; /* negative ones too */
+    double share;
+    const char *role;
+    char comm[24];
+} SortRow;
+
+#define S(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (SortRow, member)
+
+static const FtaColumnSpec sort_columns[] = {
+    { "id", FTA_COL_INT, S (FTA_FIELD_ID32, id) },
+    { "run_ns", FTA_COL_DURATION, S (FTA_FIELD_INT64, run_ns) },
+    { "share_pct", FTA_COL_PERCENT, S (FTA_FIELD_DOUBLE, share) },
+    { "role", FTA_COL_STRING, S (FTA_FIELD_STRING, role) },
+    { "comm", FTA_COL_STRING, S (FTA_FIELD_CHARS, comm) },
+};
+
+static const FtaTableSpec sort_spec = { "sorted", NULL, sort_columns,
+                                        G_N_ELEMENTS (sort_columns) };
+
+static void
+test_sort_ref (void)
+{
+    static const char *const roles[] = { "vcpu", "vhost", "io", "vcpu-extra", NULL };
+    static const char *const stems[] = { "a", "task-", "kworker/u4:2-events", "kworker/u4:2-ev",
+                                         "\xc3\xa9t\xc3\xa9", "cut\xe9", "" };
+    enum { N = 3000 };
+    GRand *rand = g_rand_new_with_seed (7);
+    SortRow *rows = g_new0 (SortRow, N);
+    FtaResults *r = fta_results_new ();
+    FtaTable *refs = fta_results_add_table_spec (r, "my", &sort_spec);
+    FtaTable *cells = fta_results_add_table_spec (r, "my", &sort_spec);
+    for (guint i = 0; i < N; i++) {
+        SortRow *x = &rows[i];
+        x->id = g_rand_int_range (rand, -3, 40);
+        x->run_ns = g_rand_int_range (rand, 0, 4) == 0 ? G_MININT64 + g_rand_int_range (rand, 0, 3)
+                    : (gint64) g_rand_int_range (rand, -50, 50) * 1000000007;
+        x->share = g_rand_int_range (rand, 0, 5) == 0 ? -0.0
+                                                      : g_rand_int_range (rand, -20, 20) / 8.0;
+        x->role = roles[g_rand_int_range (rand, 0, G_N_ELEMENTS (roles))];
+        g_snprintf (x->comm, sizeof x->comm, "%s%d",
+                    stems[g_rand_int_range (rand, 0, G_N_ELEMENTS (stems))],
+                    g_rand_int_range (rand, 0, 30));
+        fta_table_add_row_ref (refs, &sort_spec, x, NULL);
+        fta_table_add_row_from (cells, &sort_spec, x, NULL);
+    }
+    for (guint k = 0; k < 40; k++) {
+        guint col = g_rand_int_range (rand, 0, G_N_ELEMENTS (sort_columns));
+        gboolean desc = g_rand_boolean (rand);
+        fta_table_sort (refs, col, desc);
+        fta_table_sort (cells, col, desc);
+        for (guint i = 0; i < N; i++)
+            for (guint c = 0; c < G_N_ELEMENTS (sort_columns); c++) {
+                const FtaValue *a = fta_table_cell (refs, i, c), *b = fta_table_cell (cells, i, c);
+                g_assert_true (a->is_null == b->is_null);
+                if (a->is_null)
+                    continue;
+                if (sort_columns[c].type == FTA_COL_STRING)
+                    g_assert_cmpstr (a->s, ==, b->s);
+                else
+                    g_assert_true (a->i == b->i && memcmp (&a->d, &b->d, sizeof a->d) == 0);
+            }
+    }
+    fta_results_free (r);
+    g_free (rows);
+    g_rand_free (rand);
+}
+
 /* Evidence made by a format reads as the same text made by hand; the
  * count of an event is the one the quality holds, 0 for one it lacks. */
 static void
@@ -374,6 +447,7 @@ main (int argc, char **argv)
     g_test_add_func ("/results/table-spec", test_spec);
     g_test_add_func ("/results/table-spec-dist", test_spec_dist);
     g_test_add_func ("/results/table-spec-ref", test_spec_ref);
+    g_test_add_func ("/results/table-sort-ref", test_sort_ref);
     g_test_add_func ("/results/dist-exact-then-bucketed", test_dist_exact_then_bucketed);
     g_test_add_func ("/results/evidence-and-counts", test_evidence_and_counts);
     return g_test_run ();
