@@ -435,7 +435,7 @@ table_block (FILE *out, const FtaTable *t, guint top, gboolean collapsed)
     }
     gboolean details = has_details (t);
     table_one (out, t, 0, shown, "sortable top", FALSE);
-    char *rest = sink_rest_line (t, shown, 0);
+    char *rest = sink_rest_line (t, shown, 0, -2);
     if (rest) {
         fputs ("<p class=\"rest\">&hellip; ", out);
         esc (out, rest);

@@ -27,38 +27,59 @@ sink_rest_value (const FtaColumn *c, const FtaValue *v)
     return c->type == FTA_COL_PERCENT ? v->d : (double) v->i;
 }
 
-/* The column the rest is described by: the metric the table is ranked by
- * (values never growing down the rows and not all equal; a duration
- * before a percent before a count), else its first percent (a CPU's
- * busy_pct, a VM's steal_pct), else its first duration, else its first
- * count; -1 when it has none. */
+/* The metric T is ranked by: of its numeric columns (a duration, a
+ * percent, a count; not a key), one whose values never grow down the rows
+ * and are not all equal, a duration before a percent before a count, the
+ * first of a kind; -1 when none is.  The columns are tried in that order
+ * and the first found is the answer: a table of a row per task is read
+ * down once or twice, not once per column. */
 static int
-sink_rest_metric (const FtaTable *t)
+sink_ranked_column (const FtaTable *t)
 {
-    static const int pref[] = { [FTA_COL_DURATION] = 3, [FTA_COL_PERCENT] = 2,
-                                [FTA_COL_COUNT] = 1 };
+    static const FtaColumnType kinds[] = { FTA_COL_DURATION, FTA_COL_PERCENT, FTA_COL_COUNT };
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
-    int ranked = -1, first[FTA_COL_PERCENT + 1] = { -1, -1, -1, -1, -1 };
-    for (guint c = 0; c < nc; c++) {
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        for (guint c = 0; c < nc; c++) {
+            const FtaColumn *col = fta_table_column (t, c);
+            if (col->key || col->type != kinds[k])
+                continue;
+            gboolean sorted = TRUE, varies = FALSE;
+            const FtaValue *a = nr ? fta_table_cell (t, 0, c) : NULL;
+            double x = a && !a->is_null ? sink_rest_value (col, a) : 0;
+            sorted = nr < 2 || !a->is_null;
+            for (guint r = 1; r < nr && sorted; r++) {
+                const FtaValue *b = fta_table_cell (t, r, c);
+                double y = b->is_null ? 0 : sink_rest_value (col, b);
+                sorted = !b->is_null && y <= x;
+                varies |= sorted && y < x;
+                x = y;
+            }
+            if (sorted && varies)
+                return (int) c;
+        }
+    return -1;
+}
+
+/* The column the rest is described by: the metric the table is ranked by
+ * (RANKED, sink_ranked_column's answer; -2: find it), else its first
+ * percent (a CPU's busy_pct, a VM's steal_pct), else its first duration,
+ * else its first count; -1 when it has none. */
+static int
+sink_rest_metric (const FtaTable *t, int ranked)
+{
+    if (ranked == -2)
+        ranked = sink_ranked_column (t);
+    if (ranked >= 0)
+        return ranked;
+    int first[FTA_COL_PERCENT + 1] = { -1, -1, -1, -1, -1 };
+    for (guint c = 0; c < fta_table_n_columns (t); c++) {
         const FtaColumn *col = fta_table_column (t, c);
         if (col->key || (col->type != FTA_COL_DURATION && col->type != FTA_COL_COUNT
                          && col->type != FTA_COL_PERCENT))
             continue;
         if (first[col->type] < 0)
             first[col->type] = (int) c;
-        gboolean sorted = TRUE, varies = FALSE;
-        for (guint r = 1; r < nr && sorted; r++) {
-            const FtaValue *a = fta_table_cell (t, r - 1, c), *b = fta_table_cell (t, r, c);
-            sorted = !a->is_null && !b->is_null
-                     && sink_rest_value (col, b) <= sink_rest_value (col, a);
-            varies |= sorted && sink_rest_value (col, b) < sink_rest_value (col, a);
-        }
-        if (sorted && varies
-            && (ranked < 0 || pref[col->type] > pref[fta_table_column (t, ranked)->type]))
-            ranked = (int) c;
     }
-    if (ranked >= 0)
-        return ranked;
     if (first[FTA_COL_PERCENT] >= 0)
         return first[FTA_COL_PERCENT];
     return first[FTA_COL_DURATION] >= 0 ? first[FTA_COL_DURATION] : first[FTA_COL_COUNT];
@@ -144,11 +165,98 @@ sink_rest_cmp_comm (const void *a, const void *b)
     return strcmp (x->comm, y->comm);
 }
 
+/* The K-th (from 0) smallest of V[0..N) (no NaN among them), by
+ * selection, V reordered: the median of a million rows without sorting
+ * them.  Of values that compare equal (0 and -0) it may give another
+ * than sorting would: see sink_rest_line. */
+static double
+sink_rest_select (double *v, guint n, guint k)
+{
+    guint lo = 0, hi = n; /* the K-th is in [lo, hi) */
+    guint32 seed = 2463534242u;
+    while (hi - lo > 1) {
+        /* a pseudo-random pivot, a three-way partition: many rows hold
+         * the same value */
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        double pivot = v[lo + seed % (hi - lo)];
+        guint lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            double x = v[i];
+            if (x < pivot) {
+                v[i++] = v[lt];
+                v[lt++] = x;
+            } else if (x > pivot) {
+                v[i] = v[--gt];
+                v[gt] = x;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return pivot;
+    }
+    return v[lo];
+}
+
+/* Comms counted: an open-addressing table of the strings (as long-lived
+ * as the table they come from), each hashed once. */
+typedef struct {
+    SinkRestComm *slots; /* comm NULL: free */
+    guint *hashes;
+    guint size, n;
+} SinkRestComms;
+
+static void
+sink_rest_comms_add (SinkRestComms *c, const char *comm)
+{
+    if ((c->n + 1) * 2 > c->size) {
+        SinkRestComms bigger = { g_new0 (SinkRestComm, c->size ? c->size * 2 : 64),
+                                 g_new (guint, c->size ? c->size * 2 : 64),
+                                 c->size ? c->size * 2 : 64, c->n };
+        for (guint i = 0; i < c->size; i++) {
+            if (!c->slots[i].comm)
+                continue;
+            guint j = c->hashes[i] & (bigger.size - 1);
+            while (bigger.slots[j].comm)
+                j = (j + 1) & (bigger.size - 1);
+            bigger.slots[j] = c->slots[i];
+            bigger.hashes[j] = c->hashes[i];
+        }
+        g_free (c->slots);
+        g_free (c->hashes);
+        *c = bigger;
+    }
+    /* g_str_hash's low bits differ little between "task-1" and
+     * "task-2": mixed (murmur3's finalizer) before they pick a slot */
+    guint h = g_str_hash (comm);
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    guint j = h & (c->size - 1);
+    for (; c->slots[j].comm; j = (j + 1) & (c->size - 1))
+        if (c->hashes[j] == h && (c->slots[j].comm == comm || strcmp (c->slots[j].comm, comm) == 0)) {
+            c->slots[j].n++;
+            return;
+        }
+    c->slots[j] = (SinkRestComm) { comm, 1 };
+    c->hashes[j] = h;
+    c->n++;
+}
+
 /* The rows of T from FROM on, in one line of at most MAX_LEN characters
  * (0: no limit) where the by-comm part can be cut to fit; NULL when there
- * are none.  Owned by the caller. */
+ * are none.  RANKED: sink_ranked_column's answer for T, -2 to find it.
+ * Owned by the caller. */
 static char *
-sink_rest_line (const FtaTable *t, guint from, guint max_len)
+sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
 {
     guint nr = fta_table_n_rows (t);
     if (from >= nr)
@@ -175,17 +283,54 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
             g_string_append (s, ")");
         }
     }
-    int m = sink_rest_metric (t);
+    int m = sink_rest_metric (t, ranked);
     guint n = 0;
     if (m >= 0) {
         const FtaColumn *col = fta_table_column (t, (guint) m);
+        gboolean nan = FALSE;
+        guint at_lo = 0, at_hi = 0, below_zero = 0;
         for (guint r = from; r < nr; r++) {
             const FtaValue *v = fta_table_cell (t, r, (guint) m);
-            if (!v->is_null)
-                vals[n++] = sink_rest_value (col, v);
+            if (v->is_null)
+                continue;
+            double x = sink_rest_value (col, v);
+            nan |= x != x;
+            below_zero += x < 0;
+            if (n && x < vals[at_lo])
+                at_lo = n;
+            if (n && x >= vals[at_hi])
+                at_hi = n;
+            vals[n++] = x;
+        }
+        /* the least, the median and the largest as a stable sort would
+         * place them; a NaN has no place in an order: then sorted as they
+         * were */
+        double lo = 0, med = 0, hi = 0;
+        if (n && nan) {
+            qsort (vals, n, sizeof *vals, sink_rest_cmp_double);
+            lo = vals[0];
+            med = vals[n / 2];
+            hi = vals[n - 1];
+        } else if (n) {
+            lo = vals[at_lo];
+            hi = vals[at_hi];
+            med = sink_rest_select (vals, n, n / 2);
+            if (med == 0) {
+                /* 0 or -0 (printed apart): the one of the zeros, in row
+                 * order, that the stable sort puts in the middle */
+                guint want = n / 2 - below_zero, seen = 0;
+                for (guint r = from; r < nr; r++) {
+                    const FtaValue *v = fta_table_cell (t, r, (guint) m);
+                    if (v->is_null || sink_rest_value (col, v) != 0)
+                        continue;
+                    if (seen++ == want) {
+                        med = sink_rest_value (col, v);
+                        break;
+                    }
+                }
+            }
         }
         if (n) {
-            qsort (vals, n, sizeof *vals, sink_rest_cmp_double);
             /* "run" for run_ns, "busy" for busy_pct, "time" for ns */
             gsize len = strlen (col->name);
             if (g_str_has_suffix (col->name, "_ns") || g_str_has_suffix (col->name, "_pct"))
@@ -198,11 +343,11 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
             const char *sep = unit && strcmp (unit, "%") != 0 ? " " : "";
             g_string_append_printf (s, ": %.*s ", len ? (int) len : 4,
                                     len ? col->name : "time");
-            sink_rest_append_value (s, col, vals[0]);
+            sink_rest_append_value (s, col, lo);
             g_string_append (s, " to ");
-            sink_rest_append_value (s, col, vals[n - 1]);
+            sink_rest_append_value (s, col, hi);
             g_string_append_printf (s, "%s%s, median ", unit ? sep : "", unit ? unit : "");
-            sink_rest_append_value (s, col, vals[n / 2]);
+            sink_rest_append_value (s, col, med);
             g_string_append_printf (s, "%s%s", unit ? sep : "", unit ? unit : "");
             if (n < rest)
                 g_string_append_printf (s, " (%u with a value)", n);
@@ -213,22 +358,18 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
     int comm = fta_table_column_index (t, "comm");
     if (comm >= 0 && fta_table_column (t, (guint) comm)->type == FTA_COL_STRING
         && !fta_table_column (t, (guint) comm)->key) {
-        GHashTable *count = g_hash_table_new (g_str_hash, g_str_equal);
+        SinkRestComms count = { NULL, NULL, 0, 0 };
         for (guint r = from; r < nr; r++) {
             const FtaValue *v = fta_table_cell (t, r, (guint) comm);
-            const char *name = v->is_null ? "-" : v->s;
-            g_hash_table_insert (count, (gpointer) name,
-                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                                       g_hash_table_lookup (count, name))
-                                                   + 1));
+            sink_rest_comms_add (&count, v->is_null ? "-" : v->s);
         }
-        guint nk = g_hash_table_size (count), k = 0;
-        SinkRestComm *by = g_new (SinkRestComm, nk);
-        GHashTableIter it;
-        gpointer key, value;
-        g_hash_table_iter_init (&it, count);
-        while (g_hash_table_iter_next (&it, &key, &value))
-            by[k++] = (SinkRestComm) { key, GPOINTER_TO_UINT (value) };
+        guint nk = count.n, k = 0;
+        SinkRestComm *by = g_new (SinkRestComm, MAX (nk, 1));
+        for (guint i = 0; i < count.size; i++)
+            if (count.slots[i].comm)
+                by[k++] = count.slots[i];
+        g_free (count.slots);
+        g_free (count.hashes);
         /* only the first SINK_REST_COMMS are shown: kept in order in one
          * pass, not a sort of every comm (as many as tasks on a
          * fork-heavy host) */
@@ -256,7 +397,6 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len)
                 break;
         }
         g_free (by);
-        g_hash_table_destroy (count);
     }
     return g_string_free (s, FALSE);
 }

@@ -15,6 +15,9 @@ typedef struct {
     const FtaContext *ctx;
     gboolean quality;
     guint width; /* 0: no limit */
+    /* during a render: table -> the column it is ranked by + 2 (-1: none),
+     * found once (a table of a row per task is long to read down) */
+    GHashTable *ranked;
 } Text;
 
 static void *
@@ -33,6 +36,18 @@ text_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     }
     t->width = (guint) w;
     return t;
+}
+
+/* sink_ranked_column of T, found once per render. */
+static int
+text_ranked (const Text *tx, const FtaTable *t)
+{
+    gpointer v = g_hash_table_lookup (tx->ranked, t);
+    if (v)
+        return GPOINTER_TO_INT (v) - 2;
+    int c = sink_ranked_column (t);
+    g_hash_table_insert (tx->ranked, (gpointer) t, GINT_TO_POINTER (c + 2));
+    return c;
 }
 
 /* A cell in the unit of its column (fta_column_display_unit): us with one
@@ -100,7 +115,7 @@ text_fit_columns (const FtaTable *t, const int *width, guint limit)
 }
 
 static void
-text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
+text_print_table (FILE *out, const Text *tx, const FtaTable *t, guint top, guint limit)
 {
     guint nc = fta_table_n_columns (t), nr = fta_table_n_rows (t);
     if (nr == 0 && fta_table_omit_empty (t))
@@ -151,7 +166,7 @@ text_print_table (FILE *out, const FtaTable *t, guint top, guint limit)
         if (shown < nr) {
             static const char hint[] = " (all: --top 0, -f json)";
             guint room = !limit ? 0 : limit > 6 + strlen (hint) ? limit - 6 - strlen (hint) : 1;
-            char *rest = sink_rest_line (t, shown, room);
+            char *rest = sink_rest_line (t, shown, room, text_ranked (tx, t));
             fprintf (out, "  ... %s%s\n", rest, hint);
             g_free (rest);
         }
@@ -450,34 +465,20 @@ text_readable (const FtaColumn *c, const FtaValue *v)
  * count that never grows down the rows and is not constant (a count can
  * fall with the time ranked by); else the first of them. */
 static int
-text_rank_column (const FtaTable *t)
+text_rank_column (const Text *tx, const FtaTable *t)
 {
-    int first = -1, best = -1;
-    static const int pref[] = { [FTA_COL_DURATION] = 3, [FTA_COL_PERCENT] = 2,
-                                [FTA_COL_COUNT] = 1 };
-    guint nr = fta_table_n_rows (t);
+    int best = text_ranked (tx, t);
+    if (best >= 0)
+        return best;
     for (guint c = 0; c < fta_table_n_columns (t); c++) {
         const FtaColumn *col = fta_table_column (t, c);
         if (col->key || (col->type != FTA_COL_DURATION && col->type != FTA_COL_COUNT
                          && col->type != FTA_COL_PERCENT))
             continue;
-        if (fta_table_cell (t, 0, c)->is_null)
-            continue;
-        if (first < 0)
-            first = (int) c;
-        gboolean ranked = TRUE, varies = FALSE;
-        for (guint r = 1; r < nr && ranked; r++) {
-            const FtaValue *a = fta_table_cell (t, r - 1, c), *b = fta_table_cell (t, r, c);
-            double x = col->type == FTA_COL_PERCENT ? a->d : (double) a->i;
-            double y = col->type == FTA_COL_PERCENT ? b->d : (double) b->i;
-            ranked = !a->is_null && !b->is_null && y <= x;
-            varies |= y < x;
-        }
-        if (ranked && varies
-            && (best < 0 || pref[col->type] > pref[fta_table_column (t, best)->type]))
-            best = (int) c;
+        if (!fta_table_cell (t, 0, c)->is_null)
+            return (int) c;
     }
-    return best >= 0 ? best : first;
+    return -1;
 }
 
 /* An overview: a table named "*.overview" with a "summary" column, a few
@@ -541,7 +542,7 @@ text_print_overviews (FILE *out, const FtaResults *r, GArray *rows)
  * the first table of each analyzer that has one, in words.  Returns the
  * lines; OUT NULL: only counts them. */
 static guint
-text_print_tops (FILE *out, const FtaResults *r)
+text_print_tops (FILE *out, const Text *tx, const FtaResults *r)
 {
     GHashTable *done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     guint lines = 0;
@@ -553,7 +554,7 @@ text_print_tops (FILE *out, const FtaResults *r)
         int metric = fta_table_is_series (t) || !fta_table_n_rows (t) || text_is_overview (t)
                              || g_hash_table_contains (done, prefix)
                          ? -1
-                         : text_rank_column (t);
+                         : text_rank_column (tx, t);
         if (metric < 0) {
             g_free (prefix);
             continue;
@@ -698,7 +699,7 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r, guint head_lin
     /* the lines each part needs, and the room for more than one a part */
     GArray *ov_need = g_array_new (FALSE, FALSE, sizeof (guint));
     guint used = head_lines + text_print_overviews (NULL, r, ov_need);
-    used += (n ? 2 : 3) + shown + (shown < n) + 2 + MAX (text_print_tops (NULL, r), 1u);
+    used += (n ? 2 : 3) + shown + (shown < n) + 2 + MAX (text_print_tops (NULL, t, r), 1u);
     guint room = SCREEN_ROWS > used ? SCREEN_ROWS - used : 0;
     GArray *ov_grant = g_array_new (FALSE, FALSE, sizeof (guint));
     GArray *ti_need = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -779,7 +780,7 @@ text_print_screen (FILE *out, const Text *t, const FtaResults *r, guint head_lin
                  "and in -f json)\n", n - shown, rest[2], rest[1], rest[0]);
     }
     fprintf (out, "\n== Top of each table ==\n");
-    if (!text_print_tops (out, r))
+    if (!text_print_tops (out, t, r))
         fprintf (out, "  (no table has rows)\n");
 }
 
@@ -810,10 +811,8 @@ text_print_findings (FILE *out, const Text *t, const FtaResults *r)
 }
 
 static gboolean
-text_render (void *self, const FtaResults *r, FILE *out, GError **error)
+text_render_all (Text *t, const FtaResults *r, FILE *out)
 {
-    (void) error;
-    Text *t = self;
     const FtaQuality *q = fta_results_quality (r);
     guint n_in = fta_results_n_inputs (r);
     guint head = text_print_input (out, t, r);
@@ -830,7 +829,7 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         if (fta_table_is_series (tb))
             text_print_series (out, tb);
         else
-            text_print_table (out, tb, fta_context_top (t->ctx), t->width);
+            text_print_table (out, t, tb, fta_context_top (t->ctx), t->width);
     }
     if (n_in)
         text_print_findings (out, t, r);
@@ -844,6 +843,17 @@ text_render (void *self, const FtaResults *r, FILE *out, GError **error)
         text_print_quality (out, q, NULL, t->width);
     }
     return !ferror (out);
+}
+
+static gboolean
+text_render (void *self, const FtaResults *r, FILE *out, GError **error)
+{
+    (void) error;
+    Text *t = self;
+    t->ranked = g_hash_table_new (g_direct_hash, g_direct_equal);
+    gboolean ok = text_render_all (t, r, out);
+    g_clear_pointer (&t->ranked, g_hash_table_destroy);
+    return ok;
 }
 
 static void
