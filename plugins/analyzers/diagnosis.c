@@ -90,6 +90,10 @@ typedef struct {
      * DiagTask of that list, or NULL */
     GPtrArray *waiters;
     DiagTask *other_waiters[2]; /* on CPUs outside 0 .. DIAG_MAX_CPUS - 1 */
+    /* during finish: a table -> its PidRows (task_cell), made on first
+     * need: a table of a row per task is read down once, not once per
+     * task a rule names */
+    GHashTable *pid_rows;
 } Diag;
 
 static void
@@ -99,11 +103,28 @@ diag_task_init (gpointer state, gint32 pid)
     t->inv.pid = pid;
 }
 
+/* The first row of each pid of a table: pid -> row + 1, the pids in
+ * KEYS. */
+typedef struct {
+    gint64 *keys;
+    GHashTable *rows;
+} PidRows;
+
+static void
+pid_rows_free (gpointer p)
+{
+    PidRows *x = p;
+    g_hash_table_destroy (x->rows);
+    g_free (x->keys);
+    g_free (x);
+}
+
 static void *
 diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
 {
     Diag *d = g_new0 (Diag, 1);
     d->ctx = ctx;
+    d->pid_rows = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, pid_rows_free);
     d->saturated_busy_pct = fta_options_get_double (o, "saturated_busy_pct");
     d->saturated_pressure_pct = fta_options_get_double (o, "saturated_pressure_pct");
     d->wakeup_rate_hz = fta_options_get_double (o, "wakeup_rate_hz");
@@ -155,6 +176,7 @@ diag_destroy (void *self)
     Diag *d = self;
     fta_tasks_free (d->tasks);
     g_ptr_array_free (d->waiters, TRUE);
+    g_hash_table_destroy (d->pid_rows);
     g_free (d);
 }
 
@@ -594,29 +616,42 @@ diag_emit (FtaResults *r, GPtrArray *items, const char *kind, const char *before
     g_ptr_array_free (items, TRUE);
 }
 
-/* The value of COL in PID's row of TABLE, or FALLBACK when the table, the
- * column or the row is missing or the cell is null. */
+/* The value of COL in PID's (first) row of TABLE, or FALLBACK when the
+ * table, the column or the row is missing or the cell is null. */
 static gint64
-task_cell (const FtaResults *r, const char *table, const char *col, gint64 pid, gint64 fallback)
+task_cell (const Diag *d, const FtaResults *r, const char *table, const char *col, gint64 pid,
+           gint64 fallback)
 {
     const FtaTable *t = tab (r, table);
     int c_pid = t ? fta_table_column_index (t, "pid") : -1;
     int c = t ? fta_table_column_index (t, col) : -1;
     if (c_pid < 0 || c < 0)
         return fallback;
-    for (guint i = 0; i < fta_table_n_rows (t); i++)
-        if (fta_table_cell (t, i, (guint) c_pid)->i == pid) {
-            const FtaValue *v = fta_table_cell (t, i, (guint) c);
-            return v->is_null ? fallback : v->i;
+    PidRows *x = g_hash_table_lookup (d->pid_rows, t);
+    if (!x) {
+        guint n = fta_table_n_rows (t);
+        x = g_new (PidRows, 1);
+        x->keys = g_new (gint64, MAX (n, 1));
+        x->rows = g_hash_table_new (g_int64_hash, g_int64_equal);
+        for (guint i = 0; i < n; i++) {
+            x->keys[i] = fta_table_cell (t, i, (guint) c_pid)->i;
+            if (!g_hash_table_contains (x->rows, &x->keys[i]))
+                g_hash_table_insert (x->rows, &x->keys[i], GUINT_TO_POINTER (i + 1));
         }
-    return fallback;
+        g_hash_table_insert (d->pid_rows, (gpointer) t, x);
+    }
+    guint row = GPOINTER_TO_UINT (g_hash_table_lookup (x->rows, &pid));
+    if (!row)
+        return fallback;
+    const FtaValue *v = fta_table_cell (t, row - 1, (guint) c);
+    return v->is_null ? fallback : v->i;
 }
 
 /* The time PID waited for a CPU over the trace (switch.tasks' runnable_ns). */
 static gint64
-task_wait_ns (const FtaResults *r, gint64 pid)
+task_wait_ns (const Diag *d, const FtaResults *r, gint64 pid)
 {
-    return task_cell (r, "switch.tasks", "runnable_ns", pid, 0);
+    return task_cell (d, r, "switch.tasks", "runnable_ns", pid, 0);
 }
 
 /* Whether the task PID pays for a symptom that costs nothing by itself (a
@@ -626,8 +661,8 @@ task_wait_ns (const FtaResults *r, gint64 pid)
 static gboolean
 task_harmed (const Diag *d, const FtaResults *r, Item *f, gint64 pid, double span)
 {
-    gint64 wait = task_wait_ns (r, pid);
-    gint64 p99 = task_cell (r, "wakeup.tasks", "latency_p99_ns", pid, -1);
+    gint64 wait = task_wait_ns (d, r, pid);
+    gint64 p99 = task_cell (d, r, "wakeup.tasks", "latency_p99_ns", pid, -1);
     double wait_pct = span > 0 ? 100.0 * wait / (span * NS_PER_S) : 0;
     item_ev (f, "waited_for_cpu", g_strdup_printf ("%.3f ms (%.1f%% of the trace)", wait / 1e6,
                                                    wait_pct));
@@ -926,7 +961,7 @@ rule_wakeup_rate (Diag *d, FtaResults *r)
             "iothread and aio=native, vhost-net with multiqueue (ethtool -L), interrupt "
             "coalescing (ethtool -C); see wakeup.pairs for who wakes it.");
         g_free (title);
-        item_cost (f, task_wait_ns (r, pid));
+        item_cost (f, task_wait_ns (d, r, pid));
         item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
         item_evs (f, "comm", comm);
         item_ev (f, "wakeups", g_strdup_printf ("%" G_GINT64_FORMAT, w));
@@ -1122,7 +1157,7 @@ rule_migrations (Diag *d, FtaResults *r)
                  : "Give the task a CPU set (taskset -pc CPUS PID, cpuset cgroups), or "
                    "leave it if it runs well; see migration.matrix for the moves.");
         g_free (title);
-        item_cost (f, task_wait_ns (r, pid));
+        item_cost (f, task_wait_ns (d, r, pid));
         item_ev (f, "pid", g_strdup_printf ("%" G_GINT64_FORMAT, pid));
         item_evs (f, "comm", comm);
         item_ev (f, "migrations", g_strdup_printf ("%" G_GINT64_FORMAT, m));
@@ -1398,50 +1433,111 @@ cmp_double (gconstpointer a, gconstpointer b)
     return (x > y) - (x < y);
 }
 
-/* The nearest-rank P-quantile (0 < P <= 1) of the sorted V. */
+/* The K-th (from 0) smallest of V[0..N), by selection (V reordered): a
+ * quantile of a million tasks without sorting them.  A three-way
+ * partition around pseudo-random pivots: many hold the same value. */
 static double
-quantile (GArray *v, double p)
+select_kth (double *v, guint n, guint k)
 {
-    double x = p * v->len;
+    guint lo = 0, hi = n;
+    guint32 seed = 2463534242u;
+    while (hi - lo > 1) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        double pivot = v[lo + seed % (hi - lo)];
+        guint lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            double x = v[i];
+            if (x < pivot) {
+                v[i++] = v[lt];
+                v[lt++] = x;
+            } else if (x > pivot) {
+                v[i] = v[--gt];
+                v[gt] = x;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return pivot;
+    }
+    return v[lo];
+}
+
+/* The least, median, p90 and largest of some values. */
+typedef struct {
+    double min, median, p90, max;
+} Spread;
+
+/* The nearest-rank P-quantile's place (0 < P <= 1) among N values. */
+static guint
+quantile_at (guint n, double p)
+{
+    double x = p * n;
     gsize k = (gsize) x;
     if ((double) k < x)
         k++;
-    return g_array_index (v, double, MIN (MAX (k, 1), v->len) - 1);
+    return (guint) (MIN (MAX (k, 1), n) - 1);
+}
+
+/* The spread of VALUES (not empty; reordered), as sorting them would give
+ * it; sorted where a NaN has no place in an order. */
+static Spread
+spread_of (GArray *values)
+{
+    double *v = (double *) (void *) values->data;
+    guint n = values->len;
+    gboolean nan = FALSE;
+    for (guint i = 0; i < n && !nan; i++)
+        nan = v[i] != v[i];
+    if (nan) {
+        g_array_sort (values, cmp_double);
+        return (Spread) { v[0], v[quantile_at (n, 0.5)], v[quantile_at (n, 0.9)], v[n - 1] };
+    }
+    Spread s = { v[0], 0, 0, v[0] };
+    for (guint i = 1; i < n; i++) {
+        s.min = v[i] < s.min ? v[i] : s.min;
+        s.max = v[i] >= s.max ? v[i] : s.max;
+    }
+    s.median = select_kth (v, n, quantile_at (n, 0.5));
+    s.p90 = select_kth (v, n, quantile_at (n, 0.9));
+    return s;
 }
 
 /* "54–76% (median 54%, p90 76%)", or "57%" when all round alike: the
- * spread of the sorted VALUES. */
+ * spread S. */
 static char *
-spread_text (GArray *values)
+spread_text (const Spread *sp)
 {
-    double lo = g_array_index (values, double, 0), hi = g_array_index (values, double,
-                                                                        values->len - 1);
-    char *range = pct_range (lo, hi, 0);
+    char *range = pct_range (sp->min, sp->max, 0);
     if (g_strrstr (range, "\u2013") == NULL)
         return range; /* all alike */
-    char *s = g_strdup_printf ("%s (median %.0f%%, p90 %.0f%%)", range, quantile (values, 0.5),
-                               quantile (values, 0.9));
+    char *s = g_strdup_printf ("%s (median %.0f%%, p90 %.0f%%)", range, sp->median, sp->p90);
     g_free (range);
     return s;
 }
 
 /* One row of the overview: WHAT, their number, and the distribution of
- * METRIC over them (VALUES, sorted here); FLAGGED (when >= 0) of them are
+ * METRIC over them (SP, NULL: none); FLAGGED (when >= 0) of them are
  * FLAGGED_AS; WORST names the largest; SUMMARY says it in words. */
 static void
-overview_row (FtaTable *t, const char *what, guint count, const char *metric, GArray *values,
+overview_row (FtaTable *t, const char *what, guint count, const char *metric, const Spread *sp,
               gint64 flagged, const char *flagged_as, const char *worst, const char *summary)
 {
     guint row = fta_table_add_row (t);
     fta_table_set_string (t, row, 0, what);
     fta_table_set_int (t, row, 1, count);
     fta_table_set_string (t, row, 2, metric);
-    if (values->len) {
-        g_array_sort (values, cmp_double);
-        fta_table_set_double (t, row, 3, g_array_index (values, double, 0));
-        fta_table_set_double (t, row, 4, quantile (values, 0.5));
-        fta_table_set_double (t, row, 5, quantile (values, 0.9));
-        fta_table_set_double (t, row, 6, g_array_index (values, double, values->len - 1));
+    if (sp) {
+        fta_table_set_double (t, row, 3, sp->min);
+        fta_table_set_double (t, row, 4, sp->median);
+        fta_table_set_double (t, row, 5, sp->p90);
+        fta_table_set_double (t, row, 6, sp->max);
     }
     if (flagged >= 0) {
         fta_table_set_int (t, row, 7, flagged);
@@ -1458,26 +1554,33 @@ typedef struct {
     char *name;
 } Named;
 
-static int
-named_cmp (gconstpointer a, gconstpointer b)
-{
-    const Named *x = a, *y = b;
-    return (x->v < y->v) - (x->v > y->v);
-}
-
-/* "CPU 0 (100%), CPU 2 (99%), ...": the 3 largest of NAMED (sorted
- * here), and frees their names. */
+/* "CPU 0 (100%), CPU 2 (99%), ...": the 3 largest of NAMED (ties in
+ * table order, as a stable sort would keep them), and frees their
+ * names. */
 static char *
 worst_text (GArray *named)
 {
-    g_array_sort (named, named_cmp); /* stable: ties keep table order */
-    GString *s = g_string_new (NULL);
+    Named *top[3] = { NULL };
+    guint n_top = 0;
     for (guint i = 0; i < named->len; i++) {
-        Named *n = &g_array_index (named, Named, i);
-        if (i < 3 && n->v > 0)
-            g_string_append_printf (s, "%s%s (%.0f%%)", i ? ", " : "", n->name, n->v);
-        g_free (n->name);
+        Named *x = &g_array_index (named, Named, i);
+        /* after the ones it does not exceed; NaN exceeds none */
+        guint at = n_top;
+        while (at > 0 && x->v > top[at - 1]->v)
+            at--;
+        if (at >= 3)
+            continue;
+        for (guint j = MIN (n_top, 2u); j > at; j--)
+            top[j] = top[j - 1];
+        top[at] = x;
+        n_top = MIN (n_top + 1, 3u);
     }
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < n_top; i++)
+        if (top[i]->v > 0)
+            g_string_append_printf (s, "%s%s (%.0f%%)", i ? ", " : "", top[i]->name, top[i]->v);
+    for (guint i = 0; i < named->len; i++)
+        g_free (g_array_index (named, Named, i).name);
     if (named->len > 3)
         g_string_append (s, ", ...");
     g_array_set_size (named, 0);
@@ -1591,12 +1694,12 @@ diag_overview (Diag *d, FtaResults *r)
             g_array_append_val (named, n);
         }
         char *worst = worst_text (named);
-        g_array_sort (values, cmp_double);
-        char *spread = spread_text (values);
+        Spread sp = spread_of (values);
+        char *spread = spread_text (&sp);
         char *sum = g_strdup_printf ("%u, busy %s, %" G_GINT64_FORMAT " saturated%s%s",
                                      fta_table_n_rows (cpus), spread, saturated,
                                      *worst ? "; busiest: " : "", worst);
-        overview_row (t, "CPUs", fta_table_n_rows (cpus), "busy_pct", values, saturated,
+        overview_row (t, "CPUs", fta_table_n_rows (cpus), "busy_pct", &sp, saturated,
                       "saturated (busy and tasks queued)", worst, sum);
         g_free (sum);
         g_free (spread);
@@ -1618,9 +1721,10 @@ diag_overview (Diag *d, FtaResults *r)
         g_string_printf (sum, "%u", fta_table_n_rows (vms));
         if (has_cols (vcpus, vc))
             g_string_append_printf (sum, ", %u vCPUs", fta_table_n_rows (vcpus));
+        Spread sp;
         if (values->len) {
-            g_array_sort (values, cmp_double);
-            char *spread = spread_text (values);
+            sp = spread_of (values);
+            char *spread = spread_text (&sp);
             g_string_append_printf (sum, ", steal %s", spread);
             g_free (spread);
         }
@@ -1628,7 +1732,7 @@ diag_overview (Diag *d, FtaResults *r)
         steal_notes (sum, vms);
         if (*worst)
             g_string_append_printf (sum, "; worst: %s", worst);
-        overview_row (t, "VMs", fta_table_n_rows (vms), "steal_pct", values, over,
+        overview_row (t, "VMs", fta_table_n_rows (vms), "steal_pct", values->len ? &sp : NULL, over,
                       "with vCPUs over the steal threshold (kvm.vcpu-steal)", worst, sum->str);
         g_string_free (sum, TRUE);
         g_free (worst);
@@ -1649,15 +1753,16 @@ diag_overview (Diag *d, FtaResults *r)
         char *worst = worst_text (named);
         GString *sum = g_string_new (NULL);
         g_string_printf (sum, "%u", fta_table_n_rows (vcpus));
+        Spread sp;
         if (values->len) {
-            g_array_sort (values, cmp_double);
-            char *spread = spread_text (values);
+            sp = spread_of (values);
+            char *spread = spread_text (&sp);
             g_string_append_printf (sum, ", steal %s", spread);
             g_free (spread);
         }
         if (*worst)
             g_string_append_printf (sum, "; worst: %s", worst);
-        overview_row (t, "vCPUs", fta_table_n_rows (vcpus), "steal_pct", values, -1, NULL,
+        overview_row (t, "vCPUs", fta_table_n_rows (vcpus), "steal_pct", values->len ? &sp : NULL, -1, NULL,
                       worst, sum->str);
         g_string_free (sum, TRUE);
         g_free (worst);
@@ -1675,14 +1780,21 @@ diag_overview (Diag *d, FtaResults *r)
         GHashTable *by = g_hash_table_new (g_str_hash, g_str_equal); /* comm -> index + 1 */
         GArray *progs = g_array_new (FALSE, TRUE, sizeof (Program));
         guint n_tasks = 0;
+        /* a row per task: its columns found once */
+        guint c_pid = (guint) fta_table_column_index (tasks, "pid");
+        guint c_run = (guint) fta_table_column_index (tasks, "run_ns");
+        guint c_comm = (guint) fta_table_column_index (tasks, "comm");
         for (guint i = 0; i < fta_table_n_rows (tasks); i++) {
-            gint64 pid = ci (tasks, i, "pid"), run = ci (tasks, i, "run_ns");
+            const FtaValue *vp = fta_table_cell (tasks, i, c_pid);
+            const FtaValue *vr = fta_table_cell (tasks, i, c_run);
+            gint64 pid = vp->is_null ? 0 : vp->i, run = vr->is_null ? 0 : vr->i;
             if (pid <= 0 || run <= 0 || g_hash_table_contains (vm_pids, GINT_TO_POINTER ((gint) pid)))
                 continue;
             n_tasks++;
             double v = 100.0 * run / (span * NS_PER_S);
             g_array_append_val (values, v);
-            const char *comm = cs (tasks, i, "comm");
+            const FtaValue *vcomm = fta_table_cell (tasks, i, c_comm);
+            const char *comm = vcomm->is_null || !vcomm->s ? "" : vcomm->s;
             guint at = GPOINTER_TO_UINT (g_hash_table_lookup (by, comm));
             if (!at) {
                 Program p = { comm, 0, 0 };
@@ -1693,10 +1805,25 @@ diag_overview (Diag *d, FtaResults *r)
             g_array_index (progs, Program, at - 1).n++;
             g_array_index (progs, Program, at - 1).run_ns += run;
         }
-        g_array_sort (progs, program_cmp);
-        GString *worst = g_string_new (NULL);
-        for (guint i = 0; i < progs->len && i < 3; i++) {
+        /* the 3 busiest, in one pass: as many programs as tasks on a
+         * fork-heavy host */
+        const Program *top[3] = { NULL };
+        guint n_top = 0;
+        for (guint i = 0; i < progs->len; i++) {
             const Program *p = &g_array_index (progs, Program, i);
+            guint at = n_top;
+            while (at > 0 && program_cmp (p, top[at - 1]) < 0)
+                at--;
+            if (at >= 3)
+                continue;
+            for (guint j = MIN (n_top, 2u); j > at; j--)
+                top[j] = top[j - 1];
+            top[at] = p;
+            n_top = MIN (n_top + 1, 3u);
+        }
+        GString *worst = g_string_new (NULL);
+        for (guint i = 0; i < n_top; i++) {
+            const Program *p = top[i];
             g_string_append_printf (worst, "%s%s", i ? ", " : "", p->comm);
             if (p->n > 1)
                 g_string_append_printf (worst, " \u00d7%u", p->n);
@@ -1710,7 +1837,8 @@ diag_overview (Diag *d, FtaResults *r)
             char *sum = g_strdup_printf ("%u%s; busiest: %s", n_tasks,
                                          some ? " (of those --comm/--pid report)" : "",
                                          worst->str);
-            overview_row (t, "non-VM tasks", n_tasks, "run_pct of the trace", values, -1,
+            Spread sp = spread_of (values);
+            overview_row (t, "non-VM tasks", n_tasks, "run_pct of the trace", &sp, -1,
                           NULL, worst->str, sum);
             g_free (sum);
         }
@@ -1747,6 +1875,7 @@ diag_finish (void *self, FtaResults *r)
         if (diag_rules[i].test)
             diag_rules[i].test (d, r);
     diag_overview (d, r);
+    g_hash_table_remove_all (d->pid_rows);
 }
 
 static const FtaOptionSpec diag_options[] = {
