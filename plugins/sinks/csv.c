@@ -8,6 +8,7 @@
  * plus STEM.quality.csv with the input-quality section as key,value.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -49,6 +50,22 @@ csv_field (FILE *f, const char *s)
     fputc ('"', f);
 }
 
+/* V in decimal, by hand: printf's machinery costs more than the digits,
+ * and a table of a row per task has millions of numbers. */
+static void
+csv_int (FILE *f, gint64 v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    guint64 u = v < 0 ? 0 - (guint64) v : (guint64) v;
+    do {
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fwrite (p, 1, (gsize) (buf + sizeof buf - p), f);
+}
+
 static void
 csv_value (FILE *f, const FtaColumn *c, const FtaValue *v)
 {
@@ -57,8 +74,16 @@ csv_value (FILE *f, const FtaColumn *c, const FtaValue *v)
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     switch (c->type) {
     case FTA_COL_STRING: csv_field (f, v->s); break;
-    case FTA_COL_PERCENT: fputs (g_ascii_dtostr (buf, sizeof buf, v->d), f); break;
-    default: fprintf (f, "%" G_GINT64_FORMAT, v->i); break;
+    case FTA_COL_PERCENT:
+        /* a whole number of fewer than 16 digits: the digits "%.17g"
+         * (g_ascii_dtostr) writes, "-0" aside */
+        if (v->d > -1e15 && v->d < 1e15 && v->d == (double) (gint64) v->d
+            && !(v->d == 0 && signbit (v->d)))
+            csv_int (f, (gint64) v->d);
+        else
+            fputs (g_ascii_dtostr (buf, sizeof buf, v->d), f);
+        break;
+    default: csv_int (f, v->i); break;
     }
 }
 

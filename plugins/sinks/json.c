@@ -12,6 +12,7 @@
  * object member named twice appears once, where it was first set, with
  * the last value (as a JSON object built by json-glib keeps it).
  */
+#include <math.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -75,8 +76,9 @@ jo_s (JsonOut *o, const char *s)
 static void
 jo_indent (JsonOut *o, guint level)
 {
-    for (guint i = 0; i < level * 2; i++)
-        jo_c (o, ' ');
+    static const char spaces[] = "                                        ";
+    G_STATIC_ASSERT (sizeof spaces > 2 * JSON_DEPTH);
+    jo_put (o, spaces, level * 2);
 }
 
 /* The bytes json-glib escapes: backslash, quote, control characters
@@ -155,6 +157,17 @@ jo_close (JsonOut *o, char bracket)
     jo_c (o, bracket);
 }
 
+/* Digits of U before END, returned where they start. */
+static char *
+jo_digits (char *end, guint64 u)
+{
+    do {
+        *--end = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return end;
+}
+
 /* Decimal, by hand: printf's machinery costs more than the digits, and a
  * document of a row per task has millions of numbers. */
 static void
@@ -162,12 +175,7 @@ jo_int (JsonOut *o, const char *name, gint64 v)
 {
     jo_next (o, name);
     char buf[24];
-    char *p = buf + sizeof buf;
-    guint64 u = v < 0 ? 0 - (guint64) v : (guint64) v;
-    do {
-        *--p = (char) ('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char *p = jo_digits (buf + sizeof buf, v < 0 ? 0 - (guint64) v : (guint64) v);
     if (v < 0)
         *--p = '-';
     jo_put (o, p, (gsize) (buf + sizeof buf - p));
@@ -177,6 +185,19 @@ static void
 jo_double (JsonOut *o, const char *name, double v)
 {
     jo_next (o, name);
+    /* a whole number of fewer than 16 digits: g_ascii_dtostr's "%.17g"
+     * writes its digits (a percentage is often 100 or 0), "-0" aside */
+    if (v > -1e15 && v < 1e15 && v == (double) (gint64) v && !(v == 0 && signbit (v))) {
+        char buf[24];
+        gint64 i = (gint64) v;
+        char *p = jo_digits (buf + sizeof buf - 2, i < 0 ? 0 - (guint64) i : (guint64) i);
+        if (i < 0)
+            *--p = '-';
+        buf[sizeof buf - 2] = '.';
+        buf[sizeof buf - 1] = '0';
+        jo_put (o, p, (gsize) (buf + sizeof buf - p));
+        return;
+    }
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_dtostr (buf, sizeof buf, v);
     jo_s (o, buf);
