@@ -205,10 +205,15 @@ sink_rest_select (double *v, guint n, guint k)
 }
 
 /* Comms counted: an open-addressing table of the strings (as long-lived
- * as the table they come from), each hashed once. */
+ * as the table they come from), each hashed once, its hash beside it in
+ * the slot (one cache line a probe: a million comms outgrow the caches). */
 typedef struct {
-    SinkRestComm *slots; /* comm NULL: free */
-    guint *hashes;
+    const char *comm; /* NULL: a free slot */
+    guint n, hash;
+} SinkRestSlot;
+
+typedef struct {
+    SinkRestSlot *slots;
     guint size, n;
 } SinkRestComms;
 
@@ -216,21 +221,19 @@ static void
 sink_rest_comms_add (SinkRestComms *c, const char *comm)
 {
     if ((c->n + 1) * 2 > c->size) {
-        SinkRestComms bigger = { g_new0 (SinkRestComm, c->size ? c->size * 2 : 64),
-                                 g_new (guint, c->size ? c->size * 2 : 64),
-                                 c->size ? c->size * 2 : 64, c->n };
+        guint size = c->size ? c->size * 2 : 64;
+        SinkRestSlot *slots = g_new0 (SinkRestSlot, size);
         for (guint i = 0; i < c->size; i++) {
             if (!c->slots[i].comm)
                 continue;
-            guint j = c->hashes[i] & (bigger.size - 1);
-            while (bigger.slots[j].comm)
-                j = (j + 1) & (bigger.size - 1);
-            bigger.slots[j] = c->slots[i];
-            bigger.hashes[j] = c->hashes[i];
+            guint j = c->slots[i].hash & (size - 1);
+            while (slots[j].comm)
+                j = (j + 1) & (size - 1);
+            slots[j] = c->slots[i];
         }
         g_free (c->slots);
-        g_free (c->hashes);
-        *c = bigger;
+        c->slots = slots;
+        c->size = size;
     }
     /* g_str_hash's low bits differ little between "task-1" and
      * "task-2": mixed (murmur3's finalizer) before they pick a slot */
@@ -242,12 +245,12 @@ sink_rest_comms_add (SinkRestComms *c, const char *comm)
     h ^= h >> 16;
     guint j = h & (c->size - 1);
     for (; c->slots[j].comm; j = (j + 1) & (c->size - 1))
-        if (c->hashes[j] == h && (c->slots[j].comm == comm || strcmp (c->slots[j].comm, comm) == 0)) {
+        if (c->slots[j].hash == h
+            && (c->slots[j].comm == comm || strcmp (c->slots[j].comm, comm) == 0)) {
             c->slots[j].n++;
             return;
         }
-    c->slots[j] = (SinkRestComm) { comm, 1 };
-    c->hashes[j] = h;
+    c->slots[j] = (SinkRestSlot) { comm, 1, h };
     c->n++;
 }
 
@@ -358,31 +361,29 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
     int comm = fta_table_column_index (t, "comm");
     if (comm >= 0 && fta_table_column (t, (guint) comm)->type == FTA_COL_STRING
         && !fta_table_column (t, (guint) comm)->key) {
-        SinkRestComms count = { NULL, NULL, 0, 0 };
+        SinkRestComms count = { NULL, 0, 0 };
         for (guint r = from; r < nr; r++) {
             const FtaValue *v = fta_table_cell (t, r, (guint) comm);
             sink_rest_comms_add (&count, v->is_null ? "-" : v->s);
         }
-        guint nk = count.n, k = 0;
-        SinkRestComm *by = g_new (SinkRestComm, MAX (nk, 1));
-        for (guint i = 0; i < count.size; i++)
-            if (count.slots[i].comm)
-                by[k++] = count.slots[i];
-        g_free (count.slots);
-        g_free (count.hashes);
+        guint nk = count.n;
+        SinkRestComm by[SINK_REST_COMMS];
         /* only the first SINK_REST_COMMS are shown: kept in order in one
          * pass, not a sort of every comm (as many as tasks on a
          * fork-heavy host) */
         guint top = 0;
-        for (guint j = 0; j < nk; j++) {
-            if (top == SINK_REST_COMMS && sink_rest_cmp_comm (&by[j], &by[top - 1]) >= 0)
+        for (guint j = 0; j < count.size; j++) {
+            if (!count.slots[j].comm)
                 continue;
-            SinkRestComm c = by[j];
+            SinkRestComm c = { count.slots[j].comm, count.slots[j].n };
+            if (top == SINK_REST_COMMS && sink_rest_cmp_comm (&c, &by[top - 1]) >= 0)
+                continue;
             guint at = top < SINK_REST_COMMS ? top++ : top - 1;
             for (; at > 0 && sink_rest_cmp_comm (&c, &by[at - 1]) < 0; at--)
                 by[at] = by[at - 1];
             by[at] = c;
         }
+        g_free (count.slots);
         /* as many comms as fit, the most frequent first */
         gsize base = s->len;
         for (guint shown = MIN (nk, (guint) SINK_REST_COMMS);; shown--) {
@@ -396,7 +397,6 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
             if (!max_len || shown == 0 || (guint) g_utf8_strlen (s->str, -1) <= max_len)
                 break;
         }
-        g_free (by);
     }
     return g_string_free (s, FALSE);
 }
