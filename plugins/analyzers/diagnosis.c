@@ -1648,6 +1648,59 @@ program_cmp (gconstpointer a, gconstpointer b)
     return strcmp (x->comm, y->comm);
 }
 
+/* Programs by comm: an open-addressing table of their indexes, each comm
+ * hashed once, its hash beside the index in a slot of 8 bytes (a million
+ * programs: one cache miss a probe, and little memory beside the
+ * programs). */
+typedef struct {
+    guint hash, at; /* at: the program's index + 1; 0: a free slot */
+} ProgSlot;
+
+typedef struct {
+    ProgSlot *slots;
+    guint size, n;
+} ProgIndex;
+
+/* The program of COMM in PROGS (Program), added when new. */
+static Program *
+prog_of (ProgIndex *x, GArray *progs, const char *comm)
+{
+    if ((x->n + 1) * 2 > x->size) {
+        guint size = x->size ? x->size * 2 : 64;
+        ProgSlot *slots = g_new0 (ProgSlot, size);
+        for (guint i = 0; i < x->size; i++) {
+            if (!x->slots[i].at)
+                continue;
+            guint j = x->slots[i].hash & (size - 1);
+            while (slots[j].at)
+                j = (j + 1) & (size - 1);
+            slots[j] = x->slots[i];
+        }
+        g_free (x->slots);
+        x->slots = slots;
+        x->size = size;
+    }
+    /* g_str_hash's low bits differ little between "task-1" and "task-2":
+     * mixed (murmur3's finalizer) before they pick a slot */
+    guint h = g_str_hash (comm);
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    guint j = h & (x->size - 1);
+    for (; x->slots[j].at; j = (j + 1) & (x->size - 1)) {
+        Program *p = &g_array_index (progs, Program, x->slots[j].at - 1);
+        if (x->slots[j].hash == h && (p->comm == comm || strcmp (p->comm, comm) == 0))
+            return p;
+    }
+    Program p = { comm, 0, 0 };
+    g_array_append_val (progs, p);
+    x->slots[j] = (ProgSlot) { h, progs->len };
+    x->n++;
+    return &g_array_index (progs, Program, progs->len - 1);
+}
+
 /* diagnosis.overview: the host in a few rows, what a person reads first
  * about a machine of many CPUs and VMs: the CPUs' busy share, the VMs'
  * and vCPUs' steal, the busiest programs outside the VMs.  A row is left
@@ -1777,7 +1830,7 @@ diag_overview (Diag *d, FtaResults *r)
             if (vt[k] && fta_table_column_index (vt[k], "pid") >= 0)
                 for (guint i = 0; i < fta_table_n_rows (vt[k]); i++)
                     g_hash_table_add (vm_pids, GINT_TO_POINTER ((gint) ci (vt[k], i, "pid")));
-        GHashTable *by = g_hash_table_new (g_str_hash, g_str_equal); /* comm -> index + 1 */
+        ProgIndex by = { NULL, 0, 0 };
         GArray *progs = g_array_new (FALSE, TRUE, sizeof (Program));
         guint n_tasks = 0;
         /* a row per task: its columns found once */
@@ -1795,15 +1848,9 @@ diag_overview (Diag *d, FtaResults *r)
             g_array_append_val (values, v);
             const FtaValue *vcomm = fta_table_cell (tasks, i, c_comm);
             const char *comm = vcomm->is_null || !vcomm->s ? "" : vcomm->s;
-            guint at = GPOINTER_TO_UINT (g_hash_table_lookup (by, comm));
-            if (!at) {
-                Program p = { comm, 0, 0 };
-                g_array_append_val (progs, p);
-                at = progs->len;
-                g_hash_table_insert (by, (gpointer) comm, GUINT_TO_POINTER (at));
-            }
-            g_array_index (progs, Program, at - 1).n++;
-            g_array_index (progs, Program, at - 1).run_ns += run;
+            Program *p = prog_of (&by, progs, comm);
+            p->n++;
+            p->run_ns += run;
         }
         /* the 3 busiest, in one pass: as many programs as tasks on a
          * fork-heavy host */
@@ -1844,7 +1891,7 @@ diag_overview (Diag *d, FtaResults *r)
         }
         g_string_free (worst, TRUE);
         g_array_free (progs, TRUE);
-        g_hash_table_destroy (by);
+        g_free (by.slots);
         g_hash_table_destroy (vm_pids);
     }
     g_array_free (values, TRUE);
