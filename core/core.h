@@ -102,6 +102,10 @@ gboolean fta_input_next_line (FtaInput *in, const char **line, gsize *len,
 gboolean fta_input_next_block (FtaInput *in, char *out, gsize cap, gsize target,
                                gsize carried, gsize *len, gboolean *cut_short,
                                GError **error);
+/* TRUE once a NUL byte was among the bytes fta_input_next_line searched
+ * for the end of a line (every line it returned so far lies within
+ * them): until then its lines need not be searched for one again. */
+gboolean fta_input_saw_nul (const FtaInput *in);
 /* The bytes after the whole lines of the last fta_input_next_block. */
 gsize fta_input_block_rest (const FtaInput *in);
 /* TRUE once the last line returned had no terminating newline. */

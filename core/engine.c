@@ -288,6 +288,7 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
     GError *err = NULL;
     FtaQuality *q = &e->q;
     gboolean split = FALSE;
+    gboolean no_nul = FALSE; /* told to the parser */
 
     memset (&ev, 0, sizeof ev);
     /* not for `filter`: its lines stream to the terminal */
@@ -304,6 +305,10 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
         }
         const char *why = NULL;
         ev.line_no = line_no;
+        if (G_UNLIKELY (no_nul == fta_input_saw_nul (in))) {
+            no_nul = !no_nul;
+            fta_parser_set_no_nul (e->parser, no_nul);
+        }
         FtaLineKind kind = fta_parser_parse_line (e->parser, line, len, &ev, &why);
         take_line (e, kind, &ev, line, len, why, line_no);
         if (kind == FTA_LINE_EVENT && e->jobs > 1 && fta_parser_can_split (e->parser)) {
@@ -311,6 +316,7 @@ read_all (FtaEngine *e, FtaInput *in, GError **error)
             break;
         }
     }
+    fta_parser_set_no_nul (e->parser, FALSE);
     if (split && !e->write_errno)
         read_parallel (e, in, &line_no, progress, &err);
     fta_progress_free (progress);

@@ -16,41 +16,41 @@ fta_fields_classify (const char *n, gsize len)
     /* Length first, then bytes: no hashing for the common events. */
     switch (len) {
     case 12:
-        if (memcmp (n, "sched_switch", 12) == 0) return FTA_EV_SCHED_SWITCH;
-        if (memcmp (n, "sched_waking", 12) == 0) return FTA_EV_SCHED_WAKING;
-        if (memcmp (n, "sched_wakeup", 12) == 0) return FTA_EV_SCHED_WAKEUP;
-        if (memcmp (n, "softirq_exit", 12) == 0) return FTA_EV_SOFTIRQ_EXIT;
+        if (same_bytes (n, "sched_switch", 12)) return FTA_EV_SCHED_SWITCH;
+        if (same_bytes (n, "sched_waking", 12)) return FTA_EV_SCHED_WAKING;
+        if (same_bytes (n, "sched_wakeup", 12)) return FTA_EV_SCHED_WAKEUP;
+        if (same_bytes (n, "softirq_exit", 12)) return FTA_EV_SOFTIRQ_EXIT;
         break;
     case 13:
-        if (memcmp (n, "softirq_entry", 13) == 0) return FTA_EV_SOFTIRQ_ENTRY;
-        if (memcmp (n, "softirq_raise", 13) == 0) return FTA_EV_SOFTIRQ_RAISE;
+        if (same_bytes (n, "softirq_entry", 13)) return FTA_EV_SOFTIRQ_ENTRY;
+        if (same_bytes (n, "softirq_raise", 13)) return FTA_EV_SOFTIRQ_RAISE;
         break;
     case 16:
-        if (memcmp (n, "sched_wakeup_new", 16) == 0) return FTA_EV_SCHED_WAKEUP_NEW;
-        if (memcmp (n, "irq_handler_exit", 16) == 0) return FTA_EV_IRQ_HANDLER_EXIT;
+        if (same_bytes (n, "sched_wakeup_new", 16)) return FTA_EV_SCHED_WAKEUP_NEW;
+        if (same_bytes (n, "irq_handler_exit", 16)) return FTA_EV_IRQ_HANDLER_EXIT;
         break;
     case 17:
-        if (memcmp (n, "irq_handler_entry", 17) == 0) return FTA_EV_IRQ_HANDLER_ENTRY;
-        if (memcmp (n, "block_rq_complete", 17) == 0) return FTA_EV_BLOCK_RQ_COMPLETE;
+        if (same_bytes (n, "irq_handler_entry", 17)) return FTA_EV_IRQ_HANDLER_ENTRY;
+        if (same_bytes (n, "block_rq_complete", 17)) return FTA_EV_BLOCK_RQ_COMPLETE;
         break;
     case 8:
-        if (memcmp (n, "kvm_exit", 8) == 0) return FTA_EV_KVM_EXIT;
+        if (same_bytes (n, "kvm_exit", 8)) return FTA_EV_KVM_EXIT;
         break;
     case 9:
-        if (memcmp (n, "kvm_entry", 9) == 0) return FTA_EV_KVM_ENTRY;
+        if (same_bytes (n, "kvm_entry", 9)) return FTA_EV_KVM_ENTRY;
         break;
     case 14:
-        if (memcmp (n, "block_rq_issue", 14) == 0) return FTA_EV_BLOCK_RQ_ISSUE;
+        if (same_bytes (n, "block_rq_issue", 14)) return FTA_EV_BLOCK_RQ_ISSUE;
         break;
     case 15:
-        if (memcmp (n, "block_rq_insert", 15) == 0) return FTA_EV_BLOCK_RQ_INSERT;
+        if (same_bytes (n, "block_rq_insert", 15)) return FTA_EV_BLOCK_RQ_INSERT;
         break;
     case 18:
-        if (memcmp (n, "kvm_userspace_exit", 18) == 0) return FTA_EV_KVM_USERSPACE_EXIT;
-        if (memcmp (n, "sched_migrate_task", 18) == 0) return FTA_EV_SCHED_MIGRATE_TASK;
-        if (memcmp (n, "sched_process_fork", 18) == 0) return FTA_EV_SCHED_PROCESS_FORK;
-        if (memcmp (n, "sched_process_exit", 18) == 0) return FTA_EV_SCHED_PROCESS_EXIT;
-        if (memcmp (n, "sched_process_exec", 18) == 0) return FTA_EV_SCHED_PROCESS_EXEC;
+        if (same_bytes (n, "kvm_userspace_exit", 18)) return FTA_EV_KVM_USERSPACE_EXIT;
+        if (same_bytes (n, "sched_migrate_task", 18)) return FTA_EV_SCHED_MIGRATE_TASK;
+        if (same_bytes (n, "sched_process_fork", 18)) return FTA_EV_SCHED_PROCESS_FORK;
+        if (same_bytes (n, "sched_process_exit", 18)) return FTA_EV_SCHED_PROCESS_EXIT;
+        if (same_bytes (n, "sched_process_exec", 18)) return FTA_EV_SCHED_PROCESS_EXEC;
         break;
     }
     return FTA_EV_OTHER;
@@ -65,7 +65,7 @@ find_anchor (const char *s, const char *end, const char *key, gsize klen,
     gint64 v;
     for (const char *k = s; (k = find (k, end, key, klen)) != NULL; k++) {
         const char *e = scan_int (k + klen, end, &v);
-        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+        if (e && (gsize) (end - e) >= nlen && same_bytes (e, next, nlen))
             return k;
     }
     return NULL;
@@ -82,12 +82,13 @@ find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
     const char *k = s;
     while (k < end && *k != ' ')
         k++;
-    if ((gsize) (end - k) > klen && memcmp (k, key, klen) == 0) {
+    if ((gsize) (end - k) > klen && same_bytes (k, key, klen)) {
         const char *e = scan_int (k + klen, end, &v);
-        if (e && (gsize) (end - e) >= nlen && memcmp (e, next, nlen) == 0)
+        if (e && (gsize) (end - e) >= nlen && same_bytes (e, next, nlen))
             return k;
     }
-    return find_anchor (s, end, key, klen, next, nlen);
+    /* KEY starts with a blank: none is before the first one, K */
+    return find_anchor (k, end, key, klen, next, nlen);
 }
 
 /* prev_state as a number ("trace-cmd report -R").  The bits changed
@@ -134,7 +135,7 @@ static gboolean
 parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
-    if (!(end - s > 10 && memcmp (s, "prev_comm=", 10) == 0))
+    if (!(end - s > 10 && same_bytes (s, "prev_comm=", 10)))
         return fta_tracecmd_switch (f, s, end, why);
     const char *c = s + 10;
     const char *k = find_anchor_fast (c, end, KEY (" prev_pid="), KEY (" prev_prio="));
@@ -147,7 +148,7 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **w
     if (!expect_int (&s, end, KEY (" prev_prio="), &v))
         return FALSE;
     f->prev_prio = clamp32 (v);
-    if (end - s < 12 || memcmp (s, " prev_state=", 12) != 0)
+    if (end - s < 12 || !same_bytes (s, " prev_state=", 12))
         return FALSE;
     s += 12;
     const char *st = s;
@@ -157,9 +158,9 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **w
     f->prev_state = st < s && is_digit (*st) ? numeric_state (st, s)
                                              : fta_parse_state (st, s - st);
     /* "trace-cmd report -R" prints the raw fields without "==>" */
-    if (end - s >= 15 && memcmp (s, " ==> next_comm=", 15) == 0)
+    if (end - s >= 15 && same_bytes (s, " ==> next_comm=", 15))
         c = s + 15;
-    else if (end - s >= 11 && memcmp (s, " next_comm=", 11) == 0)
+    else if (end - s >= 11 && same_bytes (s, " next_comm=", 11))
         c = s + 11;
     else
         return FALSE;
@@ -187,25 +188,26 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
                 const char *end, const char *next, gsize next_len, const char **why)
 {
     gint64 v;
-    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+    if (!(end - s > 5 && same_bytes (s, "comm=", 5)))
         return NULL;
     const char *c = s + 5;
     /* the common case: the first blank ends the comm */
     const char *k = c;
     while (k < end && *k != ' ')
         k++;
-    if (end - k > 5 && memcmp (k, " pid=", 5) == 0) {
+    if (end - k > 5 && same_bytes (k, " pid=", 5)) {
         const char *e = scan_int (k + 5, end, &v);
         if (e && (e == end || ((gsize) (end - e) >= next_len
-                               && memcmp (e, next, next_len) == 0))) {
+                               && same_bytes (e, next, next_len)))) {
             copy_comm (comm, c, k - c);
             return narrow_pid (v, pid, why) ? e : NULL;
         }
     }
-    for (k = c; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
+    /* " pid=" from the first blank on: none starts before it */
+    for (; (k = find (k, end, KEY (" pid="))) != NULL; k++) {
         const char *e = scan_int (k + 5, end, &v);
         if (!e || !(e == end || ((gsize) (end - e) >= next_len
-                                 && memcmp (e, next, next_len) == 0)))
+                                 && same_bytes (e, next, next_len))))
             continue;
         copy_comm (comm, c, k - c);
         return narrow_pid (v, pid, why) ? e : NULL;
@@ -217,16 +219,16 @@ static gboolean
 parse_wake (FtaWakeFields *f, const char *s, const char *end, const char **why)
 {
     gint64 v;
-    if (!(end - s > 5 && memcmp (s, "comm=", 5) == 0))
+    if (!(end - s > 5 && same_bytes (s, "comm=", 5)))
         return fta_tracecmd_wake (f, s, end, why);
     s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" prio="), why);
     if (!s)
         return FALSE;
     /* the common case: " prio=N target_cpu=N" and nothing else */
-    if (end - s > 6 && memcmp (s, " prio=", 6) == 0) {
+    if (end - s > 6 && same_bytes (s, " prio=", 6)) {
         gint64 t;
         const char *q = scan_int (s + 6, end, &v);
-        if (q && end - q > 12 && memcmp (q, " target_cpu=", 12) == 0
+        if (q && end - q > 12 && same_bytes (q, " target_cpu=", 12)
             && scan_int (q + 12, end, &t) == end) {
             f->prio = clamp32 (v);
             f->success = -1;
@@ -268,7 +270,7 @@ parse_fork (FtaProcessFields *f, const char *s, const char *end, const char **wh
     s = parse_comm_pid (f->comm, &f->pid, s, end, KEY (" child_comm="), why);
     if (!s)
         return FALSE;
-    if (end - s < 12 || memcmp (s, " child_comm=", 12) != 0)
+    if (end - s < 12 || !same_bytes (s, " child_comm=", 12))
         return FALSE;
     const char *c = s + 12;
     const char *k = find (c, end, KEY (" child_pid="));
@@ -316,16 +318,16 @@ parse_irq (FtaIrqFields *f, const char *s, const char *end, gboolean entry)
     f->handled = -1;
     f->name[0] = '\0';
     if (entry) {
-        if (end - s > 6 && memcmp (s, " name=", 6) == 0) {
+        if (end - s > 6 && same_bytes (s, " name=", 6)) {
             gsize n = end - (s + 6);
             if (n > sizeof f->name - 1)
                 n = sizeof f->name - 1;
             memcpy (f->name, s + 6, n);
             f->name[n] = '\0';
         }
-    } else if (end - s > 5 && memcmp (s, " ret=", 5) == 0) {
+    } else if (end - s > 5 && same_bytes (s, " ret=", 5)) {
         s += 5;
-        f->handled = (end - s >= 7 && memcmp (s, "handled", 7) == 0) ? 1 : 0;
+        f->handled = (end - s >= 7 && same_bytes (s, "handled", 7)) ? 1 : 0;
     }
     return TRUE;
 }
@@ -503,8 +505,8 @@ fta_field_get (FtaField *f, const FtaEvent *ev, guint *len)
     const char *key = f->needle + 1;
     gsize kl = f->klen + 1; /* "key=" */
     const char *k = s + at->hint;
-    if (!(k + kl <= end && (k == s || k[-1] == ' ') && memcmp (k, key, kl) == 0)) {
-        if ((gsize) (end - s) >= kl && memcmp (s, key, kl) == 0) {
+    if (!(k + kl <= end && (k == s || k[-1] == ' ') && same_bytes (k, key, kl))) {
+        if ((gsize) (end - s) >= kl && same_bytes (s, key, kl)) {
             k = s;
         } else {
             k = find (s, end, f->needle, kl + 1);

@@ -57,7 +57,7 @@ static gboolean
 fta_perf_lost (const char *q, const char *end, FtaEvent *ev)
 {
     gint64 v;
-    if (end - q <= 17 || memcmp (q, "PERF_RECORD_LOST ", 17) != 0)
+    if (end - q <= 17 || !same_bytes (q, "PERF_RECORD_LOST ", 17))
         return FALSE;
     const char *k = find (q, end, KEY ("lost "));
     ev->type = FTA_EV_LOST;

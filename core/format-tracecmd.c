@@ -13,13 +13,13 @@ fta_tracecmd_header (FtaParser *p, const char *s, const char *end)
 {
     gint64 v;
     gboolean yes = FALSE;
-    if (end - s > 5 && memcmp (s, "cpus=", 5) == 0)
+    if (end - s > 5 && same_bytes (s, "cpus=", 5))
         yes = scan_int (s + 5, end, &v) == end;
-    else if (end - s > 10 && memcmp (s, "version = ", 10) == 0)
+    else if (end - s > 10 && same_bytes (s, "version = ", 10))
         yes = scan_int (s + 10, end, &v) == end;
-    else if (end - s > 13 && memcmp (s, "CPU ", 4) == 0) {
+    else if (end - s > 13 && same_bytes (s, "CPU ", 4)) {
         const char *e = scan_int (s + 4, end, &v);
-        yes = e && end - e == 9 && memcmp (e, " is empty", 9) == 0;
+        yes = e && end - e == 9 && same_bytes (e, " is empty", 9);
     }
     if (yes)
         p->tracecmd_header = TRUE;
@@ -32,7 +32,7 @@ static gboolean
 fta_tracecmd_dropped (const char *s, const char *end, FtaEvent *ev)
 {
     gint64 cpu, n;
-    if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
+    if (end - s < 5 || !same_bytes (s, "CPU:", 4))
         return FALSE;
     const char *q = scan_int (s + 4, end, &cpu);
     if (!q || cpu < 0 || cpu > FTA_MAX_CPU || !find (q, end, KEY ("EVENTS DROPPED]")))
@@ -139,7 +139,7 @@ fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char 
     const char *k = end;
     while (k > s && k[-1] != ' ')
         k--;
-    if (end - k >= 5 && memcmp (k, "CPU:", 4) == 0 && scan_int (k + 4, end, &v) == end)
+    if (end - k >= 5 && same_bytes (k, "CPU:", 4) && scan_int (k + 4, end, &v) == end)
         ;
     else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
         ; /* old kernels: "... success=1 [003]" */
@@ -152,7 +152,7 @@ fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char 
     const char *w = e;
     while (w > s && w[-1] != ' ')
         w--;
-    if (e - w > 8 && memcmp (w, "success=", 8) == 0 && scan_int (w + 8, e, &v)) {
+    if (e - w > 8 && same_bytes (w, "success=", 8) && scan_int (w + 8, e, &v)) {
         f->success = clamp32 (v);
         e = rtrim (s, w);
     }

@@ -58,7 +58,7 @@ static gboolean
 fta_tracefs_lost (const char *s, const char *end, FtaEvent *ev)
 {
     gint64 cpu, n;
-    if (end - s < 5 || memcmp (s, "CPU:", 4) != 0)
+    if (end - s < 5 || !same_bytes (s, "CPU:", 4))
         return FALSE;
     const char *q = scan_int (s + 4, end, &cpu);
     if (!q || cpu < 0 || cpu > FTA_MAX_CPU)

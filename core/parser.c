@@ -282,6 +282,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     const char *s = line, *end = line + len;
     while (end > s && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
+    /* the right-aligned task column: blanks eight at a time */
+    s = skip_spaces8 (s, end);
     while (s < end && (*s == ' ' || *s == '\t'))
         s++;
     if (s == end)
@@ -351,17 +353,19 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     /* the busiest events are named at once (as the scan below would) */
     FtaEventType type = FTA_EV_NONE;
     const char *c, *name, *name_end;
-    if (end - q > 14 && memcmp (q, "sched_", 6) == 0) {
-        if (memcmp (q + 6, "switch: ", 8) == 0)
+    /* perf's "sched:" before the name: the name is what follows it */
+    const char *sq = end - q > 20 && same_bytes (q, "sched:sched_", 12) ? q + 6 : q;
+    if (end - sq > 14 && same_bytes (sq, "sched_", 6)) {
+        if (same_bytes (sq + 6, "switch: ", 8))
             type = FTA_EV_SCHED_SWITCH;
-        else if (memcmp (q + 6, "waking: ", 8) == 0)
+        else if (same_bytes (sq + 6, "waking: ", 8))
             type = FTA_EV_SCHED_WAKING;
-        else if (memcmp (q + 6, "wakeup: ", 8) == 0)
+        else if (same_bytes (sq + 6, "wakeup: ", 8))
             type = FTA_EV_SCHED_WAKEUP;
     }
     if (type != FTA_EV_NONE) {
-        name = q;
-        name_end = c = q + 12;
+        name = sq;
+        name_end = c = sq + 12;
     } else {
         const char *tok = q;
         c = q;
@@ -411,7 +415,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     if (!fta_fields_parse (ev, why)) {
         return FTA_LINE_UNPARSED;
     }
-    note_variant (p, variant);
+    if (G_UNLIKELY (!p->format || !p->variant_text))
+        note_variant (p, variant);
     p->seen_event = TRUE;
     /* systrace: a thread whose line gives no tgid, as the PROCESS DUMP
      * listed it */

@@ -5,8 +5,10 @@
 #include "parser.h"
 #include "scan.h"
 
-gboolean
-fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
+/* The body of fta_parse_timestamp, inline in the search of a line's
+ * timestamp. */
+static inline G_ALWAYS_INLINE gboolean
+parse_timestamp (const char *s, gsize len, gint64 *ns)
 {
     static const gint64 scale[10] = { 1000000000, 100000000, 10000000, 1000000,
                                       100000, 10000, 1000, 100, 10, 1 };
@@ -38,6 +40,12 @@ fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
         return FALSE;
     *ns = (gint64) sec * 1000000000 + frac;
     return TRUE;
+}
+
+gboolean
+fta_parse_timestamp (const char *s, gsize len, gint64 *ns)
+{
+    return parse_timestamp (s, len, ns);
 }
 
 
@@ -82,7 +90,7 @@ fta_scan_find_timestamp (const char *s, const char *end, gint64 *ns, const char 
             t--;
         if (t == c || !(t == s || t[-1] == ' '))
             continue;
-        if (fta_parse_timestamp (t, c - t, ns)) {
+        if (parse_timestamp (t, c - t, ns)) {
             *after = c + 1;
             return t;
         }

@@ -81,9 +81,46 @@ clamp32 (gint64 v)
     return v > G_MAXINT32 ? G_MAXINT32 : v < G_MININT32 ? G_MININT32 : (gint32) v;
 }
 
+/* memcmp (A, B, N) == 0.  When N is known at compile time (the keys of
+ * the grammars, after inlining) and at most 24, a few overlapping word
+ * loads: a call to memcmp costs more than the compare for the short keys
+ * of a line, and the compiler does not expand one past a few bytes. */
+static inline G_ALWAYS_INLINE gboolean
+same_bytes (const void *a, const void *b, gsize n)
+{
+    const char *x = a, *y = b;
+    if (__builtin_constant_p (n) && n <= 24) {
+        if (n >= 8) {
+            guint64 p, q, r = 0, t = 0, u, v;
+            memcpy (&p, x, 8);
+            memcpy (&q, y, 8);
+            if (n > 16) {
+                memcpy (&r, x + 8, 8);
+                memcpy (&t, y + 8, 8);
+            }
+            memcpy (&u, x + n - 8, 8);
+            memcpy (&v, y + n - 8, 8);
+            return ((p ^ q) | (r ^ t) | (u ^ v)) == 0;
+        }
+        if (n >= 4) {
+            guint32 p, q, u, v;
+            memcpy (&p, x, 4);
+            memcpy (&q, y, 4);
+            memcpy (&u, x + n - 4, 4);
+            memcpy (&v, y + n - 4, 4);
+            return ((p ^ q) | (u ^ v)) == 0;
+        }
+        for (gsize i = 0; i < n; i++)
+            if (x[i] != y[i])
+                return FALSE;
+        return TRUE;
+    }
+    return memcmp (x, y, n) == 0;
+}
+
 /* memchr for the first byte, then memcmp: the haystacks here are a few
  * dozen bytes, where memmem's set-up costs more than the search. */
-static inline const char *
+static inline G_ALWAYS_INLINE const char *
 find (const char *s, const char *end, const char *needle, gsize nlen)
 {
     if (s >= end || (gsize) (end - s) < nlen)
@@ -93,7 +130,7 @@ find (const char *s, const char *end, const char *needle, gsize nlen)
         c = memchr (c, needle[0], last - c + 1);
         if (!c)
             return NULL;
-        if (memcmp (c + 1, needle + 1, nlen - 1) == 0)
+        if (same_bytes (c + 1, needle + 1, nlen - 1))
             return c;
     }
     return NULL;
@@ -110,6 +147,20 @@ copy_comm (char dst[FTA_COMM_LEN], const char *s, gsize len)
 
 #define KEY(k) k, sizeof (k) - 1
 
+/* Past the runs of eight blanks at S: where a column is padded. */
+static inline const char *
+skip_spaces8 (const char *s, const char *end)
+{
+    while (end - s >= 8) {
+        guint64 w;
+        memcpy (&w, s, 8);
+        if (w != G_GUINT64_CONSTANT (0x2020202020202020))
+            break;
+        s += 8;
+    }
+    return s;
+}
+
 static inline const char *
 rtrim (const char *s, const char *e)
 {
@@ -125,7 +176,7 @@ expect_int (const char **pos, const char *end, const char *key, gsize klen,
             gint64 *out)
 {
     const char *s = *pos;
-    if ((gsize) (end - s) < klen || memcmp (s, key, klen) != 0)
+    if ((gsize) (end - s) < klen || !same_bytes (s, key, klen))
         return FALSE;
     s = scan_int (s + klen, end, out);
     if (!s)
