@@ -85,13 +85,9 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
     e = rtrim (s, e);
     /* the last token: the CPU bracket, flags after it ("d..2.", "d.h21"),
      * or (perf without a CPU column) the pid */
-    const char *t = e;
-    while (t > s && t[-1] != ' ')
-        t--;
+    const char *t = token_start (s, e);
     if (t < e && !(*t == '[' && e[-1] == ']')) {
-        const char *pe = rtrim (s, t), *pt = pe;
-        while (pt > s && pt[-1] != ' ')
-            pt--;
+        const char *pe = rtrim (s, t), *pt = token_start (s, pe);
         if (pt < pe && *pt == '[' && pe[-1] == ']') {
             variant |= V_FLAGS;
             if (!p->flags_width)

@@ -147,18 +147,42 @@ copy_comm (char dst[FTA_COMM_LEN], const char *s, gsize len)
 
 #define KEY(k) k, sizeof (k) - 1
 
-/* Past the runs of eight blanks at S: where a column is padded. */
+/* Past the blanks (' ') at S, eight bytes at a time: where a column is
+ * padded.  May stop short of END's last seven bytes. */
 static inline const char *
 skip_spaces8 (const char *s, const char *end)
 {
     while (end - s >= 8) {
         guint64 w;
         memcpy (&w, s, 8);
-        if (w != G_GUINT64_CONSTANT (0x2020202020202020))
-            break;
+        w ^= G_GUINT64_CONSTANT (0x2020202020202020);
+        if (w)
+            return s + (guint) __builtin_ctzll (w) / 8; /* the first other byte */
         s += 8;
     }
     return s;
+}
+
+/* The start of the last token of [S, E): after its last blank (' '), or
+ * S.  Eight bytes at a time, from the right. */
+static inline const char *
+token_start (const char *s, const char *e)
+{
+    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+    while (e - s >= 8) {
+        guint64 x;
+        memcpy (&x, e - 8, 8);
+        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
+        /* the high bit of each byte that was a blank, exactly (no carry
+         * crosses a byte) */
+        guint64 y = ~(((x & low7) + low7) | x | low7);
+        if (y)
+            return e - 8 + (63 - __builtin_clzll (y)) / 8 + 1;
+        e -= 8;
+    }
+    while (e > s && e[-1] != ' ')
+        e--;
+    return e;
 }
 
 static inline const char *
