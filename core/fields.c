@@ -79,9 +79,7 @@ find_anchor_fast (const char *s, const char *end, const char *key, gsize klen,
                   const char *next, gsize nlen)
 {
     gint64 v;
-    const char *k = s;
-    while (k < end && *k != ' ')
-        k++;
+    const char *k = next_blank (s, end);
     if ((gsize) (end - k) > klen && same_bytes (k, key, klen)) {
         const char *e = scan_int (k + klen, end, &v);
         if (e && (gsize) (end - e) >= nlen && same_bytes (e, next, nlen))
@@ -192,9 +190,7 @@ parse_comm_pid (char comm[FTA_COMM_LEN], gint32 *pid, const char *s,
         return NULL;
     const char *c = s + 5;
     /* the common case: the first blank ends the comm */
-    const char *k = c;
-    while (k < end && *k != ' ')
-        k++;
+    const char *k = next_blank (c, end);
     if (end - k > 5 && same_bytes (k, " pid=", 5)) {
         const char *e = scan_int (k + 5, end, &v);
         if (e && (e == end || ((gsize) (end - e) >= next_len

@@ -5,35 +5,6 @@
 #include "parser.h"
 #include "scan.h"
 
-/* The digits at S, as many as lead the eight bytes there (N, 0 to 8):
- * the index of the first byte that is not one. */
-static inline guint
-leading_digits (guint64 w)
-{
-    /* a digit's high nibble is 3 before and after adding 6 (no carry
-     * leaves a digit; one that a later byte gets does not matter) */
-    guint64 m = ((w & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0))
-                 | (((w + G_GUINT64_CONSTANT (0x0606060606060606))
-                     & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) >> 4))
-                ^ G_GUINT64_CONSTANT (0x3333333333333333);
-    return m ? (guint) __builtin_ctzll (m) / 8 : 8;
-}
-
-/* The value of the N (1 to 7) digits that lead W, the first at the lowest
- * address, computed together rather than one after the other. */
-static inline guint64
-digits_value (guint64 w, guint n)
-{
-    w -= G_GUINT64_CONSTANT (0x3030303030303030);
-    w <<= (8 - n) * 8; /* the digits last, zeros before them */
-    w = w * 10 + (w >> 8);
-    return (((w & G_GUINT64_CONSTANT (0x000000FF000000FF))
-             * G_GUINT64_CONSTANT (0x000F424000000064))
-            + (((w >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF))
-               * G_GUINT64_CONSTANT (0x0000271000000001)))
-           >> 32;
-}
-
 /* The body of fta_parse_timestamp, inline in the search of a line's
  * timestamp.  LIM (at least S + LEN): how far the bytes may be read, so
  * that a number of up to seven digits is read eight bytes at once. */

@@ -18,6 +18,35 @@ is_digit (char c)
     return c >= '0' && c <= '9';
 }
 
+/* The digits at S, as many as lead the eight bytes there (N, 0 to 8):
+ * the index of the first byte that is not one. */
+static inline guint
+leading_digits (guint64 w)
+{
+    /* a digit's high nibble is 3 before and after adding 6 (no carry
+     * leaves a digit; one that a later byte gets does not matter) */
+    guint64 m = ((w & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0))
+                 | (((w + G_GUINT64_CONSTANT (0x0606060606060606))
+                     & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) >> 4))
+                ^ G_GUINT64_CONSTANT (0x3333333333333333);
+    return m ? (guint) __builtin_ctzll (m) / 8 : 8;
+}
+
+/* The value of the N (1 to 7) digits that lead W, the first at the lowest
+ * address, computed together rather than one after the other. */
+static inline guint64
+digits_value (guint64 w, guint n)
+{
+    w -= G_GUINT64_CONSTANT (0x3030303030303030);
+    w <<= (8 - n) * 8; /* the digits last, zeros before them */
+    w = w * 10 + (w >> 8);
+    return (((w & G_GUINT64_CONSTANT (0x000000FF000000FF))
+             * G_GUINT64_CONSTANT (0x000F424000000064))
+            + (((w >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF))
+               * G_GUINT64_CONSTANT (0x0000271000000001)))
+           >> 32;
+}
+
 /* Parses an optionally signed decimal at [s, end); sets *out and returns the
  * position after it, or NULL when there is no digit.  A value too large
  * for gint64 stops growing at its first 18 or 19 digits. */
@@ -31,6 +60,19 @@ scan_int (const char *s, const char *end, gint64 *out)
     }
     const char *d = s;
     guint64 u = 0;
+    if (end - s >= 8) {
+        /* up to seven digits at once */
+        guint64 w;
+        memcpy (&w, s, 8);
+        guint n = leading_digits (w);
+        if (n == 0)
+            return NULL;
+        if (n < 8) {
+            gint64 v = (gint64) digits_value (w, n);
+            *out = neg ? -v : v;
+            return s + n;
+        }
+    }
     while (s < end && (guint8) (*s - '0') < 10)
         u = u * 10 + (guint8) (*s++ - '0');
     if (s == d)
@@ -160,6 +202,24 @@ skip_spaces8 (const char *s, const char *end)
             return s + (guint) __builtin_ctzll (w) / 8; /* the first other byte */
         s += 8;
     }
+    return s;
+}
+
+/* The first blank (' ') of [S, END), or END.  Eight bytes at a time. */
+static inline const char *
+next_blank (const char *s, const char *end)
+{
+    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+    for (; end - s >= 8; s += 8) {
+        guint64 x;
+        memcpy (&x, s, 8);
+        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
+        guint64 y = ~(((x & low7) + low7) | x | low7);
+        if (y)
+            return s + (guint) __builtin_ctzll (y) / 8;
+    }
+    while (s < end && *s != ' ')
+        s++;
     return s;
 }
 
