@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
-#include "../comm-hash.h"
+#include "../many-rows.h"
 
 #define NS_PER_S 1e9
 
@@ -1432,42 +1432,6 @@ cmp_double (gconstpointer a, gconstpointer b)
 {
     double x = *(const double *) a, y = *(const double *) b;
     return (x > y) - (x < y);
-}
-
-/* The K-th (from 0) smallest of V[0..N), by selection (V reordered): a
- * quantile of a million tasks without sorting them.  A three-way
- * partition around pseudo-random pivots: many hold the same value. */
-static double
-select_kth (double *v, guint n, guint k)
-{
-    guint lo = 0, hi = n;
-    guint32 seed = 2463534242u;
-    while (hi - lo > 1) {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        double pivot = v[lo + seed % (hi - lo)];
-        guint lt = lo, i = lo, gt = hi;
-        while (i < gt) {
-            double x = v[i];
-            if (x < pivot) {
-                v[i++] = v[lt];
-                v[lt++] = x;
-            } else if (x > pivot) {
-                v[i] = v[--gt];
-                v[gt] = x;
-            } else {
-                i++;
-            }
-        }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return pivot;
-    }
-    return v[lo];
 }
 
 /* The least, median, p90 and largest of some values. */

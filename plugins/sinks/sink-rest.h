@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
-#include "../comm-hash.h"
+#include "../many-rows.h"
 
 /* Comms named at most in the by-comm part. */
 #define SINK_REST_COMMS 6
@@ -166,45 +166,6 @@ sink_rest_cmp_comm (const void *a, const void *b)
     return strcmp (x->comm, y->comm);
 }
 
-/* The K-th (from 0) smallest of V[0..N) (no NaN among them), by
- * selection, V reordered: the median of a million rows without sorting
- * them.  Of values that compare equal (0 and -0) it may give another
- * than sorting would: see sink_rest_line. */
-static double
-sink_rest_select (double *v, guint n, guint k)
-{
-    guint lo = 0, hi = n; /* the K-th is in [lo, hi) */
-    guint32 seed = 2463534242u;
-    while (hi - lo > 1) {
-        /* a pseudo-random pivot, a three-way partition: many rows hold
-         * the same value */
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        double pivot = v[lo + seed % (hi - lo)];
-        guint lt = lo, i = lo, gt = hi;
-        while (i < gt) {
-            double x = v[i];
-            if (x < pivot) {
-                v[i++] = v[lt];
-                v[lt++] = x;
-            } else if (x > pivot) {
-                v[i] = v[--gt];
-                v[gt] = x;
-            } else {
-                i++;
-            }
-        }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return pivot;
-    }
-    return v[lo];
-}
-
 /* Comms counted: an open-addressing table of the strings (as long-lived
  * as the table they come from), each hashed once, its hash beside it in
  * the slot (one cache line a probe: a million comms outgrow the caches). */
@@ -320,7 +281,7 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
         } else if (n) {
             lo = vals[at_lo];
             hi = vals[at_hi];
-            med = sink_rest_select (vals, n, n / 2);
+            med = select_kth (vals, n, n / 2);
             if (med == 0) {
                 /* 0 or -0 (printed apart): the one of the zeros, in row
                  * order, that the stable sort puts in the middle */
