@@ -1,8 +1,10 @@
 /* many-rows.h - for plugins that go through tables of a million tasks:
- * the hash of a comm for open-addressing tables that count them, and a
- * quantile by selection.  Included by plugins only. */
+ * the hash of a comm and an index of comms to records, and a quantile by
+ * selection.  Included by plugins only. */
 #ifndef FTA_PLUGINS_MANY_ROWS_H
 #define FTA_PLUGINS_MANY_ROWS_H
+
+#include <string.h>
 
 #include <glib.h>
 
@@ -18,6 +20,80 @@ comm_hash (const char *comm)
     h *= 0xc2b2ae35u;
     h ^= h >> 16;
     return h;
+}
+
+/* Comms to the index of their record: an open-addressing table, each
+ * comm hashed once, its hash beside the index in a slot of 8 bytes (a
+ * million comms: one cache miss a probe, and little memory beside the
+ * records).  The records are the caller's, in an array (a GArray), each
+ * with its comm (as long-lived as the index) as its first member. */
+typedef struct {
+    guint hash, at; /* at: the record's index + 1; 0: a free slot */
+} CommSlot;
+
+typedef struct {
+    CommSlot *slots;
+    guint size, n;
+} CommIndex;
+
+/* Room in X for N comms at most half full. */
+static inline void
+comm_index_reserve (CommIndex *x, guint n)
+{
+    if (n * 2 > x->size) {
+        guint size = x->size ? x->size : 64;
+        while (size < n * 2)
+            size *= 2;
+        CommSlot *slots = g_new0 (CommSlot, size);
+        for (guint i = 0; i < x->size; i++) {
+            if (!x->slots[i].at)
+                continue;
+            guint j = x->slots[i].hash & (size - 1);
+            while (slots[j].at)
+                j = (j + 1) & (size - 1);
+            slots[j] = x->slots[i];
+        }
+        g_free (x->slots);
+        x->slots = slots;
+        x->size = size;
+    }
+}
+
+/* The slot of X that COMM (comm_hash H) would take, to prefetch. */
+static inline const CommSlot *
+comm_index_slot (const CommIndex *x, guint h)
+{
+    return &x->slots[h & (x->size - 1)];
+}
+
+/* The record of COMM (comm_hash H) in RECORDS, records of their comm
+ * first: appended, zeroed but for its comm, when new. */
+static inline gpointer
+comm_index_record (CommIndex *x, GArray *records, const char *comm, guint h)
+{
+    guint size = g_array_get_element_size (records);
+    comm_index_reserve (x, x->n + 1);
+    guint j = h & (x->size - 1);
+    for (; x->slots[j].at; j = (j + 1) & (x->size - 1)) {
+        char *r = records->data + (gsize) (x->slots[j].at - 1) * size;
+        const char *c = *(const char **) r;
+        if (x->slots[j].hash == h && (c == comm || strcmp (c, comm) == 0))
+            return r;
+    }
+    g_array_set_size (records, records->len + 1);
+    char *r = records->data + (gsize) (records->len - 1) * size;
+    memset (r, 0, size);
+    *(const char **) r = comm;
+    x->slots[j] = (CommSlot) { h, records->len };
+    x->n++;
+    return r;
+}
+
+static inline void
+comm_index_clear (CommIndex *x)
+{
+    g_free (x->slots);
+    *x = (CommIndex) { NULL, 0, 0 };
 }
 
 /* The K-th (from 0) smallest of V[0..N) (no NaN among them), by

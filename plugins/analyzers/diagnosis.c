@@ -1613,60 +1613,6 @@ program_cmp (gconstpointer a, gconstpointer b)
     return strcmp (x->comm, y->comm);
 }
 
-/* Programs by comm: an open-addressing table of their indexes, each comm
- * hashed once, its hash beside the index in a slot of 8 bytes (a million
- * programs: one cache miss a probe, and little memory beside the
- * programs). */
-typedef struct {
-    guint hash, at; /* at: the program's index + 1; 0: a free slot */
-} ProgSlot;
-
-typedef struct {
-    ProgSlot *slots;
-    guint size, n;
-} ProgIndex;
-
-/* Room in X for N programs at most half full. */
-static void
-prog_reserve (ProgIndex *x, guint n)
-{
-    if (n * 2 > x->size) {
-        guint size = x->size ? x->size : 64;
-        while (size < n * 2)
-            size *= 2;
-        ProgSlot *slots = g_new0 (ProgSlot, size);
-        for (guint i = 0; i < x->size; i++) {
-            if (!x->slots[i].at)
-                continue;
-            guint j = x->slots[i].hash & (size - 1);
-            while (slots[j].at)
-                j = (j + 1) & (size - 1);
-            slots[j] = x->slots[i];
-        }
-        g_free (x->slots);
-        x->slots = slots;
-        x->size = size;
-    }
-}
-
-/* The program of COMM (comm_hash H) in PROGS (Program), added when new. */
-static Program *
-prog_of (ProgIndex *x, GArray *progs, const char *comm, guint h)
-{
-    prog_reserve (x, x->n + 1);
-    guint j = h & (x->size - 1);
-    for (; x->slots[j].at; j = (j + 1) & (x->size - 1)) {
-        Program *p = &g_array_index (progs, Program, x->slots[j].at - 1);
-        if (x->slots[j].hash == h && (p->comm == comm || strcmp (p->comm, comm) == 0))
-            return p;
-    }
-    Program p = { comm, 0, 0 };
-    g_array_append_val (progs, p);
-    x->slots[j] = (ProgSlot) { h, progs->len };
-    x->n++;
-    return &g_array_index (progs, Program, progs->len - 1);
-}
-
 /* diagnosis.overview: the host in a few rows, what a person reads first
  * about a machine of many CPUs and VMs: the CPUs' busy share, the VMs'
  * and vCPUs' steal, the busiest programs outside the VMs.  A row is left
@@ -1796,7 +1742,7 @@ diag_overview (Diag *d, FtaResults *r)
             if (vt[k] && fta_table_column_index (vt[k], "pid") >= 0)
                 for (guint i = 0; i < fta_table_n_rows (vt[k]); i++)
                     g_hash_table_add (vm_pids, GINT_TO_POINTER ((gint) ci (vt[k], i, "pid")));
-        ProgIndex by = { NULL, 0, 0 };
+        CommIndex by = { NULL, 0, 0 };
         GArray *progs = g_array_new (FALSE, TRUE, sizeof (Program));
         guint n_tasks = 0;
         /* a row per task: its columns found once */
@@ -1804,7 +1750,7 @@ diag_overview (Diag *d, FtaResults *r)
         guint c_run = (guint) fta_table_column_index (tasks, "run_ns");
         guint c_comm = (guint) fta_table_column_index (tasks, "comm");
         guint nr = fta_table_n_rows (tasks);
-        prog_reserve (&by, MIN (nr, 1u << 24) + 1);
+        comm_index_reserve (&by, MIN (nr, 1u << 24) + 1);
         /* a million comms miss the caches at their bytes and at their
          * slot: asked for a batch at a time, before they are read */
         enum { BATCH = 16 };
@@ -1831,10 +1777,10 @@ diag_overview (Diag *d, FtaResults *r)
             }
             for (guint j = 0; j < k; j++) {
                 hs[j] = comm_hash (cs[j]);
-                __builtin_prefetch (&by.slots[hs[j] & (by.size - 1)]);
+                __builtin_prefetch (comm_index_slot (&by, hs[j]));
             }
             for (guint j = 0; j < k; j++) {
-                Program *p = prog_of (&by, progs, cs[j], hs[j]);
+                Program *p = comm_index_record (&by, progs, cs[j], hs[j]);
                 p->n++;
                 p->run_ns += runs[j];
             }
@@ -1878,7 +1824,7 @@ diag_overview (Diag *d, FtaResults *r)
         }
         g_string_free (worst, TRUE);
         g_array_free (progs, TRUE);
-        g_free (by.slots);
+        comm_index_clear (&by);
         g_hash_table_destroy (vm_pids);
     }
     g_array_free (values, TRUE);

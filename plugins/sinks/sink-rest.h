@@ -166,58 +166,6 @@ sink_rest_cmp_comm (const void *a, const void *b)
     return strcmp (x->comm, y->comm);
 }
 
-/* Comms counted: an open-addressing table of the strings (as long-lived
- * as the table they come from), each hashed once, its hash beside it in
- * the slot (one cache line a probe: a million comms outgrow the caches). */
-typedef struct {
-    const char *comm; /* NULL: a free slot */
-    guint n, hash;
-} SinkRestSlot;
-
-typedef struct {
-    SinkRestSlot *slots;
-    guint size, n;
-} SinkRestComms;
-
-/* Room in C for N comms at most half full. */
-static void
-sink_rest_comms_reserve (SinkRestComms *c, guint n)
-{
-    if (n * 2 > c->size) {
-        guint size = c->size ? c->size : 64;
-        while (size < n * 2)
-            size *= 2;
-        SinkRestSlot *slots = g_new0 (SinkRestSlot, size);
-        for (guint i = 0; i < c->size; i++) {
-            if (!c->slots[i].comm)
-                continue;
-            guint j = c->slots[i].hash & (size - 1);
-            while (slots[j].comm)
-                j = (j + 1) & (size - 1);
-            slots[j] = c->slots[i];
-        }
-        g_free (c->slots);
-        c->slots = slots;
-        c->size = size;
-    }
-}
-
-/* Counts COMM, whose comm_hash is H. */
-static void
-sink_rest_comms_add (SinkRestComms *c, const char *comm, guint h)
-{
-    sink_rest_comms_reserve (c, c->n + 1);
-    guint j = h & (c->size - 1);
-    for (; c->slots[j].comm; j = (j + 1) & (c->size - 1))
-        if (c->slots[j].hash == h
-            && (c->slots[j].comm == comm || strcmp (c->slots[j].comm, comm) == 0)) {
-            c->slots[j].n++;
-            return;
-        }
-    c->slots[j] = (SinkRestSlot) { comm, 1, h };
-    c->n++;
-}
-
 /* The rows of T from FROM on, in one line of at most MAX_LEN characters
  * (0: no limit) where the by-comm part can be cut to fit; NULL when there
  * are none.  RANKED: sink_ranked_column's answer for T, -2 to find it.
@@ -325,8 +273,9 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
     int comm = fta_table_column_index (t, "comm");
     if (comm >= 0 && fta_table_column (t, (guint) comm)->type == FTA_COL_STRING
         && !fta_table_column (t, (guint) comm)->key) {
-        SinkRestComms count = { NULL, 0, 0 };
-        sink_rest_comms_reserve (&count, MIN (rest, 1u << 24) + 1);
+        CommIndex index = { NULL, 0, 0 };
+        GArray *count = g_array_new (FALSE, FALSE, sizeof (SinkRestComm));
+        comm_index_reserve (&index, MIN (rest, 1u << 24) + 1);
         /* a million comms miss the caches at each of their bytes and at
          * their slot: asked for a batch at a time, before they are read */
         enum { BATCH = 16 };
@@ -341,21 +290,20 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
             }
             for (guint i = 0; i < k; i++) {
                 hs[i] = comm_hash (cs[i]);
-                __builtin_prefetch (&count.slots[hs[i] & (count.size - 1)]);
+                __builtin_prefetch (comm_index_slot (&index, hs[i]));
             }
             for (guint i = 0; i < k; i++)
-                sink_rest_comms_add (&count, cs[i], hs[i]);
+                ((SinkRestComm *) comm_index_record (&index, count, cs[i], hs[i]))->n++;
         }
-        guint nk = count.n;
+        comm_index_clear (&index);
+        guint nk = count->len;
         SinkRestComm by[SINK_REST_COMMS];
         /* only the first SINK_REST_COMMS are shown: kept in order in one
          * pass, not a sort of every comm (as many as tasks on a
          * fork-heavy host) */
         guint top = 0;
-        for (guint j = 0; j < count.size; j++) {
-            if (!count.slots[j].comm)
-                continue;
-            SinkRestComm c = { count.slots[j].comm, count.slots[j].n };
+        for (guint j = 0; j < nk; j++) {
+            SinkRestComm c = g_array_index (count, SinkRestComm, j);
             if (top == SINK_REST_COMMS && sink_rest_cmp_comm (&c, &by[top - 1]) >= 0)
                 continue;
             guint at = top < SINK_REST_COMMS ? top++ : top - 1;
@@ -363,7 +311,7 @@ sink_rest_line (const FtaTable *t, guint from, guint max_len, int ranked)
                 by[at] = by[at - 1];
             by[at] = c;
         }
-        g_free (count.slots);
+        g_array_free (count, TRUE);
         /* as many comms as fit, the most frequent first */
         gsize base = s->len;
         for (guint shown = MIN (nk, (guint) SINK_REST_COMMS);; shown--) {
