@@ -961,6 +961,12 @@ main (int argc, char **argv)
     if (strcmp (cmd, "filter") == 0 && opt_formats)
         return usage_error ("filter writes the trace's own lines: -f does not apply (use "
                             "analyze -f ... for a report)");
+    if (strcmp (cmd, "filter") == 0 && opt_output && strcmp (opt_output, "-") != 0
+        && (g_str_has_suffix (opt_output, "/")
+            || g_file_test (opt_output, G_FILE_TEST_IS_DIR)))
+        return usage_error ("filter writes one trace: -o takes a file, not a directory "
+                            "('%s')",
+                            opt_output);
     if (strcmp (cmd, "report") == 0 && opt_formats)
         return usage_error ("report writes HTML: -f does not apply (use analyze -f ... "
                             "for other formats)");

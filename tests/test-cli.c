@@ -302,6 +302,7 @@ test_usage (void)
         { { "events", "-f", "json", trace, NULL }, 2, "events does not take --format" },
         { { "filter", "--top", "3", trace, NULL }, 2, "filter does not take --top" },
         { { "filter", "-f", "json", trace, NULL }, 2, "-f does not apply" },
+        { { "filter", "-o", "no-such-dir/", trace, NULL }, 2, "not a directory" },
         { { "--sort", "profiles", NULL }, 2, "profiles does not take --sort" },
         { { "help", "-j", "2", NULL }, 2, "help does not take --jobs" },
     };
