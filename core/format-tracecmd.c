@@ -75,24 +75,45 @@ static gboolean
 comm_pid_prio (const char *s, const char *end, char comm[FTA_COMM_LEN], gint32 *pid,
                gint32 *prio, const char **why)
 {
-    gint64 v;
+    gint64 v = 0;
     end = rtrim (s, end);
     if (end - s < 5 || end[-1] != ']')
         return FALSE;
-    const char *ob = end - 1;
-    while (ob > s && *ob != '[')
-        ob--;
-    if (*ob != '[' || !scan_int (ob + 1, end - 1, &v))
-        return FALSE;
-    *prio = clamp32 (v);
+    const char *ob = end - 5;
+    if (*ob == '[' && is_digit (ob[1]) && is_digit (ob[2]) && is_digit (ob[3])) {
+        /* the common "[120]": what the search below finds */
+        *prio = (ob[1] - '0') * 100 + (ob[2] - '0') * 10 + (ob[3] - '0');
+    } else {
+        ob = end - 1;
+        while (ob > s && *ob != '[')
+            ob--;
+        if (*ob != '[' || !scan_int (ob + 1, end - 1, &v))
+            return FALSE;
+        *prio = clamp32 (v);
+    }
     const char *e = rtrim (s, ob);
-    const char *d = e;
-    while (d > s && is_digit (d[-1]))
-        d--;
-    if (d == e || d == s || d[-1] != ':' || !scan_int (d, e, &v))
+    /* the pid: the digits that end [s, e) */
+    const char *d = scan_int_back (s, e, &v);
+    if (d == e || d == s)
+        return FALSE;
+    if (d[-1] != ':')
         return FALSE;
     copy_comm (comm, s, d - 1 - s);
     return narrow_pid (v, pid, why);
+}
+
+/* The first " ==> " in [s, end): its '>', the rarer byte, found first. */
+static inline const char *
+find_arrow (const char *s, const char *end)
+{
+    for (const char *g = s + 3; g < end - 1; g++) {
+        g = memchr (g, '>', end - 1 - g);
+        if (!g)
+            return NULL;
+        if (g[1] == ' ' && same_bytes (g - 3, " ==", 3))
+            return g - 3;
+    }
+    return NULL;
 }
 
 /* trace-cmd: "PREV:PID [PRIO] STATE ==> NEXT:PID [PRIO]".  A comm may itself
@@ -103,10 +124,14 @@ static gboolean
 fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end, const char **why)
 {
     /* trace-cmd's latency suffix: "... [120] Latency: 4024.977 usecs" */
-    const char *lat = find (s, end, KEY ("] Latency: "));
+    /* (searched by its 'L', a rarer byte than ']') */
+    const char *lat = end - s >= 11 ? s + 2 : end;
+    while ((lat = find (lat, end, KEY ("Latency: "))) != NULL
+           && !(lat[-2] == ']' && lat[-1] == ' '))
+        lat++;
     if (lat)
-        end = lat + 1;
-    for (const char *k = s; (k = find (k, end, KEY (" ==> "))) != NULL; k++) {
+        end = lat - 1;
+    for (const char *k = s; (k = find_arrow (k, end)) != NULL; k++) {
         const char *st = k;
         while (st > s && st[-1] != ' ')
             st--;
@@ -135,10 +160,8 @@ fta_tracecmd_switch (FtaSwitchFields *f, const char *s, const char *end, const c
 static gboolean
 fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char **why)
 {
-    gint64 v;
-    const char *k = end;
-    while (k > s && k[-1] != ' ')
-        k--;
+    gint64 v = 0;
+    const char *k = token_start (s, end);
     if (end - k >= 5 && same_bytes (k, "CPU:", 4) && scan_int (k + 4, end, &v) == end)
         ;
     else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
@@ -149,9 +172,7 @@ fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char 
         return FALSE;
     f->success = -1;
     const char *e = rtrim (s, k);
-    const char *w = e;
-    while (w > s && w[-1] != ' ')
-        w--;
+    const char *w = token_start (s, e);
     if (e - w > 8 && same_bytes (w, "success=", 8) && scan_int (w + 8, e, &v)) {
         f->success = clamp32 (v);
         e = rtrim (s, w);

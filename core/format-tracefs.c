@@ -96,7 +96,12 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
             t = pt;
         }
     }
-    if (t < e && *t == '[' && e[-1] == ']') {
+    if (e - t == 5 && *t == '[' && is_digit (t[1]) && is_digit (t[2]) && is_digit (t[3])
+        && e[-1] == ']') {
+        /* the common "[001]": what scan_int reads below */
+        ev->cpu = (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+        e = rtrim (s, t);
+    } else if (t < e && *t == '[' && e[-1] == ']') {
         if (!scan_int (t + 1, e - 1, &v) || v < 0 || v > FTA_MAX_CPU) {
             *why = "bad [CPU] column";
             return -1;
@@ -134,14 +139,11 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
         variant |= V_TGID;
         e = rtrim (s, open);
     }
-    const char *pd = e;
-    while (pd > s && is_digit (pd[-1]))
-        pd--;
+    const char *pd = scan_int_back (s, e, &v);
     if (pd == e || pd == s) {
         *why = "no COMM-PID before the timestamp";
         return -1;
     }
-    scan_int (pd, e, &v);
     if (pd[-1] == '/') {
         pd = fta_perf_pid_tid (s, pd, ev, why);
         if (!pd)

@@ -275,6 +275,58 @@ static const guint8 name_char[256] = {
     ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+/* The other known events named without the scan of fta_parser_parse_line:
+ * at Q "NAME:" then a blank or the end, where the scan stops too, after
+ * perf's subsystem ("irq:"), which it skips.  Sets *NAME and *COLON (the
+ * end of the name); FTA_EV_NONE when Q holds none of them. */
+static inline G_ALWAYS_INLINE FtaEventType
+known_name (const char *q, const char *end, const char **name, const char **colon)
+{
+#define NAME_IS(lit, t)                                                                   \
+    if (end - q > (gssize) sizeof (lit) - 1 && same_bytes (q, lit ":", sizeof (lit))       \
+        && (end - q == (gssize) sizeof (lit) || q[sizeof (lit)] == ' ')) {                \
+        *name = q;                                                                        \
+        *colon = q + sizeof (lit) - 1;                                                    \
+        return t;                                                                         \
+    }
+    if (end - q < 8)
+        return FTA_EV_NONE;
+    if (same_bytes (q, "irq:", 4) || same_bytes (q, "kvm:", 4))
+        q += 4;
+    else if (same_bytes (q, "block:", 6) || same_bytes (q, "sched:", 6))
+        q += 6;
+    if (end - q < 8)
+        return FTA_EV_NONE;
+    switch (*q) {
+    case 'i':
+        NAME_IS ("irq_handler_entry", FTA_EV_IRQ_HANDLER_ENTRY);
+        NAME_IS ("irq_handler_exit", FTA_EV_IRQ_HANDLER_EXIT);
+        break;
+    case 's':
+        NAME_IS ("softirq_entry", FTA_EV_SOFTIRQ_ENTRY);
+        NAME_IS ("softirq_exit", FTA_EV_SOFTIRQ_EXIT);
+        NAME_IS ("softirq_raise", FTA_EV_SOFTIRQ_RAISE);
+        NAME_IS ("sched_wakeup_new", FTA_EV_SCHED_WAKEUP_NEW);
+        NAME_IS ("sched_migrate_task", FTA_EV_SCHED_MIGRATE_TASK);
+        NAME_IS ("sched_process_fork", FTA_EV_SCHED_PROCESS_FORK);
+        NAME_IS ("sched_process_exit", FTA_EV_SCHED_PROCESS_EXIT);
+        NAME_IS ("sched_process_exec", FTA_EV_SCHED_PROCESS_EXEC);
+        break;
+    case 'b':
+        NAME_IS ("block_rq_issue", FTA_EV_BLOCK_RQ_ISSUE);
+        NAME_IS ("block_rq_complete", FTA_EV_BLOCK_RQ_COMPLETE);
+        NAME_IS ("block_rq_insert", FTA_EV_BLOCK_RQ_INSERT);
+        break;
+    case 'k':
+        NAME_IS ("kvm_entry", FTA_EV_KVM_ENTRY);
+        NAME_IS ("kvm_exit", FTA_EV_KVM_EXIT);
+        NAME_IS ("kvm_userspace_exit", FTA_EV_KVM_USERSPACE_EXIT);
+        break;
+    }
+#undef NAME_IS
+    return FTA_EV_NONE;
+}
+
 FtaLineKind
 fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
                        FtaEvent *ev, const char **why)
@@ -366,6 +418,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
     if (type != FTA_EV_NONE) {
         name = sq;
         name_end = c = sq + 12;
+    } else if ((type = known_name (q, end, &name, &c)) != FTA_EV_NONE) {
+        name_end = c;
     } else {
         const char *tok = q;
         c = q;
@@ -400,6 +454,8 @@ fta_parser_parse_line (FtaParser *p, const char *line, gsize len,
         }
     }
     q = c + 1;
+    /* trace-cmd pads the name to a column: blanks eight at a time */
+    q = skip_spaces8 (q, end);
     while (q < end && *q == ' ')
         q++;
     ev->name = name;

@@ -32,6 +32,21 @@ leading_digits (guint64 w)
     return m ? (guint) __builtin_ctzll (m) / 8 : 8;
 }
 
+/* The digits that end the eight bytes W (N, 0 to 8): the count from its
+ * highest address down.  As leading_digits, with the high bit of each byte
+ * cleared before the add, so that no carry crosses into a later byte (a
+ * byte with it set is no digit anyway). */
+static inline guint
+trailing_digits (guint64 w)
+{
+    guint64 m = ((w & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0))
+                 | ((((w & G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F))
+                      + G_GUINT64_CONSTANT (0x0606060606060606))
+                     & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) >> 4))
+                ^ G_GUINT64_CONSTANT (0x3333333333333333);
+    return m ? (guint) __builtin_clzll (m) / 8 : 8;
+}
+
 /* The value of the N (1 to 7) digits that lead W, the first at the lowest
  * address, computed together rather than one after the other. */
 static inline guint64
@@ -86,6 +101,30 @@ scan_int (const char *s, const char *end, gint64 *out)
     }
     *out = neg ? -v : v;
     return s;
+}
+
+/* The digits that end [S, E), read from the right: returns where they
+ * start (E when there is none) and sets *OUT to their value as scan_int
+ * would read them.  Eight bytes at a time when S is far enough. */
+static inline const char *
+scan_int_back (const char *s, const char *e, gint64 *out)
+{
+    if (e - s > 8) {
+        guint64 w;
+        memcpy (&w, e - 8, 8);
+        guint n = trailing_digits (w);
+        if (n < 8) {
+            if (n)
+                *out = (gint64) digits_value (w >> (8 - n) * 8, n);
+            return e - n;
+        }
+    }
+    const char *d = e;
+    while (d > s && is_digit (d[-1]))
+        d--;
+    if (d < e)
+        scan_int (d, e, out);
+    return d;
 }
 
 /* Numbers that must fit the event's fields: a pid as the kernel's pid_t
