@@ -630,6 +630,31 @@ static const LineCase line_cases[] = {
                  "kworker/u36:1-51219 [000] d..2. 162583.266957: sched_switch:         kworker/u36:1:51219 [120] R ==> kworker/u33:2:49692 [120] Latency: 4024.977 usecs",
                  NS (162583, 266957), 0, 51219, -1, "kworker/u36:1", "kworker/u36:1", 51219, 120,
                  0, "kworker/u33:2", 49692, 120),
+    /* Made by hand: pids of eight digits and more (read a byte at a time),
+     * comms too short for a word before the pid, priorities of other
+     * widths than three digits, a four-digit CPU column. */
+    SWITCH_CASE ("/parser/trace-cmd/switch/long-pids",
+                 "    stress-ng-cpu-12345678 [001]   501.400494: sched_switch:         stress-ng-cpu:12345678 [120] R ==> kworker/u33:2:2147483647 [120]",
+                 NS (501, 400494), 1, 12345678, -1, "stress-ng-cpu", "stress-ng-cpu", 12345678,
+                 120, 0, "kworker/u33:2", 2147483647, 120),
+    SWITCH_CASE ("/parser/trace-cmd/switch/short-comms",
+                 "a-1 [1234]   501.400494: sched_switch:         a:1 [7] D ==> b:22 [99]",
+                 NS (501, 400494), 1234, 1, -1, "a", "a", 1, 7, FTA_STATE_D, "b", 22, 99),
+    SWITCH_CASE ("/parser/trace-cmd/switch/prio-with-sign",
+                 "  cyclictest-10940 [000]   501.400494: sched_switch:         cyclictest:10940 [-51] S ==> sleeper B:10981 [1200]",
+                 NS (501, 400494), 0, 10940, -1, "cyclictest", "cyclictest", 10940, -51,
+                 FTA_STATE_S, "sleeper B", 10981, 1200),
+    /* a comm holding "Latency: " that is not the suffix */
+    SWITCH_CASE ("/parser/trace-cmd/switch/comm-with-latency-word",
+                 "  Latency: x-10940 [000]   501.400494: sched_switch:         Latency: x:10940 [120] S ==> b:2 [120] Latency: 12.000 usecs",
+                 NS (501, 400494), 0, 10940, -1, "Latency: x", "Latency: x", 10940, 120,
+                 FTA_STATE_S, "b", 2, 120),
+    /* a pid of no digit before the bracket: not the plugin form */
+    {
+        .path = "/parser/trace-cmd/switch/no-pid",
+        .line = "       trace-cmd-10927 [001]   501.120422: sched_switch:         trace-cmd:x [120] R ==> b:2 [120]",
+        .kind = FTA_LINE_UNPARSED,
+    },
     /* trappy trace_idle_unsorted.txt: -R raw body, numeric state, no "==>";
      * 256 alone is a preemption */
     SWITCH_CASE ("/parser/trace-cmd/switch/raw-numeric-preempt",
@@ -675,6 +700,29 @@ static const LineCase line_cases[] = {
         .ts_ns = (gint64) 501 * 1000000000 + 67660242, .cpu = 0, .pid = 10923, .tgid = -1,
         .comm = "perf", .name = "sched_waking",
         .wake = { "migration/0", 18, 0, 0, -1 },
+    },
+    /* perf script: the subsystem before the other known events */
+    {
+        .path = "/parser/perf-script/softirq-subsystem",
+        .line = "         swapper     0 [001]   501.100064:          irq:softirq_entry: vec=4 [action=BLOCK]",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SOFTIRQ_ENTRY,
+        .ts_ns = NS (501, 100064), .cpu = 1, .pid = 0, .tgid = -1, .comm = "swapper",
+        .name = "softirq_entry", .fields = "vec=4 [action=BLOCK]", .vec = 4,
+    },
+    {
+        .path = "/parser/perf-script/block-subsystem",
+        .line = "       trace-cmd 13116 [001]   862.490769:       block:block_rq_issue: 254,0 RA 28672 () 34608360 + 56 be,0,4 [trace-cmd]",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_BLOCK_RQ_ISSUE,
+        .ts_ns = NS (862, 490769), .cpu = 1, .pid = 13116, .tgid = -1, .comm = "trace-cmd",
+        .name = "block_rq_issue", .fields = "254,0 RA 28672 () 34608360 + 56 be,0,4 [trace-cmd]",
+    },
+    /* a name that only starts like a known one */
+    {
+        .path = "/parser/tracefs/name-extends-known",
+        .line = "          <idle>-0       [001] d.h1.   501.100060: irq_handler_entry_x: irq=36",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_OTHER,
+        .ts_ns = NS (501, 100060), .cpu = 1, .pid = 0, .tgid = -1, .comm = "<idle>",
+        .name = "irq_handler_entry_x", .fields = "irq=36",
     },
     /* tracecompass ftrace_syscalls.txt: syscall tracer lines have no
      * "event:" token; "sys_ioctl(fd:" is not an event name. */
