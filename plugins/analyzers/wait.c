@@ -6,7 +6,15 @@
  * switch.tasks, it counts complete spans only: the interval still open at
  * the end of the trace is left out, so a task's holders sum to its
  * runnable_ns there.
+ *
+ * Memory: a task-rich trace has tens of thousands of tasks that wait and
+ * a few holders each, so both records are kept small: a comm is a 32-bit
+ * index into a pool of the distinct comms seen (a task's latest name, a
+ * holder's latest name while it held, as the tables show them), counts
+ * are 32-bit, a task's holders an array grown by half, and the index of
+ * the holders of a task that has many is one table for all tasks.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
@@ -15,46 +23,64 @@
 #define WAIT_KEY_UNKNOWN 0u
 #define WAIT_KEY_IDLE 1u
 
-typedef struct _WaitTask WaitTask;
-
-/* A holder of a task: its row of wait.holders, which reads it until the
- * results are rendered. */
+/* A holder of a task: 24 bytes.  Until finish, KEY says who it is (see
+ * above); finish puts each task's holders in order, keeps the ones that
+ * become rows of wait.holders (which reads them until the results are
+ * rendered) and makes KEY the index of the task that waited. */
 typedef struct {
-    guint key;  /* see above */
-    gint32 pid; /* 0 idle, -1 unknown */
-    char comm[FTA_COMM_LEN];
+    guint32 key;
+    gint32 pid;   /* 0 idle, -1 unknown */
     gint64 ns;
-    guint64 preemptions;
-    const WaitTask *owner; /* the task that waited */
-    /* its comm: a field, not a callback, so that tables take the string
-     * as it is instead of keeping a copy of each */
-    const char *owner_comm;
+    guint32 preemptions;
+    guint32 comm; /* in Wait.comms: its name when it last held the CPU */
 } WaitHolder;
 
 /* A task that waited, made at its first wait the trace shows whole: one
- * that only ran has its run time in Wait.run_ns and nothing else. */
-struct _WaitTask {
+ * that only ran has its run time in Wait.run_ns and nothing else.  Its
+ * row of wait.tasks. */
+typedef struct {
     gint32 pid;
     guint32 task;
-    char comm[FTA_COMM_LEN]; /* its latest span's */
-    guint64 waits, preempted;
+    guint32 comm; /* in Wait.comms: its latest span's */
+    guint32 waits, preempted;
+    /* until finish its index among the states (the key of its holders in
+     * Wait.index), then which task of its pid */
+    guint32 task_seq;
     gint64 runnable_ns, held_ns, idle_ns, unknown_ns;
-    gint64 run_ns; /* from Wait.run_ns, in finish */
     gint64 inferred_ns; /* of runnable_ns: waits the trace does not show whole */
-    /* its holders in order of first sight, owned: most tasks have a few,
-     * found by a look down the array; a hash of keys to their index + 1
-     * once there are more than WAIT_SCAN */
+    /* its holders in order of first sight, owned; after finish, most time
+     * first, its largest at 0 */
     WaitHolder *holders;
-    guint n_holders, cap_holders;
-    GHashTable *holder_index;
-    /* filled by finish for its row of wait.tasks, which reads it until
-     * the results are rendered */
-    const WaitHolder *top; /* its largest holder, NULL none */
-    const char *top_comm;  /* its comm, a field for the same reason */
-    guint32 task_seq;      /* which task of its pid */
-};
+    guint32 n_holders, cap_holders;
+} WaitTask;
 
+/* A task's holders are found by a look down its array while it has at
+ * most this many, by WaitIndex beyond. */
 #define WAIT_SCAN 8
+
+/* The holders of the tasks that have more than WAIT_SCAN: (the task's
+ * index among the states of Wait.tasks, holder key) -> index in its array, open
+ * addressing. */
+typedef struct {
+    guint64 key; /* task index << 32 | holder key; G_MAXUINT64 empty */
+    guint32 at;
+} WaitSlot;
+
+typedef struct {
+    WaitSlot *slots;
+    guint32 mask, n; /* capacity - 1 (a power of two), entries */
+} WaitIndex;
+
+/* The distinct comms, FTA_COMM_LEN bytes each (NUL-padded), in blocks of
+ * WAIT_COMM_BLOCK that never move, found by a table of their indexes + 1
+ * by hash (open addressing). */
+#define WAIT_COMM_BLOCK 1024
+typedef struct {
+    GPtrArray *blocks;
+    guint32 n;
+    guint32 *table;
+    guint32 mask;
+} WaitComms;
 
 typedef struct {
     const FtaContext *ctx;
@@ -63,7 +89,105 @@ typedef struct {
     gint64 contention_min_ns;
     FtaTasks *tasks;  /* WaitTask per task that waited */
     GArray *run_ns;   /* gint64 by task id: the run time of every task */
+    WaitIndex index;
+    WaitComms comms;
 } Wait;
+/* --- the pool of comms ---------------------------------------------------------- */
+
+static const char *
+wait_comm (const Wait *w, guint32 i)
+{
+    return (const char *) g_ptr_array_index (w->comms.blocks, i / WAIT_COMM_BLOCK)
+           + (gsize) FTA_COMM_LEN * (i % WAIT_COMM_BLOCK);
+}
+
+static guint32
+wait_comm_hash (const char *padded)
+{
+    guint64 a, b;
+    memcpy (&a, padded, 8);
+    memcpy (&b, padded + 8, 8);
+    guint64 h = (a ^ (b * 0x9E3779B97F4A7C15u)) * 0xC2B2AE3D27D4EB4Fu;
+    return (guint32) (h >> 32);
+}
+
+/* COMM's index in the pool, added at first sight. */
+static guint32
+wait_comm_intern (Wait *w, const char *comm)
+{
+    WaitComms *c = &w->comms;
+    char padded[FTA_COMM_LEN] = { 0 };
+    memcpy (padded, comm, strnlen (comm, FTA_COMM_LEN - 1));
+    if ((c->n + 1) * 2 > c->mask + 1) {
+        guint32 size = c->table ? (c->mask + 1) * 2 : 64;
+        g_free (c->table);
+        c->table = g_new0 (guint32, size);
+        c->mask = size - 1;
+        for (guint32 i = 0; i < c->n; i++) {
+            guint32 s = wait_comm_hash (wait_comm (w, i)) & c->mask;
+            while (c->table[s])
+                s = (s + 1) & c->mask;
+            c->table[s] = i + 1;
+        }
+    }
+    guint32 s = wait_comm_hash (padded) & c->mask;
+    for (; c->table[s]; s = (s + 1) & c->mask)
+        if (memcmp (wait_comm (w, c->table[s] - 1), padded, FTA_COMM_LEN) == 0)
+            return c->table[s] - 1;
+    if (c->n % WAIT_COMM_BLOCK == 0)
+        g_ptr_array_add (c->blocks, g_malloc ((gsize) FTA_COMM_LEN * WAIT_COMM_BLOCK));
+    memcpy ((char *) wait_comm (w, c->n), padded, FTA_COMM_LEN);
+    c->table[s] = c->n + 1;
+    return c->n++;
+}
+
+/* COMM's index, the one at *AT when it is the same name. */
+static inline void
+wait_comm_set (Wait *w, guint32 *at, const char *comm)
+{
+    if (strncmp (wait_comm (w, *at), comm, FTA_COMM_LEN) != 0)
+        *at = wait_comm_intern (w, comm);
+}
+
+/* --- the index of the holders of tasks that have many ------------------------------ */
+
+static inline guint32
+wait_index_hash (guint64 key)
+{
+    return (guint32) ((key * 0x9E3779B97F4A7C15u) >> 32);
+}
+
+static WaitSlot *
+wait_index_slot (WaitIndex *x, guint64 key)
+{
+    guint32 s = wait_index_hash (key) & x->mask;
+    while (x->slots[s].at && x->slots[s].key != key)
+        s = (s + 1) & x->mask;
+    return &x->slots[s];
+}
+
+static void
+wait_index_put (WaitIndex *x, guint64 key, guint32 at)
+{
+    if ((x->n + 1) * 2 > (x->slots ? x->mask + 1 : 0)) {
+        WaitSlot *old = x->slots;
+        guint32 old_size = old ? x->mask + 1 : 0;
+        guint32 size = old ? old_size * 2 : 256;
+        x->slots = g_new0 (WaitSlot, size);
+        x->mask = size - 1;
+        for (guint32 i = 0; i < old_size; i++)
+            if (old[i].at)
+                *wait_index_slot (x, old[i].key) = old[i];
+        g_free (old);
+    }
+    WaitSlot *s = wait_index_slot (x, key);
+    if (!s->at)
+        x->n++;
+    s->key = key;
+    s->at = at + 1;
+}
+
+/* --- the analyzer ------------------------------------------------------------------ */
 
 static void
 wait_task_init (gpointer state, gint32 pid)
@@ -77,8 +201,6 @@ wait_task_clear (gpointer state)
 {
     WaitTask *t = state;
     g_free (t->holders);
-    if (t->holder_index)
-        g_hash_table_destroy (t->holder_index);
 }
 
 static void *
@@ -107,6 +229,9 @@ wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
     w->contention_min_ns = min_ms * 1000000;
     w->tasks = fta_tasks_new (sizeof (WaitTask), wait_task_init, wait_task_clear);
     w->run_ns = g_array_new (FALSE, TRUE, sizeof (gint64));
+    w->comms.blocks = g_ptr_array_new_with_free_func (g_free);
+    /* comm 0 is "", the name of a task's state before its first span */
+    wait_comm_intern (w, "");
     return w;
 }
 
@@ -116,17 +241,21 @@ wait_destroy (void *self)
     Wait *w = self;
     fta_tasks_free (w->tasks);
     g_array_free (w->run_ns, TRUE);
+    g_free (w->index.slots);
+    g_ptr_array_free (w->comms.blocks, TRUE);
+    g_free (w->comms.table);
     g_free (w);
 }
 
 static WaitHolder *
-wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
+wait_holder (Wait *w, WaitTask *t, gint32 pid, guint32 task, const char *comm)
 {
-    guint key = pid < 0 ? WAIT_KEY_UNKNOWN : pid == 0 ? WAIT_KEY_IDLE : task + 2;
+    guint32 key = pid < 0 ? WAIT_KEY_UNKNOWN : pid == 0 ? WAIT_KEY_IDLE : task + 2;
+    guint64 ikey = (guint64) t->task_seq << 32 | key;
     WaitHolder *h = NULL;
-    if (t->holder_index) {
-        guint i = GPOINTER_TO_UINT (g_hash_table_lookup (t->holder_index, GUINT_TO_POINTER (key)));
-        h = i ? &t->holders[i - 1] : NULL;
+    if (t->n_holders > WAIT_SCAN) {
+        WaitSlot *s = wait_index_slot (&w->index, ikey);
+        h = s->at ? &t->holders[s->at - 1] : NULL;
     } else {
         for (guint i = 0; i < t->n_holders && !h; i++)
             if (t->holders[i].key == key)
@@ -134,28 +263,26 @@ wait_holder (WaitTask *t, gint32 pid, guint32 task, const char *comm)
     }
     if (!h) {
         if (t->n_holders == t->cap_holders) {
-            t->cap_holders = t->cap_holders ? t->cap_holders * 2 : 1;
+            /* by half: most tasks have a few, a few have hundreds */
+            t->cap_holders += t->cap_holders < 4 ? 1 : t->cap_holders / 2;
             t->holders = g_renew (WaitHolder, t->holders, t->cap_holders);
         }
         h = &t->holders[t->n_holders++];
         memset (h, 0, sizeof *h);
         h->key = key;
         h->pid = pid < 0 ? -1 : pid;
-        h->owner = t;
-        h->owner_comm = t->comm;
-        g_strlcpy (h->comm, pid < 0 ? "<unknown>" : pid == 0 ? "<idle>" : comm ? comm : "",
-                   FTA_COMM_LEN);
-        if (!t->holder_index && t->n_holders > WAIT_SCAN) {
-            t->holder_index = g_hash_table_new (g_direct_hash, g_direct_equal);
-            for (guint i = 0; i + 1 < t->n_holders; i++)
-                g_hash_table_insert (t->holder_index, GUINT_TO_POINTER (t->holders[i].key),
-                                     GUINT_TO_POINTER (i + 1));
+        h->comm = wait_comm_intern (w, pid < 0    ? "<unknown>"
+                                       : pid == 0 ? "<idle>"
+                                       : comm     ? comm
+                                                  : "");
+        if (t->n_holders == WAIT_SCAN + 1) {
+            for (guint32 i = 0; i < t->n_holders; i++)
+                wait_index_put (&w->index, (guint64) t->task_seq << 32 | t->holders[i].key, i);
+        } else if (t->n_holders > WAIT_SCAN) {
+            wait_index_put (&w->index, ikey, t->n_holders - 1);
         }
-        if (t->holder_index)
-            g_hash_table_insert (t->holder_index, GUINT_TO_POINTER (key),
-                                 GUINT_TO_POINTER (t->n_holders));
     } else if (pid > 0 && comm && comm[0]) {
-        memcpy (h->comm, comm, FTA_COMM_LEN); /* the latest name */
+        wait_comm_set (w, &h->comm, comm); /* the latest name */
     }
     return h;
 }
@@ -184,19 +311,22 @@ wait_on_span (void *self, const FtaSpan *sp)
         *run = wait_add (*run, sp->end_ns - sp->start_ns);
         WaitTask *t = fta_tasks_find (w->tasks, sp->task, sp->pid, sp->cpu);
         if (t)
-            memcpy (t->comm, sp->comm, FTA_COMM_LEN);
+            wait_comm_set (w, &t->comm, sp->comm);
         return;
     }
+    guint made = fta_tasks_count (w->tasks);
     WaitTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
+    if (fta_tasks_count (w->tasks) != made)
+        t->task_seq = made;
     t->task = sp->task;
-    memcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    wait_comm_set (w, &t->comm, sp->comm);
     t->waits++;
     t->runnable_ns = wait_add (t->runnable_ns, sp->end_ns - sp->start_ns);
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_HOLDERS_INFERRED))
         t->inferred_ns = wait_add (t->inferred_ns, sp->end_ns - sp->start_ns);
     for (guint i = 0; i < sp->n_holders; i++) {
         const FtaHolder *fh = &sp->holders[i];
-        WaitHolder *h = wait_holder (t, fh->pid, fh->task, fh->comm);
+        WaitHolder *h = wait_holder (w, t, fh->pid, fh->task, fh->comm);
         h->ns += fh->ns;
         if (fh->pid > 0)
             t->held_ns = wait_add (t->held_ns, fh->ns);
@@ -207,7 +337,7 @@ wait_on_span (void *self, const FtaSpan *sp)
     }
     if (sp->reason == FTA_RUNNABLE_PREEMPTED && sp->preempted_by_pid >= 0) {
         t->preempted++;
-        wait_holder (t, sp->preempted_by_pid, sp->preempted_by_task,
+        wait_holder (w, t, sp->preempted_by_pid, sp->preempted_by_task,
                      sp->preempted_by_pid > 0
                          ? fta_context_task_comm (w->ctx, sp->preempted_by_task) : NULL)
             ->preemptions++;
@@ -217,7 +347,7 @@ wait_on_span (void *self, const FtaSpan *sp)
 static int
 wait_holder_cmp (gconstpointer a, gconstpointer b)
 {
-    const WaitHolder *x = *(WaitHolder *const *) a, *y = *(WaitHolder *const *) b;
+    const WaitHolder *x = a, *y = b;
     if (x->ns != y->ns)
         return (x->ns < y->ns) - (x->ns > y->ns);
     if (x->preemptions != y->preemptions)
@@ -236,17 +366,6 @@ wait_task_cmp (gconstpointer a, gconstpointer b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* T's holders, most time first. */
-static GPtrArray *
-wait_sorted_holders (const WaitTask *t)
-{
-    GPtrArray *a = g_ptr_array_sized_new (t->n_holders);
-    for (guint i = 0; i < t->n_holders; i++)
-        g_ptr_array_add (a, &t->holders[i]);
-    g_ptr_array_sort (a, wait_holder_cmp);
-    return a;
-}
-
 /* "2.345 s", "12.3 ms", "450 us" */
 static char *
 wait_dur (gint64 ns)
@@ -258,11 +377,18 @@ wait_dur (gint64 ns)
     return g_strdup_printf ("%.0f us", ns / 1e3);
 }
 
+/* the run time of T */
+static gint64
+wait_run_ns (const Wait *w, const WaitTask *t)
+{
+    return t->task < w->run_ns->len ? g_array_index (w->run_ns, gint64, t->task) : 0;
+}
+
 static double
-wait_share (const WaitTask *t)
+wait_share (const Wait *w, const WaitTask *t)
 {
     /* in doubles: sums of damaged timestamps overflow 64 bits */
-    double wanted = (double) t->run_ns + (double) t->runnable_ns;
+    double wanted = (double) wait_run_ns (w, t) + (double) t->runnable_ns;
     return wanted > 0 ? 100.0 * (double) t->runnable_ns / wanted : 0;
 }
 
@@ -312,7 +438,8 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
         if (t->runnable_ns >= w->contention_min_ns && t->runnable_ns > 0
-            && wait_share (t) >= w->contention_pct && !wait_is_vcpu (t->comm)) {
+            && wait_share (w, t) >= w->contention_pct
+            && !wait_is_vcpu (wait_comm (w, t->comm))) {
             g_ptr_array_add (bad, t);
             cost = wait_add (cost, t->runnable_ns);
             inferred = wait_add (inferred, t->inferred_ns);
@@ -325,7 +452,7 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     g_ptr_array_sort (bad, wait_cost_cmp);
     double top = 0;
     for (guint i = 0; i < bad->len; i++)
-        top = MAX (top, wait_share (g_ptr_array_index (bad, i)));
+        top = MAX (top, wait_share (w, g_ptr_array_index (bad, i)));
     const FtaQuality *q = fta_results_quality (r);
     double capacity = q && q->first_ts_ns >= 0 && q->last_ts_ns > q->first_ts_ns
                           ? (double) (q->last_ts_ns - q->first_ts_ns) * MAX (q->n_cpus_seen, 1)
@@ -340,7 +467,8 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     for (guint i = 0; i < bad->len && i < 3; i++) {
         const WaitTask *t = g_ptr_array_index (bad, i);
         char *d = wait_dur (t->runnable_ns);
-        g_string_append_printf (worst, "%s%s-%d", i ? ", " : "", t->comm, t->pid);
+        g_string_append_printf (worst, "%s%s-%d", i ? ", " : "", wait_comm (w, t->comm),
+                                t->pid);
         if (bad->len > 1)
             g_string_append_printf (worst, " (%s)", d);
         g_free (d);
@@ -380,27 +508,26 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
     }
     for (guint i = 0; i < bad->len && i < 8; i++) {
         WaitTask *t = g_ptr_array_index (bad, i);
-        GPtrArray *hs = wait_sorted_holders (t);
-        char *a = wait_dur (t->runnable_ns), *b = wait_dur (t->run_ns + t->runnable_ns);
+        char *a = wait_dur (t->runnable_ns), *b = wait_dur (wait_run_ns (w, t) + t->runnable_ns);
         GString *val = g_string_new (NULL);
-        g_string_append_printf (val, "runnable %s of %s wanted (%.1f%%)", a, b, wait_share (t));
-        for (guint j = 0; j < hs->len && j < 3; j++) {
-            WaitHolder *h = g_ptr_array_index (hs, j);
+        g_string_append_printf (val, "runnable %s of %s wanted (%.1f%%)", a, b, wait_share (w, t));
+        /* the holders are in order (finish) */
+        for (guint j = 0; j < t->n_holders && j < 3; j++) {
+            const WaitHolder *h = &t->holders[j];
             if (h->ns <= 0)
                 break;
             char *d = wait_dur (h->ns);
             g_string_append_printf (val, "%s%s[%d] %s (%" G_GUINT64_FORMAT " preemption%s)",
-                                    j ? ", " : "; held by ", h->comm, h->pid, d,
-                                    h->preemptions, h->preemptions == 1 ? "" : "s");
+                                    j ? ", " : "; held by ", wait_comm (w, h->comm), h->pid, d,
+                                    (guint64) h->preemptions, h->preemptions == 1 ? "" : "s");
             g_free (d);
         }
-        char *key = g_strdup_printf ("%s (pid %d)", t->comm, t->pid);
+        char *key = g_strdup_printf ("%s (pid %d)", wait_comm (w, t->comm), t->pid);
         fta_finding_add_evidence (f, key, val->str);
         g_free (key);
         g_free (a);
         g_free (b);
         g_string_free (val, TRUE);
-        g_ptr_array_free (hs, TRUE);
     }
     if (bad->len > 8) {
         char *more = g_strdup_printf ("%u", bad->len - 8);
@@ -413,42 +540,69 @@ wait_find_contention (Wait *w, FtaResults *r, GPtrArray *tasks)
 
 /* --- the tables' columns -------------------------------------------------------- */
 
-/* A task's row of wait.tasks is its WaitTask. */
+/* A task's row of wait.tasks is its WaitTask, a holder's row of
+ * wait.holders its WaitHolder; the data of both the Wait. */
 #define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitTask, member)
+#define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolder, member)
+
+static void
+wait_get_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    v->is_null = FALSE;
+    v->s = wait_comm (data, ((const WaitTask *) row)->comm);
+}
+
+/* its largest holder (finish put it first), NULL none */
+static const WaitHolder *
+wait_top (const WaitTask *t)
+{
+    return t->n_holders && t->holders[0].ns > 0 ? &t->holders[0] : NULL;
+}
 
 /* the largest holder's pid: -1 (unknown) is a value, no holder none */
 static void
 wait_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    const WaitTask *r = row;
+    const WaitHolder *top = wait_top (row);
     (void) data, (void) scratch;
-    v->is_null = r->top == NULL;
-    v->i = r->top ? r->top->pid : 0;
+    v->is_null = top == NULL;
+    v->i = top ? top->pid : 0;
 }
 
+static void
+wait_get_top_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WaitHolder *top = wait_top (row);
+    (void) scratch;
+    if (top) {
+        v->is_null = FALSE;
+        v->s = wait_comm (data, top->comm);
+    }
+}
 
 static void
 wait_get_top_ns (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    const WaitTask *r = row;
+    const WaitHolder *top = wait_top (row);
     (void) data, (void) scratch;
-    if (r->top) {
+    if (top) {
         v->is_null = FALSE;
-        v->i = r->top->ns;
+        v->i = top->ns;
     }
 }
 
 static const FtaColumnSpec wait_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
-    { "waits", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, waits) },
-    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, preempted) },
+    { "comm", FTA_COL_STRING, .get = wait_get_comm },
+    { "waits", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, waits) },
+    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, preempted) },
     { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, runnable_ns) },
     { "held_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, held_ns) },
     { "idle_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, idle_ns) },
     { "unknown_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, unknown_ns) },
     { "top_holder_pid", FTA_COL_INT, .get = wait_get_top_pid },
-    { "top_holder_comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_comm) },
+    { "top_holder_comm", FTA_COL_STRING, .get = wait_get_top_comm },
     { "top_holder_ns", FTA_COL_DURATION, .get = wait_get_top_ns },
     /* which task of its pid: in text when a pid names two */
     { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
@@ -456,45 +610,65 @@ static const FtaColumnSpec wait_task_columns[] = {
 static const FtaTableSpec wait_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Time waiting for a CPU, by what the CPU did meanwhile", wait_task_columns);
 
-/* A task's holder's row of wait.holders is its WaitHolder; the task's
- * columns come from its owner. */
-#define HOLDER(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WaitHolder, member)
+/* the task that waited: finish made a holder's key its index */
+static const WaitTask *
+wait_owner (gconstpointer row, gconstpointer data)
+{
+    const Wait *w = data;
+    return fta_tasks_nth (w->tasks, ((const WaitHolder *) row)->key);
+}
 
 static void
 wait_get_owner_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    (void) data, (void) scratch;
+    (void) scratch;
     v->is_null = FALSE;
-    v->i = ((const WaitHolder *) row)->owner->pid;
+    v->i = wait_owner (row, data)->pid;
 }
 
+static void
+wait_get_owner_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    v->is_null = FALSE;
+    v->s = wait_comm (data, wait_owner (row, data)->comm);
+}
+
+static void
+wait_get_holder_comm (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    v->is_null = FALSE;
+    v->s = wait_comm (data, ((const WaitHolder *) row)->comm);
+}
 
 /* of the task's wait */
 static void
 wait_get_share (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
     const WaitHolder *h = row;
-    (void) data, (void) scratch;
+    const WaitTask *o = wait_owner (row, data);
+    (void) scratch;
     v->is_null = FALSE;
-    v->d = h->owner->runnable_ns > 0 ? 100.0 * h->ns / h->owner->runnable_ns : 0;
+    v->d = o->runnable_ns > 0 ? 100.0 * h->ns / o->runnable_ns : 0;
 }
 
 static void
 wait_get_owner_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
-    (void) data, (void) scratch;
+    (void) scratch;
     v->is_null = FALSE;
-    v->i = ((const WaitHolder *) row)->owner->task_seq;
+    v->i = wait_owner (row, data)->task_seq;
 }
 
 static const FtaColumnSpec wait_holder_columns[] = {
     { "pid", FTA_COL_INT, TRUE, .get = wait_get_owner_pid },
-    { "comm", FTA_COL_STRING, HOLDER (FTA_FIELD_STRING, owner_comm) },
+    { "comm", FTA_COL_STRING, .get = wait_get_owner_comm },
     { "holder_pid", FTA_COL_INT, TRUE, HOLDER (FTA_FIELD_INT32, pid) },
-    { "holder_comm", FTA_COL_STRING, HOLDER (FTA_FIELD_CHARS, comm) },
+    { "holder_comm", FTA_COL_STRING, .get = wait_get_holder_comm },
     { "wait_ns", FTA_COL_DURATION, HOLDER (FTA_FIELD_INT64, ns) },
     { "share_pct", FTA_COL_PERCENT, .get = wait_get_share },
-    { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT64, preemptions) },
+    { "preemptions", FTA_COL_COUNT, HOLDER (FTA_FIELD_UINT32, preemptions) },
     { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wait_get_owner_seq },
 };
 static const FtaTableSpec wait_holders_spec = FTA_TABLE_SPEC (
@@ -504,12 +678,34 @@ static void
 wait_finish (void *self, FtaResults *r)
 {
     Wait *w = self;
+    /* the index is for finding holders as they come: no more of them */
+    g_clear_pointer (&w->index.slots, g_free);
+    w->index.n = w->index.mask = 0;
+    /* a task's holders after its rows: the three of wait.contention */
+    guint32 keep = w->holders_per_task ? (guint32) MIN (MAX (w->holders_per_task, 3), G_MAXUINT32)
+                                       : G_MAXUINT32;
     GPtrArray *tasks = g_ptr_array_new ();
     for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
         WaitTask *t = fta_tasks_nth (w->tasks, i);
-        t->run_ns = t->task < w->run_ns->len ? g_array_index (w->run_ns, gint64, t->task) : 0;
-        if (t->waits && fta_context_task_selected_id (w->ctx, t->task, t->pid, t->comm))
-            g_ptr_array_add (tasks, t);
+        if (!t->waits
+            || !fta_context_task_selected_id (w->ctx, t->task, t->pid, wait_comm (w, t->comm))) {
+            g_clear_pointer (&t->holders, g_free);
+            t->n_holders = t->cap_holders = 0;
+            continue;
+        }
+        /* its holders most time first; the ones that are no row let go;
+         * then each names its task */
+        if (t->n_holders > 1)
+            qsort (t->holders, t->n_holders, sizeof (WaitHolder), wait_holder_cmp);
+        if (t->n_holders > keep)
+            t->n_holders = keep;
+        if (t->cap_holders > t->n_holders) {
+            t->holders = g_renew (WaitHolder, t->holders, t->n_holders);
+            t->cap_holders = t->n_holders;
+        }
+        for (guint32 j = 0; j < t->n_holders; j++)
+            t->holders[j].key = i;
+        g_ptr_array_add (tasks, t);
     }
     g_ptr_array_sort (tasks, wait_task_cmp);
 
@@ -522,23 +718,15 @@ wait_finish (void *self, FtaResults *r)
      * the results are rendered */
     for (guint i = 0; i < tasks->len; i++) {
         WaitTask *t = g_ptr_array_index (tasks, i);
-        GPtrArray *hs = wait_sorted_holders (t);
         guint32 seq = t->task != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, t->task) : 0;
         reused |= seq > 0;
         t->task_seq = seq;
-        t->top = NULL;
-        t->top_comm = NULL;
-        if (hs->len && ((WaitHolder *) g_ptr_array_index (hs, 0))->ns > 0) {
-            t->top = g_ptr_array_index (hs, 0);
-            t->top_comm = t->top->comm;
-        }
-        fta_table_add_row_ref (tt, &wait_tasks_spec, t, NULL);
-        for (guint j = 0; j < hs->len; j++) {
+        fta_table_add_row_ref (tt, &wait_tasks_spec, t, w);
+        for (guint j = 0; j < t->n_holders; j++) {
             if (w->holders_per_task && j >= w->holders_per_task)
                 break;
-            fta_table_add_row_ref (ht, &wait_holders_spec, g_ptr_array_index (hs, j), NULL);
+            fta_table_add_row_ref (ht, &wait_holders_spec, &t->holders[j], w);
         }
-        g_ptr_array_free (hs, TRUE);
     }
     if (reused) {
         fta_table_set_column_rank (tt, G_N_ELEMENTS (wait_task_columns) - 1, 0);
