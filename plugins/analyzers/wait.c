@@ -11,8 +11,9 @@
  * a few holders each, so both records are kept small: a comm is a 32-bit
  * index into a pool of the distinct comms seen (a task's latest name, a
  * holder's latest name while it held, as the tables show them), counts
- * are 32-bit, a task's holders an array grown by half, and the index of
- * the holders of a task that has many is one table for all tasks.
+ * are 32-bit, and a task's holders an array in the order of their keys,
+ * grown by half, searched by halves: a new holder is most often a new
+ * task, whose id is the largest yet, added at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,33 +44,14 @@ typedef struct {
     guint32 task;
     guint32 comm; /* in Wait.comms: its latest span's */
     guint32 waits, preempted;
-    /* until finish its index among the states (the key of its holders in
-     * Wait.index), then which task of its pid */
-    guint32 task_seq;
+    guint32 task_seq; /* which task of its pid, set by finish */
     gint64 runnable_ns, held_ns, idle_ns, unknown_ns;
     gint64 inferred_ns; /* of runnable_ns: waits the trace does not show whole */
-    /* its holders in order of first sight, owned; after finish, most time
-     * first, its largest at 0 */
+    /* its holders by key, owned; after finish, most time first, its
+     * largest at 0 */
     WaitHolder *holders;
     guint32 n_holders, cap_holders;
 } WaitTask;
-
-/* A task's holders are found by a look down its array while it has at
- * most this many, by WaitIndex beyond. */
-#define WAIT_SCAN 8
-
-/* The holders of the tasks that have more than WAIT_SCAN: (the task's
- * index among the states of Wait.tasks, holder key) -> index in its array, open
- * addressing. */
-typedef struct {
-    guint64 key; /* task index << 32 | holder key; G_MAXUINT64 empty */
-    guint32 at;
-} WaitSlot;
-
-typedef struct {
-    WaitSlot *slots;
-    guint32 mask, n; /* capacity - 1 (a power of two), entries */
-} WaitIndex;
 
 /* The distinct comms, FTA_COMM_LEN bytes each (NUL-padded), in blocks of
  * WAIT_COMM_BLOCK that never move, found by a table of their indexes + 1
@@ -89,7 +71,6 @@ typedef struct {
     gint64 contention_min_ns;
     FtaTasks *tasks;  /* WaitTask per task that waited */
     GArray *run_ns;   /* gint64 by task id: the run time of every task */
-    WaitIndex index;
     WaitComms comms;
 } Wait;
 /* --- the pool of comms ---------------------------------------------------------- */
@@ -149,44 +130,6 @@ wait_comm_set (Wait *w, guint32 *at, const char *comm)
         *at = wait_comm_intern (w, comm);
 }
 
-/* --- the index of the holders of tasks that have many ------------------------------ */
-
-static inline guint32
-wait_index_hash (guint64 key)
-{
-    return (guint32) ((key * 0x9E3779B97F4A7C15u) >> 32);
-}
-
-static WaitSlot *
-wait_index_slot (WaitIndex *x, guint64 key)
-{
-    guint32 s = wait_index_hash (key) & x->mask;
-    while (x->slots[s].at && x->slots[s].key != key)
-        s = (s + 1) & x->mask;
-    return &x->slots[s];
-}
-
-static void
-wait_index_put (WaitIndex *x, guint64 key, guint32 at)
-{
-    if ((x->n + 1) * 2 > (x->slots ? x->mask + 1 : 0)) {
-        WaitSlot *old = x->slots;
-        guint32 old_size = old ? x->mask + 1 : 0;
-        guint32 size = old ? old_size * 2 : 256;
-        x->slots = g_new0 (WaitSlot, size);
-        x->mask = size - 1;
-        for (guint32 i = 0; i < old_size; i++)
-            if (old[i].at)
-                *wait_index_slot (x, old[i].key) = old[i];
-        g_free (old);
-    }
-    WaitSlot *s = wait_index_slot (x, key);
-    if (!s->at)
-        x->n++;
-    s->key = key;
-    s->at = at + 1;
-}
-
 /* --- the analyzer ------------------------------------------------------------------ */
 
 static void
@@ -241,7 +184,6 @@ wait_destroy (void *self)
     Wait *w = self;
     fta_tasks_free (w->tasks);
     g_array_free (w->run_ns, TRUE);
-    g_free (w->index.slots);
     g_ptr_array_free (w->comms.blocks, TRUE);
     g_free (w->comms.table);
     g_free (w);
@@ -251,39 +193,41 @@ static WaitHolder *
 wait_holder (Wait *w, WaitTask *t, gint32 pid, guint32 task, const char *comm)
 {
     guint32 key = pid < 0 ? WAIT_KEY_UNKNOWN : pid == 0 ? WAIT_KEY_IDLE : task + 2;
-    guint64 ikey = (guint64) t->task_seq << 32 | key;
-    WaitHolder *h = NULL;
-    if (t->n_holders > WAIT_SCAN) {
-        WaitSlot *s = wait_index_slot (&w->index, ikey);
-        h = s->at ? &t->holders[s->at - 1] : NULL;
+    /* the first holder with a key not below KEY */
+    guint32 lo = 0, hi = t->n_holders;
+    if (hi && t->holders[hi - 1].key < key) {
+        lo = hi;
     } else {
-        for (guint i = 0; i < t->n_holders && !h; i++)
-            if (t->holders[i].key == key)
-                h = &t->holders[i];
-    }
-    if (!h) {
-        if (t->n_holders == t->cap_holders) {
-            /* by half: most tasks have a few, a few have hundreds */
-            t->cap_holders += t->cap_holders < 4 ? 1 : t->cap_holders / 2;
-            t->holders = g_renew (WaitHolder, t->holders, t->cap_holders);
+        while (lo < hi) {
+            guint32 mid = lo + (hi - lo) / 2;
+            if (t->holders[mid].key < key)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-        h = &t->holders[t->n_holders++];
-        memset (h, 0, sizeof *h);
-        h->key = key;
-        h->pid = pid < 0 ? -1 : pid;
-        h->comm = wait_comm_intern (w, pid < 0    ? "<unknown>"
-                                       : pid == 0 ? "<idle>"
-                                       : comm     ? comm
-                                                  : "");
-        if (t->n_holders == WAIT_SCAN + 1) {
-            for (guint32 i = 0; i < t->n_holders; i++)
-                wait_index_put (&w->index, (guint64) t->task_seq << 32 | t->holders[i].key, i);
-        } else if (t->n_holders > WAIT_SCAN) {
-            wait_index_put (&w->index, ikey, t->n_holders - 1);
-        }
-    } else if (pid > 0 && comm && comm[0]) {
-        wait_comm_set (w, &h->comm, comm); /* the latest name */
     }
+    WaitHolder *h = &t->holders[lo];
+    if (lo < t->n_holders && h->key == key) {
+        if (pid > 0 && comm && comm[0])
+            wait_comm_set (w, &h->comm, comm); /* the latest name */
+        return h;
+    }
+    if (t->n_holders == t->cap_holders) {
+        /* by half: most tasks have a few, a few have hundreds */
+        t->cap_holders += t->cap_holders < 4 ? 1 : t->cap_holders / 2;
+        t->holders = g_renew (WaitHolder, t->holders, t->cap_holders);
+    }
+    h = &t->holders[lo];
+    memmove (h + 1, h, (t->n_holders - lo) * sizeof *h);
+    t->n_holders++;
+    *h = (WaitHolder) {
+        .key = key,
+        .pid = pid < 0 ? -1 : pid,
+        .comm = wait_comm_intern (w, pid < 0    ? "<unknown>"
+                                     : pid == 0 ? "<idle>"
+                                     : comm     ? comm
+                                                : ""),
+    };
     return h;
 }
 
@@ -314,10 +258,7 @@ wait_on_span (void *self, const FtaSpan *sp)
             wait_comm_set (w, &t->comm, sp->comm);
         return;
     }
-    guint made = fta_tasks_count (w->tasks);
     WaitTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
-    if (fta_tasks_count (w->tasks) != made)
-        t->task_seq = made;
     t->task = sp->task;
     wait_comm_set (w, &t->comm, sp->comm);
     t->waits++;
@@ -678,9 +619,6 @@ static void
 wait_finish (void *self, FtaResults *r)
 {
     Wait *w = self;
-    /* the index is for finding holders as they come: no more of them */
-    g_clear_pointer (&w->index.slots, g_free);
-    w->index.n = w->index.mask = 0;
     /* a task's holders after its rows: the three of wait.contention */
     guint32 keep = w->holders_per_task ? (guint32) MIN (MAX (w->holders_per_task, 3), G_MAXUINT32)
                                        : G_MAXUINT32;
