@@ -23,6 +23,8 @@
 #include "core.h"
 
 #define FTA_BLOCK (4u << 20)
+/* The first read, for the format: the probe's bytes stay in the block. */
+#define FTA_PROBE_READ (64u << 10)
 
 struct _FtaInput {
     char *path;
@@ -157,7 +159,10 @@ probe (FtaInput *in, GError **error)
 {
     in->probed = TRUE;
     while (in->fill < 16) {
-        gssize r = fta_read (in->fd, in->buf + in->fill, in->cap - in->fill, in->path, error);
+        /* a little: -j reads the rest into its own blocks, and a first
+         * read of the whole block would keep its 4 MB resident */
+        gsize want = MIN (in->cap - in->fill, FTA_PROBE_READ);
+        gssize r = fta_read (in->fd, in->buf + in->fill, want, in->path, error);
         if (r < 0)
             return FALSE;
         if (r == 0)

@@ -49,7 +49,11 @@
 #endif
 
 #define FTA_PIPE_BLOCK (4u << 20)
-#define FTA_HANDOFF_BLOCK (1u << 20)
+/* A block is handed on at 256 KB: four in flight per worker, with their
+ * parsed lines (about 180 bytes a line, more than the line's text), cost
+ * about 5 MB on one worker; at 1 MB they took 11 MB, for no speed the
+ * handoffs (4,000 a GiB) could show. */
+#define FTA_HANDOFF_BLOCK (256u << 10)
 #define BLOCKS_PER_JOB 4
 /* Parsed lines take far more memory than short lines of text: a block of
  * blank lines is cut at this many. */
@@ -304,8 +308,8 @@ fta_pipeline_start (FtaInput *in, const FtaParser *main, guint n_workers)
      * from a small trace) */
     const char *env = g_getenv ("FTA_PIPELINE_BLOCK");
     gint64 target = env ? g_ascii_strtoll (env, NULL, 10) : 0;
-    /* a buffer holds the longest line, but is handed on at a quarter of its
-     * size: parsed lines in flight cost memory too */
+    /* a buffer holds the longest line, but is handed on long before it is
+     * full: parsed lines in flight cost memory too */
     gsize full = FTA_HANDOFF_BLOCK;
     pl->block_target = target > 0 && target < (gint64) full ? (gsize) target : full;
     pl->n_blocks = BLOCKS_PER_JOB * pl->n_workers;
