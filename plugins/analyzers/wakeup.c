@@ -55,6 +55,7 @@ typedef struct {
     gboolean pairs_table;
     gint64 hist_tasks;
     guint64 total_waking;
+    gboolean use_waking; /* set by finish: the tables count sched_waking */
     FtaTasks *tasks;   /* WakeTask per task */
     GHashTable *pairs; /* &key -> WakePair*, owned */
     GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
@@ -243,32 +244,54 @@ wakeup_on_span (void *self, const FtaSpan *sp)
 
 /* --- the tables' columns -------------------------------------------------------- */
 
-/* A task as its row of wakeup.tasks shows it. */
-typedef struct {
-    WakeTask k;
-    gint64 wakeups; /* sched_waking's, or sched_wakeup's without it */
-    guint32 task_seq; /* which task of its pid */
-} WakeTaskRow;
+/* The rows of wakeup.tasks and wakeup.pairs are read from the WakeTask
+ * and WakePair structs (fta_table_add_row_ref), with the Wakeup as the
+ * rows' data: the counts of the event counted, and which task of its pid
+ * a task is, come from callbacks. */
 
-#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeTaskRow, member)
+static void
+wakeup_task_wakeups (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WakeTask *k = row;
+    const Wakeup *w = data;
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = (gint64) (w->use_waking ? k->waking : k->wakeup);
+}
+
+static guint32
+wakeup_seq (const Wakeup *w, guint32 task)
+{
+    return task != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, task) : 0;
+}
+
+static void
+wakeup_task_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = wakeup_seq (data, ((const WakeTask *) row)->id);
+}
+
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakeTask, member)
 
 /* latencies in us: a wakeup latency is microseconds to milliseconds */
 static const FtaColumnSpec wakeup_task_columns[] = {
-    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, k.pid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, k.comm) },
-    { "wakeups", FTA_COL_COUNT, TASK (FTA_FIELD_INT64, wakeups) },
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "wakeups", FTA_COL_COUNT, .get = wakeup_task_wakeups },
     { "latency_avg_ns", FTA_COL_DURATION, .display_unit = "us",
-      TASK (FTA_FIELD_DIST_AVG, k.latency) },
+      TASK (FTA_FIELD_DIST_AVG, latency) },
     { "latency_p50_ns", FTA_COL_DURATION, .display_unit = "us",
-      TASK (FTA_FIELD_DIST_P50, k.latency) },
+      TASK (FTA_FIELD_DIST_P50, latency) },
     { "latency_p99_ns", FTA_COL_DURATION, .display_unit = "us",
-      TASK (FTA_FIELD_DIST_P99, k.latency) },
+      TASK (FTA_FIELD_DIST_P99, latency) },
     { "latency_max_ns", FTA_COL_DURATION, .display_unit = "us",
-      TASK (FTA_FIELD_DIST_MAX, k.latency) },
-    { "latency_count", FTA_COL_COUNT, TASK (FTA_FIELD_DIST_COUNT, k.latency) },
-    { "latency_unknown", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.latency_unknown) },
+      TASK (FTA_FIELD_DIST_MAX, latency) },
+    { "latency_count", FTA_COL_COUNT, TASK (FTA_FIELD_DIST_COUNT, latency) },
+    { "latency_unknown", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, latency_unknown) },
     /* which task of its pid: in text when a pid names two */
-    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wakeup_task_seq },
 };
 /* a NULL title: made in finish, naming the event counted */
 static const FtaTableSpec wakeup_tasks_spec = FTA_TABLE_SPEC ("tasks", NULL,
@@ -312,26 +335,44 @@ static const FtaColumnSpec wakeup_comm_columns[] = {
 static const FtaTableSpec wakeup_comms_spec = FTA_TABLE_SPEC ("comms", "Wakeups per comm",
                                                                wakeup_comm_columns);
 
-/* A waker -> wakee pair as its row of wakeup.pairs shows it. */
-typedef struct {
-    WakePair p;
-    gint64 count;
-    guint32 waker_task_seq, wakee_task_seq; /* which task of its pid each is */
-} WakePairRow;
+static void
+wakeup_pair_count (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WakePair *p = row;
+    const Wakeup *w = data;
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = (gint64) (w->use_waking ? p->waking : p->wakeup);
+}
 
-#define PAIR(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakePairRow, member)
+static void
+wakeup_waker_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const WakePair *p = row;
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = p->waker_pid > 0 ? wakeup_seq (data, p->waker_id) : 0;
+}
+
+static void
+wakeup_wakee_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = wakeup_seq (data, ((const WakePair *) row)->wakee_id);
+}
+
+#define PAIR(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakePair, member)
 
 static const FtaColumnSpec wakeup_pair_columns[] = {
-    { "waker_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, p.waker_pid) },
-    { "waker_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, p.waker_comm) },
-    { "wakee_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, p.wakee_pid) },
-    { "wakee_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, p.wakee_comm) },
-    { "count", FTA_COL_COUNT, PAIR (FTA_FIELD_INT64, count) },
+    { "waker_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, waker_pid) },
+    { "waker_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, waker_comm) },
+    { "wakee_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, wakee_pid) },
+    { "wakee_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, wakee_comm) },
+    { "count", FTA_COL_COUNT, .get = wakeup_pair_count },
     /* in text when a pid names two tasks */
-    { "waker_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL,
-      PAIR (FTA_FIELD_UINT32, waker_task_seq) },
-    { "wakee_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL,
-      PAIR (FTA_FIELD_UINT32, wakee_task_seq) },
+    { "waker_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wakeup_waker_seq },
+    { "wakee_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wakeup_wakee_seq },
 };
 static const FtaTableSpec wakeup_pairs_spec = FTA_TABLE_SPEC (
     "pairs", "Top waker -> wakee pairs", wakeup_pair_columns);
@@ -375,7 +416,7 @@ static void
 wakeup_finish (void *self, FtaResults *r)
 {
     Wakeup *w = self;
-    gboolean use_waking = w->total_waking > 0;
+    gboolean use_waking = w->use_waking = w->total_waking > 0;
     FtaTable *t = fta_results_add_table_spec (r, "wakeup", &wakeup_tasks_spec);
     fta_table_set_needs (t, "sched_waking|sched_wakeup|sched_wakeup_new");
     fta_table_set_title (t, use_waking ? "Wakeups per task (sched_waking)"
@@ -405,8 +446,7 @@ wakeup_finish (void *self, FtaResults *r)
             g_hash_table_insert (by_task, kp, k);
         }
         reused |= seq > 0;
-        WakeTaskRow row = { *k, (gint64) n, seq };
-        fta_table_add_row_from (t, &wakeup_tasks_spec, &row, NULL);
+        fta_table_add_row_ref (t, &wakeup_tasks_spec, k, w);
     }
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (wakeup_task_columns) - 1, 0);
@@ -457,13 +497,9 @@ wakeup_finish (void *self, FtaResults *r)
         if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
             && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
             continue;
-        WakePairRow row = { *k, (gint64) n, 0, 0 };
-        row.waker_task_seq = k->waker_pid > 0 && k->waker_id != FTA_TASK_NONE
-                                 ? fta_context_task_seq (w->ctx, k->waker_id) : 0;
-        row.wakee_task_seq = k->wakee_id != FTA_TASK_NONE
-                                 ? fta_context_task_seq (w->ctx, k->wakee_id) : 0;
-        pair_reused |= row.waker_task_seq > 0 || row.wakee_task_seq > 0;
-        fta_table_add_row_from (p, &wakeup_pairs_spec, &row, NULL);
+        pair_reused |= (k->waker_pid > 0 && wakeup_seq (w, k->waker_id) > 0)
+                       || wakeup_seq (w, k->wakee_id) > 0;
+        fta_table_add_row_ref (p, &wakeup_pairs_spec, k, w);
     }
     if (pair_reused) {
         fta_table_set_column_rank (p, G_N_ELEMENTS (wakeup_pair_columns) - 2, 0);
