@@ -1429,6 +1429,30 @@ fta_dist_percentile (FtaDist *d, double p)
     return d->max;
 }
 
+/* The log2 bucket of V, as fta_dist_log2_counts counts it. */
+static inline guint
+log2_of (gint64 v)
+{
+    return v < 2 ? 0 : 63 - (guint) __builtin_clzll ((guint64) v);
+}
+
+void
+fta_dist_log2_counts (const FtaDist *d, guint64 counts[64])
+{
+    memset (counts, 0, 64 * sizeof *counts);
+    if (!d->buckets) {
+        for (guint i = 0; i < d->samples->len; i++)
+            counts[log2_of (g_array_index (d->samples, gint64, i))]++;
+        return;
+    }
+    /* a bucket of the histogram holds values of one power of two: below
+     * SUB, one value each (negatives with 0); above, the values of one
+     * most significant bit */
+    for (guint b = 0; b < 64 * SUB; b++)
+        if (d->buckets[b])
+            counts[b < SUB ? log2_of (b) : b / SUB + 5] += d->buckets[b];
+}
+
 void
 fta_dist_free (FtaDist *d)
 {

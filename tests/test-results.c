@@ -257,6 +257,39 @@ test_dist_exact_then_bucketed (void)
     g_rand_free (rand);
 }
 
+/* Counts in powers of two (ABI 1.22): below 2 (negatives too), then
+ * [2^k, 2^(k+1)); the same while exact and once bucketed, the buckets'
+ * edges included. */
+static void
+test_dist_log2_counts (void)
+{
+    static const gint64 v[] = { -5, 0, 1, 2, 3, 4, 7, 8, 63, 64, 127, 128, 1000, 1023, 1024,
+                                ((gint64) 1 << 40) - 1, (gint64) 1 << 40,
+                                ((gint64) 1 << 62) + 5 };
+    /* by hand: 0: -5 0 1; 1: 2 3; 2: 4 7; 3: 8; 5: 63; 6: 64 127; 7: 128;
+     * 9: 1000 1023; 10: 1024; 39: 2^40 - 1; 40: 2^40; 62: 2^62 + 5 */
+    guint64 want[64] = { 0 };
+    want[0] = 3, want[1] = 2, want[2] = 2, want[3] = 1, want[5] = 1, want[6] = 2;
+    want[7] = 1, want[9] = 2, want[10] = 1, want[39] = 1, want[40] = 1, want[62] = 1;
+    FtaDist *d = fta_dist_new ();
+    guint64 got[64];
+    fta_dist_log2_counts (d, got);
+    for (guint k = 0; k < 64; k++)
+        g_assert_cmpuint (got[k], ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+        fta_dist_add (d, v[i]);
+    for (guint pass = 0; pass < 2; pass++) {
+        fta_dist_log2_counts (d, got);
+        for (guint k = 0; k < 64; k++)
+            g_assert_cmpuint (got[k], ==, want[k]);
+        /* 5000 more in [2048, 4096): past the exact samples */
+        for (guint i = 0; pass == 0 && i < 5000; i++)
+            fta_dist_add (d, 2048 + i % 2048);
+        want[11] = 5000;
+    }
+    fta_dist_free (d);
+}
+
 /* Rows by reference (ABI 1.20): the cells are read from the structs when
  * asked for, with the values the structs hold then; sorted as rows of
  * cells are; copies once a cell is set; and the same through a copy of
@@ -449,6 +482,7 @@ main (int argc, char **argv)
     g_test_add_func ("/results/table-spec-ref", test_spec_ref);
     g_test_add_func ("/results/table-sort-ref", test_sort_ref);
     g_test_add_func ("/results/dist-exact-then-bucketed", test_dist_exact_then_bucketed);
+    g_test_add_func ("/results/dist-log2-counts", test_dist_log2_counts);
     g_test_add_func ("/results/evidence-and-counts", test_evidence_and_counts);
     return g_test_run ();
 }

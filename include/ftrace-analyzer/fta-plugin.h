@@ -40,8 +40,8 @@
  * FTA_SPAN_HOLDERS_INFERRED; 1.20: rows read from the analyzer's
  * structs, fta_table_add_row_ref, and the cells of such rows valid only
  * while few other rows are read; 1.21: fta_finding_add_evidence_printf
- * and fta_quality_event_count).  The core reads a field only
- * from plugins whose abi_minor has it.
+ * and fta_quality_event_count; 1.22: fta_dist_log2_counts).  The core
+ * reads a field only from plugins whose abi_minor has it.
  *
  * Lifecycle, all on one thread, in this order:
  *   create (ctx, opts, &error)   once; returns the plugin's state, or NULL
@@ -85,7 +85,7 @@
 G_BEGIN_DECLS
 
 #define FTA_PLUGIN_ABI_MAJOR 1
-#define FTA_PLUGIN_ABI_MINOR 21
+#define FTA_PLUGIN_ABI_MINOR 22
 #define FTA_PLUGIN_SYMBOL "fta_plugin_descriptor"
 
 typedef enum {
@@ -279,6 +279,10 @@ gint64 fta_dist_max (const FtaDist *d);
 gint64 fta_dist_min (const FtaDist *d);
 /* P in 0..100, nearest-rank; -1 when empty.  May reorder samples. */
 gint64 fta_dist_percentile (FtaDist *d, double p);
+/* The values in powers of two (ABI 1.22): COUNTS[0] gets those below 2
+ * (negative ones included), COUNTS[k] those in [2^k, 2^(k+1)).  Exact at
+ * any count: a bucket of the histogram lies inside a power of two. */
+void fta_dist_log2_counts (const FtaDist *d, guint64 counts[64]);
 void fta_dist_free (FtaDist *d);
 
 G_END_DECLS

@@ -6,15 +6,16 @@
  * kernel emits no sched_waking for it), counted either way, as perf sched
  * latency counts it.  Latency is sched_waking (or sched_wakeup, or
  * sched_wakeup_new) to switch-in, taken from the core's Runnable spans of
- * woken and new tasks.  Each latency also
- * goes into a fixed array of log2 buckets per task, for the histogram of
- * the tasks woken most (wakeup.latency_hist).
+ * woken and new tasks.  The histogram of the tasks woken most
+ * (wakeup.latency_hist) is counted from their latencies' FtaDist at the
+ * end, exact in powers of two.
  */
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
 
-/* bucket 0 is [0, 2) ns, bucket k >= 1 is [2^k, 2^(k+1)) ns */
+/* bucket 0 is [0, 2) ns, bucket k >= 1 is [2^k, 2^(k+1)) ns, as
+ * fta_dist_log2_counts counts them */
 #define WAKE_HIST_BUCKETS 64
 
 typedef struct {
@@ -37,7 +38,6 @@ typedef struct {
     guint64 waking, wakeup;
     guint64 latency_unknown;
     FtaDist *latency;
-    guint64 hist[WAKE_HIST_BUCKETS];
     /* wakeup.comms: the counts of the comm this task's events last named,
      * NULL when the task filters leave it out; valid once by_comm_set */
     gboolean by_comm_set;
@@ -236,9 +236,7 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_CLIPPED_END))
         t->latency_unknown++;
     else {
-        gint64 v = sp->end_ns - sp->waking_ns;
-        fta_dist_add (t->latency, v);
-        t->hist[v < 2 ? 0 : g_bit_storage ((guint64) v) - 1]++;
+        fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
     }
 }
 
@@ -397,15 +395,17 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_t
         WakeTask *k = g_hash_table_lookup (by_task, &key);
         if (!k || !fta_dist_count (k->latency))
             continue;
+        guint64 hist[WAKE_HIST_BUCKETS];
+        fta_dist_log2_counts (k->latency, hist);
         int lo = 0, hi = WAKE_HIST_BUCKETS - 1;
-        while (!k->hist[lo])
+        while (!hist[lo])
             lo++;
-        while (!k->hist[hi])
+        while (!hist[hi])
             hi--;
         for (int b = lo; b <= hi; b++) {
             WakeBucket bucket = { pid, k->comm, b ? (gint64) 1 << b : 0,
                                   b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64,
-                                  (gint64) k->hist[b], seq };
+                                  (gint64) hist[b], seq };
             fta_table_add_row_from (h, &wakeup_hist_spec, &bucket, NULL);
         }
         done++;
