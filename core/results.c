@@ -1319,28 +1319,87 @@ fta_severity_name (FtaSeverity s)
 
 /* Exact up to EXACT_MAX samples; then every sample goes to a histogram of
  * 64 sub-buckets per power of two (relative error < 1.6%).  EXACT_MAX
- * samples take as much memory as the histogram (32 KB): a trace of
- * thousands of busy tasks, each with a distribution, keeps its peak
- * memory at tens of MB. */
+ * samples take at most as much memory as the histogram (32 KB): a trace
+ * of thousands of busy tasks, each with a distribution, keeps its peak
+ * memory at tens of MB.
+ *
+ * Most distributions are small and many (one per task): the samples are
+ * 32-bit while every value fits (durations below 2.1 s), 64-bit from the
+ * first one that does not; the first 8 bytes of them live in the struct,
+ * the rest in an array grown by half, cut to malloc's sizes. */
 #define EXACT_MAX 4096
 #define SUB 64
 
 struct _FtaDist {
     guint64 count;
     gint64 sum, min, max;
-    GArray *samples;  /* gint64, while exact */
-    gboolean sorted;  /* samples are in order: no add since the last sort */
-    guint64 *buckets; /* 64 * SUB, once approximate */
+    union {
+        gint32 in32[2];  /* samples while cap * their size <= 8 */
+        gint64 in64[1];
+        gpointer heap;   /* samples beyond that, while exact */
+        guint64 *buckets; /* 64 * SUB, once bucketed */
+    } u;
+    guint32 cap;       /* samples room, while exact */
+    guint8 wide;       /* samples are gint64 */
+    guint8 sorted;     /* samples are in order: no add since the last sort */
+    guint8 bucketed;
 };
+
+#define DIST_INLINE_BYTES 8
 
 FtaDist *
 fta_dist_new (void)
 {
     FtaDist *d = g_new0 (FtaDist, 1);
-    d->samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+    d->cap = DIST_INLINE_BYTES / sizeof (gint32);
     d->min = G_MAXINT64;
     d->max = G_MININT64;
     return d;
+}
+
+static inline gsize
+dist_width (const FtaDist *d)
+{
+    return d->wide ? sizeof (gint64) : sizeof (gint32);
+}
+
+/* The samples, while exact: in the struct or in the array. */
+static inline gpointer
+dist_samples (FtaDist *d)
+{
+    return d->cap * dist_width (d) <= DIST_INLINE_BYTES ? (gpointer) &d->u : d->u.heap;
+}
+
+static inline gint64
+dist_sample (const FtaDist *d, guint64 i)
+{
+    gconstpointer s = d->cap * dist_width (d) <= DIST_INLINE_BYTES ? (gconstpointer) &d->u
+                                                                   : d->u.heap;
+    return d->wide ? ((const gint64 *) s)[i] : ((const gint32 *) s)[i];
+}
+
+/* Room in an array for CAP samples or more, 64-bit ones when WIDE: the
+ * samples held moved (and widened) there.  Called when the samples are
+ * full or must widen: never to fit them back in the struct. */
+static void
+dist_resize (FtaDist *d, guint64 cap, gboolean wide)
+{
+    gsize width = wide ? sizeof (gint64) : sizeof (gint32);
+    /* malloc hands out 16n + 8 usable bytes: use them all */
+    gsize bytes = MAX (cap * width, DIST_INLINE_BYTES + 1);
+    bytes = ((bytes + 7) & ~(gsize) 15) + 8;
+    gpointer to = g_malloc (bytes);
+    gpointer from = dist_samples (d);
+    if (d->wide == wide)
+        memcpy (to, from, d->count * width);
+    else
+        for (guint64 i = 0; i < d->count; i++)
+            ((gint64 *) to)[i] = ((gint32 *) from)[i];
+    if (from != (gpointer) &d->u)
+        g_free (from);
+    d->u.heap = to;
+    d->cap = (guint32) (bytes / width);
+    d->wide = wide;
 }
 
 static guint
@@ -1367,26 +1426,45 @@ bucket_value (guint b)
 void
 fta_dist_add (FtaDist *d, gint64 v)
 {
+    if (G_UNLIKELY (d->bucketed)) {
+        d->count++;
+        d->sum += v;
+        if (v < d->min)
+            d->min = v;
+        if (v > d->max)
+            d->max = v;
+        d->u.buckets[bucket_of (v)]++;
+        return;
+    }
+    if (G_UNLIKELY (d->count == EXACT_MAX)) {
+        /* the exact samples' memory goes back: the histogram from here */
+        guint64 *buckets = g_new0 (guint64, 64 * SUB);
+        for (guint64 i = 0; i < d->count; i++)
+            buckets[bucket_of (dist_sample (d, i))]++;
+        if (dist_samples (d) != (gpointer) &d->u)
+            g_free (d->u.heap);
+        d->u.buckets = buckets;
+        d->bucketed = TRUE;
+        d->cap = 0;
+        fta_dist_add (d, v);
+        return;
+    }
+    gboolean fits = v >= G_MININT32 && v <= G_MAXINT32;
+    if (G_UNLIKELY (d->count == d->cap || (!fits && !d->wide)))
+        dist_resize (d, d->count == d->cap ? d->cap + MAX (d->cap / 2, 1) : d->cap,
+                     d->wide || !fits);
+    gpointer s = dist_samples (d);
+    if (d->wide)
+        ((gint64 *) s)[d->count] = v;
+    else
+        ((gint32 *) s)[d->count] = (gint32) v;
     d->count++;
     d->sum += v;
     if (v < d->min)
         d->min = v;
     if (v > d->max)
         d->max = v;
-    if (!d->buckets) {
-        g_array_append_val (d->samples, v);
-        d->sorted = FALSE;
-        if (d->samples->len <= EXACT_MAX)
-            return;
-        d->buckets = g_new0 (guint64, 64 * SUB);
-        for (guint i = 0; i < d->samples->len; i++)
-            d->buckets[bucket_of (g_array_index (d->samples, gint64, i))]++;
-        /* give the exact samples' memory back */
-        g_array_free (d->samples, TRUE);
-        d->samples = g_array_new (FALSE, FALSE, sizeof (gint64));
-        return;
-    }
-    d->buckets[bucket_of (v)]++;
+    d->sorted = FALSE;
 }
 
 guint64 fta_dist_count (const FtaDist *d) { return d->count; }
@@ -1401,6 +1479,13 @@ cmp_i64 (const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int
+cmp_i32 (const void *a, const void *b)
+{
+    gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+    return (x > y) - (x < y);
+}
+
 gint64
 fta_dist_percentile (FtaDist *d, double p)
 {
@@ -1412,15 +1497,15 @@ fta_dist_percentile (FtaDist *d, double p)
         rank = 1;
     if (rank > d->count)
         rank = d->count;
-    if (!d->buckets) {
+    if (!d->bucketed) {
         if (!d->sorted)
-            qsort (d->samples->data, d->samples->len, sizeof (gint64), cmp_i64);
+            qsort (dist_samples (d), d->count, dist_width (d), d->wide ? cmp_i64 : cmp_i32);
         d->sorted = TRUE;
-        return g_array_index (d->samples, gint64, rank - 1);
+        return dist_sample (d, rank - 1);
     }
     guint64 seen = 0;
     for (guint b = 0; b < 64 * SUB; b++) {
-        seen += d->buckets[b];
+        seen += d->u.buckets[b];
         if (seen >= rank) {
             gint64 v = bucket_value (b);
             return CLAMP (v, d->min, d->max);
@@ -1440,17 +1525,17 @@ void
 fta_dist_log2_counts (const FtaDist *d, guint64 counts[64])
 {
     memset (counts, 0, 64 * sizeof *counts);
-    if (!d->buckets) {
-        for (guint i = 0; i < d->samples->len; i++)
-            counts[log2_of (g_array_index (d->samples, gint64, i))]++;
+    if (!d->bucketed) {
+        for (guint64 i = 0; i < d->count; i++)
+            counts[log2_of (dist_sample (d, i))]++;
         return;
     }
     /* a bucket of the histogram holds values of one power of two: below
      * SUB, one value each (negatives with 0); above, the values of one
      * most significant bit */
     for (guint b = 0; b < 64 * SUB; b++)
-        if (d->buckets[b])
-            counts[b < SUB ? log2_of (b) : b / SUB + 5] += d->buckets[b];
+        if (d->u.buckets[b])
+            counts[b < SUB ? log2_of (b) : b / SUB + 5] += d->u.buckets[b];
 }
 
 void
@@ -1458,7 +1543,9 @@ fta_dist_free (FtaDist *d)
 {
     if (!d)
         return;
-    g_array_free (d->samples, TRUE);
-    g_free (d->buckets);
+    if (d->bucketed)
+        g_free (d->u.buckets);
+    else if (dist_samples (d) != (gpointer) &d->u)
+        g_free (d->u.heap);
     g_free (d);
 }

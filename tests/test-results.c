@@ -257,6 +257,40 @@ test_dist_exact_then_bucketed (void)
     g_rand_free (rand);
 }
 
+/* Exact percentiles whatever the values' size: 32-bit samples widen when
+ * a value of more than 31 bits comes, percentiles read between adds. */
+static void
+test_dist_wide_values (void)
+{
+    static const guint p10s[] = { 10, 500, 900, 990, 1000 };
+    GRand *rand = g_rand_new_with_seed (7);
+    gint64 *v = g_new (gint64, 300);
+    for (guint trial = 0; trial < 40; trial++) {
+        FtaDist *d = fta_dist_new ();
+        guint n_max = (guint) g_rand_int_range (rand, 1, 300);
+        for (guint n = 1; n <= n_max; n++) {
+            gint64 x = g_rand_int_range (rand, -1000, 1000000);
+            if (g_rand_int_range (rand, 0, 20) == 0)
+                x = (g_rand_boolean (rand) ? 1 : -1) * ((gint64) 1 << 33) + x;
+            v[n - 1] = x;
+            fta_dist_add (d, x);
+            if (g_rand_int_range (rand, 0, 5))
+                continue;
+            gint64 *sorted = g_memdup2 (v, n * sizeof *v);
+            qsort (sorted, n, sizeof *sorted, cmp_i64);
+            for (guint i = 0; i < G_N_ELEMENTS (p10s); i++)
+                g_assert_cmpint (fta_dist_percentile (d, p10s[i] / 10.0), ==,
+                                 nearest_rank (sorted, n, p10s[i]));
+            g_assert_cmpint (fta_dist_min (d), ==, sorted[0]);
+            g_assert_cmpint (fta_dist_max (d), ==, sorted[n - 1]);
+            g_free (sorted);
+        }
+        fta_dist_free (d);
+    }
+    g_free (v);
+    g_rand_free (rand);
+}
+
 /* Counts in powers of two (ABI 1.22): below 2 (negatives too), then
  * [2^k, 2^(k+1)); the same while exact and once bucketed, the buckets'
  * edges included. */
@@ -482,6 +516,7 @@ main (int argc, char **argv)
     g_test_add_func ("/results/table-spec-ref", test_spec_ref);
     g_test_add_func ("/results/table-sort-ref", test_sort_ref);
     g_test_add_func ("/results/dist-exact-then-bucketed", test_dist_exact_then_bucketed);
+    g_test_add_func ("/results/dist-wide-values", test_dist_wide_values);
     g_test_add_func ("/results/dist-log2-counts", test_dist_log2_counts);
     g_test_add_func ("/results/evidence-and-counts", test_evidence_and_counts);
     return g_test_run ();
