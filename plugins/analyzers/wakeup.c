@@ -19,33 +19,43 @@
 #define WAKE_HIST_BUCKETS 64
 
 typedef struct {
-    gint64 key; /* waker task id << 32 | wakee task id: a pair of tasks */
+    gint64 key; /* waker task id << 32 | wakee task id: a pair of tasks
+                   (FTA_TASK_NONE when unknown) */
     gint32 waker_pid, wakee_pid;
-    guint32 waker_id, wakee_id; /* task ids, FTA_TASK_NONE when unknown */
-    char waker_comm[FTA_COMM_LEN];
-    char wakee_comm[FTA_COMM_LEN];
     guint64 waking, wakeup;
 } WakePair;
 
+/* Pairs are cut from blocks of this many: no allocation of its own per
+ * pair. */
+#define WAKE_PAIR_BLOCK 1024
+
+/* The comms of a pair that the core may not know at the end: kept only
+ * for such pairs (see wakeup_waker_name, wakeup_wakee_name). */
+typedef struct {
+    char waker[FTA_COMM_LEN];
+    char wakee[FTA_COMM_LEN];
+} WakePairComms;
+
 /* Pairs a task keeps at hand, most recently woken by first: enough for
  * nearly every wakeup of real traces to find its pair without hashing. */
-#define WAKE_RECENT_PAIRS 8
+#define WAKE_RECENT_PAIRS 4
 
+/* A task woken, or waiting after a wakeup.  Its comm is the core's (see
+ * wakeup_task_name). */
 typedef struct {
     gint32 pid;
     guint32 id; /* FTA_TASK_NONE when unknown */
-    char comm[FTA_COMM_LEN];
     guint64 waking, wakeup;
     guint64 latency_unknown;
-    FtaDist *latency;
-    /* wakeup.comms: the counts of the comm this task's events last named,
-     * NULL when the task filters leave it out; valid once by_comm_set */
-    gboolean by_comm_set;
-    char by_comm[FTA_COMM_LEN];
+    FtaDist *latency; /* NULL before the first latency known */
+    /* wakeup.comms: the comm this task's events last named (a key of
+     * Wakeup.comms or .comms_out, NULL before the first) and its counts,
+     * NULL when the task filters leave the task out under it */
+    const char *by_comm;
     guint64 *by_comm_counts;
     /* a cache of Wakeup.pairs for this wakee, most recent first, with
      * their wakers' task ids beside them for the search */
-    guint n_recent;
+    guint32 n_recent;
     guint32 recent_waker[WAKE_RECENT_PAIRS];
     WakePair *recent[WAKE_RECENT_PAIRS];
 } WakeTask;
@@ -57,8 +67,16 @@ typedef struct {
     guint64 total_waking;
     gboolean use_waking; /* set by finish: the tables count sched_waking */
     FtaTasks *tasks;   /* WakeTask per task */
-    GHashTable *pairs; /* &key -> WakePair*, owned */
+    GPtrArray *pair_blocks; /* WAKE_PAIR_BLOCK WakePairs each, owned */
+    guint32 n_pairs;
+    GHashTable *pairs; /* &key -> WakePair* */
     GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
+    GHashTable *comms_out; /* comms (owned) of tasks the filters leave out */
+    /* made on first need: the comms of tasks and pairs the core may not
+     * name at the end, WakeTask * -> char[FTA_COMM_LEN] and WakePair * ->
+     * WakePairComms, owned */
+    GHashTable *task_comms;
+    GHashTable *pair_comms;
 } Wakeup;
 
 static void
@@ -67,13 +85,103 @@ wake_task_init (gpointer state, gint32 pid)
     WakeTask *t = state;
     t->pid = pid;
     t->id = FTA_TASK_NONE;
-    t->latency = fta_dist_new ();
 }
 
 static void
 wake_task_clear (gpointer state)
 {
     fta_dist_free (((WakeTask *) state)->latency);
+}
+
+static inline guint32
+pair_waker_id (const WakePair *p)
+{
+    return (guint32) ((guint64) p->key >> 32);
+}
+
+static inline guint32
+pair_wakee_id (const WakePair *p)
+{
+    return (guint32) p->key;
+}
+
+static inline WakePair *
+wakeup_pair_at (const Wakeup *w, guint32 i)
+{
+    return (WakePair *) g_ptr_array_index (w->pair_blocks, i / WAKE_PAIR_BLOCK)
+           + i % WAKE_PAIR_BLOCK;
+}
+
+/* Whether the core names task ID (of PID) at the end: a task's comm, once
+ * the core has one, stays.  When it does, a comm the events gave need not
+ * be kept: finish shows the core's. */
+static inline gboolean
+wakeup_core_names (const Wakeup *w, gint32 pid, guint32 id)
+{
+    return pid > 0 && id != FTA_TASK_NONE && fta_context_task_comm (w->ctx, id) != NULL;
+}
+
+/* The comm kept for KEY in *TABLE (made on first need), SIZE bytes. */
+static gpointer
+wakeup_kept (GHashTable **table, gconstpointer key, gsize size)
+{
+    if (!*table)
+        *table = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    gpointer c = g_hash_table_lookup (*table, key);
+    if (!c) {
+        c = g_malloc0 (size);
+        g_hash_table_insert (*table, (gpointer) key, c);
+    }
+    return c;
+}
+
+static inline gconstpointer
+wakeup_kept_find (GHashTable *table, gconstpointer key)
+{
+    return table ? g_hash_table_lookup (table, key) : NULL;
+}
+
+/* T's comm as every table shows it: the core's name of the task, else
+ * the comm its events last named (the first Runnable span's before any
+ * wakeup named one). */
+static const char *
+wakeup_task_name (const Wakeup *w, const WakeTask *t)
+{
+    const char *name = t->id != FTA_TASK_NONE ? fta_context_task_comm (w->ctx, t->id) : NULL;
+    if (name)
+        return name;
+    const char *c = wakeup_kept_find (w->task_comms, t);
+    return c ? c : "";
+}
+
+/* P's waker's comm: the core's name of the task, "<idle>" for pid 0, else
+ * the comm the last wakeup's TASK column gave. */
+static const char *
+wakeup_waker_name (const Wakeup *w, const WakePair *p)
+{
+    guint32 id = pair_waker_id (p);
+    if (id != FTA_TASK_NONE && p->waker_pid > 0) {
+        const char *name = fta_context_task_comm (w->ctx, id);
+        if (name)
+            return name;
+    } else if (id != FTA_TASK_NONE && p->waker_pid == 0) {
+        return "<idle>";
+    }
+    const WakePairComms *c = wakeup_kept_find (w->pair_comms, p);
+    return c ? c->waker : "";
+}
+
+/* P's wakee's comm: the core's name of the task, else the comm the last
+ * wakeup named. */
+static const char *
+wakeup_wakee_name (const Wakeup *w, const WakePair *p)
+{
+    guint32 id = pair_wakee_id (p);
+    const char *name = id != FTA_TASK_NONE ? fta_context_task_comm (w->ctx, id) : NULL;
+    if (name)
+        return name;
+    const WakePairComms *c = wakeup_kept_find (w->pair_comms, p);
+    return c ? c->wakee : "";
 }
 
 /* A pair's key holds both pids; g_int64_hash folds them with an exclusive
@@ -101,8 +209,10 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         return NULL;
     }
     w->tasks = fta_tasks_new (sizeof (WakeTask), wake_task_init, wake_task_clear);
-    w->pairs = g_hash_table_new_full (pair_hash, g_int64_equal, NULL, g_free);
+    w->pair_blocks = g_ptr_array_new_with_free_func (g_free);
+    w->pairs = g_hash_table_new (pair_hash, g_int64_equal);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    w->comms_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     return w;
 }
 
@@ -113,17 +223,19 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
 static inline guint64 *
 wakeup_task_comm (Wakeup *w, WakeTask *t, gint32 pid, const char *comm)
 {
-    if (G_UNLIKELY (!t->by_comm_set || memcmp (t->by_comm, comm, FTA_COMM_LEN) != 0)) {
-        t->by_comm_set = TRUE;
-        memcpy (t->by_comm, comm, FTA_COMM_LEN);
-        guint64 *c = NULL;
+    if (G_UNLIKELY (!t->by_comm || strncmp (t->by_comm, comm, FTA_COMM_LEN) != 0)) {
+        gpointer key, c = NULL;
         if (fta_context_task_selected (w->ctx, pid, comm)) {
-            c = g_hash_table_lookup (w->comms, comm);
-            if (!c) {
+            if (!g_hash_table_lookup_extended (w->comms, comm, &key, &c)) {
+                key = g_strdup (comm);
                 c = g_new0 (guint64, 2);
-                g_hash_table_insert (w->comms, g_strdup (comm), c);
+                g_hash_table_insert (w->comms, key, c);
             }
+        } else if (!g_hash_table_lookup_extended (w->comms_out, comm, &key, NULL)) {
+            key = g_strdup (comm);
+            g_hash_table_add (w->comms_out, key);
         }
+        t->by_comm = key;
         t->by_comm_counts = c;
     }
     return t->by_comm_counts;
@@ -145,12 +257,10 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
         gint64 key = (gint64) (((guint64) waker_id << 32) | t->id);
         p = g_hash_table_lookup (w->pairs, &key);
         if (!p) {
-            p = g_new0 (WakePair, 1);
-            p->key = key;
-            p->waker_pid = waker_pid;
-            p->wakee_pid = t->pid;
-            p->waker_id = waker_id;
-            p->wakee_id = t->id;
+            if (w->n_pairs % WAKE_PAIR_BLOCK == 0)
+                g_ptr_array_add (w->pair_blocks, g_new (WakePair, WAKE_PAIR_BLOCK));
+            p = wakeup_pair_at (w, w->n_pairs++);
+            *p = (WakePair) { key, waker_pid, t->pid, 0, 0 };
             g_hash_table_insert (w->pairs, &p->key, p);
         }
         if (t->n_recent < WAKE_RECENT_PAIRS)
@@ -189,8 +299,8 @@ wakeup_on_event (void *self, const FtaEvent *ev)
     WakeTask *t = fta_tasks_get (w->tasks, f->task, f->pid, f->target_cpu);
     if (f->task != FTA_TASK_NONE)
         t->id = f->task;
-    if (f->comm[0])
-        memcpy (t->comm, f->comm, FTA_COMM_LEN);
+    if (f->comm[0] && !wakeup_core_names (w, t->pid, t->id))
+        memcpy (wakeup_kept (&w->task_comms, t, FTA_COMM_LEN), f->comm, FTA_COMM_LEN);
     if (waking) {
         t->waking++;
         w->total_waking++;
@@ -209,10 +319,18 @@ wakeup_on_event (void *self, const FtaEvent *ev)
         return;
     WakePair *p = wakeup_pair (w, t, ev->pid, ev->task);
     /* The TASK column comes from saved_cmdlines and can be stale: prefer
-     * the comm the model last saw in event fields. */
-    const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
-    wakeup_copy_comm (p->waker_comm, wc ? wc : ev->comm);
-    memcpy (p->wakee_comm, f->comm, FTA_COMM_LEN);
+     * the comm the model last saw in event fields.  Kept only where the
+     * core will not name the task at the end (wakeup_waker_name). */
+    if (ev->task == FTA_TASK_NONE || ev->pid < 0
+        || (ev->pid > 0 && !fta_context_task_comm (w->ctx, ev->task))) {
+        const char *wc = ev->pid == 0 ? "<idle>" : fta_context_task_comm (w->ctx, ev->task);
+        WakePairComms *kept = wakeup_kept (&w->pair_comms, p, sizeof *kept);
+        wakeup_copy_comm (kept->waker, wc ? wc : ev->comm);
+    }
+    if (pair_wakee_id (p) == FTA_TASK_NONE
+        || !fta_context_task_comm (w->ctx, pair_wakee_id (p)))
+        memcpy (((WakePairComms *) wakeup_kept (&w->pair_comms, p, sizeof (WakePairComms)))->wakee,
+                f->comm, FTA_COMM_LEN);
     if (waking || new_task)
         p->waking++;
     if (!waking)
@@ -229,13 +347,18 @@ wakeup_on_span (void *self, const FtaSpan *sp)
     WakeTask *t = fta_tasks_get (w->tasks, sp->task, sp->pid, sp->cpu);
     if (sp->task != FTA_TASK_NONE)
         t->id = sp->task;
-    if (!t->comm[0])
-        g_strlcpy (t->comm, sp->comm, FTA_COMM_LEN);
+    if (!wakeup_core_names (w, t->pid, t->id)) {
+        char *c = wakeup_kept (&w->task_comms, t, FTA_COMM_LEN);
+        if (!c[0])
+            g_strlcpy (c, sp->comm, FTA_COMM_LEN);
+    }
     /* a switch-in the kernel never recorded, or one past --end: the
      * latency is not known, and a guess would bias the percentiles */
     if (sp->flags & (FTA_SPAN_INFERRED_END | FTA_SPAN_CLIPPED_END))
         t->latency_unknown++;
     else {
+        if (!t->latency)
+            t->latency = fta_dist_new ();
         fta_dist_add (t->latency, sp->end_ns - sp->waking_ns);
     }
 }
@@ -257,6 +380,22 @@ wakeup_task_wakeups (gconstpointer row, gconstpointer data, FtaValue *v, GString
     v->i = (gint64) (w->use_waking ? k->waking : k->wakeup);
 }
 
+/* A comm for a column: NAME, the core's or the analyzer's, lives as long
+ * as the results. */
+static inline void
+wakeup_comm_cell (FtaValue *v, const char *name)
+{
+    v->is_null = FALSE;
+    v->s = name;
+}
+
+static void
+wakeup_task_comm_cell (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    wakeup_comm_cell (v, wakeup_task_name (data, row));
+}
+
 static guint32
 wakeup_seq (const Wakeup *w, guint32 task)
 {
@@ -276,7 +415,7 @@ wakeup_task_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *sc
 /* latencies in us: a wakeup latency is microseconds to milliseconds */
 static const FtaColumnSpec wakeup_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "comm", FTA_COL_STRING, .get = wakeup_task_comm_cell },
     { "wakeups", FTA_COL_COUNT, .get = wakeup_task_wakeups },
     { "latency_avg_ns", FTA_COL_DURATION, .display_unit = "us",
       TASK (FTA_FIELD_DIST_AVG, latency) },
@@ -344,12 +483,26 @@ wakeup_pair_count (gconstpointer row, gconstpointer data, FtaValue *v, GString *
 }
 
 static void
+wakeup_waker_comm_cell (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    wakeup_comm_cell (v, wakeup_waker_name (data, row));
+}
+
+static void
+wakeup_wakee_comm_cell (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) scratch;
+    wakeup_comm_cell (v, wakeup_wakee_name (data, row));
+}
+
+static void
 wakeup_waker_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
 {
     const WakePair *p = row;
     (void) scratch;
     v->is_null = FALSE;
-    v->i = p->waker_pid > 0 ? wakeup_seq (data, p->waker_id) : 0;
+    v->i = p->waker_pid > 0 ? wakeup_seq (data, pair_waker_id (p)) : 0;
 }
 
 static void
@@ -357,16 +510,16 @@ wakeup_wakee_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *s
 {
     (void) scratch;
     v->is_null = FALSE;
-    v->i = wakeup_seq (data, ((const WakePair *) row)->wakee_id);
+    v->i = wakeup_seq (data, pair_wakee_id (row));
 }
 
 #define PAIR(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (WakePair, member)
 
 static const FtaColumnSpec wakeup_pair_columns[] = {
     { "waker_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, waker_pid) },
-    { "waker_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, waker_comm) },
+    { "waker_comm", FTA_COL_STRING, .get = wakeup_waker_comm_cell },
     { "wakee_pid", FTA_COL_INT, TRUE, PAIR (FTA_FIELD_INT32, wakee_pid) },
-    { "wakee_comm", FTA_COL_STRING, PAIR (FTA_FIELD_CHARS, wakee_comm) },
+    { "wakee_comm", FTA_COL_STRING, .get = wakeup_wakee_comm_cell },
     { "count", FTA_COL_COUNT, .get = wakeup_pair_count },
     /* in text when a pid names two tasks */
     { "waker_task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = wakeup_waker_seq },
@@ -393,7 +546,7 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_t
         gint64 seq = fta_table_cell (t, row, t_seq)->i;
         gint64 key = (gint64) (((guint64) seq << 32) | (guint32) pid);
         WakeTask *k = g_hash_table_lookup (by_task, &key);
-        if (!k || !fta_dist_count (k->latency))
+        if (!k || !k->latency)
             continue;
         guint64 hist[WAKE_HIST_BUCKETS];
         fta_dist_log2_counts (k->latency, hist);
@@ -403,7 +556,7 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_t
         while (!hist[hi])
             hi--;
         for (int b = lo; b <= hi; b++) {
-            WakeBucket bucket = { pid, k->comm, b ? (gint64) 1 << b : 0,
+            WakeBucket bucket = { pid, wakeup_task_name (w, k), b ? (gint64) 1 << b : 0,
                                   b < 63 ? (gint64) 1 << (b + 1) : G_MAXINT64,
                                   (gint64) hist[b], seq };
             fta_table_add_row_from (h, &wakeup_hist_spec, &bucket, NULL);
@@ -428,15 +581,9 @@ wakeup_finish (void *self, FtaResults *r)
     gboolean reused = FALSE;
     for (guint i = 0; i < fta_tasks_count (w->tasks); i++) {
         WakeTask *k = fta_tasks_nth (w->tasks, i);
-        /* the task's one name, as every table shows it */
-        const char *name = k->id != FTA_TASK_NONE ? fta_context_task_comm (w->ctx, k->id)
-                                                   : NULL;
-        if (name)
-            memcpy (k->comm, name, FTA_COMM_LEN);
         guint64 n = use_waking ? k->waking : k->wakeup;
-        guint64 m = fta_dist_count (k->latency);
-        if ((!n && !m && !k->latency_unknown)
-            || !fta_context_task_selected (w->ctx, k->pid, k->comm))
+        if ((!n && !k->latency && !k->latency_unknown)
+            || !fta_context_task_selected (w->ctx, k->pid, wakeup_task_name (w, k)))
             continue;
         guint32 seq = k->id != FTA_TASK_NONE ? fta_context_task_seq (w->ctx, k->id) : 0;
         gint64 key = (gint64) (((guint64) seq << 32) | (guint32) k->pid);
@@ -484,21 +631,11 @@ wakeup_finish (void *self, FtaResults *r)
         guint64 n = use_waking ? k->waking : k->wakeup;
         if (!n)
             continue;
-        const char *name = k->wakee_id != FTA_TASK_NONE
-                               ? fta_context_task_comm (w->ctx, k->wakee_id)
-                               : NULL;
-        if (name)
-            memcpy (k->wakee_comm, name, FTA_COMM_LEN);
-        name = k->waker_pid > 0 && k->waker_id != FTA_TASK_NONE
-                   ? fta_context_task_comm (w->ctx, k->waker_id)
-                   : NULL;
-        if (name)
-            memcpy (k->waker_comm, name, FTA_COMM_LEN);
-        if (!fta_context_task_selected (w->ctx, k->wakee_pid, k->wakee_comm)
-            && !fta_context_task_selected (w->ctx, k->waker_pid, k->waker_comm))
+        if (!fta_context_task_selected (w->ctx, k->wakee_pid, wakeup_wakee_name (w, k))
+            && !fta_context_task_selected (w->ctx, k->waker_pid, wakeup_waker_name (w, k)))
             continue;
-        pair_reused |= (k->waker_pid > 0 && wakeup_seq (w, k->waker_id) > 0)
-                       || wakeup_seq (w, k->wakee_id) > 0;
+        pair_reused |= (k->waker_pid > 0 && wakeup_seq (w, pair_waker_id (k)) > 0)
+                       || wakeup_seq (w, pair_wakee_id (k)) > 0;
         fta_table_add_row_ref (p, &wakeup_pairs_spec, k, w);
     }
     if (pair_reused) {
@@ -518,7 +655,11 @@ wakeup_destroy (void *self)
     Wakeup *w = self;
     fta_tasks_free (w->tasks);
     g_hash_table_destroy (w->pairs);
+    g_ptr_array_free (w->pair_blocks, TRUE);
     g_hash_table_destroy (w->comms);
+    g_hash_table_destroy (w->comms_out);
+    g_clear_pointer (&w->task_comms, g_hash_table_destroy);
+    g_clear_pointer (&w->pair_comms, g_hash_table_destroy);
     g_free (w);
 }
 
