@@ -169,7 +169,11 @@ parse_switch (FtaSwitchFields *f, const char *s, const char *end, const char **w
     s = k + 1;
     if (!expect_int (&s, end, KEY ("next_pid="), &v) || !narrow_pid (v, &f->next_pid, why))
         return FALSE;
-    if (!expect_int (&s, end, KEY (" next_prio="), &v))
+    /* the last field, as a rule: read with the bytes before it */
+    if (end - s <= 11 || !same_bytes (s, " next_prio=", 11))
+        return FALSE;
+    s = scan_int_lo (s + 11, end, s, &v);
+    if (!s)
         return FALSE;
     f->next_prio = clamp32 (v);
     /* a field may follow, junk may not: "next_prio=120\n\" is a line of
@@ -225,7 +229,7 @@ parse_wake (FtaWakeFields *f, const char *s, const char *end, const char **why)
         gint64 t;
         const char *q = scan_int (s + 6, end, &v);
         if (q && end - q > 12 && same_bytes (q, " target_cpu=", 12)
-            && scan_int (q + 12, end, &t) == end) {
+            && scan_int_lo (q + 12, end, q, &t) == end) {
             f->prio = clamp32 (v);
             f->success = -1;
             return narrow_cpu (t, &f->target_cpu, why);

@@ -162,7 +162,7 @@ fta_tracecmd_wake (FtaWakeFields *f, const char *s, const char *end, const char 
 {
     gint64 v = 0;
     const char *k = token_start (s, end);
-    if (end - k >= 5 && same_bytes (k, "CPU:", 4) && scan_int (k + 4, end, &v) == end)
+    if (end - k >= 5 && same_bytes (k, "CPU:", 4) && scan_int_lo (k + 4, end, s, &v) == end)
         ;
     else if (end - k >= 3 && *k == '[' && end[-1] == ']' && scan_int (k + 1, end - 1, &v))
         ; /* old kernels: "... success=1 [003]" */

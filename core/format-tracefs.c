@@ -82,7 +82,7 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
 {
     gint64 v = 0;
     int variant = 0;
-    e = rtrim (s, e);
+    e = rtrim_column (s, e);
     /* the last token: the CPU bracket, flags after it ("d..2.", "d.h21"),
      * or (perf without a CPU column) the pid */
     const char *t = token_start (s, e);
@@ -100,14 +100,14 @@ fta_tracefs_prefix (FtaParser *p, const char *s, const char *e, FtaEvent *ev, co
         && e[-1] == ']') {
         /* the common "[001]": what scan_int reads below */
         ev->cpu = (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-        e = rtrim (s, t);
+        e = rtrim_column (s, t); /* the pid is padded to a column */
     } else if (t < e && *t == '[' && e[-1] == ']') {
         if (!scan_int (t + 1, e - 1, &v) || v < 0 || v > FTA_MAX_CPU) {
             *why = "bad [CPU] column";
             return -1;
         }
         ev->cpu = (gint32) v;
-        e = rtrim (s, t);
+        e = rtrim_column (s, t);
     } else if (t < e && is_digit (*t) && t > s && t[-1] == ' '
                && fta_tracecmd_latency_column (s, t, e, &v)) {
         /* "trace-cmd report -l": CPU and flags fused ("0d.h1"), the comm

@@ -109,7 +109,7 @@ scan_int (const char *s, const char *end, gint64 *out)
 static inline const char *
 scan_int_back (const char *s, const char *e, gint64 *out)
 {
-    if (e - s > 8) {
+    if (e - s >= 8) {
         guint64 w;
         memcpy (&w, e - 8, 8);
         guint n = trailing_digits (w);
@@ -125,6 +125,24 @@ scan_int_back (const char *s, const char *e, gint64 *out)
     if (d < e)
         scan_int (d, e, out);
     return d;
+}
+
+/* scan_int for a number that may end [S, END) closer than eight bytes
+ * (the last field of a line): read with the eight bytes that end at END
+ * when LO, the lowest address that may be read, allows. */
+static inline G_ALWAYS_INLINE const char *
+scan_int_lo (const char *s, const char *end, const char *lo, gint64 *out)
+{
+    gsize k = (gsize) (end - s);
+    if (k >= 1 && k < 8 && end - lo >= 8 && is_digit (*s)) {
+        guint64 w;
+        memcpy (&w, end - 8, 8);
+        w >>= (8 - k) * 8; /* [S, END) first, zero bytes after it */
+        guint n = leading_digits (w);
+        *out = (gint64) digits_value (w, n);
+        return s + n;
+    }
+    return scan_int (s, end, out);
 }
 
 /* Numbers that must fit the event's fields: a pid as the kernel's pid_t
@@ -290,6 +308,27 @@ rtrim (const char *s, const char *e)
     while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
         e--;
     return e;
+}
+
+/* rtrim where a column is padded (often several blanks): the blanks (' ')
+ * eight at a time from the right, then rtrim. */
+static inline const char *
+rtrim_column (const char *s, const char *e)
+{
+    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+    while (e - s >= 8) {
+        guint64 x;
+        memcpy (&x, e - 8, 8);
+        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
+        /* the high bit of each byte that was not a blank, exactly */
+        guint64 y = (((x & low7) + low7) | x) & ~low7;
+        if (y) {
+            e -= (guint) __builtin_clzll (y) / 8; /* the blanks above it */
+            break;
+        }
+        e -= 8;
+    }
+    return rtrim (s, e);
 }
 
 /* Reads the integer right after KEY at *pos (which must start with KEY);
