@@ -109,6 +109,28 @@ fta_scan_find_timestamp (const char *s, const char *end, gint64 *ns, const char 
     for (const char *c = s; (c = memchr (c, ':', end - c)) != NULL; c++) {
         if (c + 1 < end && c[1] != ' ')
             continue;
+        /* the common "SECONDS.FRACTION" of up to seven digits each, read
+         * from the right a word at a time: what the general path below
+         * reads of such a token */
+        if (c - s >= 17) {
+            guint64 wf, ws;
+            memcpy (&wf, c - 8, 8);
+            guint nf = trailing_digits (wf);
+            const char *dot = c - nf - 1;
+            if (nf >= 1 && nf < 8 && *dot == '.') {
+                memcpy (&ws, dot - 8, 8);
+                guint nsec = trailing_digits (ws);
+                const char *t = dot - nsec;
+                if (nsec >= 1 && nsec < 8 && (t == s || t[-1] == ' ')) {
+                    static const gint64 scale[8] = { 0, 100000000, 10000000, 1000000,
+                                                     100000, 10000, 1000, 100 };
+                    *ns = (gint64) digits_value (ws >> (8 - nsec) * 8, nsec) * 1000000000
+                          + (gint64) digits_value (wf >> (8 - nf) * 8, nf) * scale[nf];
+                    *after = c + 1;
+                    return t;
+                }
+            }
+        }
         /* from the blank before it: a token holding anything but digits
          * and dots does not parse */
         const char *t = token_start (s, c);

@@ -485,6 +485,29 @@ static const LineCase line_cases[] = {
         .name = "block_rq_issue",
     },
 
+    /* Made by hand: zero-padded seconds and a one-digit fraction; eight
+     * digits of seconds; a comm holding a token that reads as a
+     * timestamp (the first one is the line's, so no COMM-PID is left) */
+    {
+        .path = "/parser/timestamp/zero-padded-short-fraction",
+        .line = "          <idle>-0     [000] 0000501.5: softirq_entry:        vec=1 [action=TIMER]",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SOFTIRQ_ENTRY,
+        .ts_ns = NS (501, 500000), .cpu = 0, .pid = 0, .tgid = -1, .comm = "<idle>",
+        .name = "softirq_entry", .vec = 1,
+    },
+    {
+        .path = "/parser/timestamp/eight-digit-seconds",
+        .line = "          <idle>-0     [000] 12345678.000250: softirq_entry:        vec=1 [action=TIMER]",
+        .kind = FTA_LINE_EVENT, .type = FTA_EV_SOFTIRQ_ENTRY,
+        .ts_ns = NS (12345678, 250), .cpu = 0, .pid = 0, .tgid = -1, .comm = "<idle>",
+        .name = "softirq_entry", .vec = 1,
+    },
+    {
+        .path = "/parser/timestamp/in-comm",
+        .line = "  abcdefghijklmnop 1.5: y-10 [000]   2.000001: softirq_entry:        vec=1 [action=TIMER]",
+        .kind = FTA_LINE_UNPARSED,
+    },
+
     /* --- unknown events and field lookup ------------------------------- */
     /* trappy trace_failed_to_parse.txt: values with spaces and brackets,
      * keys that are suffixes or prefixes of other keys. */
