@@ -35,8 +35,9 @@ typedef struct {
     gint32 tgid;
     guint32 comm_cur; /* index in Switch.comms of the comm its events name
                          now, SWITCH_NONE before the first */
-    /* switch_out is voluntary + preempted */
-    guint64 sched_in, voluntary, preempted, inferred_in, wakeups_missing;
+    /* switch_out is voluntary + preempted; 32 bits, as a task's switches
+     * are (a billion lines of its own) */
+    guint32 sched_in, voluntary, preempted, inferred_in, wakeups_missing;
     gint64 run_ns, runnable_ns, preempted_wait_ns, sleep_ns, blocked_ns;
     /* the row's comm: a pid <= 0's own buffer (FTA_COMM_LEN bytes, in
      * Switch.own) while the trace is read; set for every row by finish */
@@ -50,7 +51,10 @@ typedef struct {
      * order of first sight: rows that tie on run time and pid (the idle
      * rows) keep that order. */
     FtaTasks *tasks;
-    GArray *comms;  /* SwitchComm, the tasks' rings */
+    /* SwitchComm, the tasks' rings: blocks of SWITCH_COMM_BLOCK records
+     * that never move nor grow by doubling */
+    GPtrArray *comm_blocks;
+    guint32 n_comms;
     GPtrArray *own; /* the comm buffers of pids <= 0, owned */
 } Switch;
 
@@ -81,9 +85,18 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
     s->tasks = fta_tasks_new (sizeof (SwitchTask), switch_task_init, NULL);
-    s->comms = g_array_new (FALSE, FALSE, sizeof (SwitchComm));
+    s->comm_blocks = g_ptr_array_new_with_free_func (g_free);
     s->own = g_ptr_array_new_with_free_func (g_free);
     return s;
+}
+
+#define SWITCH_COMM_BLOCK 4096
+
+static inline SwitchComm *
+switch_comm_at (const Switch *s, guint32 i)
+{
+    return (SwitchComm *) g_ptr_array_index (s->comm_blocks, i / SWITCH_COMM_BLOCK)
+           + i % SWITCH_COMM_BLOCK;
 }
 
 /* The comm buffer of T, a pid <= 0, made on first need. */
@@ -104,26 +117,26 @@ switch_comm_find (Switch *s, SwitchTask *t, const char *comm)
 {
     guint32 cur = t->comm_cur;
     if (cur != SWITCH_NONE) {
-        for (guint32 i = g_array_index (s->comms, SwitchComm, cur).next; i != cur;
-             i = g_array_index (s->comms, SwitchComm, i).next) {
-            SwitchComm *c = &g_array_index (s->comms, SwitchComm, i);
+        for (guint32 i = switch_comm_at (s, cur)->next; i != cur; i = switch_comm_at (s, i)->next) {
+            SwitchComm *c = switch_comm_at (s, i);
             if (strncmp (c->comm, comm, FTA_COMM_LEN) == 0) {
                 t->comm_cur = i;
                 return c;
             }
         }
     }
-    guint32 n = s->comms->len;
-    g_array_set_size (s->comms, n + 1);
-    SwitchComm *c = &g_array_index (s->comms, SwitchComm, n);
+    guint32 n = s->n_comms++;
+    if (n % SWITCH_COMM_BLOCK == 0)
+        g_ptr_array_add (s->comm_blocks, g_new (SwitchComm, SWITCH_COMM_BLOCK));
+    SwitchComm *c = switch_comm_at (s, n);
     memset (c, 0, sizeof *c);
     memcpy (c->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
     c->selected = fta_context_task_selected (s->ctx, t->pid, c->comm);
     if (cur == SWITCH_NONE) {
         c->next = n;
     } else {
-        c->next = g_array_index (s->comms, SwitchComm, cur).next;
-        g_array_index (s->comms, SwitchComm, cur).next = n;
+        c->next = switch_comm_at (s, cur)->next;
+        switch_comm_at (s, cur)->next = n;
     }
     t->comm_cur = n;
     return c;
@@ -134,7 +147,7 @@ static inline void
 switch_count_comm (Switch *s, SwitchTask *t, const char *comm, gboolean in)
 {
     SwitchComm *c = t->comm_cur != SWITCH_NONE
-                        ? &g_array_index (s->comms, SwitchComm, t->comm_cur)
+                        ? switch_comm_at (s, t->comm_cur)
                         : NULL;
     if (G_UNLIKELY (!c || strncmp (c->comm, comm, FTA_COMM_LEN) != 0))
         c = switch_comm_find (s, t, comm);
@@ -218,7 +231,7 @@ switch_get_switch_out (gconstpointer row, gconstpointer data, FtaValue *v, GStri
     (void) scratch;
     const SwitchTask *t = row;
     v->is_null = FALSE;
-    v->i = (gint64) (t->voluntary + t->preempted);
+    v->i = (gint64) t->voluntary + t->preempted;
 }
 
 static void
@@ -248,17 +261,17 @@ static const FtaColumnSpec switch_task_columns[] = {
     { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
     { "tgid", FTA_COL_INT, TASK (FTA_FIELD_ID32, tgid) },
     { "comm", FTA_COL_STRING, TASK (FTA_FIELD_STRING, comm) },
-    { "sched_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, sched_in) },
+    { "sched_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, sched_in) },
     { "switch_out", FTA_COL_COUNT, .get = switch_get_switch_out },
-    { "voluntary", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, voluntary) },
-    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, preempted) },
+    { "voluntary", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, voluntary) },
+    { "preempted", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, preempted) },
     { "run_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, run_ns) },
     { "runnable_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, runnable_ns) },
     { "preempted_wait_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, preempted_wait_ns) },
     { "sleep_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, sleep_ns) },
     { "blocked_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, blocked_ns) },
-    { "inferred_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, inferred_in) },
-    { "wakeups_missing", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, wakeups_missing) },
+    { "inferred_in", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, inferred_in) },
+    { "wakeups_missing", FTA_COL_COUNT, TASK (FTA_FIELD_UINT32, wakeups_missing) },
     /* which task of its pid (in text when a pid names two), and the comms
      * it ran under besides its name (CSV, JSON and HTML only) */
     { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = switch_get_task_seq },
@@ -372,7 +385,7 @@ switch_tasks_table (Switch *s, FtaResults *r)
 /* switch.comms' order where a comm is not UTF-8: by sched_in (k0), then
  * by the comm as the table shows it, then by first sight. */
 typedef struct {
-    const GArray *comms;
+    const Switch *s;
     const GPtrArray *mv;
 } SwitchCommOrder;
 
@@ -384,9 +397,9 @@ switch_comm_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
     if (a->k0 != b->k0)
         return a->k0 < b->k0 ? -1 : 1;
     const char *x = a->mv ? g_ptr_array_index (o->mv, a->mv - 1)
-                          : g_array_index (o->comms, SwitchComm, a->idx).comm;
+                          : switch_comm_at (o->s, a->idx)->comm;
     const char *y = b->mv ? g_ptr_array_index (o->mv, b->mv - 1)
-                          : g_array_index (o->comms, SwitchComm, b->idx).comm;
+                          : switch_comm_at (o->s, b->idx)->comm;
     int c = strcmp (x, y);
     if (c)
         return c;
@@ -410,14 +423,14 @@ switch_comms_table (Switch *s, FtaResults *r)
     FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
     fta_table_set_needs (t, "sched_switch");
     guint n = 0;
-    for (guint i = 0; i < s->comms->len; i++)
-        n += g_array_index (s->comms, SwitchComm, i).selected;
+    for (guint32 i = 0; i < s->n_comms; i++)
+        n += switch_comm_at (s, i)->selected;
     SwitchKey *keys = g_new (SwitchKey, MAX (n, 1));
     n = 0;
     /* a comm's 16 bytes, zero-padded, as two words: they order as the
      * strings do */
-    for (guint i = 0; i < s->comms->len; i++) {
-        const SwitchComm *c = &g_array_index (s->comms, SwitchComm, i);
+    for (guint32 i = 0; i < s->n_comms; i++) {
+        const SwitchComm *c = switch_comm_at (s, i);
         if (c->selected)
             keys[n++] = (SwitchKey) { switch_be64 (c->comm), switch_be64 (c->comm + 8), i, 0 };
     }
@@ -426,10 +439,10 @@ switch_comms_table (Switch *s, FtaResults *r)
     GPtrArray *mv = g_ptr_array_new_with_free_func (g_free);
     guint m = 0;
     for (guint i = 0; i < n;) {
-        SwitchComm *first = &g_array_index (s->comms, SwitchComm, keys[i].idx);
+        SwitchComm *first = switch_comm_at (s, keys[i].idx);
         guint j = i + 1;
         for (; j < n && keys[j].k0 == keys[i].k0 && keys[j].k1 == keys[i].k1; j++) {
-            const SwitchComm *c = &g_array_index (s->comms, SwitchComm, keys[j].idx);
+            const SwitchComm *c = switch_comm_at (s, keys[j].idx);
             first->sched_in += c->sched_in;
             first->switch_out += c->switch_out;
         }
@@ -446,12 +459,12 @@ switch_comms_table (Switch *s, FtaResults *r)
     if (!mv->len) {
         switch_radix_sort (keys, m);
     } else {
-        SwitchCommOrder order = { s->comms, mv };
+        SwitchCommOrder order = { s, mv };
         g_qsort_with_data (keys, (gint) m, sizeof *keys, switch_comm_cmp, &order);
     }
     for (guint i = 0; i < m; i++)
         fta_table_add_row_ref (t, &switch_comms_spec,
-                               &g_array_index (s->comms, SwitchComm, keys[i].idx), NULL);
+                               switch_comm_at (s, keys[i].idx), NULL);
     g_ptr_array_free (mv, TRUE);
     g_free (keys);
 }
@@ -470,7 +483,7 @@ switch_destroy (void *self)
 {
     Switch *s = self;
     fta_tasks_free (s->tasks);
-    g_array_free (s->comms, TRUE);
+    g_ptr_array_free (s->comm_blocks, TRUE);
     g_ptr_array_free (s->own, TRUE);
     g_free (s);
 }
