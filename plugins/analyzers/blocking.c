@@ -734,34 +734,113 @@ blocking_waker_better (const BlockingWaker *a, const BlockingWaker *b)
 
 /* --- the tables' columns -------------------------------------------------------- */
 
-/* A task as its row of blocking.tasks shows it. */
-typedef struct {
-    BlockingTask k;
-    const char *top_waker; /* "comm-pid" of k.top, NULL none */
-    gint32 top_pid;        /* -1: none */
-    gint64 top_count;
-    char top_buf[FTA_COMM_LEN + 16];
-    guint32 task_seq; /* which task of its pid */
-} BlockingTaskRow;
+/* A task's row of blocking.tasks is its BlockingTask, read until the
+ * results are rendered; the data the Blocking. */
+#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingTask, member)
 
-#define TASK(kind, member) .field = kind, .offset = G_STRUCT_OFFSET (BlockingTaskRow, member)
+/* The D episodes' average, 99th percentile or maximum (KIND, as the
+ * FTA_FIELD_DIST_* of a table would give them): one episode is its own
+ * distribution, none is a null cell. */
+static void
+blocking_get_d (const BlockingTask *k, FtaFieldKind kind, FtaValue *v)
+{
+    if (k->d_dist) {
+        FtaDist *d = k->d_dist; /* a percentile sorts its samples */
+        guint64 n = fta_dist_count (d);
+        if (!n)
+            return;
+        v->is_null = FALSE;
+        v->i = kind == FTA_FIELD_DIST_AVG   ? fta_dist_sum (d) / (gint64) n
+               : kind == FTA_FIELD_DIST_P99 ? fta_dist_percentile (d, 99)
+                                            : fta_dist_max (d);
+    } else if (k->d_count == 1) {
+        v->is_null = FALSE;
+        v->i = k->d_total_ns;
+    }
+}
+
+static void
+blocking_get_d_avg (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data, (void) scratch;
+    blocking_get_d (row, FTA_FIELD_DIST_AVG, v);
+}
+
+static void
+blocking_get_d_p99 (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data, (void) scratch;
+    blocking_get_d (row, FTA_FIELD_DIST_P99, v);
+}
+
+static void
+blocking_get_d_max (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    (void) data, (void) scratch;
+    blocking_get_d (row, FTA_FIELD_DIST_MAX, v);
+}
+
+/* "comm-pid" of the top waker */
+static void
+blocking_get_top (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const BlockingWaker *top = ((const BlockingTask *) row)->top;
+    (void) data;
+    if (top) {
+        g_string_append_printf (scratch, "%s-%d", top->waker_comm, top->waker_pid);
+        v->is_null = FALSE;
+        v->s = scratch->str;
+    }
+}
+
+static void
+blocking_get_top_pid (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const BlockingWaker *top = ((const BlockingTask *) row)->top;
+    (void) data, (void) scratch;
+    if (top && top->waker_pid >= 0) {
+        v->is_null = FALSE;
+        v->i = top->waker_pid;
+    }
+}
+
+static void
+blocking_get_top_count (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const BlockingWaker *top = ((const BlockingTask *) row)->top;
+    (void) data, (void) scratch;
+    if (top && (gint64) top->count >= 0) {
+        v->is_null = FALSE;
+        v->i = (gint64) top->count;
+    }
+}
+
+static void
+blocking_get_task_seq (gconstpointer row, gconstpointer data, FtaValue *v, GString *scratch)
+{
+    const BlockingTask *k = row;
+    (void) scratch;
+    v->is_null = FALSE;
+    v->i = k->task != FTA_TASK_NONE ? fta_context_task_seq (((const Blocking *) data)->ctx, k->task)
+                                    : 0;
+}
 
 static const FtaColumnSpec blocking_task_columns[] = {
-    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, k.pid) },
-    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, k.comm) },
-    { "d_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.d_count) },
-    { "d_total_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, k.d_total_ns) },
-    { "d_avg_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_AVG, k.d_dist) },
-    { "d_p99_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_P99, k.d_dist) },
-    { "d_max_ns", FTA_COL_DURATION, TASK (FTA_FIELD_DIST_MAX, k.d_dist) },
-    { "sleep_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, k.sleep_ns) },
-    { "top_waker", FTA_COL_STRING, TASK (FTA_FIELD_STRING, top_waker) },
-    { "top_waker_pid", FTA_COL_INT, TASK (FTA_FIELD_ID32, top_pid) },
-    { "top_waker_count", FTA_COL_COUNT, TASK (FTA_FIELD_OPT_INT64, top_count) },
-    { "d_no_waker", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.d_no_waker) },
-    { "sleep_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, k.sleep_count) },
+    { "pid", FTA_COL_INT, TRUE, TASK (FTA_FIELD_INT32, pid) },
+    { "comm", FTA_COL_STRING, TASK (FTA_FIELD_CHARS, comm) },
+    { "d_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, d_count) },
+    { "d_total_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, d_total_ns) },
+    { "d_avg_ns", FTA_COL_DURATION, .get = blocking_get_d_avg },
+    { "d_p99_ns", FTA_COL_DURATION, .get = blocking_get_d_p99 },
+    { "d_max_ns", FTA_COL_DURATION, .get = blocking_get_d_max },
+    { "sleep_ns", FTA_COL_DURATION, TASK (FTA_FIELD_INT64, sleep_ns) },
+    { "top_waker", FTA_COL_STRING, .get = blocking_get_top },
+    { "top_waker_pid", FTA_COL_INT, .get = blocking_get_top_pid },
+    { "top_waker_count", FTA_COL_COUNT, .get = blocking_get_top_count },
+    { "d_no_waker", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, d_no_waker) },
+    { "sleep_count", FTA_COL_COUNT, TASK (FTA_FIELD_UINT64, sleep_count) },
     /* which task of its pid: in text when a pid names two */
-    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, TASK (FTA_FIELD_UINT32, task_seq) },
+    { "task_seq", FTA_COL_INT, .rank = FTA_RANK_DETAIL, .get = blocking_get_task_seq },
 };
 static const FtaTableSpec blocking_tasks_spec = FTA_TABLE_SPEC (
     "tasks", "Blocked (D) and sleeping (S) time per task", blocking_task_columns);
@@ -881,24 +960,8 @@ blocking_task_table (Blocking *b, FtaResults *r)
         if ((!k->d_count && !k->sleep_count)
             || !fta_context_task_selected (b->ctx, k->pid, k->comm))
             continue;
-        BlockingTaskRow row = { *k, NULL, -1, -1, "", 0 };
-        /* one D episode: its duration is the distribution */
-        if (k->d_count == 1 && !k->d_dist) {
-            row.k.d_dist = fta_dist_new ();
-            fta_dist_add (row.k.d_dist, k->d_total_ns);
-        }
-        row.task_seq = k->task != FTA_TASK_NONE ? fta_context_task_seq (b->ctx, k->task) : 0;
-        reused |= row.task_seq > 0;
-        if (k->top) {
-            g_snprintf (row.top_buf, sizeof row.top_buf, "%s-%d", k->top->waker_comm,
-                        k->top->waker_pid);
-            row.top_waker = row.top_buf;
-            row.top_pid = k->top->waker_pid;
-            row.top_count = (gint64) k->top->count;
-        }
-        fta_table_add_row_from (t, &blocking_tasks_spec, &row, NULL);
-        if (row.k.d_dist != k->d_dist)
-            fta_dist_free (row.k.d_dist);
+        reused |= k->task != FTA_TASK_NONE && fta_context_task_seq (b->ctx, k->task) > 0;
+        fta_table_add_row_ref (t, &blocking_tasks_spec, k, b);
     }
     if (reused)
         fta_table_set_column_rank (t, G_N_ELEMENTS (blocking_task_columns) - 1, 0);
