@@ -23,9 +23,11 @@
 
 #define NS_PER_S 1e9
 
-/* A waiting task passed over for lower-priority ones. */
+/* A waiting task passed over for lower-priority ones: made at the first
+ * time, the few tasks that are kept apart from the many that wait. */
 typedef struct {
     gint32 pid;
+    guint32 order;     /* its DiagTask's place among them: ties' order */
     gint32 prio;
     char comm[FTA_COMM_LEN];
     guint64 count;     /* switches to a lower-priority task while it waited;
@@ -38,21 +40,23 @@ typedef struct {
     char low_comm[FTA_COMM_LEN];
 } Inversion;
 
-/* A task, for the priority-inversion rule: allocated when it first waits
- * for a CPU, kept for the run.  While it waits it is in a list of the CPU
- * it waits for, so a switch looks only at that CPU's waiters; real-time
- * waiters (prio below 100) have a list of their own, the only one a switch
- * reads with inversion_rt_only. */
+/* A task, for the priority-inversion rule: made when it first waits for
+ * a CPU, kept for the run, 48 bytes (its Inversion apart, when it has
+ * one).  While it waits it is in a list of the CPU it waits for, so a
+ * switch looks only at that CPU's waiters; real-time waiters (prio below
+ * 100) have a list of their own, the only one a switch reads with
+ * inversion_rt_only. */
 typedef struct _DiagTask DiagTask;
 struct _DiagTask {
     guint32 task;
-    gboolean waiting;
-    gboolean passed;   /* passed over in the wait in progress */
+    gint32 pid;
+    guint32 order;     /* its place among the DiagTasks */
     gint32 prio;
     gint32 cpu;
+    guint8 waiting;
+    guint8 passed;     /* passed over in the wait in progress */
     gint64 since_ns;
     DiagTask *prev, *next; /* the waiters of one list (see diag_list) */
-    Inversion inv;
 };
 
 /* Waiters on CPUs 0 .. DIAG_MAX_CPUS - 1 are listed per CPU; a waiter on
@@ -87,6 +91,7 @@ typedef struct {
     gint64 inversion_wait_us;
     /* priority inversion state */
     FtaTasks *tasks;           /* DiagTask per task, of pids > 0 */
+    FtaTasks *inversions;      /* Inversion per task passed over */
     /* 2 * cpu + (0 for real-time, 1 for other waiters) -> the first
      * DiagTask of that list, or NULL */
     GPtrArray *waiters;
@@ -101,7 +106,14 @@ static void
 diag_task_init (gpointer state, gint32 pid)
 {
     DiagTask *t = state;
-    t->inv.pid = pid;
+    t->pid = pid;
+}
+
+static void
+diag_inversion_init (gpointer state, gint32 pid)
+{
+    Inversion *inv = state;
+    inv->pid = pid;
 }
 
 /* The first row of each pid of a table: pid -> row + 1, the pids in
@@ -167,6 +179,7 @@ diag_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
         return NULL;
     }
     d->tasks = fta_tasks_new (sizeof (DiagTask), diag_task_init, NULL);
+    d->inversions = fta_tasks_new (sizeof (Inversion), diag_inversion_init, NULL);
     d->waiters = g_ptr_array_new ();
     return d;
 }
@@ -176,6 +189,7 @@ diag_destroy (void *self)
 {
     Diag *d = self;
     fta_tasks_free (d->tasks);
+    fta_tasks_free (d->inversions);
     g_ptr_array_free (d->waiters, TRUE);
     g_hash_table_destroy (d->pid_rows);
     g_free (d);
@@ -229,7 +243,8 @@ diag_unwait (Diag *d, guint32 task, gint32 pid, gint32 cpu, gint64 ts)
         diag_unlink (d, t);
         t->waiting = FALSE;
         if (t->passed && ts > t->since_ns)
-            t->inv.waited_ns += ts - t->since_ns;
+            ((Inversion *) fta_tasks_get (d->inversions, t->task, t->pid, cpu))->waited_ns
+                += ts - t->since_ns;
     }
 }
 
@@ -252,7 +267,10 @@ diag_wait (Diag *d, guint32 task, gint32 pid, gint32 prio, gint32 cpu, gint64 ts
 {
     if (pid <= 0 || cpu < 0)
         return;
+    guint made = fta_tasks_count (d->tasks);
     DiagTask *t = fta_tasks_get (d->tasks, task, pid, cpu);
+    if (fta_tasks_count (d->tasks) != made)
+        t->order = made;
     t->task = task;
     if (t->waiting) {
         diag_move (d, t, cpu, prio);
@@ -296,9 +314,11 @@ static void
 diag_passed (Diag *d, DiagTask *w, const FtaEvent *ev)
 {
     const FtaSwitchFields *s = &ev->u.sw;
-    Inversion *inv = &w->inv;
-    if (!inv->count)
+    Inversion *inv = fta_tasks_get (d->inversions, w->task, w->pid, w->cpu);
+    if (!inv->count) {
         inv->first_ns = ev->ts_ns;
+        inv->order = w->order;
+    }
     const char *c = fta_context_task_comm (d->ctx, w->task);
     g_strlcpy (inv->comm, c ? c : "?", FTA_COMM_LEN);
     inv->prio = w->prio;
@@ -1187,17 +1207,18 @@ cmp_inversion (gconstpointer a, gconstpointer b)
     const Inversion *x = *(Inversion *const *) a, *y = *(Inversion *const *) b;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
-    return x->pid - y->pid;
+    if (x->pid != y->pid)
+        return x->pid - y->pid;
+    return (x->order > y->order) - (x->order < y->order);
 }
 
 static void
 rule_priority_inversion (Diag *d, FtaResults *r)
 {
     GPtrArray *all = g_ptr_array_new ();
-    for (guint i = 0; i < fta_tasks_count (d->tasks); i++) {
-        DiagTask *t = fta_tasks_nth (d->tasks, i);
-        Inversion *inv = &t->inv;
-        if (inv && (gint64) inv->count >= d->inversion_min &&
+    for (guint i = 0; i < fta_tasks_count (d->inversions); i++) {
+        Inversion *inv = fta_tasks_nth (d->inversions, i);
+        if ((gint64) inv->count >= d->inversion_min &&
             fta_context_task_selected (d->ctx, inv->pid, inv->comm))
             g_ptr_array_add (all, inv);
     }
