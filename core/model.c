@@ -51,6 +51,16 @@ typedef struct {
     gint64 run_ns;
 } TaskComm;
 
+/* What only a task with a second comm, or an exec, has: made at the
+ * first of them. */
+typedef struct {
+    TaskComm comms[TASK_COMMS - 1]; /* its comms after the first */
+    /* the run before comm_mark is charged already (an exec in a run);
+     * G_MININT64 none */
+    gint64 comm_mark;
+    char *other_comms; /* after finish: the others, ", "-separated, owned */
+} TaskMore;
+
 /* What a task keeps only from its waking or preemption to the end of
  * that wait: who woke or preempted it, its place in a CPU's queue and who
  * held the CPU meanwhile.  Recycled with its holders' array: a host of a
@@ -97,12 +107,10 @@ typedef struct {
     char comm[FTA_COMM_LEN];
     Pending *p;        /* while it waits to run (or is woken), else NULL */
     /* the comms it ran under (the first TASK_COMMS), with the run time:
-     * the first here, the others in more (owned, NULL until a second);
-     * the run before comm_mark is charged already (an exec in a run) */
+     * the first here, the others in more (owned, NULL until a second
+     * comm or an exec) */
     TaskComm comm0;
-    TaskComm *more;
-    gint64 comm_mark;
-    char *other_comms; /* after finish: the others, ", "-separated, owned */
+    TaskMore *more;
 } Task;
 
 /* Tasks are cut from blocks of this many: no allocation of its own per
@@ -211,9 +219,9 @@ fta_model_free (FtaModel *m)
     g_byte_array_free (m->lives, TRUE);
     for (guint i = 0; i < m->tasks->len; i++) {
         Task *t = g_ptr_array_index (m->tasks, i);
-        if (t) {
+        if (t && t->more) {
+            g_free (t->more->other_comms);
             g_free (t->more);
-            g_free (t->other_comms);
         }
     }
     g_ptr_array_free (m->tasks, TRUE);
@@ -318,7 +326,6 @@ get_task_id (FtaModel *m, guint32 id, const char *comm)
         t->cpu = -1;
         t->state = MS_UNKNOWN;
         t->last_wakeup = -1;
-        t->comm_mark = G_MININT64;
         g_ptr_array_index (m->tasks, id) = t;
     }
     if (comm && comm[0])
@@ -369,7 +376,7 @@ const char *
 fta_model_task_other_comms (const FtaModel *m, guint32 task)
 {
     Task *t = task < m->tasks->len ? g_ptr_array_index (m->tasks, task) : NULL;
-    return t ? t->other_comms : NULL;
+    return t && t->more ? t->more->other_comms : NULL;
 }
 
 /* --- wait attribution -------------------------------------------------------- */
@@ -592,7 +599,25 @@ waiting_state (guint32 prev_state)
 static inline TaskComm *
 task_comm_at (Task *t, guint i)
 {
-    return i ? &t->more[i - 1] : &t->comm0;
+    return i ? &t->more->comms[i - 1] : &t->comm0;
+}
+
+/* T's TaskMore, made on first need. */
+static TaskMore *
+task_more (Task *t)
+{
+    if (!t->more) {
+        t->more = g_new0 (TaskMore, 1);
+        t->more->comm_mark = G_MININT64;
+    }
+    return t->more;
+}
+
+/* Before this time, T's run is charged already (an exec in a run). */
+static inline gint64
+task_comm_mark (const Task *t)
+{
+    return t->more ? t->more->comm_mark : G_MININT64;
 }
 
 /* T ran D ns under its current comm. */
@@ -606,7 +631,7 @@ task_ran (Task *t, gint64 d)
         if (i == TASK_COMMS)
             return; /* a fifth name: not a candidate for the row's */
         if (i == 1)
-            t->more = g_new (TaskComm, TASK_COMMS - 1);
+            task_more (t);
         memcpy (task_comm_at (t, i)->comm, t->comm, FTA_COMM_LEN);
         task_comm_at (t, i)->run_ns = 0;
         t->n_comms++;
@@ -627,15 +652,15 @@ task_settle_name (Task *t)
     if (best < 0)
         return;
     memcpy (t->comm, task_comm_at (t, (guint) best)->comm, FTA_COMM_LEN);
-    g_free (t->other_comms);
-    t->other_comms = NULL;
+    if (t->more)
+        g_clear_pointer (&t->more->other_comms, g_free);
     if (t->n_comms < 2)
         return;
     GString *o = g_string_new (NULL);
     for (guint i = 0; i < t->n_comms; i++)
         if ((gint) i != best && task_comm_at (t, i)->comm[0])
             g_string_append_printf (o, "%s%s", o->len ? ", " : "", task_comm_at (t, i)->comm);
-    t->other_comms = g_string_free (o, o->len == 0);
+    t->more->other_comms = g_string_free (o, o->len == 0);
 }
 
 static void
@@ -646,7 +671,7 @@ emit (FtaModel *m, Task *t, FtaTaskState state, gint64 start,
         end = start; /* out-of-order input: never a negative span */
     if (state == FTA_TASK_RUNNING) {
         /* the part before an exec in this run is charged already */
-        gint64 from = MAX (start, t->comm_mark);
+        gint64 from = MAX (start, task_comm_mark (t));
         task_ran (t, end > from ? end - from : 0);
     }
     FtaSpan s = {
@@ -1094,9 +1119,9 @@ fta_model_feed (FtaModel *m, FtaEvent *ev)
         /* the comm changes here: the run so far was under the old one */
         Task *t = g_ptr_array_index (m->tasks, ev->u.proc.task);
         if (t && t->state == MS_RUNNING && ev->u.proc.pid > 0) {
-            gint64 from = MAX (t->since, t->comm_mark);
+            gint64 from = MAX (t->since, task_comm_mark (t));
             task_ran (t, m->now > from ? m->now - from : 0);
-            t->comm_mark = m->now;
+            task_more (t)->comm_mark = m->now;
         }
         break;
     }
