@@ -1323,25 +1323,36 @@ fta_severity_name (FtaSeverity s)
  * of thousands of busy tasks, each with a distribution, keeps its peak
  * memory at tens of MB.
  *
- * Most distributions are small and many (one per task): the samples are
- * 32-bit while every value fits (durations below 2.1 s), 64-bit from the
- * first one that does not; the first 8 bytes of them live in the struct,
- * the rest in an array grown by half, cut to malloc's sizes. */
+ * Most distributions are small and many (one per task): the samples take
+ * the fewest bytes that hold every value so far, 2 (0 to 65535 ns), 3
+ * (below 16.8 ms), 4 (32-bit) or 8, all widened when a value needs more;
+ * the first 8 bytes of them live in the struct, the rest in an array
+ * grown by half, cut to malloc's sizes. */
 #define EXACT_MAX 4096
 #define SUB 64
+
+/* The samples' sizes, in the order they widen: each holds the values of
+ * the ones before. */
+typedef enum {
+    DIST_U16,
+    DIST_U24,
+    DIST_I32,
+    DIST_I64,
+} DistWidth;
+
+static const guint8 dist_bytes[] = { 2, 3, 4, 8 };
 
 struct _FtaDist {
     guint64 count;
     gint64 sum, min, max;
     union {
-        gint32 in32[2];  /* samples while cap * their size <= 8 */
-        gint64 in64[1];
-        gpointer heap;   /* samples beyond that, while exact */
-        guint64 *buckets; /* 64 * SUB, once bucketed */
+        guint8 in[8];      /* samples while cap * their size <= 8 */
+        gpointer heap;     /* samples beyond that, while exact */
+        guint64 *buckets;  /* 64 * SUB, once bucketed */
     } u;
-    guint32 cap;       /* samples room, while exact */
-    guint8 wide;       /* samples are gint64 */
-    guint8 sorted;     /* samples are in order: no add since the last sort */
+    guint32 cap;           /* samples room, while exact */
+    guint8 width;          /* DistWidth of the samples */
+    guint8 sorted;         /* samples are in order: no add since the last sort */
     guint8 bucketed;
 };
 
@@ -1351,55 +1362,92 @@ FtaDist *
 fta_dist_new (void)
 {
     FtaDist *d = g_new0 (FtaDist, 1);
-    d->cap = DIST_INLINE_BYTES / sizeof (gint32);
+    d->width = DIST_U16;
+    d->cap = DIST_INLINE_BYTES / 2;
     d->min = G_MAXINT64;
     d->max = G_MININT64;
     return d;
 }
 
-static inline gsize
-dist_width (const FtaDist *d)
+/* The narrowest width that holds V. */
+static inline DistWidth
+dist_width_of (gint64 v)
 {
-    return d->wide ? sizeof (gint64) : sizeof (gint32);
+    if (G_LIKELY ((guint64) v < ((guint64) 1 << 16)))
+        return DIST_U16;
+    if ((guint64) v < ((guint64) 1 << 24))
+        return DIST_U24;
+    return v >= G_MININT32 && v <= G_MAXINT32 ? DIST_I32 : DIST_I64;
 }
 
 /* The samples, while exact: in the struct or in the array. */
-static inline gpointer
-dist_samples (FtaDist *d)
+static inline guint8 *
+dist_samples (const FtaDist *d)
 {
-    return d->cap * dist_width (d) <= DIST_INLINE_BYTES ? (gpointer) &d->u : d->u.heap;
+    return d->cap * dist_bytes[d->width] <= DIST_INLINE_BYTES ? (guint8 *) d->u.in
+                                                               : d->u.heap;
+}
+
+static inline gint64
+sample_get (const guint8 *s, DistWidth w, guint64 i)
+{
+    switch (w) {
+    case DIST_U16: return ((const guint16 *) s)[i];
+    case DIST_U24: {
+        const guint8 *b = s + 3 * i;
+        return b[0] | (guint32) b[1] << 8 | (guint32) b[2] << 16;
+    }
+    case DIST_I32: return ((const gint32 *) s)[i];
+    default: return ((const gint64 *) s)[i];
+    }
+}
+
+static inline void
+sample_set (guint8 *s, DistWidth w, guint64 i, gint64 v)
+{
+    switch (w) {
+    case DIST_U16: ((guint16 *) s)[i] = (guint16) v; return;
+    case DIST_U24: {
+        guint8 *b = s + 3 * i;
+        b[0] = (guint8) v;
+        b[1] = (guint8) (v >> 8);
+        b[2] = (guint8) (v >> 16);
+        return;
+    }
+    case DIST_I32: ((gint32 *) s)[i] = (gint32) v; return;
+    default: ((gint64 *) s)[i] = v; return;
+    }
 }
 
 static inline gint64
 dist_sample (const FtaDist *d, guint64 i)
 {
-    gconstpointer s = d->cap * dist_width (d) <= DIST_INLINE_BYTES ? (gconstpointer) &d->u
-                                                                   : d->u.heap;
-    return d->wide ? ((const gint64 *) s)[i] : ((const gint32 *) s)[i];
+    return sample_get (dist_samples (d), d->width, i);
 }
 
-/* Room in an array for CAP samples or more, 64-bit ones when WIDE: the
- * samples held moved (and widened) there.  Called when the samples are
- * full or must widen: never to fit them back in the struct. */
+/* Room in an array for CAP samples or more of width WIDTH (never
+ * narrower than theirs): the samples held moved (and widened) there.
+ * Called when the samples are full or must widen, and they then never
+ * fit back in the struct. */
 static void
-dist_resize (FtaDist *d, guint64 cap, gboolean wide)
+dist_resize (FtaDist *d, guint64 cap, DistWidth width)
 {
-    gsize width = wide ? sizeof (gint64) : sizeof (gint32);
+    gsize size = dist_bytes[width];
     /* malloc hands out 16n + 8 usable bytes: use them all */
-    gsize bytes = MAX (cap * width, DIST_INLINE_BYTES + 1);
+    gsize bytes = MAX (cap * size, DIST_INLINE_BYTES + 1);
     bytes = ((bytes + 7) & ~(gsize) 15) + 8;
-    gpointer to = g_malloc (bytes);
-    gpointer from = dist_samples (d);
-    if (d->wide == wide)
-        memcpy (to, from, d->count * width);
+    guint8 *to = g_malloc (bytes);
+    guint8 *from = dist_samples (d);
+    if (d->width == width)
+        memcpy (to, from, d->count * size);
     else
         for (guint64 i = 0; i < d->count; i++)
-            ((gint64 *) to)[i] = ((gint32 *) from)[i];
-    if (from != (gpointer) &d->u)
+            sample_set (to, width, i, sample_get (from, d->width, i));
+    if (from != d->u.in)
         g_free (from);
     d->u.heap = to;
-    d->cap = (guint32) (bytes / width);
-    d->wide = wide;
+    d->cap = (guint32) (bytes / size);
+    d->width = width;
 }
 
 static guint
@@ -1441,7 +1489,7 @@ fta_dist_add (FtaDist *d, gint64 v)
         guint64 *buckets = g_new0 (guint64, 64 * SUB);
         for (guint64 i = 0; i < d->count; i++)
             buckets[bucket_of (dist_sample (d, i))]++;
-        if (dist_samples (d) != (gpointer) &d->u)
+        if (dist_samples (d) != d->u.in)
             g_free (d->u.heap);
         d->u.buckets = buckets;
         d->bucketed = TRUE;
@@ -1449,15 +1497,11 @@ fta_dist_add (FtaDist *d, gint64 v)
         fta_dist_add (d, v);
         return;
     }
-    gboolean fits = v >= G_MININT32 && v <= G_MAXINT32;
-    if (G_UNLIKELY (d->count == d->cap || (!fits && !d->wide)))
+    DistWidth w = dist_width_of (v);
+    if (G_UNLIKELY (d->count == d->cap || w > d->width))
         dist_resize (d, d->count == d->cap ? d->cap + MAX (d->cap / 2, 1) : d->cap,
-                     d->wide || !fits);
-    gpointer s = dist_samples (d);
-    if (d->wide)
-        ((gint64 *) s)[d->count] = v;
-    else
-        ((gint32 *) s)[d->count] = (gint32) v;
+                     MAX (w, (DistWidth) d->width));
+    sample_set (dist_samples (d), d->width, d->count, v);
     d->count++;
     d->sum += v;
     if (v < d->min)
@@ -1486,6 +1530,22 @@ cmp_i32 (const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int
+cmp_u16 (const void *a, const void *b)
+{
+    return (int) *(const guint16 *) a - (int) *(const guint16 *) b;
+}
+
+static int
+cmp_u24 (const void *a, const void *b)
+{
+    return (int) sample_get (a, DIST_U24, 0) - (int) sample_get (b, DIST_U24, 0);
+}
+
+/* by DistWidth */
+static int (*const dist_cmp[]) (const void *, const void *) = { cmp_u16, cmp_u24, cmp_i32,
+                                                                cmp_i64 };
+
 gint64
 fta_dist_percentile (FtaDist *d, double p)
 {
@@ -1499,7 +1559,7 @@ fta_dist_percentile (FtaDist *d, double p)
         rank = d->count;
     if (!d->bucketed) {
         if (!d->sorted)
-            qsort (dist_samples (d), d->count, dist_width (d), d->wide ? cmp_i64 : cmp_i32);
+            qsort (dist_samples (d), d->count, dist_bytes[d->width], dist_cmp[d->width]);
         d->sorted = TRUE;
         return dist_sample (d, rank - 1);
     }
@@ -1545,7 +1605,7 @@ fta_dist_free (FtaDist *d)
         return;
     if (d->bucketed)
         g_free (d->u.buckets);
-    else if (dist_samples (d) != (gpointer) &d->u)
+    else if (dist_samples (d) != d->u.in)
         g_free (d->u.heap);
     g_free (d);
 }

@@ -257,8 +257,9 @@ test_dist_exact_then_bucketed (void)
     g_rand_free (rand);
 }
 
-/* Exact percentiles whatever the values' size: 32-bit samples widen when
- * a value of more than 31 bits comes, percentiles read between adds. */
+/* Exact percentiles whatever the values' size: the samples widen as
+ * larger values come (16, 24, 32, 64 bits; negative values), percentiles
+ * read between adds. */
 static void
 test_dist_wide_values (void)
 {
@@ -269,8 +270,11 @@ test_dist_wide_values (void)
         FtaDist *d = fta_dist_new ();
         guint n_max = (guint) g_rand_int_range (rand, 1, 300);
         for (guint n = 1; n <= n_max; n++) {
-            gint64 x = g_rand_int_range (rand, -1000, 1000000);
-            if (g_rand_int_range (rand, 0, 20) == 0)
+            /* ever larger values: up to 50 << n/8, and each trial's limit */
+            static const gint32 limit[] = { 65535, (1 << 24) - 1, G_MAXINT32 - 1 };
+            gint32 hi = (gint32) MIN ((gint64) limit[trial % 3], (gint64) 50 << MIN (n / 8, 30));
+            gint64 x = g_rand_int_range (rand, trial % 3 == 2 && n > 150 ? -1000 : 0, hi + 1);
+            if (trial % 2 && g_rand_int_range (rand, 0, 40) == 0)
                 x = (g_rand_boolean (rand) ? 1 : -1) * ((gint64) 1 << 33) + x;
             v[n - 1] = x;
             fta_dist_add (d, x);
