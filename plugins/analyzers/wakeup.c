@@ -53,11 +53,11 @@ typedef struct {
      * NULL when the task filters leave the task out under it */
     const char *by_comm;
     guint64 *by_comm_counts;
-    /* a cache of Wakeup.pairs for this wakee, most recent first, with
-     * their wakers' task ids beside them for the search */
+    /* a cache of Wakeup.pairs for this wakee, most recent first: the
+     * pairs' indexes, their wakers' task ids beside them for the search */
     guint32 n_recent;
     guint32 recent_waker[WAKE_RECENT_PAIRS];
-    WakePair *recent[WAKE_RECENT_PAIRS];
+    guint32 recent[WAKE_RECENT_PAIRS];
 } WakeTask;
 
 typedef struct {
@@ -69,7 +69,10 @@ typedef struct {
     FtaTasks *tasks;   /* WakeTask per task */
     GPtrArray *pair_blocks; /* WAKE_PAIR_BLOCK WakePairs each, owned */
     guint32 n_pairs;
-    GHashTable *pairs; /* &key -> WakePair* */
+    /* the pairs by key: open addressing, a pair's index + 1 in each slot
+     * (0: empty), at most 3/4 full; 2^pair_bits slots */
+    guint32 *pair_slots;
+    guint pair_bits;
     GHashTable *comms; /* wakee comm (owned) -> guint64[2] waking, wakeup */
     GHashTable *comms_out; /* comms (owned) of tasks the filters leave out */
     /* made on first need: the comms of tasks and pairs the core may not
@@ -184,15 +187,36 @@ wakeup_wakee_name (const Wakeup *w, const WakePair *p)
     return c ? c->wakee : "";
 }
 
-/* A pair's key holds both pids; g_int64_hash folds them with an exclusive
- * or, which maps (a, b) and (b, a), and every pair of neighbouring pids, to
- * a few small values, so lookups walk long probe chains on hosts with many
- * pairs.  A multiplicative mix spreads them. */
-static guint
-pair_hash (gconstpointer key)
+/* The first slot of KEY in a table of 2^BITS: a pair's key holds both
+ * task ids, neighbours of each other on hosts with many pairs; a
+ * multiplicative mix spreads them, its high bits the best mixed. */
+static inline guint32
+pair_slot (gint64 key, guint bits)
 {
-    guint64 v = *(const guint64 *) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
-    return (guint) (v >> 32);
+    return (guint32) (((guint64) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits));
+}
+
+/* The slot of KEY in Wakeup.pair_slots: its pair's, or the empty one where
+ * it goes. */
+static inline guint32 *
+wakeup_pair_slot (Wakeup *w, gint64 key)
+{
+    guint32 mask = (1u << w->pair_bits) - 1;
+    guint32 i = pair_slot (key, w->pair_bits);
+    while (w->pair_slots[i] && wakeup_pair_at (w, w->pair_slots[i] - 1)->key != key)
+        i = (i + 1) & mask;
+    return &w->pair_slots[i];
+}
+
+/* Twice the slots, the pairs in them again. */
+static void
+wakeup_pairs_grow (Wakeup *w)
+{
+    g_free (w->pair_slots);
+    w->pair_bits++;
+    w->pair_slots = g_new0 (guint32, (gsize) 1 << w->pair_bits);
+    for (guint32 i = 0; i < w->n_pairs; i++)
+        *wakeup_pair_slot (w, wakeup_pair_at (w, i)->key) = i + 1;
 }
 
 static void *
@@ -210,7 +234,8 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     }
     w->tasks = fta_tasks_new (sizeof (WakeTask), wake_task_init, wake_task_clear);
     w->pair_blocks = g_ptr_array_new_with_free_func (g_free);
-    w->pairs = g_hash_table_new (pair_hash, g_int64_equal);
+    w->pair_bits = 10;
+    w->pair_slots = g_new0 (guint32, (gsize) 1 << w->pair_bits);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     w->comms_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     return w;
@@ -249,19 +274,23 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
     guint i = 0;
     while (i < t->n_recent && t->recent_waker[i] != waker_id)
         i++;
-    WakePair *p;
+    guint32 at;
     if (G_LIKELY (i < t->n_recent)) {
-        p = t->recent[i];
+        at = t->recent[i];
     } else {
         /* a pid names one task after another: tasks make the pair */
         gint64 key = (gint64) (((guint64) waker_id << 32) | t->id);
-        p = g_hash_table_lookup (w->pairs, &key);
-        if (!p) {
+        guint32 *slot = wakeup_pair_slot (w, key);
+        if (*slot) {
+            at = *slot - 1;
+        } else {
             if (w->n_pairs % WAKE_PAIR_BLOCK == 0)
                 g_ptr_array_add (w->pair_blocks, g_new (WakePair, WAKE_PAIR_BLOCK));
-            p = wakeup_pair_at (w, w->n_pairs++);
-            *p = (WakePair) { key, waker_pid, t->pid, 0, 0 };
-            g_hash_table_insert (w->pairs, &p->key, p);
+            at = w->n_pairs++;
+            *wakeup_pair_at (w, at) = (WakePair) { key, waker_pid, t->pid, 0, 0 };
+            *slot = at + 1;
+            if (w->n_pairs > (3u << w->pair_bits) / 4)
+                wakeup_pairs_grow (w);
         }
         if (t->n_recent < WAKE_RECENT_PAIRS)
             t->n_recent++;
@@ -272,8 +301,8 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
         t->recent[i] = t->recent[i - 1];
     }
     t->recent_waker[0] = waker_id;
-    t->recent[0] = p;
-    return p;
+    t->recent[0] = at;
+    return wakeup_pair_at (w, at);
 }
 
 /* g_strlcpy (DST, SRC, FTA_COMM_LEN) without a library call: it runs on
@@ -565,6 +594,59 @@ wakeup_hist_table (Wakeup *w, FtaResults *r, const FtaTable *t, GHashTable *by_t
     }
 }
 
+/* wakeup.pairs' order: by count, most first, then by waker pid, wakee
+ * pid, and which task of its pid each is; the pairs' first-seen order
+ * among equals. */
+static int
+wakeup_pair_cmp (const Wakeup *w, guint32 a, guint32 b)
+{
+    const WakePair *x = wakeup_pair_at (w, a), *y = wakeup_pair_at (w, b);
+    guint64 nx = w->use_waking ? x->waking : x->wakeup;
+    guint64 ny = w->use_waking ? y->waking : y->wakeup;
+    if (nx != ny)
+        return nx > ny ? -1 : 1;
+    if (x->waker_pid != y->waker_pid)
+        return x->waker_pid < y->waker_pid ? -1 : 1;
+    if (x->wakee_pid != y->wakee_pid)
+        return x->wakee_pid < y->wakee_pid ? -1 : 1;
+    guint32 sx = x->waker_pid > 0 ? wakeup_seq (w, pair_waker_id (x)) : 0;
+    guint32 sy = y->waker_pid > 0 ? wakeup_seq (w, pair_waker_id (y)) : 0;
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    sx = wakeup_seq (w, pair_wakee_id (x));
+    sy = wakeup_seq (w, pair_wakee_id (y));
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* Sorts the N pair indexes ORDER (a merge sort, bottom up): the table's
+ * own sorts would take a key and a row index per pair, several times. */
+static void
+wakeup_sort_pairs (const Wakeup *w, guint32 *order, guint32 n)
+{
+    guint32 *tmp = g_new (guint32, MAX (n, 1));
+    guint32 *from = order, *to = tmp;
+    for (guint32 width = 1; width < n; width *= 2) {
+        for (guint32 lo = 0; lo < n; lo += 2 * width) {
+            guint32 mid = MIN (lo + width, n), hi = MIN (lo + 2 * width, n);
+            guint32 i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                to[k++] = wakeup_pair_cmp (w, from[i], from[j]) <= 0 ? from[i++] : from[j++];
+            while (i < mid)
+                to[k++] = from[i++];
+            while (j < hi)
+                to[k++] = from[j++];
+        }
+        guint32 *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != order)
+        memcpy (order, from, (gsize) n * sizeof *order);
+    g_free (tmp);
+}
+
 static void
 wakeup_finish (void *self, FtaResults *r)
 {
@@ -625,9 +707,9 @@ wakeup_finish (void *self, FtaResults *r)
     FtaTable *p = fta_results_add_table_spec (r, "wakeup", &wakeup_pairs_spec);
     fta_table_set_needs (p, "sched_waking|sched_wakeup|sched_wakeup_new");
     gboolean pair_reused = FALSE;
-    g_hash_table_iter_init (&it, w->pairs);
-    while (g_hash_table_iter_next (&it, NULL, &v)) {
-        WakePair *k = v;
+    guint32 *order = g_new (guint32, MAX (w->n_pairs, 1)), m = 0;
+    for (guint32 i = 0; i < w->n_pairs; i++) {
+        WakePair *k = wakeup_pair_at (w, i);
         guint64 n = use_waking ? k->waking : k->wakeup;
         if (!n)
             continue;
@@ -636,17 +718,16 @@ wakeup_finish (void *self, FtaResults *r)
             continue;
         pair_reused |= (k->waker_pid > 0 && wakeup_seq (w, pair_waker_id (k)) > 0)
                        || wakeup_seq (w, pair_wakee_id (k)) > 0;
-        fta_table_add_row_ref (p, &wakeup_pairs_spec, k, w);
+        order[m++] = i;
     }
+    wakeup_sort_pairs (w, order, m);
+    for (guint32 i = 0; i < m; i++)
+        fta_table_add_row_ref (p, &wakeup_pairs_spec, wakeup_pair_at (w, order[i]), w);
+    g_free (order);
     if (pair_reused) {
         fta_table_set_column_rank (p, G_N_ELEMENTS (wakeup_pair_columns) - 2, 0);
         fta_table_set_column_rank (p, G_N_ELEMENTS (wakeup_pair_columns) - 1, 0);
     }
-    fta_table_sort_by (p, "wakee_task_seq", FALSE);
-    fta_table_sort_by (p, "waker_task_seq", FALSE);
-    fta_table_sort_by (p, "wakee_pid", FALSE);
-    fta_table_sort_by (p, "waker_pid", FALSE);
-    fta_table_sort_by (p, "count", TRUE);
 }
 
 static void
@@ -654,7 +735,7 @@ wakeup_destroy (void *self)
 {
     Wakeup *w = self;
     fta_tasks_free (w->tasks);
-    g_hash_table_destroy (w->pairs);
+    g_free (w->pair_slots);
     g_ptr_array_free (w->pair_blocks, TRUE);
     g_hash_table_destroy (w->comms);
     g_hash_table_destroy (w->comms_out);
