@@ -206,8 +206,8 @@ wait_holder (Wait *w, WaitTask *t, gint32 pid, guint32 task, const char *comm)
                 hi = mid;
         }
     }
-    WaitHolder *h = &t->holders[lo];
-    if (lo < t->n_holders && h->key == key) {
+    if (lo < t->n_holders && t->holders[lo].key == key) {
+        WaitHolder *h = &t->holders[lo];
         if (pid > 0 && comm && comm[0])
             wait_comm_set (w, &h->comm, comm); /* the latest name */
         return h;
@@ -217,7 +217,7 @@ wait_holder (Wait *w, WaitTask *t, gint32 pid, guint32 task, const char *comm)
         t->cap_holders += t->cap_holders < 4 ? 1 : t->cap_holders / 2;
         t->holders = g_renew (WaitHolder, t->holders, t->cap_holders);
     }
-    h = &t->holders[lo];
+    WaitHolder *h = &t->holders[lo];
     memmove (h + 1, h, (t->n_holders - lo) * sizeof *h);
     t->n_holders++;
     *h = (WaitHolder) {
