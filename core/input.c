@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core.h"
 
@@ -40,7 +43,6 @@ struct _FtaInput {
     guint64 bytes;
     gboolean unterminated;
     gboolean saw_nul;      /* a NUL byte among the bytes searched for lines */
-    gsize nul_to;          /* next_streamed: [0, nul_to) of buf looked at for NULs */
 };
 
 GQuark
@@ -216,7 +218,6 @@ fill (FtaInput *in, GError **error)
         memmove (in->buf, in->buf + in->start, in->fill - in->start);
         in->fill -= in->start;
         in->pos -= in->start;
-        in->nul_to = in->nul_to > in->start ? in->nul_to - in->start : 0;
         in->start = 0;
     }
     if (in->fill == in->cap)
@@ -247,22 +248,35 @@ fill (FtaInput *in, GError **error)
     return r;
 }
 
-/* The first newline of the bytes from IN->pos, NULL when there is none.
- * The bytes read are looked at for a NUL once, when they arrive, all at
- * once (IN->saw_nul): the parser then need not search each line again.
- * (A NUL is so noted before the lines ahead of it are returned, which
- * only makes the parser look at those lines for one too.) */
+/* The first newline in [S, END), NULL when there is none; *NUL set when
+ * a NUL byte comes before it.  The search for the end of a line looks for
+ * a NUL on the way: the parser then need not search each line again.
+ * Sixteen bytes at a time where SSE2 is (every x86-64). */
 static inline const char *
-find_newline (FtaInput *in)
+find_newline (const char *s, const char *end, gboolean *nul)
 {
-    if (G_UNLIKELY (in->nul_to < in->pos))
-        in->nul_to = in->pos;
-    if (in->nul_to < in->fill) {
-        if (!in->saw_nul && memchr (in->buf + in->nul_to, '\0', in->fill - in->nul_to))
-            in->saw_nul = TRUE;
-        in->nul_to = in->fill;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8 ('\n');
+    const __m128i z = _mm_setzero_si128 ();
+    for (; end - s >= 16; s += 16) {
+        __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) s);
+        unsigned m = (unsigned) _mm_movemask_epi8 (
+            _mm_or_si128 (_mm_cmpeq_epi8 (v, nl), _mm_cmpeq_epi8 (v, z)));
+        for (; m; m &= m - 1) {
+            const char *c = s + __builtin_ctz (m);
+            if (*c == '\n')
+                return c;
+            *nul = TRUE;
+        }
     }
-    return memchr (in->buf + in->pos, '\n', in->fill - in->pos);
+#endif
+    for (; s < end; s++) {
+        if (*s == '\n')
+            return s;
+        if (*s == '\0')
+            *nul = TRUE;
+    }
+    return NULL;
 }
 
 gboolean
@@ -277,7 +291,7 @@ next_streamed (FtaInput *in, const char **line, gsize *len,
 {
     *too_long = FALSE;
     for (;;) {
-        const char *nl = find_newline (in);
+        const char *nl = find_newline (in->buf + in->pos, in->buf + in->fill, &in->saw_nul);
         if (in->skipping) {
             /* the rest of an over-long line already reported */
             in->start = in->pos = nl ? (gsize) (nl - in->buf) + 1 : in->fill;
