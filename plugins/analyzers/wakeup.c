@@ -22,7 +22,8 @@ typedef struct {
     gint64 key; /* waker task id << 32 | wakee task id: a pair of tasks
                    (FTA_TASK_NONE when unknown) */
     gint32 waker_pid, wakee_pid;
-    guint64 waking, wakeup;
+    /* the counts, their low 32 bits: the rest in Wakeup.pair_high */
+    guint32 waking, wakeup;
 } WakePair;
 
 /* Pairs are cut from blocks of this many: no allocation of its own per
@@ -80,6 +81,9 @@ typedef struct {
      * WakePairComms, owned */
     GHashTable *task_comms;
     GHashTable *pair_comms;
+    /* made on first need: WakePair * -> guint64[2], what its waking and
+     * wakeup counts hold beyond 32 bits, owned */
+    GHashTable *pair_high;
 } Wakeup;
 
 static void
@@ -185,6 +189,27 @@ wakeup_wakee_name (const Wakeup *w, const WakePair *p)
         return name;
     const WakePairComms *c = wakeup_kept_find (w->pair_comms, p);
     return c ? c->wakee : "";
+}
+
+/* One more of P's counts, WHICH 0 its waking, 1 its wakeup: 32 bits in
+ * the pair, a wrap of them counted aside (a pair woken 2^32 times). */
+static inline void
+wakeup_pair_add (Wakeup *w, WakePair *p, guint which)
+{
+    guint32 *c = which ? &p->wakeup : &p->waking;
+    if (G_UNLIKELY (++*c == 0))
+        ((guint64 *) wakeup_kept (&w->pair_high, p, 2 * sizeof (guint64)))[which] +=
+            G_GUINT64_CONSTANT (1) << 32;
+}
+
+/* P's count of the wakeups the tables count (Wakeup.use_waking). */
+static inline guint64
+wakeup_pair_n (const Wakeup *w, const WakePair *p)
+{
+    guint which = w->use_waking ? 0 : 1;
+    guint64 n = which ? p->wakeup : p->waking;
+    const guint64 *high = wakeup_kept_find (w->pair_high, p);
+    return high ? n + high[which] : n;
 }
 
 /* The first slot of KEY in a table of 2^BITS: a pair's key holds both
@@ -361,9 +386,9 @@ wakeup_on_event (void *self, const FtaEvent *ev)
         memcpy (((WakePairComms *) wakeup_kept (&w->pair_comms, p, sizeof (WakePairComms)))->wakee,
                 f->comm, FTA_COMM_LEN);
     if (waking || new_task)
-        p->waking++;
+        wakeup_pair_add (w, p, 0);
     if (!waking)
-        p->wakeup++;
+        wakeup_pair_add (w, p, 1);
 }
 
 static void
@@ -508,7 +533,7 @@ wakeup_pair_count (gconstpointer row, gconstpointer data, FtaValue *v, GString *
     const Wakeup *w = data;
     (void) scratch;
     v->is_null = FALSE;
-    v->i = (gint64) (w->use_waking ? p->waking : p->wakeup);
+    v->i = (gint64) wakeup_pair_n (w, p);
 }
 
 static void
@@ -601,8 +626,7 @@ static int
 wakeup_pair_cmp (const Wakeup *w, guint32 a, guint32 b)
 {
     const WakePair *x = wakeup_pair_at (w, a), *y = wakeup_pair_at (w, b);
-    guint64 nx = w->use_waking ? x->waking : x->wakeup;
-    guint64 ny = w->use_waking ? y->waking : y->wakeup;
+    guint64 nx = wakeup_pair_n (w, x), ny = wakeup_pair_n (w, y);
     if (nx != ny)
         return nx > ny ? -1 : 1;
     if (x->waker_pid != y->waker_pid)
@@ -710,8 +734,7 @@ wakeup_finish (void *self, FtaResults *r)
     guint32 *order = g_new (guint32, MAX (w->n_pairs, 1)), m = 0;
     for (guint32 i = 0; i < w->n_pairs; i++) {
         WakePair *k = wakeup_pair_at (w, i);
-        guint64 n = use_waking ? k->waking : k->wakeup;
-        if (!n)
+        if (!wakeup_pair_n (w, k))
             continue;
         if (!fta_context_task_selected (w->ctx, k->wakee_pid, wakeup_wakee_name (w, k))
             && !fta_context_task_selected (w->ctx, k->waker_pid, wakeup_waker_name (w, k)))
@@ -741,6 +764,7 @@ wakeup_destroy (void *self)
     g_hash_table_destroy (w->comms_out);
     g_clear_pointer (&w->task_comms, g_hash_table_destroy);
     g_clear_pointer (&w->pair_comms, g_hash_table_destroy);
+    g_clear_pointer (&w->pair_high, g_hash_table_destroy);
     g_free (w);
 }
 
