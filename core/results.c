@@ -1474,17 +1474,7 @@ bucket_value (guint b)
 void
 fta_dist_add (FtaDist *d, gint64 v)
 {
-    if (G_UNLIKELY (d->bucketed)) {
-        d->count++;
-        d->sum += v;
-        if (v < d->min)
-            d->min = v;
-        if (v > d->max)
-            d->max = v;
-        d->u.buckets[bucket_of (v)]++;
-        return;
-    }
-    if (G_UNLIKELY (d->count == EXACT_MAX)) {
+    if (G_UNLIKELY (!d->bucketed && d->count == EXACT_MAX)) {
         /* the exact samples' memory goes back: the histogram from here */
         guint64 *buckets = g_new0 (guint64, 64 * SUB);
         for (guint64 i = 0; i < d->count; i++)
@@ -1494,21 +1484,23 @@ fta_dist_add (FtaDist *d, gint64 v)
         d->u.buckets = buckets;
         d->bucketed = TRUE;
         d->cap = 0;
-        fta_dist_add (d, v);
-        return;
     }
-    DistWidth w = dist_width_of (v);
-    if (G_UNLIKELY (d->count == d->cap || w > d->width))
-        dist_resize (d, d->count == d->cap ? d->cap + MAX (d->cap / 2, 1) : d->cap,
-                     MAX (w, (DistWidth) d->width));
-    sample_set (dist_samples (d), d->width, d->count, v);
+    if (G_UNLIKELY (d->bucketed)) {
+        d->u.buckets[bucket_of (v)]++;
+    } else {
+        DistWidth w = dist_width_of (v);
+        if (G_UNLIKELY (d->count == d->cap || w > d->width))
+            dist_resize (d, d->count == d->cap ? d->cap + MAX (d->cap / 2, 1) : d->cap,
+                         MAX (w, (DistWidth) d->width));
+        sample_set (dist_samples (d), d->width, d->count, v);
+        d->sorted = FALSE;
+    }
     d->count++;
     d->sum += v;
     if (v < d->min)
         d->min = v;
     if (v > d->max)
         d->max = v;
-    d->sorted = FALSE;
 }
 
 guint64 fta_dist_count (const FtaDist *d) { return d->count; }

@@ -262,16 +262,24 @@ skip_spaces8 (const char *s, const char *end)
     return s;
 }
 
+/* The high bit of each of the eight bytes at P that is a blank (' '),
+ * exactly: no carry crosses a byte. */
+static inline guint64
+blank_bits (const char *p)
+{
+    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+    guint64 x;
+    memcpy (&x, p, 8);
+    x ^= G_GUINT64_CONSTANT (0x2020202020202020);
+    return ~(((x & low7) + low7) | x | low7);
+}
+
 /* The first blank (' ') of [S, END), or END.  Eight bytes at a time. */
 static inline const char *
 next_blank (const char *s, const char *end)
 {
-    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
     for (; end - s >= 8; s += 8) {
-        guint64 x;
-        memcpy (&x, s, 8);
-        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
-        guint64 y = ~(((x & low7) + low7) | x | low7);
+        guint64 y = blank_bits (s);
         if (y)
             return s + (guint) __builtin_ctzll (y) / 8;
     }
@@ -285,14 +293,8 @@ next_blank (const char *s, const char *end)
 static inline const char *
 token_start (const char *s, const char *e)
 {
-    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
     while (e - s >= 8) {
-        guint64 x;
-        memcpy (&x, e - 8, 8);
-        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
-        /* the high bit of each byte that was a blank, exactly (no carry
-         * crosses a byte) */
-        guint64 y = ~(((x & low7) + low7) | x | low7);
+        guint64 y = blank_bits (e - 8);
         if (y)
             return e - 8 + (63 - __builtin_clzll (y)) / 8 + 1;
         e -= 8;
@@ -315,13 +317,9 @@ rtrim (const char *s, const char *e)
 static inline const char *
 rtrim_column (const char *s, const char *e)
 {
-    const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
     while (e - s >= 8) {
-        guint64 x;
-        memcpy (&x, e - 8, 8);
-        x ^= G_GUINT64_CONSTANT (0x2020202020202020);
-        /* the high bit of each byte that was not a blank, exactly */
-        guint64 y = (((x & low7) + low7) | x) & ~low7;
+        /* the high bit of each byte that is not a blank */
+        guint64 y = blank_bits (e - 8) ^ G_GUINT64_CONSTANT (0x8080808080808080);
         if (y) {
             e -= (guint) __builtin_clzll (y) / 8; /* the blanks above it */
             break;
