@@ -1,12 +1,54 @@
 /* many-rows.h - for plugins that go through tables of a million tasks:
- * the hash of a comm and an index of comms to records, and a quantile by
- * selection.  Included by plugins only. */
+ * records in blocks that never move, the hash of a comm and an index of
+ * comms to records, and a quantile by selection.  Included by plugins
+ * only. */
 #ifndef FTA_PLUGINS_MANY_ROWS_H
 #define FTA_PLUGINS_MANY_ROWS_H
 
 #include <string.h>
 
 #include <glib.h>
+
+/* Records of one size in blocks of 2^SHIFT that never move: an index
+ * names its record for good, and a million of them take no copy and no
+ * doubling as they come. */
+typedef struct {
+    GPtrArray *blocks;
+    guint32 n;    /* records */
+    guint32 size; /* bytes a record */
+    guint shift;
+} RecordBlocks;
+
+static inline void
+record_blocks_init (RecordBlocks *b, gsize size, guint shift)
+{
+    *b = (RecordBlocks) { g_ptr_array_new_with_free_func (g_free), 0, (guint32) size, shift };
+}
+
+static inline gpointer
+record_blocks_at (const RecordBlocks *b, guint32 i)
+{
+    return (char *) g_ptr_array_index (b->blocks, i >> b->shift)
+           + (gsize) b->size * (i & ((1u << b->shift) - 1));
+}
+
+/* The index of a new record, its bytes not set. */
+static inline guint32
+record_blocks_add (RecordBlocks *b)
+{
+    if ((b->n & ((1u << b->shift) - 1)) == 0)
+        g_ptr_array_add (b->blocks, g_malloc ((gsize) b->size << b->shift));
+    return b->n++;
+}
+
+static inline void
+record_blocks_clear (RecordBlocks *b)
+{
+    if (b->blocks)
+        g_ptr_array_free (b->blocks, TRUE);
+    b->blocks = NULL;
+    b->n = 0;
+}
 
 /* g_str_hash's low bits differ little between "task-1" and "task-2":
  * mixed (murmur3's finalizer) before they pick a slot. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+#include "../many-rows.h"
 
 /* switch.comms counts a comm under the name each event prints, not the
  * task's one name: a task's events may name several (an exec, a rename).
@@ -51,10 +52,9 @@ typedef struct {
      * order of first sight: rows that tie on run time and pid (the idle
      * rows) keep that order. */
     FtaTasks *tasks;
-    /* SwitchComm, the tasks' rings: blocks of SWITCH_COMM_BLOCK records
-     * that never move nor grow by doubling */
-    GPtrArray *comm_blocks;
-    guint32 n_comms;
+    /* SwitchComm, the tasks' rings: blocks of 4096 records that never
+     * move nor grow by doubling */
+    RecordBlocks comms;
     GPtrArray *own; /* the comm buffers of pids <= 0, owned */
 } Switch;
 
@@ -85,18 +85,15 @@ switch_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
     s->ctx = ctx;
     s->comms_table = fta_options_get_bool (opts, "comms");
     s->tasks = fta_tasks_new (sizeof (SwitchTask), switch_task_init, NULL);
-    s->comm_blocks = g_ptr_array_new_with_free_func (g_free);
+    record_blocks_init (&s->comms, sizeof (SwitchComm), 12);
     s->own = g_ptr_array_new_with_free_func (g_free);
     return s;
 }
 
-#define SWITCH_COMM_BLOCK 4096
-
 static inline SwitchComm *
 switch_comm_at (const Switch *s, guint32 i)
 {
-    return (SwitchComm *) g_ptr_array_index (s->comm_blocks, i / SWITCH_COMM_BLOCK)
-           + i % SWITCH_COMM_BLOCK;
+    return record_blocks_at (&s->comms, i);
 }
 
 /* The comm buffer of T, a pid <= 0, made on first need. */
@@ -125,9 +122,7 @@ switch_comm_find (Switch *s, SwitchTask *t, const char *comm)
             }
         }
     }
-    guint32 n = s->n_comms++;
-    if (n % SWITCH_COMM_BLOCK == 0)
-        g_ptr_array_add (s->comm_blocks, g_new (SwitchComm, SWITCH_COMM_BLOCK));
+    guint32 n = record_blocks_add (&s->comms);
     SwitchComm *c = switch_comm_at (s, n);
     memset (c, 0, sizeof *c);
     memcpy (c->comm, comm, strnlen (comm, FTA_COMM_LEN - 1));
@@ -423,13 +418,13 @@ switch_comms_table (Switch *s, FtaResults *r)
     FtaTable *t = fta_results_add_table_spec (r, "switch", &switch_comms_spec);
     fta_table_set_needs (t, "sched_switch");
     guint n = 0;
-    for (guint32 i = 0; i < s->n_comms; i++)
+    for (guint32 i = 0; i < s->comms.n; i++)
         n += switch_comm_at (s, i)->selected;
     SwitchKey *keys = g_new (SwitchKey, MAX (n, 1));
     n = 0;
     /* a comm's 16 bytes, zero-padded, as two words: they order as the
      * strings do */
-    for (guint32 i = 0; i < s->n_comms; i++) {
+    for (guint32 i = 0; i < s->comms.n; i++) {
         const SwitchComm *c = switch_comm_at (s, i);
         if (c->selected)
             keys[n++] = (SwitchKey) { switch_be64 (c->comm), switch_be64 (c->comm + 8), i, 0 };
@@ -483,7 +478,7 @@ switch_destroy (void *self)
 {
     Switch *s = self;
     fta_tasks_free (s->tasks);
-    g_ptr_array_free (s->comm_blocks, TRUE);
+    record_blocks_clear (&s->comms);
     g_ptr_array_free (s->own, TRUE);
     g_free (s);
 }

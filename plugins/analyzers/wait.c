@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+#include "../many-rows.h"
 
 /* Keys of the holders of one task: task id + 2 for tasks, and these. */
 #define WAIT_KEY_UNKNOWN 0u
@@ -54,12 +55,10 @@ typedef struct {
 } WaitTask;
 
 /* The distinct comms, FTA_COMM_LEN bytes each (NUL-padded), in blocks of
- * WAIT_COMM_BLOCK that never move, found by a table of their indexes + 1
- * by hash (open addressing). */
-#define WAIT_COMM_BLOCK 1024
+ * 1024 that never move, found by a table of their indexes + 1 by hash
+ * (open addressing). */
 typedef struct {
-    GPtrArray *blocks;
-    guint32 n;
+    RecordBlocks recs;
     guint32 *table;
     guint32 mask;
 } WaitComms;
@@ -78,8 +77,7 @@ typedef struct {
 static const char *
 wait_comm (const Wait *w, guint32 i)
 {
-    return (const char *) g_ptr_array_index (w->comms.blocks, i / WAIT_COMM_BLOCK)
-           + (gsize) FTA_COMM_LEN * (i % WAIT_COMM_BLOCK);
+    return record_blocks_at (&w->comms.recs, i);
 }
 
 static guint32
@@ -99,12 +97,12 @@ wait_comm_intern (Wait *w, const char *comm)
     WaitComms *c = &w->comms;
     char padded[FTA_COMM_LEN] = { 0 };
     memcpy (padded, comm, strnlen (comm, FTA_COMM_LEN - 1));
-    if ((c->n + 1) * 2 > c->mask + 1) {
+    if ((c->recs.n + 1) * 2 > c->mask + 1) {
         guint32 size = c->table ? (c->mask + 1) * 2 : 64;
         g_free (c->table);
         c->table = g_new0 (guint32, size);
         c->mask = size - 1;
-        for (guint32 i = 0; i < c->n; i++) {
+        for (guint32 i = 0; i < c->recs.n; i++) {
             guint32 s = wait_comm_hash (wait_comm (w, i)) & c->mask;
             while (c->table[s])
                 s = (s + 1) & c->mask;
@@ -115,11 +113,10 @@ wait_comm_intern (Wait *w, const char *comm)
     for (; c->table[s]; s = (s + 1) & c->mask)
         if (memcmp (wait_comm (w, c->table[s] - 1), padded, FTA_COMM_LEN) == 0)
             return c->table[s] - 1;
-    if (c->n % WAIT_COMM_BLOCK == 0)
-        g_ptr_array_add (c->blocks, g_malloc ((gsize) FTA_COMM_LEN * WAIT_COMM_BLOCK));
-    memcpy ((char *) wait_comm (w, c->n), padded, FTA_COMM_LEN);
-    c->table[s] = c->n + 1;
-    return c->n++;
+    guint32 i = record_blocks_add (&c->recs);
+    memcpy (record_blocks_at (&c->recs, i), padded, FTA_COMM_LEN);
+    c->table[s] = i + 1;
+    return i;
 }
 
 /* COMM's index, the one at *AT when it is the same name. */
@@ -172,7 +169,7 @@ wait_create (const FtaContext *ctx, const FtaOptions *o, GError **error)
     w->contention_min_ns = min_ms * 1000000;
     w->tasks = fta_tasks_new (sizeof (WaitTask), wait_task_init, wait_task_clear);
     w->run_ns = g_array_new (FALSE, TRUE, sizeof (gint64));
-    w->comms.blocks = g_ptr_array_new_with_free_func (g_free);
+    record_blocks_init (&w->comms.recs, FTA_COMM_LEN, 10);
     /* comm 0 is "", the name of a task's state before its first span */
     wait_comm_intern (w, "");
     return w;
@@ -184,7 +181,7 @@ wait_destroy (void *self)
     Wait *w = self;
     fta_tasks_free (w->tasks);
     g_array_free (w->run_ns, TRUE);
-    g_ptr_array_free (w->comms.blocks, TRUE);
+    record_blocks_clear (&w->comms.recs);
     g_free (w->comms.table);
     g_free (w);
 }

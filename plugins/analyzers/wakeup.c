@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <ftrace-analyzer/ftrace-analyzer.h>
+#include "../many-rows.h"
 
 /* bucket 0 is [0, 2) ns, bucket k >= 1 is [2^k, 2^(k+1)) ns, as
  * fta_dist_log2_counts counts them */
@@ -25,10 +26,6 @@ typedef struct {
     /* the counts, their low 32 bits: the rest in Wakeup.pair_high */
     guint32 waking, wakeup;
 } WakePair;
-
-/* Pairs are cut from blocks of this many: no allocation of its own per
- * pair. */
-#define WAKE_PAIR_BLOCK 1024
 
 /* The comms of a pair that the core may not know at the end: kept only
  * for such pairs (see wakeup_waker_name, wakeup_wakee_name). */
@@ -68,8 +65,7 @@ typedef struct {
     guint64 total_waking;
     gboolean use_waking; /* set by finish: the tables count sched_waking */
     FtaTasks *tasks;   /* WakeTask per task */
-    GPtrArray *pair_blocks; /* WAKE_PAIR_BLOCK WakePairs each, owned */
-    guint32 n_pairs;
+    RecordBlocks pairs; /* WakePair, 1024 a block */
     /* the pairs by key: open addressing, a pair's index + 1 in each slot
      * (0: empty), at most 3/4 full; 2^pair_bits slots */
     guint32 *pair_slots;
@@ -115,8 +111,7 @@ pair_wakee_id (const WakePair *p)
 static inline WakePair *
 wakeup_pair_at (const Wakeup *w, guint32 i)
 {
-    return (WakePair *) g_ptr_array_index (w->pair_blocks, i / WAKE_PAIR_BLOCK)
-           + i % WAKE_PAIR_BLOCK;
+    return record_blocks_at (&w->pairs, i);
 }
 
 /* Whether the core names task ID (of PID) at the end: a task's comm, once
@@ -240,7 +235,7 @@ wakeup_pairs_grow (Wakeup *w)
     g_free (w->pair_slots);
     w->pair_bits++;
     w->pair_slots = g_new0 (guint32, (gsize) 1 << w->pair_bits);
-    for (guint32 i = 0; i < w->n_pairs; i++)
+    for (guint32 i = 0; i < w->pairs.n; i++)
         *wakeup_pair_slot (w, wakeup_pair_at (w, i)->key) = i + 1;
 }
 
@@ -258,7 +253,7 @@ wakeup_create (const FtaContext *ctx, const FtaOptions *opts, GError **error)
         return NULL;
     }
     w->tasks = fta_tasks_new (sizeof (WakeTask), wake_task_init, wake_task_clear);
-    w->pair_blocks = g_ptr_array_new_with_free_func (g_free);
+    record_blocks_init (&w->pairs, sizeof (WakePair), 10);
     w->pair_bits = 10;
     w->pair_slots = g_new0 (guint32, (gsize) 1 << w->pair_bits);
     w->comms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -309,12 +304,10 @@ wakeup_pair (Wakeup *w, WakeTask *t, gint32 waker_pid, guint32 waker_id)
         if (*slot) {
             at = *slot - 1;
         } else {
-            if (w->n_pairs % WAKE_PAIR_BLOCK == 0)
-                g_ptr_array_add (w->pair_blocks, g_new (WakePair, WAKE_PAIR_BLOCK));
-            at = w->n_pairs++;
+            at = record_blocks_add (&w->pairs);
             *wakeup_pair_at (w, at) = (WakePair) { key, waker_pid, t->pid, 0, 0 };
             *slot = at + 1;
-            if (w->n_pairs > (3u << w->pair_bits) / 4)
+            if (w->pairs.n > (3u << w->pair_bits) / 4)
                 wakeup_pairs_grow (w);
         }
         if (t->n_recent < WAKE_RECENT_PAIRS)
@@ -731,8 +724,8 @@ wakeup_finish (void *self, FtaResults *r)
     FtaTable *p = fta_results_add_table_spec (r, "wakeup", &wakeup_pairs_spec);
     fta_table_set_needs (p, "sched_waking|sched_wakeup|sched_wakeup_new");
     gboolean pair_reused = FALSE;
-    guint32 *order = g_new (guint32, MAX (w->n_pairs, 1)), m = 0;
-    for (guint32 i = 0; i < w->n_pairs; i++) {
+    guint32 *order = g_new (guint32, MAX (w->pairs.n, 1)), m = 0;
+    for (guint32 i = 0; i < w->pairs.n; i++) {
         WakePair *k = wakeup_pair_at (w, i);
         if (!wakeup_pair_n (w, k))
             continue;
@@ -759,7 +752,7 @@ wakeup_destroy (void *self)
     Wakeup *w = self;
     fta_tasks_free (w->tasks);
     g_free (w->pair_slots);
-    g_ptr_array_free (w->pair_blocks, TRUE);
+    record_blocks_clear (&w->pairs);
     g_hash_table_destroy (w->comms);
     g_hash_table_destroy (w->comms_out);
     g_clear_pointer (&w->task_comms, g_hash_table_destroy);
