@@ -120,7 +120,14 @@ typedef struct {
     const char *summary; /* one line, for the list of commands */
     const char *options; /* the long names of the options it takes */
     const char *details; /* the rest of its help, examples last */
+    /* options whose line in its help says another thing than the common
+     * one: { long name, ARG, description, ..., NULL }, or NULL */
+    const char *const *option_help;
 } Command;
+
+static const char *const filter_option_help[] = {
+    "output", "FILE", "Write the lines that pass to FILE (a file, not a directory)", NULL
+};
 
 static const Command commands[] = {
     { "analyze", "TRACE|-",
@@ -202,7 +209,8 @@ static const Command commands[] = {
       "\n"
       "Examples:\n"
       "  ftrace-analyzer filter --comm 'qemu' --start +2 --end +3 trace.txt > part.txt\n"
-      "  ftrace-analyzer filter --events 'sched_*' trace.txt | ftrace-analyzer -" },
+      "  ftrace-analyzer filter --events 'sched_*' trace.txt | ftrace-analyzer -",
+      filter_option_help },
     { "plugins", "",
       "the plugins found, with their options",
       " plugin-dir profile config ",
@@ -343,6 +351,11 @@ command_context (const Command *cmd, GOptionEntry **owned)
             if (!strstr (cmd->options, word))
                 o->flags |= G_OPTION_FLAG_HIDDEN;
             g_free (word);
+            for (const char *const *h = cmd->option_help; h && *h; h += 3)
+                if (strcmp (*h, o->long_name) == 0) {
+                    o->arg_description = h[1];
+                    o->description = h[2];
+                }
         }
     }
     oc = g_option_context_new (params->str);

@@ -338,6 +338,16 @@ test_help (void)
     g_assert_nonnull (strstr (r.out, "--comm"));
     g_assert_nonnull (strstr (r.out, "events TRACE"));
     fta_test_run_clear (&r);
+    /* a command's own line for an option it takes differently: filter
+     * writes one file, never DIR/report.EXT */
+    r = fta_test_run_argv ((const char *[]) { "filter", "--help", NULL });
+    g_assert_cmpint (r.rc, ==, 0);
+    g_assert_nonnull (strstr (r.out, "--output=FILE"));
+    g_assert_null (strstr (r.out, "DIR/report"));
+    fta_test_run_clear (&r);
+    r = fta_test_run_argv ((const char *[]) { "analyze", "--help", NULL });
+    g_assert_nonnull (strstr (r.out, "DIR/report.EXT"));
+    fta_test_run_clear (&r);
 }
 
 /* --- commands --------------------------------------------------------------- */
