@@ -713,7 +713,7 @@ tl_level (const TlTrendSeries *s, double v)
  * ending at trend_harm_pct % of the CPUs' time: a warning, whose cost is
  * the time above the line's starting level. */
 static void
-tl_trends (Timeline *tl, FtaResults *r, const TlWindows *w, guint bper)
+tl_trends (Timeline *tl, FtaResults *r, const TlWindows *w, guint64 bper)
 {
     guint full = w->window > 0 ? (guint) (w->span / w->window) : 0;
     if (full < tl->trend_min_windows || full < 3)
@@ -722,13 +722,12 @@ tl_trends (Timeline *tl, FtaResults *r, const TlWindows *w, guint bper)
     guint cpus = q && q->n_cpus_seen ? q->n_cpus_seen : MAX (tl->busy->len, 1u);
     double cpu_ns = (double) w->window * cpus; /* the CPUs' time in a window */
     gint64 *runnable = g_new0 (gint64, full), *blocked = g_new0 (gint64, full);
-    for (guint i = 0; i < full; i++)
-        for (guint j = i * bper; j < (i + 1) * bper; j++) {
-            if (j < tl->runnable->len)
-                runnable[i] += g_array_index (tl->runnable, gint64, j);
-            if (j < tl->blocked->len)
-                blocked[i] += g_array_index (tl->blocked, gint64, j);
-        }
+    /* window j / BPER of each bucket j: the buckets there are, however
+     * many a window would hold (a window of hours, buckets of 10 us) */
+    for (guint j = 0; j < tl->runnable->len && j / bper < full; j++)
+        runnable[j / bper] += g_array_index (tl->runnable, gint64, j);
+    for (guint j = 0; j < tl->blocked->len && j / bper < full; j++)
+        blocked[j / bper] += g_array_index (tl->blocked, gint64, j);
     const TlTrendSeries series[] = {
         { "wakeups", "Wakeups", FALSE, w->metric[TL_WAKEUPS] },
         { "switches", "Context switches", FALSE, w->metric[TL_SWITCHES] },
@@ -1165,7 +1164,7 @@ tl_finish (void *self, FtaResults *r)
      * it was chosen (or the first 10 us), and the window is 1, 2 or 5 x
      * 10^k at least that and at least res x 10, itself a power of ten. */
     g_assert (w.window % tl->bres == 0);
-    guint bper = (guint) (w.window / tl->bres);
+    guint64 bper = (guint64) (w.window / tl->bres); /* in 64 bits: times a window's index */
     title = g_strdup_printf ("CPU busy per %s window", win);
     t = fta_results_add_series_spec (r, "timeline", &tl_busy_spec, w.window, tl->t0);
     fta_table_set_title (t, title);
@@ -1178,10 +1177,10 @@ tl_finish (void *self, FtaResults *r)
             if (!b)
                 continue;
             gint64 ns = 0;
-            for (guint j = i * bper; j < MIN (b->len, (i + 1) * bper); j++)
+            for (guint64 j = i * bper; j < MIN (b->len, (i + 1) * bper); j++)
                 ns += g_array_index (b, gint64, j);
             if (i == w.n - 1)
-                for (guint j = (i + 1) * bper; j < b->len; j++)
+                for (guint64 j = (i + 1) * bper; j < b->len; j++)
                     ns += g_array_index (b, gint64, j);
             TlBusyRow row = { tl->t0 - trace_first + (gint64) i * w.window, cpu,
                               tl_pct (ns, len), ns };
@@ -1206,7 +1205,7 @@ tl_finish (void *self, FtaResults *r)
     fta_table_set_title (t, title);
     fta_table_set_needs (t, "sched_switch");
     g_free (title);
-    guint tper = bper; /* task buckets per window */
+    guint64 tper = bper; /* task buckets per window */
     guint *pos = g_new0 (guint, top->len);
     for (guint i = 0; i < w.n; i++) {
         gint64 len = tl_window_len (&w, i);
